@@ -1,0 +1,44 @@
+//! Fieldbook's cryptography: sealing record contents, the key hierarchy's
+//! derivation and wrapping, the PIN KDF, the platform key seam, keyed lookup
+//! terms and the keyed audit chain.
+//!
+//! Every primitive comes from RustCrypto (AES-256-GCM, Argon2id, HKDF-SHA256,
+//! HMAC-SHA256); this module only composes them. One job per file:
+//! - [`keys`]: [`SecretKey`] and deterministic subkey derivation ([`KeyPurpose`]).
+//! - [`seal`]: versioned AES-256-GCM sealed values and the record AAD.
+//! - [`kdf`]: Argon2id parameters stored beside the wrapped key, PIN key derivation.
+//! - [`wrap`]: wrapping one key under another.
+//! - [`platform`]: the platform key the shells supply (Keystore / Keychain) and a
+//!   software stand-in for the desktop and tests.
+//! - [`blind_index`]: HMAC lookup terms for exact-match search.
+//! - [`mac`]: the keyed hash chain of the audit trail.
+//!
+//! Naming follows bitwarden-crypto: `derive_*` is deterministic, `make_*` is random.
+//!
+//! Known limitation: the RustCrypto versions pinned here do not zeroize every
+//! internal state on drop (the AES round keys unless the `aes/zeroize` feature
+//! is enabled, HMAC/HKDF inner hash states). Our own buffers are zeroized.
+
+pub mod blind_index;
+mod encoding;
+pub mod error;
+pub mod kdf;
+pub mod keys;
+pub mod mac;
+pub mod platform;
+pub mod seal;
+pub mod wrap;
+
+pub use blind_index::BlindIndex;
+pub use error::CryptoError;
+pub use kdf::{derive_pin_key, derive_pin_key_with_floor, KdfFloor, KdfParams};
+pub use keys::{KeyPurpose, SecretKey};
+pub use mac::{AuditMac, AUDIT_GENESIS};
+pub use platform::{
+    platform_unwrap_key, platform_wrap_key, PlatformKeyError, PlatformKeyProvider,
+    SoftwareKeyProvider,
+};
+pub use seal::{open, record_aad, seal, SEAL_FORMAT_V1};
+pub use wrap::{unwrap_key, wrap_key};
+
+pub(crate) use encoding::{hmac_sha256, mac_field, put_field};

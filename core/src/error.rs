@@ -1,0 +1,127 @@
+//! The core's one internal error type. The bindings convert it into their small
+//! public error in one place; the CLI prints [`Error::message`] in the user's
+//! language. No variant carries record contents, keys or PINs.
+
+use crate::crypto::{CryptoError, PlatformKeyError};
+use crate::forms::ValidationErrors;
+use crate::record::{RecordId, RecordKind};
+use crate::uic::UicError;
+use crate::Lang;
+use std::path::PathBuf;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("the store is locked")]
+    Locked,
+    #[error("wrong PIN ({attempts_left} attempts left before the store is erased)")]
+    WrongPin { attempts_left: u32 },
+    #[error("too many wrong PINs: try again in {retry_after_secs} s")]
+    BackOff { retry_after_secs: u64 },
+    #[error("this store was erased after too many wrong PINs or by order")]
+    Erased,
+    #[error("{} is not a Fieldbook store", path.display())]
+    NotAStore { path: PathBuf },
+    #[error("a Fieldbook store already exists at {}", path.display())]
+    AlreadyExists { path: PathBuf },
+    #[error("the store is damaged: {0}")]
+    StoreDamaged(String),
+    #[error("the store was written by a newer Fieldbook (schema {found}, this one reads up to {supported})")]
+    SchemaTooNew { found: u32, supported: u32 },
+    #[error("invalid input: {0}")]
+    Validation(ValidationErrors),
+    #[error("a client with this identifier code already exists: {existing}")]
+    DuplicateClient { existing: RecordId },
+    #[error("no record {id}")]
+    RecordNotFound { id: RecordId },
+    #[error("record {id} cannot be read: it is corrupted or was tampered with")]
+    RecordCorrupt { id: RecordId },
+    #[error("{field} must link to a {expected}, but {id} is a {found}")]
+    WrongLinkKind {
+        field: String,
+        id: RecordId,
+        expected: RecordKind,
+        found: RecordKind,
+    },
+    #[error("{field} links to {id}, which is not in this store")]
+    LinkNotFound { field: String, id: RecordId },
+    #[error("this device's role may not write {0} records")]
+    NotPermitted(RecordKind),
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    #[error("client identifier code: {0}")]
+    Uic(#[from] UicError),
+    #[error("encryption: {0}")]
+    Crypto(#[from] CryptoError),
+    #[error("platform key: {0}")]
+    Platform(#[from] PlatformKeyError),
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("file system: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<ValidationErrors> for Error {
+    fn from(errors: ValidationErrors) -> Self {
+        Error::Validation(errors)
+    }
+}
+
+impl Error {
+    /// The message for a person, in their language. Technical details (database
+    /// and file-system errors) stay in English: they are for whoever fixes them.
+    pub fn message(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            Error::Locked => "Kho dữ liệu đang khoá".into(),
+            Error::WrongPin { attempts_left } => format!(
+                "Sai mã PIN (còn {attempts_left} lần thử trước khi dữ liệu bị xoá)"
+            ),
+            Error::BackOff { retry_after_secs } => format!(
+                "Nhập sai mã PIN quá nhiều lần: hãy thử lại sau {retry_after_secs} giây"
+            ),
+            Error::Erased => {
+                "Kho dữ liệu này đã bị xoá do nhập sai mã PIN quá nhiều lần hoặc theo lệnh xoá".into()
+            }
+            Error::NotAStore { path } => {
+                format!("{} không phải là kho dữ liệu Fieldbook", path.display())
+            }
+            Error::AlreadyExists { path } => {
+                format!("Đã có kho dữ liệu Fieldbook tại {}", path.display())
+            }
+            Error::StoreDamaged(detail) => format!("Kho dữ liệu bị hỏng: {detail}"),
+            Error::SchemaTooNew { found, supported } => format!(
+                "Kho dữ liệu được tạo bởi phiên bản Fieldbook mới hơn (lược đồ {found}, phiên bản này đọc đến {supported})"
+            ),
+            Error::Validation(errors) => format!("Dữ liệu không hợp lệ: {errors}"),
+            Error::DuplicateClient { existing } => {
+                format!("Đã có khách hàng với mã định danh này: {existing}")
+            }
+            Error::RecordNotFound { id } => format!("Không tìm thấy bản ghi {id}"),
+            Error::RecordCorrupt { id } => {
+                format!("Không đọc được bản ghi {id}: dữ liệu bị hỏng hoặc đã bị sửa đổi")
+            }
+            Error::WrongLinkKind {
+                field,
+                id,
+                expected,
+                found,
+            } => format!("{field} phải liên kết tới một {expected}, nhưng {id} là {found}"),
+            Error::LinkNotFound { field, id } => {
+                format!("{field} liên kết tới {id}, bản ghi này không có trong kho")
+            }
+            Error::NotPermitted(kind) => {
+                format!("Vai trò của thiết bị này không được ghi bản ghi loại {kind}")
+            }
+            Error::InvalidInput(detail) => format!("Dữ liệu không hợp lệ: {detail}"),
+            Error::Uic(e) => format!("Mã định danh khách hàng: {e}"),
+            Error::Crypto(e) => format!("Lỗi mã hoá: {e}"),
+            Error::Platform(e) => format!("Lỗi khoá thiết bị: {e}"),
+            Error::Sqlite(e) => format!("Lỗi cơ sở dữ liệu: {e}"),
+            Error::Io(e) => format!("Lỗi tệp: {e}"),
+        }
+    }
+}

@@ -1,0 +1,446 @@
+//! Checking a form definition when it is loaded, and compiling its
+//! expressions and patterns once.
+//!
+//! A definition is data that a person edits, so mistakes are caught here,
+//! all of them at once, rather than when a worker fills the form: missing
+//! translations, duplicate keys, expressions that do not parse or refer to
+//! fields (or choice values) that do not exist, bounds of the wrong kind.
+
+use super::definition::{Bound, FieldDef, FieldType, FormSpec, Localized, NOW, THIS_YEAR, TODAY};
+use super::expr::{Expr, Operand};
+use super::normalize::{parse_date, parse_value};
+use crate::record::kind::RecordKind;
+use regex::Regex;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DefinitionError {
+    #[error("form definition is not valid JSON: {0}")]
+    Json(String),
+    #[error("the {kind} form definition is invalid: {}", .problems.join("; "))]
+    Invalid {
+        kind: RecordKind,
+        problems: Vec<String>,
+    },
+}
+
+/// What validation needs beyond the plain data: a key index, and each
+/// field's parsed expressions and compiled pattern.
+#[derive(Debug, Clone)]
+pub(crate) struct Compiled {
+    pub index: HashMap<String, usize>,
+    pub fields: Vec<CompiledField>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CompiledField {
+    pub relevant: Option<Expr>,
+    pub constraint: Option<Expr>,
+    pub pattern: Option<Regex>,
+}
+
+pub(crate) fn check_and_compile(spec: &FormSpec) -> Result<Compiled, DefinitionError> {
+    let mut problems = Vec::new();
+    let mut index = HashMap::new();
+
+    if spec.version == 0 {
+        problems.push("version must be 1 or more".to_string());
+    }
+    check_localized("title", &spec.title, &mut |p| problems.push(p));
+    for (i, field) in spec.fields.iter().enumerate() {
+        if !is_identifier(&field.key) {
+            problems.push(format!(
+                "field key '{}' must be lowercase letters, digits and '_', starting with a letter",
+                field.key
+            ));
+        }
+        if index.insert(field.key.clone(), i).is_some() {
+            problems.push(format!("field key '{}' is used twice", field.key));
+        }
+    }
+
+    let mut fields = Vec::with_capacity(spec.fields.len());
+    for (i, field) in spec.fields.iter().enumerate() {
+        let mut report = |problem: String| problems.push(format!("{}: {problem}", field.key));
+        check_field(field, &mut report);
+        let relevant = field.relevant.as_deref().and_then(|src| {
+            // Relevance is decided top to bottom, so it may look only upwards.
+            let earlier = &spec.fields[..i];
+            compile_expr(src, "relevant", earlier, &mut report)
+        });
+        let constraint = field
+            .constraint
+            .as_deref()
+            .and_then(|src| compile_expr(src, "constraint", &spec.fields, &mut report));
+        let pattern = field.constraints.pattern.as_deref().and_then(|p| {
+            Regex::new(&format!("^(?:{p})$"))
+                .map_err(|e| report(format!("pattern does not compile: {e}")))
+                .ok()
+        });
+        fields.push(CompiledField {
+            relevant,
+            constraint,
+            pattern,
+        });
+    }
+
+    if problems.is_empty() {
+        Ok(Compiled { index, fields })
+    } else {
+        Err(DefinitionError::Invalid {
+            kind: spec.kind,
+            problems,
+        })
+    }
+}
+
+fn check_field(field: &FieldDef, report: &mut dyn FnMut(String)) {
+    let t = field.field_type;
+    check_localized("label", &field.label, &mut |p| report(p));
+    if let Some(hint) = &field.hint {
+        check_localized("hint", hint, &mut |p| report(p));
+    }
+
+    if t.has_choices() && field.choices.is_empty() {
+        report(format!("a {} field needs choices", t.as_str()));
+    }
+    if !t.has_choices() && !field.choices.is_empty() {
+        report(format!("a {} field cannot have choices", t.as_str()));
+    }
+    let mut seen = Vec::new();
+    for choice in &field.choices {
+        if choice.value.trim().is_empty() || choice.value.trim() != choice.value {
+            report(format!(
+                "choice value '{}' is blank or padded",
+                choice.value
+            ));
+        }
+        if seen.contains(&&choice.value) {
+            report(format!("choice value '{}' is used twice", choice.value));
+        }
+        seen.push(&choice.value);
+        check_localized(
+            &format!("label of choice '{}'", choice.value),
+            &choice.label,
+            &mut |p| report(p),
+        );
+    }
+
+    match (t, field.link_kind) {
+        (FieldType::Link, None) => report("a link field needs link_kind".into()),
+        (FieldType::Link, Some(_)) => {}
+        (_, Some(_)) => report("only link fields have link_kind".into()),
+        (_, None) => {}
+    }
+    if field.multiple && t != FieldType::Link {
+        report("only link fields can be multiple".into());
+    }
+    if field.system && (field.required || field.input_only || field.default.is_some()) {
+        report("a system field cannot be required, input_only or have a default".into());
+    }
+    if field.input_only && field.default.is_some() {
+        report("an input_only field cannot have a default".into());
+    }
+
+    check_bounds(field, report);
+
+    match (&field.constraint, &field.constraint_message) {
+        (Some(_), Some(message)) => {
+            check_localized("constraint_message", message, &mut |p| report(p))
+        }
+        (Some(_), None) => report("a constraint needs a constraint_message".into()),
+        (None, Some(_)) => report("constraint_message without a constraint".into()),
+        (None, None) => {}
+    }
+
+    if let Some(default) = &field.default {
+        let keyword_ok = match (t, default.as_str()) {
+            (FieldType::Date, Some(TODAY)) | (FieldType::Datetime, Some(NOW)) => true,
+            _ => matches!(parse_value(field, default), Ok(Some(_))),
+        };
+        if !keyword_ok {
+            report(format!(
+                "default {default} is not a valid {} value",
+                t.as_str()
+            ));
+        }
+    }
+}
+
+fn check_bounds(field: &FieldDef, report: &mut dyn FnMut(String)) {
+    let t = field.field_type;
+    let c = &field.constraints;
+    for (name, bound) in [("min", &c.min), ("max", &c.max)] {
+        let Some(bound) = bound else { continue };
+        let fits = match (t, bound) {
+            (FieldType::Integer, Bound::Number(n)) => n.is_i64(),
+            (FieldType::Integer, Bound::Text(s)) => s == THIS_YEAR,
+            (FieldType::Decimal, Bound::Number(_)) => true,
+            (FieldType::Date, Bound::Text(s)) => s == TODAY || parse_date(s).is_ok(),
+            (FieldType::Quantities, Bound::Number(n)) => name == "max" && n.is_u64(),
+            _ => false,
+        };
+        if !fits {
+            report(format!(
+                "{name} {bound:?} does not apply to a {} field",
+                t.as_str()
+            ));
+        }
+    }
+    if let (Some(Bound::Number(min)), Some(Bound::Number(max))) = (&c.min, &c.max) {
+        if min.as_f64() > max.as_f64() {
+            report("min is greater than max".into());
+        }
+    }
+    if t != FieldType::Text
+        && (c.min_length.is_some() || c.max_length.is_some() || c.pattern.is_some())
+    {
+        report("lengths and patterns apply only to text fields".into());
+    }
+    if let (Some(min), Some(max)) = (c.min_length, c.max_length) {
+        if min > max {
+            report("min_length is greater than max_length".into());
+        }
+    }
+}
+
+fn check_localized(what: &str, text: &Localized, report: &mut dyn FnMut(String)) {
+    if text.vi.trim().is_empty() {
+        report(format!("{what} has no Vietnamese text"));
+    }
+    if text.en.trim().is_empty() {
+        report(format!("{what} has no English text"));
+    }
+}
+
+fn is_identifier(key: &str) -> bool {
+    let mut chars = key.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !matches!(
+            key,
+            "and" | "or" | "not" | "in" | "true" | "false" | "today" | "selected" | "is_set"
+        )
+}
+
+/// Parses an expression and checks it against the fields it may see.
+fn compile_expr(
+    source: &str,
+    what: &str,
+    visible: &[FieldDef],
+    report: &mut dyn FnMut(String),
+) -> Option<Expr> {
+    let expr = match Expr::parse(source) {
+        Ok(expr) => expr,
+        Err(e) => {
+            report(format!("{what} expression '{source}' does not parse: {e}"));
+            return None;
+        }
+    };
+    let before = |key: &str| visible.iter().find(|f| f.key == key);
+    let mut ok = true;
+    for key in expr.fields() {
+        if before(key).is_none() {
+            report(format!(
+                "{what} expression refers to '{key}', which is not a field{}",
+                if what == "relevant" {
+                    " defined above this one"
+                } else {
+                    ""
+                }
+            ));
+            ok = false;
+        }
+    }
+    if ok {
+        check_types(&expr, &before, &mut |p| {
+            report(format!("{what} expression '{source}': {p}"));
+            ok = false;
+        });
+    }
+    ok.then_some(expr)
+}
+
+/// What a comparison can meaningfully compare an operand with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Text,
+    Number,
+    Temporal,
+    Bool,
+    /// Lists (multiple choice, quantities, multiple links): only `selected`.
+    Set,
+}
+
+fn class_of(field: &FieldDef) -> Class {
+    match field.field_type {
+        FieldType::Text | FieldType::SingleChoice => Class::Text,
+        FieldType::Link if !field.multiple => Class::Text,
+        FieldType::Integer | FieldType::Decimal => Class::Number,
+        FieldType::Date | FieldType::Datetime => Class::Temporal,
+        FieldType::YesNo => Class::Bool,
+        FieldType::MultipleChoice | FieldType::Quantities | FieldType::Link => Class::Set,
+    }
+}
+
+/// Catches comparisons that could never hold: wrong kinds of value, and
+/// choice values that are not among the field's choices (a typo there would
+/// silently hide a field forever).
+fn check_types<'a>(
+    expr: &Expr,
+    field: &dyn Fn(&str) -> Option<&'a FieldDef>,
+    report: &mut dyn FnMut(String),
+) {
+    let operand_class = |o: &Operand| match o {
+        Operand::Field(k) => field(k).map_or(Class::Text, class_of),
+        Operand::Str(_) => Class::Text,
+        Operand::Num(_) => Class::Number,
+        Operand::Bool(_) => Class::Bool,
+        Operand::Today => Class::Temporal,
+    };
+    let compare = |a: &Operand, b: &Operand, report: &mut dyn FnMut(String)| {
+        let (ca, cb) = (operand_class(a), operand_class(b));
+        let temporal_literal = |o: &Operand| matches!(o, Operand::Str(s) if parse_date(s).is_ok() || chrono::DateTime::parse_from_rfc3339(s).is_ok());
+        let fits = ca == cb && ca != Class::Set
+            || (ca == Class::Temporal && temporal_literal(b))
+            || (cb == Class::Temporal && temporal_literal(a));
+        if !fits {
+            report(format!("cannot compare {a:?} with {b:?}"));
+        }
+        for (x, y) in [(a, b), (b, a)] {
+            if let (Operand::Field(k), Operand::Str(v)) = (x, y) {
+                if let Some(f) = field(k) {
+                    if f.field_type == FieldType::SingleChoice && f.choice(v).is_none() {
+                        report(format!("'{v}' is not a choice of {k}"));
+                    }
+                }
+            }
+        }
+    };
+    match expr {
+        Expr::Or(a, b) | Expr::And(a, b) => {
+            check_types(a, field, report);
+            check_types(b, field, report);
+        }
+        Expr::Not(e) => check_types(e, field, report),
+        Expr::Compare { lhs, rhs, .. } => compare(lhs, rhs, report),
+        Expr::In { operand, set } => {
+            for item in set {
+                compare(operand, item, report);
+            }
+        }
+        Expr::Selected { field: key, value } => {
+            if let Some(f) = field(key) {
+                if !f.field_type.has_choices() {
+                    report(format!("selected() needs a choice field, {key} is not one"));
+                } else if f.choice(value).is_none() {
+                    report(format!("'{value}' is not a choice of {key}"));
+                }
+            }
+        }
+        Expr::IsSet(_) => {}
+        Expr::Truthy(operand) => {
+            if operand_class(operand) != Class::Bool {
+                report(format!("{operand:?} is not a yes/no value"));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn problems(fields: Value) -> Vec<String> {
+        let spec: FormSpec = serde_json::from_value(json!({
+            "kind": "meeting", "version": 1,
+            "title": {"vi": "Sinh hoạt nhóm", "en": "Meeting"},
+            "fields": fields
+        }))
+        .unwrap();
+        match check_and_compile(&spec) {
+            Ok(_) => vec![],
+            Err(DefinitionError::Invalid { problems, .. }) => problems,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    fn label() -> Value {
+        json!({"vi": "Nhãn", "en": "Label"})
+    }
+
+    #[test]
+    fn a_sound_definition_passes() {
+        let p = problems(json!([
+            {"key": "date", "type": "date", "label": label(), "default": "today", "constraints": {"max": "today"}},
+            {"key": "status", "type": "single_choice", "label": label(), "default": "a",
+             "choices": [{"value": "a", "label": label()}, {"value": "b", "label": label()}]},
+            {"key": "later", "type": "date", "label": label(), "relevant": "status = 'b' and date <= today()",
+             "constraint": "later >= date", "constraint_message": label()}
+        ]));
+        assert!(p.is_empty(), "{p:?}");
+    }
+
+    #[test]
+    fn reports_every_problem() {
+        let p = problems(json!([
+            {"key": "a", "type": "text", "label": {"vi": "A", "en": ""}},
+            {"key": "a", "type": "text", "label": label()},
+            {"key": "Bad-Key", "type": "text", "label": label()},
+            {"key": "c", "type": "single_choice", "label": label()},
+            {"key": "d", "type": "link", "label": label()},
+            {"key": "e", "type": "text", "label": label(), "relevant": "later = 'x'"},
+            {"key": "f", "type": "text", "label": label(), "relevant": "a = "},
+            {"key": "g", "type": "integer", "label": label(), "constraints": {"max": "today"}},
+            {"key": "h", "type": "text", "label": label(), "constraint": "h != 'x'"},
+            {"key": "i", "type": "text", "label": label(), "constraints": {"pattern": "("}},
+            {"key": "j", "type": "integer", "label": label(), "default": "many"},
+            {"key": "later", "type": "text", "label": label()}
+        ]));
+        let expect = [
+            "a: label has no English text",
+            "field key 'a' is used twice",
+            "field key 'Bad-Key'",
+            "c: a single_choice field needs choices",
+            "d: a link field needs link_kind",
+            "e: relevant expression refers to 'later', which is not a field defined above this one",
+            "f: relevant expression 'a = ' does not parse",
+            "g: max",
+            "h: a constraint needs a constraint_message",
+            "i: pattern does not compile",
+            "j: default \"many\" is not a valid integer value",
+        ];
+        for e in expect {
+            assert!(p.iter().any(|x| x.contains(e)), "missing {e:?} in {p:#?}");
+        }
+    }
+
+    #[test]
+    fn expressions_are_type_checked() {
+        let p = problems(json!([
+            {"key": "n", "type": "integer", "label": label()},
+            {"key": "s", "type": "single_choice", "label": label(),
+             "choices": [{"value": "a", "label": label()}]},
+            {"key": "m", "type": "multiple_choice", "label": label(),
+             "choices": [{"value": "a", "label": label()}]},
+            {"key": "d", "type": "date", "label": label()},
+            {"key": "x1", "type": "text", "label": label(), "relevant": "n = 'five'"},
+            {"key": "x2", "type": "text", "label": label(), "relevant": "s = 'zz'"},
+            {"key": "x3", "type": "text", "label": label(), "relevant": "s in ('a', 'zz')"},
+            {"key": "x4", "type": "text", "label": label(), "relevant": "selected(m, 'zz')"},
+            {"key": "x5", "type": "text", "label": label(), "relevant": "m = 'a'"},
+            {"key": "x6", "type": "text", "label": label(), "relevant": "d > 'soon'"},
+            {"key": "x7", "type": "text", "label": label(), "relevant": "n"},
+            {"key": "ok", "type": "text", "label": label(),
+             "relevant": "n >= 3 and s in ('a') and selected(m, 'a') and d > '2020-01-01' and d <= today()"}
+        ]));
+        for key in ["x1", "x2", "x3", "x4", "x5", "x6", "x7"] {
+            assert!(
+                p.iter().any(|x| x.starts_with(&format!("{key}:"))),
+                "{key} not caught: {p:#?}"
+            );
+        }
+        assert!(!p.iter().any(|x| x.starts_with("ok:")), "{p:#?}");
+    }
+}

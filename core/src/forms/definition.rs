@@ -1,0 +1,254 @@
+//! The form definition model: what a form's JSON file holds.
+//!
+//! A [`FormDefinition`] can only be obtained by parsing (serde or
+//! [`FormDefinition::from_json`]), and parsing runs the well-formedness checks
+//! of [`super::check`] and compiles the skip-logic expressions and patterns
+//! once: a definition that exists is a checked one.
+
+use super::check::{self, Compiled, DefinitionError};
+use crate::lang::Lang;
+use crate::record::kind::RecordKind;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A string in every language Fieldbook speaks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Localized {
+    pub vi: String,
+    pub en: String,
+}
+
+impl Localized {
+    pub fn get(&self, lang: Lang) -> &str {
+        lang.pick(&self.vi, &self.en)
+    }
+}
+
+/// The type of a field, which fixes how its value is represented in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldType {
+    /// A string (NFC-normalized, trimmed; empty means unset).
+    Text,
+    /// A JSON integer.
+    Integer,
+    /// A JSON number.
+    Decimal,
+    /// `"YYYY-MM-DD"`.
+    Date,
+    /// An RFC 3339 instant, stored in UTC as `"YYYY-MM-DDTHH:MM:SSZ"`.
+    Datetime,
+    /// One choice value, as a string.
+    SingleChoice,
+    /// An array of distinct choice values, in the order the choices are defined.
+    MultipleChoice,
+    /// A boolean.
+    YesNo,
+    /// A record id (lowercase hyphenated UUID), or an array of them with `multiple`.
+    Link,
+    /// An object mapping choice values to positive integers.
+    Quantities,
+}
+
+impl FieldType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldType::Text => "text",
+            FieldType::Integer => "integer",
+            FieldType::Decimal => "decimal",
+            FieldType::Date => "date",
+            FieldType::Datetime => "datetime",
+            FieldType::SingleChoice => "single_choice",
+            FieldType::MultipleChoice => "multiple_choice",
+            FieldType::YesNo => "yes_no",
+            FieldType::Link => "link",
+            FieldType::Quantities => "quantities",
+        }
+    }
+
+    /// Whether fields of this type draw their values from `choices`.
+    pub fn has_choices(self) -> bool {
+        matches!(
+            self,
+            FieldType::SingleChoice | FieldType::MultipleChoice | FieldType::Quantities
+        )
+    }
+}
+
+/// One allowed value of a choice or quantities field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub value: String,
+    pub label: Localized,
+}
+
+/// A lower or upper bound: a number, a date `"YYYY-MM-DD"`, or a keyword
+/// resolved at validation time: `"today"` (date fields) or `"this_year"`
+/// (integer fields, e.g. a birth year cannot be in the future).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Bound {
+    Number(serde_json::Number),
+    Text(String),
+}
+
+pub const TODAY: &str = "today";
+pub const NOW: &str = "now";
+pub const THIS_YEAR: &str = "this_year";
+
+/// Per-value limits. `min`/`max` bound numbers and dates (and, for
+/// quantities, each quantity); lengths count characters, not bytes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Constraints {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<Bound>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<Bound>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<usize>,
+    /// A regular expression the whole text must match (anchored by the core).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+/// One field of a form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDef {
+    pub key: String,
+    #[serde(rename = "type")]
+    pub field_type: FieldType,
+    #[serde(default)]
+    pub required: bool,
+    pub label: Localized,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<Localized>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<Choice>,
+    #[serde(default, skip_serializing_if = "Constraints::is_empty")]
+    pub constraints: Constraints,
+    /// Skip logic: the field is shown (and may hold a value) only when this
+    /// expression holds. It may only refer to fields defined before this one,
+    /// so relevance is decided in one pass, top to bottom, as a form is drawn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relevant: Option<String>,
+    /// A cross-field rule that must hold whenever the field has a value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constraint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constraint_message: Option<Localized>,
+    /// Applied to new records when the field is absent: a literal value, or
+    /// `"today"` (date) / `"now"` (datetime).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Value>,
+    /// Used when the record is written (e.g. to compute the UIC), never stored.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub input_only: bool,
+    /// Set by the core, never by the user (e.g. the UIC).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub system: bool,
+    /// For link fields: the kind of record linked to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_kind: Option<RecordKind>,
+    /// For link fields: a list of ids rather than one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub multiple: bool,
+}
+
+impl FieldDef {
+    /// Whether the field's value is kept in the record.
+    pub fn is_stored(&self) -> bool {
+        !self.input_only
+    }
+
+    pub fn choice(&self, value: &str) -> Option<&Choice> {
+        self.choices.iter().find(|c| c.value == value)
+    }
+}
+
+/// The definition of one kind's form, at one version.
+///
+/// The data fields are public for reading; the compiled expressions and
+/// patterns are private, so a definition can only be made by parsing (which
+/// checks it). Do not mutate a parsed definition: parse a new one instead.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(try_from = "FormSpec", into = "FormSpec")]
+pub struct FormDefinition {
+    pub kind: RecordKind,
+    pub version: u32,
+    pub title: Localized,
+    pub fields: Vec<FieldDef>,
+    compiled: Compiled,
+}
+
+/// The plain data of a form definition, exactly as in its JSON file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormSpec {
+    pub kind: RecordKind,
+    pub version: u32,
+    pub title: Localized,
+    pub fields: Vec<FieldDef>,
+}
+
+impl TryFrom<FormSpec> for FormDefinition {
+    type Error = DefinitionError;
+
+    fn try_from(spec: FormSpec) -> Result<Self, Self::Error> {
+        let compiled = check::check_and_compile(&spec)?;
+        let FormSpec {
+            kind,
+            version,
+            title,
+            fields,
+        } = spec;
+        Ok(FormDefinition {
+            kind,
+            version,
+            title,
+            fields,
+            compiled,
+        })
+    }
+}
+
+impl From<FormDefinition> for FormSpec {
+    fn from(def: FormDefinition) -> Self {
+        FormSpec {
+            kind: def.kind,
+            version: def.version,
+            title: def.title,
+            fields: def.fields,
+        }
+    }
+}
+
+impl FormDefinition {
+    /// Parses and checks a definition.
+    pub fn from_json(json: &str) -> Result<Self, DefinitionError> {
+        let spec: FormSpec =
+            serde_json::from_str(json).map_err(|e| DefinitionError::Json(e.to_string()))?;
+        Self::try_from(spec)
+    }
+
+    pub fn field(&self, key: &str) -> Option<&FieldDef> {
+        self.index_of(key).map(|i| &self.fields[i])
+    }
+
+    pub(super) fn index_of(&self, key: &str) -> Option<usize> {
+        self.compiled.index.get(key).copied()
+    }
+
+    pub(super) fn compiled(&self) -> &Compiled {
+        &self.compiled
+    }
+}

@@ -1,0 +1,206 @@
+//! The text of validation messages, in Vietnamese and English.
+//!
+//! Each message names the field by its localized label and states the rule,
+//! never the value that broke it. Vietnamese dates are written dd/mm/yyyy,
+//! English ones ISO (unambiguous for every English reader).
+
+use super::definition::{FieldDef, FieldType, FormDefinition};
+use super::error::{FieldError, Limit, Problem};
+use crate::lang::Lang;
+use chrono::NaiveDate;
+
+/// Turns a problem with `key` into the error a user reads.
+pub(crate) fn field_error(
+    form: &FormDefinition,
+    key: &str,
+    problem: &Problem,
+    lang: Lang,
+) -> FieldError {
+    let message = match form.field(key) {
+        Some(field) => field_message(field, problem, lang),
+        None => unknown_field(form, key, lang),
+    };
+    FieldError {
+        field: key.to_string(),
+        code: problem.code(),
+        message,
+    }
+}
+
+fn unknown_field(form: &FormDefinition, key: &str, lang: Lang) -> String {
+    let title = form.title.get(lang);
+    match lang {
+        Lang::Vi => format!("“{key}” không phải là một mục của biểu mẫu “{title}”"),
+        Lang::En => format!("“{key}” is not a field of the “{title}” form"),
+    }
+}
+
+fn field_message(field: &FieldDef, problem: &Problem, lang: Lang) -> String {
+    let label = field.label.get(lang);
+    let vi = lang == Lang::Vi;
+    match problem {
+        Problem::UnknownField => match lang {
+            Lang::Vi => format!("{label} không có trong biểu mẫu"),
+            Lang::En => format!("{label} is not part of this form"),
+        },
+        Problem::Readonly => match lang {
+            Lang::Vi => format!("{label} do hệ thống tự tạo, không thể nhập hoặc sửa"),
+            Lang::En => format!("{label} is set by the system and cannot be entered or changed"),
+        },
+        Problem::Required => match lang {
+            Lang::Vi => format!("{label} là thông tin bắt buộc"),
+            Lang::En => format!("{label} is required"),
+        },
+        Problem::NotApplicable => match lang {
+            Lang::Vi => {
+                format!("{label} không áp dụng với các câu trả lời đã chọn, vui lòng để trống")
+            }
+            Lang::En => format!("{label} does not apply given the other answers; leave it empty"),
+        },
+        Problem::InvalidType => {
+            let expected = expected(field, lang);
+            match lang {
+                Lang::Vi => format!("{label} phải là {expected}"),
+                Lang::En => format!("{label} must be {expected}"),
+            }
+        }
+        Problem::InvalidFormat => {
+            let expected = expected(field, lang);
+            match lang {
+                Lang::Vi => format!("{label} không đúng định dạng: cần {expected}"),
+                Lang::En => format!("{label} is not in the right format: expected {expected}"),
+            }
+        }
+        Problem::InvalidChoice => {
+            let choices = field
+                .choices
+                .iter()
+                .map(|c| c.label.get(lang))
+                .collect::<Vec<_>>()
+                .join(", ");
+            match lang {
+                Lang::Vi => format!("{label} có lựa chọn không hợp lệ; chọn trong: {choices}"),
+                Lang::En => format!("{label} has an invalid choice; choose from: {choices}"),
+            }
+        }
+        Problem::TooSmall(limit) => match (limit, vi) {
+            (Limit::Number(min), true) => format!("{label} phải từ {min} trở lên"),
+            (Limit::Number(min), false) => format!("{label} must be at least {min}"),
+            (Limit::Date(d), true) => format!("{label} không được trước ngày {}", date(*d, lang)),
+            (Limit::Date(d), false) => format!("{label} cannot be before {}", date(*d, lang)),
+            (Limit::Today, true) => format!("{label} không được là một ngày đã qua"),
+            (Limit::Today, false) => format!("{label} cannot be in the past"),
+            (Limit::ThisYear(y), true) => {
+                format!("{label} không được nhỏ hơn năm hiện tại ({y})")
+            }
+            (Limit::ThisYear(y), false) => {
+                format!("{label} cannot be earlier than the current year ({y})")
+            }
+        },
+        Problem::TooLarge(limit) => match (limit, vi) {
+            (Limit::Number(max), true) => format!("{label} không được lớn hơn {max}"),
+            (Limit::Number(max), false) => format!("{label} must be at most {max}"),
+            (Limit::Date(d), true) => format!("{label} không được sau ngày {}", date(*d, lang)),
+            (Limit::Date(d), false) => format!("{label} cannot be after {}", date(*d, lang)),
+            (Limit::Today, true) => format!("{label} không được là một ngày trong tương lai"),
+            (Limit::Today, false) => format!("{label} cannot be in the future"),
+            (Limit::ThisYear(y), true) => {
+                format!("{label} không được lớn hơn năm hiện tại ({y})")
+            }
+            (Limit::ThisYear(y), false) => {
+                format!("{label} cannot be later than the current year ({y})")
+            }
+        },
+        Problem::TooShort(n) => match lang {
+            Lang::Vi => format!("{label} phải có ít nhất {n} ký tự"),
+            Lang::En => format!("{label} must have at least {n} {}", characters(*n)),
+        },
+        Problem::TooLong(n) => match lang {
+            Lang::Vi => format!("{label} không được dài quá {n} ký tự"),
+            Lang::En => format!("{label} must have at most {n} {}", characters(*n)),
+        },
+        Problem::PatternMismatch => {
+            let base = match lang {
+                Lang::Vi => format!("{label} không đúng định dạng"),
+                Lang::En => format!("{label} is not in a valid format"),
+            };
+            match &field.hint {
+                Some(hint) => format!("{base} ({})", hint.get(lang)),
+                None => base,
+            }
+        }
+        Problem::InvalidQuantity { item } => {
+            let item = choice_label(field, item, lang);
+            match lang {
+                Lang::Vi => format!("{label}: số lượng “{item}” phải là số nguyên, từ 0 trở lên"),
+                Lang::En => format!(
+                    "{label}: the quantity of “{item}” must be a whole number, zero or more"
+                ),
+            }
+        }
+        Problem::QuantityTooLarge { item, max } => {
+            let item = choice_label(field, item, lang);
+            match lang {
+                Lang::Vi => format!("{label}: số lượng “{item}” không được lớn hơn {max}"),
+                Lang::En => format!("{label}: the quantity of “{item}” must be at most {max}"),
+            }
+        }
+        Problem::ConstraintFailed => match &field.constraint_message {
+            Some(message) => message.get(lang).to_string(),
+            None => match lang {
+                Lang::Vi => format!("{label} không thỏa mãn điều kiện của biểu mẫu"),
+                Lang::En => format!("{label} does not meet the form's condition"),
+            },
+        },
+    }
+}
+
+/// What a value of the field must look like, for type and format errors.
+fn expected(field: &FieldDef, lang: Lang) -> &'static str {
+    match (field.field_type, field.multiple) {
+        (FieldType::Text, _) => lang.pick("văn bản", "text"),
+        (FieldType::Integer, _) => lang.pick("một số nguyên", "a whole number"),
+        (FieldType::Decimal, _) => lang.pick("một số", "a number"),
+        (FieldType::Date, _) => lang.pick(
+            "một ngày dạng YYYY-MM-DD (ví dụ 2026-11-20)",
+            "a date as YYYY-MM-DD (e.g. 2026-11-20)",
+        ),
+        (FieldType::Datetime, _) => lang.pick(
+            "ngày giờ kèm múi giờ (ví dụ 2026-11-20T08:30:00+07:00)",
+            "a date and time with its time zone (e.g. 2026-11-20T08:30:00+07:00)",
+        ),
+        (FieldType::SingleChoice, _) => lang.pick("một trong các lựa chọn", "one of the choices"),
+        (FieldType::MultipleChoice, _) => {
+            lang.pick("một danh sách các lựa chọn", "a list of choices")
+        }
+        (FieldType::YesNo, _) => lang.pick("“có” hoặc “không”", "yes or no"),
+        (FieldType::Link, false) => lang.pick("mã định danh hồ sơ (UUID)", "a record id (UUID)"),
+        (FieldType::Link, true) => lang.pick(
+            "một danh sách mã định danh hồ sơ (UUID)",
+            "a list of record ids (UUIDs)",
+        ),
+        (FieldType::Quantities, _) => lang.pick(
+            "danh sách số lượng theo từng loại",
+            "a quantity for each item",
+        ),
+    }
+}
+
+fn choice_label<'a>(field: &'a FieldDef, value: &'a str, lang: Lang) -> &'a str {
+    field.choice(value).map_or(value, |c| c.label.get(lang))
+}
+
+fn date(d: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Vi => d.format("%d/%m/%Y").to_string(),
+        Lang::En => d.format("%Y-%m-%d").to_string(),
+    }
+}
+
+fn characters(n: usize) -> &'static str {
+    if n == 1 {
+        "character"
+    } else {
+        "characters"
+    }
+}

@@ -1,0 +1,32 @@
+//! Forms as data: each record kind has a versioned, bilingual form
+//! definition (fields, types, choices, constraints, skip logic), kept as JSON
+//! in `core/forms/` and embedded in the binary. The core validates every
+//! input against it and hands the shells what they need to draw it.
+//!
+//! - [`definition`](mod@definition): the model of a definition file.
+//! - [`builtin`]: the embedded definitions, parsed once.
+//! - [`check`]: the load-time checks of a definition.
+//! - [`expr`]: the skip-logic / constraint expression language.
+//! - [`normalize`]: reading one value into its canonical form.
+//! - [`validate`]: validating a new record or a change.
+//! - [`error`] and [`messages`]: what validation reports, in vi and en.
+//! - [`localized`]: a form in one language, for a shell to draw.
+
+pub mod builtin;
+pub mod check;
+pub mod definition;
+pub mod error;
+pub mod expr;
+pub mod localized;
+mod messages;
+mod normalize;
+mod scope;
+pub mod validate;
+
+pub use builtin::{all, definition};
+pub use check::DefinitionError;
+pub use definition::{
+    Bound, Choice, Constraints, FieldDef, FieldType, FormDefinition, FormSpec, Localized,
+};
+pub use error::{FieldError, FieldErrorCode, ValidationErrors};
+pub use validate::Validated;

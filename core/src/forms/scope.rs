@@ -1,0 +1,55 @@
+//! How a record's canonical JSON values look to skip-logic expressions.
+
+use super::definition::{FieldType, FormDefinition};
+use super::expr::{Scope, Val};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::{Map, Value};
+
+/// The values of one candidate record, typed by the form's field types.
+pub(crate) struct RecordScope<'a> {
+    pub form: &'a FormDefinition,
+    pub values: &'a Map<String, Value>,
+    pub today: NaiveDate,
+}
+
+impl Scope for RecordScope<'_> {
+    fn get(&self, key: &str) -> Option<Val> {
+        let field = self.form.field(key)?;
+        let value = self.values.get(key)?;
+        let strings = |items: &Vec<Value>| {
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        };
+        // A value of the wrong shape (e.g. written by an older form) counts as unset.
+        match (field.field_type, value) {
+            (FieldType::Text | FieldType::SingleChoice | FieldType::Link, Value::String(s)) => {
+                Some(Val::Str(s.clone()))
+            }
+            (FieldType::Integer | FieldType::Decimal, Value::Number(n)) => n.as_f64().map(Val::Num),
+            (FieldType::Date, Value::String(s)) => {
+                NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(Val::Date)
+            }
+            (FieldType::Datetime, Value::String(s)) => DateTime::parse_from_rfc3339(s)
+                .ok()
+                .map(|t| Val::DateTime(t.with_timezone(&Utc))),
+            (FieldType::YesNo, Value::Bool(b)) => Some(Val::Bool(*b)),
+            (FieldType::MultipleChoice | FieldType::Link, Value::Array(items)) => {
+                Some(Val::List(strings(items)))
+            }
+            (FieldType::Quantities, Value::Object(items)) => Some(Val::List(
+                items
+                    .iter()
+                    .filter(|(_, n)| n.as_i64().is_some_and(|n| n > 0))
+                    .map(|(k, _)| k.clone())
+                    .collect(),
+            )),
+            _ => None,
+        }
+    }
+
+    fn today(&self) -> NaiveDate {
+        self.today
+    }
+}

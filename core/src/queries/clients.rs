@@ -1,0 +1,72 @@
+//! The clients list and client search.
+
+use serde_json::Value;
+
+use super::text::fold_for_search;
+use crate::record::RecordKind;
+use crate::store::{Listing, Store};
+use crate::uic;
+use crate::Result;
+
+/// All clients, sorted by alias (diacritics and case ignored).
+pub fn list_clients(store: &mut Store) -> Result<Listing> {
+    let mut listing = store.list(RecordKind::Client)?;
+    sort_by_alias(&mut listing);
+    Ok(listing)
+}
+
+fn sort_by_alias(listing: &mut Listing) {
+    listing.records.sort_by_cached_key(|v| {
+        (
+            fold_for_search(v.text("alias").unwrap_or("")),
+            v.id,
+        )
+    });
+}
+
+/// What the clients screen searches by; every given criterion must match.
+#[derive(Debug, Clone, Default)]
+pub struct ClientSearch {
+    /// The beginning of an alias or of any word in it, or a whole identifier code.
+    pub text: Option<String>,
+    /// A named area or hotspot, matched exactly (case and diacritics ignored).
+    pub area: Option<String>,
+}
+
+pub fn search_clients(store: &mut Store, search: &ClientSearch) -> Result<Listing> {
+    let text = search.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    // A well-formed code goes through the keyed index; anything else is an alias.
+    if let Some(code) = text.and_then(|t| uic::parse_uic(t).ok()) {
+        let mut listing = Listing::default();
+        if let Some(client) = store.find_client_by_uic(&code)? {
+            if area_matches(search.area.as_deref(), client.values.get("area")) {
+                listing.records.push(client);
+            }
+        }
+        return Ok(listing);
+    }
+    let mut listing = store.list(RecordKind::Client)?;
+    let prefix = text.map(fold_for_search);
+    listing.records.retain(|client| {
+        let alias_ok = match &prefix {
+            None => true,
+            Some(prefix) => {
+                let alias = fold_for_search(client.text("alias").unwrap_or(""));
+                alias.starts_with(prefix.as_str())
+                    || alias.split_whitespace().any(|word| word.starts_with(prefix.as_str()))
+            }
+        };
+        alias_ok && area_matches(search.area.as_deref(), client.values.get("area"))
+    });
+    sort_by_alias(&mut listing);
+    Ok(listing)
+}
+
+fn area_matches(wanted: Option<&str>, actual: Option<&Value>) -> bool {
+    match wanted {
+        None => true,
+        Some(wanted) => actual
+            .and_then(Value::as_str)
+            .is_some_and(|a| fold_for_search(a) == fold_for_search(wanted)),
+    }
+}

@@ -1,0 +1,28 @@
+//! Referrals grouped by status: closing the loop matters most.
+
+use std::collections::BTreeMap;
+
+use crate::record::RecordKind;
+use crate::store::{RecordView, Store};
+use crate::Result;
+
+pub const REFERRAL_STATUSES: [&str; 7] = [
+    "draft", "sent", "accepted", "completed", "declined", "lost", "cancelled",
+];
+
+/// Referrals by status (only `status` when given), each group by follow-up due date.
+pub fn referrals_by_status(store: &mut Store, status: Option<&str>) -> Result<BTreeMap<String, Vec<RecordView>>> {
+    let listing = store.list(RecordKind::Referral)?;
+    let mut groups: BTreeMap<String, Vec<RecordView>> = BTreeMap::new();
+    for referral in listing.records {
+        let s = referral.text("status").unwrap_or("draft").to_string();
+        if status.is_some_and(|wanted| wanted != s) {
+            continue;
+        }
+        groups.entry(s).or_default().push(referral);
+    }
+    for group in groups.values_mut() {
+        group.sort_by_key(|r| (super::date_field(r, "follow_up_due"), r.id));
+    }
+    Ok(groups)
+}

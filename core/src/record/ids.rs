@@ -1,0 +1,62 @@
+//! Identifiers. Records and versions get UUIDv7 (time-ordered, so indexes stay
+//! compact); devices and teams get random UUIDv4.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+use uuid::Uuid;
+
+macro_rules! uuid_id {
+    ($(#[$doc:meta])* $name:ident, $make:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub Uuid);
+
+        impl $name {
+            pub fn make() -> Self {
+                Self($make)
+            }
+            pub fn as_bytes(&self) -> &[u8; 16] {
+                self.0.as_bytes()
+            }
+            pub fn from_slice(bytes: &[u8]) -> Option<Self> {
+                Uuid::from_slice(bytes).ok().map(Self)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.hyphenated().fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s.trim()).map(Self)
+            }
+        }
+    };
+}
+
+uuid_id!(
+    /// The stable id of a record, the same on every device.
+    RecordId,
+    Uuid::now_v7()
+);
+uuid_id!(
+    /// One version (one write) of a record.
+    VersionId,
+    Uuid::now_v7()
+);
+uuid_id!(
+    /// A device: it breaks ties between equal clock stamps.
+    DeviceId,
+    Uuid::new_v4()
+);
+uuid_id!(
+    /// A team: the unit that shares keys and a sync log.
+    TeamId,
+    Uuid::new_v4()
+);

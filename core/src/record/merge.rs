@@ -1,0 +1,378 @@
+//! Field-by-field merge of record states.
+//!
+//! A record's state maps each field to the writes that still matter: the
+//! winner (largest stamp; ties on device id) and any concurrent writes it beat,
+//! which the screens show as conflicts. A write carries, per device, the
+//! latest write of that field its author had seen; a write that a later write
+//! has seen is superseded and dropped from the state (it stays in the record's
+//! version history). Merge is a set union followed by that pruning, so it is
+//! deterministic, commutative, associative and idempotent: devices converge
+//! whatever order versions arrive in.
+
+use super::{DeviceId, Hlc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+/// When and where a field was written. Larger wins; equal clocks break on device id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Stamp {
+    pub hlc: Hlc,
+    pub device: DeviceId,
+}
+
+/// One write of one field. `Value::Null` clears the field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldWrite {
+    pub value: Value,
+    pub stamp: Stamp,
+    /// For each device, the latest of its writes to this field that the author
+    /// of this write had merged: those writes are superseded, not in conflict.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub seen: BTreeMap<DeviceId, Hlc>,
+}
+
+impl FieldWrite {
+    /// A total order: stamp first; the value's canonical text only separates
+    /// two different values under one stamp, which honest devices never make.
+    fn order(&self, other: &Self) -> Ordering {
+        self.stamp
+            .cmp(&other.stamp)
+            .then_with(|| canonical(&self.value).cmp(&canonical(&other.value)))
+    }
+
+    fn supersedes(&self, other: &FieldWrite) -> bool {
+        self.stamp > other.stamp
+            && self
+                .seen
+                .get(&other.stamp.device)
+                .is_some_and(|hlc| *hlc >= other.stamp.hlc)
+    }
+}
+
+fn canonical(value: &Value) -> String {
+    // serde_json's Map is a BTreeMap here, so the text is canonical.
+    value.to_string()
+}
+
+/// The writes of one field that still matter, winner first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FieldState {
+    writes: Vec<FieldWrite>,
+}
+
+impl FieldState {
+    pub fn single(write: FieldWrite) -> Self {
+        FieldState {
+            writes: vec![write],
+        }
+    }
+
+    pub fn winner(&self) -> &FieldWrite {
+        &self.writes[0]
+    }
+
+    /// Concurrent writes that lost to the winner: shown, never silently dropped.
+    pub fn conflicts(&self) -> &[FieldWrite] {
+        &self.writes[1..]
+    }
+
+    /// What a new write of this field has seen: every write still in the state
+    /// and everything those had seen.
+    pub fn seen_vector(&self) -> BTreeMap<DeviceId, Hlc> {
+        let mut seen = BTreeMap::new();
+        for write in &self.writes {
+            for (device, hlc) in write
+                .seen
+                .iter()
+                .chain(std::iter::once((&write.stamp.device, &write.stamp.hlc)))
+            {
+                let entry = seen.entry(*device).or_insert(*hlc);
+                if *hlc > *entry {
+                    *entry = *hlc;
+                }
+            }
+        }
+        seen
+    }
+
+    pub fn merge(&self, other: &FieldState) -> FieldState {
+        let mut all: Vec<FieldWrite> = self.writes.iter().chain(&other.writes).cloned().collect();
+        Self::normalize(&mut all);
+        FieldState { writes: all }
+    }
+
+    fn normalize(writes: &mut Vec<FieldWrite>) {
+        writes.sort_by(|a, b| b.order(a));
+        writes.dedup_by(|a, b| a.order(b) == Ordering::Equal);
+        let keep: Vec<bool> = writes
+            .iter()
+            .map(|w| !writes.iter().any(|x| x.supersedes(w)))
+            .collect();
+        let mut flags = keep.into_iter();
+        writes.retain(|_| flags.next().unwrap_or(true));
+    }
+
+    /// Rebuilds a state from stored writes, restoring the invariants.
+    pub fn from_writes(mut writes: Vec<FieldWrite>) -> Option<FieldState> {
+        if writes.is_empty() {
+            return None;
+        }
+        Self::normalize(&mut writes);
+        Some(FieldState { writes })
+    }
+
+    pub fn writes(&self) -> &[FieldWrite] {
+        &self.writes
+    }
+}
+
+/// The merged state of a whole record.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RecordState {
+    pub fields: BTreeMap<String, FieldState>,
+}
+
+impl RecordState {
+    pub fn merge(&self, other: &RecordState) -> RecordState {
+        let mut fields = self.fields.clone();
+        for (key, theirs) in &other.fields {
+            let merged = match fields.get(key) {
+                Some(ours) => ours.merge(theirs),
+                None => theirs.clone(),
+            };
+            fields.insert(key.clone(), merged);
+        }
+        RecordState { fields }
+    }
+
+    pub fn merge_in(&mut self, other: &RecordState) {
+        *self = self.merge(other);
+    }
+
+    /// The write a device makes to set `key` to `value`, superseding what it has.
+    pub fn make_write(&self, key: &str, value: Value, stamp: Stamp) -> FieldWrite {
+        let seen = self
+            .fields
+            .get(key)
+            .map(FieldState::seen_vector)
+            .unwrap_or_default();
+        FieldWrite { value, stamp, seen }
+    }
+
+    pub fn value(&self, key: &str) -> Option<&Value> {
+        self.fields
+            .get(key)
+            .map(|f| &f.winner().value)
+            .filter(|v| !v.is_null())
+    }
+
+    /// The winning value of every field that has one (including `_` meta fields).
+    pub fn values(&self) -> Map<String, Value> {
+        self.fields
+            .iter()
+            .filter(|(_, f)| !f.winner().value.is_null())
+            .map(|(k, f)| (k.clone(), f.winner().value.clone()))
+            .collect()
+    }
+
+    /// Keys whose winner beat a concurrent write.
+    pub fn conflicted_fields(&self) -> impl Iterator<Item = (&String, &FieldState)> {
+        self.fields.iter().filter(|(_, f)| !f.conflicts().is_empty())
+    }
+
+    /// The newest stamp of any write in the record.
+    pub fn latest_stamp(&self) -> Option<Stamp> {
+        self.fields.values().map(|f| f.winner().stamp).max()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn device(n: u8) -> DeviceId {
+        DeviceId(uuid::Uuid::from_bytes([n; 16]))
+    }
+
+    /// A simulated device: its replica of one record and its clock.
+    #[derive(Clone)]
+    struct Replica {
+        device: DeviceId,
+        clock: super::super::HlcClock,
+        state: RecordState,
+    }
+
+    impl Replica {
+        fn new(n: u8) -> Self {
+            Replica {
+                device: device(n),
+                clock: super::super::HlcClock::resume(Hlc::ZERO),
+                state: RecordState::default(),
+            }
+        }
+
+        fn write(&mut self, wall_ms: u64, key: &str, value: Value) -> RecordState {
+            let hlc = self.clock.tick(wall_ms);
+            let write = self.state.make_write(
+                key,
+                value,
+                Stamp {
+                    hlc,
+                    device: self.device,
+                },
+            );
+            let mut delta = RecordState::default();
+            delta
+                .fields
+                .insert(key.to_string(), FieldState::single(write));
+            self.state.merge_in(&delta);
+            delta
+        }
+
+        fn receive(&mut self, other: &RecordState) {
+            if let Some(stamp) = other.fields.values().flat_map(|f| f.writes()).map(|w| w.stamp.hlc).max() {
+                self.clock.observe(stamp);
+            }
+            self.state.merge_in(other);
+        }
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Write { device: usize, wall: u64, key: usize, value: i64 },
+        Sync { from: usize, to: usize },
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            3 => (0..3usize, 0..50u64, 0..3usize, -3..3i64)
+                .prop_map(|(device, wall, key, value)| Op::Write { device, wall, key, value }),
+            1 => (0..3usize, 0..3usize).prop_map(|(from, to)| Op::Sync { from, to }),
+        ]
+    }
+
+    const KEYS: [&str; 3] = ["alias", "status", "notes"];
+
+    /// Runs a random history; returns every delta written and the replicas.
+    fn run(ops: &[Op]) -> (Vec<RecordState>, Vec<Replica>) {
+        let mut replicas: Vec<Replica> = (0..3).map(|n| Replica::new(n as u8 + 1)).collect();
+        let mut deltas = Vec::new();
+        let mut wall = [0u64; 3];
+        for op in ops {
+            match op {
+                Op::Write { device, wall: step, key, value } => {
+                    wall[*device] += step;
+                    let value = if *value == 0 { Value::Null } else { json!(value) };
+                    deltas.push(replicas[*device].write(wall[*device], KEYS[*key], value));
+                }
+                Op::Sync { from, to } => {
+                    let state = replicas[*from].state.clone();
+                    replicas[*to].receive(&state);
+                }
+            }
+        }
+        (deltas, replicas)
+    }
+
+    fn merge_all<'a>(states: impl IntoIterator<Item = &'a RecordState>) -> RecordState {
+        states
+            .into_iter()
+            .fold(RecordState::default(), |acc, s| acc.merge(s))
+    }
+
+    proptest! {
+        #[test]
+        fn merge_is_commutative_associative_and_idempotent(ops in prop::collection::vec(op(), 1..40)) {
+            let (deltas, replicas) = run(&ops);
+            let mut states: Vec<RecordState> = replicas.into_iter().map(|r| r.state).collect();
+            states.extend(deltas);
+            for a in &states {
+                prop_assert_eq!(&a.merge(a), a);
+                for b in &states {
+                    prop_assert_eq!(a.merge(b), b.merge(a));
+                    for c in states.iter().step_by(3) {
+                        prop_assert_eq!(a.merge(b).merge(c), a.merge(&b.merge(c)));
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn every_delivery_order_converges(ops in prop::collection::vec(op(), 1..40), seed in any::<u64>()) {
+            let (deltas, replicas) = run(&ops);
+            let expected = merge_all(&deltas);
+            // The replicas' states are merges of deltas too: adding them changes nothing.
+            let with_replicas = replicas.iter().fold(expected.clone(), |acc, r| acc.merge(&r.state));
+            prop_assert_eq!(&with_replicas, &expected);
+            let mut shuffled = deltas.clone();
+            let mut rng = seed;
+            for i in (1..shuffled.len()).rev() {
+                rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                shuffled.swap(i, (rng >> 33) as usize % (i + 1));
+            }
+            prop_assert_eq!(merge_all(&shuffled), expected);
+        }
+
+        #[test]
+        fn the_winner_is_the_largest_stamp_among_unsuperseded_writes(ops in prop::collection::vec(op(), 1..40)) {
+            let (deltas, _) = run(&ops);
+            let merged = merge_all(&deltas);
+            for (key, field) in &merged.fields {
+                let max = deltas.iter()
+                    .filter_map(|d| d.fields.get(key))
+                    .map(|f| f.winner().stamp)
+                    .max()
+                    .unwrap();
+                prop_assert_eq!(field.winner().stamp, max);
+            }
+        }
+    }
+
+    #[test]
+    fn concurrent_writes_are_kept_as_a_conflict_and_a_later_write_resolves_it() {
+        let mut a = Replica::new(1);
+        let mut b = Replica::new(2);
+        let from_a = a.write(100, "alias", json!("Hoa"));
+        let from_b = b.write(200, "alias", json!("Hoà"));
+        a.receive(&from_b);
+        b.receive(&from_a);
+        assert_eq!(a.state, b.state);
+        let field = &a.state.fields["alias"];
+        assert_eq!(field.winner().value, json!("Hoà"));
+        assert_eq!(field.conflicts().len(), 1);
+        assert_eq!(field.conflicts()[0].value, json!("Hoa"));
+
+        let resolution = a.write(150, "alias", json!("Hoa"));
+        b.receive(&resolution);
+        assert_eq!(a.state, b.state);
+        let field = &b.state.fields["alias"];
+        assert_eq!(field.winner().value, json!("Hoa"));
+        assert!(field.conflicts().is_empty());
+    }
+
+    #[test]
+    fn sequential_edits_on_one_device_are_history_not_conflict() {
+        let mut a = Replica::new(1);
+        a.write(1, "status", json!("draft"));
+        a.write(2, "status", json!("sent"));
+        let field = &a.state.fields["status"];
+        assert_eq!(field.winner().value, json!("sent"));
+        assert!(field.conflicts().is_empty());
+    }
+
+    #[test]
+    fn equal_clocks_break_ties_on_device_id() {
+        let mut a = Replica::new(1);
+        let mut b = Replica::new(2);
+        let da = a.write(100, "alias", json!("from a"));
+        let db = b.write(100, "alias", json!("from b"));
+        let merged = da.merge(&db);
+        assert_eq!(merged.fields["alias"].winner().value, json!("from b"));
+        assert_eq!(db.merge(&da), merged);
+    }
+}

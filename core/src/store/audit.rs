@@ -1,0 +1,157 @@
+//! The local audit trail: who did what to which record and when, never the
+//! contents. Each entry's MAC covers the previous entry's MAC, under a key
+//! derived from the vault key, so an entry cannot be edited, inserted or
+//! removed from the middle without `verify` noticing. The newest MAC is also
+//! kept in `meta`, so a cut tail shows too.
+
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+use super::meta;
+use super::vault::UnlockedKeys;
+use crate::record::{DeviceId, RecordId, RecordKind, VersionId};
+use crate::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    CreateStore,
+    Unlock,
+    Create,
+    Update,
+    Delete,
+    ChangePin,
+}
+
+impl AuditAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::CreateStore => "create_store",
+            AuditAction::Unlock => "unlock",
+            AuditAction::Create => "create",
+            AuditAction::Update => "update",
+            AuditAction::Delete => "delete",
+            AuditAction::ChangePin => "change_pin",
+        }
+    }
+}
+
+pub struct AuditEntry<'a> {
+    pub at_ms: i64,
+    pub actor: DeviceId,
+    pub action: AuditAction,
+    pub kind: Option<RecordKind>,
+    pub record_id: Option<RecordId>,
+    pub version_id: Option<VersionId>,
+    pub extra: Option<&'a str>,
+}
+
+/// An unambiguous byte encoding of an entry (length-prefixed fields).
+fn encode(seq: i64, at_ms: i64, actor: &[u8], action: &str, kind: Option<&str>, record: Option<&[u8]>, version: Option<&[u8]>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(96);
+    out.extend_from_slice(&seq.to_be_bytes());
+    out.extend_from_slice(&at_ms.to_be_bytes());
+    for part in [Some(actor), Some(action.as_bytes()), kind.map(str::as_bytes), record, version] {
+        match part {
+            None => out.extend_from_slice(&u32::MAX.to_be_bytes()),
+            Some(bytes) => {
+                out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+                out.extend_from_slice(bytes);
+            }
+        }
+    }
+    out
+}
+
+fn head(conn: &Connection) -> Result<(i64, [u8; 32])> {
+    let Some(bytes) = meta::get_blob(conn, meta::AUDIT_HEAD)? else {
+        return Ok((0, [0u8; 32]));
+    };
+    if bytes.len() != 40 {
+        return Err(Error::StoreDamaged("the audit head is malformed".into()));
+    }
+    let seq = i64::from_be_bytes(bytes[..8].try_into().expect("8 bytes"));
+    let mut mac = [0u8; 32];
+    mac.copy_from_slice(&bytes[8..]);
+    Ok((seq, mac))
+}
+
+/// Appends an entry in the caller's transaction.
+pub fn append(conn: &Connection, keys: &UnlockedKeys, entry: &AuditEntry) -> Result<()> {
+    let (last_seq, prev) = head(conn)?;
+    let seq = last_seq + 1;
+    let action = match entry.extra {
+        Some(extra) => format!("{}:{extra}", entry.action.as_str()),
+        None => entry.action.as_str().to_string(),
+    };
+    let kind = entry.kind.map(RecordKind::as_str);
+    let record = entry.record_id.map(|id| id.as_bytes().to_vec());
+    let version = entry.version_id.map(|id| id.as_bytes().to_vec());
+    let bytes = encode(seq, entry.at_ms, entry.actor.as_bytes(), &action, kind, record.as_deref(), version.as_deref());
+    let mac = keys.audit.chain(&prev, &bytes);
+    conn.execute(
+        "INSERT INTO audit (seq, at_ms, actor, action, kind, record_id, version_id, mac)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![seq, entry.at_ms, entry.actor.as_bytes().as_slice(), action, kind, record, version, mac.as_slice()],
+    )?;
+    let mut new_head = seq.to_be_bytes().to_vec();
+    new_head.extend_from_slice(&mac);
+    meta::put_blob(conn, meta::AUDIT_HEAD, &new_head)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditReport {
+    pub entries: u64,
+    pub ok: bool,
+    /// The first entry whose MAC does not follow from the one before it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_bad_seq: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+type Row = (i64, i64, Vec<u8>, String, Option<String>, Option<Vec<u8>>, Option<Vec<u8>>, Vec<u8>);
+
+pub fn verify(conn: &Connection, keys: &UnlockedKeys) -> Result<AuditReport> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, at_ms, actor, action, kind, record_id, version_id, mac FROM audit ORDER BY seq",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+    })?;
+    let mut prev = [0u8; 32];
+    let mut expected_seq = 1;
+    let mut entries = 0;
+    let bad = |seq: i64, entries: u64, problem: &str| AuditReport {
+        entries,
+        ok: false,
+        first_bad_seq: Some(seq),
+        problem: Some(problem.to_string()),
+    };
+    for row in rows {
+        let (seq, at_ms, actor, action, kind, record, version, mac): Row = row?;
+        if seq != expected_seq {
+            return Ok(bad(expected_seq, entries, "an entry is missing"));
+        }
+        let bytes = encode(seq, at_ms, &actor, &action, kind.as_deref(), record.as_deref(), version.as_deref());
+        let Ok(mac) = <[u8; 32]>::try_from(mac.as_slice()) else {
+            return Ok(bad(seq, entries, "an entry's MAC is malformed"));
+        };
+        if keys.audit.verify(&prev, &bytes, &mac).is_err() {
+            return Ok(bad(seq, entries, "an entry was altered"));
+        }
+        prev = mac;
+        expected_seq += 1;
+        entries += 1;
+    }
+    let (head_seq, head_mac) = head(conn)?;
+    if head_seq != expected_seq - 1 || (entries > 0 && head_mac != prev) {
+        return Ok(bad(expected_seq, entries, "the newest entries were removed"));
+    }
+    Ok(AuditReport {
+        entries,
+        ok: true,
+        first_bad_seq: None,
+        problem: None,
+    })
+}

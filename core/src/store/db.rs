@@ -1,0 +1,91 @@
+//! Opening the SQLite file: the pragmas every connection needs, and telling a
+//! missing, foreign or damaged file apart with a clear error.
+
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+use std::path::{Path, PathBuf};
+
+use super::schema;
+use crate::{Error, Result};
+
+pub const DB_FILE: &str = "fieldbook.db";
+
+pub fn db_path(dir: &Path) -> PathBuf {
+    dir.join(DB_FILE)
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    // WAL: readers never block the writer, and a killed process leaves every
+    // committed transaction whole and every other one absent.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // Deleted pages are overwritten, so erased key material does not linger in free pages.
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    // Sorts and temporary tables stay in memory: no temp files on disk.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
+fn map_open_error(err: rusqlite::Error, path: &Path) -> Error {
+    match err.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => Error::NotAStore {
+            path: path.to_path_buf(),
+        },
+        Some(ErrorCode::DatabaseCorrupt) => {
+            Error::StoreDamaged("the database file is corrupted".into())
+        }
+        _ => Error::Sqlite(err),
+    }
+}
+
+/// Opens an existing store, refusing anything that is not one.
+pub fn open_existing(dir: &Path) -> Result<Connection> {
+    let path = db_path(dir);
+    if !path.is_file() {
+        return Err(Error::NotAStore {
+            path: dir.to_path_buf(),
+        });
+    }
+    let conn = Connection::open_with_flags(
+        &path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| map_open_error(e, dir))?;
+    let app_id: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|e| map_open_error(e, dir))?;
+    if app_id != schema::APPLICATION_ID {
+        return Err(Error::NotAStore {
+            path: dir.to_path_buf(),
+        });
+    }
+    configure(&conn).map_err(|e| match e {
+        Error::Sqlite(e) => map_open_error(e, dir),
+        other => other,
+    })?;
+    Ok(conn)
+}
+
+/// Creates the directory (private to the user) and a new, empty database file.
+pub fn create_new(dir: &Path) -> Result<Connection> {
+    let path = db_path(dir);
+    if path.exists() {
+        return Err(Error::AlreadyExists {
+            path: dir.to_path_buf(),
+        });
+    }
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    let conn = Connection::open_with_flags(
+        &path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    configure(&conn)?;
+    Ok(conn)
+}

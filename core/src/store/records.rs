@@ -1,0 +1,291 @@
+//! Reading and writing sealed records: apply a version (local or received),
+//! keep every version as history, refresh the keyed lookup terms.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::Value;
+
+use super::sealing::{BlobRole, SealContext};
+use super::vault::UnlockedKeys;
+use super::view::RecordView;
+use crate::crypto::BlindIndex;
+use crate::record::{RecordId, RecordKind, RecordState, RecordVersion, SensitivityClass, VersionId};
+use crate::{Error, Result};
+
+/// The fields exact lookups need, per kind. Their values are stored only as
+/// keyed hashes, never in clear.
+pub fn lookup_fields(kind: RecordKind) -> &'static [&'static str] {
+    match kind {
+        RecordKind::Client => &["uic", "area"],
+        RecordKind::Contact | RecordKind::CaseNote => &["client_id"],
+        RecordKind::Referral => &["client_id", "status"],
+        RecordKind::Meeting => &["attendee_ids"],
+    }
+}
+
+pub fn lookup_term(index: &BlindIndex, field: &str, value: &str) -> [u8; 32] {
+    index.term(field, value)
+}
+
+fn terms_of(index: &BlindIndex, view: &RecordView) -> Vec<[u8; 32]> {
+    if view.deleted {
+        return Vec::new();
+    }
+    let mut terms = Vec::new();
+    for field in lookup_fields(view.kind) {
+        match view.values.get(*field) {
+            Some(Value::String(s)) => terms.push(lookup_term(index, field, s)),
+            Some(Value::Array(items)) => {
+                for s in items.iter().filter_map(Value::as_str) {
+                    terms.push(lookup_term(index, field, s));
+                }
+            }
+            _ => {}
+        }
+    }
+    terms
+}
+
+/// The sealed head of a record as stored.
+pub struct StoredRecord {
+    pub ctx: SealContext,
+    pub state: Vec<u8>,
+    pub view: Vec<u8>,
+}
+
+fn parse_kind(s: &str, id: RecordId) -> Result<RecordKind> {
+    s.parse().map_err(|_| Error::RecordCorrupt { id })
+}
+
+fn parse_class(s: &str, id: RecordId) -> Result<SensitivityClass> {
+    SensitivityClass::parse(s).ok_or(Error::RecordCorrupt { id })
+}
+
+pub fn load(conn: &Connection, id: RecordId) -> Result<Option<StoredRecord>> {
+    conn.query_row(
+        "SELECT kind, key_class, key_epoch, state, view FROM records WHERE id = ?1",
+        [id.as_bytes().as_slice()],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, u32>(2)?,
+                r.get::<_, Vec<u8>>(3)?,
+                r.get::<_, Vec<u8>>(4)?,
+            ))
+        },
+    )
+    .optional()?
+    .map(|(kind, class, epoch, state, view)| {
+        Ok(StoredRecord {
+            ctx: SealContext {
+                kind: parse_kind(&kind, id)?,
+                id,
+                class: parse_class(&class, id)?,
+                epoch,
+            },
+            state,
+            view,
+        })
+    })
+    .transpose()
+}
+
+pub fn kind_of(conn: &Connection, id: RecordId) -> Result<Option<RecordKind>> {
+    conn.query_row(
+        "SELECT kind FROM records WHERE id = ?1",
+        [id.as_bytes().as_slice()],
+        |r| r.get::<_, String>(0),
+    )
+    .optional()?
+    .map(|k| parse_kind(&k, id))
+    .transpose()
+}
+
+pub fn load_state(conn: &Connection, keys: &UnlockedKeys, id: RecordId) -> Result<Option<(RecordKind, RecordState)>> {
+    match load(conn, id)? {
+        None => Ok(None),
+        Some(stored) => {
+            let state = stored.ctx.open(keys, BlobRole::State, &stored.state)?;
+            Ok(Some((stored.ctx.kind, state)))
+        }
+    }
+}
+
+pub fn load_view(conn: &Connection, keys: &UnlockedKeys, id: RecordId) -> Result<RecordView> {
+    let stored = load(conn, id)?.ok_or(Error::RecordNotFound { id })?;
+    if !keys.holds(stored.ctx.class) {
+        return Err(Error::RecordNotFound { id });
+    }
+    stored.ctx.open(keys, BlobRole::View, &stored.view)
+}
+
+/// Where a version came from: local versions wait to be pushed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Local,
+    Received,
+}
+
+/// Stores a version and merges it into the record's head, in the caller's
+/// transaction. A version already stored changes nothing (idempotent).
+/// Returns the new view, or `None` when the version was already known.
+pub fn apply_version(
+    conn: &Connection,
+    keys: &UnlockedKeys,
+    version: &RecordVersion,
+    origin: Origin,
+) -> Result<Option<RecordView>> {
+    let id = version.record_id;
+    let class = version.kind.sensitivity();
+    let epoch = keys.current_epoch(class).ok_or(Error::NotPermitted(version.kind))?;
+    let version_ctx = SealContext {
+        kind: version.kind,
+        id,
+        class,
+        epoch,
+    };
+    let body = version_ctx.seal(keys, BlobRole::Version(version.version_id), version)?;
+    let inserted = conn.execute(
+        "INSERT INTO versions (version_id, record_id, kind, key_class, key_epoch, body, pushed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (version_id) DO NOTHING",
+        params![
+            version.version_id.as_bytes().as_slice(),
+            id.as_bytes().as_slice(),
+            version.kind.as_str(),
+            class.as_str(),
+            epoch,
+            body,
+            (origin == Origin::Received) as i64,
+        ],
+    )?;
+    if inserted == 0 {
+        return Ok(None);
+    }
+    let seq = conn.last_insert_rowid();
+
+    let state = match load_state(conn, keys, id)? {
+        Some((kind, _)) if kind != version.kind => {
+            return Err(Error::InvalidInput(format!(
+                "record {id} is a {kind}, not a {}",
+                version.kind
+            )))
+        }
+        Some((_, state)) => state.merge(&version.as_state()),
+        None => version.as_state(),
+    };
+    let view = RecordView::from_state(id, version.kind, &state);
+    let head_ctx = version_ctx;
+    let sealed_state = head_ctx.seal(keys, BlobRole::State, &state)?;
+    let sealed_view = head_ctx.seal(keys, BlobRole::View, &view)?;
+    conn.execute(
+        "INSERT INTO records (id, kind, key_class, key_epoch, state, view, updated_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (id) DO UPDATE SET key_epoch = excluded.key_epoch, state = excluded.state,
+             view = excluded.view, updated_seq = excluded.updated_seq",
+        params![
+            id.as_bytes().as_slice(),
+            version.kind.as_str(),
+            class.as_str(),
+            epoch,
+            sealed_state,
+            sealed_view,
+            seq
+        ],
+    )?;
+    let index = keys.index(class).ok_or(Error::NotPermitted(version.kind))?;
+    conn.execute(
+        "DELETE FROM lookup WHERE record_id = ?1",
+        [id.as_bytes().as_slice()],
+    )?;
+    let mut insert = conn.prepare_cached("INSERT OR IGNORE INTO lookup (term, record_id) VALUES (?1, ?2)")?;
+    for term in terms_of(index, &view) {
+        insert.execute(params![term.as_slice(), id.as_bytes().as_slice()])?;
+    }
+    Ok(Some(view))
+}
+
+/// Records whose lookup term for `field` equals `value`, across the classes this device holds.
+pub fn lookup(conn: &Connection, keys: &UnlockedKeys, field: &str, value: &str) -> Result<Vec<RecordId>> {
+    let mut stmt = conn.prepare_cached("SELECT record_id FROM lookup WHERE term = ?1")?;
+    let mut ids = Vec::new();
+    for class in SensitivityClass::ALL {
+        let Some(index) = keys.index(class) else { continue };
+        let term = lookup_term(index, field, value);
+        let rows = stmt.query_map([term.as_slice()], |r| r.get::<_, Vec<u8>>(0))?;
+        for row in rows {
+            if let Some(id) = RecordId::from_slice(&row?) {
+                ids.push(id);
+            }
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// Every readable record of a kind, and the ids of those that could not be
+/// opened (corrupted or tampered): one bad record never hides the others.
+pub fn scan(conn: &Connection, keys: &UnlockedKeys, kind: RecordKind) -> Result<(Vec<RecordView>, Vec<RecordId>)> {
+    let class = kind.sensitivity();
+    if !keys.holds(class) {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, key_class, key_epoch, view FROM records WHERE kind = ?1",
+    )?;
+    let mut rows = stmt.query([kind.as_str()])?;
+    let mut views = Vec::new();
+    let mut unreadable = Vec::new();
+    while let Some(row) = rows.next()? {
+        let raw_id: Vec<u8> = row.get(0)?;
+        let Some(id) = RecordId::from_slice(&raw_id) else {
+            continue;
+        };
+        let class_name: String = row.get(1)?;
+        let epoch: u32 = row.get(2)?;
+        let sealed = row.get_ref(3)?.as_blob().map_err(rusqlite::Error::from)?;
+        let opened = parse_class(&class_name, id).and_then(|class| {
+            SealContext { kind, id, class, epoch }.open::<RecordView>(keys, BlobRole::View, sealed)
+        });
+        match opened {
+            Ok(view) => views.push(view),
+            Err(_) => unreadable.push(id),
+        }
+    }
+    Ok((views, unreadable))
+}
+
+/// Every version of a record, oldest first.
+pub fn versions(conn: &Connection, keys: &UnlockedKeys, id: RecordId) -> Result<Vec<RecordVersion>> {
+    let mut stmt = conn.prepare(
+        "SELECT version_id, kind, key_class, key_epoch, body FROM versions WHERE record_id = ?1 ORDER BY seq",
+    )?;
+    let rows = stmt
+        .query_map([id.as_bytes().as_slice()], |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, u32>(3)?,
+                r.get::<_, Vec<u8>>(4)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (version_id, kind, class, epoch, body) in rows {
+        let version_id = VersionId::from_slice(&version_id).ok_or(Error::RecordCorrupt { id })?;
+        let ctx = SealContext {
+            kind: parse_kind(&kind, id)?,
+            id,
+            class: parse_class(&class, id)?,
+            epoch,
+        };
+        let version: RecordVersion = ctx.open(keys, BlobRole::Version(version_id), &body)?;
+        if version.record_id != id || version.version_id != version_id {
+            return Err(Error::RecordCorrupt { id });
+        }
+        out.push(version);
+    }
+    Ok(out)
+}

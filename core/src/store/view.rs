@@ -1,0 +1,138 @@
+//! What the screens read: the current values of a record, and its history.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::record::{meta_fields, DeviceId, Hlc, RecordId, RecordKind, RecordState, RecordVersion, Stamp};
+
+/// A record as lists and detail screens show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordView {
+    pub id: RecordId,
+    pub kind: RecordKind,
+    pub form_version: u32,
+    pub deleted: bool,
+    /// The winning value of every form field that has one.
+    pub values: Map<String, Value>,
+    /// Fields whose value beat a concurrent edit from another device.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: DeviceId,
+}
+
+impl RecordView {
+    pub fn from_state(id: RecordId, kind: RecordKind, state: &RecordState) -> RecordView {
+        let all = state.values();
+        let form_version = all
+            .get(meta_fields::FORM_VERSION)
+            .and_then(Value::as_u64)
+            .unwrap_or(1) as u32;
+        let deleted = all
+            .get(meta_fields::DELETED)
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let values = all
+            .into_iter()
+            .filter(|(k, _)| !meta_fields::is_meta(k))
+            .collect();
+        let latest = state.latest_stamp().unwrap_or(Stamp {
+            hlc: Hlc::ZERO,
+            device: DeviceId(uuid::Uuid::nil()),
+        });
+        RecordView {
+            id,
+            kind,
+            form_version,
+            deleted,
+            values,
+            conflicts: state.conflicted_fields().map(|(k, _)| k.clone()).collect(),
+            created_at: created_at(id),
+            updated_at: hlc_time(latest.hlc),
+            updated_by: latest.device,
+        }
+    }
+
+    pub fn text(&self, key: &str) -> Option<&str> {
+        self.values.get(key).and_then(Value::as_str)
+    }
+}
+
+/// UUIDv7 ids carry their creation time.
+pub fn created_at(id: RecordId) -> DateTime<Utc> {
+    id.0.get_timestamp()
+        .map(|ts| {
+            let (secs, nanos) = ts.to_unix();
+            DateTime::from_timestamp(secs as i64, nanos).unwrap_or_default()
+        })
+        .unwrap_or_default()
+}
+
+pub fn hlc_time(hlc: Hlc) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(hlc.wall_ms as i64).unwrap_or_default()
+}
+
+/// One field of a record with the concurrent values it beat.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldConflict {
+    pub field: String,
+    pub value: Value,
+    pub losing_values: Vec<LosingValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LosingValue {
+    pub value: Value,
+    pub written_at: DateTime<Utc>,
+    pub device: DeviceId,
+}
+
+pub fn conflicts_of(state: &RecordState) -> Vec<FieldConflict> {
+    state
+        .conflicted_fields()
+        .filter(|(k, _)| !meta_fields::is_meta(k))
+        .map(|(field, s)| FieldConflict {
+            field: field.clone(),
+            value: s.winner().value.clone(),
+            losing_values: s
+                .conflicts()
+                .iter()
+                .map(|w| LosingValue {
+                    value: w.value.clone(),
+                    written_at: hlc_time(w.stamp.hlc),
+                    device: w.stamp.device,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// One entry of a record's history: who changed which fields, when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub version_id: crate::record::VersionId,
+    pub written_at: DateTime<Utc>,
+    pub device: DeviceId,
+    pub form_version: u32,
+    /// The values this version wrote (`null` clears a field).
+    pub changes: Map<String, Value>,
+}
+
+impl From<&RecordVersion> for HistoryEntry {
+    fn from(v: &RecordVersion) -> Self {
+        HistoryEntry {
+            version_id: v.version_id,
+            written_at: hlc_time(v.stamp.hlc),
+            device: v.stamp.device,
+            form_version: v.form_version,
+            changes: v
+                .fields
+                .iter()
+                .filter(|(k, _)| !meta_fields::is_meta(k) || *k == meta_fields::DELETED)
+                .map(|(k, w)| (k.clone(), w.value.clone()))
+                .collect(),
+        }
+    }
+}
