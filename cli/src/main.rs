@@ -1,1 +1,45 @@
-fn main() {}
+//! `fieldbook`: the desktop shell over Fieldbook's core, for office use,
+//! scripting and end-to-end tests.
+//!
+//! Errors exit non-zero with one line on standard error, in the language
+//! chosen with `--lang`. Exit codes: 1 any other error, 2 bad usage,
+//! 3 invalid input (field-level errors listed), 4 PIN refused or store erased,
+//! 5 duplicate client, 6 some records could not be read.
+
+mod args;
+mod commands;
+mod input;
+mod output;
+mod pin;
+
+use clap::Parser;
+use fieldbook_core::Error;
+use std::process::ExitCode;
+
+use args::Cli;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = cli.lang();
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("{}: {}", lang.pick("lỗi", "error"), err.message(lang));
+            ExitCode::from(exit_code(&err))
+        }
+    }
+}
+
+fn exit_code(err: &Error) -> u8 {
+    match err {
+        Error::Validation(_)
+        | Error::InvalidInput(_)
+        | Error::LinkNotFound { .. }
+        | Error::WrongLinkKind { .. }
+        | Error::Uic(_) => 3,
+        Error::WrongPin { .. } | Error::BackOff { .. } | Error::Erased | Error::Locked => 4,
+        Error::DuplicateClient { .. } => 5,
+        Error::RecordCorrupt { .. } => 6,
+        _ => 1,
+    }
+}

@@ -60,7 +60,7 @@ pub fn all() -> impl Iterator<Item = &'static FormDefinition> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::forms::definition::{FieldType, Localized};
+    use crate::forms::definition::{FieldType, FormSpec, Localized};
     use crate::forms::expr::Expr;
     use std::collections::HashSet;
 
@@ -104,6 +104,15 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn definitions_round_trip_through_json() {
+        for def in all() {
+            let json = serde_json::to_string(def).unwrap();
+            let again = FormDefinition::from_json(&json).unwrap();
+            assert_eq!(FormSpec::from(def.clone()), FormSpec::from(again));
         }
     }
 

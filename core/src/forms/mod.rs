@@ -7,9 +7,10 @@
 //! - [`builtin`]: the embedded definitions, parsed once.
 //! - [`check`]: the load-time checks of a definition.
 //! - [`expr`]: the skip-logic / constraint expression language.
-//! - [`normalize`]: reading one value into its canonical form.
-//! - [`validate`]: validating a new record or a change.
-//! - [`error`] and [`messages`]: what validation reports, in vi and en.
+//! - `normalize`: reading one value into its canonical form.
+//! - [`validate`]: validating a new record or a change (`scope`: how its
+//!   values look to expressions).
+//! - [`error`] and `messages`: what validation reports, in vi and en.
 //! - [`localized`]: a form in one language, for a shell to draw.
 
 pub mod builtin;

@@ -231,15 +231,21 @@ fn single_choice(field: &FieldDef, raw: &Value) -> Result<Option<String>, Proble
     choice_value(field, raw)
 }
 
+/// The items of a list field: an array, or one string of comma-separated
+/// items (what a command line gives; choice values and ids hold no comma).
+fn list_items(raw: &Value) -> Result<Vec<Value>, Problem> {
+    match raw {
+        Value::Array(items) => Ok(items.clone()),
+        Value::String(s) => Ok(s.split(',').map(|i| Value::String(i.into())).collect()),
+        Value::Number(_) => Ok(vec![raw.clone()]),
+        _ => Err(Problem::InvalidType),
+    }
+}
+
 /// A set of choices, stored without repeats in the order the form lists them.
 fn multiple_choice(field: &FieldDef, raw: &Value) -> Result<Option<Value>, Problem> {
-    let items: &[Value] = match raw {
-        Value::Array(items) => items,
-        Value::String(_) | Value::Number(_) => std::slice::from_ref(raw),
-        _ => return Err(Problem::InvalidType),
-    };
     let mut picked = Vec::new();
-    for item in items {
+    for item in &list_items(raw)? {
         if let Some(value) = choice_value(field, item)? {
             picked.push(value);
         }
@@ -281,13 +287,11 @@ fn link(raw: &Value) -> Result<Option<String>, Problem> {
 
 /// Several record ids, without repeats, in the order given.
 fn links(raw: &Value) -> Result<Option<Value>, Problem> {
-    let items: &[Value] = match raw {
-        Value::Array(items) => items,
-        Value::String(_) => std::slice::from_ref(raw),
-        _ => return Err(Problem::InvalidType),
-    };
+    if raw.is_number() {
+        return Err(Problem::InvalidType);
+    }
     let mut ids: Vec<Value> = Vec::new();
-    for item in items {
+    for item in &list_items(raw)? {
         if let Some(id) = link(item)? {
             let id = Value::String(id);
             if !ids.contains(&id) {
@@ -419,6 +423,8 @@ mod tests {
             Ok(Some(json!(["a", "b"])))
         );
         assert_eq!(parse_value(&m, &json!("b")), Ok(Some(json!(["b"]))));
+        assert_eq!(parse_value(&m, &json!("b, a")), Ok(Some(json!(["a", "b"]))));
+        assert_eq!(parse_value(&m, &json!({"a": 1})), Err(Problem::InvalidType));
         assert_eq!(parse_value(&m, &json!([])), Ok(None));
         assert_eq!(
             parse_value(&m, &json!(["a", "z"])),
@@ -473,6 +479,11 @@ mod tests {
             parse_value(&many, &json!([id, id.to_uppercase()])),
             Ok(Some(json!([id])))
         );
+        assert_eq!(
+            parse_value(&many, &json!(format!("{id},{}", id.to_uppercase()))),
+            Ok(Some(json!([id])))
+        );
+        assert_eq!(parse_value(&many, &json!(7)), Err(Problem::InvalidType));
     }
 
     #[test]

@@ -58,8 +58,13 @@ impl FormDefinition {
         let empty = Map::new();
         let is_new = base.is_none();
         let base = base.unwrap_or(&empty);
+        // A merged base may hold null for a cleared field: that is no value.
         // Input-only values sit in the candidate too, so expressions can see them.
-        let mut candidate = base.clone();
+        let mut candidate: Map<String, Value> = base
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         let mut given: HashSet<&str> = HashSet::new();
 
         // 1. Read each input value.
@@ -215,15 +220,16 @@ impl FormDefinition {
                 continue;
             }
             let before = if is_new { None } else { base.get(&field.key) };
+            let before = before.filter(|b| !b.is_null());
             match (before, now) {
                 (Some(b), Some(n)) if b == n => {}
                 (_, Some(n)) => {
                     out.values.insert(field.key.clone(), n.clone());
                 }
-                (Some(b), None) if !b.is_null() => {
+                (Some(_), None) => {
                     out.values.insert(field.key.clone(), Value::Null);
                 }
-                _ => {}
+                (None, None) => {}
             }
         }
         out
@@ -663,6 +669,25 @@ mod tests {
             codes(update(RecordKind::Client, base, json!({"uic": "OTHER"}))),
             one("uic", FieldErrorCode::Readonly)
         );
+    }
+
+    #[test]
+    fn null_in_the_base_is_no_value() {
+        let base = json!({"alias": null, "notes": null, "status": "active"});
+        assert_eq!(
+            codes(update(
+                RecordKind::Client,
+                base.clone(),
+                json!({"sex": "female"})
+            )),
+            one("alias", FieldErrorCode::Required)
+        );
+        let v = ok(update(
+            RecordKind::Client,
+            base,
+            json!({"alias": "A", "notes": null}),
+        ));
+        assert_eq!(Value::Object(v.values), json!({"alias": "A"}));
     }
 
     #[test]

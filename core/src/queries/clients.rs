@@ -16,12 +16,9 @@ pub fn list_clients(store: &mut Store) -> Result<Listing> {
 }
 
 fn sort_by_alias(listing: &mut Listing) {
-    listing.records.sort_by_cached_key(|v| {
-        (
-            fold_for_search(v.text("alias").unwrap_or("")),
-            v.id,
-        )
-    });
+    listing
+        .records
+        .sort_by_cached_key(|v| (fold_for_search(v.text("alias").unwrap_or("")), v.id));
 }
 
 /// What the clients screen searches by; every given criterion must match.
@@ -34,7 +31,11 @@ pub struct ClientSearch {
 }
 
 pub fn search_clients(store: &mut Store, search: &ClientSearch) -> Result<Listing> {
-    let text = search.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let text = search
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
     // A well-formed code goes through the keyed index; anything else is an alias.
     if let Some(code) = text.and_then(|t| uic::parse_uic(t).ok()) {
         let mut listing = Listing::default();
@@ -53,7 +54,9 @@ pub fn search_clients(store: &mut Store, search: &ClientSearch) -> Result<Listin
             Some(prefix) => {
                 let alias = fold_for_search(client.text("alias").unwrap_or(""));
                 alias.starts_with(prefix.as_str())
-                    || alias.split_whitespace().any(|word| word.starts_with(prefix.as_str()))
+                    || alias
+                        .split_whitespace()
+                        .any(|word| word.starts_with(prefix.as_str()))
             }
         };
         alias_ok && area_matches(search.area.as_deref(), client.values.get("area"))

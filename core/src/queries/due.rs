@@ -39,16 +39,17 @@ const OPEN_REFERRAL: [&str; 3] = ["draft", "sent", "accepted"];
 
 pub fn due_on(store: &mut Store, day: NaiveDate) -> Result<Vec<DueItem>> {
     let mut items = Vec::new();
-    let client_of = |v: &crate::store::RecordView| {
-        v.text("client_id").and_then(|s| s.parse::<RecordId>().ok())
-    };
+    let client_of =
+        |v: &crate::store::RecordView| v.text("client_id").and_then(|s| s.parse::<RecordId>().ok());
 
     for referral in store.list(RecordKind::Referral)?.records {
         let status = referral.text("status").unwrap_or("draft");
         if !OPEN_REFERRAL.contains(&status) {
             continue;
         }
-        let Some(due) = date_field(&referral, "follow_up_due") else { continue };
+        let Some(due) = date_field(&referral, "follow_up_due") else {
+            continue;
+        };
         if due <= day {
             items.push(DueItem {
                 reason: DueReason::ReferralFollowUp,
@@ -69,7 +70,9 @@ pub fn due_on(store: &mut Store, day: NaiveDate) -> Result<Vec<DueItem>> {
     let mut latest: HashMap<RecordId, crate::store::RecordView> = HashMap::new();
     if store.holds(RecordKind::CaseNote.sensitivity())? {
         for note in store.list(RecordKind::CaseNote)?.records {
-            let Some(client) = client_of(&note) else { continue };
+            let Some(client) = client_of(&note) else {
+                continue;
+            };
             let newer = match latest.get(&client) {
                 None => true,
                 Some(current) => {
@@ -83,7 +86,9 @@ pub fn due_on(store: &mut Store, day: NaiveDate) -> Result<Vec<DueItem>> {
         }
     }
     for (client, note) in latest {
-        let Some(due) = date_field(&note, "next_follow_up") else { continue };
+        let Some(due) = date_field(&note, "next_follow_up") else {
+            continue;
+        };
         if due <= day {
             items.push(DueItem {
                 reason: DueReason::CaseNoteFollowUp,

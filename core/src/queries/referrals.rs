@@ -7,11 +7,20 @@ use crate::store::{RecordView, Store};
 use crate::Result;
 
 pub const REFERRAL_STATUSES: [&str; 7] = [
-    "draft", "sent", "accepted", "completed", "declined", "lost", "cancelled",
+    "draft",
+    "sent",
+    "accepted",
+    "completed",
+    "declined",
+    "lost",
+    "cancelled",
 ];
 
 /// Referrals by status (only `status` when given), each group by follow-up due date.
-pub fn referrals_by_status(store: &mut Store, status: Option<&str>) -> Result<BTreeMap<String, Vec<RecordView>>> {
+pub fn referrals_by_status(
+    store: &mut Store,
+    status: Option<&str>,
+) -> Result<BTreeMap<String, Vec<RecordView>>> {
     let listing = store.list(RecordKind::Referral)?;
     let mut groups: BTreeMap<String, Vec<RecordView>> = BTreeMap::new();
     for referral in listing.records {

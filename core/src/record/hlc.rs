@@ -6,7 +6,9 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 pub struct Hlc {
     /// Milliseconds since the Unix epoch (UTC).
     pub wall_ms: u64,
@@ -15,7 +17,10 @@ pub struct Hlc {
 }
 
 impl Hlc {
-    pub const ZERO: Hlc = Hlc { wall_ms: 0, counter: 0 };
+    pub const ZERO: Hlc = Hlc {
+        wall_ms: 0,
+        counter: 0,
+    };
 
     pub fn new(wall_ms: u64, counter: u32) -> Self {
         Hlc { wall_ms, counter }

@@ -85,7 +85,8 @@ pub enum SensitivityClass {
 }
 
 impl SensitivityClass {
-    pub const ALL: [SensitivityClass; 2] = [SensitivityClass::Outreach, SensitivityClass::CaseNotes];
+    pub const ALL: [SensitivityClass; 2] =
+        [SensitivityClass::Outreach, SensitivityClass::CaseNotes];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -180,7 +180,9 @@ impl RecordState {
 
     /// Keys whose winner beat a concurrent write.
     pub fn conflicted_fields(&self) -> impl Iterator<Item = (&String, &FieldState)> {
-        self.fields.iter().filter(|(_, f)| !f.conflicts().is_empty())
+        self.fields
+            .iter()
+            .filter(|(_, f)| !f.conflicts().is_empty())
     }
 
     /// The newest stamp of any write in the record.
@@ -235,7 +237,13 @@ mod tests {
         }
 
         fn receive(&mut self, other: &RecordState) {
-            if let Some(stamp) = other.fields.values().flat_map(|f| f.writes()).map(|w| w.stamp.hlc).max() {
+            if let Some(stamp) = other
+                .fields
+                .values()
+                .flat_map(|f| f.writes())
+                .map(|w| w.stamp.hlc)
+                .max()
+            {
                 self.clock.observe(stamp);
             }
             self.state.merge_in(other);
@@ -244,8 +252,16 @@ mod tests {
 
     #[derive(Debug, Clone)]
     enum Op {
-        Write { device: usize, wall: u64, key: usize, value: i64 },
-        Sync { from: usize, to: usize },
+        Write {
+            device: usize,
+            wall: u64,
+            key: usize,
+            value: i64,
+        },
+        Sync {
+            from: usize,
+            to: usize,
+        },
     }
 
     fn op() -> impl Strategy<Value = Op> {
@@ -265,9 +281,18 @@ mod tests {
         let mut wall = [0u64; 3];
         for op in ops {
             match op {
-                Op::Write { device, wall: step, key, value } => {
+                Op::Write {
+                    device,
+                    wall: step,
+                    key,
+                    value,
+                } => {
                     wall[*device] += step;
-                    let value = if *value == 0 { Value::Null } else { json!(value) };
+                    let value = if *value == 0 {
+                        Value::Null
+                    } else {
+                        json!(value)
+                    };
                     deltas.push(replicas[*device].write(wall[*device], KEYS[*key], value));
                 }
                 Op::Sync { from, to } => {

@@ -47,11 +47,25 @@ pub struct AuditEntry<'a> {
 }
 
 /// An unambiguous byte encoding of an entry (length-prefixed fields).
-fn encode(seq: i64, at_ms: i64, actor: &[u8], action: &str, kind: Option<&str>, record: Option<&[u8]>, version: Option<&[u8]>) -> Vec<u8> {
+fn encode(
+    seq: i64,
+    at_ms: i64,
+    actor: &[u8],
+    action: &str,
+    kind: Option<&str>,
+    record: Option<&[u8]>,
+    version: Option<&[u8]>,
+) -> Vec<u8> {
     let mut out = Vec::with_capacity(96);
     out.extend_from_slice(&seq.to_be_bytes());
     out.extend_from_slice(&at_ms.to_be_bytes());
-    for part in [Some(actor), Some(action.as_bytes()), kind.map(str::as_bytes), record, version] {
+    for part in [
+        Some(actor),
+        Some(action.as_bytes()),
+        kind.map(str::as_bytes),
+        record,
+        version,
+    ] {
         match part {
             None => out.extend_from_slice(&u32::MAX.to_be_bytes()),
             Some(bytes) => {
@@ -87,12 +101,29 @@ pub fn append(conn: &Connection, keys: &UnlockedKeys, entry: &AuditEntry) -> Res
     let kind = entry.kind.map(RecordKind::as_str);
     let record = entry.record_id.map(|id| id.as_bytes().to_vec());
     let version = entry.version_id.map(|id| id.as_bytes().to_vec());
-    let bytes = encode(seq, entry.at_ms, entry.actor.as_bytes(), &action, kind, record.as_deref(), version.as_deref());
+    let bytes = encode(
+        seq,
+        entry.at_ms,
+        entry.actor.as_bytes(),
+        &action,
+        kind,
+        record.as_deref(),
+        version.as_deref(),
+    );
     let mac = keys.audit.chain(&prev, &bytes);
     conn.execute(
         "INSERT INTO audit (seq, at_ms, actor, action, kind, record_id, version_id, mac)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![seq, entry.at_ms, entry.actor.as_bytes().as_slice(), action, kind, record, version, mac.as_slice()],
+        params![
+            seq,
+            entry.at_ms,
+            entry.actor.as_bytes().as_slice(),
+            action,
+            kind,
+            record,
+            version,
+            mac.as_slice()
+        ],
     )?;
     let mut new_head = seq.to_be_bytes().to_vec();
     new_head.extend_from_slice(&mac);
@@ -110,14 +141,32 @@ pub struct AuditReport {
     pub problem: Option<String>,
 }
 
-type Row = (i64, i64, Vec<u8>, String, Option<String>, Option<Vec<u8>>, Option<Vec<u8>>, Vec<u8>);
+type Row = (
+    i64,
+    i64,
+    Vec<u8>,
+    String,
+    Option<String>,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+    Vec<u8>,
+);
 
 pub fn verify(conn: &Connection, keys: &UnlockedKeys) -> Result<AuditReport> {
     let mut stmt = conn.prepare(
         "SELECT seq, at_ms, actor, action, kind, record_id, version_id, mac FROM audit ORDER BY seq",
     )?;
     let rows = stmt.query_map([], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+            r.get(7)?,
+        ))
     })?;
     let mut prev = [0u8; 32];
     let mut expected_seq = 1;
@@ -133,11 +182,19 @@ pub fn verify(conn: &Connection, keys: &UnlockedKeys) -> Result<AuditReport> {
         if seq != expected_seq {
             return Ok(bad(expected_seq, entries, "an entry is missing"));
         }
-        let bytes = encode(seq, at_ms, &actor, &action, kind.as_deref(), record.as_deref(), version.as_deref());
+        let bytes = encode(
+            seq,
+            at_ms,
+            &actor,
+            &action,
+            kind.as_deref(),
+            record.as_deref(),
+            version.as_deref(),
+        );
         let Ok(mac) = <[u8; 32]>::try_from(mac.as_slice()) else {
             return Ok(bad(seq, entries, "an entry's MAC is malformed"));
         };
-        if keys.audit.verify(&prev, &bytes, &mac).is_err() {
+        if !keys.audit.verify(&prev, &bytes, &mac) {
             return Ok(bad(seq, entries, "an entry was altered"));
         }
         prev = mac;
@@ -146,7 +203,11 @@ pub fn verify(conn: &Connection, keys: &UnlockedKeys) -> Result<AuditReport> {
     }
     let (head_seq, head_mac) = head(conn)?;
     if head_seq != expected_seq - 1 || (entries > 0 && head_mac != prev) {
-        return Ok(bad(expected_seq, entries, "the newest entries were removed"));
+        return Ok(bad(
+            expected_seq,
+            entries,
+            "the newest entries were removed",
+        ));
     }
     Ok(AuditReport {
         entries,

@@ -32,7 +32,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::crypto::{KdfParams, PlatformKeyProvider};
+use crate::crypto::{KdfFloor, KdfParams, PlatformKeyProvider};
 use crate::forms;
 use crate::record::{
     meta_fields, DeviceId, Hlc, HlcClock, RecordId, RecordKind, RecordState, RecordVersion,
@@ -49,7 +49,7 @@ pub struct CreateOptions {
     pub role: Role,
     pub kdf: KdfParams,
     pub policy: SecurityPolicy,
-    pub clock: Arc<dyn Clock>,
+    pub open: OpenOptions,
 }
 
 impl Default for CreateOptions {
@@ -58,7 +58,44 @@ impl Default for CreateOptions {
             role: Role::Supervisor,
             kdf: KdfParams::make_default(),
             policy: SecurityPolicy::default(),
+            open: OpenOptions::default(),
+        }
+    }
+}
+
+impl CreateOptions {
+    /// Cheap key derivation for tests and benchmarks that create many stores.
+    pub fn for_tests() -> Self {
+        CreateOptions {
+            kdf: KdfParams::make_fast_for_tests(),
+            open: OpenOptions::for_tests(),
+            ..Default::default()
+        }
+    }
+}
+
+/// How a store is opened: its clock, and the minimum key-derivation strength
+/// it accepts (chosen by code, never by the stored data).
+#[derive(Clone)]
+pub struct OpenOptions {
+    pub clock: Arc<dyn Clock>,
+    pub kdf_floor: KdfFloor,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
             clock: Arc::new(SystemClock),
+            kdf_floor: KdfFloor::Production,
+        }
+    }
+}
+
+impl OpenOptions {
+    pub fn for_tests() -> Self {
+        OpenOptions {
+            kdf_floor: KdfFloor::TestsOnly,
+            ..Default::default()
         }
     }
 }
@@ -108,6 +145,7 @@ pub struct Store {
     policy: SecurityPolicy,
     provider: Arc<dyn PlatformKeyProvider>,
     clock: Arc<dyn Clock>,
+    kdf_floor: KdfFloor,
     keys: Option<UnlockedKeys>,
     hlc: HlcClock,
     last_activity_ms: u64,
@@ -139,10 +177,11 @@ impl Store {
             &store_id,
             pin,
             &options.kdf,
+            options.open.kdf_floor,
             provider.as_ref(),
             options.role.key_classes(),
         )?;
-        let now_ms = options.clock.now().timestamp_millis().max(0) as u64;
+        let now_ms = options.open.clock.now().timestamp_millis().max(0) as u64;
         audit::append(
             &tx,
             &keys,
@@ -166,7 +205,8 @@ impl Store {
             role: options.role,
             policy: options.policy,
             provider,
-            clock: options.clock,
+            clock: options.open.clock,
+            kdf_floor: options.open.kdf_floor,
             keys: Some(keys),
             hlc: HlcClock::resume(Hlc::ZERO),
             last_activity_ms: now_ms,
@@ -174,7 +214,11 @@ impl Store {
     }
 
     /// Opens an existing store, locked.
-    pub fn open(dir: &Path, provider: Arc<dyn PlatformKeyProvider>, clock: Arc<dyn Clock>) -> Result<Store> {
+    pub fn open(
+        dir: &Path,
+        provider: Arc<dyn PlatformKeyProvider>,
+        options: OpenOptions,
+    ) -> Result<Store> {
         let mut conn = db::open_existing(dir)?;
         {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -207,7 +251,8 @@ impl Store {
             role,
             policy,
             provider,
-            clock,
+            clock: options.clock,
+            kdf_floor: options.kdf_floor,
             keys: None,
             hlc: HlcClock::resume(hlc),
             last_activity_ms: 0,
@@ -247,6 +292,7 @@ impl Store {
             pin,
             self.provider.as_ref(),
             &self.policy,
+            self.kdf_floor,
             now_ms,
         )?;
         audit::append(
@@ -280,7 +326,9 @@ impl Store {
 
     fn check_auto_lock(&mut self) {
         let now = self.now_ms();
-        if self.keys.is_some() && now.saturating_sub(self.last_activity_ms) > self.policy.auto_lock_secs * 1000 {
+        if self.keys.is_some()
+            && now.saturating_sub(self.last_activity_ms) > self.policy.auto_lock_secs * 1000
+        {
             self.lock();
         }
     }
@@ -311,8 +359,18 @@ impl Store {
         validate_pin(new_pin)?;
         self.keys()?;
         let keys = self.keys.as_ref().ok_or(Error::Locked)?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        vault::change_pin(&tx, &self.store_id, keys, new_pin, &kdf, self.provider.as_ref())?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        vault::change_pin(
+            &tx,
+            &self.store_id,
+            keys,
+            new_pin,
+            &kdf,
+            self.kdf_floor,
+            self.provider.as_ref(),
+        )?;
         audit::append(
             &tx,
             keys,
@@ -337,27 +395,53 @@ impl Store {
     }
 
     /// Validates and stores a new record; returns its id.
-    pub fn add(&mut self, kind: RecordKind, input: &Map<String, Value>, options: WriteOptions) -> Result<RecordId> {
+    pub fn add(
+        &mut self,
+        kind: RecordKind,
+        input: &Map<String, Value>,
+        options: WriteOptions,
+    ) -> Result<RecordId> {
         let mut ids = self.add_many(std::slice::from_ref(&(kind, input.clone())), options)?;
         Ok(ids.remove(0))
     }
 
     /// Adds many records in one transaction: all are stored, or none.
-    pub fn add_many(&mut self, items: &[(RecordKind, Map<String, Value>)], options: WriteOptions) -> Result<Vec<RecordId>> {
+    pub fn add_many(
+        &mut self,
+        items: &[(RecordKind, Map<String, Value>)],
+        options: WriteOptions,
+    ) -> Result<Vec<RecordId>> {
         self.keys()?;
         let today = self.clock.today();
         let now_ms = self.now_ms();
         let keys = self.keys.as_ref().ok_or(Error::Locked)?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut ids = Vec::with_capacity(items.len());
         for (kind, input) in items {
             let id = RecordId::make();
             let version = prepare_version(
-                &tx, keys, &mut self.hlc, self.device, self.role, now_ms, today, *kind, id, None, input, options,
+                &tx,
+                keys,
+                &mut self.hlc,
+                self.device,
+                self.role,
+                now_ms,
+                today,
+                *kind,
+                id,
+                None,
+                input,
+                options,
             )?
             .ok_or_else(|| Error::InvalidInput("nothing to store".into()))?;
             records::apply_version(&tx, keys, &version, Origin::Local)?;
-            audit::append(&tx, keys, &audit_entry(self.device, now_ms, AuditAction::Create, &version))?;
+            audit::append(
+                &tx,
+                keys,
+                &audit_entry(self.device, now_ms, AuditAction::Create, &version),
+            )?;
             ids.push(id);
         }
         meta::put_json(&tx, meta::HLC_LAST, &self.hlc.last())?;
@@ -367,25 +451,48 @@ impl Store {
 
     /// Changes some fields of a record (`null` clears one). Returns the new
     /// view; a change that changes nothing writes nothing.
-    pub fn update(&mut self, id: RecordId, input: &Map<String, Value>, options: WriteOptions) -> Result<RecordView> {
+    pub fn update(
+        &mut self,
+        id: RecordId,
+        input: &Map<String, Value>,
+        options: WriteOptions,
+    ) -> Result<RecordView> {
         self.keys()?;
         let today = self.clock.today();
         let now_ms = self.now_ms();
         let keys = self.keys.as_ref().ok_or(Error::Locked)?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (kind, state) = records::load_state(&tx, keys, id)?.ok_or(Error::RecordNotFound { id })?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (kind, state) =
+            records::load_state(&tx, keys, id)?.ok_or(Error::RecordNotFound { id })?;
         if !keys.holds(kind.sensitivity()) {
             return Err(Error::RecordNotFound { id });
         }
         let version = prepare_version(
-            &tx, keys, &mut self.hlc, self.device, self.role, now_ms, today, kind, id, Some(&state), input, options,
+            &tx,
+            keys,
+            &mut self.hlc,
+            self.device,
+            self.role,
+            now_ms,
+            today,
+            kind,
+            id,
+            Some(&state),
+            input,
+            options,
         )?;
         let view = match version {
             None => RecordView::from_state(id, kind, &state),
             Some(version) => {
                 let view = records::apply_version(&tx, keys, &version, Origin::Local)?
                     .ok_or_else(|| Error::InvalidInput("version already stored".into()))?;
-                audit::append(&tx, keys, &audit_entry(self.device, now_ms, AuditAction::Update, &version))?;
+                audit::append(
+                    &tx,
+                    keys,
+                    &audit_entry(self.device, now_ms, AuditAction::Update, &version),
+                )?;
                 meta::put_json(&tx, meta::HLC_LAST, &self.hlc.last())?;
                 view
             }
@@ -400,8 +507,11 @@ impl Store {
         self.keys()?;
         let now_ms = self.now_ms();
         let keys = self.keys.as_ref().ok_or(Error::Locked)?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (kind, state) = records::load_state(&tx, keys, id)?.ok_or(Error::RecordNotFound { id })?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (kind, state) =
+            records::load_state(&tx, keys, id)?.ok_or(Error::RecordNotFound { id })?;
         if !self.role.may_write(kind) {
             return Err(Error::NotPermitted(kind));
         }
@@ -423,7 +533,11 @@ impl Store {
             fields,
         };
         records::apply_version(&tx, keys, &version, Origin::Local)?;
-        audit::append(&tx, keys, &audit_entry(self.device, now_ms, AuditAction::Delete, &version))?;
+        audit::append(
+            &tx,
+            keys,
+            &audit_entry(self.device, now_ms, AuditAction::Delete, &version),
+        )?;
         meta::put_json(&tx, meta::HLC_LAST, &self.hlc.last())?;
         tx.commit()?;
         Ok(())
@@ -433,7 +547,9 @@ impl Store {
     pub fn apply_received(&mut self, version: &RecordVersion) -> Result<Option<RecordView>> {
         self.keys()?;
         let keys = self.keys.as_ref().ok_or(Error::Locked)?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         self.hlc.observe(version.stamp.hlc);
         let view = records::apply_version(&tx, keys, version, Origin::Received)?;
         meta::put_json(&tx, meta::HLC_LAST, &self.hlc.last())?;
@@ -454,10 +570,14 @@ impl Store {
         let conflict_details = if view.conflicts.is_empty() {
             Vec::new()
         } else {
-            let (_, state) = records::load_state(conn, keys, id)?.ok_or(Error::RecordNotFound { id })?;
+            let (_, state) =
+                records::load_state(conn, keys, id)?.ok_or(Error::RecordNotFound { id })?;
             view::conflicts_of(&state)
         };
-        Ok(RecordDetails { view, conflict_details })
+        Ok(RecordDetails {
+            view,
+            conflict_details,
+        })
     }
 
     /// Every version of a record, oldest first.
@@ -467,7 +587,10 @@ impl Store {
         if !keys.holds(kind.sensitivity()) {
             return Err(Error::RecordNotFound { id });
         }
-        Ok(records::versions(conn, keys, id)?.iter().map(HistoryEntry::from).collect())
+        Ok(records::versions(conn, keys, id)?
+            .iter()
+            .map(HistoryEntry::from)
+            .collect())
     }
 
     /// Every record of a kind, deleted ones left out.
@@ -475,7 +598,10 @@ impl Store {
         let (conn, keys) = self.unlocked()?;
         let (mut records, unreadable) = records::scan(conn, keys, kind)?;
         records.retain(|r| !r.deleted);
-        Ok(Listing { records, unreadable })
+        Ok(Listing {
+            records,
+            unreadable,
+        })
     }
 
     /// Record ids whose `field` equals `value`, through the keyed lookup index.
@@ -510,12 +636,19 @@ impl Store {
 
 fn validate_pin(pin: &str) -> Result<()> {
     if pin.chars().count() < 4 {
-        return Err(Error::InvalidInput("the PIN must have at least 4 characters".into()));
+        return Err(Error::InvalidInput(
+            "the PIN must have at least 4 characters".into(),
+        ));
     }
     Ok(())
 }
 
-fn audit_entry(device: DeviceId, now_ms: u64, action: AuditAction, version: &RecordVersion) -> AuditEntry<'static> {
+fn audit_entry(
+    device: DeviceId,
+    now_ms: u64,
+    action: AuditAction,
+    version: &RecordVersion,
+) -> AuditEntry<'static> {
     AuditEntry {
         at_ms: now_ms as i64,
         actor: device,
@@ -559,7 +692,15 @@ fn prepare_version(
     let mut values = validated.values;
 
     if kind == RecordKind::Client {
-        assign_uic(conn, keys, id, base_values.as_ref(), &mut values, &validated.input_only, options)?;
+        assign_uic(
+            conn,
+            keys,
+            id,
+            base_values.as_ref(),
+            &mut values,
+            &validated.input_only,
+            options,
+        )?;
     }
     check_links(conn, form, &values)?;
 
@@ -580,7 +721,10 @@ fn prepare_version(
     let state = base.unwrap_or(&empty);
     let mut fields = BTreeMap::new();
     if stored_form_version != Some(form.version as u64) {
-        values.insert(meta_fields::FORM_VERSION.to_string(), Value::from(form.version));
+        values.insert(
+            meta_fields::FORM_VERSION.to_string(),
+            Value::from(form.version),
+        );
     }
     for (key, value) in values {
         let write = state.make_write(&key, value, stamp);
@@ -612,7 +756,12 @@ fn assign_uic(
     if mother.is_none() && father.is_none() {
         return Ok(());
     }
-    let current = |key: &str| values.get(key).or_else(|| base.and_then(|b| b.get(key))).cloned();
+    let current = |key: &str| {
+        values
+            .get(key)
+            .or_else(|| base.and_then(|b| b.get(key)))
+            .cloned()
+    };
     let sex = current("sex");
     let birth_year = current("birth_year");
     let inputs = uic::UicInputs {
@@ -637,18 +786,24 @@ fn assign_uic(
 }
 
 /// A link must point at a stored record of the kind the form names.
-fn check_links(conn: &Connection, form: &forms::FormDefinition, values: &Map<String, Value>) -> Result<()> {
+fn check_links(
+    conn: &Connection,
+    form: &forms::FormDefinition,
+    values: &Map<String, Value>,
+) -> Result<()> {
     for field in &form.fields {
-        let Some(expected) = field.link_kind else { continue };
+        let Some(expected) = field.link_kind else {
+            continue;
+        };
         let ids: Vec<&str> = match values.get(&field.key) {
             Some(Value::String(s)) => vec![s.as_str()],
             Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
             _ => continue,
         };
         for raw in ids {
-            let id: RecordId = raw
-                .parse()
-                .map_err(|_| Error::InvalidInput(format!("{}: '{raw}' is not a record id", field.key)))?;
+            let id: RecordId = raw.parse().map_err(|_| {
+                Error::InvalidInput(format!("{}: '{raw}' is not a record id", field.key))
+            })?;
             match records::kind_of(conn, id)? {
                 None => {
                     return Err(Error::LinkNotFound {

@@ -8,7 +8,9 @@ use super::sealing::{BlobRole, SealContext};
 use super::vault::UnlockedKeys;
 use super::view::RecordView;
 use crate::crypto::BlindIndex;
-use crate::record::{RecordId, RecordKind, RecordState, RecordVersion, SensitivityClass, VersionId};
+use crate::record::{
+    RecordId, RecordKind, RecordState, RecordVersion, SensitivityClass, VersionId,
+};
 use crate::{Error, Result};
 
 /// The fields exact lookups need, per kind. Their values are stored only as
@@ -101,7 +103,11 @@ pub fn kind_of(conn: &Connection, id: RecordId) -> Result<Option<RecordKind>> {
     .transpose()
 }
 
-pub fn load_state(conn: &Connection, keys: &UnlockedKeys, id: RecordId) -> Result<Option<(RecordKind, RecordState)>> {
+pub fn load_state(
+    conn: &Connection,
+    keys: &UnlockedKeys,
+    id: RecordId,
+) -> Result<Option<(RecordKind, RecordState)>> {
     match load(conn, id)? {
         None => Ok(None),
         Some(stored) => {
@@ -137,7 +143,9 @@ pub fn apply_version(
 ) -> Result<Option<RecordView>> {
     let id = version.record_id;
     let class = version.kind.sensitivity();
-    let epoch = keys.current_epoch(class).ok_or(Error::NotPermitted(version.kind))?;
+    let epoch = keys
+        .current_epoch(class)
+        .ok_or(Error::NotPermitted(version.kind))?;
     let version_ctx = SealContext {
         kind: version.kind,
         id,
@@ -198,7 +206,8 @@ pub fn apply_version(
         "DELETE FROM lookup WHERE record_id = ?1",
         [id.as_bytes().as_slice()],
     )?;
-    let mut insert = conn.prepare_cached("INSERT OR IGNORE INTO lookup (term, record_id) VALUES (?1, ?2)")?;
+    let mut insert =
+        conn.prepare_cached("INSERT OR IGNORE INTO lookup (term, record_id) VALUES (?1, ?2)")?;
     for term in terms_of(index, &view) {
         insert.execute(params![term.as_slice(), id.as_bytes().as_slice()])?;
     }
@@ -206,11 +215,18 @@ pub fn apply_version(
 }
 
 /// Records whose lookup term for `field` equals `value`, across the classes this device holds.
-pub fn lookup(conn: &Connection, keys: &UnlockedKeys, field: &str, value: &str) -> Result<Vec<RecordId>> {
+pub fn lookup(
+    conn: &Connection,
+    keys: &UnlockedKeys,
+    field: &str,
+    value: &str,
+) -> Result<Vec<RecordId>> {
     let mut stmt = conn.prepare_cached("SELECT record_id FROM lookup WHERE term = ?1")?;
     let mut ids = Vec::new();
     for class in SensitivityClass::ALL {
-        let Some(index) = keys.index(class) else { continue };
+        let Some(index) = keys.index(class) else {
+            continue;
+        };
         let term = lookup_term(index, field, value);
         let rows = stmt.query_map([term.as_slice()], |r| r.get::<_, Vec<u8>>(0))?;
         for row in rows {
@@ -226,14 +242,17 @@ pub fn lookup(conn: &Connection, keys: &UnlockedKeys, field: &str, value: &str) 
 
 /// Every readable record of a kind, and the ids of those that could not be
 /// opened (corrupted or tampered): one bad record never hides the others.
-pub fn scan(conn: &Connection, keys: &UnlockedKeys, kind: RecordKind) -> Result<(Vec<RecordView>, Vec<RecordId>)> {
+pub fn scan(
+    conn: &Connection,
+    keys: &UnlockedKeys,
+    kind: RecordKind,
+) -> Result<(Vec<RecordView>, Vec<RecordId>)> {
     let class = kind.sensitivity();
     if !keys.holds(class) {
         return Ok((Vec::new(), Vec::new()));
     }
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, key_class, key_epoch, view FROM records WHERE kind = ?1",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id, key_class, key_epoch, view FROM records WHERE kind = ?1")?;
     let mut rows = stmt.query([kind.as_str()])?;
     let mut views = Vec::new();
     let mut unreadable = Vec::new();
@@ -246,7 +265,13 @@ pub fn scan(conn: &Connection, keys: &UnlockedKeys, kind: RecordKind) -> Result<
         let epoch: u32 = row.get(2)?;
         let sealed = row.get_ref(3)?.as_blob().map_err(rusqlite::Error::from)?;
         let opened = parse_class(&class_name, id).and_then(|class| {
-            SealContext { kind, id, class, epoch }.open::<RecordView>(keys, BlobRole::View, sealed)
+            SealContext {
+                kind,
+                id,
+                class,
+                epoch,
+            }
+            .open::<RecordView>(keys, BlobRole::View, sealed)
         });
         match opened {
             Ok(view) => views.push(view),
@@ -257,7 +282,11 @@ pub fn scan(conn: &Connection, keys: &UnlockedKeys, kind: RecordKind) -> Result<
 }
 
 /// Every version of a record, oldest first.
-pub fn versions(conn: &Connection, keys: &UnlockedKeys, id: RecordId) -> Result<Vec<RecordVersion>> {
+pub fn versions(
+    conn: &Connection,
+    keys: &UnlockedKeys,
+    id: RecordId,
+) -> Result<Vec<RecordVersion>> {
     let mut stmt = conn.prepare(
         "SELECT version_id, kind, key_class, key_epoch, body FROM versions WHERE record_id = ?1 ORDER BY seq",
     )?;

@@ -70,7 +70,9 @@ impl FromStr for Role {
             .into_iter()
             .find(|r| r.as_str() == s.to_ascii_lowercase().replace('_', "-"))
             .ok_or_else(|| {
-                format!("unknown role '{s}' (use outreach, case-manager, peer-leader or supervisor)")
+                format!(
+                    "unknown role '{s}' (use outreach, case-manager, peer-leader or supervisor)"
+                )
             })
     }
 }

@@ -42,7 +42,12 @@ impl SealContext {
         aad
     }
 
-    pub fn seal<T: Serialize>(&self, keys: &UnlockedKeys, role: BlobRole, value: &T) -> Result<Vec<u8>> {
+    pub fn seal<T: Serialize>(
+        &self,
+        keys: &UnlockedKeys,
+        role: BlobRole,
+        value: &T,
+    ) -> Result<Vec<u8>> {
         let key = keys.seal_key(self.class, self.epoch).ok_or(Error::Locked)?;
         let plain = Zeroizing::new(
             serde_json::to_vec(value)
@@ -52,11 +57,17 @@ impl SealContext {
     }
 
     /// Opens a blob; any failure names the record and nothing else.
-    pub fn open<T: DeserializeOwned>(&self, keys: &UnlockedKeys, role: BlobRole, sealed: &[u8]) -> Result<T> {
+    pub fn open<T: DeserializeOwned>(
+        &self,
+        keys: &UnlockedKeys,
+        role: BlobRole,
+        sealed: &[u8],
+    ) -> Result<T> {
         let key = keys
             .seal_key(self.class, self.epoch)
             .ok_or(Error::RecordCorrupt { id: self.id })?;
-        let plain = open(key, &self.aad(role), sealed).map_err(|_| Error::RecordCorrupt { id: self.id })?;
+        let plain =
+            open(key, &self.aad(role), sealed).map_err(|_| Error::RecordCorrupt { id: self.id })?;
         serde_json::from_slice(&plain).map_err(|_| Error::RecordCorrupt { id: self.id })
     }
 }

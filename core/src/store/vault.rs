@@ -15,8 +15,8 @@ use subtle::ConstantTimeEq;
 use super::meta;
 use super::policy::SecurityPolicy;
 use crate::crypto::{
-    derive_pin_key, open, seal, unwrap_key, wrap_key, AuditMac, BlindIndex, CryptoError,
-    KdfParams, KeyPurpose, PlatformKeyProvider, SecretKey,
+    derive_pin_key_with_floor, open, seal, unwrap_key, wrap_key, AuditMac, BlindIndex, CryptoError,
+    KdfFloor, KdfParams, KeyPurpose, PlatformKeyProvider, SecretKey,
 };
 use crate::record::SensitivityClass;
 use crate::{Error, Result};
@@ -91,11 +91,12 @@ pub fn create(
     store_id: &[u8],
     pin: &str,
     kdf: &KdfParams,
+    floor: KdfFloor,
     provider: &dyn PlatformKeyProvider,
     classes: &[SensitivityClass],
 ) -> Result<UnlockedKeys> {
     let vault = SecretKey::make_random();
-    let pin_key = derive_pin_key(pin.as_bytes(), kdf)?;
+    let pin_key = derive_pin_key_with_floor(pin.as_bytes(), kdf, floor)?;
     let inner = wrap_key(&pin_key, &vault, &vault_aad(store_id));
     let outer = provider.wrap(&platform_label(store_id), &inner)?;
     meta::put_json(conn, meta::KDF_PARAMS, kdf)?;
@@ -130,10 +131,15 @@ fn store_team_key(
 }
 
 fn load_keys(conn: &Connection, vault: SecretKey) -> Result<UnlockedKeys> {
-    let mut stmt = conn.prepare("SELECT class, epoch, wrapped FROM team_keys ORDER BY class, epoch")?;
+    let mut stmt =
+        conn.prepare("SELECT class, epoch, wrapped FROM team_keys ORDER BY class, epoch")?;
     let rows = stmt
         .query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?, r.get::<_, Vec<u8>>(2)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, u32>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+            ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut keys = UnlockedKeys {
@@ -145,8 +151,10 @@ fn load_keys(conn: &Connection, vault: SecretKey) -> Result<UnlockedKeys> {
         uic: None,
     };
     for (class_name, epoch, wrapped) in rows {
-        let key = unwrap_key(&keys.vault, &wrapped, &team_key_aad(&class_name, epoch))
-            .map_err(|_| Error::StoreDamaged(format!("team key {class_name}/{epoch} is damaged")))?;
+        let key =
+            unwrap_key(&keys.vault, &wrapped, &team_key_aad(&class_name, epoch)).map_err(|_| {
+                Error::StoreDamaged(format!("team key {class_name}/{epoch} is damaged"))
+            })?;
         if class_name == UIC_CLASS {
             keys.uic = Some(key.derive_subkey(KeyPurpose::Uic));
             continue;
@@ -174,6 +182,7 @@ pub fn unlock(
     pin: &str,
     provider: &dyn PlatformKeyProvider,
     policy: &SecurityPolicy,
+    floor: KdfFloor,
     now_ms: u64,
 ) -> Result<UnlockedKeys> {
     if meta::get_u64(conn, meta::ERASED)? != 0 {
@@ -192,7 +201,9 @@ pub fn unlock(
     let outer = meta::require_blob(conn, meta::VAULT_WRAPPED)?;
     let expected_digest = meta::require_blob(conn, meta::VAULT_WRAPPED_SHA256)?;
     if !bool::from(Sha256::digest(&outer).as_slice().ct_eq(&expected_digest)) {
-        return Err(Error::StoreDamaged("the wrapped vault key is corrupted".into()));
+        return Err(Error::StoreDamaged(
+            "the wrapped vault key is corrupted".into(),
+        ));
     }
     let kdf: KdfParams = meta::get_json(conn, meta::KDF_PARAMS)?
         .ok_or_else(|| Error::StoreDamaged("missing key derivation parameters".into()))?;
@@ -211,7 +222,7 @@ pub fn unlock(
             return Err(e.into());
         }
     };
-    let pin_key = derive_pin_key(pin.as_bytes(), &kdf)?;
+    let pin_key = derive_pin_key_with_floor(pin.as_bytes(), &kdf, floor)?;
     let vault = match unwrap_key(&pin_key, &inner, &vault_aad(store_id)) {
         Ok(vault) => vault,
         Err(CryptoError::Authentication) => {
@@ -234,7 +245,9 @@ pub fn unlock(
     )
     .map_err(|_| Error::StoreDamaged("the vault canary does not match this key".into()))?;
     if opened.as_slice() != CANARY {
-        return Err(Error::StoreDamaged("the vault canary does not match this key".into()));
+        return Err(Error::StoreDamaged(
+            "the vault canary does not match this key".into(),
+        ));
     }
     meta::put_u64(conn, meta::FAILED_UNLOCKS, 0)?;
     meta::put_u64(conn, meta::LAST_FAILED_UNLOCK_MS, 0)?;
@@ -248,9 +261,10 @@ pub fn change_pin(
     keys: &UnlockedKeys,
     new_pin: &str,
     kdf: &KdfParams,
+    floor: KdfFloor,
     provider: &dyn PlatformKeyProvider,
 ) -> Result<()> {
-    let pin_key = derive_pin_key(new_pin.as_bytes(), kdf)?;
+    let pin_key = derive_pin_key_with_floor(new_pin.as_bytes(), kdf, floor)?;
     let inner = wrap_key(&pin_key, keys.vault(), &vault_aad(store_id));
     let outer = provider.wrap(&platform_label(store_id), &inner)?;
     meta::put_json(conn, meta::KDF_PARAMS, kdf)?;

@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::record::{meta_fields, DeviceId, Hlc, RecordId, RecordKind, RecordState, RecordVersion, Stamp};
+use crate::record::{
+    meta_fields, DeviceId, Hlc, RecordId, RecordKind, RecordState, RecordVersion, Stamp,
+};
 
 /// A record as lists and detail screens show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

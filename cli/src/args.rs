@@ -1,0 +1,152 @@
+//! The command line, as clap parses it.
+
+use clap::{Parser, Subcommand};
+use fieldbook_core::Lang;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "fieldbook",
+    version,
+    about = "Fieldbook: encrypted field records for community drug counseling, care and treatment"
+)]
+pub struct Cli {
+    /// The device's data directory.
+    #[arg(long, global = true, env = "FIELDBOOK_DATA", value_name = "DIR")]
+    pub data: Option<PathBuf>,
+
+    /// Language of messages and form labels: vi or en.
+    #[arg(long, global = true, env = "FIELDBOOK_LANG", value_name = "vi|en")]
+    pub lang: Option<String>,
+
+    /// Where the desktop's software platform key is kept (default: the data directory).
+    /// Keep it on other media to split it from the data.
+    #[arg(
+        long,
+        global = true,
+        env = "FIELDBOOK_PLATFORM_KEY_DIR",
+        value_name = "DIR"
+    )]
+    pub platform_key_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    pub fn lang(&self) -> Lang {
+        self.lang
+            .as_deref()
+            .and_then(|l| l.parse().ok())
+            .or_else(|| {
+                std::env::var("LANG")
+                    .ok()
+                    .filter(|l| l.to_ascii_lowercase().starts_with("vi"))
+                    .map(|_| Lang::Vi)
+            })
+            .unwrap_or(Lang::En)
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new device store (PIN from FIELDBOOK_PIN, or asked for).
+    Init {
+        /// The role of this device's user.
+        #[arg(long, default_value = "supervisor")]
+        role: String,
+        /// Lock after this many idle seconds.
+        #[arg(long)]
+        auto_lock_secs: Option<u64>,
+        /// Erase the store after this many consecutive wrong PINs.
+        #[arg(long)]
+        max_failed_unlocks: Option<u32>,
+    },
+    /// Validate and store a record; prints its id.
+    Add {
+        /// client, contact, case-note, referral or meeting
+        kind: String,
+        /// A JSON object keyed by the form's field keys ('-' for standard input).
+        #[arg(long, value_name = "FILE")]
+        json: PathBuf,
+        /// Store a client even if one with the same identifier code exists.
+        #[arg(long)]
+        allow_duplicate: bool,
+    },
+    /// Change fields of a record (a JSON null clears a field).
+    Update {
+        id: String,
+        #[arg(long, value_name = "FILE")]
+        json: PathBuf,
+    },
+    /// Delete a record (its history stays).
+    Delete { id: String },
+    /// Show a record, with any conflicting values.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the records of a kind.
+    List {
+        kind: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every version of a record.
+    History {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search clients by alias prefix or identifier code, and by area.
+    Search {
+        /// An alias prefix or an identifier code.
+        text: Option<String>,
+        #[arg(long)]
+        area: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A client's contacts, case notes, referrals and meetings, newest first.
+    Timeline {
+        client_id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Follow-ups due on a day (default today), overdue first.
+    Due {
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Referrals grouped by status.
+    Referrals {
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The form definitions, in the chosen language, for drawing forms.
+    Forms {
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Audit trail commands.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check that no audit entry was altered, inserted or removed.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+}

@@ -1,0 +1,164 @@
+//! One function per command; `run` opens the store and dispatches.
+
+mod forms;
+mod queries;
+mod records;
+
+use fieldbook_core::crypto::SoftwareKeyProvider;
+use fieldbook_core::store::{CreateOptions, OpenOptions, Role, SecurityPolicy, Store};
+use fieldbook_core::{Error, Lang, RecordKind, Result};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use crate::args::{AuditCommand, Cli, Command};
+use crate::output;
+use crate::pin::read_pin;
+
+pub struct Context {
+    pub lang: Lang,
+    data: Option<PathBuf>,
+    platform_key_dir: Option<PathBuf>,
+}
+
+impl Context {
+    fn data_dir(&self) -> Result<PathBuf> {
+        self.data.clone().ok_or_else(|| {
+            Error::InvalidInput(
+                self.lang
+                    .pick("thiếu --data DIR", "--data DIR is required")
+                    .into(),
+            )
+        })
+    }
+
+    fn provider(&self) -> Result<Arc<SoftwareKeyProvider>> {
+        let dir = match &self.platform_key_dir {
+            Some(dir) => dir.clone(),
+            None => self.data_dir()?,
+        };
+        Ok(Arc::new(SoftwareKeyProvider::new(dir)))
+    }
+
+    /// Opens the store and unlocks it with the PIN.
+    pub fn unlocked_store(&self) -> Result<Store> {
+        let dir = self.data_dir()?;
+        let mut store = Store::open(&dir, self.provider()?, OpenOptions::default())?;
+        let pin = read_pin(self.lang, false)?;
+        store.unlock(&pin)?;
+        Ok(store)
+    }
+}
+
+pub fn parse_kind(lang: Lang, kind: &str) -> Result<RecordKind> {
+    kind.parse().map_err(|_| {
+        Error::InvalidInput(format!(
+            "{} '{kind}' ({})",
+            lang.pick("loại bản ghi không hợp lệ", "unknown record kind"),
+            lang.pick(
+                "dùng client, contact, case-note, referral hoặc meeting",
+                "use client, contact, case-note, referral or meeting"
+            )
+        ))
+    })
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let ctx = Context {
+        lang: cli.lang(),
+        data: cli.data,
+        platform_key_dir: cli.platform_key_dir,
+    };
+    match cli.command {
+        Command::Init {
+            role,
+            auto_lock_secs,
+            max_failed_unlocks,
+        } => init(&ctx, &role, auto_lock_secs, max_failed_unlocks),
+        Command::Add {
+            kind,
+            json,
+            allow_duplicate,
+        } => records::add(&ctx, &kind, &json, allow_duplicate),
+        Command::Update { id, json } => records::update(&ctx, &id, &json),
+        Command::Delete { id } => records::delete(&ctx, &id),
+        Command::Show { id, json } => records::show(&ctx, &id, json),
+        Command::List { kind, json } => records::list(&ctx, &kind, json),
+        Command::History { id, json } => records::history(&ctx, &id, json),
+        Command::Search { text, area, json } => queries::search(&ctx, text, area, json),
+        Command::Timeline { client_id, json } => queries::timeline(&ctx, &client_id, json),
+        Command::Due { date, json } => queries::due(&ctx, date.as_deref(), json),
+        Command::Referrals { status, json } => queries::referrals(&ctx, status.as_deref(), json),
+        Command::Forms { kind, json } => forms::forms(&ctx, kind.as_deref(), json),
+        Command::Audit {
+            command: AuditCommand::Verify { json },
+        } => audit_verify(&ctx, json),
+    }
+}
+
+fn init(
+    ctx: &Context,
+    role: &str,
+    auto_lock_secs: Option<u64>,
+    max_failed_unlocks: Option<u32>,
+) -> Result<ExitCode> {
+    let role: Role = role.parse().map_err(Error::InvalidInput)?;
+    let mut policy = SecurityPolicy::default();
+    if let Some(secs) = auto_lock_secs {
+        policy.auto_lock_secs = secs;
+    }
+    if let Some(max) = max_failed_unlocks {
+        policy.max_failed_unlocks = max;
+    }
+    let dir = ctx.data_dir()?;
+    let pin = read_pin(ctx.lang, true)?;
+    let store = Store::create(
+        &dir,
+        &pin,
+        ctx.provider()?,
+        CreateOptions {
+            role,
+            policy,
+            ..Default::default()
+        },
+    )?;
+    eprintln!(
+        "{} {} ({})",
+        ctx.lang
+            .pick("Đã tạo kho dữ liệu tại", "Created a store at"),
+        dir.display(),
+        role
+    );
+    println!("{}", store.device_id());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn audit_verify(ctx: &Context, json: bool) -> Result<ExitCode> {
+    let mut store = ctx.unlocked_store()?;
+    let report = store.verify_audit()?;
+    if json {
+        output::json(&report);
+    } else if report.ok {
+        println!(
+            "{} ({} {})",
+            ctx.lang
+                .pick("Nhật ký kiểm tra nguyên vẹn", "Audit trail intact"),
+            report.entries,
+            ctx.lang.pick("mục", "entries")
+        );
+    }
+    if report.ok {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "{}: {} (#{})",
+            ctx.lang.pick("lỗi", "error"),
+            ctx.lang.pick(
+                "nhật ký kiểm tra đã bị sửa đổi",
+                "the audit trail was tampered with"
+            ),
+            report.first_bad_seq.unwrap_or_default()
+        );
+        Ok(ExitCode::from(1))
+    }
+}
