@@ -825,3 +825,5 @@ fn check_links(
     }
     Ok(())
 }
+#[cfg(test)]
+mod tests;

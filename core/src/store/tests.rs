@@ -1,0 +1,564 @@
+//! The store's behaviour: lock and unlock, PIN back-off and erase, writes and
+//! history, damage that stays confined to one record, the audit trail.
+
+use super::*;
+use crate::crypto::SoftwareKeyProvider;
+use chrono::{TimeZone, Utc};
+use serde_json::json;
+
+const PIN: &str = "2468";
+
+struct Fixture {
+    _tmp: tempfile::TempDir,
+    dir: PathBuf,
+    provider: Arc<SoftwareKeyProvider>,
+    clock: ManualClock,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("device");
+        Fixture {
+            provider: Arc::new(SoftwareKeyProvider::new(tmp.path().join("platform"))),
+            dir,
+            _tmp: tmp,
+            clock: ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0).unwrap()),
+        }
+    }
+
+    fn open_options(&self) -> OpenOptions {
+        OpenOptions {
+            clock: Arc::new(self.clock.clone()),
+            ..OpenOptions::for_tests()
+        }
+    }
+
+    fn create_with(&self, role: Role, policy: SecurityPolicy) -> Store {
+        Store::create(
+            &self.dir,
+            PIN,
+            self.provider.clone(),
+            CreateOptions {
+                role,
+                policy,
+                open: self.open_options(),
+                ..CreateOptions::for_tests()
+            },
+        )
+        .unwrap()
+    }
+
+    fn create(&self) -> Store {
+        self.create_with(Role::Supervisor, SecurityPolicy::default())
+    }
+
+    fn open(&self) -> Result<Store> {
+        Store::open(&self.dir, self.provider.clone(), self.open_options())
+    }
+
+    fn reopen(&self) -> Store {
+        let mut store = self.open().unwrap();
+        store.unlock(PIN).unwrap();
+        store
+    }
+}
+
+fn obj(value: Value) -> Map<String, Value> {
+    value.as_object().unwrap().clone()
+}
+
+fn add_client(store: &mut Store, alias: &str) -> RecordId {
+    store
+        .add(
+            RecordKind::Client,
+            &obj(json!({"alias": alias, "sex": "female", "birth_year": 1990, "notes": "n"})),
+            WriteOptions::default(),
+        )
+        .unwrap()
+}
+
+fn corrupt(store: &Store, id: RecordId, column: &str) {
+    let blob: Vec<u8> = store
+        .conn
+        .query_row(
+            &format!("SELECT {column} FROM records WHERE id = ?1"),
+            [id.as_bytes().as_slice()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let mut blob = blob;
+    let middle = blob.len() / 2;
+    blob[middle] ^= 0x01;
+    store
+        .conn
+        .execute(
+            &format!("UPDATE records SET {column} = ?1 WHERE id = ?2"),
+            rusqlite::params![blob, id.as_bytes().as_slice()],
+        )
+        .unwrap();
+}
+
+#[test]
+fn records_survive_lock_and_reopen_and_need_the_pin() {
+    let fx = Fixture::new();
+    let mut store = fx.create();
+    let id = add_client(&mut store, "Hoa");
+    store.lock();
+    assert!(matches!(store.get(id), Err(Error::Locked)));
+    drop(store);
+
+    let mut store = fx.open().unwrap();
+    assert!(store.is_locked());
+    assert!(matches!(store.list(RecordKind::Client), Err(Error::Locked)));
+    store.unlock(PIN).unwrap();
+    assert_eq!(store.get(id).unwrap().text("alias"), Some("Hoa"));
+}
+
+#[test]
+fn wrong_pins_are_counted_slowed_down_and_finally_erase_the_store() {
+    let fx = Fixture::new();
+    let policy = SecurityPolicy {
+        max_failed_unlocks: 5,
+        free_attempts: 2,
+        backoff_base_secs: 30,
+        ..SecurityPolicy::default()
+    };
+    let mut store = fx.create_with(Role::Supervisor, policy);
+    add_client(&mut store, "Hoa");
+    drop(store);
+
+    let mut store = fx.open().unwrap();
+    assert!(matches!(
+        store.unlock("0000"),
+        Err(Error::WrongPin { attempts_left: 4 })
+    ));
+    assert!(matches!(
+        store.unlock("0000"),
+        Err(Error::WrongPin { attempts_left: 3 })
+    ));
+    // Two failures used the free attempts: the next try must wait.
+    assert!(matches!(
+        store.unlock(PIN),
+        Err(Error::BackOff {
+            retry_after_secs: 30
+        })
+    ));
+    // Reopening the store does not reset the count.
+    drop(store);
+    let mut store = fx.open().unwrap();
+    assert!(matches!(store.unlock(PIN), Err(Error::BackOff { .. })));
+    fx.clock.advance_secs(31);
+    // The right PIN after the wait works and resets the count.
+    store.unlock(PIN).unwrap();
+    store.lock();
+    for left in [4, 3, 2, 1] {
+        assert!(
+            matches!(store.unlock("1111"), Err(Error::WrongPin { attempts_left }) if attempts_left == left)
+        );
+        fx.clock.advance_secs(3600);
+    }
+    assert!(matches!(store.unlock("1111"), Err(Error::Erased)));
+    assert!(matches!(store.unlock(PIN), Err(Error::Erased)));
+    drop(store);
+    assert!(matches!(fx.open(), Err(Error::Erased)));
+    // Nothing sealed is left behind.
+    let conn = rusqlite::Connection::open(db_path(&fx.dir)).unwrap();
+    for table in ["records", "versions", "team_keys", "lookup", "audit"] {
+        let n: i64 = conn
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0, "{table} not emptied");
+    }
+}
+
+#[test]
+fn an_idle_store_locks_itself() {
+    let fx = Fixture::new();
+    let mut store = fx.create_with(
+        Role::Supervisor,
+        SecurityPolicy {
+            auto_lock_secs: 60,
+            ..Default::default()
+        },
+    );
+    let id = add_client(&mut store, "Hoa");
+    fx.clock.advance_secs(59);
+    store.get(id).unwrap();
+    fx.clock.advance_secs(59);
+    store.get(id).unwrap();
+    fx.clock.advance_secs(61);
+    assert!(matches!(store.get(id), Err(Error::Locked)));
+    store.unlock(PIN).unwrap();
+    store.get(id).unwrap();
+}
+
+#[test]
+fn updates_keep_every_version_and_a_no_op_writes_nothing() {
+    let fx = Fixture::new();
+    let mut store = fx.create();
+    let id = add_client(&mut store, "Hoa");
+    store
+        .update(
+            id,
+            &obj(json!({"alias": "Hoà", "area": "Chợ Long Biên"})),
+            WriteOptions::default(),
+        )
+        .unwrap();
+    store
+        .update(id, &obj(json!({"alias": "Hoà"})), WriteOptions::default())
+        .unwrap();
+    store
+        .update(id, &obj(json!({"area": null})), WriteOptions::default())
+        .unwrap();
+    let view = store.get(id).unwrap();
+    assert_eq!(view.text("alias"), Some("Hoà"));
+    assert!(view.values.get("area").is_none());
+    let history = store.history(id).unwrap();
+    assert_eq!(history.len(), 3);
+    assert_eq!(history[0].changes["alias"], json!("Hoa"));
+    assert_eq!(history[1].changes["alias"], json!("Hoà"));
+    assert_eq!(history[2].changes["area"], Value::Null);
+
+    // The clock survives a restart: later writes still win.
+    drop(store);
+    let mut store = fx.reopen();
+    fx.clock.advance_secs(-3600);
+    store
+        .update(id, &obj(json!({"alias": "Lan"})), WriteOptions::default())
+        .unwrap();
+    assert_eq!(store.get(id).unwrap().text("alias"), Some("Lan"));
+}
+
+#[test]
+fn invalid_input_is_refused_with_field_errors_and_stores_nothing() {
+    let fx = Fixture::new();
+    let mut store = fx.create();
+    let err = store
+        .add(
+            RecordKind::Client,
+            &obj(json!({"alias": "", "birth_year": 1800})),
+            WriteOptions::lang(Lang::Vi),
+        )
+        .unwrap_err();
+    let Error::Validation(errors) = err else {
+        panic!("expected validation errors")
+    };
+    assert!(errors.get("alias").is_some());
+    assert!(errors.get("birth_year").is_some());
+    assert!(store.list(RecordKind::Client).unwrap().records.is_empty());
+}
+
+#[test]
+fn links_must_point_at_a_stored_record_of_the_right_kind() {
+    let fx = Fixture::new();
+    let mut store = fx.create();
+    let client = add_client(&mut store, "Hoa");
+    let missing = RecordId::make();
+    let err = store
+        .add(
+            RecordKind::Contact,
+            &obj(json!({"client_id": missing.to_string(), "at": "2026-11-20T08:00:00Z"})),
+            WriteOptions::default(),
+        )
+        .unwrap_err();
+    assert!(matches!(err, Error::LinkNotFound { .. }));
+    let contact = store
+        .add(
+            RecordKind::Contact,
+            &obj(json!({"client_id": client.to_string(), "at": "2026-11-20T08:00:00Z"})),
+            WriteOptions::default(),
+        )
+        .unwrap();
+    let err = store
+        .add(
+            RecordKind::Referral,
+            &obj(json!({"client_id": contact.to_string(), "service": "methadone", "date": "2026-11-20"})),
+            WriteOptions::default(),
+        )
+        .unwrap_err();
+    assert!(matches!(err, Error::WrongLinkKind { .. }));
+}
+
+#[test]
+fn a_client_with_an_existing_code_is_offered_instead_of_duplicated() {
+    let fx = Fixture::new();
+    let mut store = fx.create();
+    let input = obj(json!({
+        "alias": "Hoa", "sex": "female", "birth_year": 1990,
+        "uic_mother_name": "Nguyễn Thị Lan", "uic_father_name": "Trần Văn Minh"
+    }));
+    let first = store
+        .add(RecordKind::Client, &input, WriteOptions::default())
+        .unwrap();
+    let code = store.get(first).unwrap().text("uic").unwrap().to_string();
+    assert!(store
+        .get(first)
+        .unwrap()
+        .values
+        .get("uic_mother_name")
+        .is_none());
+
+    let same_person = obj(json!({
+        "alias": "Hoa B", "sex": "female", "birth_year": 1990,
+        "uic_mother_name": "nguyen thi lan", "uic_father_name": "TRAN VAN MINH"
+    }));
+    let err = store
+        .add(RecordKind::Client, &same_person, WriteOptions::default())
+        .unwrap_err();
+    assert!(matches!(err, Error::DuplicateClient { existing } if existing == first));
+    let found = store
+        .find_client_by_uic(&code.to_lowercase().replace('-', ""))
+        .unwrap();
+    assert_eq!(found.map(|c| c.id), Some(first));
+
+    let second = store
+        .add(
+            RecordKind::Client,
+            &same_person,
+            WriteOptions {
+                allow_duplicate_uic: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_ne!(first, second);
+    // A deleted client no longer blocks its code.
+    store.delete(first).unwrap();
+    store.delete(second).unwrap();
+    store
+        .add(RecordKind::Client, &input, WriteOptions::default())
+        .unwrap();
+}
+
+#[test]
+fn one_damaged_record_breaks_only_itself() {
+    let fx = Fixture::new();
+    let mut store = fx.create();
+    let ids: Vec<RecordId> = (0..5)
+        .map(|i| add_client(&mut store, &format!("C{i}")))
+        .collect();
+    corrupt(&store, ids[2], "view");
+    corrupt(&store, ids[3], "state");
+
+    let listing = store.list(RecordKind::Client).unwrap();
+    assert_eq!(listing.unreadable, vec![ids[2]]);
+    assert_eq!(listing.records.len(), 4);
+    assert!(matches!(store.get(ids[2]), Err(Error::RecordCorrupt { id }) if id == ids[2]));
+    // The state holds the merge history: updating a record whose state is damaged fails, naming it.
+    let err = store
+        .update(ids[3], &obj(json!({"alias": "x"})), WriteOptions::default())
+        .unwrap_err();
+    assert!(matches!(err, Error::RecordCorrupt { id } if id == ids[3]));
+    for id in [ids[0], ids[1], ids[4]] {
+        store.get(id).unwrap();
+        store
+            .update(
+                id,
+                &obj(json!({"notes": "still fine"})),
+                WriteOptions::default(),
+            )
+            .unwrap();
+    }
+}
+
+#[test]
+fn a_sealed_value_cannot_be_moved_to_another_record() {
+    let fx = Fixture::new();
+    let mut store = fx.create();
+    let a = add_client(&mut store, "A");
+    let b = add_client(&mut store, "B");
+    store
+        .conn
+        .execute_batch(&format!(
+            "UPDATE records SET view = (SELECT view FROM records WHERE id = x'{}') WHERE id = x'{}'",
+            hex(a.as_bytes()),
+            hex(b.as_bytes())
+        ))
+        .unwrap();
+    assert!(matches!(store.get(b), Err(Error::RecordCorrupt { .. })));
+    store.get(a).unwrap();
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn the_audit_trail_verifies_and_shows_tampering() {
+    let fx = Fixture::new();
+    let mut store = fx.create();
+    let id = add_client(&mut store, "Hoa");
+    store
+        .update(id, &obj(json!({"alias": "Lan"})), WriteOptions::default())
+        .unwrap();
+    let report = store.verify_audit().unwrap();
+    assert!(report.ok, "{report:?}");
+    assert_eq!(report.entries, 3); // store created, client created, client updated
+
+    store
+        .conn
+        .execute("UPDATE audit SET action = 'delete' WHERE seq = 2", [])
+        .unwrap();
+    let report = store.verify_audit().unwrap();
+    assert!(!report.ok);
+    assert_eq!(report.first_bad_seq, Some(2));
+}
+
+#[test]
+fn a_cut_audit_tail_is_detected() {
+    let fx = Fixture::new();
+    let mut store = fx.create();
+    add_client(&mut store, "Hoa");
+    store
+        .conn
+        .execute(
+            "DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)",
+            [],
+        )
+        .unwrap();
+    assert!(!store.verify_audit().unwrap().ok);
+}
+
+#[test]
+fn a_peer_leader_holds_no_case_note_key_and_cannot_write_case_notes() {
+    let fx = Fixture::new();
+    let mut store = fx.create_with(Role::PeerLeader, SecurityPolicy::default());
+    let client = add_client(&mut store, "Hoa");
+    assert!(!store.holds(SensitivityClass::CaseNotes).unwrap());
+    let err = store
+        .add(
+            RecordKind::CaseNote,
+            &obj(json!({"client_id": client.to_string(), "narrative": "x"})),
+            WriteOptions::default(),
+        )
+        .unwrap_err();
+    assert!(matches!(err, Error::NotPermitted(RecordKind::CaseNote)));
+    let keys: i64 = store
+        .conn
+        .query_row(
+            "SELECT count(*) FROM team_keys WHERE class = 'case_notes'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(keys, 0);
+}
+
+#[test]
+fn concurrent_edits_from_another_device_show_as_a_conflict() {
+    let fx = Fixture::new();
+    let mut store = fx.create();
+    let id = add_client(&mut store, "Hoa");
+    let history = store.history(id).unwrap();
+    let other = DeviceId::make();
+    // A device that saw only the first version edits the alias at the same time.
+    let stamp = Stamp {
+        hlc: Hlc::new(store.hlc.last().wall_ms, store.hlc.last().counter + 5),
+        device: other,
+    };
+    store
+        .update(id, &obj(json!({"alias": "Mine"})), WriteOptions::default())
+        .unwrap();
+    let theirs = RecordVersion {
+        version_id: VersionId::make(),
+        record_id: id,
+        kind: RecordKind::Client,
+        stamp,
+        form_version: 1,
+        fields: [(
+            "alias".to_string(),
+            crate::record::FieldWrite {
+                value: json!("Theirs"),
+                stamp,
+                // It had merged our first version, not our edit.
+                seen: BTreeMap::from([(
+                    store.device_id(),
+                    Hlc::new(history[0].written_at.timestamp_millis() as u64, 0),
+                )]),
+            },
+        )]
+        .into_iter()
+        .collect(),
+    };
+    assert!(store.apply_received(&theirs).unwrap().is_some());
+    // Receiving the same version again changes nothing.
+    assert!(store.apply_received(&theirs).unwrap().is_none());
+    let details = store.details(id).unwrap();
+    assert_eq!(details.view.conflicts, vec!["alias".to_string()]);
+    let conflict = &details.conflict_details[0];
+    let values: Vec<&Value> = std::iter::once(&conflict.value)
+        .chain(conflict.losing_values.iter().map(|l| &l.value))
+        .collect();
+    assert!(values.contains(&&json!("Mine")) && values.contains(&&json!("Theirs")));
+}
+
+#[test]
+fn a_directory_that_is_not_a_store_gets_a_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let provider = Arc::new(SoftwareKeyProvider::new(tmp.path().to_path_buf()));
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    assert!(matches!(
+        Store::open(&empty, provider.clone(), OpenOptions::for_tests()),
+        Err(Error::NotAStore { .. })
+    ));
+    let garbage = tmp.path().join("garbage");
+    std::fs::create_dir(&garbage).unwrap();
+    std::fs::write(garbage.join(DB_FILE), vec![0x42u8; 8192]).unwrap();
+    assert!(matches!(
+        Store::open(&garbage, provider.clone(), OpenOptions::for_tests()),
+        Err(Error::NotAStore { .. })
+    ));
+    let other_sqlite = tmp.path().join("other");
+    std::fs::create_dir(&other_sqlite).unwrap();
+    rusqlite::Connection::open(other_sqlite.join(DB_FILE))
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x)")
+        .unwrap();
+    assert!(matches!(
+        Store::open(&other_sqlite, provider, OpenOptions::for_tests()),
+        Err(Error::NotAStore { .. })
+    ));
+}
+
+#[test]
+fn a_damaged_vault_key_is_not_counted_as_a_wrong_pin() {
+    let fx = Fixture::new();
+    let store = fx.create();
+    store
+        .conn
+        .execute(
+            "UPDATE meta SET value = zeroblob(length(value)) WHERE key = 'vault_wrapped'",
+            [],
+        )
+        .unwrap();
+    drop(store);
+    let mut store = fx.open().unwrap();
+    for _ in 0..3 {
+        assert!(matches!(store.unlock(PIN), Err(Error::StoreDamaged(_))));
+    }
+    let failures: i64 = store
+        .conn
+        .query_row(
+            "SELECT coalesce((SELECT value FROM meta WHERE key = 'failed_unlocks'), 0)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(failures, 0);
+}
+
+#[test]
+fn a_store_cannot_be_created_twice_in_one_place() {
+    let fx = Fixture::new();
+    drop(fx.create());
+    let err = Store::create(
+        &fx.dir,
+        PIN,
+        fx.provider.clone(),
+        CreateOptions::for_tests(),
+    )
+    .err();
+    assert!(matches!(err, Some(Error::AlreadyExists { .. })));
+}
