@@ -15,7 +15,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     #[error("the store is locked")]
     Locked,
-    #[error("wrong PIN ({attempts_left} attempts left before the store is erased)")]
+    #[error("wrong PIN ({attempts_left} {} left before the store is erased)", if *attempts_left == 1 { "attempt" } else { "attempts" })]
     WrongPin { attempts_left: u32 },
     #[error("too many wrong PINs: try again in {retry_after_secs} s")]
     BackOff { retry_after_secs: u64 },

@@ -39,11 +39,12 @@ pub fn search_clients(store: &mut Store, search: &ClientSearch) -> Result<Listin
     // A well-formed code goes through the keyed index; anything else is an alias.
     if let Some(code) = text.and_then(|t| uic::parse_uic(t).ok()) {
         let mut listing = Listing::default();
-        if let Some(client) = store.find_client_by_uic(&code)? {
-            if area_matches(search.area.as_deref(), client.values.get("area")) {
-                listing.records.push(client);
-            }
-        }
+        listing.records = store
+            .clients_by_uic(&code)?
+            .into_iter()
+            .filter(|client| area_matches(search.area.as_deref(), client.values.get("area")))
+            .collect();
+        sort_by_alias(&mut listing);
         return Ok(listing);
     }
     let mut listing = store.list(RecordKind::Client)?;

@@ -4,13 +4,14 @@
 //! removed from the middle without `verify` noticing. The newest MAC is also
 //! kept in `meta`, so a cut tail shows too.
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use super::meta;
 use super::vault::UnlockedKeys;
+use crate::crypto::AUDIT_GENESIS;
 use crate::record::{DeviceId, RecordId, RecordKind, VersionId};
-use crate::{Error, Result};
+use crate::Result;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -77,27 +78,104 @@ fn encode(
     out
 }
 
-fn head(conn: &Connection) -> Result<(i64, [u8; 32])> {
+/// The newest entry as `meta` remembers it: seq, MAC, and a tag over both
+/// under the audit key, so the head cannot be rewound to an older entry
+/// copied from the table.
+struct Head {
+    seq: i64,
+    mac: [u8; 32],
+}
+
+const HEAD_LABEL: &[u8] = b"fieldbook/audit-head/v1";
+
+fn head_tag(keys: &UnlockedKeys, seq: i64, mac: &[u8; 32]) -> [u8; 32] {
+    keys.audit
+        .chain(mac, &[HEAD_LABEL, &seq.to_be_bytes()].concat())
+}
+
+/// The authenticated head, or `None` when it is missing, malformed or forged.
+fn read_head(conn: &Connection, keys: &UnlockedKeys) -> Result<Option<Head>> {
     let Some(bytes) = meta::get_blob(conn, meta::AUDIT_HEAD)? else {
-        return Ok((0, [0u8; 32]));
+        return Ok(None);
     };
-    if bytes.len() != 40 {
-        return Err(Error::StoreDamaged("the audit head is malformed".into()));
+    if bytes.len() != 72 {
+        return Ok(None);
     }
     let seq = i64::from_be_bytes(bytes[..8].try_into().expect("8 bytes"));
-    let mut mac = [0u8; 32];
-    mac.copy_from_slice(&bytes[8..]);
-    Ok((seq, mac))
+    let mac: [u8; 32] = bytes[8..40].try_into().expect("32 bytes");
+    let tag: [u8; 32] = bytes[40..].try_into().expect("32 bytes");
+    if !keys
+        .audit
+        .verify(&mac, &[HEAD_LABEL, &seq.to_be_bytes()].concat(), &tag)
+    {
+        return Ok(None);
+    }
+    Ok(Some(Head { seq, mac }))
 }
+
+fn write_head(conn: &Connection, keys: &UnlockedKeys, seq: i64, mac: &[u8; 32]) -> Result<()> {
+    let tag = head_tag(keys, seq, mac);
+    meta::put_blob(
+        conn,
+        meta::AUDIT_HEAD,
+        &[&seq.to_be_bytes()[..], mac, &tag].concat(),
+    )
+}
+
+fn last_row(conn: &Connection) -> Result<(i64, [u8; 32])> {
+    let row: Option<(i64, Vec<u8>)> = conn
+        .query_row(
+            "SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(match row {
+        None => (0, AUDIT_GENESIS),
+        Some((seq, mac)) => (seq, mac.as_slice().try_into().unwrap_or([0u8; 32])),
+    })
+}
+
+/// Written when an append finds the table's newest entry is not the head
+/// `meta` remembers: entries were removed. It stays in the chain, so
+/// `verify` reports the cut for good instead of the next write hiding it.
+const TAIL_MISSING: &str = "audit_tail_missing";
 
 /// Appends an entry in the caller's transaction.
 pub fn append(conn: &Connection, keys: &UnlockedKeys, entry: &AuditEntry) -> Result<()> {
-    let (last_seq, prev) = head(conn)?;
-    let seq = last_seq + 1;
+    let (last_seq, last_mac) = last_row(conn)?;
+    let head_matches = match read_head(conn, keys)? {
+        Some(head) => head.seq == last_seq && head.mac == last_mac,
+        None => last_seq == 0 && meta::get_blob(conn, meta::AUDIT_HEAD)?.is_none(),
+    };
+    let (mut seq, mut prev) = (last_seq, last_mac);
+    if !head_matches {
+        let gap = AuditEntry {
+            action: AuditAction::Unlock,
+            extra: None,
+            kind: None,
+            record_id: None,
+            version_id: None,
+            ..*entry
+        };
+        (seq, prev) = insert(conn, keys, seq + 1, &prev, &gap, TAIL_MISSING.to_string())?;
+    }
     let action = match entry.extra {
         Some(extra) => format!("{}:{extra}", entry.action.as_str()),
         None => entry.action.as_str().to_string(),
     };
+    (seq, prev) = insert(conn, keys, seq + 1, &prev, entry, action)?;
+    write_head(conn, keys, seq, &prev)
+}
+
+fn insert(
+    conn: &Connection,
+    keys: &UnlockedKeys,
+    seq: i64,
+    prev: &[u8; 32],
+    entry: &AuditEntry,
+    action: String,
+) -> Result<(i64, [u8; 32])> {
     let kind = entry.kind.map(RecordKind::as_str);
     let record = entry.record_id.map(|id| id.as_bytes().to_vec());
     let version = entry.version_id.map(|id| id.as_bytes().to_vec());
@@ -110,7 +188,7 @@ pub fn append(conn: &Connection, keys: &UnlockedKeys, entry: &AuditEntry) -> Res
         record.as_deref(),
         version.as_deref(),
     );
-    let mac = keys.audit.chain(&prev, &bytes);
+    let mac = keys.audit.chain(prev, &bytes);
     conn.execute(
         "INSERT INTO audit (seq, at_ms, actor, action, kind, record_id, version_id, mac)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -125,9 +203,7 @@ pub fn append(conn: &Connection, keys: &UnlockedKeys, entry: &AuditEntry) -> Res
             mac.as_slice()
         ],
     )?;
-    let mut new_head = seq.to_be_bytes().to_vec();
-    new_head.extend_from_slice(&mac);
-    meta::put_blob(conn, meta::AUDIT_HEAD, &new_head)
+    Ok((seq, mac))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -168,7 +244,7 @@ pub fn verify(conn: &Connection, keys: &UnlockedKeys) -> Result<AuditReport> {
             r.get(7)?,
         ))
     })?;
-    let mut prev = [0u8; 32];
+    let mut prev = AUDIT_GENESIS;
     let mut expected_seq = 1;
     let mut entries = 0;
     let bad = |seq: i64, entries: u64, problem: &str| AuditReport {
@@ -197,12 +273,16 @@ pub fn verify(conn: &Connection, keys: &UnlockedKeys) -> Result<AuditReport> {
         if !keys.audit.verify(&prev, &bytes, &mac) {
             return Ok(bad(seq, entries, "an entry was altered"));
         }
+        if action == TAIL_MISSING {
+            return Ok(bad(seq, entries, "entries before this one were removed"));
+        }
         prev = mac;
         expected_seq += 1;
         entries += 1;
     }
-    let (head_seq, head_mac) = head(conn)?;
-    if head_seq != expected_seq - 1 || (entries > 0 && head_mac != prev) {
+    let head_matches =
+        read_head(conn, keys)?.is_some_and(|head| head.seq == expected_seq - 1 && head.mac == prev);
+    if !head_matches {
         return Ok(bad(
             expected_seq,
             entries,

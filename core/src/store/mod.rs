@@ -610,17 +610,18 @@ impl Store {
         records::lookup(conn, keys, field, value)
     }
 
-    /// The client with this identifier code, if any (typing mistakes in the
-    /// code are caught by its check character).
-    pub fn find_client_by_uic(&mut self, code: &str) -> Result<Option<RecordView>> {
+    /// The clients with this identifier code (two people can share one).
+    /// Typing mistakes in the code are caught by its check character.
+    pub fn clients_by_uic(&mut self, code: &str) -> Result<Vec<RecordView>> {
         let code = uic::parse_uic(code)?;
+        let mut clients = Vec::new();
         for id in self.lookup("uic", &code)? {
             let view = self.get(id)?;
             if view.kind == RecordKind::Client && !view.deleted {
-                return Ok(Some(view));
+                clients.push(view);
             }
         }
-        Ok(None)
+        Ok(clients)
     }
 
     pub fn verify_audit(&mut self) -> Result<AuditReport> {

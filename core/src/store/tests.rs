@@ -308,9 +308,9 @@ fn a_client_with_an_existing_code_is_offered_instead_of_duplicated() {
         .unwrap_err();
     assert!(matches!(err, Error::DuplicateClient { existing } if existing == first));
     let found = store
-        .find_client_by_uic(&code.to_lowercase().replace('-', ""))
+        .clients_by_uic(&code.to_lowercase().replace('-', ""))
         .unwrap();
-    assert_eq!(found.map(|c| c.id), Some(first));
+    assert_eq!(found.iter().map(|c| c.id).collect::<Vec<_>>(), vec![first]);
 
     let second = store
         .add(
@@ -418,6 +418,36 @@ fn a_cut_audit_tail_is_detected() {
         )
         .unwrap();
     assert!(!store.verify_audit().unwrap().ok);
+}
+
+#[test]
+fn rewinding_the_audit_head_over_a_cut_tail_is_detected_even_after_more_writes() {
+    let fx = Fixture::new();
+    let mut store = fx.create();
+    add_client(&mut store, "Hoa");
+    add_client(&mut store, "Lan");
+    // Cut the newest entry and point the head at the one before, as copied from the table.
+    let (seq, mac): (i64, Vec<u8>) = store
+        .conn
+        .query_row("SELECT seq, mac FROM audit WHERE seq = 2", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    store
+        .conn
+        .execute("DELETE FROM audit WHERE seq = 3", [])
+        .unwrap();
+    let head = meta::get_blob(&store.conn, meta::AUDIT_HEAD)
+        .unwrap()
+        .unwrap();
+    let forged = [&seq.to_be_bytes()[..], &mac, &head[40..]].concat();
+    meta::put_blob(&store.conn, meta::AUDIT_HEAD, &forged).unwrap();
+    assert!(!store.verify_audit().unwrap().ok);
+    // The next write must not paper over the cut.
+    add_client(&mut store, "Mai");
+    let report = store.verify_audit().unwrap();
+    assert!(!report.ok, "{report:?}");
+    assert_eq!(report.first_bad_seq, Some(3));
 }
 
 #[test]

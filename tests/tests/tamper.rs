@@ -1,0 +1,426 @@
+//! Tamper evidence: sealed record blobs changed or moved between records are
+//! refused and named (the other records still read), and edits to the audit
+//! trail are caught by `audit verify`.
+
+mod common;
+
+use common::{ids, Fieldbook};
+use rusqlite::{params, Connection};
+use serde_json::json;
+
+/// A record id as stored (the UUID's 16 bytes).
+fn id_bytes(id: &str) -> Vec<u8> {
+    let hex: String = id.chars().filter(|c| *c != '-').collect();
+    assert_eq!(hex.len(), 32, "{id}");
+    (0..16)
+        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
+        .collect()
+}
+
+fn blob(conn: &Connection, table_col: (&str, &str), id: &str) -> Vec<u8> {
+    let (table, col) = table_col;
+    let key = if table == "records" {
+        "id"
+    } else {
+        "record_id"
+    };
+    conn.query_row(
+        &format!("SELECT {col} FROM {table} WHERE {key} = ?1 ORDER BY rowid LIMIT 1"),
+        [id_bytes(id)],
+        |r| r.get(0),
+    )
+    .unwrap_or_else(|e| panic!("{table}.{col} of {id}: {e}"))
+}
+
+fn set_blob(conn: &Connection, table_col: (&str, &str), id: &str, value: &[u8]) {
+    let (table, col) = table_col;
+    let key = if table == "records" {
+        "id"
+    } else {
+        "record_id"
+    };
+    let n = conn
+        .execute(
+            &format!(
+                "UPDATE {table} SET {col} = ?1 WHERE rowid =
+                   (SELECT rowid FROM {table} WHERE {key} = ?2 ORDER BY rowid LIMIT 1)"
+            ),
+            params![value, id_bytes(id)],
+        )
+        .unwrap();
+    assert_eq!(n, 1, "{table}.{col} of {id} updated");
+}
+
+/// Flips one bit of the byte at `at` (negative: from the end).
+fn flip(conn: &Connection, table_col: (&str, &str), id: &str, at: isize) {
+    let mut b = blob(conn, table_col, id);
+    let i = if at < 0 {
+        (b.len() as isize + at) as usize
+    } else {
+        at as usize
+    };
+    b[i] ^= 0x01;
+    set_blob(conn, table_col, id, &b);
+}
+
+const VIEW: (&str, &str) = ("records", "view");
+const STATE: (&str, &str) = ("records", "state");
+const BODY: (&str, &str) = ("versions", "body");
+
+fn alias(i: usize) -> String {
+    format!("Khách {i} Tâm")
+}
+
+fn note(i: usize) -> String {
+    format!("note for {}", alias(i))
+}
+
+#[test]
+fn changed_or_moved_sealed_values_are_refused_and_named() {
+    let fb = Fieldbook::init();
+    let clients: Vec<String> = (0..9)
+        .map(|i| fb.add("client", &json!({"alias": alias(i), "notes": note(i)})))
+        .collect();
+    assert_eq!(fb.list("client").len(), 9);
+
+    {
+        let conn = Connection::open(fb.db()).unwrap();
+        let mid = blob(&conn, VIEW, &clients[1]).len() as isize / 2;
+        // 1: a byte of the view and of the state, in the middle.
+        flip(&conn, VIEW, &clients[1], mid);
+        flip(&conn, STATE, &clients[1], mid);
+        // 2: the last byte of the view (the tag).
+        flip(&conn, VIEW, &clients[2], -1);
+        // 3: the first byte of the view (format / nonce).
+        flip(&conn, VIEW, &clients[3], 0);
+        // 4 and 5: views swapped, each a valid sealed value of another record.
+        let v4 = blob(&conn, VIEW, &clients[4]);
+        let v5 = blob(&conn, VIEW, &clients[5]);
+        set_blob(&conn, VIEW, &clients[4], &v5);
+        set_blob(&conn, VIEW, &clients[5], &v4);
+        // 6: only the state (what merges read); the view is intact.
+        flip(&conn, STATE, &clients[6], mid);
+        // 8: the first version's body (what history and sync read).
+        flip(&conn, BODY, &clients[8], mid);
+    }
+    let broken = [1usize, 2, 3, 4, 5];
+
+    // The list prints every readable record, names each broken one, exits 6.
+    let run = fb.run(&["list", "client", "--json"]);
+    assert_eq!(run.code, Some(6), "{run:?}");
+    let listed = run.json();
+    let listed = listed.as_array().unwrap();
+    let mut got = ids(listed);
+    got.sort();
+    let mut expected: Vec<String> = [0usize, 6, 7, 8]
+        .iter()
+        .map(|i| clients[*i].clone())
+        .collect();
+    expected.sort();
+    assert_eq!(got, expected, "the readable records are listed");
+    for record in listed {
+        let i = clients
+            .iter()
+            .position(|c| record["id"] == c.as_str())
+            .unwrap();
+        assert_eq!(record["values"]["alias"], alias(i).as_str());
+        assert_eq!(record["values"]["notes"], note(i).as_str());
+    }
+    for (i, id) in clients.iter().enumerate() {
+        assert_eq!(
+            run.stderr.contains(id.as_str()),
+            broken.contains(&i),
+            "stderr names exactly the broken records (client {i}):\n{}",
+            run.stderr
+        );
+    }
+    for i in broken {
+        let run = fb.run(&["show", &clients[i], "--json"]);
+        assert_eq!(run.code, Some(6), "show broken client {i}: {run:?}");
+        assert!(run.stdout.trim().is_empty(), "{run:?}");
+        assert!(run.stderr.contains(&clients[i]), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("corrupted or was tampered with"),
+            "{}",
+            run.stderr
+        );
+    }
+    // 1 (state damaged too): nothing is written over a record that cannot be read.
+    let run = fb.run_stdin(
+        &["update", &clients[1], "--json", "-"],
+        r#"{"notes": "overwrite"}"#,
+    );
+    assert_eq!(run.code, Some(6), "update of a broken record: {run:?}");
+    assert!(run.stderr.contains(&clients[1]), "{}", run.stderr);
+    assert_eq!(fb.run(&["show", &clients[1]]).code, Some(6));
+    let run = fb.run(&["--lang", "vi", "show", &clients[1]]);
+    assert_eq!(run.code, Some(6), "{run:?}");
+    assert!(
+        run.stderr.contains("Không đọc được bản ghi"),
+        "{}",
+        run.stderr
+    );
+
+    for i in [0usize, 7] {
+        let v = fb.values(&clients[i]);
+        assert_eq!(v["alias"], alias(i).as_str());
+        assert_eq!(v["notes"], note(i).as_str());
+    }
+
+    // 6: readable through its view, but an update (which merges into the
+    // state) must refuse rather than rebuild the record from nothing.
+    assert_eq!(fb.values(&clients[6])["alias"], alias(6).as_str());
+    let run = fb.run_stdin(
+        &["update", &clients[6], "--json", "-"],
+        r#"{"notes": "new"}"#,
+    );
+    assert_eq!(run.code, Some(6), "update over a damaged state: {run:?}");
+    assert!(run.stderr.contains(&clients[6]), "{}", run.stderr);
+    assert_eq!(fb.values(&clients[6])["notes"], note(6).as_str());
+
+    // 8: its view reads, its history names it.
+    assert_eq!(fb.values(&clients[8])["alias"], alias(8).as_str());
+    let run = fb.run(&["history", &clients[8], "--json"]);
+    assert_ne!(run.code, Some(0), "history over a damaged version: {run:?}");
+    assert!(run.stderr.contains(&clients[8]), "{}", run.stderr);
+    assert!(run.stdout.trim().is_empty(), "{run:?}");
+
+    // 2-5 (only the view damaged or moved): an update merges into the intact,
+    // authentic state, so it may go through, but the record it leaves must be
+    // its own, never the values of the record whose view was moved in.
+    for i in [2usize, 3, 4, 5] {
+        let run = fb.run_stdin(
+            &["update", &clients[i], "--json", "-"],
+            r#"{"notes": "after repair"}"#,
+        );
+        if run.ok() {
+            let v = fb.values(&clients[i]);
+            assert_eq!(v["alias"], alias(i).as_str(), "client {i}: {v}");
+            assert_eq!(v["notes"], "after repair", "client {i}: {v}");
+        } else {
+            assert_eq!(run.code, Some(6), "client {i}: {run:?}");
+            assert!(run.stderr.contains(&clients[i]), "{}", run.stderr);
+        }
+    }
+
+    // Untouched records still update, and the trail is intact.
+    fb.update(&clients[7], &json!({"notes": "updated"}));
+    assert_eq!(fb.values(&clients[7])["notes"], "updated");
+    assert!(fb.run(&["audit", "verify"]).ok());
+}
+
+#[test]
+fn a_sealed_value_moved_to_a_record_of_another_kind_is_refused() {
+    let fb = Fieldbook::init();
+    let client = fb.add("client", &json!({"alias": "Bảo", "notes": "n"}));
+    let meeting = fb.add(
+        "meeting",
+        &json!({"group_name": "Nhóm Sao Mai", "date": common::day(-1)}),
+    );
+    {
+        let conn = Connection::open(fb.db()).unwrap();
+        let cv = blob(&conn, VIEW, &client);
+        let cs = blob(&conn, STATE, &client);
+        set_blob(&conn, VIEW, &meeting, &cv);
+        set_blob(&conn, STATE, &meeting, &cs);
+    }
+    let run = fb.run(&["list", "meeting", "--json"]);
+    assert_eq!(run.code, Some(6), "{run:?}");
+    assert_eq!(run.json(), json!([]));
+    assert!(run.stderr.contains(&meeting), "{}", run.stderr);
+    let run = fb.run(&["show", &meeting]);
+    assert_eq!(run.code, Some(6), "{run:?}");
+    assert!(!run.stdout.contains("Bảo"), "{run:?}");
+    assert_eq!(fb.values(&client)["alias"], "Bảo");
+}
+
+struct AuditRow {
+    seq: i64,
+    at_ms: i64,
+    actor: Vec<u8>,
+    action: String,
+    kind: Option<String>,
+    record_id: Option<Vec<u8>>,
+    version_id: Option<Vec<u8>>,
+    mac: Vec<u8>,
+}
+
+fn audit_rows(conn: &Connection) -> Vec<AuditRow> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT seq, at_ms, actor, action, kind, record_id, version_id, mac
+             FROM audit ORDER BY seq",
+        )
+        .unwrap();
+    stmt.query_map([], |r| {
+        Ok(AuditRow {
+            seq: r.get(0)?,
+            at_ms: r.get(1)?,
+            actor: r.get(2)?,
+            action: r.get(3)?,
+            kind: r.get(4)?,
+            record_id: r.get(5)?,
+            version_id: r.get(6)?,
+            mac: r.get(7)?,
+        })
+    })
+    .unwrap()
+    .collect::<rusqlite::Result<_>>()
+    .unwrap()
+}
+
+fn insert_row(conn: &Connection, row: &AuditRow) {
+    conn.execute(
+        "INSERT INTO audit (seq, at_ms, actor, action, kind, record_id, version_id, mac)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            row.seq,
+            row.at_ms,
+            row.actor,
+            row.action,
+            row.kind,
+            row.record_id,
+            row.version_id,
+            row.mac
+        ],
+    )
+    .unwrap();
+}
+
+/// `audit verify --json`: (exit code, report).
+fn verify(fb: &Fieldbook) -> (Option<i32>, serde_json::Value, String) {
+    let run = fb.run(&["audit", "verify", "--json"]);
+    (run.code, run.json(), run.stderr)
+}
+
+fn assert_tampered(fb: &Fieldbook, seq: i64, what: &str) {
+    let (code, report, stderr) = verify(fb);
+    assert!(
+        code.is_some_and(|c| c != 0),
+        "{what}: verify must fail: {report} {stderr}"
+    );
+    assert_eq!(report["ok"], false, "{what}: {report}");
+    assert_eq!(report["first_bad_seq"], seq, "{what}: {report}");
+    assert!(stderr.contains("tampered"), "{what}: {stderr}");
+}
+
+fn assert_intact(fb: &Fieldbook, what: &str) {
+    let (code, report, stderr) = verify(fb);
+    assert_eq!(code, Some(0), "{what}: {report} {stderr}");
+    assert_eq!(report["ok"], true, "{what}: {report}");
+}
+
+#[test]
+fn edits_to_the_audit_trail_are_detected() {
+    let fb = Fieldbook::init();
+    let a = fb.add("client", &json!({"alias": "An"}));
+    fb.add("client", &json!({"alias": "Bình"}));
+    fb.update(&a, &json!({"notes": "moved"}));
+    assert_intact(&fb, "before");
+
+    let conn = Connection::open(fb.db()).unwrap();
+    let rows = audit_rows(&conn);
+    let create = rows
+        .iter()
+        .find(|r| r.action == "create")
+        .expect("a create entry");
+    let seq = create.seq;
+    assert!(seq > 1 && seq < rows.last().unwrap().seq);
+
+    // A changed action, then put back.
+    conn.execute("UPDATE audit SET action = 'delete' WHERE seq = ?1", [seq])
+        .unwrap();
+    assert_tampered(&fb, seq, "action changed");
+    conn.execute(
+        "UPDATE audit SET action = ?1 WHERE seq = ?2",
+        params![create.action, seq],
+    )
+    .unwrap();
+    assert_intact(&fb, "action restored");
+
+    // A changed time, then put back.
+    conn.execute(
+        "UPDATE audit SET at_ms = at_ms - 3600000 WHERE seq = ?1",
+        [seq],
+    )
+    .unwrap();
+    assert_tampered(&fb, seq, "at_ms changed");
+    conn.execute(
+        "UPDATE audit SET at_ms = ?1 WHERE seq = ?2",
+        params![create.at_ms, seq],
+    )
+    .unwrap();
+    assert_intact(&fb, "at_ms restored");
+
+    // Another record's id on the entry.
+    let other = audit_rows(&conn)
+        .into_iter()
+        .rev()
+        .find(|r| r.action == "create" && r.seq != seq)
+        .unwrap();
+    conn.execute(
+        "UPDATE audit SET record_id = ?1 WHERE seq = ?2",
+        params![other.record_id, seq],
+    )
+    .unwrap();
+    assert_tampered(&fb, seq, "record_id changed");
+    conn.execute(
+        "UPDATE audit SET record_id = ?1 WHERE seq = ?2",
+        params![create.record_id, seq],
+    )
+    .unwrap();
+    assert_intact(&fb, "record_id restored");
+
+    // An entry removed from the middle, then put back.
+    conn.execute("DELETE FROM audit WHERE seq = ?1", [seq])
+        .unwrap();
+    assert_tampered(&fb, seq, "middle entry removed");
+    insert_row(&conn, create);
+    assert_intact(&fb, "middle entry restored");
+
+    // The newest entry removed.
+    let last = audit_rows(&conn).pop().unwrap();
+    conn.execute("DELETE FROM audit WHERE seq = ?1", [last.seq])
+        .unwrap();
+    let (code, report, _) = verify(&fb);
+    assert_ne!(code, Some(0), "last entry removed: {report}");
+    assert_eq!(report["ok"], false, "{report}");
+    // ...and it stays detected: later entries do not paper over the gap.
+    fb.add("client", &json!({"alias": "Cường"}));
+    let (code, report, _) = verify(&fb);
+    assert_ne!(code, Some(0), "still detected after more writes: {report}");
+}
+
+/// Cutting the newest entries must show even when the cutter also rewinds the
+/// `audit_head` copy in `meta` to the new last row: everything needed for that
+/// (the previous row's seq and MAC) is stored in clear.
+#[test]
+fn cutting_the_tail_and_rewinding_the_head_is_detected() {
+    let fb = Fieldbook::init();
+    let a = fb.add("client", &json!({"alias": "Dung"}));
+    fb.run(&["delete", &a]);
+    assert_intact(&fb, "before");
+
+    let conn = Connection::open(fb.db()).unwrap();
+    let rows = audit_rows(&conn);
+    // Remove the delete entry and everything after it (the unlocks).
+    let delete = rows.iter().find(|r| r.action == "delete").unwrap();
+    let keep = rows.iter().rev().find(|r| r.seq < delete.seq).unwrap();
+    conn.execute("DELETE FROM audit WHERE seq >= ?1", [delete.seq])
+        .unwrap();
+    let mut head = keep.seq.to_be_bytes().to_vec();
+    head.extend_from_slice(&keep.mac);
+    conn.execute(
+        "UPDATE meta SET value = ?1 WHERE key = 'audit_head'",
+        [head],
+    )
+    .unwrap();
+    drop(conn);
+
+    let (code, report, stderr) = verify(&fb);
+    assert!(
+        code.is_some_and(|c| c != 0) && report["ok"] == false,
+        "a removed delete entry (seq {}) went unnoticed: {report} {stderr}",
+        delete.seq
+    );
+}
