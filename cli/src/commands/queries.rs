@@ -97,11 +97,12 @@ pub fn due(ctx: &Context, date: Option<&str>, json: bool) -> Result<ExitCode> {
 
 pub fn referrals(ctx: &Context, status: Option<&str>, json: bool) -> Result<ExitCode> {
     if let Some(s) = status {
-        if !queries::REFERRAL_STATUSES.contains(&s) {
+        let statuses = queries::referral_statuses();
+        if !statuses.contains(&s) {
             return Err(Error::InvalidInput(format!(
                 "'{s}': {} {}",
                 ctx.lang.pick("dùng một trong", "use one of"),
-                queries::REFERRAL_STATUSES.join(", ")
+                statuses.join(", ")
             )));
         }
     }

@@ -38,12 +38,14 @@ pub fn search_clients(store: &mut Store, search: &ClientSearch) -> Result<Listin
         .filter(|t| !t.is_empty());
     // A well-formed code goes through the keyed index; anything else is an alias.
     if let Some(code) = text.and_then(|t| uic::parse_uic(t).ok()) {
-        let mut listing = Listing::default();
-        listing.records = store
-            .clients_by_uic(&code)?
-            .into_iter()
-            .filter(|client| area_matches(search.area.as_deref(), client.values.get("area")))
-            .collect();
+        let mut listing = Listing {
+            records: store
+                .clients_by_uic(&code)?
+                .into_iter()
+                .filter(|client| area_matches(search.area.as_deref(), client.values.get("area")))
+                .collect(),
+            unreadable: Vec::new(),
+        };
         sort_by_alias(&mut listing);
         return Ok(listing);
     }

@@ -10,7 +10,7 @@ mod timeline;
 
 pub use clients::{list_clients, search_clients, ClientSearch};
 pub use due::{due_on, DueItem, DueReason};
-pub use referrals::{referrals_by_status, REFERRAL_STATUSES};
+pub use referrals::{referral_statuses, referrals_by_status};
 pub use text::fold_for_search;
 pub use timeline::{timeline, TimelineItem};
 

@@ -6,15 +6,15 @@ use crate::record::RecordKind;
 use crate::store::{RecordView, Store};
 use crate::Result;
 
-pub const REFERRAL_STATUSES: [&str; 7] = [
-    "draft",
-    "sent",
-    "accepted",
-    "completed",
-    "declined",
-    "lost",
-    "cancelled",
-];
+/// The referral statuses, in the order of the loop (draft → sent →
+/// accepted → completed, then the ways a referral ends without completing),
+/// as the referral form defines them.
+pub fn referral_statuses() -> Vec<&'static str> {
+    crate::forms::definition(RecordKind::Referral)
+        .field("status")
+        .map(|field| field.choices.iter().map(|c| c.value.as_str()).collect())
+        .unwrap_or_default()
+}
 
 /// Referrals by status (only `status` when given), each group by follow-up due date.
 pub fn referrals_by_status(

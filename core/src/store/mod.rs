@@ -282,6 +282,16 @@ impl Store {
         self.clock.now().timestamp_millis().max(0) as u64
     }
 
+    fn writer(&self, options: WriteOptions) -> Writer {
+        Writer {
+            device: self.device,
+            role: self.role,
+            now_ms: self.now_ms(),
+            today: self.clock.today(),
+            options,
+        }
+    }
+
     /// Unlocks with the PIN. Wrong PINs are counted, slowed down, and past the
     /// policy's limit erase the store.
     pub fn unlock(&mut self, pin: &str) -> Result<()> {
@@ -412,8 +422,8 @@ impl Store {
         options: WriteOptions,
     ) -> Result<Vec<RecordId>> {
         self.keys()?;
-        let today = self.clock.today();
-        let now_ms = self.now_ms();
+        let writer = self.writer(options);
+        let now_ms = writer.now_ms;
         let keys = self.keys.as_ref().ok_or(Error::Locked)?;
         let tx = self
             .conn
@@ -421,21 +431,9 @@ impl Store {
         let mut ids = Vec::with_capacity(items.len());
         for (kind, input) in items {
             let id = RecordId::make();
-            let version = prepare_version(
-                &tx,
-                keys,
-                &mut self.hlc,
-                self.device,
-                self.role,
-                now_ms,
-                today,
-                *kind,
-                id,
-                None,
-                input,
-                options,
-            )?
-            .ok_or_else(|| Error::InvalidInput("nothing to store".into()))?;
+            let version = writer
+                .prepare(&tx, keys, &mut self.hlc, *kind, id, None, input)?
+                .ok_or_else(|| Error::InvalidInput("nothing to store".into()))?;
             records::apply_version(&tx, keys, &version, Origin::Local)?;
             audit::append(
                 &tx,
@@ -458,8 +456,8 @@ impl Store {
         options: WriteOptions,
     ) -> Result<RecordView> {
         self.keys()?;
-        let today = self.clock.today();
-        let now_ms = self.now_ms();
+        let writer = self.writer(options);
+        let now_ms = writer.now_ms;
         let keys = self.keys.as_ref().ok_or(Error::Locked)?;
         let tx = self
             .conn
@@ -469,20 +467,7 @@ impl Store {
         if !keys.holds(kind.sensitivity()) {
             return Err(Error::RecordNotFound { id });
         }
-        let version = prepare_version(
-            &tx,
-            keys,
-            &mut self.hlc,
-            self.device,
-            self.role,
-            now_ms,
-            today,
-            kind,
-            id,
-            Some(&state),
-            input,
-            options,
-        )?;
+        let version = writer.prepare(&tx, keys, &mut self.hlc, kind, id, Some(&state), input)?;
         let view = match version {
             None => RecordView::from_state(id, kind, &state),
             Some(version) => {
@@ -661,84 +646,99 @@ fn audit_entry(
     }
 }
 
-/// Validates a change against the kind's form and turns it into a version:
-/// `None` when it changes nothing.
-#[allow(clippy::too_many_arguments)]
-fn prepare_version(
-    conn: &Connection,
-    keys: &UnlockedKeys,
-    hlc: &mut HlcClock,
+/// What every version written in one call shares.
+#[derive(Clone, Copy)]
+struct Writer {
     device: DeviceId,
     role: Role,
     now_ms: u64,
     today: chrono::NaiveDate,
-    kind: RecordKind,
-    id: RecordId,
-    base: Option<&RecordState>,
-    input: &Map<String, Value>,
     options: WriteOptions,
-) -> Result<Option<RecordVersion>> {
-    if !role.may_write(kind) || !keys.holds(kind.sensitivity()) {
-        return Err(Error::NotPermitted(kind));
-    }
-    let form = forms::definition(kind);
-    let base_values: Option<Map<String, Value>> = base.map(|state| {
-        state
-            .values()
-            .into_iter()
-            .filter(|(k, _)| !meta_fields::is_meta(k))
-            .collect()
-    });
-    let validated = form.validate(input, base_values.as_ref(), today, options.lang)?;
-    let mut values = validated.values;
+}
 
-    if kind == RecordKind::Client {
-        assign_uic(
-            conn,
-            keys,
-            id,
-            base_values.as_ref(),
-            &mut values,
-            &validated.input_only,
+impl Writer {
+    /// Validates a change against the kind's form and turns it into a
+    /// version: `None` when it changes nothing.
+    #[allow(clippy::too_many_arguments)]
+    fn prepare(
+        &self,
+        conn: &Connection,
+        keys: &UnlockedKeys,
+        hlc: &mut HlcClock,
+        kind: RecordKind,
+        id: RecordId,
+        base: Option<&RecordState>,
+        input: &Map<String, Value>,
+    ) -> Result<Option<RecordVersion>> {
+        let Writer {
+            device,
+            role,
+            now_ms,
+            today,
             options,
-        )?;
-    }
-    check_links(conn, form, &values)?;
+        } = *self;
+        if !role.may_write(kind) || !keys.holds(kind.sensitivity()) {
+            return Err(Error::NotPermitted(kind));
+        }
+        let form = forms::definition(kind);
+        let base_values: Option<Map<String, Value>> = base.map(|state| {
+            state
+                .values()
+                .into_iter()
+                .filter(|(k, _)| !meta_fields::is_meta(k))
+                .collect()
+        });
+        let validated = form.validate(input, base_values.as_ref(), today, options.lang)?;
+        let mut values = validated.values;
 
-    let stored_form_version = base
-        .and_then(|s| s.value(meta_fields::FORM_VERSION))
-        .and_then(Value::as_u64);
-    if values.is_empty() && stored_form_version == Some(form.version as u64) {
-        return Ok(None);
+        if kind == RecordKind::Client {
+            assign_uic(
+                conn,
+                keys,
+                id,
+                base_values.as_ref(),
+                &mut values,
+                &validated.input_only,
+                options,
+            )?;
+        }
+        check_links(conn, form, &values)?;
+
+        let stored_form_version = base
+            .and_then(|s| s.value(meta_fields::FORM_VERSION))
+            .and_then(Value::as_u64);
+        if values.is_empty() && stored_form_version == Some(form.version as u64) {
+            return Ok(None);
+        }
+        if values.is_empty() && base.is_some() {
+            return Ok(None);
+        }
+        let stamp = Stamp {
+            hlc: hlc.tick(now_ms),
+            device,
+        };
+        let empty = RecordState::default();
+        let state = base.unwrap_or(&empty);
+        let mut fields = BTreeMap::new();
+        if stored_form_version != Some(form.version as u64) {
+            values.insert(
+                meta_fields::FORM_VERSION.to_string(),
+                Value::from(form.version),
+            );
+        }
+        for (key, value) in values {
+            let write = state.make_write(&key, value, stamp);
+            fields.insert(key, write);
+        }
+        Ok(Some(RecordVersion {
+            version_id: VersionId::make(),
+            record_id: id,
+            kind,
+            stamp,
+            form_version: form.version,
+            fields,
+        }))
     }
-    if values.is_empty() && base.is_some() {
-        return Ok(None);
-    }
-    let stamp = Stamp {
-        hlc: hlc.tick(now_ms),
-        device,
-    };
-    let empty = RecordState::default();
-    let state = base.unwrap_or(&empty);
-    let mut fields = BTreeMap::new();
-    if stored_form_version != Some(form.version as u64) {
-        values.insert(
-            meta_fields::FORM_VERSION.to_string(),
-            Value::from(form.version),
-        );
-    }
-    for (key, value) in values {
-        let write = state.make_write(&key, value, stamp);
-        fields.insert(key, write);
-    }
-    Ok(Some(RecordVersion {
-        version_id: VersionId::make(),
-        record_id: id,
-        kind,
-        stamp,
-        form_version: form.version,
-        fields,
-    }))
 }
 
 /// Computes a client's identifier code when the worker gave the parents'
