@@ -1,0 +1,44 @@
+//! Push and pull.
+
+use serde::{Deserialize, Serialize};
+
+use crate::SealedVersion;
+
+/// `POST /v1/sync/push`: a batch of versions not yet on the hub. Pushing a
+/// version again is harmless: it is stored once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub versions: Vec<SealedVersion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// Versions new to the hub.
+    pub stored: u32,
+    /// Versions the hub already had.
+    pub duplicates: u32,
+}
+
+/// The most versions one pull page holds, whatever the device asks for.
+pub const MAX_PULL_LIMIT: u32 = 2_000;
+pub const DEFAULT_PULL_LIMIT: u32 = 1_000;
+
+/// `GET /v1/sync/pull?since=N&limit=M`: versions with a sequence number above `since`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub versions: Vec<PulledVersion>,
+    /// The cursor to save and send as `since` next time.
+    pub next: u64,
+    /// Whether more versions wait beyond this page.
+    pub more: bool,
+    /// The team's current key epoch: a device behind it fetches `/v1/keys`.
+    pub key_epoch: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PulledVersion {
+    pub seq: u64,
+    #[serde(flatten)]
+    pub version: SealedVersion,
+}
