@@ -8,6 +8,7 @@
 mod audit;
 mod clock;
 mod db;
+mod exchange;
 mod meta;
 mod policy;
 mod records;
@@ -20,6 +21,7 @@ mod view;
 pub use audit::{AuditAction, AuditReport};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use db::{db_path, DB_FILE};
+pub use exchange::{ReceiveOutcome, RejectedVersion};
 pub use policy::SecurityPolicy;
 pub use records::lookup_fields;
 pub use role::Role;

@@ -592,3 +592,78 @@ fn a_store_cannot_be_created_twice_in_one_place() {
     .err();
     assert!(matches!(err, Some(Error::AlreadyExists { .. })));
 }
+
+/// A second device of the same team: a copy of the store under a new device id
+/// (enrollment proper comes with the hub).
+fn second_device(fx: &Fixture, store: Store) -> (Store, Fixture) {
+    drop(store);
+    let other = Fixture::new();
+    std::fs::create_dir_all(&other.dir).unwrap();
+    std::fs::copy(db_path(&fx.dir), db_path(&other.dir)).unwrap();
+    for entry in std::fs::read_dir(fx._tmp.path().join("platform")).unwrap() {
+        let entry = entry.unwrap();
+        let target = other._tmp.path().join("platform");
+        std::fs::create_dir_all(&target).unwrap();
+        std::fs::copy(entry.path(), target.join(entry.file_name())).unwrap();
+    }
+    let mut copy = other.reopen();
+    meta::put_blob(&copy.conn, meta::DEVICE_ID, DeviceId::make().as_bytes()).unwrap();
+    copy.conn.execute("DELETE FROM versions", []).unwrap();
+    copy.conn.execute("DELETE FROM records", []).unwrap();
+    copy.conn.execute("DELETE FROM lookup", []).unwrap();
+    drop(copy);
+    (other.reopen(), other)
+}
+
+#[test]
+fn versions_pushed_by_one_device_merge_on_another_and_duplicates_are_harmless() {
+    let fx = Fixture::new();
+    let store = fx.create();
+    let (mut b, _fx_b) = second_device(&fx, store);
+    let mut a = fx.reopen();
+    assert_ne!(a.device_id(), b.device_id());
+
+    let client = add_client(&mut a, "Hoa");
+    a.update(
+        client,
+        &obj(json!({"area": "Long Biên"})),
+        WriteOptions::default(),
+    )
+    .unwrap();
+    let outbox = a.unpushed(100).unwrap();
+    assert_eq!(outbox.len(), 2);
+    assert_eq!(a.unpushed_count().unwrap(), 2);
+    a.mark_pushed(&outbox.iter().map(|v| v.version_id).collect::<Vec<_>>())
+        .unwrap();
+    assert!(a.unpushed(100).unwrap().is_empty());
+
+    let outcome = b.receive(&outbox).unwrap();
+    assert_eq!((outcome.merged, outcome.duplicates), (2, 0));
+    assert!(outcome.rejected.is_empty());
+    assert_eq!(b.get(client).unwrap().text("area"), Some("Long Biên"));
+    // Received versions are not pushed back.
+    assert!(b.unpushed(100).unwrap().is_empty());
+    // Lookups work on the receiving device too.
+    assert_eq!(b.lookup("area", "long biên").unwrap(), vec![client]);
+    let again = b.receive(&outbox).unwrap();
+    assert_eq!((again.merged, again.duplicates), (0, 2));
+
+    // A tampered body is rejected by itself; the rest of the batch merges.
+    let mut tampered = outbox[0].clone();
+    tampered.version_id = uuid::Uuid::now_v7();
+    let edit = {
+        b.update(
+            client,
+            &obj(json!({"alias": "Hoà"})),
+            WriteOptions::default(),
+        )
+        .unwrap();
+        b.unpushed(1).unwrap()
+    };
+    let outcome = a.receive(&[tampered, edit[0].clone()]).unwrap();
+    assert_eq!(outcome.merged, 1);
+    assert_eq!(outcome.rejected.len(), 1);
+    assert_eq!(a.get(client).unwrap().text("alias"), Some("Hoà"));
+    a.set_sync_cursor(42).unwrap();
+    assert_eq!(a.sync_cursor().unwrap(), 42);
+}

@@ -1,0 +1,202 @@
+//! What sync exchanges with the hub: the versions this device has not pushed
+//! yet, the versions it receives, and the cursor of the team's log it has
+//! read up to. The HTTP side lives in `crate::sync`.
+
+use fieldbook_proto::SealedVersion;
+use rusqlite::{params, TransactionBehavior};
+use serde::Serialize;
+
+use super::records::{self, Origin};
+use super::sealing::{BlobRole, SealContext};
+use super::{meta, Store};
+use crate::record::{RecordId, RecordKind, RecordVersion, SensitivityClass, VersionId};
+use crate::{Error, Result};
+
+const SYNC_CURSOR: &str = "sync_cursor";
+
+/// What receiving a batch of versions did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReceiveOutcome {
+    /// Versions new to this device, merged into their records.
+    pub merged: u32,
+    /// Versions this device already had.
+    pub duplicates: u32,
+    /// Records that now show concurrent values (a conflict) after merging.
+    pub conflicts: u32,
+    /// Versions that could not be opened or applied, with the reason (no contents).
+    pub rejected: Vec<RejectedVersion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RejectedVersion {
+    pub version_id: uuid::Uuid,
+    pub reason: String,
+}
+
+impl Store {
+    /// Up to `limit` versions written here and not yet on the hub, oldest first.
+    pub fn unpushed(&mut self, limit: u32) -> Result<Vec<SealedVersion>> {
+        let (conn, _) = self.unlocked()?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT version_id, record_id, kind, key_class, key_epoch, body
+             FROM versions WHERE pushed = 0 ORDER BY seq LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit], |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, u32>(4)?,
+                r.get::<_, Vec<u8>>(5)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (version_id, record_id, kind, key_class, key_epoch, body) = row?;
+            let (Ok(version_id), Ok(record_id)) = (
+                uuid::Uuid::from_slice(&version_id),
+                uuid::Uuid::from_slice(&record_id),
+            ) else {
+                return Err(Error::StoreDamaged("a version has a malformed id".into()));
+            };
+            out.push(SealedVersion {
+                version_id,
+                record_id,
+                kind,
+                key_class,
+                key_epoch,
+                body,
+            });
+        }
+        Ok(out)
+    }
+
+    /// How many versions wait to be pushed.
+    pub fn unpushed_count(&mut self) -> Result<u64> {
+        let (conn, _) = self.unlocked()?;
+        Ok(
+            conn.query_row("SELECT count(*) FROM versions WHERE pushed = 0", [], |r| {
+                r.get::<_, i64>(0)
+            })? as u64,
+        )
+    }
+
+    /// Marks versions as on the hub (after the hub confirmed them).
+    pub fn mark_pushed(&mut self, ids: &[uuid::Uuid]) -> Result<()> {
+        self.unlocked()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut stmt =
+                tx.prepare_cached("UPDATE versions SET pushed = 1 WHERE version_id = ?1")?;
+            for id in ids {
+                stmt.execute([id.as_bytes().as_slice()])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Opens and merges versions pulled from the hub, in one transaction.
+    /// A version that cannot be opened is reported and skipped; it never
+    /// stops the others.
+    pub fn receive(&mut self, versions: &[SealedVersion]) -> Result<ReceiveOutcome> {
+        self.unlocked()?;
+        let keys = self.keys.as_ref().ok_or(Error::Locked)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut outcome = ReceiveOutcome::default();
+        for sealed in versions {
+            let opened = open_received(keys, sealed);
+            let version = match opened {
+                Ok(version) => version,
+                Err(reason) => {
+                    outcome.rejected.push(RejectedVersion {
+                        version_id: sealed.version_id,
+                        reason,
+                    });
+                    continue;
+                }
+            };
+            self.hlc.observe(version.stamp.hlc);
+            match records::apply_version(&tx, keys, &version, Origin::Received) {
+                Ok(Some(view)) => {
+                    outcome.merged += 1;
+                    if !view.conflicts.is_empty() {
+                        outcome.conflicts += 1;
+                    }
+                }
+                Ok(None) => outcome.duplicates += 1,
+                Err(Error::RecordCorrupt { .. } | Error::InvalidInput(_)) => {
+                    outcome.rejected.push(RejectedVersion {
+                        version_id: sealed.version_id,
+                        reason: "its record here is damaged or of another kind".into(),
+                    })
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        meta::put_json(&tx, meta::HLC_LAST, &self.hlc.last())?;
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// The sequence number of the team log this device has read up to.
+    pub fn sync_cursor(&mut self) -> Result<u64> {
+        meta::get_u64(&self.conn, SYNC_CURSOR)
+    }
+
+    pub fn set_sync_cursor(&mut self, cursor: u64) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![SYNC_CURSOR, cursor as i64],
+        )?;
+        Ok(())
+    }
+}
+
+/// Opens a received version: the sealed body must decrypt under the named
+/// key and agree with its routing metadata.
+fn open_received(
+    keys: &super::vault::UnlockedKeys,
+    sealed: &SealedVersion,
+) -> Result<RecordVersion, String> {
+    let kind: RecordKind = sealed
+        .kind
+        .parse()
+        .map_err(|_| "unknown kind".to_string())?;
+    let class = SensitivityClass::parse(&sealed.key_class).ok_or("unknown key class")?;
+    if class != kind.sensitivity() {
+        return Err("kind and key class disagree".into());
+    }
+    if keys.seal_key(class, sealed.key_epoch).is_none() {
+        return Err(format!(
+            "no key for {} epoch {}",
+            class.as_str(),
+            sealed.key_epoch
+        ));
+    }
+    let id = RecordId(sealed.record_id);
+    let ctx = SealContext {
+        kind,
+        id,
+        class,
+        epoch: sealed.key_epoch,
+    };
+    let version: RecordVersion = ctx
+        .open(
+            keys,
+            BlobRole::Version(VersionId(sealed.version_id)),
+            &sealed.body,
+        )
+        .map_err(|_| "corrupted or tampered".to_string())?;
+    if version.record_id != id || version.version_id.0 != sealed.version_id || version.kind != kind
+    {
+        return Err("contents disagree with routing metadata".into());
+    }
+    Ok(version)
+}
