@@ -23,6 +23,7 @@
 //! 0↔Z), formatted "ABCD-EFGH-K". Input accepts lowercase, missing hyphens and
 //! spaces, and Crockford's confusables (O → 0, I/L → 1).
 
+use crate::codes::{decode_symbol, format_grouped, luhn_mod32_check};
 use chrono::Datelike;
 use hmac::Mac;
 use thiserror::Error;
@@ -56,8 +57,6 @@ pub enum UicError {
     CheckCharacterMismatch,
 }
 
-/// Crockford's base32 alphabet (no I, L, O, U).
-const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const PAYLOAD_LEN: usize = 8;
 const DOMAIN: &[u8] = b"fieldbook/v1/uic";
 const MIN_BIRTH_YEAR: i32 = 1900;
@@ -115,42 +114,8 @@ pub fn parse_uic(s: &str) -> Result<String, UicError> {
     Ok(format_symbols(&symbols))
 }
 
-/// The check symbol of Luhn mod N with N = 32: from the right, every other
-/// symbol (starting with the rightmost payload symbol) is doubled and its
-/// base-32 digits summed; the check makes the total a multiple of 32.
-/// Doubling permutes 0..32, hence every single substitution is caught.
-fn luhn_mod32_check(payload: &[u8]) -> u8 {
-    let mut sum = 0u32;
-    for (i, &s) in payload.iter().rev().enumerate() {
-        let factor = if i % 2 == 0 { 2 } else { 1 };
-        let addend = factor * u32::from(s);
-        sum += addend / 32 + addend % 32;
-    }
-    ((32 - sum % 32) % 32) as u8
-}
-
 fn format_symbols(symbols: &[u8; PAYLOAD_LEN + 1]) -> String {
-    let c = |i: usize| char::from(ALPHABET[usize::from(symbols[i])]);
-    let mut out = String::with_capacity(11);
-    for i in 0..PAYLOAD_LEN + 1 {
-        if i == 4 || i == 8 {
-            out.push('-');
-        }
-        out.push(c(i));
-    }
-    out
-}
-
-fn decode_symbol(c: char) -> Option<u8> {
-    let c = match c.to_ascii_uppercase() {
-        'O' => '0',
-        'I' | 'L' => '1',
-        other => other,
-    };
-    ALPHABET
-        .iter()
-        .position(|&a| char::from(a) == c)
-        .map(|p| p as u8)
+    format_grouped(symbols, 4)
 }
 
 /// Diacritics stripped, đ → D, uppercased, only A–Z kept.

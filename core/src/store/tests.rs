@@ -606,7 +606,7 @@ fn second_device(fx: &Fixture, store: Store) -> (Store, Fixture) {
         std::fs::create_dir_all(&target).unwrap();
         std::fs::copy(entry.path(), target.join(entry.file_name())).unwrap();
     }
-    let mut copy = other.reopen();
+    let copy = other.reopen();
     meta::put_blob(&copy.conn, meta::DEVICE_ID, DeviceId::make().as_bytes()).unwrap();
     copy.conn.execute("DELETE FROM versions", []).unwrap();
     copy.conn.execute("DELETE FROM records", []).unwrap();
