@@ -112,15 +112,27 @@ pub enum KeyPurpose {
     AuditMac,
     /// The vault canary that tells a wrong key from a corrupt store.
     VaultCanary,
+    /// What an enrolling device shows the hub to prove it holds an enrollment code.
+    InviteVerifier,
+    /// Sealing the team keys an enrollment code carries.
+    InviteBundle,
+    /// Sealing the device's hub credentials (its bearer token) in the store.
+    HubCredentials,
+    /// Sealing the device's X25519 private key in the store.
+    DeviceKey,
 }
 
 impl KeyPurpose {
-    pub const ALL: [KeyPurpose; 5] = [
+    pub const ALL: [KeyPurpose; 9] = [
         KeyPurpose::RecordSeal,
         KeyPurpose::BlindIndex,
         KeyPurpose::Uic,
         KeyPurpose::AuditMac,
         KeyPurpose::VaultCanary,
+        KeyPurpose::InviteVerifier,
+        KeyPurpose::InviteBundle,
+        KeyPurpose::HubCredentials,
+        KeyPurpose::DeviceKey,
     ];
 
     /// The HKDF info string (domain separation label).
@@ -131,6 +143,10 @@ impl KeyPurpose {
             KeyPurpose::Uic => b"fieldbook/v1/uic",
             KeyPurpose::AuditMac => b"fieldbook/v1/audit-mac",
             KeyPurpose::VaultCanary => b"fieldbook/v1/vault-canary",
+            KeyPurpose::InviteVerifier => b"fieldbook/v1/invite-verifier",
+            KeyPurpose::InviteBundle => b"fieldbook/v1/invite-bundle",
+            KeyPurpose::HubCredentials => b"fieldbook/v1/hub-credentials",
+            KeyPurpose::DeviceKey => b"fieldbook/v1/device-key",
         }
     }
 }

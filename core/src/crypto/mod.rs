@@ -12,6 +12,7 @@
 //!   software stand-in for the desktop and tests.
 //! - [`blind_index`]: HMAC lookup terms for exact-match search.
 //! - [`mac`]: the keyed hash chain of the audit trail.
+//! - [`envelope`]: values sealed to a device's X25519 public key.
 //!
 //! Naming follows bitwarden-crypto: `derive_*` is deterministic, `make_*` is random.
 //!
@@ -21,6 +22,7 @@
 
 pub mod blind_index;
 mod encoding;
+pub mod envelope;
 pub mod error;
 pub mod kdf;
 pub mod keys;
@@ -30,6 +32,7 @@ pub mod seal;
 pub mod wrap;
 
 pub use blind_index::BlindIndex;
+pub use envelope::{seal_to_device, DeviceKeyPair};
 pub use error::CryptoError;
 pub use kdf::{derive_pin_key, derive_pin_key_with_floor, KdfFloor, KdfParams};
 pub use keys::{KeyPurpose, SecretKey};
