@@ -13,6 +13,7 @@
 
 pub mod codes;
 pub mod crypto;
+pub mod enrollment;
 pub mod error;
 pub mod forms;
 pub mod lang;

@@ -9,6 +9,7 @@ mod audit;
 mod clock;
 mod db;
 mod exchange;
+mod membership;
 mod meta;
 mod policy;
 mod records;
@@ -22,10 +23,12 @@ pub use audit::{AuditAction, AuditReport};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use db::{db_path, DB_FILE};
 pub use exchange::{ReceiveOutcome, RejectedVersion};
+pub use membership::{HubLink, Invite};
 pub use policy::SecurityPolicy;
 pub use records::lookup_fields;
 pub use role::Role;
 pub use schema::{APPLICATION_ID, VERSION as SCHEMA_VERSION};
+pub use vault::TeamKey;
 pub use view::{FieldConflict, HistoryEntry, LosingValue, RecordView};
 
 use rusqlite::{Connection, TransactionBehavior};
@@ -52,6 +55,24 @@ pub struct CreateOptions {
     pub kdf: KdfParams,
     pub policy: SecurityPolicy,
     pub open: OpenOptions,
+    pub membership: Membership,
+}
+
+/// Which team a new store belongs to, and where its team keys come from.
+#[derive(Default)]
+pub enum Membership {
+    /// A team of its own: new ids and new team keys (`fieldbook init`).
+    #[default]
+    NewTeam,
+    /// The first device of a team registered on a hub: the hub chose the
+    /// ids, the device makes the team keys (the hub never sees them).
+    Founder { team: TeamId, device: DeviceId },
+    /// A device enrolled with a code: the team keys came sealed in the code's bundle.
+    Member {
+        team: TeamId,
+        device: DeviceId,
+        keys: Vec<TeamKey>,
+    },
 }
 
 impl Default for CreateOptions {
@@ -61,6 +82,7 @@ impl Default for CreateOptions {
             kdf: KdfParams::make_default(),
             policy: SecurityPolicy::default(),
             open: OpenOptions::default(),
+            membership: Membership::default(),
         }
     }
 }
@@ -165,8 +187,23 @@ impl Store {
         validate_pin(pin)?;
         let mut conn = db::create_new(dir)?;
         let store_id = uuid::Uuid::new_v4().as_bytes().to_vec();
-        let device = DeviceId::make();
-        let team = TeamId::make();
+        let classes = options.role.key_classes();
+        let (team, device, team_keys) = match options.membership {
+            Membership::NewTeam => (
+                TeamId::make(),
+                DeviceId::make(),
+                TeamKey::make_for_new_team(classes),
+            ),
+            Membership::Founder { team, device } => {
+                (team, device, TeamKey::make_for_new_team(classes))
+            }
+            Membership::Member { team, device, keys } => {
+                // A device keeps only the keys its role may hold, whatever it was sent.
+                let keys: Vec<TeamKey> =
+                    keys.into_iter().filter(|k| k.belongs_to(classes)).collect();
+                (team, device, keys)
+            }
+        };
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         schema::create(&tx)?;
         meta::put_blob(&tx, meta::STORE_ID, &store_id)?;
@@ -181,7 +218,7 @@ impl Store {
             &options.kdf,
             options.open.kdf_floor,
             provider.as_ref(),
-            options.role.key_classes(),
+            &team_keys,
         )?;
         let now_ms = options.open.clock.now().timestamp_millis().max(0) as u64;
         audit::append(

@@ -667,3 +667,143 @@ fn versions_pushed_by_one_device_merge_on_another_and_duplicates_are_harmless() 
     a.set_sync_cursor(42).unwrap();
     assert_eq!(a.sync_cursor().unwrap(), 42);
 }
+
+/// A device enrolled with an invite made by `supervisor` (what the hub relays).
+fn enroll(supervisor: &mut Store, role: Role) -> (Store, Fixture) {
+    let invite = supervisor
+        .make_invite(role, Utc::now() + chrono::Duration::days(1))
+        .unwrap();
+    let text = invite.code.to_text();
+    let code = crate::enrollment::EnrollmentCode::parse(&text).unwrap();
+    assert_eq!(invite.request.verifier_hash, code.verifier_hash());
+    let bundle = crate::enrollment::open_bundle(&code, &invite.request.key_bundle).unwrap();
+    assert_eq!(bundle.team_id, supervisor.team_id().0);
+    let fx = Fixture::new();
+    let store = Store::create(
+        &fx.dir,
+        PIN,
+        fx.provider.clone(),
+        CreateOptions {
+            role,
+            open: fx.open_options(),
+            membership: Membership::Member {
+                team: supervisor.team_id(),
+                device: DeviceId::make(),
+                keys: bundle.team_keys().unwrap(),
+            },
+            ..CreateOptions::for_tests()
+        },
+    )
+    .unwrap();
+    (store, fx)
+}
+
+fn info(store: &mut Store) -> fieldbook_proto::devices::DeviceInfo {
+    let (_, device, role) = store.identity();
+    fieldbook_proto::devices::DeviceInfo {
+        device_id: device.0,
+        role: role.as_str().into(),
+        label: None,
+        status: "active".into(),
+        public_key: Some(store.device_key_pair().unwrap().public_key().to_vec()),
+        created_at: Utc::now(),
+        last_seen_at: None,
+    }
+}
+
+#[test]
+fn an_invited_device_gets_only_its_roles_keys_and_reads_the_team_records() {
+    let fx = Fixture::new();
+    let mut supervisor = fx.create();
+    let client = add_client(&mut supervisor, "Hoa");
+    let note = supervisor
+        .add(
+            RecordKind::CaseNote,
+            &obj(json!({"client_id": client.to_string(), "narrative": "n"})),
+            WriteOptions::default(),
+        )
+        .unwrap();
+    let outbox = supervisor.unpushed(100).unwrap();
+
+    let (mut peer, _fx_peer) = enroll(&mut supervisor, Role::PeerLeader);
+    assert!(!peer.holds(SensitivityClass::CaseNotes).unwrap());
+    let outcome = peer.receive(&outbox).unwrap();
+    assert_eq!(outcome.merged, 1);
+    assert_eq!(outcome.rejected.len(), 1, "the case note cannot be opened");
+    assert_eq!(peer.get(client).unwrap().text("alias"), Some("Hoa"));
+    assert!(matches!(peer.get(note), Err(Error::RecordNotFound { .. })));
+
+    let (mut manager, _fx_manager) = enroll(&mut supervisor, Role::CaseManager);
+    assert_eq!(manager.receive(&outbox).unwrap().merged, 2);
+    // Codes computed on any device of the team agree.
+    let input = obj(json!({
+        "alias": "X", "sex": "male", "birth_year": 1985,
+        "uic_mother_name": "Lan", "uic_father_name": "Minh"
+    }));
+    let a = supervisor
+        .add(RecordKind::Client, &input, WriteOptions::default())
+        .unwrap();
+    let b = manager
+        .add(RecordKind::Client, &input, WriteOptions::default())
+        .unwrap();
+    assert_eq!(
+        supervisor.get(a).unwrap().text("uic"),
+        manager.get(b).unwrap().text("uic")
+    );
+}
+
+#[test]
+fn a_new_key_epoch_reaches_the_remaining_devices_and_not_the_revoked_one() {
+    let fx = Fixture::new();
+    let mut supervisor = fx.create();
+    let (mut stays, _a) = enroll(&mut supervisor, Role::Outreach);
+    let (mut revoked, _b) = enroll(&mut supervisor, Role::Outreach);
+    let remaining = vec![info(&mut supervisor), info(&mut stays)];
+    let request = supervisor.rotate_keys(&remaining).unwrap();
+    assert_eq!(request.epoch, 2);
+    assert!(request
+        .envelopes
+        .iter()
+        .all(|e| e.device_id == stays.device_id().0));
+
+    let client = add_client(&mut supervisor, "after rotation");
+    let outbox = supervisor.unpushed(100).unwrap();
+    assert!(outbox.iter().all(|v| v.key_epoch == 2));
+
+    assert_eq!(stays.accept_key_envelopes(&request.envelopes).unwrap(), 1);
+    assert_eq!(stays.receive(&outbox).unwrap().merged, 1);
+    assert_eq!(
+        stays.get(client).unwrap().text("alias"),
+        Some("after rotation")
+    );
+
+    assert_eq!(revoked.accept_key_envelopes(&request.envelopes).unwrap(), 0);
+    let outcome = revoked.receive(&outbox).unwrap();
+    assert_eq!((outcome.merged, outcome.rejected.len()), (0, 1));
+}
+
+#[test]
+fn the_hub_link_and_device_key_are_sealed_and_survive_reopening() {
+    let fx = Fixture::new();
+    let mut store = fx.create();
+    let public = store.device_key_pair().unwrap().public_key();
+    store
+        .set_hub_link(&HubLink {
+            url: "http://127.0.0.1:1".into(),
+            token: "secret-token-value".into(),
+            certificate_sha256: None,
+        })
+        .unwrap();
+    drop(store);
+    let raw = std::fs::read(db_path(&fx.dir)).unwrap();
+    let wal = std::fs::read(fx.dir.join("fieldbook.db-wal")).unwrap_or_default();
+    for bytes in [&raw, &wal] {
+        assert!(!bytes.windows(18).any(|w| w == b"secret-token-value"));
+    }
+    let mut store = fx.reopen();
+    assert_eq!(store.device_key_pair().unwrap().public_key(), public);
+    assert_eq!(
+        store.hub_link().unwrap().unwrap().token,
+        "secret-token-value"
+    );
+}

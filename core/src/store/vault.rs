@@ -26,9 +26,44 @@ const CANARY: &[u8] = b"fieldbook vault canary v1";
 /// client's code stays the same across key epochs.
 const UIC_CLASS: &str = "uic";
 
+/// One team key as held by a device: its class (a sensitivity class, or
+/// `uic` for the never-rotated secret client codes are keyed with) and epoch.
+#[derive(Clone)]
+pub struct TeamKey {
+    pub class: String,
+    pub epoch: u32,
+    pub key: SecretKey,
+}
+
+impl TeamKey {
+    /// Fresh keys for a new team: epoch 1 of each class, and the client-code secret.
+    pub fn make_for_new_team(classes: &[SensitivityClass]) -> Vec<TeamKey> {
+        classes
+            .iter()
+            .map(|class| TeamKey {
+                class: class.as_str().to_string(),
+                epoch: 1,
+                key: SecretKey::make_random(),
+            })
+            .chain(std::iter::once(TeamKey {
+                class: UIC_CLASS.to_string(),
+                epoch: 0,
+                key: SecretKey::make_random(),
+            }))
+            .collect()
+    }
+
+    /// Whether a device of a role holding `classes` may hold this key.
+    pub fn belongs_to(&self, classes: &[SensitivityClass]) -> bool {
+        self.class == UIC_CLASS || classes.iter().any(|c| c.as_str() == self.class)
+    }
+}
+
 /// Key material of an unlocked store. Everything zeroizes when dropped (lock).
 pub struct UnlockedKeys {
     vault: SecretKey,
+    /// The team keys themselves, for handing on to enrolling devices.
+    team_keys: Vec<TeamKey>,
     /// Record-sealing subkeys per (class, epoch).
     seal_keys: BTreeMap<(SensitivityClass, u32), SecretKey>,
     /// The newest epoch held per class: new writes use it.
@@ -57,6 +92,10 @@ impl UnlockedKeys {
 
     pub fn uic_key(&self) -> Option<&SecretKey> {
         self.uic.as_ref()
+    }
+
+    pub fn team_keys(&self) -> &[TeamKey] {
+        &self.team_keys
     }
 
     pub fn vault(&self) -> &SecretKey {
@@ -93,7 +132,7 @@ pub fn create(
     kdf: &KdfParams,
     floor: KdfFloor,
     provider: &dyn PlatformKeyProvider,
-    classes: &[SensitivityClass],
+    team_keys: &[TeamKey],
 ) -> Result<UnlockedKeys> {
     let vault = SecretKey::make_random();
     let pin_key = derive_pin_key_with_floor(pin.as_bytes(), kdf, floor)?;
@@ -108,25 +147,30 @@ pub fn create(
         CANARY,
     );
     meta::put_blob(conn, meta::VAULT_CANARY, &canary)?;
-    for class in classes {
-        store_team_key(conn, &vault, class.as_str(), 1, &SecretKey::make_random())?;
+    for key in team_keys {
+        store_team_key(conn, &vault, key)?;
     }
-    store_team_key(conn, &vault, UIC_CLASS, 0, &SecretKey::make_random())?;
     load_keys(conn, vault)
 }
 
-fn store_team_key(
-    conn: &Connection,
-    vault: &SecretKey,
-    class: &str,
-    epoch: u32,
-    key: &SecretKey,
-) -> Result<()> {
-    let wrapped = wrap_key(vault, key, &team_key_aad(class, epoch));
+fn store_team_key(conn: &Connection, vault: &SecretKey, key: &TeamKey) -> Result<()> {
+    let wrapped = wrap_key(vault, &key.key, &team_key_aad(&key.class, key.epoch));
     conn.execute(
-        "INSERT INTO team_keys (class, epoch, wrapped) VALUES (?1, ?2, ?3)",
-        params![class, epoch, wrapped],
+        "INSERT INTO team_keys (class, epoch, wrapped) VALUES (?1, ?2, ?3)
+         ON CONFLICT (class, epoch) DO NOTHING",
+        params![key.class, key.epoch, wrapped],
     )?;
+    Ok(())
+}
+
+/// Adds team keys (a new epoch, or keys received later) and reloads the
+/// derived keys, in the caller's transaction.
+pub fn add_team_keys(conn: &Connection, keys: &mut UnlockedKeys, new: &[TeamKey]) -> Result<()> {
+    for key in new {
+        store_team_key(conn, &keys.vault, key)?;
+    }
+    let vault = keys.vault.clone();
+    *keys = load_keys(conn, vault)?;
     Ok(())
 }
 
@@ -145,6 +189,7 @@ fn load_keys(conn: &Connection, vault: SecretKey) -> Result<UnlockedKeys> {
     let mut keys = UnlockedKeys {
         audit: AuditMac::new(vault.derive_subkey(KeyPurpose::AuditMac)),
         vault,
+        team_keys: Vec::new(),
         seal_keys: BTreeMap::new(),
         current_epoch: BTreeMap::new(),
         indexes: BTreeMap::new(),
@@ -155,6 +200,11 @@ fn load_keys(conn: &Connection, vault: SecretKey) -> Result<UnlockedKeys> {
             unwrap_key(&keys.vault, &wrapped, &team_key_aad(&class_name, epoch)).map_err(|_| {
                 Error::StoreDamaged(format!("team key {class_name}/{epoch} is damaged"))
             })?;
+        keys.team_keys.push(TeamKey {
+            class: class_name.clone(),
+            epoch,
+            key: key.clone(),
+        });
         if class_name == UIC_CLASS {
             keys.uic = Some(key.derive_subkey(KeyPurpose::Uic));
             continue;

@@ -1,0 +1,98 @@
+//! The team keys an enrollment code carries, sealed under the code's bundle key.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use super::EnrollmentCode;
+use crate::crypto::{open, seal, SecretKey};
+use crate::store::TeamKey;
+use crate::{Error, Result};
+
+/// What a new device learns from its code: its team and the keys its role holds.
+#[derive(Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+pub struct KeyBundle {
+    #[zeroize(skip)]
+    pub team_id: Uuid,
+    pub role: String,
+    keys: Vec<BundledKey>,
+}
+
+#[derive(Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+struct BundledKey {
+    class: String,
+    epoch: u32,
+    key: Vec<u8>,
+}
+
+impl KeyBundle {
+    pub fn new(team_id: Uuid, role: &str, keys: &[TeamKey]) -> Self {
+        KeyBundle {
+            team_id,
+            role: role.to_string(),
+            keys: keys
+                .iter()
+                .map(|k| BundledKey {
+                    class: k.class.clone(),
+                    epoch: k.epoch,
+                    key: k.key.expose().to_vec(),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn team_keys(&self) -> Result<Vec<TeamKey>> {
+        self.keys
+            .iter()
+            .map(|k| {
+                Ok(TeamKey {
+                    class: k.class.clone(),
+                    epoch: k.epoch,
+                    key: SecretKey::from_bytes(&k.key)?,
+                })
+            })
+            .collect()
+    }
+}
+
+fn aad(invite_id: &Uuid) -> Vec<u8> {
+    [b"fieldbook/v1/key-bundle/".as_slice(), invite_id.as_bytes()].concat()
+}
+
+pub fn seal_bundle(code: &EnrollmentCode, bundle: &KeyBundle) -> Result<Vec<u8>> {
+    let plain = Zeroizing::new(
+        serde_json::to_vec(bundle)
+            .map_err(|e| Error::InvalidInput(format!("cannot encode the key bundle: {e}")))?,
+    );
+    Ok(seal(&code.bundle_key(), &aad(&code.invite_id), &plain))
+}
+
+pub fn open_bundle(code: &EnrollmentCode, sealed: &[u8]) -> Result<KeyBundle> {
+    let plain = open(&code.bundle_key(), &aad(&code.invite_id), sealed)?;
+    serde_json::from_slice(&plain)
+        .map_err(|_| Error::InvalidInput("the key bundle is malformed".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::SensitivityClass;
+
+    #[test]
+    fn only_the_code_opens_its_bundle() {
+        let code = EnrollmentCode::make_random();
+        let keys = TeamKey::make_for_new_team(&[SensitivityClass::Outreach]);
+        let team = Uuid::new_v4();
+        let sealed = seal_bundle(&code, &KeyBundle::new(team, "outreach", &keys)).unwrap();
+        let opened = open_bundle(&code, &sealed).unwrap();
+        assert_eq!(opened.team_id, team);
+        assert_eq!(opened.role, "outreach");
+        let got = opened.team_keys().unwrap();
+        assert_eq!(got.len(), 2);
+        assert!(got
+            .iter()
+            .zip(&keys)
+            .all(|(a, b)| a.key == b.key && a.class == b.class));
+        assert!(open_bundle(&EnrollmentCode::make_random(), &sealed).is_err());
+    }
+}
