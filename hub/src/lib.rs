@@ -1,0 +1,8 @@
+//! Fieldbook's office hub: the sync server that stores and relays sealed
+//! record versions it cannot read.
+//!
+//! [`storage`] keeps teams, devices, enrollment codes, each team's append-only
+//! log of sealed versions and the key envelopes of key rotation, in embedded
+//! SQLite (the default) or in PostgreSQL shared by several hub processes.
+
+pub mod storage;

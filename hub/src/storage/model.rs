@@ -1,0 +1,385 @@
+//! What the hub stores: teams, devices, enrollment codes, sealed versions and
+//! key envelopes. Every byte field other than ids and hashes is opaque to the
+//! hub: sealed on a device, opened on a device.
+
+use std::fmt;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use uuid::Uuid;
+
+use super::{Result, StorageError};
+
+/// The most versions one [`pull`](super::HubStorage::pull) returns.
+pub const MAX_PULL_LIMIT: u32 = 1000;
+
+/// The longest `kind` or `key_class` accepted, in bytes.
+pub const MAX_LABEL_LEN: usize = 64;
+
+/// The current time at the precision both backends store (microseconds), so
+/// a value read back equals the value written.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// A team: the unit of sharing. Each team has its own log and keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Team {
+    pub id: Uuid,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What a device's user does; decides which key classes it receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Outreach,
+    CaseManager,
+    PeerLeader,
+    Supervisor,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [
+        Role::Outreach,
+        Role::CaseManager,
+        Role::PeerLeader,
+        Role::Supervisor,
+    ];
+
+    /// The stored spelling: `outreach`, `case-manager`, `peer-leader`, `supervisor`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Outreach => "outreach",
+            Role::CaseManager => "case-manager",
+            Role::PeerLeader => "peer-leader",
+            Role::Supervisor => "supervisor",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Role> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| StorageError::Internal(format!("unknown stored role {s:?}")))
+    }
+}
+
+/// Whether a device may still sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeviceStatus {
+    Active,
+    Revoked,
+}
+
+impl DeviceStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceStatus::Active => "active",
+            DeviceStatus::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<DeviceStatus> {
+        match s {
+            "active" => Ok(DeviceStatus::Active),
+            "revoked" => Ok(DeviceStatus::Revoked),
+            _ => Err(StorageError::Internal(format!(
+                "unknown stored device status {s:?}"
+            ))),
+        }
+    }
+}
+
+/// An enrolled device.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Device {
+    pub id: Uuid,
+    pub team_id: Uuid,
+    pub role: Role,
+    /// The device's X25519 public key; `None` only for a team's bootstrap
+    /// supervisor until it sets one.
+    pub public_key: Option<[u8; 32]>,
+    /// SHA-256 of the device's random 256-bit bearer token. The token itself
+    /// is never stored.
+    pub token_hash: [u8; 32],
+    pub status: DeviceStatus,
+    /// Set by [`revoke_device`](super::HubStorage::revoke_device); cleared when
+    /// the device acknowledged the wipe order.
+    pub wipe_pending: bool,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: Option<DateTime<Utc>>,
+    pub label: Option<String>,
+}
+
+/// An enrollment code, as the hub knows it: the lookup part and a hash of a
+/// verifier derived from the secret part (which the hub never sees).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Invite {
+    pub id: Uuid,
+    pub team_id: Uuid,
+    pub role: Role,
+    /// SHA-256 of the verifier the enrolling device derives from the code.
+    pub verifier_hash: [u8; 32],
+    /// The team keys sealed under a key derived from the code's secret, made by
+    /// a supervisor device; `None` for a team's bootstrap code.
+    pub key_bundle: Option<Vec<u8>>,
+    /// The supervisor device that made it; `None` for the admin's bootstrap code.
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    /// When it was consumed; an invite is single use.
+    pub used_at: Option<DateTime<Utc>>,
+}
+
+/// A sealed record version a device pushes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewVersion {
+    /// Unique per team: pushing the same version id again stores nothing.
+    pub version_id: Uuid,
+    pub record_id: Uuid,
+    pub kind: String,
+    pub key_class: String,
+    pub key_epoch: u32,
+    /// The sealed body; opaque to the hub.
+    pub body: Vec<u8>,
+}
+
+/// A version as stored in a team's log.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoredVersion {
+    /// The server sequence number: strictly increasing per team, in commit
+    /// order; not necessarily gap-free.
+    pub seq: i64,
+    pub version_id: Uuid,
+    pub record_id: Uuid,
+    pub kind: String,
+    pub key_class: String,
+    pub key_epoch: u32,
+    pub body: Vec<u8>,
+    pub pushed_by: Uuid,
+    pub received_at: DateTime<Utc>,
+}
+
+/// What a push did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PushOutcome {
+    /// Versions newly stored.
+    pub stored: u32,
+    /// Versions already in the team's log (or repeated within the batch):
+    /// stored once, counted here.
+    pub duplicates: u32,
+    /// The highest seq the team's log had allocated when the push committed
+    /// (0 for a log that never stored anything).
+    pub last_seq: i64,
+}
+
+/// One page of a pull.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// In increasing seq order.
+    pub versions: Vec<StoredVersion>,
+    /// The cursor to pull from next: the largest seq returned, or the cursor
+    /// pulled from when nothing was returned.
+    pub next_cursor: i64,
+    /// Whether versions after `next_cursor` existed when the page was read.
+    pub more: bool,
+}
+
+/// The size of a team's log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogStats {
+    pub versions: u64,
+    /// Total size of the stored bodies.
+    pub bytes: u64,
+    /// The largest seq present (0 when the log is empty).
+    pub max_seq: i64,
+}
+
+/// Team keys of one epoch and class wrapped to one device's public key by a
+/// supervisor device; the input of
+/// [`put_key_envelopes`](super::HubStorage::put_key_envelopes).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Envelope {
+    pub device_id: Uuid,
+    pub key_class: String,
+    pub wrapped: Vec<u8>,
+}
+
+/// A stored key envelope.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoredEnvelope {
+    pub team_id: Uuid,
+    pub epoch: u32,
+    pub device_id: Uuid,
+    pub key_class: String,
+    pub wrapped: Vec<u8>,
+}
+
+/// Shows a byte field as its length only: Debug output reaches logs, and
+/// sealed bodies, key bundles, envelopes and hashes have no business there (a
+/// key bundle with its verifier hash would allow guessing a short code offline).
+struct Bytes(usize);
+
+impl fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes>", self.0)
+    }
+}
+
+impl fmt::Debug for Device {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Device")
+            .field("id", &self.id)
+            .field("team_id", &self.team_id)
+            .field("role", &self.role)
+            .field(
+                "public_key",
+                &self.public_key.as_ref().map(|k| Bytes(k.len())),
+            )
+            .field("token_hash", &Bytes(self.token_hash.len()))
+            .field("status", &self.status)
+            .field("wipe_pending", &self.wipe_pending)
+            .field("created_at", &self.created_at)
+            .field("last_seen_at", &self.last_seen_at)
+            .field("label", &self.label)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Invite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Invite")
+            .field("id", &self.id)
+            .field("team_id", &self.team_id)
+            .field("role", &self.role)
+            .field("verifier_hash", &Bytes(self.verifier_hash.len()))
+            .field(
+                "key_bundle",
+                &self.key_bundle.as_ref().map(|b| Bytes(b.len())),
+            )
+            .field("created_by", &self.created_by)
+            .field("created_at", &self.created_at)
+            .field("expires_at", &self.expires_at)
+            .field("used_at", &self.used_at)
+            .finish()
+    }
+}
+
+impl fmt::Debug for NewVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewVersion")
+            .field("version_id", &self.version_id)
+            .field("record_id", &self.record_id)
+            .field("kind", &self.kind)
+            .field("key_class", &self.key_class)
+            .field("key_epoch", &self.key_epoch)
+            .field("body", &Bytes(self.body.len()))
+            .finish()
+    }
+}
+
+impl fmt::Debug for StoredVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoredVersion")
+            .field("seq", &self.seq)
+            .field("version_id", &self.version_id)
+            .field("record_id", &self.record_id)
+            .field("kind", &self.kind)
+            .field("key_class", &self.key_class)
+            .field("key_epoch", &self.key_epoch)
+            .field("body", &Bytes(self.body.len()))
+            .field("pushed_by", &self.pushed_by)
+            .field("received_at", &self.received_at)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Envelope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Envelope")
+            .field("device_id", &self.device_id)
+            .field("key_class", &self.key_class)
+            .field("wrapped", &Bytes(self.wrapped.len()))
+            .finish()
+    }
+}
+
+impl fmt::Debug for StoredEnvelope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoredEnvelope")
+            .field("team_id", &self.team_id)
+            .field("epoch", &self.epoch)
+            .field("device_id", &self.device_id)
+            .field("key_class", &self.key_class)
+            .field("wrapped", &Bytes(self.wrapped.len()))
+            .finish()
+    }
+}
+
+pub(crate) fn check_label(what: &str, value: &str) -> Result<()> {
+    if value.is_empty() || value.len() > MAX_LABEL_LEN {
+        return Err(StorageError::InvalidInput(format!(
+            "{what} must be 1 to {MAX_LABEL_LEN} bytes"
+        )));
+    }
+    Ok(())
+}
+
+pub(crate) fn check_new_version(v: &NewVersion) -> Result<()> {
+    check_label("kind", &v.kind)?;
+    check_label("key_class", &v.key_class)?;
+    if v.body.is_empty() {
+        return Err(StorageError::InvalidInput("empty version body".into()));
+    }
+    Ok(())
+}
+
+pub(crate) fn check_team_name(name: &str) -> Result<()> {
+    if name.trim().is_empty() || name.len() > 200 {
+        return Err(StorageError::InvalidInput(
+            "team name must be 1 to 200 bytes".into(),
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn check_pull_limit(limit: u32) -> Result<u32> {
+    if limit == 0 {
+        return Err(StorageError::InvalidInput(
+            "pull limit must be positive".into(),
+        ));
+    }
+    Ok(limit.min(MAX_PULL_LIMIT))
+}
+
+/// Microseconds since the Unix epoch: how SQLite stores times.
+pub(crate) fn to_micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+pub(crate) fn from_micros(us: i64) -> Result<DateTime<Utc>> {
+    DateTime::from_timestamp_micros(us)
+        .ok_or_else(|| StorageError::Internal("stored time out of range".into()))
+}
+
+pub(crate) fn to_array32(bytes: Vec<u8>, what: &str) -> Result<[u8; 32]> {
+    bytes
+        .try_into()
+        .map_err(|_| StorageError::Internal(format!("stored {what} is not 32 bytes")))
+}
+
+/// Splits a push batch into first occurrences and the count of repeats within it.
+pub(crate) fn dedupe_batch(versions: Vec<NewVersion>) -> Result<(Vec<NewVersion>, u32)> {
+    let mut seen = std::collections::HashSet::with_capacity(versions.len());
+    let mut unique = Vec::with_capacity(versions.len());
+    let mut repeats = 0u32;
+    for v in versions {
+        check_new_version(&v)?;
+        if seen.insert(v.version_id) {
+            unique.push(v);
+        } else {
+            repeats += 1;
+        }
+    }
+    Ok((unique, repeats))
+}

@@ -1,0 +1,206 @@
+//! The SQLite schema and its migrations, by `PRAGMA user_version`.
+//!
+//! Ids are 16-byte blobs, times are microseconds since the Unix epoch (UTC),
+//! hashes and keys are 32-byte blobs. Bodies, key bundles and envelopes are
+//! opaque sealed bytes.
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+use crate::storage::{Result, StorageError};
+
+/// `PRAGMA application_id`: marks a SQLite file as a Fieldbook hub store ("FBH1").
+pub const APPLICATION_ID: i32 = 0x4642_4831;
+
+/// The schema version this build writes. Add a step to [`upgrade_from`] with each bump.
+pub const VERSION: u32 = 1;
+
+/// Version 1, frozen: never edit it; add migrations instead.
+pub const V1: &str = "
+CREATE TABLE teams (
+    id            BLOB PRIMARY KEY,
+    name          TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    current_epoch INTEGER NOT NULL DEFAULT 1 CHECK (current_epoch >= 1)
+) WITHOUT ROWID;
+
+-- The team's log lock and seq counter: every push takes it (BEGIN IMMEDIATE
+-- already serialises writers; the row keeps both backends alike).
+CREATE TABLE log_heads (
+    team_id  BLOB PRIMARY KEY REFERENCES teams (id),
+    next_seq INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE devices (
+    id           BLOB PRIMARY KEY,
+    team_id      BLOB NOT NULL REFERENCES teams (id),
+    role         TEXT NOT NULL
+                 CHECK (role IN ('outreach', 'case-manager', 'peer-leader', 'supervisor')),
+    public_key   BLOB CHECK (public_key IS NULL OR length(public_key) = 32),
+    token_hash   BLOB NOT NULL UNIQUE CHECK (length(token_hash) = 32),
+    status       TEXT NOT NULL CHECK (status IN ('active', 'revoked')),
+    wipe_pending INTEGER NOT NULL DEFAULT 0,
+    created_at   INTEGER NOT NULL,
+    last_seen_at INTEGER,
+    label        TEXT
+) WITHOUT ROWID;
+CREATE INDEX devices_by_team ON devices (team_id, created_at);
+
+CREATE TABLE invites (
+    id            BLOB PRIMARY KEY,
+    team_id       BLOB NOT NULL REFERENCES teams (id),
+    role          TEXT NOT NULL
+                  CHECK (role IN ('outreach', 'case-manager', 'peer-leader', 'supervisor')),
+    verifier_hash BLOB NOT NULL CHECK (length(verifier_hash) = 32),
+    key_bundle    BLOB,
+    created_by    BLOB REFERENCES devices (id),
+    created_at    INTEGER NOT NULL,
+    expires_at    INTEGER NOT NULL,
+    used_at       INTEGER
+);
+
+-- Each team's append-only log of sealed versions.
+CREATE TABLE versions (
+    rowid       INTEGER PRIMARY KEY,
+    team_id     BLOB NOT NULL REFERENCES teams (id),
+    seq         INTEGER NOT NULL,
+    version_id  BLOB NOT NULL,
+    record_id   BLOB NOT NULL,
+    kind        TEXT NOT NULL,
+    key_class   TEXT NOT NULL,
+    key_epoch   INTEGER NOT NULL,
+    body        BLOB NOT NULL,
+    pushed_by   BLOB NOT NULL REFERENCES devices (id),
+    received_at INTEGER NOT NULL,
+    UNIQUE (team_id, seq),
+    UNIQUE (team_id, version_id)
+);
+CREATE INDEX versions_by_record ON versions (team_id, record_id, seq);
+
+-- Ids of versions dropped by compaction: pushing one again is a duplicate,
+-- not a new version.
+CREATE TABLE compacted_versions (
+    team_id    BLOB NOT NULL REFERENCES teams (id),
+    version_id BLOB NOT NULL,
+    PRIMARY KEY (team_id, version_id)
+) WITHOUT ROWID;
+
+CREATE TABLE key_envelopes (
+    team_id   BLOB NOT NULL REFERENCES teams (id),
+    epoch     INTEGER NOT NULL,
+    device_id BLOB NOT NULL REFERENCES devices (id),
+    key_class TEXT NOT NULL,
+    wrapped   BLOB NOT NULL,
+    PRIMARY KEY (team_id, epoch, device_id, key_class)
+) WITHOUT ROWID;
+CREATE INDEX key_envelopes_by_device ON key_envelopes (device_id, epoch);
+";
+
+/// Brings a database to [`VERSION`]: creates it when empty, upgrades it when
+/// older, refuses it when newer or not a hub store.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let app: i32 = tx.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let version: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version == 0 {
+        let has_tables: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table')",
+            [],
+            |r| r.get(0),
+        )?;
+        if has_tables || app != 0 {
+            return Err(StorageError::InvalidInput(
+                "the file is not an empty database or a Fieldbook hub store".into(),
+            ));
+        }
+        create(&tx)?;
+    } else {
+        if app != APPLICATION_ID {
+            return Err(StorageError::InvalidInput(
+                "the file is not a Fieldbook hub store".into(),
+            ));
+        }
+        if version > VERSION {
+            return Err(StorageError::InvalidInput(format!(
+                "the hub store has schema version {version}; this build knows up to {VERSION}"
+            )));
+        }
+        upgrade_from(&tx, version)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn create(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch(V1)?;
+    upgrade_from(tx, 1)?;
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    Ok(())
+}
+
+/// Applies every migration after `version`, then records [`VERSION`].
+fn upgrade_from(tx: &Transaction<'_>, version: u32) -> Result<()> {
+    // Version 2 and later add their steps here, e.g.
+    // `if version < 2 { tx.execute_batch(V2_STEP)?; }`.
+    let _ = version;
+    tx.pragma_update(None, "user_version", VERSION)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema_of(conn: &Connection) -> Vec<(String, String, Option<String>)> {
+        let mut stmt = conn
+            .prepare("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    /// A database made by the first release (the frozen V1 text, user_version 1)
+    /// migrates to the same schema as a database created by this build.
+    #[test]
+    fn frozen_v1_upgrades_to_the_current_schema() {
+        let mut old = Connection::open_in_memory().unwrap();
+        old.execute_batch(V1).unwrap();
+        old.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        old.pragma_update(None, "user_version", 1).unwrap();
+        migrate(&mut old).unwrap();
+
+        let mut fresh = Connection::open_in_memory().unwrap();
+        migrate(&mut fresh).unwrap();
+
+        assert_eq!(schema_of(&old), schema_of(&fresh));
+        let v: u32 = old
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, VERSION);
+        // Migrating again is a no-op.
+        migrate(&mut fresh).unwrap();
+        assert_eq!(schema_of(&old), schema_of(&fresh));
+    }
+
+    #[test]
+    fn refuses_foreign_and_newer_databases() {
+        let mut foreign = Connection::open_in_memory().unwrap();
+        foreign.execute_batch("CREATE TABLE t (x)").unwrap();
+        assert!(matches!(
+            migrate(&mut foreign),
+            Err(StorageError::InvalidInput(_))
+        ));
+
+        let mut newer = Connection::open_in_memory().unwrap();
+        migrate(&mut newer).unwrap();
+        newer
+            .pragma_update(None, "user_version", VERSION + 1)
+            .unwrap();
+        assert!(matches!(
+            migrate(&mut newer),
+            Err(StorageError::InvalidInput(_))
+        ));
+    }
+}
