@@ -22,6 +22,30 @@ if ! [ -f /usr/include/openssl/evp.h ] && command -v apt-get >/dev/null 2>&1; th
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libssl-dev pkg-config
 fi
 
+# The hub's storage tests run against a real PostgreSQL: use the one on
+# 127.0.0.1:5432 when it answers, otherwise install and start one.
+ensure_postgres() {
+    if [ -n "${FIELDBOOK_TEST_POSTGRES:-}" ] || [ -n "${FIELDBOOK_SKIP_POSTGRES:-}" ]; then
+        return
+    fi
+    if command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1 -p 5432; then
+        return
+    fi
+    log "starting PostgreSQL"
+    if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
+    fi
+    local version
+    version=$(ls /etc/postgresql | sort -V | tail -n 1)
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+    su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'fieldbook'\"" >/dev/null
+    su postgres -c "psql -q -tAc \"SELECT 1 FROM pg_database WHERE datname = 'test'\"" | grep -q 1 \
+        || su postgres -c "createdb test"
+    export FIELDBOOK_TEST_POSTGRES="postgres://postgres:fieldbook@127.0.0.1:5432/test"
+}
+ensure_postgres
+
 log "format"
 cargo fmt --all -- --check
 
