@@ -1,0 +1,216 @@
+//! The three stores behind one interface, so every phase runs the same code
+//! against each.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use fieldbook_core::crypto::{KdfParams, SoftwareKeyProvider};
+use fieldbook_core::queries::{list_clients, search_clients, timeline, ClientSearch};
+use fieldbook_core::record::RecordId;
+use fieldbook_core::store::{CreateOptions, OpenOptions, Store, WriteOptions};
+use fieldbook_core::RecordKind;
+use serde_json::{Map, Value};
+
+use crate::sqlstore::{Res, SqlStore};
+
+pub const PIN: &str = "482915";
+pub const SQLCIPHER_PASSPHRASE: &str = "482915";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Plain,
+    SqlCipher,
+    Fieldbook,
+}
+
+pub const ENGINES: [Engine; 3] = [Engine::Plain, Engine::SqlCipher, Engine::Fieldbook];
+
+impl Engine {
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Plain => "plain SQLite",
+            Engine::SqlCipher => "SQLCipher",
+            Engine::Fieldbook => "Fieldbook",
+        }
+    }
+    fn slug(self) -> &'static str {
+        match self {
+            Engine::Plain => "plain",
+            Engine::SqlCipher => "sqlcipher",
+            Engine::Fieldbook => "fieldbook",
+        }
+    }
+    fn passphrase(self) -> Option<&'static str> {
+        (self == Engine::SqlCipher).then_some(SQLCIPHER_PASSPHRASE)
+    }
+}
+
+/// Where one engine's store of one run lives.
+#[derive(Clone)]
+pub struct Place {
+    pub engine: Engine,
+    pub dir: PathBuf,
+}
+
+impl Place {
+    pub fn new(root: &Path, engine: Engine, label: &str) -> Place {
+        Place {
+            engine,
+            dir: root.join(format!("{}-{label}", engine.slug())),
+        }
+    }
+    fn db(&self) -> PathBuf {
+        self.dir.join("store.db")
+    }
+    fn fb_store(&self) -> PathBuf {
+        self.dir.join("store")
+    }
+    fn fb_keys(&self) -> PathBuf {
+        self.dir.join("keys")
+    }
+    /// The database file(s) on disk, without the platform key file.
+    pub fn data_dir(&self) -> PathBuf {
+        match self.engine {
+            Engine::Fieldbook => self.fb_store(),
+            _ => self.dir.clone(),
+        }
+    }
+    /// The SQLite file itself.
+    pub fn db_file(&self) -> PathBuf {
+        match self.engine {
+            Engine::Fieldbook => fieldbook_core::store::db_path(&self.fb_store()),
+            _ => self.db(),
+        }
+    }
+
+    pub fn create(&self) -> Res<Box<dyn Bench>> {
+        let _ = std::fs::remove_dir_all(&self.dir);
+        std::fs::create_dir_all(&self.dir)?;
+        Ok(match self.engine {
+            Engine::Fieldbook => {
+                let provider = Arc::new(SoftwareKeyProvider::new(self.fb_keys()));
+                let store = Store::create(
+                    &self.fb_store(),
+                    PIN,
+                    provider,
+                    CreateOptions {
+                        kdf: KdfParams::make_default(),
+                        ..Default::default()
+                    },
+                )?;
+                Box::new(Fb(store))
+            }
+            e => Box::new(Sql(SqlStore::create(&self.db(), e.passphrase())?)),
+        })
+    }
+
+    /// Opens and unlocks; returns the store and the seconds spent opening
+    /// and unlocking (SQLCipher's key derivation happens in its open).
+    pub fn open_unlock(&self) -> Res<(Box<dyn Bench>, f64, f64)> {
+        let t = std::time::Instant::now();
+        match self.engine {
+            Engine::Fieldbook => {
+                let provider = Arc::new(SoftwareKeyProvider::new(self.fb_keys()));
+                let mut store = Store::open(&self.fb_store(), provider, OpenOptions::default())?;
+                let opened = t.elapsed().as_secs_f64();
+                let t = std::time::Instant::now();
+                store.unlock(PIN)?;
+                Ok((Box::new(Fb(store)), opened, t.elapsed().as_secs_f64()))
+            }
+            e => {
+                let s = SqlStore::open(&self.db(), e.passphrase())?;
+                Ok((Box::new(Sql(s)), t.elapsed().as_secs_f64(), 0.0))
+            }
+        }
+    }
+
+    pub fn remove(&self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+pub trait Bench {
+    fn add_many(
+        &mut self,
+        items: &[(RecordKind, Map<String, Value>)],
+        today: NaiveDate,
+    ) -> Res<Vec<RecordId>>;
+    /// All clients, sorted; returns how many.
+    fn list_clients(&mut self) -> Res<usize>;
+    fn search(&mut self, search: &ClientSearch) -> Res<usize>;
+    fn timeline(&mut self, client: RecordId) -> Res<usize>;
+    fn uic_of(&mut self, client: RecordId) -> Res<String>;
+}
+
+struct Fb(Store);
+struct Sql(SqlStore);
+
+impl Bench for Fb {
+    fn add_many(
+        &mut self,
+        items: &[(RecordKind, Map<String, Value>)],
+        _today: NaiveDate,
+    ) -> Res<Vec<RecordId>> {
+        Ok(self.0.add_many(
+            items,
+            WriteOptions {
+                allow_duplicate_uic: true,
+                ..Default::default()
+            },
+        )?)
+    }
+    fn list_clients(&mut self) -> Res<usize> {
+        Ok(list_clients(&mut self.0)?.records.len())
+    }
+    fn search(&mut self, search: &ClientSearch) -> Res<usize> {
+        Ok(search_clients(&mut self.0, search)?.records.len())
+    }
+    fn timeline(&mut self, client: RecordId) -> Res<usize> {
+        Ok(timeline(&mut self.0, client)?.len())
+    }
+    fn uic_of(&mut self, client: RecordId) -> Res<String> {
+        Ok(self.0.get(client)?.text("uic").ok_or("no uic")?.to_string())
+    }
+}
+
+impl Bench for Sql {
+    fn add_many(
+        &mut self,
+        items: &[(RecordKind, Map<String, Value>)],
+        today: NaiveDate,
+    ) -> Res<Vec<RecordId>> {
+        self.0.add_many(items, today)
+    }
+    fn list_clients(&mut self) -> Res<usize> {
+        Ok(self.0.list_clients()?.len())
+    }
+    fn search(&mut self, search: &ClientSearch) -> Res<usize> {
+        Ok(self.0.search_clients(search)?.len())
+    }
+    fn timeline(&mut self, client: RecordId) -> Res<usize> {
+        Ok(self.0.timeline(client)?.len())
+    }
+    fn uic_of(&mut self, client: RecordId) -> Res<String> {
+        Ok(self.0.get(client)?.text("uic").ok_or("no uic")?.to_string())
+    }
+}
+
+/// Bytes of every file under `dir`.
+pub fn dir_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| {
+                    let m = e.metadata().ok();
+                    match m {
+                        Some(m) if m.is_dir() => dir_size(&e.path()),
+                        Some(m) => m.len(),
+                        None => 0,
+                    }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
