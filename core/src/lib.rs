@@ -20,6 +20,7 @@ pub mod lang;
 pub mod queries;
 pub mod record;
 pub mod store;
+pub mod sync;
 pub mod uic;
 
 pub use error::{Error, Result};

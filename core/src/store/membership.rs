@@ -86,6 +86,21 @@ impl Store {
         Ok(pair)
     }
 
+    /// Keeps the key pair the device enrolled with.
+    pub fn set_device_key_pair(&mut self, pair: &DeviceKeyPair) -> Result<()> {
+        self.put_sealed_meta(DEVICE_SECRET, KeyPurpose::DeviceKey, pair.secret().expose())
+    }
+
+    /// The newest key epoch this device holds.
+    pub fn key_epoch(&mut self) -> Result<u32> {
+        let (_, keys) = self.unlocked()?;
+        Ok(SensitivityClass::ALL
+            .iter()
+            .filter_map(|c| keys.current_epoch(*c))
+            .max()
+            .unwrap_or(0))
+    }
+
     pub fn set_hub_link(&mut self, link: &HubLink) -> Result<()> {
         let plain = Zeroizing::new(
             serde_json::to_vec(link)

@@ -1,0 +1,175 @@
+//! One sync: push what this device wrote, learn new key epochs, pull what
+//! the team wrote. The cursor is saved after every page and versions are
+//! marked pushed after every batch, so a broken connection resumes where it
+//! stopped instead of from zero.
+
+use fieldbook_proto::devices::KeysResponse;
+use fieldbook_proto::paths;
+use fieldbook_proto::sync::{PullResponse, PushRequest, PushResponse, DEFAULT_PULL_LIMIT};
+use reqwest::Method;
+use std::sync::atomic::AtomicBool;
+
+use super::summary::{SyncListener, SyncPhase, SyncSummary};
+use super::transport::{HubClient, RetryPolicy, TransportError};
+use crate::store::Store;
+use crate::{Error, Result};
+
+#[derive(Debug, Clone, Copy)]
+pub struct SyncOptions {
+    pub push_batch: u32,
+    pub pull_limit: u32,
+    pub retry: RetryPolicy,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            push_batch: 500,
+            pull_limit: DEFAULT_PULL_LIMIT,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+pub fn client_for(store: &mut Store, retry: RetryPolicy) -> Result<HubClient> {
+    let link = store
+        .hub_link()?
+        .ok_or_else(|| Error::InvalidInput("this device is not enrolled with a hub".into()))?;
+    HubClient::new(&link.url, Some(link.token.clone()), retry)
+        .map_err(|e| Error::InvalidInput(e.to_string()))
+}
+
+/// Runs one sync. Store errors (locked, damaged) are returned; everything
+/// that went wrong on the way to the hub is in the summary, with `ok` false.
+pub fn sync(
+    store: &mut Store,
+    options: &SyncOptions,
+    listener: Option<&dyn SyncListener>,
+    cancel: &AtomicBool,
+) -> Result<SyncSummary> {
+    let client = client_for(store, options.retry)?;
+    let mut summary = SyncSummary::default();
+    let outcome = push(store, &client, options, listener, cancel, &mut summary)
+        .and_then(|()| pull(store, &client, options, listener, cancel, &mut summary));
+    match outcome {
+        Ok(()) => summary.ok = summary.rejected.is_empty() && summary.errors.is_empty(),
+        Err(Failure::Transport(TransportError::Wipe)) => {
+            store.erase()?;
+            summary.wiped = true;
+            summary.errors.push(TransportError::Wipe.to_string());
+        }
+        Err(Failure::Transport(e)) => summary.errors.push(e.to_string()),
+        Err(Failure::Store(e)) => return Err(e),
+    }
+    Ok(summary)
+}
+
+enum Failure {
+    Transport(TransportError),
+    Store(Error),
+}
+
+impl From<TransportError> for Failure {
+    fn from(e: TransportError) -> Self {
+        Failure::Transport(e)
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Store(e)
+    }
+}
+
+fn push(
+    store: &mut Store,
+    client: &HubClient,
+    options: &SyncOptions,
+    listener: Option<&dyn SyncListener>,
+    cancel: &AtomicBool,
+    summary: &mut SyncSummary,
+) -> Result<(), Failure> {
+    let total = store.unpushed_count()?;
+    let mut done = 0u64;
+    loop {
+        let versions = store.unpushed(options.push_batch)?;
+        if versions.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<uuid::Uuid> = versions.iter().map(|v| v.version_id).collect();
+        summary.requests += 1;
+        let answer: PushResponse = client.call(
+            Method::POST,
+            paths::PUSH,
+            &[],
+            Some(&PushRequest { versions }),
+            cancel,
+        )?;
+        store.mark_pushed(&ids)?;
+        summary.pushed += answer.stored;
+        summary.push_duplicates += answer.duplicates;
+        done += ids.len() as u64;
+        if let Some(listener) = listener {
+            listener.progress(SyncPhase::Push, done, Some(total));
+        }
+    }
+}
+
+fn learn_keys(
+    store: &mut Store,
+    client: &HubClient,
+    listener: Option<&dyn SyncListener>,
+    cancel: &AtomicBool,
+    summary: &mut SyncSummary,
+) -> Result<(), Failure> {
+    summary.requests += 1;
+    let keys: KeysResponse = client.call::<(), _>(Method::GET, paths::KEYS, &[], None, cancel)?;
+    summary.keys_learned += store.accept_key_envelopes(&keys.envelopes)? as u32;
+    if let Some(listener) = listener {
+        listener.progress(SyncPhase::Keys, 1, Some(1));
+    }
+    Ok(())
+}
+
+fn pull(
+    store: &mut Store,
+    client: &HubClient,
+    options: &SyncOptions,
+    listener: Option<&dyn SyncListener>,
+    cancel: &AtomicBool,
+    summary: &mut SyncSummary,
+) -> Result<(), Failure> {
+    let mut keys_checked = false;
+    loop {
+        let since = store.sync_cursor()?;
+        summary.requests += 1;
+        let page: PullResponse = client.call::<(), _>(
+            Method::GET,
+            paths::PULL,
+            &[
+                ("since", since.to_string()),
+                ("limit", options.pull_limit.to_string()),
+            ],
+            None,
+            cancel,
+        )?;
+        if page.key_epoch > store.key_epoch()? && !keys_checked {
+            learn_keys(store, client, listener, cancel, summary)?;
+            keys_checked = true;
+        }
+        let versions: Vec<_> = page.versions.into_iter().map(|v| v.version).collect();
+        let outcome = store.receive(&versions)?;
+        summary.pulled += versions.len() as u32;
+        summary.merged += outcome.merged;
+        summary.conflicts += outcome.conflicts;
+        summary.rejected.extend(outcome.rejected);
+        // Saved after the page is merged: a dropped connection resumes here.
+        store.set_sync_cursor(page.next.max(since))?;
+        if let Some(listener) = listener {
+            listener.progress(SyncPhase::Pull, summary.pulled as u64, None);
+        }
+        if !page.more {
+            return Ok(());
+        }
+    }
+}

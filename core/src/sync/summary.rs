@@ -1,0 +1,42 @@
+//! What a sync did, told honestly: `ok` is false whenever anything failed.
+
+use serde::Serialize;
+
+use crate::store::RejectedVersion;
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncSummary {
+    pub ok: bool,
+    /// Versions the hub took from this device (new to it).
+    pub pushed: u32,
+    /// Versions the hub already had (a retried push).
+    pub push_duplicates: u32,
+    /// Versions received from the hub.
+    pub pulled: u32,
+    /// Received versions new to this device, merged into their records.
+    pub merged: u32,
+    /// Records that show concurrent edits after merging.
+    pub conflicts: u32,
+    /// New team keys learned (a key epoch after a revocation).
+    pub keys_learned: u32,
+    /// Received versions that could not be opened.
+    pub rejected: Vec<RejectedVersion>,
+    pub errors: Vec<String>,
+    /// The hub ordered this device erased, and it was.
+    pub wiped: bool,
+    pub requests: u32,
+}
+
+/// Which stage a running sync is in, for progress bars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncPhase {
+    Push,
+    Keys,
+    Pull,
+}
+
+/// Told after each batch: how far the phase has come.
+pub trait SyncListener {
+    fn progress(&self, phase: SyncPhase, done: u64, total: Option<u64>);
+}
