@@ -258,7 +258,7 @@ impl SqlStore {
             let alias_ok = match &prefix {
                 None => true,
                 Some(prefix) => {
-                    let alias = fold_for_search(client.text("alias").unwrap_or(""));
+                    let alias = client.folded_alias();
                     alias.starts_with(prefix.as_str())
                         || alias
                             .split_whitespace()
@@ -298,7 +298,11 @@ impl SqlStore {
 }
 
 pub fn sort_by_alias(views: &mut [RecordView]) {
-    views.sort_by_cached_key(|v| (fold_for_search(v.text("alias").unwrap_or("")), v.id));
+    views.sort_by(|a, b| {
+        a.folded_alias()
+            .cmp(&b.folded_alias())
+            .then_with(|| a.id.cmp(&b.id))
+    });
 }
 
 fn area_matches(wanted: Option<&str>, actual: Option<&Value>) -> bool {

@@ -135,6 +135,34 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Enroll this device in a team with a one-time code (creates the store).
+    Enroll {
+        code: String,
+        /// The hub's address, e.g. https://hub.example:8443
+        #[arg(long)]
+        hub: String,
+        /// A name for this device in the supervisor's list.
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// Make a one-time enrollment code for a new device (supervisors).
+    Invite {
+        #[arg(long)]
+        role: String,
+        /// Days before the code expires.
+        #[arg(long, default_value_t = 7)]
+        days: i64,
+    },
+    /// Push this device's changes to the hub and pull the team's.
+    Sync {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The team's devices (supervisors).
+    Devices {
+        #[command(subcommand)]
+        command: DevicesCommand,
+    },
     /// Audit trail commands.
     Audit {
         #[command(subcommand)]
@@ -149,4 +177,15 @@ pub enum AuditCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DevicesCommand {
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a device: the hub refuses it and orders it to erase itself, and
+    /// the team moves to new keys it never gets.
+    Revoke { id: String },
 }

@@ -1,6 +1,7 @@
 //! One function per command; `run` opens the store and dispatches.
 
 mod forms;
+mod hub;
 mod queries;
 mod records;
 
@@ -11,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use crate::args::{AuditCommand, Cli, Command};
+use crate::args::{AuditCommand, Cli, Command, DevicesCommand};
 use crate::output;
 use crate::pin::read_pin;
 
@@ -22,7 +23,7 @@ pub struct Context {
 }
 
 impl Context {
-    fn data_dir(&self) -> Result<PathBuf> {
+    pub fn data_dir(&self) -> Result<PathBuf> {
         self.data.clone().ok_or_else(|| {
             Error::InvalidInput(
                 self.lang
@@ -32,7 +33,7 @@ impl Context {
         })
     }
 
-    fn provider(&self) -> Result<Arc<SoftwareKeyProvider>> {
+    pub fn provider(&self) -> Result<Arc<SoftwareKeyProvider>> {
         let dir = match &self.platform_key_dir {
             Some(dir) => dir.clone(),
             None => self.data_dir()?,
@@ -90,6 +91,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Due { date, json } => queries::due(&ctx, date.as_deref(), json),
         Command::Referrals { status, json } => queries::referrals(&ctx, status.as_deref(), json),
         Command::Forms { kind, json } => forms::forms(&ctx, kind.as_deref(), json),
+        Command::Enroll { code, hub, label } => hub::enroll(&ctx, &code, &hub, label),
+        Command::Invite { role, days } => hub::invite(&ctx, &role, days),
+        Command::Sync { json } => hub::sync_now(&ctx, json),
+        Command::Devices {
+            command: DevicesCommand::List { json },
+        } => hub::devices_list(&ctx, json),
+        Command::Devices {
+            command: DevicesCommand::Revoke { id },
+        } => hub::devices_revoke(&ctx, &id),
         Command::Audit {
             command: AuditCommand::Verify { json },
         } => audit_verify(&ctx, json),

@@ -16,9 +16,11 @@ pub fn list_clients(store: &mut Store) -> Result<Listing> {
 }
 
 fn sort_by_alias(listing: &mut Listing) {
-    listing
-        .records
-        .sort_by_cached_key(|v| (fold_for_search(v.text("alias").unwrap_or("")), v.id));
+    listing.records.sort_by(|a, b| {
+        a.folded_alias()
+            .cmp(&b.folded_alias())
+            .then_with(|| a.id.cmp(&b.id))
+    });
 }
 
 /// What the clients screen searches by; every given criterion must match.
@@ -55,7 +57,7 @@ pub fn search_clients(store: &mut Store, search: &ClientSearch) -> Result<Listin
         let alias_ok = match &prefix {
             None => true,
             Some(prefix) => {
-                let alias = fold_for_search(client.text("alias").unwrap_or(""));
+                let alias = client.folded_alias();
                 alias.starts_with(prefix.as_str())
                     || alias
                         .split_whitespace()

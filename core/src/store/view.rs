@@ -23,6 +23,10 @@ pub struct RecordView {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub updated_by: DeviceId,
+    /// A client's alias folded for search and sorting (diacritics and case
+    /// removed), computed once at write time rather than on every listing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_key: Option<String>,
 }
 
 impl RecordView {
@@ -36,10 +40,15 @@ impl RecordView {
             .get(meta_fields::DELETED)
             .and_then(Value::as_bool)
             .unwrap_or(false);
-        let values = all
+        let values: Map<String, Value> = all
             .into_iter()
             .filter(|(k, _)| !meta_fields::is_meta(k))
             .collect();
+        let search_key = (kind == RecordKind::Client).then(|| {
+            crate::queries::fold_for_search(
+                values.get("alias").and_then(Value::as_str).unwrap_or(""),
+            )
+        });
         let latest = state.latest_stamp().unwrap_or(Stamp {
             hlc: Hlc::ZERO,
             device: DeviceId(uuid::Uuid::nil()),
@@ -54,6 +63,17 @@ impl RecordView {
             created_at: created_at(id),
             updated_at: hlc_time(latest.hlc),
             updated_by: latest.device,
+            search_key,
+        }
+    }
+
+    /// The folded alias for sorting and prefix search (computed now for views stored without it).
+    pub fn folded_alias(&self) -> std::borrow::Cow<'_, str> {
+        match &self.search_key {
+            Some(key) => std::borrow::Cow::Borrowed(key.as_str()),
+            None => std::borrow::Cow::Owned(crate::queries::fold_for_search(
+                self.text("alias").unwrap_or(""),
+            )),
         }
     }
 

@@ -1,0 +1,165 @@
+//! enroll, invite, sync, devices: the commands that talk to the office hub.
+
+use chrono::{Duration, Utc};
+use fieldbook_core::store::{CreateOptions, Role};
+use fieldbook_core::sync::{self, client_for, RetryPolicy, SyncOptions};
+use fieldbook_core::{Error, Result};
+use fieldbook_proto::devices::DeviceInfo;
+use fieldbook_proto::paths;
+use reqwest::Method;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+
+use super::Context;
+use crate::output;
+use crate::pin::read_pin;
+
+fn hub_error(e: fieldbook_core::sync::TransportError) -> Error {
+    Error::InvalidInput(e.to_string())
+}
+
+pub fn enroll(ctx: &Context, code: &str, hub: &str, label: Option<String>) -> Result<ExitCode> {
+    let dir = ctx.data_dir()?;
+    let pin = read_pin(ctx.lang, true)?;
+    let store = sync::enroll(
+        &dir,
+        &pin,
+        ctx.provider()?,
+        code,
+        hub,
+        label,
+        CreateOptions::default(),
+    )?;
+    let (team, device, role) = store.identity();
+    eprintln!(
+        "{} {team} ({role})",
+        ctx.lang.pick(
+            "Đã đăng ký thiết bị vào nhóm",
+            "Enrolled this device in team"
+        )
+    );
+    println!("{device}");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn invite(ctx: &Context, role: &str, days: i64) -> Result<ExitCode> {
+    let role: Role = role.parse().map_err(Error::InvalidInput)?;
+    let mut store = ctx.unlocked_store()?;
+    let invite = store.make_invite(role, Utc::now() + Duration::days(days.clamp(1, 30)))?;
+    let client = client_for(&mut store, RetryPolicy::default())?;
+    client
+        .call_empty(
+            Method::POST,
+            paths::INVITES,
+            Some(&invite.request),
+            &AtomicBool::new(false),
+        )
+        .map_err(hub_error)?;
+    eprintln!(
+        "{} {role}; {}",
+        ctx.lang.pick(
+            "Mã đăng ký một lần cho vai trò",
+            "One-time enrollment code for role"
+        ),
+        ctx.lang.pick(
+            "đưa mã này cho người dùng mới",
+            "give it to the new device's user"
+        )
+    );
+    println!("{}", invite.code.to_text().as_str());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn sync_now(ctx: &Context, json: bool) -> Result<ExitCode> {
+    let mut store = ctx.unlocked_store()?;
+    let summary = sync::sync(
+        &mut store,
+        &SyncOptions::default(),
+        None,
+        &AtomicBool::new(false),
+    )?;
+    if json {
+        output::json(&summary);
+    } else {
+        println!(
+            "pushed {}  pulled {}  merged {}  conflicts {}  rejected {}  errors {}",
+            summary.pushed,
+            summary.pulled,
+            summary.merged,
+            summary.conflicts,
+            summary.rejected.len(),
+            summary.errors.len()
+        );
+    }
+    for error in &summary.errors {
+        eprintln!("{}: {error}", ctx.lang.pick("lỗi", "error"));
+    }
+    Ok(if summary.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn list(store: &mut fieldbook_core::store::Store) -> Result<Vec<DeviceInfo>> {
+    let client = client_for(store, RetryPolicy::default())?;
+    client
+        .call::<(), _>(
+            Method::GET,
+            paths::DEVICES,
+            &[],
+            None,
+            &AtomicBool::new(false),
+        )
+        .map_err(hub_error)
+}
+
+pub fn devices_list(ctx: &Context, json: bool) -> Result<ExitCode> {
+    let mut store = ctx.unlocked_store()?;
+    let devices = list(&mut store)?;
+    if json {
+        output::json(&devices);
+    } else {
+        for d in &devices {
+            println!(
+                "{}  {}  {}  {}",
+                d.device_id,
+                d.role,
+                d.status,
+                d.label.as_deref().unwrap_or("-")
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Revokes a device, then moves the team to a new key epoch that only the
+/// remaining devices receive.
+pub fn devices_revoke(ctx: &Context, id: &str) -> Result<ExitCode> {
+    let id: uuid::Uuid = id
+        .parse()
+        .map_err(|_| Error::InvalidInput(format!("'{id}' is not a device id")))?;
+    let mut store = ctx.unlocked_store()?;
+    let client = client_for(&mut store, RetryPolicy::default())?;
+    let cancel = AtomicBool::new(false);
+    let path = paths::REVOKE.replace("{id}", &id.to_string());
+    client
+        .call_empty::<()>(Method::POST, &path, None, &cancel)
+        .map_err(hub_error)?;
+    let remaining: Vec<DeviceInfo> = list(&mut store)?
+        .into_iter()
+        .filter(|d| d.status == "active")
+        .collect();
+    let keys = store.rotate_keys(&remaining)?;
+    client
+        .call_empty(Method::POST, paths::KEYS, Some(&keys), &cancel)
+        .map_err(hub_error)?;
+    eprintln!(
+        "{} {id}; {} {}",
+        ctx.lang.pick("Đã thu hồi thiết bị", "Revoked device"),
+        ctx.lang
+            .pick("khoá mới của nhóm, thế hệ", "new team keys, epoch"),
+        keys.epoch
+    );
+    Ok(ExitCode::SUCCESS)
+}
