@@ -4,5 +4,9 @@
 //! [`storage`] keeps teams, devices, enrollment codes, each team's append-only
 //! log of sealed versions and the key envelopes of key rotation, in embedded
 //! SQLite (the default) or in PostgreSQL shared by several hub processes.
+//! [`api`] is the HTTP API over it; [`server`] listens (plain on loopback, or
+//! TLS) and shuts down gracefully.
 
+pub mod api;
+pub mod server;
 pub mod storage;

@@ -1,0 +1,147 @@
+//! The hub's HTTP API: an axum router over `Arc<dyn HubStorage>`.
+
+mod auth;
+mod devices;
+mod enroll;
+mod error;
+mod health;
+mod invites;
+mod keys;
+mod sync;
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{self, MethodRouter};
+use axum::Router;
+use fieldbook_proto::{paths, PROTOCOL_HEADER, PROTOCOL_VERSION};
+
+pub use auth::token_hash;
+pub use error::ApiError;
+
+use crate::storage::HubStorage;
+
+pub struct AppState {
+    pub storage: Arc<dyn HubStorage>,
+}
+
+/// One route: method, path and every status it can answer (documented in `hub/openapi.yaml`).
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub statuses: &'static [u16],
+}
+
+const AUTHED: [u16; 4] = [401, 410, 500, 503];
+
+pub const ROUTES: &[Route] = &[
+    Route {
+        method: "get",
+        path: paths::HEALTH,
+        statuses: &[200],
+    },
+    Route {
+        method: "post",
+        path: paths::ENROLL,
+        statuses: &[200, 400, 403, 413, 500, 503],
+    },
+    Route {
+        method: "post",
+        path: paths::INVITES,
+        statuses: &[201, 400, 401, 403, 409, 410, 413, 500, 503],
+    },
+    Route {
+        method: "post",
+        path: paths::PUSH,
+        statuses: &[200, 400, 401, 403, 409, 410, 413, 500, 503],
+    },
+    Route {
+        method: "get",
+        path: paths::PULL,
+        statuses: &[200, 400, 401, 410, 500, 503],
+    },
+    Route {
+        method: "get",
+        path: paths::DEVICES,
+        statuses: &[200, 401, 403, 410, 500, 503],
+    },
+    Route {
+        method: "post",
+        path: paths::REVOKE,
+        statuses: &[204, 401, 403, 404, 410, 500, 503],
+    },
+    Route {
+        method: "post",
+        path: paths::KEYS,
+        statuses: &[204, 400, 401, 403, 410, 413, 500, 503],
+    },
+    Route {
+        method: "get",
+        path: paths::KEYS,
+        statuses: &[200, 401, 410, 500, 503],
+    },
+];
+
+fn handler(method: &str, path: &str) -> MethodRouter<Arc<AppState>> {
+    match (method, path) {
+        ("get", paths::HEALTH) => routing::get(health::health),
+        ("post", paths::ENROLL) => routing::post(enroll::enroll),
+        ("post", paths::INVITES) => routing::post(invites::create_invite),
+        ("post", paths::PUSH) => routing::post(sync::push),
+        ("get", paths::PULL) => routing::get(sync::pull),
+        ("get", paths::DEVICES) => routing::get(devices::list),
+        ("post", paths::REVOKE) => routing::post(devices::revoke),
+        ("post", paths::KEYS) => routing::post(keys::put),
+        ("get", paths::KEYS) => routing::get(keys::get),
+        _ => unreachable!("route {method} {path} has no handler"),
+    }
+}
+
+/// The whole request body limit.
+pub const BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+pub fn router(storage: Arc<dyn HubStorage>) -> Router {
+    let mut r = Router::new();
+    for route in ROUTES {
+        debug_assert!(AUTHED.iter().all(|s| route.path == paths::HEALTH
+            || route.path == paths::ENROLL
+            || route.statuses.contains(s)));
+        r = r.route(route.path, handler(route.method, route.path));
+    }
+    r.fallback(|| async { ApiError::not_found("no such route") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "method not allowed",
+            )
+        })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(log_and_tag))
+        .with_state(Arc::new(AppState { storage }))
+}
+
+/// Adds the protocol header and logs method, path, status, latency and device
+/// id: never headers, queries or bodies.
+async fn log_and_tag(mut req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let slot = auth::DeviceSlot::default();
+    req.extensions_mut().insert(slot.clone());
+    let mut res = next.run(req).await;
+    res.headers_mut()
+        .insert(PROTOCOL_HEADER, HeaderValue::from(PROTOCOL_VERSION));
+    let device = slot.0.get().map(|d| d.to_string()).unwrap_or_default();
+    tracing::info!(
+        %method, %path, status = res.status().as_u16(),
+        latency_ms = start.elapsed().as_secs_f64() * 1000.0, device, "request"
+    );
+    res
+}

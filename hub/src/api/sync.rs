@@ -1,0 +1,140 @@
+//! `POST /v1/sync/push` and `GET /v1/sync/pull`.
+
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::Json;
+use fieldbook_proto::sync::{
+    PullResponse, PulledVersion, PushRequest, PushResponse, DEFAULT_PULL_LIMIT,
+};
+use fieldbook_proto::SealedVersion;
+use serde::Deserialize;
+
+use super::auth::AuthDevice;
+use super::error::{ApiError, ApiJson};
+use super::AppState;
+use crate::storage::{NewVersion, Role, MAX_PULL_LIMIT};
+use axum::http::StatusCode;
+
+pub const MAX_BATCH: usize = 1000;
+pub const MAX_BODY: usize = 64 * 1024;
+pub const KINDS: [&str; 5] = ["client", "contact", "case_note", "referral", "meeting"];
+pub const CLASSES: [&str; 2] = ["outreach", "case_notes"];
+
+/// Whether a role may hold (and so receive) keys of this class.
+pub fn may_hold(role: Role, class: &str) -> bool {
+    match class {
+        "outreach" => true,
+        "case_notes" => matches!(role, Role::CaseManager | Role::Supervisor),
+        _ => false,
+    }
+}
+
+/// Whether a role may write this kind.
+pub fn may_write(role: Role, kind: &str) -> bool {
+    kind != "case_note" || matches!(role, Role::CaseManager | Role::Supervisor)
+}
+
+fn forbidden_kind(msg: &str) -> ApiError {
+    ApiError::new(StatusCode::FORBIDDEN, "forbidden_kind", msg)
+}
+
+pub async fn push(
+    State(state): State<Arc<AppState>>,
+    caller: AuthDevice,
+    ApiJson(req): ApiJson<PushRequest>,
+) -> Result<Json<PushResponse>, ApiError> {
+    if req.versions.len() > MAX_BATCH {
+        return Err(ApiError::too_large("more than 1000 versions in one push"));
+    }
+    for v in &req.versions {
+        if !KINDS.contains(&v.kind.as_str()) {
+            return Err(ApiError::invalid("unknown kind"));
+        }
+        if !CLASSES.contains(&v.key_class.as_str()) {
+            return Err(ApiError::invalid("unknown key_class"));
+        }
+        if v.body.len() > MAX_BODY {
+            return Err(ApiError::too_large("a version body exceeds 64 KiB"));
+        }
+    }
+    let role = caller.0.role;
+    for v in &req.versions {
+        let expected = if v.kind == "case_note" {
+            "case_notes"
+        } else {
+            "outreach"
+        };
+        if v.key_class != expected {
+            return Err(forbidden_kind("kind sealed under the wrong key class"));
+        }
+        if !may_write(role, &v.kind) || !may_hold(role, &v.key_class) {
+            return Err(forbidden_kind("this role may not write this kind"));
+        }
+    }
+    let versions = req
+        .versions
+        .into_iter()
+        .map(|v| NewVersion {
+            version_id: v.version_id,
+            record_id: v.record_id,
+            kind: v.kind,
+            key_class: v.key_class,
+            key_epoch: v.key_epoch,
+            body: v.body,
+        })
+        .collect();
+    let out = state
+        .storage
+        .push(caller.0.team_id, caller.0.id, versions)
+        .await?;
+    Ok(Json(PushResponse {
+        stored: out.stored,
+        duplicates: out.duplicates,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct PullParams {
+    since: Option<u64>,
+    limit: Option<u32>,
+}
+
+pub async fn pull(
+    State(state): State<Arc<AppState>>,
+    caller: AuthDevice,
+    params: Result<Query<PullParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<PullResponse>, ApiError> {
+    let Query(p) = params.map_err(|_| ApiError::invalid("bad since or limit"))?;
+    let since =
+        i64::try_from(p.since.unwrap_or(0)).map_err(|_| ApiError::invalid("since too large"))?;
+    let limit = p
+        .limit
+        .unwrap_or(DEFAULT_PULL_LIMIT)
+        .clamp(1, MAX_PULL_LIMIT);
+    let page = state.storage.pull(caller.0.team_id, since, limit).await?;
+    let role = caller.0.role;
+    let versions = page
+        .versions
+        .into_iter()
+        .filter(|v| may_hold(role, &v.key_class))
+        .map(|v| PulledVersion {
+            seq: v.seq as u64,
+            version: SealedVersion {
+                version_id: v.version_id,
+                record_id: v.record_id,
+                kind: v.kind,
+                key_class: v.key_class,
+                key_epoch: v.key_epoch,
+                body: v.body,
+            },
+        })
+        .collect();
+    let key_epoch = state.storage.current_epoch(caller.0.team_id).await?;
+    Ok(Json(PullResponse {
+        versions,
+        next: page.next_cursor.max(0) as u64,
+        more: page.more,
+        key_epoch,
+    }))
+}

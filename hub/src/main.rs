@@ -1,0 +1,144 @@
+//! `fieldbook-hub`: the sync server and its admin commands.
+
+mod cli;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use cli::{Cli, Command, DevicesCommand, TeamCommand};
+use fieldbook_core::enrollment::EnrollmentCode;
+use fieldbook_hub::storage::{now, HubStorage, Invite, PostgresStorage, Role, SqliteStorage};
+use fieldbook_hub::{api, server};
+
+type Error = Box<dyn std::error::Error>;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("fieldbook-hub: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(cli: &Cli) -> Result<Arc<dyn HubStorage>, Error> {
+    if let Some(url) = cli.database.as_deref().filter(|u| !u.is_empty()) {
+        return Ok(Arc::new(PostgresStorage::connect(url).await?));
+    }
+    let dir = cli
+        .data
+        .as_ref()
+        .ok_or("pass --data DIR (embedded SQLite) or --database postgres://…")?;
+    std::fs::create_dir_all(dir)?;
+    Ok(Arc::new(SqliteStorage::open(dir.join("hub.db"))?))
+}
+
+async fn run(cli: Cli) -> Result<(), Error> {
+    let storage = open(&cli).await?;
+    match cli.command {
+        Command::Serve {
+            listen,
+            tls_cert,
+            tls_key,
+        } => {
+            let tls = match (tls_cert, tls_key) {
+                (Some(c), Some(k)) => Some(server::load_tls(&c, &k)?),
+                _ => None,
+            };
+            server::check_listen(listen, tls.is_some())?;
+            let listener = tokio::net::TcpListener::bind(listen).await?;
+            let addr = listener.local_addr()?;
+            let scheme = if tls.is_some() { "https" } else { "http" };
+            tracing::info!(
+                backend = storage.backend(),
+                "listening on {scheme}://{addr}"
+            );
+            eprintln!("listening on {scheme}://{addr}");
+            server::serve(
+                listener,
+                api::router(storage),
+                tls,
+                server::shutdown_signal(),
+            )
+            .await?;
+        }
+        Command::Team {
+            command: TeamCommand::Create { name },
+        } => {
+            let team = storage.create_team(&name).await?;
+            let code = EnrollmentCode::make_random();
+            let verifier_hash: [u8; 32] = code
+                .verifier_hash()
+                .try_into()
+                .map_err(|_| "verifier hash is not 32 bytes")?;
+            let created = now();
+            let expires_at = created + chrono::Duration::days(7);
+            storage
+                .create_invite(&Invite {
+                    id: code.invite_id,
+                    team_id: team.id,
+                    role: Role::Supervisor,
+                    verifier_hash,
+                    key_bundle: None,
+                    created_by: None,
+                    created_at: created,
+                    expires_at,
+                    used_at: None,
+                })
+                .await?;
+            println!("team {} {}", team.id, team.name);
+            println!(
+                "enrollment code for the first supervisor (single use, expires {expires_at}):"
+            );
+            println!("{}", code.to_text().as_str());
+        }
+        Command::Team {
+            command: TeamCommand::List,
+        } => {
+            for t in storage.list_teams().await? {
+                println!("{}\t{}\t{}", t.id, t.created_at, t.name);
+            }
+        }
+        Command::Devices {
+            command: DevicesCommand::List { team },
+        } => {
+            for d in storage.list_devices(team).await? {
+                let seen = d
+                    .last_seen_at
+                    .map(|t| t.to_string())
+                    .unwrap_or_else(|| "-".into());
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    d.id,
+                    d.role.as_str(),
+                    d.status.as_str(),
+                    seen,
+                    d.label.unwrap_or_default()
+                );
+            }
+        }
+        Command::Devices {
+            command: DevicesCommand::Revoke { id },
+        } => {
+            storage.revoke_device(id).await?;
+            println!("revoked {id}");
+        }
+        Command::LogSize { team } => {
+            let s = storage.log_stats(team).await?;
+            println!(
+                "versions {}\nbytes {}\nmax_seq {}",
+                s.versions, s.bytes, s.max_seq
+            );
+        }
+    }
+    Ok(())
+}
