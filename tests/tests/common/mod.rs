@@ -44,6 +44,12 @@ pub const PIN: &str = "482916";
 // Locating and building the binary
 // ---------------------------------------------------------------------------
 
+/// The `fieldbook-hub` binary, built beside `fieldbook`.
+#[allow(dead_code)] // not every test file starts a hub
+pub fn hub_bin() -> PathBuf {
+    fieldbook_bin().with_file_name(format!("fieldbook-hub{}", std::env::consts::EXE_SUFFIX))
+}
+
 /// The `fieldbook` binary, built if needed (once per test process).
 pub fn fieldbook_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
@@ -129,7 +135,15 @@ fn locate_or_build() -> PathBuf {
         .expect("workspace root");
     let mut cmd = Command::new(cargo);
     cmd.current_dir(workspace)
-        .args(["build", "--quiet", "-p", "fieldbook-cli", "--profile"])
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "fieldbook-cli",
+            "-p",
+            "fieldbook-hub",
+            "--profile",
+        ])
         .arg(&profile)
         .arg("--target-dir")
         .arg(&layout.target_dir);

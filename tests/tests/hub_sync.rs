@@ -1,0 +1,187 @@
+//! The whole team through a real hub on loopback: a supervisor, an outreach
+//! worker and a peer leader enroll with one-time codes; the outreach worker's
+//! records reach the supervisor; the peer leader never receives case notes;
+//! a revoked device is wiped at its next contact.
+
+mod common;
+
+use common::{hub_bin, Fieldbook};
+use serde_json::json;
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Hub {
+    child: Child,
+    url: String,
+    _data: tempfile::TempDir,
+    data_dir: std::path::PathBuf,
+}
+
+impl Drop for Hub {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Hub {
+    fn start() -> Hub {
+        let data = tempfile::tempdir().unwrap();
+        let data_dir = data.path().join("hub");
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(hub_bin())
+            .arg("--data")
+            .arg(&data_dir)
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting fieldbook-hub");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "the hub did not start listening");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Hub {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            _data: data,
+            data_dir,
+        }
+    }
+
+    /// `team create`, returning the first supervisor's code (its last line).
+    fn create_team(&self, name: &str) -> String {
+        let out = Command::new(hub_bin())
+            .arg("--data")
+            .arg(&self.data_dir)
+            .args(["team", "create", name])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        last_line(&out.stdout)
+    }
+}
+
+fn last_line(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+fn enroll(hub: &Hub, code: &str) -> Fieldbook {
+    let device = Fieldbook::new();
+    let run = device.run(&["enroll", code, "--hub", &hub.url]);
+    assert!(run.ok(), "enroll failed: {run:?}");
+    device
+}
+
+fn invite(supervisor: &Fieldbook, role: &str) -> String {
+    let run = supervisor.run(&["invite", "--role", role]);
+    assert!(run.ok(), "invite failed: {run:?}");
+    last_line(run.stdout.as_bytes())
+}
+
+fn sync(device: &Fieldbook) -> serde_json::Value {
+    let run = device.run(&["sync", "--json"]);
+    assert!(run.ok(), "sync failed: {run:?}");
+    run.json()
+}
+
+#[test]
+fn a_team_syncs_end_to_end_through_the_hub() {
+    let hub = Hub::start();
+    let supervisor = enroll(&hub, &hub.create_team("Hải Phòng"));
+    let outreach = enroll(&hub, &invite(&supervisor, "outreach"));
+    let peer = enroll(&hub, &invite(&supervisor, "peer-leader"));
+
+    let client = outreach.add(
+        "client",
+        &json!({"alias": "Hoa", "sex": "female", "birth_year": 1990, "notes": "gặp ở chợ"}),
+    );
+    outreach.add(
+        "contact",
+        &json!({"client_id": client, "at": "2026-11-20T08:30:00+07:00", "notes": "phát bơm kim tiêm"}),
+    );
+    outreach.add(
+        "referral",
+        &json!({"client_id": client, "service": "methadone", "status": "sent", "date": "2026-11-20"}),
+    );
+    let pushed = sync(&outreach);
+    assert_eq!(pushed["pushed"], 3, "{pushed}");
+
+    let pulled = sync(&supervisor);
+    assert_eq!(pulled["merged"], 3, "{pulled}");
+    let shown = supervisor.run(&["show", &client, "--json"]).json();
+    assert_eq!(shown["values"]["alias"], "Hoa");
+    assert_eq!(
+        supervisor
+            .run(&["list", "referral", "--json"])
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // A case note written by the supervisor never reaches the peer leader.
+    supervisor.add(
+        "case-note",
+        &json!({"client_id": client, "narrative": "ổn định"}),
+    );
+    sync(&supervisor);
+    let peer_sync = sync(&peer);
+    assert_eq!(peer_sync["merged"], 3, "{peer_sync}");
+    assert!(peer
+        .run(&["list", "case-note", "--json"])
+        .json()
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        peer.run(&["show", &client, "--json"]).json()["values"]["alias"],
+        "Hoa"
+    );
+
+    // Revoking the outreach device: it is wiped at its next contact.
+    let devices = supervisor.run(&["devices", "list", "--json"]).json();
+    assert_eq!(devices.as_array().unwrap().len(), 3);
+    let outreach_id = outreach_device_id(&devices);
+    let revoke = supervisor.run(&["devices", "revoke", &outreach_id]);
+    assert!(revoke.ok(), "{revoke:?}");
+    let wiped = outreach.run(&["sync", "--json"]);
+    assert!(!wiped.ok());
+    assert_eq!(wiped.json()["wiped"], true);
+    let after = outreach.run(&["list", "client"]);
+    assert!(!after.ok());
+
+    // The others still sync, under the new key epoch.
+    supervisor.add("client", &json!({"alias": "Lan"}));
+    assert_eq!(sync(&supervisor)["ok"], true);
+    let peer_after = sync(&peer);
+    assert_eq!(peer_after["keys_learned"], 1, "{peer_after}");
+    assert_eq!(peer_after["merged"], 1, "{peer_after}");
+}
+
+fn outreach_device_id(devices: &serde_json::Value) -> String {
+    devices
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["role"] == "outreach")
+        .and_then(|d| d["device_id"].as_str())
+        .unwrap()
+        .to_string()
+}
