@@ -21,7 +21,7 @@ pub struct PushResponse {
 }
 
 /// The most versions one pull page holds, whatever the device asks for.
-pub const MAX_PULL_LIMIT: u32 = 2_000;
+pub const MAX_PULL_LIMIT: u32 = 1_000;
 pub const DEFAULT_PULL_LIMIT: u32 = 1_000;
 
 /// `GET /v1/sync/pull?since=N&limit=M`: versions with a sequence number above `since`.

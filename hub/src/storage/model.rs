@@ -9,8 +9,9 @@ use uuid::Uuid;
 
 use super::{Result, StorageError};
 
-/// The most versions one [`pull`](super::HubStorage::pull) returns.
-pub const MAX_PULL_LIMIT: u32 = 1000;
+/// The most versions one [`pull`](super::HubStorage::pull) returns: the
+/// protocol's cap, one value for the wire and the storage.
+pub use fieldbook_proto::sync::MAX_PULL_LIMIT;
 
 /// The longest `kind` or `key_class` accepted, in bytes.
 pub const MAX_LABEL_LEN: usize = 64;
