@@ -9,9 +9,9 @@ use fieldbook_proto::devices::{KeyEnvelope, KeysResponse, PutKeysRequest};
 
 use super::auth::AuthDevice;
 use super::error::{ApiError, ApiJson};
-use super::sync::CLASSES;
 use super::AppState;
 use crate::storage::Envelope;
+use fieldbook_core::record::SensitivityClass;
 
 pub async fn put(
     State(state): State<Arc<AppState>>,
@@ -24,7 +24,7 @@ pub async fn put(
     }
     let mut envelopes = Vec::with_capacity(req.envelopes.len());
     for e in req.envelopes {
-        if e.epoch != req.epoch || !CLASSES.contains(&e.key_class.as_str()) {
+        if e.epoch != req.epoch || SensitivityClass::parse(&e.key_class).is_none() {
             return Err(ApiError::invalid("envelope epoch or key_class invalid"));
         }
         envelopes.push(Envelope {

@@ -15,24 +15,35 @@ use super::error::{ApiError, ApiJson};
 use super::AppState;
 use crate::storage::{NewVersion, Role, MAX_PULL_LIMIT};
 use axum::http::StatusCode;
+use fieldbook_core::record::{RecordKind, SensitivityClass};
+use fieldbook_core::store::Role as DeviceRole;
 
 pub const MAX_BATCH: usize = 1000;
 pub const MAX_BODY: usize = 64 * 1024;
-pub const KINDS: [&str; 5] = ["client", "contact", "case_note", "referral", "meeting"];
-pub const CLASSES: [&str; 2] = ["outreach", "case_notes"];
+/// A kind as the wire spells it (`case_note`), strictly: no other spellings.
+pub fn wire_kind(kind: &str) -> Option<RecordKind> {
+    RecordKind::ALL.into_iter().find(|k| k.as_str() == kind)
+}
+
+/// The core's role table, which every device enforces too: the hub checks
+/// the same rules rather than a copy that could drift from them.
+fn rules(role: Role) -> DeviceRole {
+    match role {
+        Role::Outreach => DeviceRole::Outreach,
+        Role::CaseManager => DeviceRole::CaseManager,
+        Role::PeerLeader => DeviceRole::PeerLeader,
+        Role::Supervisor => DeviceRole::Supervisor,
+    }
+}
 
 /// Whether a role may hold (and so receive) keys of this class.
 pub fn may_hold(role: Role, class: &str) -> bool {
-    match class {
-        "outreach" => true,
-        "case_notes" => matches!(role, Role::CaseManager | Role::Supervisor),
-        _ => false,
-    }
+    SensitivityClass::parse(class).is_some_and(|c| rules(role).key_classes().contains(&c))
 }
 
 /// Whether a role may write this kind.
 pub fn may_write(role: Role, kind: &str) -> bool {
-    kind != "case_note" || matches!(role, Role::CaseManager | Role::Supervisor)
+    wire_kind(kind).is_some_and(|k| rules(role).may_write(k))
 }
 
 fn forbidden_kind(msg: &str) -> ApiError {
@@ -48,10 +59,10 @@ pub async fn push(
         return Err(ApiError::too_large("more than 1000 versions in one push"));
     }
     for v in &req.versions {
-        if !KINDS.contains(&v.kind.as_str()) {
+        if wire_kind(&v.kind).is_none() {
             return Err(ApiError::invalid("unknown kind"));
         }
-        if !CLASSES.contains(&v.key_class.as_str()) {
+        if SensitivityClass::parse(&v.key_class).is_none() {
             return Err(ApiError::invalid("unknown key_class"));
         }
         if v.body.len() > MAX_BODY {
@@ -60,12 +71,9 @@ pub async fn push(
     }
     let role = caller.0.role;
     for v in &req.versions {
-        let expected = if v.kind == "case_note" {
-            "case_notes"
-        } else {
-            "outreach"
-        };
-        if v.key_class != expected {
+        let sealed_under_its_class =
+            wire_kind(&v.kind).is_some_and(|kind| kind.sensitivity().as_str() == v.key_class);
+        if !sealed_under_its_class {
             return Err(forbidden_kind("kind sealed under the wrong key class"));
         }
         if !may_write(role, &v.kind) || !may_hold(role, &v.key_class) {
