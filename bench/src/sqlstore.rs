@@ -23,70 +23,13 @@ use fieldbook_core::record::{
     meta_fields, DeviceId, Hlc, HlcClock, RecordId, RecordKind, RecordState, RecordVersion, Stamp,
     VersionId,
 };
-use fieldbook_core::store::{lookup_fields, RecordView};
+use fieldbook_core::store::{configure_connection, lookup_fields, RecordView, SCHEMA_V1};
 use fieldbook_core::{uic, Lang};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 pub type Res<T> = Result<T, Box<dyn std::error::Error>>;
-
-/// Fieldbook's v1 layout (core/src/store/schema.rs), contents in clear.
-const SCHEMA: &str = "
-CREATE TABLE meta (
-    key   TEXT PRIMARY KEY,
-    value BLOB NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE records (
-    rowid       INTEGER PRIMARY KEY,
-    id          BLOB NOT NULL UNIQUE,
-    kind        TEXT NOT NULL,
-    key_class   TEXT NOT NULL,
-    key_epoch   INTEGER NOT NULL,
-    state       BLOB NOT NULL,
-    view        BLOB NOT NULL,
-    updated_seq INTEGER NOT NULL
-);
-CREATE INDEX records_by_kind ON records (kind);
-CREATE TABLE versions (
-    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
-    version_id BLOB NOT NULL UNIQUE,
-    record_id  BLOB NOT NULL,
-    kind       TEXT NOT NULL,
-    key_class  TEXT NOT NULL,
-    key_epoch  INTEGER NOT NULL,
-    body       BLOB NOT NULL,
-    pushed     INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX versions_by_record ON versions (record_id, seq);
-CREATE INDEX versions_unpushed ON versions (seq) WHERE pushed = 0;
-CREATE TABLE lookup (
-    term      BLOB NOT NULL,
-    record_id BLOB NOT NULL,
-    PRIMARY KEY (term, record_id)
-) WITHOUT ROWID;
-CREATE INDEX lookup_by_record ON lookup (record_id);
-CREATE TABLE audit (
-    seq        INTEGER PRIMARY KEY,
-    at_ms      INTEGER NOT NULL,
-    actor      BLOB NOT NULL,
-    action     TEXT NOT NULL,
-    kind       TEXT,
-    record_id  BLOB,
-    version_id BLOB,
-    mac        BLOB NOT NULL
-);
-";
-
-/// The same connection settings as core/src/store/db.rs.
-fn configure(conn: &Connection) -> Res<()> {
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "secure_delete", "ON")?;
-    conn.pragma_update(None, "temp_store", "MEMORY")?;
-    Ok(())
-}
 
 pub struct SqlStore {
     pub conn: Connection,
@@ -117,9 +60,9 @@ impl SqlStore {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         key_pragma(&conn, passphrase)?;
-        configure(&conn)?;
+        configure_connection(&conn)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(SCHEMA)?;
+        tx.execute_batch(SCHEMA_V1)?;
         tx.pragma_update(None, "user_version", 1)?;
         tx.commit()?;
         Ok(SqlStore {
@@ -139,7 +82,7 @@ impl SqlStore {
         )?;
         key_pragma(&conn, passphrase)?;
         let _v: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        configure(&conn)?;
+        configure_connection(&conn)?;
         let hlc: Hlc = get_blob(&conn, "hlc_last")?
             .map(|b| serde_json::from_slice(&b))
             .transpose()?

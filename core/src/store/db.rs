@@ -13,7 +13,9 @@ pub fn db_path(dir: &Path) -> PathBuf {
     dir.join(DB_FILE)
 }
 
-fn configure(conn: &Connection) -> Result<()> {
+/// The settings every connection to a store gets (the benchmark's
+/// baselines use them too, so they differ only in encryption).
+pub fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     // WAL: readers never block the writer, and a killed process leaves every
     // committed transaction whole and every other one absent.

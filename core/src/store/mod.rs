@@ -21,13 +21,13 @@ mod view;
 
 pub use audit::{AuditAction, AuditReport};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use db::{db_path, DB_FILE};
+pub use db::{configure as configure_connection, db_path, DB_FILE};
 pub use exchange::{ReceiveOutcome, RejectedVersion};
 pub use membership::{HubLink, Invite};
 pub use policy::SecurityPolicy;
 pub use records::lookup_fields;
 pub use role::Role;
-pub use schema::{APPLICATION_ID, VERSION as SCHEMA_VERSION};
+pub use schema::{APPLICATION_ID, V1 as SCHEMA_V1, VERSION as SCHEMA_VERSION};
 pub use vault::TeamKey;
 pub use view::{FieldConflict, HistoryEntry, LosingValue, RecordView};
 
