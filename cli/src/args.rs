@@ -141,6 +141,10 @@ pub enum Command {
         /// The hub's address, e.g. https://hub.example:8443
         #[arg(long)]
         hub: String,
+        /// SHA-256 of the hub's TLS certificate (64 hex digits, colons allowed),
+        /// as the hub and the supervisor's `invite` print it; required for https.
+        #[arg(long = "hub-cert-sha256", value_name = "HEX")]
+        hub_cert_sha256: Option<String>,
         /// A name for this device in the supervisor's list.
         #[arg(long)]
         label: Option<String>,
@@ -155,6 +159,18 @@ pub enum Command {
     },
     /// Push this device's changes to the hub and pull the team's.
     Sync {
+        #[arg(long)]
+        json: bool,
+        /// Versions per pull page (tests use small pages to interrupt a pull mid-way).
+        #[arg(long, hide = true, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        page_size: Option<u32>,
+    },
+    /// Sync, then shrink the team's log on the hub: records with many versions
+    /// get one merged version and the hub drops the ones it supersedes (supervisors).
+    Compact {
+        /// Compact only records with at least this many versions.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(2..))]
+        min_versions: u64,
         #[arg(long)]
         json: bool,
     },

@@ -47,6 +47,12 @@ pub enum Command {
         #[command(subcommand)]
         command: DevicesCommand,
     },
+    /// Prints the SHA-256 of a PEM certificate (its first, leaf certificate):
+    /// the pin devices enroll with (`fieldbook enroll --hub-cert-sha256`).
+    TlsFingerprint {
+        #[arg(long)]
+        cert: PathBuf,
+    },
     /// The size of a team's log: versions, bytes, max seq.
     LogSize {
         #[arg(long)]

@@ -43,6 +43,11 @@ async fn open(cli: &Cli) -> Result<Arc<dyn HubStorage>, Error> {
 }
 
 async fn run(cli: Cli) -> Result<(), Error> {
+    // Needs no storage: an admin may run it before the hub has any.
+    if let Command::TlsFingerprint { cert } = &cli.command {
+        println!("{}", server::certificate_fingerprint(cert)?);
+        return Ok(());
+    }
     let storage = open(&cli).await?;
     match cli.command {
         Command::Serve {
@@ -51,11 +56,19 @@ async fn run(cli: Cli) -> Result<(), Error> {
             tls_key,
         } => {
             let tls = match (tls_cert, tls_key) {
-                (Some(c), Some(k)) => Some(server::load_tls(&c, &k)?),
+                (Some(c), Some(k)) => {
+                    let config = server::load_tls(&c, &k)?;
+                    let fingerprint = server::certificate_fingerprint(&c)?;
+                    tracing::info!(%fingerprint, "TLS certificate SHA-256");
+                    eprintln!(
+                        "TLS certificate SHA-256 (devices enroll with --hub-cert-sha256): {fingerprint}"
+                    );
+                    Some(config)
+                }
                 _ => None,
             };
             server::check_listen(listen, tls.is_some())?;
-            let listener = tokio::net::TcpListener::bind(listen).await?;
+            let listener = server::bind(listen)?;
             let addr = listener.local_addr()?;
             let scheme = if tls.is_some() { "https" } else { "http" };
             tracing::info!(
@@ -132,6 +145,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
             storage.revoke_device(id).await?;
             println!("revoked {id}");
         }
+        Command::TlsFingerprint { .. } => unreachable!("handled before opening the storage"),
         Command::LogSize { team } => {
             let s = storage.log_stats(team).await?;
             println!(

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use fieldbook_core::sync::CertificatePin;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::net::{TcpListener, TcpStream};
@@ -25,6 +26,35 @@ pub fn check_listen(addr: SocketAddr, tls: bool) -> Result<(), String> {
             "refusing to listen on {addr} without TLS: pass --tls-cert and --tls-key, or listen on a loopback address behind a TLS proxy"
         ))
     }
+}
+
+/// The pin devices use for this hub: the SHA-256 of the first (leaf)
+/// certificate in a PEM chain, as `fieldbook enroll --hub-cert-sha256` takes it.
+pub fn certificate_fingerprint(cert: &Path) -> Result<CertificatePin, String> {
+    let leaf = CertificateDer::pem_file_iter(cert)
+        .map_err(|e| format!("cannot read certificate {}: {e}", cert.display()))?
+        .next()
+        .ok_or_else(|| format!("no certificate in {}", cert.display()))?
+        .map_err(|e| format!("cannot read certificate {}: {e}", cert.display()))?;
+    Ok(CertificatePin::of_certificate(leaf.as_ref()))
+}
+
+/// How many connections may wait to be accepted. Hundreds of phones that
+/// regain the network together connect at once; the default of 128 would drop
+/// the rest, and each would retry only after a second.
+pub const LISTEN_BACKLOG: u32 = 1024;
+
+/// Binds the listening socket with [`LISTEN_BACKLOG`].
+pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    // A restarted hub must not wait for the old connections' TIME_WAIT.
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 /// Loads a PEM certificate chain and private key.

@@ -26,6 +26,7 @@ pub mod paths {
     pub const INVITES: &str = "/v1/invites";
     pub const PUSH: &str = "/v1/sync/push";
     pub const PULL: &str = "/v1/sync/pull";
+    pub const COMPACT: &str = "/v1/sync/compact";
     pub const DEVICES: &str = "/v1/devices";
     /// `POST /v1/devices/{id}/revoke`
     pub const REVOKE: &str = "/v1/devices/{id}/revoke";

@@ -42,3 +42,32 @@ pub struct PulledVersion {
     #[serde(flatten)]
     pub version: SealedVersion,
 }
+
+/// The most records one compact request names.
+pub const MAX_COMPACT_ENTRIES: usize = 500;
+/// The most version ids one compact request asks to drop, over all its entries.
+pub const MAX_COMPACT_DROPS: usize = 20_000;
+
+/// `POST /v1/sync/compact` (supervisors): for each record, drop the named
+/// versions that the merged version `keep_version_id` supersedes. The hub
+/// drops only versions of that record with a lower sequence number than the
+/// kept one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompactRequest {
+    pub compactions: Vec<CompactEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompactEntry {
+    pub record_id: uuid::Uuid,
+    pub keep_version_id: uuid::Uuid,
+    pub drop_version_ids: Vec<uuid::Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompactResponse {
+    /// Versions removed from the log.
+    pub dropped: u32,
+}

@@ -5,72 +5,9 @@
 
 mod common;
 
-use common::{hub_bin, Fieldbook};
+use common::hub::HubProcess;
+use common::Fieldbook;
 use serde_json::json;
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-struct Hub {
-    child: Child,
-    url: String,
-    _data: tempfile::TempDir,
-    data_dir: std::path::PathBuf,
-}
-
-impl Drop for Hub {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Hub {
-    fn start() -> Hub {
-        let data = tempfile::tempdir().unwrap();
-        let data_dir = data.path().join("hub");
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(hub_bin())
-            .arg("--data")
-            .arg(&data_dir)
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("starting fieldbook-hub");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "the hub did not start listening");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Hub {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            _data: data,
-            data_dir,
-        }
-    }
-
-    /// `team create`, returning the first supervisor's code (its last line).
-    fn create_team(&self, name: &str) -> String {
-        let out = Command::new(hub_bin())
-            .arg("--data")
-            .arg(&self.data_dir)
-            .args(["team", "create", name])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        last_line(&out.stdout)
-    }
-}
 
 fn last_line(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes)
@@ -81,9 +18,9 @@ fn last_line(bytes: &[u8]) -> String {
         .to_string()
 }
 
-fn enroll(hub: &Hub, code: &str) -> Fieldbook {
+fn enroll(hub: &HubProcess, code: &str) -> Fieldbook {
     let device = Fieldbook::new();
-    let run = device.run(&["enroll", code, "--hub", &hub.url]);
+    let run = device.run(&["enroll", code, "--hub", &hub.url()]);
     assert!(run.ok(), "enroll failed: {run:?}");
     device
 }
@@ -102,8 +39,8 @@ fn sync(device: &Fieldbook) -> serde_json::Value {
 
 #[test]
 fn a_team_syncs_end_to_end_through_the_hub() {
-    let hub = Hub::start();
-    let supervisor = enroll(&hub, &hub.create_team("Hải Phòng"));
+    let hub = HubProcess::start();
+    let supervisor = enroll(&hub, &hub.create_team("Hải Phòng").1);
     let outreach = enroll(&hub, &invite(&supervisor, "outreach"));
     let peer = enroll(&hub, &invite(&supervisor, "peer-leader"));
 

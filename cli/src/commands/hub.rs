@@ -2,7 +2,7 @@
 
 use chrono::{Duration, Utc};
 use fieldbook_core::store::{CreateOptions, Role};
-use fieldbook_core::sync::{self, client_for, RetryPolicy, SyncOptions};
+use fieldbook_core::sync::{self, client_for, CertificatePin, RetryPolicy, SyncOptions};
 use fieldbook_core::{Error, Result};
 use fieldbook_proto::devices::DeviceInfo;
 use fieldbook_proto::paths;
@@ -18,7 +18,17 @@ fn hub_error(e: fieldbook_core::sync::TransportError) -> Error {
     Error::InvalidInput(e.to_string())
 }
 
-pub fn enroll(ctx: &Context, code: &str, hub: &str, label: Option<String>) -> Result<ExitCode> {
+pub fn enroll(
+    ctx: &Context,
+    code: &str,
+    hub: &str,
+    hub_cert_sha256: Option<&str>,
+    label: Option<String>,
+) -> Result<ExitCode> {
+    let hub_certificate = hub_cert_sha256
+        .map(CertificatePin::parse)
+        .transpose()
+        .map_err(|e| Error::InvalidInput(format!("--hub-cert-sha256: {e}")))?;
     let dir = ctx.data_dir()?;
     let pin = read_pin(ctx.lang, true)?;
     let store = sync::enroll(
@@ -27,6 +37,7 @@ pub fn enroll(ctx: &Context, code: &str, hub: &str, label: Option<String>) -> Re
         ctx.provider()?,
         code,
         hub,
+        hub_certificate,
         label,
         CreateOptions::default(),
     )?;
@@ -66,18 +77,31 @@ pub fn invite(ctx: &Context, role: &str, days: i64) -> Result<ExitCode> {
             "give it to the new device's user"
         )
     );
+    // The new device needs the hub's address and certificate pin too.
+    if let Some(link) = store.hub_link()? {
+        let pin = link
+            .certificate_sha256
+            .map(|hex| format!(" --hub-cert-sha256 {hex}"))
+            .unwrap_or_default();
+        eprintln!(
+            "{}: fieldbook enroll CODE --hub {}{pin}",
+            ctx.lang
+                .pick("Thiết bị mới đăng ký bằng", "The new device enrolls with"),
+            link.url
+        );
+    }
     println!("{}", invite.code.to_text().as_str());
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn sync_now(ctx: &Context, json: bool) -> Result<ExitCode> {
+pub fn sync_now(ctx: &Context, json: bool, page_size: Option<u32>) -> Result<ExitCode> {
     let mut store = ctx.unlocked_store()?;
-    let summary = sync::sync(
-        &mut store,
-        &SyncOptions::default(),
-        None,
-        &AtomicBool::new(false),
-    )?;
+    let defaults = SyncOptions::default();
+    let options = SyncOptions {
+        pull_limit: page_size.unwrap_or(defaults.pull_limit),
+        ..defaults
+    };
+    let summary = sync::sync(&mut store, &options, None, &AtomicBool::new(false))?;
     if json {
         output::json(&summary);
     } else {
@@ -92,6 +116,34 @@ pub fn sync_now(ctx: &Context, json: bool) -> Result<ExitCode> {
         );
     }
     for error in &summary.errors {
+        eprintln!("{}: {error}", ctx.lang.pick("lỗi", "error"));
+    }
+    Ok(if summary.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+pub fn compact(ctx: &Context, min_versions: usize, json: bool) -> Result<ExitCode> {
+    let mut store = ctx.unlocked_store()?;
+    let options = sync::CompactOptions {
+        min_versions,
+        ..Default::default()
+    };
+    let summary = sync::compact(&mut store, &options, &AtomicBool::new(false))?;
+    if json {
+        output::json(&summary);
+    } else {
+        println!(
+            "merged versions {}  pushed {}  dropped {}  errors {}",
+            summary.merged_versions,
+            summary.pushed,
+            summary.dropped,
+            summary.errors.len() + summary.sync.errors.len()
+        );
+    }
+    for error in summary.sync.errors.iter().chain(&summary.errors) {
         eprintln!("{}: {error}", ctx.lang.pick("lỗi", "error"));
     }
     Ok(if summary.ok {

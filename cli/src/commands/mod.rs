@@ -91,9 +91,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Due { date, json } => queries::due(&ctx, date.as_deref(), json),
         Command::Referrals { status, json } => queries::referrals(&ctx, status.as_deref(), json),
         Command::Forms { kind, json } => forms::forms(&ctx, kind.as_deref(), json),
-        Command::Enroll { code, hub, label } => hub::enroll(&ctx, &code, &hub, label),
+        Command::Enroll {
+            code,
+            hub,
+            hub_cert_sha256,
+            label,
+        } => hub::enroll(&ctx, &code, &hub, hub_cert_sha256.as_deref(), label),
         Command::Invite { role, days } => hub::invite(&ctx, &role, days),
-        Command::Sync { json } => hub::sync_now(&ctx, json),
+        Command::Sync { json, page_size } => hub::sync_now(&ctx, json, page_size),
+        Command::Compact { min_versions, json } => hub::compact(&ctx, min_versions as usize, json),
         Command::Devices {
             command: DevicesCommand::List { json },
         } => hub::devices_list(&ctx, json),

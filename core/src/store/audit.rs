@@ -22,6 +22,8 @@ pub enum AuditAction {
     Update,
     Delete,
     ChangePin,
+    /// A merged version written for log compaction (changes no value).
+    Merge,
 }
 
 impl AuditAction {
@@ -33,6 +35,7 @@ impl AuditAction {
             AuditAction::Update => "update",
             AuditAction::Delete => "delete",
             AuditAction::ChangePin => "change_pin",
+            AuditAction::Merge => "merge",
         }
     }
 }

@@ -7,6 +7,7 @@
 
 mod audit;
 mod clock;
+mod compaction;
 mod db;
 mod exchange;
 mod membership;
@@ -21,6 +22,7 @@ mod view;
 
 pub use audit::{AuditAction, AuditReport};
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use compaction::Compaction;
 pub use db::{configure as configure_connection, db_path, DB_FILE};
 pub use exchange::{ReceiveOutcome, RejectedVersion};
 pub use membership::{HubLink, Invite};
@@ -611,10 +613,7 @@ impl Store {
         if !keys.holds(kind.sensitivity()) {
             return Err(Error::RecordNotFound { id });
         }
-        Ok(records::versions(conn, keys, id)?
-            .iter()
-            .map(HistoryEntry::from)
-            .collect())
+        Ok(compaction::history_of(&records::versions(conn, keys, id)?))
     }
 
     /// Every record of a kind, deleted ones left out.

@@ -35,7 +35,15 @@ pub fn client_for(store: &mut Store, retry: RetryPolicy) -> Result<HubClient> {
     let link = store
         .hub_link()?
         .ok_or_else(|| Error::InvalidInput("this device is not enrolled with a hub".into()))?;
-    HubClient::new(&link.url, Some(link.token.clone()), retry)
+    let pin = link
+        .certificate_sha256
+        .as_deref()
+        .map(super::pinning::CertificatePin::parse)
+        .transpose()
+        .map_err(|_| {
+            Error::StoreDamaged("the hub certificate's fingerprint is malformed".into())
+        })?;
+    HubClient::new(&link.url, pin, Some(link.token.clone()), retry)
         .map_err(|e| Error::InvalidInput(e.to_string()))
 }
 
@@ -64,7 +72,7 @@ pub fn sync(
     Ok(summary)
 }
 
-enum Failure {
+pub(super) enum Failure {
     Transport(TransportError),
     Store(Error),
 }
@@ -81,7 +89,7 @@ impl From<Error> for Failure {
     }
 }
 
-fn push(
+pub(super) fn push(
     store: &mut Store,
     client: &HubClient,
     options: &SyncOptions,

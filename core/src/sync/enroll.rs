@@ -9,6 +9,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
+use super::pinning::CertificatePin;
 use super::transport::{HubClient, RetryPolicy};
 use crate::crypto::{DeviceKeyPair, PlatformKeyProvider};
 use crate::enrollment::{open_bundle, EnrollmentCode};
@@ -16,12 +17,17 @@ use crate::record::{DeviceId, TeamId};
 use crate::store::{CreateOptions, HubLink, Membership, Role, Store};
 use crate::{Error, Result};
 
+/// `hub_certificate` is the SHA-256 of the hub's certificate, required for an
+/// `https://` hub; it is kept with the hub link and every later call trusts
+/// only that certificate.
+#[allow(clippy::too_many_arguments)]
 pub fn enroll(
     dir: &Path,
     pin: &str,
     provider: Arc<dyn PlatformKeyProvider>,
     code: &str,
     hub_url: &str,
+    hub_certificate: Option<CertificatePin>,
     label: Option<String>,
     mut options: CreateOptions,
 ) -> Result<Store> {
@@ -32,7 +38,7 @@ pub fn enroll(
         });
     }
     let pair = DeviceKeyPair::make_random();
-    let client = HubClient::new(hub_url, None, RetryPolicy::default())
+    let client = HubClient::new(hub_url, hub_certificate, None, RetryPolicy::default())
         .map_err(|e| Error::InvalidInput(e.to_string()))?;
     let request = EnrollRequest {
         invite_id: code.invite_id,
@@ -73,7 +79,7 @@ pub fn enroll(
     store.set_hub_link(&HubLink {
         url: hub_url.trim_end_matches('/').to_string(),
         token: answer.token,
-        certificate_sha256: None,
+        certificate_sha256: hub_certificate.map(|p| p.to_hex()),
     })?;
     Ok(store)
 }

@@ -2,6 +2,10 @@
 //! retries with exponential back-off and jitter for failures that may pass
 //! (no connection, time-outs, 5xx, 429). A 4xx is final; 410 with `wipe`
 //! is the hub's order to crypto-erase.
+//!
+//! An `https://` hub is trusted only through its pinned certificate
+//! ([`CertificatePin`]); plain `http://` is allowed only to a loopback
+//! address, where the token never crosses a network.
 
 use fieldbook_proto::error::ErrorBody;
 use fieldbook_proto::{paths, PROTOCOL_HEADER, PROTOCOL_VERSION};
@@ -9,9 +13,12 @@ use rand::Rng;
 use reqwest::blocking::{Client, Response};
 use reqwest::{Method, StatusCode};
 use serde::{de::DeserializeOwned, Serialize};
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use zeroize::Zeroizing;
+
+use super::pinning::{self, CertificatePin};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TransportError {
@@ -29,6 +36,10 @@ pub enum TransportError {
     Cancelled,
     #[error("the hub answered something unexpected: {0}")]
     Protocol(String),
+    #[error("the hub's certificate does not match the pinned one: this may not be the real hub, or its certificate was replaced (then this device needs the new fingerprint)")]
+    CertificateMismatch,
+    #[error("cannot use this hub address: {0}")]
+    HubAddress(String),
 }
 
 /// How persistently to retry a request that failed in a way that may pass.
@@ -76,19 +87,34 @@ impl std::fmt::Debug for HubClient {
 }
 
 impl HubClient {
+    /// A client for the hub at `base_url`. An `https://` hub needs `pin`, the
+    /// SHA-256 of its certificate, and no other certificate is trusted;
+    /// `http://` is allowed only to a loopback host, and then without a pin.
     pub fn new(
         base_url: &str,
+        pin: Option<CertificatePin>,
         token: Option<String>,
         retry: RetryPolicy,
     ) -> Result<Self, TransportError> {
-        // reqwest is built without a default crypto provider: ring cross-compiles simply.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = Client::builder()
+        let secure = check_hub_address(base_url, pin.is_some())?;
+        // A plain-HTTP client never speaks TLS (redirects are off), but its
+        // TLS configuration still trusts nothing rather than every CA.
+        let tls = pinning::client_config(pin).map_err(TransportError::HubAddress)?;
+        let mut builder = Client::builder()
+            .tls_backend_preconfigured(tls)
+            .https_only(secure)
+            // The hub never redirects; following one could leave the pinned host.
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(60))
-            .user_agent(concat!("fieldbook/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("fieldbook/", env!("CARGO_PKG_VERSION")));
+        if !secure {
+            // A proxy would carry the clear-text token off this machine.
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .build()
-            .map_err(|e| TransportError::Unreachable(e.to_string()))?;
+            .map_err(|e| TransportError::HubAddress(without_url(&e)))?;
         Ok(HubClient {
             http,
             base: base_url.trim_end_matches('/').to_string(),
@@ -97,14 +123,19 @@ impl HubClient {
         })
     }
 
+    /// Sends a request, retrying failures that may pass, and returns the
+    /// successful answer's body. With `read_body` the body is read inside the
+    /// retry loop: a connection cut in the middle of the answer is retried
+    /// like one cut before it (push and pull are idempotent).
     fn send(
         &self,
         method: &Method,
         path: &str,
         query: &[(&str, String)],
         body: Option<&Vec<u8>>,
+        read_body: bool,
         cancel: &AtomicBool,
-    ) -> Result<Response, TransportError> {
+    ) -> Result<Vec<u8>, TransportError> {
         let mut attempt = 0;
         loop {
             if cancel.load(Ordering::Relaxed) {
@@ -126,13 +157,24 @@ impl HubClient {
             let retryable = match request.send() {
                 Ok(response) => {
                     let status = response.status();
+                    if status.is_success() && !read_body {
+                        return Ok(Vec::new());
+                    }
                     if status.is_success() {
-                        return Ok(response);
-                    }
-                    if !(status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS) {
+                        match response.bytes() {
+                            Ok(bytes) => return Ok(bytes.into()),
+                            Err(e) => TransportError::Unreachable(without_url(&e)),
+                        }
+                    } else if !(status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS)
+                    {
                         return Err(refusal(status, response));
+                    } else {
+                        refusal(status, response)
                     }
-                    refusal(status, response)
+                }
+                Err(e) if pinning::is_pin_mismatch(&e) => {
+                    // Retrying cannot change the certificate the hub shows.
+                    return Err(TransportError::CertificateMismatch);
                 }
                 Err(e) => TransportError::Unreachable(without_url(&e)),
             };
@@ -156,10 +198,7 @@ impl HubClient {
             .map(serde_json::to_vec)
             .transpose()
             .map_err(|e| TransportError::Protocol(e.to_string()))?;
-        let response = self.send(&method, path, query, bytes.as_ref(), cancel)?;
-        let text = response
-            .bytes()
-            .map_err(|e| TransportError::Unreachable(without_url(&e)))?;
+        let text = self.send(&method, path, query, bytes.as_ref(), true, cancel)?;
         serde_json::from_slice(&text).map_err(|e| TransportError::Protocol(format!("{path}: {e}")))
     }
 
@@ -175,12 +214,51 @@ impl HubClient {
             .map(serde_json::to_vec)
             .transpose()
             .map_err(|e| TransportError::Protocol(e.to_string()))?;
-        self.send(&method, path, &[], bytes.as_ref(), cancel)
+        self.send(&method, path, &[], bytes.as_ref(), false, cancel)
             .map(|_| ())
     }
 
     pub fn health(&self, cancel: &AtomicBool) -> Result<serde_json::Value, TransportError> {
         self.call::<(), _>(Method::GET, paths::HEALTH, &[], None, cancel)
+    }
+}
+
+/// Checks that `base_url` may carry a token: `https://` with a pin, or
+/// `http://` to a loopback host without one. Returns whether it is `https`.
+/// Messages never repeat the address (it could hold credentials).
+fn check_hub_address(base_url: &str, pinned: bool) -> Result<bool, TransportError> {
+    let refuse = |why: &str| Err(TransportError::HubAddress(why.to_string()));
+    let Ok(url) = reqwest::Url::parse(base_url) else {
+        return refuse("it is not a URL like https://hub.example:8443");
+    };
+    if !url.username().is_empty() || url.password().is_some() {
+        return refuse("it must not contain a user name or password");
+    }
+    match url.scheme() {
+        "https" if pinned => Ok(true),
+        "https" => refuse(
+            "an https:// hub needs the SHA-256 fingerprint of its certificate to pin (the hub prints it)",
+        ),
+        "http" if pinned => refuse(
+            "a certificate fingerprint was given for a plain http:// address; use the hub's https:// address",
+        ),
+        "http" if is_loopback(&url) => Ok(false),
+        "http" => refuse(
+            "plain http:// is allowed only to this machine (127.0.0.1, ::1, localhost): the device's token would cross the network in clear; use the hub's https:// address and certificate fingerprint",
+        ),
+        _ => refuse("it must start with https:// (or http:// on this machine)"),
+    }
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host_str() {
+        Some(host) if host.eq_ignore_ascii_case("localhost") => true,
+        Some(host) => {
+            let bare = host.trim_start_matches('[').trim_end_matches(']');
+            bare.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+                || bare.parse::<Ipv6Addr>().is_ok_and(|ip| ip.is_loopback())
+        }
+        None => false,
     }
 }
 
@@ -235,6 +313,7 @@ mod tests {
         let client = HubClient::new(
             "http://127.0.0.1:9",
             None,
+            None,
             RetryPolicy {
                 attempts: 2,
                 base_delay: Duration::from_millis(1),
@@ -246,5 +325,121 @@ mod tests {
         assert!(matches!(err, TransportError::Unreachable(_)), "{err}");
         let cancelled = client.health(&AtomicBool::new(true)).unwrap_err();
         assert!(matches!(cancelled, TransportError::Cancelled));
+    }
+
+    fn address_error(url: &str, pin: Option<CertificatePin>) -> String {
+        match HubClient::new(url, pin, None, RetryPolicy::default()) {
+            Err(TransportError::HubAddress(why)) => why,
+            Err(other) => panic!("{url}: unexpected {other}"),
+            Ok(_) => panic!("{url} was accepted"),
+        }
+    }
+
+    #[test]
+    fn only_pinned_https_or_loopback_http_is_accepted() {
+        let pin = Some(CertificatePin::of_certificate(b"hub certificate"));
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://127.8.9.10/",
+            "http://localhost:8080",
+            "http://LOCALHOST",
+            "http://[::1]:8080",
+        ] {
+            assert!(
+                HubClient::new(url, None, None, RetryPolicy::default()).is_ok(),
+                "{url}"
+            );
+        }
+        for url in ["https://hub.example:8443", "https://10.0.0.5"] {
+            assert!(
+                HubClient::new(url, pin, None, RetryPolicy::default()).is_ok(),
+                "{url}"
+            );
+        }
+        assert!(address_error("https://hub.example:8443", None).contains("fingerprint"));
+        for url in [
+            "http://10.0.0.5:8080",
+            "http://hub.example",
+            "http://[::ffff:127.0.0.1]/",
+            "http://localhost.evil.example/",
+        ] {
+            assert!(address_error(url, None).contains("in clear"), "{url}");
+        }
+        assert!(address_error("http://127.0.0.1:8080", pin).contains("http://"));
+        assert!(address_error("ftp://hub.example", pin).contains("https://"));
+        assert!(address_error("hub.example:8443", pin).contains("https://"));
+        assert!(address_error("10.0.0.5:8443", pin).contains("not a URL"));
+    }
+
+    #[test]
+    fn address_errors_never_repeat_credentials() {
+        let why = address_error("https://admin:s3cret@hub.example", None);
+        assert!(!why.contains("s3cret") && !why.contains("admin"), "{why}");
+        let why = address_error("http://user:s3cret@10.0.0.5", None);
+        assert!(!why.contains("s3cret"), "{why}");
+    }
+
+    /// A hub on loopback that serves `connections` connections, one answer
+    /// each: the first `cut` answers promise more body than they send and
+    /// then hang up; the others are whole. Returns its URL and, when joined,
+    /// how many connections it served.
+    fn hub_cutting_answers(
+        cut: usize,
+        connections: usize,
+    ) -> (String, std::thread::JoinHandle<usize>) {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let server = std::thread::spawn(move || {
+            let mut served = 0;
+            for stream in listener.incoming().take(connections) {
+                let mut stream = stream.unwrap();
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap() == 1 {
+                    head.push(byte[0]);
+                }
+                let body = br#"{"status":"ok"}"#;
+                let promised = if served < cut {
+                    body.len() + 40
+                } else {
+                    body.len()
+                };
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {promised}\r\nconnection: close\r\n\r\n"
+                );
+                stream.write_all(answer.as_bytes()).unwrap();
+                stream.write_all(body).unwrap();
+                served += 1;
+            }
+            served
+        });
+        (url, server)
+    }
+
+    fn quick(attempts: u32) -> RetryPolicy {
+        RetryPolicy {
+            attempts,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(5),
+        }
+    }
+
+    #[test]
+    fn an_answer_cut_off_mid_body_is_retried_like_a_dropped_connection() {
+        let (url, server) = hub_cutting_answers(2, 3);
+        let client = HubClient::new(&url, None, None, quick(3)).unwrap();
+        let health = client.health(&AtomicBool::new(false)).unwrap();
+        assert_eq!(health["status"], "ok");
+        assert_eq!(server.join().unwrap(), 3);
+    }
+
+    #[test]
+    fn an_answer_cut_off_on_the_last_attempt_is_reported() {
+        let (url, server) = hub_cutting_answers(1, 1);
+        let client = HubClient::new(&url, None, None, quick(1)).unwrap();
+        let err = client.health(&AtomicBool::new(false)).unwrap_err();
+        assert!(matches!(err, TransportError::Unreachable(_)), "{err}");
+        assert_eq!(server.join().unwrap(), 1);
     }
 }

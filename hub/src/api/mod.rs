@@ -1,6 +1,9 @@
 //! The hub's HTTP API: an axum router over `Arc<dyn HubStorage>`.
 
 mod auth;
+mod compact;
+#[cfg(test)]
+mod compact_tests;
 mod devices;
 mod enroll;
 mod error;
@@ -67,6 +70,11 @@ pub const ROUTES: &[Route] = &[
         statuses: &[200, 400, 401, 410, 500, 503],
     },
     Route {
+        method: "post",
+        path: paths::COMPACT,
+        statuses: &[200, 400, 401, 403, 404, 410, 413, 500, 503],
+    },
+    Route {
         method: "get",
         path: paths::DEVICES,
         statuses: &[200, 401, 403, 410, 500, 503],
@@ -95,6 +103,7 @@ fn handler(method: &str, path: &str) -> MethodRouter<Arc<AppState>> {
         ("post", paths::INVITES) => routing::post(invites::create_invite),
         ("post", paths::PUSH) => routing::post(sync::push),
         ("get", paths::PULL) => routing::get(sync::pull),
+        ("post", paths::COMPACT) => routing::post(compact::compact),
         ("get", paths::DEVICES) => routing::get(devices::list),
         ("post", paths::REVOKE) => routing::post(devices::revoke),
         ("post", paths::KEYS) => routing::post(keys::put),

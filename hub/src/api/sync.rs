@@ -122,10 +122,13 @@ pub async fn pull(
         .clamp(1, MAX_PULL_LIMIT);
     let page = state.storage.pull(caller.0.team_id, since, limit).await?;
     let role = caller.0.role;
+    // A device's own versions are left out: it has them, and sending them back
+    // would double a first sync's download for nothing. The cursor still
+    // moves past them.
     let versions = page
         .versions
         .into_iter()
-        .filter(|v| may_hold(role, &v.key_class))
+        .filter(|v| may_hold(role, &v.key_class) && v.pushed_by != caller.0.id)
         .map(|v| PulledVersion {
             seq: v.seq as u64,
             version: SealedVersion {

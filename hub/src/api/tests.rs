@@ -1,4 +1,6 @@
-//! The API against SQLite in a temp dir, through `tower::ServiceExt::oneshot`.
+//! The API through `tower::ServiceExt::oneshot`, every test on every storage
+//! backend: a fresh SQLite file and a fresh schema in a real PostgreSQL
+//! (see [`crate::storage::test_backends`]).
 
 use std::sync::Arc;
 
@@ -12,26 +14,57 @@ use tower::ServiceExt;
 use uuid::Uuid;
 
 use super::*;
-use crate::storage::{now, Invite, Role, SqliteStorage};
+use crate::storage::test_backends::Backend;
+use crate::storage::{now, Invite, Role};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
 struct Hub {
-    _dir: tempfile::TempDir,
     storage: Arc<dyn HubStorage>,
     app: Router,
+    /// Keeps the temporary file or schema until the test ends.
+    _backend: Backend,
 }
 
-fn hub() -> Hub {
-    let dir = tempfile::tempdir().unwrap();
-    let storage: Arc<dyn HubStorage> =
-        Arc::new(SqliteStorage::open(dir.path().join("hub.db")).unwrap());
+fn hub_on(backend: Backend) -> Hub {
+    let storage = backend.storage();
     Hub {
-        _dir: dir,
         app: router(storage.clone()),
         storage,
+        _backend: backend,
     }
 }
+
+/// One `#[tokio::test]` per API test and backend, each on a fresh store.
+macro_rules! api_suite {
+    ($($backend:ident),* ; $tests:tt) => {
+        $( api_suite!(@backend $backend $tests); )*
+    };
+    (@backend $backend:ident [$($test:ident),* $(,)?]) => {
+        mod $backend {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    let Some(backend) = super::Backend::$backend().await else { return };
+                    super::$test(super::hub_on(backend)).await;
+                }
+            )*
+        }
+    };
+}
+
+api_suite!(sqlite, postgres; [
+    health_answers_without_auth,
+    enroll_valid_wrong_verifier_and_reused_code,
+    push_pull_paging_resume_and_idempotent_replay,
+    wrong_role_push_is_refused_whole_and_leaves_no_trace,
+    peer_leader_never_pulls_case_notes_but_cursor_advances,
+    teams_are_isolated,
+    devices_list_revoke_and_revoked_device_is_told_to_wipe,
+    malformed_json_oversize_batch_and_unknown_routes_answer_json,
+    keys_put_and_get_and_invites,
+    serve_answers_health_over_tcp,
+]);
 
 async fn call(
     app: &Router,
@@ -108,20 +141,18 @@ fn version(kind: &str, class: &str) -> Value {
     json!({"version_id": Uuid::now_v7(), "record_id": Uuid::now_v7(), "kind": kind, "key_class": class, "key_epoch": 1, "body": STANDARD.encode([9u8; 40])})
 }
 
-#[tokio::test]
-async fn health_answers_without_auth() {
-    let h = hub();
+async fn health_answers_without_auth(h: Hub) {
     let (s, v, _) = call(&h.app, "GET", paths::HEALTH, None, None).await;
     assert_eq!(s, StatusCode::OK);
+    let backend = h.storage.backend();
+    assert!(["sqlite", "postgres"].contains(&backend));
     assert_eq!(
         v,
-        json!({"status": "ok", "protocol": 1, "backend": "sqlite"})
+        json!({"status": "ok", "protocol": 1, "backend": backend})
     );
 }
 
-#[tokio::test]
-async fn enroll_valid_wrong_verifier_and_reused_code() {
-    let h = hub();
+async fn enroll_valid_wrong_verifier_and_reused_code(h: Hub) {
     let team = h.storage.create_team("A").await.unwrap();
     let id = invite(&h, team.id, Role::Outreach, b"good").await;
     let (s, v, _) = call(
@@ -175,11 +206,10 @@ async fn enroll_valid_wrong_verifier_and_reused_code() {
     );
 }
 
-#[tokio::test]
-async fn push_pull_paging_resume_and_idempotent_replay() {
-    let h = hub();
+async fn push_pull_paging_resume_and_idempotent_replay(h: Hub) {
     let team = h.storage.create_team("A").await.unwrap();
     let (_, tok) = device(&h, team.id, Role::Outreach).await;
+    let (_, reader) = device(&h, team.id, Role::Supervisor).await;
     let batch: Vec<Value> = (0..5).map(|_| version("contact", "outreach")).collect();
     let push = json!({"versions": batch});
     let (s, v, _) = call(&h.app, "POST", paths::PUSH, Some(&tok), Some(push.clone())).await;
@@ -194,6 +224,15 @@ async fn push_pull_paging_resume_and_idempotent_replay() {
     );
     assert_eq!(h.storage.log_stats(team.id).await.unwrap().versions, 5);
 
+    // The pusher is not sent its own versions back, but its cursor moves past them.
+    let (_, own, _) = call(&h.app, "GET", paths::PULL, Some(&tok), None).await;
+    assert!(own["versions"].as_array().unwrap().is_empty(), "{own}");
+    assert_eq!(
+        own["next"].as_i64().unwrap(),
+        h.storage.log_stats(team.id).await.unwrap().max_seq
+    );
+
+    let tok = reader;
     let (_, p1, _) = call(
         &h.app,
         "GET",
@@ -230,9 +269,7 @@ async fn push_pull_paging_resume_and_idempotent_replay() {
     assert!(len < 1024);
 }
 
-#[tokio::test]
-async fn wrong_role_push_is_refused_whole_and_leaves_no_trace() {
-    let h = hub();
+async fn wrong_role_push_is_refused_whole_and_leaves_no_trace(h: Hub) {
     let team = h.storage.create_team("A").await.unwrap();
     let (_, tok) = device(&h, team.id, Role::Outreach).await;
     let before = h.storage.log_stats(team.id).await.unwrap();
@@ -252,9 +289,7 @@ async fn wrong_role_push_is_refused_whole_and_leaves_no_trace() {
     assert_eq!(s, StatusCode::BAD_REQUEST);
 }
 
-#[tokio::test]
-async fn peer_leader_never_pulls_case_notes_but_cursor_advances() {
-    let h = hub();
+async fn peer_leader_never_pulls_case_notes_but_cursor_advances(h: Hub) {
     let team = h.storage.create_team("A").await.unwrap();
     let (_, cm) = device(&h, team.id, Role::CaseManager).await;
     let (_, pl) = device(&h, team.id, Role::PeerLeader).await;
@@ -270,13 +305,12 @@ async fn peer_leader_never_pulls_case_notes_but_cursor_advances() {
         v["next"].as_i64().unwrap(),
         h.storage.log_stats(team.id).await.unwrap().max_seq
     );
-    let (_, v, _) = call(&h.app, "GET", paths::PULL, Some(&cm), None).await;
+    let (_, sup) = device(&h, team.id, Role::Supervisor).await;
+    let (_, v, _) = call(&h.app, "GET", paths::PULL, Some(&sup), None).await;
     assert_eq!(v["versions"].as_array().unwrap().len(), 2);
 }
 
-#[tokio::test]
-async fn teams_are_isolated() {
-    let h = hub();
+async fn teams_are_isolated(h: Hub) {
     let a = h.storage.create_team("A").await.unwrap();
     let b = h.storage.create_team("B").await.unwrap();
     let (a_dev, a_tok) = device(&h, a.id, Role::Outreach).await;
@@ -304,9 +338,7 @@ async fn teams_are_isolated() {
     assert_eq!(v.as_array().unwrap().len(), 1);
 }
 
-#[tokio::test]
-async fn devices_list_revoke_and_revoked_device_is_told_to_wipe() {
-    let h = hub();
+async fn devices_list_revoke_and_revoked_device_is_told_to_wipe(h: Hub) {
     let team = h.storage.create_team("A").await.unwrap();
     let (_, sup) = device(&h, team.id, Role::Supervisor).await;
     let (out_id, out) = device(&h, team.id, Role::Outreach).await;
@@ -347,9 +379,7 @@ async fn devices_list_revoke_and_revoked_device_is_told_to_wipe() {
     );
 }
 
-#[tokio::test]
-async fn malformed_json_oversize_batch_and_unknown_routes_answer_json() {
-    let h = hub();
+async fn malformed_json_oversize_batch_and_unknown_routes_answer_json(h: Hub) {
     let team = h.storage.create_team("A").await.unwrap();
     let (_, tok) = device(&h, team.id, Role::Outreach).await;
     let req = Request::post(paths::PUSH)
@@ -397,9 +427,7 @@ async fn malformed_json_oversize_batch_and_unknown_routes_answer_json() {
     assert_eq!(v["error"], "method_not_allowed");
 }
 
-#[tokio::test]
-async fn keys_put_and_get_and_invites() {
-    let h = hub();
+async fn keys_put_and_get_and_invites(h: Hub) {
     let team = h.storage.create_team("A").await.unwrap();
     let other = h.storage.create_team("B").await.unwrap();
     let (sup_id, sup) = device(&h, team.id, Role::Supervisor).await;
@@ -461,10 +489,8 @@ async fn keys_put_and_get_and_invites() {
     assert_eq!(s, StatusCode::BAD_REQUEST);
 }
 
-#[tokio::test]
-async fn serve_answers_health_over_tcp() {
+async fn serve_answers_health_over_tcp(h: Hub) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let h = hub();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -479,7 +505,7 @@ async fn serve_answers_health_over_tcp() {
     tcp.read_to_string(&mut out).await.unwrap();
     assert!(out.starts_with("HTTP/1.1 200"), "{out}");
     assert!(out.contains("fieldbook-protocol: 1"));
-    assert!(out.contains("\"backend\":\"sqlite\""));
+    assert!(out.contains(&format!("\"backend\":\"{}\"", h.storage.backend())));
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
     assert!(crate::server::check_listen("0.0.0.0:1".parse().unwrap(), false).is_err());

@@ -25,6 +25,8 @@ mod sqlite;
 
 #[cfg(test)]
 mod conformance;
+#[cfg(test)]
+pub(crate) mod test_backends;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

@@ -32,6 +32,12 @@
 // Each test file compiles this module separately and uses a part of it.
 #![allow(dead_code)]
 
+pub mod devices;
+pub mod fault_proxy;
+pub mod hub;
+pub mod plaintext;
+pub mod raw_http;
+
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};

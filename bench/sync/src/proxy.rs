@@ -1,0 +1,145 @@
+//! A byte-counting TCP proxy between the devices and the hub, on 127.0.0.1:
+//! what the devices send and receive, HTTP headers and bodies included (TCP
+//! payload; not the TCP/IP headers). It runs on a thread of its own with a
+//! single-threaded runtime and stops when dropped.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::oneshot;
+
+use crate::Res;
+
+/// Bytes that crossed the proxy, each way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Bytes {
+    pub to_hub: u64,
+    pub from_hub: u64,
+}
+
+impl Bytes {
+    pub fn total(&self) -> u64 {
+        self.to_hub + self.from_hub
+    }
+
+    pub fn since(&self, earlier: &Bytes) -> Bytes {
+        Bytes {
+            to_hub: self.to_hub - earlier.to_hub,
+            from_hub: self.from_hub - earlier.from_hub,
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Counters {
+    to_hub: AtomicU64,
+    from_hub: AtomicU64,
+}
+
+pub struct Proxy {
+    addr: SocketAddr,
+    counters: Arc<Counters>,
+    shutdown: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Proxy {
+    /// Listens on a free port of 127.0.0.1 and forwards every connection to `hub`.
+    pub fn start(hub: SocketAddr) -> Res<Proxy> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let listener = runtime.block_on(TcpListener::bind("127.0.0.1:0"))?;
+        let addr = listener.local_addr()?;
+        let counters = Arc::new(Counters::default());
+        let (shutdown, mut stop) = oneshot::channel::<()>();
+        let shared = Arc::clone(&counters);
+        let thread = std::thread::Builder::new()
+            .name("proxy".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    loop {
+                        tokio::select! {
+                            _ = &mut stop => break,
+                            accepted = listener.accept() => {
+                                if let Ok((device, _)) = accepted {
+                                    tokio::spawn(forward(device, hub, Arc::clone(&shared)));
+                                }
+                            }
+                        }
+                    }
+                });
+                // Dropping the runtime here ends the connections still open.
+            })?;
+        Ok(Proxy {
+            addr,
+            counters,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+        })
+    }
+
+    /// The URL devices use to reach the hub through the proxy.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn bytes(&self) -> Bytes {
+        Bytes {
+            to_hub: self.counters.to_hub.load(Ordering::Relaxed),
+            from_hub: self.counters.from_hub.load(Ordering::Relaxed),
+        }
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+async fn forward(device: TcpStream, hub: SocketAddr, counters: Arc<Counters>) {
+    let Ok(upstream) = TcpStream::connect(hub).await else {
+        return;
+    };
+    // Small HTTP writes must not wait for Nagle's algorithm in the extra hop.
+    let _ = device.set_nodelay(true);
+    let _ = upstream.set_nodelay(true);
+    let (device_read, device_write) = device.into_split();
+    let (hub_read, hub_write) = upstream.into_split();
+    tokio::join!(
+        pump(device_read, hub_write, &counters.to_hub),
+        pump(hub_read, device_write, &counters.from_hub),
+    );
+}
+
+/// Copies one direction until the sender closes, counting the bytes; the
+/// count is made before the bytes are passed on, so by the time a device has
+/// read an answer, its bytes are counted.
+async fn pump(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    counter: &AtomicU64,
+) {
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match from.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        counter.fetch_add(n as u64, Ordering::Relaxed);
+        if to.write_all(&buf[..n]).await.is_err() {
+            break;
+        }
+    }
+    let _ = to.shutdown().await;
+}

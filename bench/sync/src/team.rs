@@ -1,0 +1,122 @@
+//! A team on the hub with two real devices, set up the way people do it:
+//! the admin creates the team and its first supervisor's code on the hub
+//! (as `fieldbook-hub team create` does), the supervisor's device enrolls
+//! with it, makes an invite for an outreach worker and registers it on the
+//! hub (as `fieldbook invite` does), and the outreach worker's device
+//! enrolls with that code.
+
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use chrono::Utc;
+use fieldbook_core::crypto::SoftwareKeyProvider;
+use fieldbook_core::enrollment::EnrollmentCode;
+use fieldbook_core::store::{CreateOptions, Role, Store};
+use fieldbook_core::sync::{client_for, enroll, RetryPolicy};
+use fieldbook_hub::storage::{now, Invite, Role as HubRole};
+use fieldbook_proto::paths;
+use reqwest::Method;
+
+use crate::hub::Hub;
+use crate::Res;
+
+const PIN: &str = "bench-pin-4827";
+
+/// The key derivation the devices' stores are created with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kdf {
+    /// What the app uses: Argon2id 64 MiB, t=3, p=1.
+    Strong,
+    /// `CreateOptions::for_tests()`: for the smoke test only.
+    Fast,
+}
+
+impl Kdf {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kdf::Strong => "Argon2id 64 MiB, t=3, p=1 (the app's default)",
+            Kdf::Fast => "Argon2id 64 KiB, t=1 (CreateOptions::for_tests)",
+        }
+    }
+
+    fn options(self) -> CreateOptions {
+        match self {
+            Kdf::Strong => CreateOptions::default(),
+            Kdf::Fast => CreateOptions::for_tests(),
+        }
+    }
+}
+
+pub struct Team {
+    pub team_id: uuid::Uuid,
+    /// The founder: the office's supervisor, who receives the team's records.
+    pub supervisor: Store,
+    /// The device that writes the records in the field.
+    pub outreach: Store,
+}
+
+/// Creates the team on `hub` and enrolls both devices, which reach the hub
+/// at `device_url` (the byte-counting proxy). Their stores live under `dir`.
+pub fn set_up(hub: &Hub, device_url: &str, dir: &Path, kdf: Kdf) -> Res<Team> {
+    let founder_code = hub.block_on(async {
+        let storage = hub.storage();
+        let team = storage.create_team("Đội ngoại tuyến Hải Phòng").await?;
+        let code = EnrollmentCode::make_random();
+        let verifier_hash: [u8; 32] = code
+            .verifier_hash()
+            .try_into()
+            .map_err(|_| "verifier hash is not 32 bytes")?;
+        let created = now();
+        storage
+            .create_invite(&Invite {
+                id: code.invite_id,
+                team_id: team.id,
+                role: HubRole::Supervisor,
+                verifier_hash,
+                key_bundle: None,
+                created_by: None,
+                created_at: created,
+                expires_at: created + chrono::Duration::days(7),
+                used_at: None,
+            })
+            .await?;
+        Res::Ok(code)
+    })?;
+    let mut supervisor = enroll_device(dir, "supervisor", &founder_code, device_url, kdf)?;
+
+    let invite = supervisor.make_invite(Role::Outreach, Utc::now() + chrono::Duration::days(1))?;
+    client_for(&mut supervisor, RetryPolicy::default())?.call_empty(
+        Method::POST,
+        paths::INVITES,
+        Some(&invite.request),
+        &AtomicBool::new(false),
+    )?;
+    let outreach = enroll_device(dir, "outreach", &invite.code, device_url, kdf)?;
+    Ok(Team {
+        team_id: supervisor.team_id().0,
+        supervisor,
+        outreach,
+    })
+}
+
+fn enroll_device(
+    dir: &Path,
+    name: &str,
+    code: &EnrollmentCode,
+    hub_url: &str,
+    kdf: Kdf,
+) -> Res<Store> {
+    let provider = Arc::new(SoftwareKeyProvider::new(dir.join(format!("{name}-key"))));
+    Ok(enroll(
+        &dir.join(name),
+        PIN,
+        provider,
+        code.to_text().as_str(),
+        hub_url,
+        // Plain HTTP on loopback: no certificate to pin.
+        None,
+        Some(name.to_string()),
+        kdf.options(),
+    )?)
+}
