@@ -337,7 +337,18 @@ fn roles_and_teams_stay_in_their_lanes() {
         "revoking another team's device",
     );
     let listed = request(port, "GET", paths::DEVICES, Some(&other_token), None).json();
-    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    let listed: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["device_id"].as_str().unwrap())
+        .collect();
+    let team_b = [other.device_id(), other_outreach.device_id()];
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert!(
+        listed.iter().all(|id| team_b.iter().any(|b| b == id)),
+        "{listed:?}"
+    );
     let other_outreach_token = other_outreach.token();
     let page = request(port, "GET", paths::PULL, Some(&other_outreach_token), None).json();
     let theirs: Vec<&str> = page["versions"]
