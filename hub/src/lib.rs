@@ -7,6 +7,7 @@
 //! [`api`] is the HTTP API over it; [`server`] listens (plain on loopback, or
 //! TLS) and shuts down gracefully.
 
+pub mod admin;
 pub mod api;
 pub mod server;
 pub mod storage;

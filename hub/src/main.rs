@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use clap::Parser;
 use cli::{Cli, Command, DevicesCommand, TeamCommand};
-use fieldbook_core::enrollment::EnrollmentCode;
-use fieldbook_hub::storage::{now, HubStorage, Invite, PostgresStorage, Role, SqliteStorage};
+use fieldbook_hub::admin::{self, NewTeam};
+use fieldbook_hub::storage::{HubStorage, PostgresStorage, SqliteStorage};
 use fieldbook_hub::{api, server};
 
 type Error = Box<dyn std::error::Error>;
@@ -87,27 +87,11 @@ async fn run(cli: Cli) -> Result<(), Error> {
         Command::Team {
             command: TeamCommand::Create { name },
         } => {
-            let team = storage.create_team(&name).await?;
-            let code = EnrollmentCode::make_random();
-            let verifier_hash: [u8; 32] = code
-                .verifier_hash()
-                .try_into()
-                .map_err(|_| "verifier hash is not 32 bytes")?;
-            let created = now();
-            let expires_at = created + chrono::Duration::days(7);
-            storage
-                .create_invite(&Invite {
-                    id: code.invite_id,
-                    team_id: team.id,
-                    role: Role::Supervisor,
-                    verifier_hash,
-                    key_bundle: None,
-                    created_by: None,
-                    created_at: created,
-                    expires_at,
-                    used_at: None,
-                })
-                .await?;
+            let NewTeam {
+                team,
+                code,
+                expires_at,
+            } = admin::create_team(storage.as_ref(), &name).await?;
             println!("team {} {}", team.id, team.name);
             println!(
                 "enrollment code for the first supervisor (single use, expires {expires_at}):"

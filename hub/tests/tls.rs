@@ -10,10 +10,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use fieldbook_core::crypto::SoftwareKeyProvider;
-use fieldbook_core::enrollment::EnrollmentCode;
 use fieldbook_core::store::CreateOptions;
 use fieldbook_core::sync::{self, CertificatePin, HubClient, RetryPolicy, TransportError};
-use fieldbook_hub::storage::{now, HubStorage, Invite, Role, SqliteStorage};
+use fieldbook_hub::storage::{HubStorage, SqliteStorage};
 use fieldbook_hub::{api, server};
 use sha2::{Digest, Sha256};
 use tokio::sync::oneshot;
@@ -274,22 +273,10 @@ async fn plain_http_only_on_loopback() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_enrolls_over_tls_and_keeps_using_the_pin() {
     let hub = RunningHub::start(true).await;
-    let team = hub.storage.create_team("Hải Phòng").await.unwrap();
-    let code = EnrollmentCode::make_random();
-    hub.storage
-        .create_invite(&Invite {
-            id: code.invite_id,
-            team_id: team.id,
-            role: Role::Supervisor,
-            verifier_hash: code.verifier_hash().try_into().unwrap(),
-            key_bundle: None,
-            created_by: None,
-            created_at: now(),
-            expires_at: now() + chrono::Duration::days(1),
-            used_at: None,
-        })
+    let code = fieldbook_hub::admin::create_team(hub.storage.as_ref(), "Hải Phòng")
         .await
-        .unwrap();
+        .unwrap()
+        .code;
     let code_text = code.to_text().as_str().to_owned();
     let (url, pin) = (hub.url("https"), hub.pin());
     let device_dir = hub.dir.path().join("device");

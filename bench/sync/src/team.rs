@@ -14,7 +14,6 @@ use fieldbook_core::crypto::SoftwareKeyProvider;
 use fieldbook_core::enrollment::EnrollmentCode;
 use fieldbook_core::store::{CreateOptions, Role, Store};
 use fieldbook_core::sync::{client_for, enroll, RetryPolicy};
-use fieldbook_hub::storage::{now, Invite, Role as HubRole};
 use fieldbook_proto::paths;
 use reqwest::Method;
 
@@ -59,30 +58,12 @@ pub struct Team {
 /// Creates the team on `hub` and enrolls both devices, which reach the hub
 /// at `device_url` (the byte-counting proxy). Their stores live under `dir`.
 pub fn set_up(hub: &Hub, device_url: &str, dir: &Path, kdf: Kdf) -> Res<Team> {
-    let founder_code = hub.block_on(async {
-        let storage = hub.storage();
-        let team = storage.create_team("Đội ngoại tuyến Hải Phòng").await?;
-        let code = EnrollmentCode::make_random();
-        let verifier_hash: [u8; 32] = code
-            .verifier_hash()
-            .try_into()
-            .map_err(|_| "verifier hash is not 32 bytes")?;
-        let created = now();
-        storage
-            .create_invite(&Invite {
-                id: code.invite_id,
-                team_id: team.id,
-                role: HubRole::Supervisor,
-                verifier_hash,
-                key_bundle: None,
-                created_by: None,
-                created_at: created,
-                expires_at: created + chrono::Duration::days(7),
-                used_at: None,
-            })
-            .await?;
-        Res::Ok(code)
-    })?;
+    let storage = hub.storage();
+    let founder = hub.block_on(fieldbook_hub::admin::create_team(
+        storage.as_ref(),
+        "Đội ngoại tuyến Hải Phòng",
+    ))?;
+    let founder_code = founder.code;
     let mut supervisor = enroll_device(dir, "supervisor", &founder_code, device_url, kdf)?;
 
     let invite = supervisor.make_invite(Role::Outreach, Utc::now() + chrono::Duration::days(1))?;

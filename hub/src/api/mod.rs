@@ -2,8 +2,6 @@
 
 mod auth;
 mod compact;
-#[cfg(test)]
-mod compact_tests;
 mod devices;
 mod enroll;
 mod error;

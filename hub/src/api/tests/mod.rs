@@ -53,6 +53,8 @@ macro_rules! api_suite {
     };
 }
 
+mod compact;
+
 api_suite!(sqlite, postgres; [
     health_answers_without_auth,
     enroll_valid_wrong_verifier_and_reused_code,
