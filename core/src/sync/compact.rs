@@ -16,9 +16,8 @@ use reqwest::Method;
 use serde::Serialize;
 use std::sync::atomic::AtomicBool;
 
-use super::engine::{client_for, push, sync, Failure, SyncOptions};
+use super::engine::{client_for, push, settle, sync, SyncOptions};
 use super::summary::SyncSummary;
-use super::transport::TransportError;
 use crate::store::{Compaction, Role, Store};
 use crate::{Error, Result};
 
@@ -99,16 +98,7 @@ pub fn compact(
         Ok(())
     });
     summary.pushed = pushed.pushed;
-    match outcome {
-        Ok(()) => summary.ok = true,
-        Err(Failure::Transport(TransportError::Wipe)) => {
-            store.erase()?;
-            summary.wiped = true;
-            summary.errors.push(TransportError::Wipe.to_string());
-        }
-        Err(Failure::Transport(e)) => summary.errors.push(e.to_string()),
-        Err(Failure::Store(e)) => return Err(e),
-    }
+    summary.ok = settle(store, outcome, &mut summary.errors, &mut summary.wiped)?;
     Ok(summary)
 }
 

@@ -59,17 +59,35 @@ pub fn sync(
     let mut summary = SyncSummary::default();
     let outcome = push(store, &client, options, listener, cancel, &mut summary)
         .and_then(|()| pull(store, &client, options, listener, cancel, &mut summary));
+    let finished = settle(store, outcome, &mut summary.errors, &mut summary.wiped)?;
+    summary.ok = finished && summary.rejected.is_empty() && summary.errors.is_empty();
+    Ok(summary)
+}
+
+/// How a run of requests to the hub ended, told in a summary's words: a wipe
+/// order erases the store here, a failure on the way becomes an error line,
+/// and store errors (locked, damaged) are returned. `Ok(true)` when every
+/// step finished.
+pub(super) fn settle(
+    store: &mut Store,
+    outcome: Result<(), Failure>,
+    errors: &mut Vec<String>,
+    wiped: &mut bool,
+) -> Result<bool> {
     match outcome {
-        Ok(()) => summary.ok = summary.rejected.is_empty() && summary.errors.is_empty(),
+        Ok(()) => Ok(true),
         Err(Failure::Transport(TransportError::Wipe)) => {
             store.erase()?;
-            summary.wiped = true;
-            summary.errors.push(TransportError::Wipe.to_string());
+            *wiped = true;
+            errors.push(TransportError::Wipe.to_string());
+            Ok(false)
         }
-        Err(Failure::Transport(e)) => summary.errors.push(e.to_string()),
-        Err(Failure::Store(e)) => return Err(e),
+        Err(Failure::Transport(e)) => {
+            errors.push(e.to_string());
+            Ok(false)
+        }
+        Err(Failure::Store(e)) => Err(e),
     }
-    Ok(summary)
 }
 
 pub(super) enum Failure {
