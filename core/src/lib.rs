@@ -10,6 +10,7 @@
 //! - [`uic`]: the pseudonymous unique identifier code of a client.
 //! - [`store`]: the SQLite store: schema, vault (keys, PIN, lock), records, audit.
 //! - [`queries`]: lists, search, timelines and what is due.
+//! - [`reports`]: supervisors' indicators, their months, overdue follow-ups.
 
 pub mod codes;
 pub mod crypto;
@@ -19,6 +20,7 @@ pub mod forms;
 pub mod lang;
 pub mod queries;
 pub mod record;
+pub mod reports;
 pub mod store;
 pub mod sync;
 pub mod uic;

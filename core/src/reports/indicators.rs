@@ -1,0 +1,309 @@
+//! A period's indicators, computed from a [`Dataset`]. What each figure
+//! counts is written for program officers in DEFINITIONS.md, beside this file.
+
+use chrono::Datelike;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashSet};
+
+use super::breakdown::Breakdown;
+use super::dataset::{Dataset, Dated};
+use super::period::Period;
+use crate::forms;
+use crate::queries::date_field;
+use crate::record::DeviceId;
+use crate::RecordKind;
+
+/// The indicators of one period; the JSON keys are the indicators' names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Indicators {
+    pub period: Period,
+    /// The worker (device id) the figures are limited to; `null` for the team.
+    pub worker: Option<DeviceId>,
+    pub unique_clients_reached: Breakdown,
+    pub new_clients: Breakdown,
+    pub contacts: Contacts,
+    /// Per item of the contact form's services (all of them, zero or not).
+    pub services: BTreeMap<String, ServiceTotal>,
+    pub referrals_made: ReferralsMade,
+    pub referrals_completed: Breakdown,
+    /// Completed / made, from 0 to 1; `null` when none were made.
+    pub referral_completion_rate: Option<f64>,
+    /// `null` when no completed referral has a completion date.
+    pub median_days_to_completion: Option<f64>,
+    pub referrals_overdue: Breakdown,
+    pub referrals_lost: Breakdown,
+    /// `null` when this device may not read case notes.
+    pub case_notes: Option<Breakdown>,
+    pub clients_with_case_note: Option<Breakdown>,
+    pub meetings: u64,
+    pub attendance: Attendance,
+    /// Records on the device that could not be decrypted, whatever their date.
+    pub unreadable_records: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contacts {
+    pub total: Breakdown,
+    /// `first`, `follow_up`, `unknown` (not recorded).
+    pub by_visit_type: BTreeMap<String, u64>,
+    /// `individual`, `group`, `unknown` (not recorded).
+    pub by_mode: BTreeMap<String, u64>,
+    /// Contacts not linked to a client on this device.
+    pub anonymous: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ServiceTotal {
+    /// Contacts where the item was handed out.
+    pub contacts: u64,
+    /// Items handed out.
+    pub quantity: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralsMade {
+    pub total: Breakdown,
+    /// Per service of the referral form (all of them, zero or not).
+    pub by_service: BTreeMap<String, u64>,
+    /// The referrals' current status (everything but `draft`).
+    pub by_status: BTreeMap<String, u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Attendance {
+    /// People at the meetings (a person at two meetings counts twice).
+    pub total: u64,
+    pub women: u64,
+}
+
+/// Referral statuses still waiting for the client to reach the service.
+const OPEN_SENT: [&str; 2] = ["sent", "accepted"];
+
+impl Dataset {
+    /// The indicators of the whole span.
+    pub fn indicators(&self) -> Indicators {
+        self.indicators_for(self.span)
+    }
+
+    /// The indicators of each month of the span (the first and last cut to it).
+    pub fn monthly(&self) -> Vec<Indicators> {
+        self.span
+            .months()
+            .into_iter()
+            .map(|m| self.indicators_for(m))
+            .collect()
+    }
+
+    fn indicators_for(&self, period: Period) -> Indicators {
+        let year = period.to.year();
+        let demo = |person| self.people.demographics(person, year);
+
+        // Contacts and services.
+        let mut contacts = Contacts {
+            total: Breakdown::default(),
+            by_visit_type: keyed(choices(RecordKind::Contact, "visit_type")),
+            by_mode: keyed(choices(RecordKind::Contact, "mode")),
+            anonymous: 0,
+        };
+        let mut services: BTreeMap<String, ServiceTotal> = choices(RecordKind::Contact, "services")
+            .into_iter()
+            .map(|s| (s, ServiceTotal::default()))
+            .collect();
+        let mut reached = HashSet::new();
+        for contact in within(&self.contacts, period) {
+            let view = &contact.view;
+            let person = self.people.of_record(view);
+            contacts.total.add(&demo(person), 1);
+            *contacts
+                .by_visit_type
+                .entry(choice_or_unknown(view.text("visit_type")))
+                .or_default() += 1;
+            *contacts
+                .by_mode
+                .entry(choice_or_unknown(view.text("mode")))
+                .or_default() += 1;
+            match person {
+                Some(p) => {
+                    reached.insert(p);
+                }
+                None => contacts.anonymous += 1,
+            }
+            if let Some(items) = view.values.get("services").and_then(Value::as_object) {
+                for (item, quantity) in items {
+                    let quantity = quantity.as_u64().unwrap_or(0);
+                    if quantity == 0 {
+                        continue;
+                    }
+                    let total = services.entry(item.clone()).or_default();
+                    total.contacts += 1;
+                    total.quantity += quantity;
+                }
+            }
+        }
+        let mut unique_clients_reached = Breakdown::default();
+        let mut new_clients = Breakdown::default();
+        for &person in &reached {
+            let who = demo(Some(person));
+            unique_clients_reached.add(&who, 1);
+            if let Some((first, by_them)) = self.first_contact.get(&person) {
+                if *by_them && period.contains(*first) {
+                    new_clients.add(&who, 1);
+                }
+            }
+        }
+
+        // Referrals made in the period, and what became of them.
+        let as_of = period.to.min(self.today);
+        let mut made = ReferralsMade {
+            total: Breakdown::default(),
+            by_service: keyed_without_unknown(choices(RecordKind::Referral, "service")),
+            by_status: BTreeMap::new(),
+        };
+        let mut completed = Breakdown::default();
+        let mut overdue = Breakdown::default();
+        let mut lost = Breakdown::default();
+        let mut days_to_completion = Vec::new();
+        for referral in within(&self.referrals, period) {
+            let view = &referral.view;
+            let status = view.text("status").unwrap_or("draft");
+            if status == "draft" {
+                continue;
+            }
+            let who = demo(self.people.of_record(view));
+            made.total.add(&who, 1);
+            if let Some(service) = view.text("service") {
+                *made.by_service.entry(service.to_string()).or_default() += 1;
+            }
+            *made.by_status.entry(status.to_string()).or_default() += 1;
+            let completed_on = date_field(view, "completed_date");
+            let completed_by_end =
+                status == "completed" && completed_on.is_none_or(|d| d <= period.to);
+            if completed_by_end {
+                completed.add(&who, 1);
+                if let Some(done) = completed_on {
+                    days_to_completion.push((done - referral.day).num_days());
+                }
+            }
+            let open_at_end =
+                OPEN_SENT.contains(&status) || (status == "completed" && !completed_by_end);
+            let past_due = date_field(view, "follow_up_due").is_some_and(|due| due < as_of);
+            if open_at_end && past_due {
+                overdue.add(&who, 1);
+            }
+            if status == "lost" {
+                lost.add(&who, 1);
+            }
+        }
+        let referral_completion_rate =
+            (made.total.total > 0).then(|| completed.total as f64 / made.total.total as f64);
+
+        // Case notes, where this device may read them.
+        let (case_notes, clients_with_case_note) = match &self.case_notes {
+            None => (None, None),
+            Some(notes) => {
+                let mut written = Breakdown::default();
+                let mut clients = HashSet::new();
+                for note in within(notes, period) {
+                    let person = self.people.of_record(&note.view);
+                    written.add(&demo(person), 1);
+                    if let Some(p) = person {
+                        clients.insert(p);
+                    }
+                }
+                let mut with_note = Breakdown::default();
+                for person in clients {
+                    with_note.add(&demo(Some(person)), 1);
+                }
+                (Some(written), Some(with_note))
+            }
+        };
+
+        // Peer-group meetings.
+        let mut meetings = 0;
+        let mut attendance = Attendance::default();
+        for meeting in within(&self.meetings, period) {
+            let view = &meeting.view;
+            meetings += 1;
+            let linked = view
+                .values
+                .get("attendee_ids")
+                .and_then(Value::as_array)
+                .map_or(0, |ids| ids.len() as u64);
+            attendance.total += view
+                .values
+                .get("attendance_total")
+                .and_then(Value::as_u64)
+                .unwrap_or(linked);
+            attendance.women += view
+                .values
+                .get("attendance_women")
+                .and_then(Value::as_u64)
+                .unwrap_or(0);
+        }
+
+        Indicators {
+            period,
+            worker: self.worker,
+            unique_clients_reached,
+            new_clients,
+            contacts,
+            services,
+            referrals_made: made,
+            referrals_completed: completed,
+            referral_completion_rate,
+            median_days_to_completion: median(&mut days_to_completion),
+            referrals_overdue: overdue,
+            referrals_lost: lost,
+            case_notes,
+            clients_with_case_note,
+            meetings,
+            attendance,
+            unreadable_records: self.unreadable.len() as u64,
+        }
+    }
+}
+
+fn within(records: &[Dated], period: Period) -> impl Iterator<Item = &Dated> {
+    records.iter().filter(move |r| period.contains(r.day))
+}
+
+/// The choice values of a form field.
+fn choices(kind: RecordKind, field: &str) -> Vec<String> {
+    forms::definition(kind)
+        .field(field)
+        .map(|f| f.choices.iter().map(|c| c.value.clone()).collect())
+        .unwrap_or_default()
+}
+
+/// Zero counts for every choice and for `unknown`.
+fn keyed(values: Vec<String>) -> BTreeMap<String, u64> {
+    let mut map = keyed_without_unknown(values);
+    map.insert(super::breakdown::UNKNOWN.to_string(), 0);
+    map
+}
+
+fn keyed_without_unknown(values: Vec<String>) -> BTreeMap<String, u64> {
+    values.into_iter().map(|v| (v, 0)).collect()
+}
+
+fn choice_or_unknown(value: Option<&str>) -> String {
+    value
+        .filter(|v| !v.is_empty())
+        .unwrap_or(super::breakdown::UNKNOWN)
+        .to_string()
+}
+
+/// The middle value, or the mean of the two middle values.
+fn median(values: &mut [i64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let mid = values.len() / 2;
+    Some(if values.len() % 2 == 1 {
+        values[mid] as f64
+    } else {
+        (values[mid - 1] + values[mid]) as f64 / 2.0
+    })
+}
