@@ -56,6 +56,8 @@ pub enum Error {
     Crypto(#[from] CryptoError),
     #[error("platform key: {0}")]
     Platform(#[from] PlatformKeyError),
+    #[error("office hub: {0}")]
+    Hub(#[from] crate::sync::TransportError),
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("file system: {0}")]
@@ -120,6 +122,7 @@ impl Error {
             Error::Uic(e) => format!("Mã định danh khách hàng: {e}"),
             Error::Crypto(e) => format!("Lỗi mã hoá: {e}"),
             Error::Platform(e) => format!("Lỗi khoá thiết bị: {e}"),
+            Error::Hub(e) => format!("Lỗi khi làm việc với máy chủ văn phòng: {e}"),
             Error::Sqlite(e) => format!("Lỗi cơ sở dữ liệu: {e}"),
             Error::Io(e) => format!("Lỗi tệp: {e}"),
         }

@@ -1,22 +1,15 @@
 //! enroll, invite, sync, devices: the commands that talk to the office hub.
 
-use chrono::{Duration, Utc};
+use fieldbook_core::record::DeviceId;
 use fieldbook_core::store::{CreateOptions, Role};
-use fieldbook_core::sync::{self, client_for, CertificatePin, RetryPolicy, SyncOptions};
+use fieldbook_core::sync::{self, CertificatePin, SyncOptions};
 use fieldbook_core::{Error, Result};
-use fieldbook_proto::devices::DeviceInfo;
-use fieldbook_proto::paths;
-use reqwest::Method;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
 use super::Context;
 use crate::output;
 use crate::pin::read_pin;
-
-fn hub_error(e: fieldbook_core::sync::TransportError) -> Error {
-    Error::InvalidInput(e.to_string())
-}
 
 pub fn enroll(
     ctx: &Context,
@@ -56,16 +49,7 @@ pub fn enroll(
 pub fn invite(ctx: &Context, role: &str, days: i64) -> Result<ExitCode> {
     let role: Role = role.parse().map_err(Error::InvalidInput)?;
     let mut store = ctx.unlocked_store()?;
-    let invite = store.make_invite(role, Utc::now() + Duration::days(days.clamp(1, 30)))?;
-    let client = client_for(&mut store, RetryPolicy::default())?;
-    client
-        .call_empty(
-            Method::POST,
-            paths::INVITES,
-            Some(&invite.request),
-            &AtomicBool::new(false),
-        )
-        .map_err(hub_error)?;
+    let invite = sync::invite(&mut store, role, days)?;
     eprintln!(
         "{} {role}; {}",
         ctx.lang.pick(
@@ -78,19 +62,18 @@ pub fn invite(ctx: &Context, role: &str, days: i64) -> Result<ExitCode> {
         )
     );
     // The new device needs the hub's address and certificate pin too.
-    if let Some(link) = store.hub_link()? {
-        let pin = link
-            .certificate_sha256
-            .map(|hex| format!(" --hub-cert-sha256 {hex}"))
-            .unwrap_or_default();
-        eprintln!(
-            "{}: fieldbook enroll CODE --hub {}{pin}",
-            ctx.lang
-                .pick("Thiết bị mới đăng ký bằng", "The new device enrolls with"),
-            link.url
-        );
-    }
-    println!("{}", invite.code.to_text().as_str());
+    let pin = invite
+        .hub_certificate_sha256
+        .as_deref()
+        .map(|hex| format!(" --hub-cert-sha256 {hex}"))
+        .unwrap_or_default();
+    eprintln!(
+        "{}: fieldbook enroll CODE --hub {}{pin}",
+        ctx.lang
+            .pick("Thiết bị mới đăng ký bằng", "The new device enrolls with"),
+        invite.hub_url
+    );
+    println!("{}", invite.code);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -153,22 +136,9 @@ pub fn compact(ctx: &Context, min_versions: usize, json: bool) -> Result<ExitCod
     })
 }
 
-fn list(store: &mut fieldbook_core::store::Store) -> Result<Vec<DeviceInfo>> {
-    let client = client_for(store, RetryPolicy::default())?;
-    client
-        .call::<(), _>(
-            Method::GET,
-            paths::DEVICES,
-            &[],
-            None,
-            &AtomicBool::new(false),
-        )
-        .map_err(hub_error)
-}
-
 pub fn devices_list(ctx: &Context, json: bool) -> Result<ExitCode> {
     let mut store = ctx.unlocked_store()?;
-    let devices = list(&mut store)?;
+    let devices = sync::list_devices(&mut store)?;
     if json {
         output::json(&devices);
     } else {
@@ -188,30 +158,16 @@ pub fn devices_list(ctx: &Context, json: bool) -> Result<ExitCode> {
 /// Revokes a device, then moves the team to a new key epoch that only the
 /// remaining devices receive.
 pub fn devices_revoke(ctx: &Context, id: &str) -> Result<ExitCode> {
-    let id: uuid::Uuid = id
+    let id: DeviceId = id
         .parse()
         .map_err(|_| Error::InvalidInput(format!("'{id}' is not a device id")))?;
     let mut store = ctx.unlocked_store()?;
-    let client = client_for(&mut store, RetryPolicy::default())?;
-    let cancel = AtomicBool::new(false);
-    let path = paths::REVOKE.replace("{id}", &id.to_string());
-    client
-        .call_empty::<()>(Method::POST, &path, None, &cancel)
-        .map_err(hub_error)?;
-    let remaining: Vec<DeviceInfo> = list(&mut store)?
-        .into_iter()
-        .filter(|d| d.status == "active")
-        .collect();
-    let keys = store.rotate_keys(&remaining)?;
-    client
-        .call_empty(Method::POST, paths::KEYS, Some(&keys), &cancel)
-        .map_err(hub_error)?;
+    let epoch = sync::revoke_device(&mut store, id)?;
     eprintln!(
-        "{} {id}; {} {}",
+        "{} {id}; {} {epoch}",
         ctx.lang.pick("Đã thu hồi thiết bị", "Revoked device"),
         ctx.lang
             .pick("khoá mới của nhóm, thế hệ", "new team keys, epoch"),
-        keys.epoch
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -43,8 +43,12 @@ pub fn client_for(store: &mut Store, retry: RetryPolicy) -> Result<HubClient> {
         .map_err(|_| {
             Error::StoreDamaged("the hub certificate's fingerprint is malformed".into())
         })?;
-    HubClient::new(&link.url, pin, Some(link.token.clone()), retry)
-        .map_err(|e| Error::InvalidInput(e.to_string()))
+    Ok(HubClient::new(
+        &link.url,
+        pin,
+        Some(link.token.clone()),
+        retry,
+    )?)
 }
 
 /// Runs one sync. Store errors (locked, damaged) are returned; everything

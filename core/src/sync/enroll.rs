@@ -38,23 +38,20 @@ pub fn enroll(
         });
     }
     let pair = DeviceKeyPair::make_random();
-    let client = HubClient::new(hub_url, hub_certificate, None, RetryPolicy::default())
-        .map_err(|e| Error::InvalidInput(e.to_string()))?;
+    let client = HubClient::new(hub_url, hub_certificate, None, RetryPolicy::default())?;
     let request = EnrollRequest {
         invite_id: code.invite_id,
         verifier: code.verifier(),
         public_key: pair.public_key().to_vec(),
         label,
     };
-    let answer: EnrollResponse = client
-        .call(
-            Method::POST,
-            paths::ENROLL,
-            &[],
-            Some(&request),
-            &AtomicBool::new(false),
-        )
-        .map_err(|e| Error::InvalidInput(e.to_string()))?;
+    let answer: EnrollResponse = client.call(
+        Method::POST,
+        paths::ENROLL,
+        &[],
+        Some(&request),
+        &AtomicBool::new(false),
+    )?;
     let role: Role = answer.role.parse().map_err(Error::InvalidInput)?;
     let (team, device) = (TeamId(answer.team_id), DeviceId(answer.device_id));
     options.role = role;

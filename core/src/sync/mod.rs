@@ -1,10 +1,12 @@
-//! Sync with the office hub: enrollment, the push/pull engine, and its honest summary.
+//! Sync with the office hub: enrollment, the push/pull engine, its honest
+//! summary, and a supervisor's invites and revocations.
 
 mod compact;
 mod engine;
 mod enroll;
 mod pinning;
 mod summary;
+mod team;
 pub mod transport;
 
 pub use compact::{compact, CompactOptions, CompactSummary};
@@ -12,4 +14,7 @@ pub use engine::{client_for, sync, SyncOptions};
 pub use enroll::enroll;
 pub use pinning::{CertificatePin, PinParseError};
 pub use summary::{SyncListener, SyncPhase, SyncSummary};
+pub use team::{
+    invite, list_devices, revoke_device, IssuedInvite, DEFAULT_INVITE_DAYS, MAX_INVITE_DAYS,
+};
 pub use transport::{HubClient, RetryPolicy, TransportError};

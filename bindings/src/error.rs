@@ -1,0 +1,130 @@
+//! The small public error of the bindings, converted from the core's internal
+//! error in this one place. Each variant carries what an app needs to react
+//! (attempts left, the fields at fault) and a message for the person in the
+//! store's language; none carries record contents, keys or PINs.
+
+use fieldbook_core::forms::FieldError;
+use fieldbook_core::{Error, Lang};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum FieldbookError {
+    /// The store is locked (by the person, or by auto-lock): ask for the PIN.
+    #[error("{detail}")]
+    Locked { detail: String },
+    #[error("{detail}")]
+    WrongPin { attempts_left: u32, detail: String },
+    /// Too many wrong PINs: the next try must wait.
+    #[error("{detail}")]
+    TryLater {
+        retry_after_secs: u64,
+        detail: String,
+    },
+    /// The store was crypto-erased (too many wrong PINs, a wipe order, too
+    /// long away from the hub): its data is gone for good.
+    #[error("{detail}")]
+    Erased { detail: String },
+    /// No store in this directory, or one already exists where a new one was asked for.
+    #[error("{detail}")]
+    NoStore { detail: String },
+    #[error("{detail}")]
+    StoreExists { detail: String },
+    /// Input the forms refused, field by field.
+    #[error("{detail}")]
+    Invalid {
+        fields: Vec<FieldIssue>,
+        detail: String,
+    },
+    /// A client with the same identifier code exists (add again with `allow_duplicate`).
+    #[error("{detail}")]
+    DuplicateClient { existing_id: String, detail: String },
+    #[error("{detail}")]
+    NotFound { detail: String },
+    /// A record, or the store, cannot be read: damaged or tampered with.
+    #[error("{detail}")]
+    Damaged { detail: String },
+    /// This device's role may not do this.
+    #[error("{detail}")]
+    NotPermitted { detail: String },
+    /// The office hub could not be reached or refused.
+    #[error("{detail}")]
+    Hub { detail: String },
+    /// The platform key store (Keystore, Keychain) failed.
+    #[error("{detail}")]
+    KeyStore { detail: String },
+    /// Anything else (database, file system): for whoever fixes it.
+    #[error("{detail}")]
+    Internal { detail: String },
+}
+
+/// One field's problem, as the form renderer shows it under the field.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FieldIssue {
+    pub field: String,
+    /// A stable code for programs: `required`, `too_large`, `invalid_choice`…
+    pub code: String,
+    /// For the person, in the requested language, naming the field by its label.
+    pub message: String,
+}
+
+impl From<&FieldError> for FieldIssue {
+    fn from(e: &FieldError) -> Self {
+        FieldIssue {
+            field: e.field.clone(),
+            code: e.code.as_str().to_string(),
+            message: e.message.clone(),
+        }
+    }
+}
+
+impl FieldbookError {
+    /// The one conversion from the core's error.
+    pub fn from_core(error: Error, lang: Lang) -> Self {
+        let detail = error.message(lang);
+        match error {
+            Error::Locked => FieldbookError::Locked { detail },
+            Error::WrongPin { attempts_left } => FieldbookError::WrongPin {
+                attempts_left,
+                detail,
+            },
+            Error::BackOff { retry_after_secs } => FieldbookError::TryLater {
+                retry_after_secs,
+                detail,
+            },
+            Error::Erased => FieldbookError::Erased { detail },
+            Error::NotAStore { .. } => FieldbookError::NoStore { detail },
+            Error::AlreadyExists { .. } => FieldbookError::StoreExists { detail },
+            Error::Validation(errors) => FieldbookError::Invalid {
+                fields: errors.0.iter().map(FieldIssue::from).collect(),
+                detail,
+            },
+            Error::InvalidInput(_)
+            | Error::Uic(_)
+            | Error::WrongLinkKind { .. }
+            | Error::LinkNotFound { .. } => FieldbookError::Invalid {
+                fields: Vec::new(),
+                detail,
+            },
+            Error::DuplicateClient { existing } => FieldbookError::DuplicateClient {
+                existing_id: existing.to_string(),
+                detail,
+            },
+            Error::RecordNotFound { .. } => FieldbookError::NotFound { detail },
+            Error::RecordCorrupt { .. }
+            | Error::StoreDamaged(_)
+            | Error::SchemaTooNew { .. }
+            | Error::Crypto(_) => FieldbookError::Damaged { detail },
+            Error::NotPermitted(_) => FieldbookError::NotPermitted { detail },
+            Error::Hub(_) => FieldbookError::Hub { detail },
+            Error::Platform(_) => FieldbookError::KeyStore { detail },
+            Error::Sqlite(_) | Error::Io(_) => FieldbookError::Internal { detail },
+        }
+    }
+
+    /// Input the bindings themselves refuse (a malformed id or date).
+    pub(crate) fn invalid(detail: String) -> Self {
+        FieldbookError::Invalid {
+            fields: Vec::new(),
+            detail,
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! Form definitions for a generic renderer. An app draws any form from a
+//! [`FormSpec`]: labels, hints and choices come in the requested language,
+//! skip logic is evaluated by the core ([`crate::FieldbookStore::visible_fields`]),
+//! and so is validation, so adding a field is a data change in the core's forms.
+
+use fieldbook_core::forms::{self, Bound, FieldDef, FieldType as CoreFieldType};
+use fieldbook_core::Lang;
+
+use crate::types::{Language, RecordKind};
+use crate::values::FieldValue;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum FieldType {
+    Text,
+    Integer,
+    Decimal,
+    Date,
+    Datetime,
+    SingleChoice,
+    MultipleChoice,
+    YesNo,
+    Link,
+    Quantities,
+}
+
+impl From<CoreFieldType> for FieldType {
+    fn from(t: CoreFieldType) -> Self {
+        match t {
+            CoreFieldType::Text => FieldType::Text,
+            CoreFieldType::Integer => FieldType::Integer,
+            CoreFieldType::Decimal => FieldType::Decimal,
+            CoreFieldType::Date => FieldType::Date,
+            CoreFieldType::Datetime => FieldType::Datetime,
+            CoreFieldType::SingleChoice => FieldType::SingleChoice,
+            CoreFieldType::MultipleChoice => FieldType::MultipleChoice,
+            CoreFieldType::YesNo => FieldType::YesNo,
+            CoreFieldType::Link => FieldType::Link,
+            CoreFieldType::Quantities => FieldType::Quantities,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ChoiceSpec {
+    pub value: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct FieldSpec {
+    pub key: String,
+    pub field_type: FieldType,
+    pub required: bool,
+    pub label: String,
+    pub hint: Option<String>,
+    pub choices: Vec<ChoiceSpec>,
+    /// A number, a `YYYY-MM-DD` date, or `today` / `this_year`: for pickers;
+    /// the core checks them either way.
+    pub min: Option<String>,
+    pub max: Option<String>,
+    pub min_length: Option<u32>,
+    pub max_length: Option<u32>,
+    /// Whether the field is shown only for some answers (ask the store which).
+    pub conditional: bool,
+    /// The value a new record gets when the field is left alone.
+    pub default_value: Option<FieldValue>,
+    /// Typed in but never stored (e.g. the parents' names a client code is computed from).
+    pub input_only: bool,
+    /// Set by the core, shown read-only (e.g. the client code).
+    pub system: bool,
+    pub link_kind: Option<RecordKind>,
+    pub multiple: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct FormSpec {
+    pub kind: RecordKind,
+    pub version: u32,
+    pub title: String,
+    pub fields: Vec<FieldSpec>,
+}
+
+fn bound_text(bound: &Option<Bound>) -> Option<String> {
+    bound.as_ref().map(|b| match b {
+        Bound::Number(n) => n.to_string(),
+        Bound::Text(t) => t.clone(),
+    })
+}
+
+fn field_spec(field: &FieldDef, lang: Lang) -> FieldSpec {
+    // "today" and "now" defaults are resolved when the record is written.
+    let default_value = field
+        .default
+        .as_ref()
+        .filter(|d| {
+            !matches!(
+                d.as_str(),
+                Some(forms::definition::TODAY | forms::definition::NOW)
+            )
+        })
+        .and_then(|d| FieldValue::from_json(Some(field), d));
+    FieldSpec {
+        key: field.key.clone(),
+        field_type: field.field_type.into(),
+        required: field.required,
+        label: field.label.get(lang).to_string(),
+        hint: field.hint.as_ref().map(|h| h.get(lang).to_string()),
+        choices: field
+            .choices
+            .iter()
+            .map(|c| ChoiceSpec {
+                value: c.value.clone(),
+                label: c.label.get(lang).to_string(),
+            })
+            .collect(),
+        min: bound_text(&field.constraints.min),
+        max: bound_text(&field.constraints.max),
+        min_length: field.constraints.min_length.map(|n| n as u32),
+        max_length: field.constraints.max_length.map(|n| n as u32),
+        conditional: field.relevant.is_some(),
+        default_value,
+        input_only: field.input_only,
+        system: field.system,
+        link_kind: field.link_kind.map(Into::into),
+        multiple: field.multiple,
+    }
+}
+
+/// The form of one kind, in `language`.
+#[uniffi::export]
+pub fn form(kind: RecordKind, language: Language) -> FormSpec {
+    let lang = language.into();
+    let def = forms::definition(kind.into());
+    FormSpec {
+        kind,
+        version: def.version,
+        title: def.title.get(lang).to_string(),
+        fields: def.fields.iter().map(|f| field_spec(f, lang)).collect(),
+    }
+}
+
+/// Every kind's form, in `language`.
+#[uniffi::export]
+pub fn all_forms(language: Language) -> Vec<FormSpec> {
+    forms::all()
+        .map(|def| form(def.kind.into(), language))
+        .collect()
+}
+
+/// The referral statuses in their order (draft → sent → accepted →
+/// completed, then the ways a referral ends without completing).
+#[uniffi::export]
+pub fn referral_statuses() -> Vec<String> {
+    fieldbook_core::queries::referral_statuses()
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_come_in_both_languages_with_every_field() {
+        for language in [Language::Vietnamese, Language::English] {
+            let forms = all_forms(language);
+            assert_eq!(forms.len(), 5);
+            for spec in &forms {
+                let def = forms::definition(spec.kind.into());
+                assert_eq!(spec.fields.len(), def.fields.len());
+            }
+        }
+        let vi = form(RecordKind::Contact, Language::Vietnamese);
+        let en = form(RecordKind::Contact, Language::English);
+        assert_eq!(en.title, "Outreach contact");
+        assert_eq!(vi.title, "Lần tiếp cận");
+        let visit = en.fields.iter().find(|f| f.key == "visit_type").unwrap();
+        assert_eq!(visit.field_type, FieldType::SingleChoice);
+        assert_eq!(visit.choices[0].label, "First contact");
+        assert_eq!(
+            visit.default_value,
+            Some(FieldValue::Choice {
+                value: "follow_up".into()
+            })
+        );
+    }
+
+    #[test]
+    fn referral_statuses_start_with_the_happy_path() {
+        let statuses = referral_statuses();
+        assert_eq!(&statuses[..4], ["draft", "sent", "accepted", "completed"]);
+    }
+}

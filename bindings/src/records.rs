@@ -1,0 +1,220 @@
+//! Records as the screens show them: current values typed by the form,
+//! fields in conflict with the values they beat, and every version.
+
+use std::collections::HashMap;
+
+use fieldbook_core::forms;
+use fieldbook_core::queries::{DueItem as CoreDueItem, DueReason as CoreDueReason};
+use fieldbook_core::store::{
+    FieldConflict as CoreConflict, HistoryEntry as CoreHistory, Listing, RecordDetails, RecordView,
+};
+use fieldbook_core::RecordKind as CoreKind;
+use serde_json::{Map, Value};
+
+use crate::types::RecordKind;
+use crate::values::FieldValue;
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Record {
+    pub id: String,
+    pub kind: RecordKind,
+    /// The form version the record was last written with.
+    pub form_version: u32,
+    pub values: HashMap<String, FieldValue>,
+    /// Fields whose shown value beat a concurrent edit on another device.
+    pub conflicts: Vec<String>,
+    /// RFC 3339.
+    pub created_at: String,
+    pub updated_at: String,
+    pub updated_by_device: String,
+}
+
+/// A record with, for each conflicted field, the values it beat.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct RecordWithConflicts {
+    pub record: Record,
+    pub conflicts: Vec<FieldConflict>,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct FieldConflict {
+    pub field: String,
+    /// The value shown (`None`: the field was cleared).
+    pub value: Option<FieldValue>,
+    pub losing_values: Vec<LosingValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct LosingValue {
+    pub value: Option<FieldValue>,
+    pub written_at: String,
+    pub device: String,
+}
+
+/// One version of a record: what one write changed.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct HistoryEntry {
+    pub version_id: String,
+    pub written_at: String,
+    pub device: String,
+    pub form_version: u32,
+    pub changes: Vec<FieldChange>,
+    /// This version deleted the record.
+    pub deletes: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct FieldChange {
+    pub field: String,
+    /// `None`: the field was cleared.
+    pub value: Option<FieldValue>,
+}
+
+/// The readable records of a list, and the ids of those that could not be
+/// read (damaged or tampered with): the screen says so rather than hiding them.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct RecordList {
+    pub records: Vec<Record>,
+    pub unreadable_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct TimelineEntry {
+    /// The day the record is about (`YYYY-MM-DD`), when it has one.
+    pub date: Option<String>,
+    pub record: Record,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum DueReason {
+    /// A referral still open past its follow-up date.
+    ReferralFollowUp,
+    /// The next follow-up a client's latest case note set.
+    CaseNoteFollowUp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct DueItem {
+    pub reason: DueReason,
+    pub record_id: String,
+    pub kind: RecordKind,
+    pub client_id: Option<String>,
+    pub client_alias: Option<String>,
+    pub due_date: String,
+    /// Days past due; 0 is due that day.
+    pub days_overdue: i64,
+    pub overdue: bool,
+    /// The referral's service, for referral follow-ups.
+    pub service: Option<String>,
+}
+
+/// Referrals of one status, by follow-up date.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ReferralGroup {
+    pub status: String,
+    pub referrals: Vec<Record>,
+}
+
+fn typed(kind: CoreKind, field: &str, value: &Value) -> Option<FieldValue> {
+    FieldValue::from_json(forms::definition(kind).field(field), value)
+}
+
+fn typed_map(kind: CoreKind, values: &Map<String, Value>) -> HashMap<String, FieldValue> {
+    values
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), typed(kind, k, v)?)))
+        .collect()
+}
+
+impl From<&RecordView> for Record {
+    fn from(view: &RecordView) -> Self {
+        Record {
+            id: view.id.to_string(),
+            kind: view.kind.into(),
+            form_version: view.form_version,
+            values: typed_map(view.kind, &view.values),
+            conflicts: view.conflicts.clone(),
+            created_at: view.created_at.to_rfc3339(),
+            updated_at: view.updated_at.to_rfc3339(),
+            updated_by_device: view.updated_by.to_string(),
+        }
+    }
+}
+
+pub(crate) fn conflicts_of(kind: CoreKind, conflict: &CoreConflict) -> FieldConflict {
+    FieldConflict {
+        field: conflict.field.clone(),
+        value: typed(kind, &conflict.field, &conflict.value),
+        losing_values: conflict
+            .losing_values
+            .iter()
+            .map(|l| LosingValue {
+                value: typed(kind, &conflict.field, &l.value),
+                written_at: l.written_at.to_rfc3339(),
+                device: l.device.to_string(),
+            })
+            .collect(),
+    }
+}
+
+impl From<&RecordDetails> for RecordWithConflicts {
+    fn from(details: &RecordDetails) -> Self {
+        let kind = details.view.kind;
+        RecordWithConflicts {
+            record: Record::from(&details.view),
+            conflicts: details
+                .conflict_details
+                .iter()
+                .map(|c| conflicts_of(kind, c))
+                .collect(),
+        }
+    }
+}
+
+pub(crate) fn history_entry(kind: CoreKind, entry: &CoreHistory) -> HistoryEntry {
+    let deleted_key = fieldbook_core::record::meta_fields::DELETED;
+    HistoryEntry {
+        version_id: entry.version_id.to_string(),
+        written_at: entry.written_at.to_rfc3339(),
+        device: entry.device.to_string(),
+        form_version: entry.form_version,
+        changes: entry
+            .changes
+            .iter()
+            .filter(|(k, _)| k.as_str() != deleted_key)
+            .map(|(k, v)| FieldChange {
+                field: k.clone(),
+                value: typed(kind, k, v),
+            })
+            .collect(),
+        deletes: entry.changes.get(deleted_key) == Some(&Value::Bool(true)),
+    }
+}
+
+impl From<Listing> for RecordList {
+    fn from(listing: Listing) -> Self {
+        RecordList {
+            records: listing.records.iter().map(Record::from).collect(),
+            unreadable_ids: listing.unreadable.iter().map(|id| id.to_string()).collect(),
+        }
+    }
+}
+
+impl From<&CoreDueItem> for DueItem {
+    fn from(item: &CoreDueItem) -> Self {
+        DueItem {
+            reason: match item.reason {
+                CoreDueReason::ReferralFollowUp => DueReason::ReferralFollowUp,
+                CoreDueReason::CaseNoteFollowUp => DueReason::CaseNoteFollowUp,
+            },
+            record_id: item.record_id.to_string(),
+            kind: item.kind.into(),
+            client_id: item.client_id.map(|id| id.to_string()),
+            client_alias: item.client_alias.clone(),
+            due_date: item.due_date.to_string(),
+            days_overdue: item.days_overdue,
+            overdue: item.overdue,
+            service: item.service.clone(),
+        }
+    }
+}

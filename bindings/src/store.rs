@@ -1,0 +1,356 @@
+//! [`FieldbookStore`]: one device's encrypted store. Created or opened
+//! locked, unlocked with the PIN, locked again when the app leaves the
+//! foreground (and by itself after the idle time of its security settings).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::NaiveDate;
+use fieldbook_core::queries::{self, ClientSearch};
+use fieldbook_core::record::RecordId;
+use fieldbook_core::store::{CreateOptions, OpenOptions, Store, WriteOptions};
+use fieldbook_core::{forms, Lang};
+
+use crate::error::{FieldIssue, FieldbookError};
+use crate::key_store::{ForeignKeyProvider, PlatformKeyStore};
+use crate::records::{
+    history_entry, DueItem, HistoryEntry, Record, RecordList, RecordWithConflicts, ReferralGroup,
+    TimelineEntry,
+};
+use crate::types::{DeviceIdentity, Language, RecordKind, Role, SecuritySettings};
+use crate::values::{to_input, FieldValue};
+
+type Result<T, E = FieldbookError> = std::result::Result<T, E>;
+
+#[derive(uniffi::Object)]
+pub struct FieldbookStore {
+    store: Mutex<Store>,
+    language: Mutex<Language>,
+}
+
+impl FieldbookStore {
+    pub(crate) fn wrap(store: Store, language: Language) -> Arc<Self> {
+        Arc::new(FieldbookStore {
+            store: Mutex::new(store),
+            language: Mutex::new(language),
+        })
+    }
+
+    pub(crate) fn lang(&self) -> Lang {
+        (*self.language.lock().unwrap_or_else(|e| e.into_inner())).into()
+    }
+
+    /// The store, for one call. A panic in an earlier call cannot have left
+    /// it half-written (each write is one transaction), so a poisoned lock
+    /// is taken over.
+    pub(crate) fn inner(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs `f` on the store, its error in the store's language.
+    pub(crate) fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> fieldbook_core::Result<T>,
+    ) -> Result<T> {
+        let lang = self.lang();
+        f(&mut self.inner()).map_err(|e| FieldbookError::from_core(e, lang))
+    }
+}
+
+pub(crate) fn parse_id(id: &str) -> Result<RecordId> {
+    id.parse()
+        .map_err(|_| FieldbookError::invalid(format!("'{id}' is not a record id")))
+}
+
+pub(crate) fn parse_date(text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| FieldbookError::invalid(format!("'{text}' is not a date (YYYY-MM-DD)")))
+}
+
+pub(crate) fn provider(key_store: Arc<dyn PlatformKeyStore>) -> Arc<ForeignKeyProvider> {
+    Arc::new(ForeignKeyProvider(key_store))
+}
+
+#[uniffi::export]
+impl FieldbookStore {
+    /// A new store in `data_dir` for a team of its own (no hub yet), unlocked.
+    /// Devices that join a team on a hub use [`FieldbookStore::enroll`].
+    #[uniffi::constructor]
+    pub fn create(
+        data_dir: String,
+        pin: String,
+        role: Role,
+        key_store: Arc<dyn PlatformKeyStore>,
+        language: Language,
+    ) -> Result<Arc<Self>> {
+        let options = CreateOptions {
+            role: role.into(),
+            ..CreateOptions::default()
+        };
+        let store = Store::create(&PathBuf::from(data_dir), &pin, provider(key_store), options)
+            .map_err(|e| FieldbookError::from_core(e, language.into()))?;
+        Ok(Self::wrap(store, language))
+    }
+
+    /// Opens the store in `data_dir`, locked.
+    #[uniffi::constructor]
+    pub fn open(
+        data_dir: String,
+        key_store: Arc<dyn PlatformKeyStore>,
+        language: Language,
+    ) -> Result<Arc<Self>> {
+        let store = Store::open(
+            &PathBuf::from(data_dir),
+            provider(key_store),
+            OpenOptions::default(),
+        )
+        .map_err(|e| FieldbookError::from_core(e, language.into()))?;
+        Ok(Self::wrap(store, language))
+    }
+
+    /// The language of labels, messages and errors from now on.
+    pub fn set_language(&self, language: Language) {
+        *self.language.lock().unwrap_or_else(|e| e.into_inner()) = language;
+    }
+
+    /// Wrong PINs are counted before they are checked; past the free tries
+    /// each waits longer (`TryLater`), and at the limit the store erases itself.
+    pub fn unlock(&self, pin: String) -> Result<()> {
+        self.with(|s| s.unlock(&pin))
+    }
+
+    /// Forgets every key now (they are zeroized).
+    pub fn lock(&self) {
+        self.inner().lock();
+    }
+
+    /// Whether the store is locked, locking it first if it sat idle too long.
+    pub fn is_locked(&self) -> bool {
+        self.inner().is_locked()
+    }
+
+    pub fn identity(&self) -> DeviceIdentity {
+        let (team, device, role) = self.inner().identity();
+        DeviceIdentity {
+            team_id: team.to_string(),
+            device_id: device.to_string(),
+            role: role.into(),
+        }
+    }
+
+    /// Whether this device may write records of `kind` (a peer leader never
+    /// writes case notes): for hiding buttons; writes are checked anyway.
+    pub fn may_write(&self, kind: RecordKind) -> bool {
+        self.inner().role().may_write(kind.into())
+    }
+
+    pub fn security_settings(&self) -> SecuritySettings {
+        let policy = self.inner().policy();
+        SecuritySettings {
+            auto_lock_secs: policy.auto_lock_secs,
+            max_failed_unlocks: policy.max_failed_unlocks,
+            free_attempts: policy.free_attempts,
+        }
+    }
+
+    pub fn set_security_settings(&self, settings: SecuritySettings) -> Result<()> {
+        self.with(|s| {
+            let policy = fieldbook_core::store::SecurityPolicy {
+                auto_lock_secs: settings.auto_lock_secs,
+                max_failed_unlocks: settings.max_failed_unlocks,
+                free_attempts: settings.free_attempts,
+                ..s.policy()
+            };
+            s.set_policy(policy)
+        })
+    }
+
+    /// Re-wraps the vault key under a new PIN (the store must be unlocked).
+    pub fn change_pin(&self, new_pin: String) -> Result<()> {
+        self.with(|s| s.change_pin(&new_pin, fieldbook_core::crypto::KdfParams::make_default()))
+    }
+
+    /// Crypto-erases the store now: the person's own choice, or a panic button.
+    pub fn erase(&self) -> Result<()> {
+        self.with(|s| s.erase())
+    }
+
+    /// Validates and stores a new record; returns its id. A client whose
+    /// identifier code another client has is refused with `DuplicateClient`
+    /// unless `allow_duplicate` (two people can share a code).
+    pub fn add(
+        &self,
+        kind: RecordKind,
+        values: HashMap<String, FieldValue>,
+        allow_duplicate: bool,
+    ) -> Result<String> {
+        let lang = self.lang();
+        let options = WriteOptions {
+            lang,
+            allow_duplicate_uic: allow_duplicate,
+        };
+        self.with(|s| s.add(kind.into(), &to_input(&values), options))
+            .map(|id| id.to_string())
+    }
+
+    /// Changes some fields of a record and clears the fields in `clear`.
+    pub fn update(
+        &self,
+        id: String,
+        values: HashMap<String, FieldValue>,
+        clear: Vec<String>,
+    ) -> Result<Record> {
+        let id = parse_id(&id)?;
+        let mut input = to_input(&values);
+        for key in clear {
+            input.insert(key, serde_json::Value::Null);
+        }
+        let options = WriteOptions::lang(self.lang());
+        self.with(|s| s.update(id, &input, options))
+            .map(|view| Record::from(&view))
+    }
+
+    /// Deletes a record; its history stays.
+    pub fn delete(&self, id: String) -> Result<()> {
+        let id = parse_id(&id)?;
+        self.with(|s| s.delete(id))
+    }
+
+    /// A record's current values and the values its conflicted fields beat.
+    pub fn get(&self, id: String) -> Result<RecordWithConflicts> {
+        let id = parse_id(&id)?;
+        self.with(|s| s.details(id))
+            .map(|d| RecordWithConflicts::from(&d))
+    }
+
+    /// Every version of a record, oldest first.
+    pub fn history(&self, id: String) -> Result<Vec<HistoryEntry>> {
+        let id = parse_id(&id)?;
+        self.with(|s| {
+            let kind = s.get(id)?.kind;
+            Ok(s.history(id)?
+                .iter()
+                .map(|h| history_entry(kind, h))
+                .collect())
+        })
+    }
+
+    /// Every record of a kind (deleted ones left out).
+    pub fn list(&self, kind: RecordKind) -> Result<RecordList> {
+        self.with(|s| s.list(kind.into())).map(RecordList::from)
+    }
+
+    /// The clients, by alias.
+    pub fn clients(&self) -> Result<RecordList> {
+        self.with(queries::list_clients).map(RecordList::from)
+    }
+
+    /// Clients whose alias (or a word of it) starts with `text`, or whose
+    /// identifier code is `text`; and in `area` when given.
+    pub fn search_clients(&self, text: Option<String>, area: Option<String>) -> Result<RecordList> {
+        let search = ClientSearch { text, area };
+        self.with(|s| queries::search_clients(s, &search))
+            .map(RecordList::from)
+    }
+
+    /// The clients with this identifier code: the duplicate warning when adding one.
+    pub fn clients_with_code(&self, code: String) -> Result<Vec<Record>> {
+        self.with(|s| s.clients_by_uic(&code))
+            .map(|views| views.iter().map(Record::from).collect())
+    }
+
+    /// A client's contacts, case notes, referrals and meetings, newest first.
+    pub fn timeline(&self, client_id: String) -> Result<Vec<TimelineEntry>> {
+        let id = parse_id(&client_id)?;
+        self.with(|s| queries::timeline(s, id)).map(|items| {
+            items
+                .iter()
+                .map(|item| TimelineEntry {
+                    date: item.date.map(|d| d.to_string()),
+                    record: Record::from(&item.record),
+                })
+                .collect()
+        })
+    }
+
+    /// Follow-ups due on `day` (`YYYY-MM-DD`; today when `None`), overdue first.
+    pub fn due(&self, day: Option<String>) -> Result<Vec<DueItem>> {
+        let day = day.as_deref().map(parse_date).transpose()?;
+        self.with(|s| {
+            let day = day.unwrap_or_else(|| s.today());
+            queries::due_on(s, day)
+        })
+        .map(|items| items.iter().map(DueItem::from).collect())
+    }
+
+    /// Referrals grouped by status (only `status` when given).
+    pub fn referrals(&self, status: Option<String>) -> Result<Vec<ReferralGroup>> {
+        self.with(|s| queries::referrals_by_status(s, status.as_deref()))
+            .map(|groups| {
+                let order = queries::referral_statuses();
+                let mut groups: Vec<ReferralGroup> = groups
+                    .into_iter()
+                    .map(|(status, views)| ReferralGroup {
+                        status,
+                        referrals: views.iter().map(Record::from).collect(),
+                    })
+                    .collect();
+                groups.sort_by_key(|g| order.iter().position(|s| *s == g.status));
+                groups
+            })
+    }
+
+    /// The keys of the fields a form shows for these (partial) values, in
+    /// form order: what the renderer draws as the person types.
+    pub fn visible_fields(
+        &self,
+        kind: RecordKind,
+        values: HashMap<String, FieldValue>,
+    ) -> Vec<String> {
+        let today = self.inner().today();
+        forms::definition(kind.into())
+            .visible_fields(&to_input(&values), today)
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Checks values against the form without writing anything: the messages
+    /// to show under each field before the person saves. `record_id` names
+    /// the record being edited (`None` for a new one).
+    pub fn check(
+        &self,
+        kind: RecordKind,
+        values: HashMap<String, FieldValue>,
+        record_id: Option<String>,
+    ) -> Result<Vec<FieldIssue>> {
+        let record_id = record_id.as_deref().map(parse_id).transpose()?;
+        let lang = self.lang();
+        self.with(|s| {
+            let base = record_id.map(|id| s.get(id)).transpose()?;
+            let today = s.today();
+            let outcome = forms::definition(kind.into()).validate(
+                &to_input(&values),
+                base.as_ref().map(|v| &v.values),
+                today,
+                lang,
+            );
+            Ok(match outcome {
+                Ok(_) => Vec::new(),
+                Err(errors) => errors.0.iter().map(FieldIssue::from).collect(),
+            })
+        })
+    }
+
+    /// Checks the audit trail: `None` when whole, else what is wrong.
+    pub fn verify_audit(&self) -> Result<Option<String>> {
+        self.with(|s| s.verify_audit()).map(|report| {
+            (!report.ok).then(|| {
+                report
+                    .problem
+                    .unwrap_or_else(|| "the audit trail does not verify".into())
+            })
+        })
+    }
+}
