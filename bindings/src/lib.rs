@@ -10,6 +10,7 @@
 //! - [`store`]: [`store::FieldbookStore`], the encrypted store: open, unlock, write, query.
 //! - [`team`]: enrollment, invites and devices.
 //! - [`sync`]: sync with a progress listener, cancellation and an honest summary.
+//! - [`reports`]: the supervisors' indicators and the overdue list.
 //!
 //! Every call that touches the store or the network blocks: the apps call
 //! them off the main thread (a coroutine dispatcher, a background task).
@@ -20,6 +21,7 @@ pub mod error;
 pub mod forms;
 pub mod key_store;
 pub mod records;
+pub mod reports;
 pub mod store;
 pub mod sync;
 pub mod team;
