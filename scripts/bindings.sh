@@ -24,4 +24,7 @@ for language in kotlin swift; do
     "$target/$profile/uniffi-bindgen" generate --library "$lib" \
         --language "$language" --out-dir "$out/$language" --no-format
 done
+for file in "$out/kotlin/org/fieldbook/ffi/fieldbook.kt" "$out/swift/FieldbookFFI.swift" "$out/swift/FieldbookCoreFFI.h"; do
+    [ -s "$file" ] || { echo "error: uniffi-bindgen did not write $file" >&2; exit 1; }
+done
 echo "bindings generated from $lib in $out"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the tests need and runs every test. The README's test command,
-# and what CI runs (.ci/run).
+# Installs what the tests need and runs every test: Rust (format, lint, unit,
+# end-to-end) and Kotlin on the JVM over the generated bindings. The README's
+# test command, and what CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,3 +57,7 @@ cargo clippy -p fieldbook-bench --all-targets -- -D warnings
 
 log "tests"
 cargo test
+
+# The bindings generated from the built library, and the Kotlin on the JVM:
+# the workflow tests and the Android app's state holders.
+scripts/kotlin-tests.sh
