@@ -128,6 +128,34 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A period's indicators (supervisors' monthly report), for the team or one worker.
+    Report {
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: String,
+        /// Only what this device id created (see `devices list`).
+        #[arg(long, value_name = "DEVICE_ID")]
+        worker: Option<String>,
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// The indicators as CSV rows on standard output.
+        #[arg(long)]
+        csv: bool,
+        /// Also write a workbook: the indicators, each month's, and the period's records.
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<PathBuf>,
+        /// Also write a chart of the indicators over the period's months (.svg).
+        #[arg(long, value_name = "FILE")]
+        chart: Option<PathBuf>,
+    },
+    /// The team's overdue follow-ups on a day (default today), by worker.
+    Overdue {
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// The form definitions, in the chosen language, for drawing forms.
     Forms {
         #[arg(long)]

@@ -1,6 +1,7 @@
-//! Reading a record's JSON from a file or standard input.
+//! Reading what the user gives: a record's JSON from a file or standard input, dates.
 
-use fieldbook_core::{Error, Result};
+use chrono::NaiveDate;
+use fieldbook_core::{Error, Lang, Result};
 use serde_json::{Map, Value};
 use std::io::Read;
 use std::path::Path;
@@ -21,4 +22,14 @@ pub fn read_object(path: &Path) -> Result<Map<String, Value>> {
         // serde's message names a line and column, never the content.
         Err(e) => Err(Error::InvalidInput(format!("malformed JSON: {e}"))),
     }
+}
+
+/// A `YYYY-MM-DD` date from the command line.
+pub fn parse_day(lang: Lang, raw: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
+        Error::InvalidInput(format!(
+            "'{raw}' {}",
+            lang.pick("không phải là ngày YYYY-MM-DD", "is not a YYYY-MM-DD date")
+        ))
+    })
 }

@@ -8,6 +8,7 @@
 
 mod args;
 mod commands;
+mod export;
 mod input;
 mod output;
 mod pin;

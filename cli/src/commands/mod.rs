@@ -4,6 +4,7 @@ mod forms;
 mod hub;
 mod queries;
 mod records;
+mod report;
 
 use fieldbook_core::crypto::SoftwareKeyProvider;
 use fieldbook_core::store::{CreateOptions, OpenOptions, Role, SecurityPolicy, Store};
@@ -90,6 +91,27 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Timeline { client_id, json } => queries::timeline(&ctx, &client_id, json),
         Command::Due { date, json } => queries::due(&ctx, date.as_deref(), json),
         Command::Referrals { status, json } => queries::referrals(&ctx, status.as_deref(), json),
+        Command::Report {
+            from,
+            to,
+            worker,
+            json,
+            csv,
+            xlsx,
+            chart,
+        } => report::report(
+            &ctx,
+            &report::ReportArgs {
+                from,
+                to,
+                worker,
+                json,
+                csv,
+                xlsx,
+                chart,
+            },
+        ),
+        Command::Overdue { date, json } => report::overdue(&ctx, date.as_deref(), json),
         Command::Forms { kind, json } => forms::forms(&ctx, kind.as_deref(), json),
         Command::Enroll {
             code,

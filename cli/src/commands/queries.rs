@@ -1,6 +1,5 @@
 //! search, timeline, due, referrals.
 
-use chrono::NaiveDate;
 use fieldbook_core::queries::{self, ClientSearch};
 use fieldbook_core::record::RecordId;
 use fieldbook_core::{Error, Lang, Result};
@@ -60,13 +59,7 @@ pub fn timeline(ctx: &Context, client_id: &str, json: bool) -> Result<ExitCode> 
 pub fn due(ctx: &Context, date: Option<&str>, json: bool) -> Result<ExitCode> {
     let mut store = ctx.unlocked_store()?;
     let day = match date {
-        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
-            Error::InvalidInput(format!(
-                "'{d}' {}",
-                ctx.lang
-                    .pick("không phải là ngày YYYY-MM-DD", "is not a YYYY-MM-DD date")
-            ))
-        })?,
+        Some(d) => crate::input::parse_day(ctx.lang, d)?,
         None => store.today(),
     };
     let items = queries::due_on(&mut store, day)?;
