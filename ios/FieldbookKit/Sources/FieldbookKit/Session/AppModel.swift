@@ -1,0 +1,127 @@
+import Foundation
+import Observation
+
+/// The app's one store and where it stands: not set up, locked, unlocked or
+/// erased. Screens reach the store through `perform`, which runs the call off
+/// the main actor and moves the app to the unlock screen when the core says
+/// the store locked itself (idle time) or to the erased screen when it was
+/// wiped.
+@MainActor
+@Observable
+public final class AppModel {
+    public enum Phase: Equatable, Sendable {
+        case starting
+        /// No store yet: enroll with a code, or set up a device of its own.
+        case setup
+        case locked
+        case unlocked
+        /// Crypto-erased (wrong PINs, a wipe order, too long away from the hub).
+        case erased
+        /// The store exists but cannot be opened (damaged, key store failure).
+        case failed(CoreError)
+    }
+
+    public private(set) var phase: Phase = .starting
+    public private(set) var identity: DeviceIdentity?
+    public private(set) var language: Language
+    public private(set) var forms: FormCatalog
+
+    @ObservationIgnored public private(set) var store: FieldbookStore?
+    public let location: StoreLocation
+    public let keyStore: PlatformKeyStore
+
+    public init(location: StoreLocation, keyStore: PlatformKeyStore, language: Language = .preferred()) {
+        self.location = location
+        self.keyStore = keyStore
+        self.language = language
+        self.forms = FormCatalog(language: language)
+    }
+
+    public var role: Role? { identity?.role }
+    public var isSupervisor: Bool { identity?.role == .supervisor }
+
+    /// Opens the store if there is one (locked). Safe to call again: a
+    /// background launch and the first scene may both ask.
+    public func startIfNeeded() async {
+        guard phase == .starting else { return }
+        let location = location, keyStore = keyStore, language = language
+        do {
+            try location.prepare()
+            let store = try await Background.run {
+                try FieldbookStore.open(dataDir: location.directory.path, keyStore: keyStore, language: language)
+            }
+            self.store = store
+            identity = await Background.value { store.identity() }
+            phase = await Background.value { store.isLocked() } ? .locked : .unlocked
+        } catch FieldbookError.NoStore {
+            phase = .setup
+        } catch FieldbookError.Erased {
+            phase = .erased
+        } catch {
+            phase = .failed(CoreError(error))
+        }
+    }
+
+    /// A store just created, enrolled or unlocked: show the app.
+    public func adopt(_ store: FieldbookStore) async {
+        self.store = store
+        identity = await Background.value { store.identity() }
+        phase = .unlocked
+    }
+
+    /// Forgets every key now. Waits (off the main actor) for a call in
+    /// flight, such as a sync being cancelled, to let go of the store.
+    public func lock() async {
+        guard let store else { return }
+        await Background.value { store.lock() }
+        if phase == .unlocked { phase = .locked }
+    }
+
+    public func markErased() {
+        store = nil
+        identity = nil
+        phase = .erased
+    }
+
+    /// After an erase: remove what is left and go back to setting up.
+    public func setUpAgain() throws {
+        store = nil
+        identity = nil
+        try location.removeErasedStore()
+        try location.prepare()
+        phase = .setup
+    }
+
+    public func setLanguage(_ language: Language) {
+        self.language = language
+        forms = FormCatalog(language: language)
+        store?.setLanguage(language: language)
+    }
+
+    /// Runs a store call off the main actor. Errors are rethrown as the core
+    /// gave them (a form needs the fields of `Invalid`, the id of
+    /// `DuplicateClient`), after a locked or erased store moved the app on.
+    public func perform<T>(_ work: @escaping @Sendable (FieldbookStore) throws -> T) async throws -> T {
+        guard let store, phase == .unlocked else {
+            throw FieldbookError.Locked(detail: "")
+        }
+        do {
+            return try await Background.run { try work(store) }
+        } catch {
+            route(error)
+            throw error
+        }
+    }
+
+    /// Moves the app to the unlock or erased screen when an error says so.
+    public func route(_ error: Error) {
+        switch error as? FieldbookError {
+        case .Locked?:
+            if phase == .unlocked { phase = .locked }
+        case .Erased?:
+            markErased()
+        default:
+            break
+        }
+    }
+}
