@@ -101,12 +101,15 @@ public final class AppModel {
     /// Runs a store call off the main actor. Errors are rethrown as the core
     /// gave them (a form needs the fields of `Invalid`, the id of
     /// `DuplicateClient`), after a locked or erased store moved the app on.
-    public func perform<T>(_ work: @escaping @Sendable (FieldbookStore) throws -> T) async throws -> T {
+    public func perform<T>(
+        qos: DispatchQoS.QoSClass = .userInitiated,
+        _ work: @escaping @Sendable (FieldbookStore) throws -> T
+    ) async throws -> T {
         guard let store, phase == .unlocked else {
             throw FieldbookError.Locked(detail: "")
         }
         do {
-            return try await Background.run { try work(store) }
+            return try await Background.run(qos: qos) { try work(store) }
         } catch {
             route(error)
             throw error

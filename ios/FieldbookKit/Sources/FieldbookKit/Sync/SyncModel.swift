@@ -1,0 +1,131 @@
+import Foundation
+import Observation
+
+/// Sync with the office hub, from "sync now" or a background refresh: one
+/// run at a time, progress while it runs, and the last result as the core
+/// told it (never "done" when something failed). Cancelling stops at the
+/// next request; what was saved stays saved and the next run resumes.
+@MainActor
+@Observable
+public final class SyncModel {
+    public enum Trigger: String, Sendable { case manual, background }
+
+    public enum Outcome: Equatable {
+        case finished(SyncSummary)
+        /// The store refused (locked, damaged) or the device is not enrolled.
+        case failed(CoreError)
+        /// The store is locked (the app locks it in the background), so there
+        /// are no keys to sync with.
+        case skippedLocked
+        case alreadyRunning
+
+        public var succeeded: Bool {
+            if case let .finished(summary) = self { return summary.ok }
+            return false
+        }
+    }
+
+    public struct Progress: Equatable, Sendable {
+        public let phase: SyncPhase
+        public let done: UInt64
+        /// Unknown while pulling.
+        public let total: UInt64?
+
+        public var fraction: Double? {
+            guard let total else { return nil }
+            return total == 0 ? 1 : min(1, Double(done) / Double(total))
+        }
+    }
+
+    public private(set) var isRunning = false
+    public private(set) var progress: Progress?
+    public private(set) var lastOutcome: Outcome?
+    public private(set) var lastTrigger: Trigger?
+    /// When the last run ended and whether it succeeded; kept across launches
+    /// (a date and a yes/no: nothing about any record).
+    public private(set) var lastFinishedAt: Date?
+    public private(set) var lastSucceeded: Bool?
+
+    private let app: AppModel
+    private let defaults: UserDefaults
+    @ObservationIgnored private var cancellation: SyncCancellation?
+    @ObservationIgnored private var runNumber = 0
+
+    private static let finishedKey = "sync.lastFinishedAt"
+    private static let succeededKey = "sync.lastSucceeded"
+
+    public init(app: AppModel, defaults: UserDefaults = .standard) {
+        self.app = app
+        self.defaults = defaults
+        if defaults.object(forKey: Self.finishedKey) != nil {
+            lastFinishedAt = Date(timeIntervalSince1970: defaults.double(forKey: Self.finishedKey))
+            lastSucceeded = defaults.bool(forKey: Self.succeededKey)
+        }
+    }
+
+    @discardableResult
+    public func run(trigger: Trigger) async -> Outcome {
+        guard !isRunning else { return .alreadyRunning }
+        guard let store = app.store, app.phase == .unlocked else {
+            return finish(.skippedLocked, trigger: trigger, record: false)
+        }
+        // Asking also applies the core's idle auto-lock.
+        let locked = await Background.value { store.isLocked() }
+        guard !locked else {
+            app.route(FieldbookError.Locked(detail: ""))
+            return finish(.skippedLocked, trigger: trigger, record: false)
+        }
+        runNumber += 1
+        let run = runNumber
+        isRunning = true
+        progress = nil
+        let cancellation = SyncCancellation()
+        self.cancellation = cancellation
+        let relay = ProgressRelay { [weak self] progress in
+            guard let model = self else { return }
+            Task { @MainActor in model.show(progress, run: run) }
+        }
+        let qos: DispatchQoS.QoSClass = trigger == .background ? .utility : .userInitiated
+        let outcome: Outcome
+        do {
+            let summary = try await app.perform(qos: qos) {
+                try $0.sync(listener: relay, cancellation: cancellation)
+            }
+            outcome = .finished(summary)
+            if summary.wiped {
+                // The hub ordered this device erased and the core did it.
+                app.markErased()
+            }
+        } catch {
+            outcome = .failed(CoreError(error))
+        }
+        self.cancellation = nil
+        isRunning = false
+        progress = nil
+        return finish(outcome, trigger: trigger, record: true)
+    }
+
+    private func show(_ progress: Progress, run: Int) {
+        // A late callback must not show progress for a finished run.
+        guard isRunning, runNumber == run else { return }
+        self.progress = progress
+    }
+
+    /// Stops a running sync at its next request or batch.
+    public func cancel() {
+        cancellation?.cancel()
+    }
+
+    private func finish(_ outcome: Outcome, trigger: Trigger, record: Bool) -> Outcome {
+        lastOutcome = outcome
+        lastTrigger = trigger
+        if record {
+            let now = Date()
+            lastFinishedAt = now
+            lastSucceeded = outcome.succeeded
+            defaults.set(now.timeIntervalSince1970, forKey: Self.finishedKey)
+            defaults.set(outcome.succeeded, forKey: Self.succeededKey)
+        }
+        return outcome
+    }
+}
