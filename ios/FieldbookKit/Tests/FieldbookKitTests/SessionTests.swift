@@ -1,0 +1,118 @@
+import XCTest
+@testable import FieldbookKit
+
+/// Setting up, locking, wrong PINs, waiting and erasing, against the real core.
+@MainActor
+final class SessionTests: XCTestCase {
+    func testSetupLockAndUnlock() async throws {
+        let fixture = try Fixture()
+        let app = try await fixture.unlockedStore(role: .caseManager)
+        XCTAssertEqual(app.identity?.role, .caseManager)
+        XCTAssertGreaterThanOrEqual(fixture.keys.wraps, 1, "the Swift key store wrapped the vault key")
+
+        await app.lock()
+        XCTAssertEqual(app.phase, .locked)
+        do {
+            _ = try await app.perform { try $0.clients() }
+            XCTFail("a locked store must refuse reads")
+        } catch FieldbookError.Locked {}
+
+        let unlock = UnlockModel(app: app)
+        unlock.pin = "0000"
+        await unlock.unlock()
+        guard case let .wrongPin(attemptsLeft, message) = unlock.status else {
+            return XCTFail("expected a wrong PIN, got \(unlock.status)")
+        }
+        XCTAssertEqual(attemptsLeft, 9)
+        XCTAssertFalse(message.isEmpty)
+        XCTAssertEqual(unlock.pin, "", "the PIN is not kept after a try")
+
+        unlock.pin = Fixture.pin
+        await unlock.unlock()
+        XCTAssertEqual(app.phase, .unlocked)
+
+        // Launched again, the store opens locked.
+        let again = fixture.relaunch()
+        await again.startIfNeeded()
+        XCTAssertEqual(again.phase, .locked)
+        XCTAssertEqual(again.identity?.role, .caseManager)
+    }
+
+    func testWrongPinsMakeTheNextTryWait() async throws {
+        let fixture = try Fixture()
+        let app = try await fixture.unlockedStore()
+        await app.lock()
+        let unlock = UnlockModel(app: app)
+        for _ in 0 ..< 3 {
+            unlock.pin = "1111"
+            await unlock.unlock()
+        }
+        // Past the three free tries the core makes the next one wait.
+        unlock.pin = Fixture.pin
+        await unlock.unlock()
+        guard case let .waiting(until, _) = unlock.status else {
+            return XCTFail("expected a wait, got \(unlock.status)")
+        }
+        XCTAssertGreaterThan(until, Date())
+        unlock.pin = Fixture.pin
+        XCTAssertFalse(unlock.canSubmit, "no try before the wait is over")
+        XCTAssertEqual(app.phase, .locked)
+    }
+
+    func testTooManyWrongPinsEraseTheStore() async throws {
+        let fixture = try Fixture()
+        let app = try await fixture.unlockedStore()
+        try await app.perform {
+            try $0.setSecuritySettings(settings: SecuritySettings(autoLockSecs: 300, maxFailedUnlocks: 2, freeAttempts: 2))
+        }
+        await app.lock()
+        let unlock = UnlockModel(app: app)
+        unlock.pin = "1111"
+        await unlock.unlock()
+        XCTAssertEqual(app.phase, .locked)
+        unlock.pin = "2222"
+        await unlock.unlock()
+        XCTAssertEqual(app.phase, .erased)
+
+        let again = fixture.relaunch()
+        await again.startIfNeeded()
+        XCTAssertEqual(again.phase, .erased)
+        try again.setUpAgain()
+        XCTAssertEqual(again.phase, .setup)
+    }
+
+    func testAnUnavailableKeyStoreStopsTheUnlockAndLosesNothing() async throws {
+        let fixture = try Fixture()
+        let app = try await fixture.unlockedStore()
+        _ = try await fixture.add(.client, ["alias": text("Anh Tuấn")])
+        await app.lock()
+        fixture.keys.unavailable = true
+        let unlock = UnlockModel(app: app)
+        unlock.pin = Fixture.pin
+        await unlock.unlock()
+        guard case let .failed(error) = unlock.status else {
+            return XCTFail("expected a key store failure, got \(unlock.status)")
+        }
+        XCTAssertEqual(error.reason, .keyStore)
+        fixture.keys.unavailable = false
+        unlock.pin = Fixture.pin
+        await unlock.unlock()
+        XCTAssertEqual(app.phase, .unlocked)
+        let clients = ClientsModel(app: app)
+        await clients.load()
+        XCTAssertEqual(clients.clients.count, 1)
+    }
+
+    func testSetupRefusesMismatchedPins() async throws {
+        let fixture = try Fixture()
+        await fixture.app.startIfNeeded()
+        let setup = SetupModel(app: fixture.app)
+        setup.mode = .standalone
+        setup.pin = "2468"
+        setup.pinConfirmation = "2469"
+        XCTAssertFalse(setup.canSubmit)
+        setup.mode = .enroll
+        setup.pinConfirmation = "2468"
+        XCTAssertFalse(setup.canSubmit, "enrolling needs a code and a hub")
+    }
+}
