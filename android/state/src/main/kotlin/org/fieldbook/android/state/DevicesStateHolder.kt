@@ -1,0 +1,82 @@
+package org.fieldbook.android.state
+
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.flow.update
+import kotlinx.coroutines.launch
+import org.fieldbook.ffi.Invitation
+import org.fieldbook.ffi.Role
+import org.fieldbook.ffi.TeamDevice
+
+data class DevicesState(
+    val loading: Boolean = true,
+    val devices: List<TeamDevice> = emptyList(),
+    val thisDevice: String? = null,
+    /** The invitation just made: its code is shown once, then forgotten. */
+    val invitation: Invitation? = null,
+    /** The device waiting for the supervisor to confirm its revocation. */
+    val confirmRevoke: TeamDevice? = null,
+    /** The key epoch the team moved to after the last revocation. */
+    val revokedEpoch: Int? = null,
+    val busy: Boolean = false,
+    val error: ErrorInfo? = null,
+)
+
+/** The supervisor's device list: invite a device (code shown once), revoke one. */
+class DevicesStateHolder(private val session: StoreSession, private val scope: CoroutineScope) {
+    private val _state = MutableStateFlow(DevicesState())
+    val state: StateFlow<DevicesState> = _state.asStateFlow()
+
+    fun refresh() {
+        _state.update { it.copy(loading = true, error = null) }
+        scope.launch {
+            try {
+                val (devices, me) = session.call { it.devices() to it.identity().deviceId }
+                _state.update { it.copy(loading = false, devices = devices, thisDevice = me) }
+            } catch (e: Exception) {
+                _state.update { it.copy(loading = false, error = ErrorInfo.of(e)) }
+            }
+        }
+    }
+
+    fun invite(role: Role, days: Int = DEFAULT_INVITE_DAYS) {
+        if (_state.value.busy) return
+        _state.update { it.copy(busy = true, error = null) }
+        scope.launch {
+            try {
+                val invitation = session.call { it.invite(role, days.toUInt()) }
+                _state.update { it.copy(busy = false, invitation = invitation) }
+                refresh()
+            } catch (e: Exception) {
+                _state.update { it.copy(busy = false, error = ErrorInfo.of(e)) }
+            }
+        }
+    }
+
+    /** The code was handed over (or the dialog closed): it is not kept. */
+    fun dismissInvitation() = _state.update { it.copy(invitation = null) }
+
+    fun askRevoke(device: TeamDevice) = _state.update { it.copy(confirmRevoke = device) }
+
+    fun cancelRevoke() = _state.update { it.copy(confirmRevoke = null) }
+
+    fun confirmRevoke() {
+        val device = _state.value.confirmRevoke ?: return
+        _state.update { it.copy(busy = true, confirmRevoke = null, error = null) }
+        scope.launch {
+            try {
+                val epoch = session.call { it.revokeDevice(device.deviceId) }
+                _state.update { it.copy(busy = false, revokedEpoch = epoch.toInt()) }
+                refresh()
+            } catch (e: Exception) {
+                _state.update { it.copy(busy = false, error = ErrorInfo.of(e)) }
+            }
+        }
+    }
+
+    companion object {
+        const val DEFAULT_INVITE_DAYS = 7
+    }
+}

@@ -1,0 +1,41 @@
+package org.fieldbook.android.state
+
+import org.fieldbook.ffi.FieldSpec
+import org.fieldbook.ffi.FieldValue
+import org.fieldbook.ffi.RecordKind
+
+/** A record a link field may point to. */
+data class LinkOption(val id: String, val label: String)
+
+/** One field as the generic renderer draws it. */
+data class FieldUi(
+    val spec: FieldSpec,
+    val value: FieldValue?,
+    /** What a text box shows: what was typed, even when it is not a valid number yet. */
+    val text: String,
+    /** Set by the core (the client code): shown, never edited. */
+    val readOnly: Boolean,
+    /** The core's messages for this field, in the person's language. */
+    val messages: List<String>,
+    val linkOptions: List<LinkOption> = emptyList(),
+)
+
+/** Another client has the identifier code this one would get. */
+data class DuplicateWarning(val existingId: String, val code: String?, val matches: List<RecordSummary>)
+
+data class FormState(
+    val loading: Boolean = true,
+    val kind: RecordKind,
+    /** The record being edited; `null` for a new one. */
+    val recordId: String? = null,
+    val title: String = "",
+    /** The fields the form shows for the values so far, in form order. */
+    val fields: List<FieldUi> = emptyList(),
+    /** Messages about the form as a whole (a rule across fields). */
+    val formMessages: List<String> = emptyList(),
+    val saving: Boolean = false,
+    /** Set once the record is written: the screen closes. */
+    val savedId: String? = null,
+    val duplicate: DuplicateWarning? = null,
+    val error: ErrorInfo? = null,
+)

@@ -1,0 +1,229 @@
+package org.fieldbook.android.state
+
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.flow.update
+import kotlinx.coroutines.launch
+import org.fieldbook.ffi.FieldIssue
+import org.fieldbook.ffi.FieldSpec
+import org.fieldbook.ffi.FieldType
+import org.fieldbook.ffi.FieldValue
+import org.fieldbook.ffi.FieldbookException
+import org.fieldbook.ffi.FormSpec
+import org.fieldbook.ffi.RecordKind
+import java.time.Clock
+import java.time.OffsetDateTime
+import java.time.temporal.ChronoUnit
+
+/**
+ * The one generic form renderer's state, for every kind: the core's form
+ * definition says which fields exist, the core's skip logic which are shown
+ * for the values so far, and the core's checks what is wrong with them.
+ * Nothing here knows a field by name, so a field added to a form in the
+ * core shows up without a change to the app.
+ *
+ * The internal maps are touched only from [scope]'s dispatcher (the main
+ * thread in the app); store calls run off it through [StoreSession.call].
+ */
+class FormStateHolder(
+    private val session: StoreSession,
+    private val scope: CoroutineScope,
+    private val kind: RecordKind,
+    /** The record to edit; `null` for a new one. */
+    private val recordId: String? = null,
+    /** Values a new record starts with (the client a contact is about). */
+    private val prefill: Map<String, FieldValue> = emptyMap(),
+    private val clock: Clock = Clock.systemDefaultZone(),
+) {
+    private val _state = MutableStateFlow(FormState(kind = kind, recordId = recordId))
+    val state: StateFlow<FormState> = _state.asStateFlow()
+
+    private var spec: FormSpec? = null
+    private var original: Map<String, FieldValue> = emptyMap()
+    private val values = mutableMapOf<String, FieldValue>()
+    private val texts = mutableMapOf<String, String>()
+    private val touched = mutableSetOf<String>()
+    private var showAllMessages = false
+    private var visible: List<String> = emptyList()
+    private var issues: List<FieldIssue> = emptyList()
+    private var linkOptions: Map<String, List<LinkOption>> = emptyMap()
+    /** Only the answer to the latest values may land on screen. */
+    private var generation = 0
+
+    fun load() {
+        scope.launch {
+            try {
+                val form = FormCatalog.of(session.language.value).form(kind)
+                spec = form
+                val (record, options) = session.call { store ->
+                    val record = recordId?.let { store.get(it).record }
+                    record to linkOptionsOf(form, store)
+                }
+                linkOptions = options
+                original = record?.values ?: emptyMap()
+                values.clear()
+                if (record == null) {
+                    form.fields.forEach { f -> f.defaultValue?.let { values[f.key] = it } }
+                    form.fields.filter { it.required && it.fieldType == FieldType.DATETIME }.forEach {
+                        values[it.key] = FieldValue.Datetime(now())
+                    }
+                    values.putAll(prefill)
+                } else {
+                    values.putAll(original)
+                }
+                texts.clear()
+                values.forEach { (k, v) -> texts[k] = FieldInput.format(v) }
+                _state.update { it.copy(title = form.title) }
+                recompute()
+            } catch (e: Exception) {
+                _state.update { it.copy(loading = false, error = ErrorInfo.of(e)) }
+            }
+        }
+    }
+
+    /** A value from a picker, a switch or a chip; `null` clears the field. */
+    fun setValue(key: String, value: FieldValue?) {
+        if (value == null) values.remove(key) else values[key] = value
+        texts[key] = FieldInput.format(value)
+        changed(key)
+    }
+
+    /** What the person typed in a text box, parsed by the field's type. */
+    fun setText(key: String, raw: String) {
+        val field = spec?.fields?.firstOrNull { it.key == key } ?: return
+        texts[key] = raw
+        val value = FieldInput.parse(field, raw)
+        if (value == null) values.remove(key) else values[key] = value
+        changed(key)
+    }
+
+    fun save() = write(allowDuplicate = false)
+
+    /** After the duplicate warning: two people can share a code. */
+    fun saveAnyway() = write(allowDuplicate = true)
+
+    fun dismissDuplicate() = _state.update { it.copy(duplicate = null) }
+
+    private fun changed(key: String) {
+        touched += key
+        scope.launch { recompute() }
+    }
+
+    private suspend fun recompute(): List<FieldIssue> {
+        val form = spec ?: return emptyList()
+        val generation = ++generation
+        val snapshot = values.toMap()
+        return try {
+            val (shown, found) = session.call { store ->
+                val shown = store.visibleFields(kind, snapshot)
+                shown to store.check(kind, payload(form, shown, snapshot), recordId)
+            }
+            if (generation == this.generation) {
+                visible = shown
+                issues = found
+                publish(form)
+            }
+            found
+        } catch (e: Exception) {
+            _state.update { it.copy(loading = false, error = ErrorInfo.of(e)) }
+            emptyList()
+        }
+    }
+
+    private fun write(allowDuplicate: Boolean) {
+        val form = spec ?: return
+        if (_state.value.saving) return
+        showAllMessages = true
+        _state.update { it.copy(saving = true, error = null, duplicate = null) }
+        scope.launch {
+            try {
+                if (recompute().isNotEmpty()) {
+                    _state.update { it.copy(saving = false) }
+                    return@launch
+                }
+                val snapshot = values.toMap()
+                val payload = payload(form, visible, snapshot)
+                val id = session.call { store ->
+                    if (recordId == null) {
+                        store.add(kind, payload, allowDuplicate)
+                    } else {
+                        val clear = visible.filter { it in original && it !in snapshot }
+                        if (payload.isNotEmpty() || clear.isNotEmpty()) store.update(recordId, payload, clear)
+                        recordId
+                    }
+                }
+                _state.update { it.copy(saving = false, savedId = id) }
+            } catch (e: FieldbookException.DuplicateClient) {
+                _state.update { it.copy(saving = false, duplicate = duplicateOf(e.existingId)) }
+            } catch (e: FieldbookException.Invalid) {
+                issues = e.fields
+                publish(form)
+                _state.update {
+                    it.copy(saving = false, error = if (e.fields.isEmpty()) ErrorInfo.of(e) else null)
+                }
+            } catch (e: Exception) {
+                _state.update { it.copy(saving = false, error = ErrorInfo.of(e)) }
+            }
+        }
+    }
+
+    /**
+     * What is written: for a new record every shown value; for an edit only
+     * the values that changed. Hidden fields are left out (the core refuses
+     * them, and clears them itself on an edit) and so are the core's own.
+     */
+    private fun payload(form: FormSpec, shown: List<String>, current: Map<String, FieldValue>): Map<String, FieldValue> {
+        val system = form.fields.filter { it.system }.map { it.key }.toSet()
+        return shown.filter { it !in system }
+            .mapNotNull { key -> current[key]?.let { key to it } }
+            .filter { (key, value) -> recordId == null || original[key] != value }
+            .toMap()
+    }
+
+    /** All the clients (or other records) the form's link fields may point to. */
+    private fun linkOptionsOf(form: FormSpec, store: org.fieldbook.ffi.FieldbookStore): Map<String, List<LinkOption>> {
+        val catalog = FormCatalog.of(session.language.value)
+        val summarizer = RecordSummarizer(catalog)
+        val byKind = mutableMapOf<RecordKind, List<LinkOption>>()
+        return form.fields.mapNotNull { field ->
+            val target = field.linkKind ?: return@mapNotNull null
+            field.key to byKind.getOrPut(target) {
+                val list = if (target == RecordKind.CLIENT) store.clients() else store.list(target)
+                list.records.map { record ->
+                    val summary = summarizer.summarize(record)
+                    LinkOption(record.id, (listOf(summary.headline) + summary.details.take(1)).joinToString(" · "))
+                }
+            }
+        }.toMap()
+    }
+
+    private suspend fun duplicateOf(existingId: String): DuplicateWarning {
+        val summarizer = RecordSummarizer(FormCatalog.of(session.language.value))
+        return session.call { store ->
+            val code = (store.get(existingId).record.values["uic"] as? FieldValue.Text)?.value
+            val matches = code?.let(store::clientsWithCode) ?: listOf(store.get(existingId).record)
+            DuplicateWarning(existingId, code, matches.map(summarizer::summarize))
+        }
+    }
+
+    private fun publish(form: FormSpec) {
+        val byField = issues.groupBy { it.field }
+        val shown = visible.toSet()
+        val fields = form.fields.filter { f -> f.key in shown || (f.system && values[f.key] != null) }.map { f ->
+            FieldUi(
+                spec = f,
+                value = values[f.key],
+                text = texts[f.key] ?: "",
+                readOnly = f.system,
+                messages = if (showAllMessages || f.key in touched) byField[f.key].orEmpty().map { it.message } else emptyList(),
+                linkOptions = linkOptions[f.key].orEmpty(),
+            )
+        }
+        val formMessages = if (showAllMessages) issues.filter { it.field !in shown }.map { it.message } else emptyList()
+        _state.update { it.copy(loading = false, fields = fields, formMessages = formMessages) }
+    }
+
+    private fun now(): String = OffsetDateTime.now(clock).truncatedTo(ChronoUnit.SECONDS).toString()
+}

@@ -1,0 +1,59 @@
+package org.fieldbook.android.state
+
+import org.fieldbook.ffi.FieldValue
+import org.fieldbook.ffi.Record
+import org.fieldbook.ffi.RecordKind
+
+/** One line a list shows for a record, with its choices in the person's language. */
+data class RecordSummary(
+    val id: String,
+    val kind: RecordKind,
+    val kindTitle: String,
+    /** `YYYY-MM-DD` (or a timestamp for contacts), when the record has one. */
+    val date: String?,
+    val headline: String,
+    val details: List<String>,
+    val hasConflicts: Boolean,
+)
+
+/** Turns records into [RecordSummary] lines; [clientAliases] names linked clients. */
+class RecordSummarizer(private val catalog: FormCatalog, private val clientAliases: Map<String, String> = emptyMap()) {
+    fun summarize(record: Record, date: String? = null): RecordSummary {
+        val v = record.values
+        val kind = record.kind
+        fun choice(field: String) = (v[field] as? FieldValue.Choice)?.let { catalog.choiceLabel(kind, field, it.value) }
+        fun text(field: String) = (v[field] as? FieldValue.Text)?.value?.takeIf { it.isNotBlank() }
+        fun dateOf(field: String) = when (val value = v[field]) {
+            is FieldValue.Date -> value.value
+            is FieldValue.Datetime -> value.value
+            else -> null
+        }
+        val client = (v["client_id"] as? FieldValue.Link)?.let { clientAliases[it.id] }
+        val (headline, details) = when (kind) {
+            RecordKind.CLIENT -> (text("alias") ?: "—") to listOfNotNull(text("uic"), text("area"), choice("status"))
+            RecordKind.CONTACT -> (text("place") ?: client ?: catalog.title(kind)) to
+                listOfNotNull(client, choice("visit_type"), services(record))
+            RecordKind.CASE_NOTE -> (client ?: catalog.title(kind)) to
+                listOfNotNull(dateOf("next_follow_up")?.let { "${catalog.fieldLabel(kind, "next_follow_up")}: $it" })
+            RecordKind.REFERRAL -> (choice("service") ?: catalog.title(kind)) to
+                listOfNotNull(client, choice("status"), text("facility"))
+            RecordKind.MEETING -> (text("group_name") ?: catalog.title(kind)) to
+                listOfNotNull(text("place"), (v["attendance_total"] as? FieldValue.Integer)?.let { "${catalog.fieldLabel(kind, "attendance_total")}: ${it.value}" })
+        }
+        val shownDate = date ?: when (kind) {
+            RecordKind.CONTACT -> dateOf("at")
+            RecordKind.CLIENT -> null
+            else -> dateOf("date")
+        }
+        return RecordSummary(record.id, kind, catalog.title(kind), shownDate, headline, details, record.conflicts.isNotEmpty())
+    }
+
+    private fun services(record: Record): String? {
+        val items = (record.values["services"] as? FieldValue.Quantities)?.items ?: return null
+        if (items.isEmpty()) return null
+        return items.joinToString(", ") { "${catalog.choiceLabel(record.kind, "services", it.item)} ${it.count}" }
+    }
+}
+
+/** A client's alias, for lists that name clients by their link. */
+fun Record.alias(): String? = (values["alias"] as? FieldValue.Text)?.value

@@ -1,0 +1,137 @@
+package org.fieldbook.android.state
+
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.withContext
+import org.fieldbook.ffi.FieldbookException
+import org.fieldbook.ffi.FieldbookStore
+import org.fieldbook.ffi.Language
+import org.fieldbook.ffi.PlatformKeyStore
+import org.fieldbook.ffi.Role
+import java.io.File
+
+/**
+ * The app's one encrypted store and its lock state. Every screen reaches the
+ * store through [call], which runs off the main thread and notices when the
+ * core locked itself (idle) or erased itself, so navigation can follow.
+ */
+class StoreSession(
+    private val dataDir: File,
+    private val keyStore: PlatformKeyStore,
+    language: Language,
+    private val io: CoroutineDispatcher,
+) {
+    private val _state = MutableStateFlow<SessionState>(SessionState.Starting)
+    val state: StateFlow<SessionState> = _state.asStateFlow()
+
+    private val _language = MutableStateFlow(language)
+    val language: StateFlow<Language> = _language.asStateFlow()
+
+    @Volatile
+    private var store: FieldbookStore? = null
+
+    /** Opens the store on disk, locked; or says there is none. */
+    suspend fun open() {
+        withContext(io) {
+            try {
+                if (store == null) {
+                    store = FieldbookStore.open(dataDir.path, keyStore, _language.value)
+                }
+                _state.value = if (store!!.isLocked()) SessionState.Locked else unlocked(store!!)
+            } catch (e: FieldbookException.NoStore) {
+                _state.value = SessionState.NoStore
+            } catch (e: FieldbookException.Erased) {
+                _state.value = SessionState.Erased
+            } catch (e: FieldbookException) {
+                _state.value = SessionState.Failed(ErrorInfo.of(e))
+            }
+        }
+    }
+
+    /** Throws the core's refusal (`WrongPin`, `TryLater`, `Erased`) for the unlock screen. */
+    suspend fun unlock(pin: String) {
+        withContext(io) {
+            val opened = store ?: error("open() first")
+            try {
+                opened.unlock(pin)
+                _state.value = unlocked(opened)
+            } catch (e: FieldbookException.Erased) {
+                _state.value = SessionState.Erased
+                throw e
+            }
+        }
+    }
+
+    /** Joins a team on a hub with a supervisor's one-time code; the new store is unlocked. */
+    suspend fun enroll(pin: String, code: String, hubUrl: String, hubCertificateSha256: String?, label: String?) {
+        withContext(io) {
+            dataDir.mkdirs()
+            val created = FieldbookStore.enroll(
+                dataDir.path, pin, code, hubUrl, hubCertificateSha256, label, keyStore, _language.value,
+            )
+            replace(created)
+        }
+    }
+
+    /** A store for a team of its own, without a hub (a trial, a single worker). */
+    suspend fun create(pin: String, role: Role) {
+        withContext(io) {
+            dataDir.mkdirs()
+            replace(FieldbookStore.create(dataDir.path, pin, role, keyStore, _language.value))
+        }
+    }
+
+    /** Forgets every key now: the app went to the background, or the person asked. */
+    fun lock() {
+        val opened = store ?: return
+        opened.lock()
+        if (_state.value is SessionState.Unlocked) _state.value = SessionState.Locked
+    }
+
+    /**
+     * After an erase, removes what is left (ciphertext nobody can open any
+     * more) so the device can enroll again.
+     */
+    suspend fun startOver() {
+        withContext(io) {
+            store?.close()
+            store = null
+            dataDir.deleteRecursively()
+            _state.value = SessionState.NoStore
+        }
+    }
+
+    fun setLanguage(language: Language) {
+        _language.value = language
+        store?.setLanguage(language)
+    }
+
+    /** Runs [block] on the unlocked store off the main thread. */
+    suspend fun <T> call(block: (FieldbookStore) -> T): T = withContext(io) {
+        val opened = store ?: throw FieldbookException.Locked("no store")
+        try {
+            block(opened)
+        } catch (e: FieldbookException.Locked) {
+            _state.value = SessionState.Locked
+            throw e
+        } catch (e: FieldbookException.Erased) {
+            _state.value = SessionState.Erased
+            throw e
+        }
+    }
+
+    /** Called after a sync reported a wipe order: the store erased itself. */
+    fun markErased() {
+        _state.value = SessionState.Erased
+    }
+
+    private fun replace(created: FieldbookStore) {
+        store?.close()
+        store = created
+        _state.value = unlocked(created)
+    }
+
+    private fun unlocked(opened: FieldbookStore) = SessionState.Unlocked(opened.identity())
+}

@@ -1,0 +1,110 @@
+package org.fieldbook.android.state
+
+import kotlinx.coroutines.runBlocking
+import org.fieldbook.ffi.FieldValue
+import org.fieldbook.ffi.RecordKind
+import org.fieldbook.ffi.Role
+import org.fieldbook.ffi.SyncPhase
+import org.junit.After
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
+import org.junit.Assert.assertNotNull
+import org.junit.Assert.assertNull
+import org.junit.Assert.assertTrue
+import org.junit.Test
+
+class SyncStateHolderTest {
+    private var hub = LocalHub.start()
+    private val supervisor = TestDevice()
+    private val outreach = TestDevice()
+
+    @After
+    fun tearDown() {
+        supervisor.close()
+        outreach.close()
+        hub.close()
+    }
+
+    /** What the app keeps in its preferences, here in memory. */
+    private class RememberedSync : LastSyncStore {
+        var saved: SyncResult? = null
+        override fun load() = saved
+        override fun save(result: SyncResult) {
+            saved = result
+        }
+    }
+
+    private fun enrollTeam() {
+        runBlocking { supervisor.session.enroll(TestDevice.PIN, hub.createTeam("Hải Phòng"), hub.url, null, "office tablet") }
+        val devices = DevicesStateHolder(supervisor.session, supervisor.scope)
+        devices.invite(Role.OUTREACH)
+        val invitation = devices.state.value.invitation
+        assertNotNull(devices.state.value.error?.detail, invitation)
+        runBlocking { outreach.session.enroll(TestDevice.PIN, invitation!!.code, invitation.hubUrl, null, "outreach phone") }
+        devices.dismissInvitation()
+        assertNull("the code is shown once and not kept", devices.state.value.invitation)
+    }
+
+    @Test
+    fun progressAndTheLastResultAreShownAndKept() {
+        enrollTeam()
+        runBlocking { outreach.session.call { it.add(RecordKind.CLIENT, mapOf("alias" to FieldValue.Text("Anh Ba")), false) } }
+        val remembered = RememberedSync()
+        val sync = SyncStateHolder(outreach.session, kotlinx.coroutines.Dispatchers.Unconfined, remembered)
+        val seen = mutableListOf<SyncProgress>()
+        val result = runBlocking { sync.sync { seen.add(it) } }
+
+        assertTrue("the push reported progress", seen.any { it.phase == SyncPhase.PUSH })
+        val finished = result as SyncResult.Finished
+        assertTrue(finished.summary.errors.toString(), finished.summary.ok)
+        assertEquals(1u, finished.summary.pushed)
+        val state = sync.state.value
+        assertFalse(state.running)
+        assertNull(state.progress)
+        assertEquals(result, state.last)
+        assertEquals("the result outlives the process", result, remembered.saved)
+        assertEquals(result, SyncStateHolder(outreach.session, kotlinx.coroutines.Dispatchers.Unconfined, remembered).state.value.last)
+
+        val office = SyncStateHolder(supervisor.session, kotlinx.coroutines.Dispatchers.Unconfined)
+        val pulled = runBlocking { office.sync() } as SyncResult.Finished
+        assertEquals(1u, pulled.summary.merged)
+        val clients = ClientsStateHolder(supervisor.session, supervisor.scope).apply { refresh() }
+        assertEquals(listOf("Anh Ba"), clients.state.value.clients.map { it.headline })
+    }
+
+    @Test
+    fun lockedStoresAndUnreachableHubsAreHonestFailures() {
+        enrollTeam()
+        val sync = SyncStateHolder(outreach.session, kotlinx.coroutines.Dispatchers.Unconfined)
+        outreach.session.lock()
+        assertTrue(runBlocking { sync.sync() } is SyncResult.Locked)
+        runBlocking { outreach.session.unlock(TestDevice.PIN) }
+
+        hub.close()
+        val offline = runBlocking { sync.sync() } as SyncResult.Finished
+        assertFalse(offline.summary.ok)
+        assertTrue(offline.summary.errors.isNotEmpty())
+        assertEquals(offline, sync.state.value.last)
+        hub = LocalHub.start()
+    }
+
+    @Test
+    fun aRevokedDeviceIsWipedAtItsNextSync() {
+        enrollTeam()
+        val devices = DevicesStateHolder(supervisor.session, supervisor.scope)
+        devices.refresh()
+        assertEquals(2, devices.state.value.devices.count { it.status == "active" })
+        val phone = devices.state.value.devices.first { it.deviceId != devices.state.value.thisDevice }
+        assertEquals("outreach phone", phone.label)
+
+        devices.askRevoke(phone)
+        assertEquals(phone, devices.state.value.confirmRevoke)
+        devices.confirmRevoke()
+        assertTrue(devices.state.value.revokedEpoch!! >= 2)
+        assertEquals("revoked", devices.state.value.devices.first { it.deviceId == phone.deviceId }.status)
+
+        val wiped = runBlocking { SyncStateHolder(outreach.session, kotlinx.coroutines.Dispatchers.Unconfined).sync() }
+        assertTrue((wiped as SyncResult.Finished).summary.wiped)
+        assertEquals(SessionState.Erased, outreach.session.state.value)
+    }
+}
