@@ -27,7 +27,8 @@ final class FormModelTests: XCTestCase {
         XCTAssertNil(form.savedId)
 
         form.set("alias", text("Chị Hoa"))
-        XCTAssertTrue(await form.save())
+        let result1 = await form.save()
+        XCTAssertTrue(result1)
         XCTAssertNotNil(form.savedId)
     }
 
@@ -35,7 +36,8 @@ final class FormModelTests: XCTestCase {
         let fixture = try Fixture(language: .vietnamese)
         let app = try await fixture.unlockedStore()
         let form = FormModel(newRecordOf: .client, app: app)
-        XCTAssertFalse(await form.save())
+        let result2 = await form.save()
+        XCTAssertFalse(result2)
         XCTAssertTrue(form.problems(for: "alias").first?.message.contains("Tên gọi") ?? false)
     }
 
@@ -46,10 +48,12 @@ final class FormModelTests: XCTestCase {
         form.set("alias", text("Minh"))
         form.setNumberText("birth_year", "19x", type: .integer)
         XCTAssertTrue(form.unparsedNumbers.contains("birth_year"))
-        XCTAssertFalse(await form.save())
+        let result3 = await form.save()
+        XCTAssertFalse(result3)
         form.setNumberText("birth_year", "1990", type: .integer)
         XCTAssertEqual(form.value("birth_year"), .integer(value: 1990))
-        XCTAssertTrue(await form.save())
+        let result4 = await form.save()
+        XCTAssertTrue(result4)
     }
 
     func testADuplicateCodeWarnsAndCanBeOverridden() async throws {
@@ -66,12 +70,14 @@ final class FormModelTests: XCTestCase {
 
         let form = FormModel(newRecordOf: .client, app: app, prefill: person)
         form.set("alias", text("Tuấn"))
-        XCTAssertFalse(await form.save())
+        let result5 = await form.save()
+        XCTAssertFalse(result5)
         let warning = try XCTUnwrap(form.duplicate)
         XCTAssertEqual(warning.existing.map(\.id), [first])
         XCTAssertFalse(warning.message.isEmpty)
 
-        XCTAssertTrue(await form.save(allowDuplicate: true))
+        let result6 = await form.save(allowDuplicate: true)
+        XCTAssertTrue(result6)
         let second = try XCTUnwrap(form.savedId)
         XCTAssertNil(form.duplicate)
         let code = try await app.perform { store -> String in
@@ -99,7 +105,8 @@ final class FormModelTests: XCTestCase {
         XCTAssertEqual(form.linkTitles[client], "Minh", "the linked client is named, not shown as an id")
         form.set("status", choice("accepted"))
         form.set("follow_up_due", nil)
-        XCTAssertTrue(await form.save())
+        let result7 = await form.save()
+        XCTAssertTrue(result7)
 
         let updated = try await app.perform { try $0.get(id: referral).record }
         XCTAssertEqual(updated.values["status"], choice("accepted"))
@@ -120,8 +127,10 @@ final class FormModelTests: XCTestCase {
         let contact = FormModel(newRecordOf: .contact, app: app, prefill: timeline.prefill(for: .contact))
         XCTAssertEqual(contact.value("visit_type"), choice("follow_up"), "the form's default")
         contact.set("at", .datetime(value: FieldDates.instant(Date())))
-        XCTAssertTrue(await contact.save())
+        let result8 = await contact.save()
+        XCTAssertTrue(result8)
         await timeline.load()
-        XCTAssertEqual(timeline.entries.map(\.record.id), [contact.savedId])
+        let contactId = try XCTUnwrap(contact.savedId)
+        XCTAssertEqual(timeline.entries.map(\.record.id), [contactId])
     }
 }

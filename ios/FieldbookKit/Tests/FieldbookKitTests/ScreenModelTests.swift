@@ -97,7 +97,8 @@ final class ScreenModelTests: XCTestCase {
 
         // Locked (as in the background), it does not touch the store.
         await app.lock()
-        XCTAssertEqual(await sync.run(trigger: .background), .skippedLocked)
+        let result1 = await sync.run(trigger: .background)
+        XCTAssertEqual(result1, .skippedLocked)
 
         // The last result outlives the model.
         XCTAssertEqual(SyncModel(app: app, defaults: defaults).lastSucceeded, false)

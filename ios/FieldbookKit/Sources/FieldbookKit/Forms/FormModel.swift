@@ -79,6 +79,9 @@ public final class FormModel {
 
     public var isEditing: Bool { recordId != nil }
 
+    /// The forms' labels, for showing values.
+    public var forms: FormCatalog { app.forms }
+
     /// The fields to draw, in the form's order.
     public var shownFields: [FieldSpec] {
         spec.fields.filter { visibleKeys.contains($0.key) && !$0.system }
@@ -118,11 +121,26 @@ public final class FormModel {
         set(key, .link(id: record.id))
     }
 
-    public func setLinks(_ key: String, _ records: [Record]) {
-        for record in records {
+    /// Adds or removes one record of a multiple link (a meeting's attendees).
+    public func toggleLink(_ key: String, _ record: Record) {
+        var ids: [String] = []
+        if case let .links(current)? = values[key] { ids = current }
+        if let index = ids.firstIndex(of: record.id) {
+            ids.remove(at: index)
+        } else {
             linkTitles[record.id] = RecordSummary(record, forms: app.forms).title
+            ids.append(record.id)
         }
-        set(key, records.isEmpty ? nil : .links(ids: records.map(\.id)))
+        set(key, ids.isEmpty ? nil : .links(ids: ids))
+    }
+
+    /// The ids a link field holds, one or many.
+    public func linkedIds(_ key: String) -> [String] {
+        switch values[key] {
+        case let .link(id)?: return [id]
+        case let .links(ids)?: return ids
+        default: return []
+        }
     }
 
     /// The text of a number field as typed (so `1.` survives until `1.5`).

@@ -10,6 +10,8 @@ public final class RecordDetailModel {
     public let recordId: String
     public private(set) var record: RecordWithConflicts?
     public private(set) var history: [HistoryEntry] = []
+    /// Names of the records this one links to (its client), by id.
+    public private(set) var linkTitles: [String: String] = [:]
     public private(set) var isLoading = false
     public private(set) var error: CoreError?
 
@@ -22,16 +24,34 @@ public final class RecordDetailModel {
 
     public func load() async {
         let id = recordId
+        let forms = app.forms
         isLoading = true
         defer { isLoading = false }
         do {
-            let (record, history) = try await app.perform { store -> (RecordWithConflicts, [HistoryEntry]) in
+            let (record, history, titles) = try await app.perform {
+                store -> (RecordWithConflicts, [HistoryEntry], [String: String]) in
                 let record = try store.get(id: id)
                 let history = try store.history(id: id)
-                return (record, history)
+                var titles: [String: String] = [:]
+                for value in record.record.values.values {
+                    let ids: [String]
+                    switch value {
+                    case let .link(id): ids = [id]
+                    case let .links(linked): ids = linked
+                    default: ids = []
+                    }
+                    for linked in ids {
+                        // A link this device cannot read stays an id.
+                        if let target = try? store.get(id: linked).record {
+                            titles[linked] = RecordSummary(target, forms: forms).title
+                        }
+                    }
+                }
+                return (record, history, titles)
             }
             self.record = record
             self.history = history
+            linkTitles = titles
             error = nil
         } catch {
             self.error = CoreError(error)

@@ -77,6 +77,14 @@ public final class AppModel {
         if phase == .unlocked { phase = .locked }
     }
 
+    /// Applies the core's idle auto-lock while the screen sits untouched
+    /// (the core only checks when asked).
+    public func checkAutoLock() async {
+        guard let store, phase == .unlocked else { return }
+        let locked = await Background.value { store.isLocked() }
+        if locked, phase == .unlocked { phase = .locked }
+    }
+
     public func markErased() {
         store = nil
         identity = nil
