@@ -33,8 +33,10 @@ class FormStateHolder(
     private val kind: RecordKind,
     /** The record to edit; `null` for a new one. */
     private val recordId: String? = null,
-    /** Values a new record starts with (the client a contact is about). */
+    /** Values a new record starts with. */
     private val prefill: Map<String, FieldValue> = emptyMap(),
+    /** The client a new record is about: set in the form's first link to clients. */
+    private val clientId: String? = null,
     private val clock: Clock = Clock.systemDefaultZone(),
 ) {
     private val _state = MutableStateFlow(FormState(kind = kind, recordId = recordId))
@@ -68,6 +70,11 @@ class FormStateHolder(
                     form.fields.forEach { f -> f.defaultValue?.let { values[f.key] = it } }
                     form.fields.filter { it.required && it.fieldType == FieldType.DATETIME }.forEach {
                         values[it.key] = FieldValue.Datetime(now())
+                    }
+                    clientId?.let { id ->
+                        form.fields.firstOrNull { it.linkKind == RecordKind.CLIENT }?.let { field ->
+                            values[field.key] = if (field.multiple) FieldValue.Links(listOf(id)) else FieldValue.Link(id)
+                        }
                     }
                     values.putAll(prefill)
                 } else {
@@ -108,6 +115,8 @@ class FormStateHolder(
 
     private fun changed(key: String) {
         touched += key
+        // What was typed shows at once; skip logic and checks follow from the core.
+        spec?.let(::publish)
         scope.launch { recompute() }
     }
 

@@ -37,6 +37,8 @@ data class IndicatorsState(
 class IndicatorsStateHolder(
     private val session: StoreSession,
     private val scope: CoroutineScope,
+    /** One worker's device (from the overdue list); `null` for the whole team. */
+    worker: String? = null,
     clock: Clock = Clock.systemDefaultZone(),
 ) {
     private val _state: MutableStateFlow<IndicatorsState>
@@ -46,7 +48,7 @@ class IndicatorsStateHolder(
         // The last six months, this one included.
         val today = LocalDate.now(clock)
         val from = today.withDayOfMonth(1).minusMonths(5)
-        _state = MutableStateFlow(IndicatorsState(from = from.toString(), to = today.toString()))
+        _state = MutableStateFlow(IndicatorsState(from = from.toString(), to = today.toString(), worker = worker))
         state = _state.asStateFlow()
     }
 

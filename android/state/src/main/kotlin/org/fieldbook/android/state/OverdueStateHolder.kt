@@ -42,9 +42,7 @@ class OverdueStateHolder(
         _state.update { it.copy(loading = true, error = null) }
         scope.launch {
             try {
-                val (list, me, labels) = session.call { store ->
-                    Triple(store.overdue(day()), store.identity().deviceId, deviceLabels(store))
-                }
+                val (list, me) = session.call { store -> store.overdue(day()) to store.identity().deviceId }
                 val catalog = FormCatalog.of(session.language.value)
                 _state.value = OverdueState(
                     loading = false,
@@ -54,7 +52,7 @@ class OverdueStateHolder(
                     workers = list.workers.map { w ->
                         WorkerSection(
                             worker = w.worker,
-                            label = w.worker?.let(labels::get),
+                            label = null,
                             isThisDevice = w.worker == me,
                             items = w.items.map { item ->
                                 DueRow(
@@ -66,6 +64,9 @@ class OverdueStateHolder(
                         )
                     },
                 )
+                // Labels need the hub: the list is on screen first, named when it answers.
+                val labels = session.call(::deviceLabels)
+                _state.update { s -> s.copy(workers = s.workers.map { w -> w.copy(label = w.worker?.let(labels::get)) }) }
             } catch (e: Exception) {
                 _state.update { it.copy(loading = false, error = ErrorInfo.of(e)) }
             }

@@ -83,10 +83,14 @@ class StoreSession(
         }
     }
 
-    /** Forgets every key now: the app went to the background, or the person asked. */
-    fun lock() {
+    /**
+     * Forgets every key now: the app went to the background, or the person
+     * asked. Off the main thread, because the core's lock waits for a
+     * running call (a sync) to finish.
+     */
+    suspend fun lock() {
         val opened = store ?: return
-        opened.lock()
+        withContext(io) { opened.lock() }
         if (_state.value is SessionState.Unlocked) _state.value = SessionState.Locked
     }
 

@@ -117,6 +117,21 @@ class FormStateHolderTest {
     }
 
     @Test
+    fun aMeetingFromAClientsTimelineListsThemAsAttendee() {
+        val device = device()
+        val client = runBlocking {
+            device.session.call { it.add(RecordKind.CLIENT, mapOf("alias" to FieldValue.Text("Minh")), false) }
+        }
+        val form = FormStateHolder(device.session, device.scope, RecordKind.MEETING, clientId = client)
+        form.load()
+        assertEquals(FieldValue.Links(listOf(client)), form.state.value.fields.first { it.spec.key == "attendee_ids" }.value)
+        form.setText("group_name", "Nhóm Hoàng Mai")
+        form.save()
+        val id = form.state.value.savedId!!
+        assertEquals(listOf(id), runBlocking { device.session.call { it.timeline(client) } }.map { it.record.id })
+    }
+
+    @Test
     fun aContactStartsNowAndSaves() {
         val device = device()
         val form = FormStateHolder(device.session, device.scope, RecordKind.CONTACT)

@@ -76,7 +76,7 @@ class SyncStateHolderTest {
     fun lockedStoresAndUnreachableHubsAreHonestFailures() {
         enrollTeam()
         val sync = SyncStateHolder(outreach.session, kotlinx.coroutines.Dispatchers.Unconfined)
-        outreach.session.lock()
+        runBlocking { outreach.session.lock() }
         assertTrue(runBlocking { sync.sync() } is SyncResult.Locked)
         runBlocking { outreach.session.unlock(TestDevice.PIN) }
 

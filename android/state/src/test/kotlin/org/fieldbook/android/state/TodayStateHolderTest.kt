@@ -67,7 +67,7 @@ class TodayStateHolderTest {
     @Test
     fun aLockedStoreSendsTheAppToTheUnlockScreen() {
         val today = TodayStateHolder(device.session, device.scope)
-        device.session.lock()
+        runBlocking { device.session.lock() }
         today.refresh()
         assertEquals(SessionState.Locked, device.session.state.value)
         assertEquals(false, today.state.value.loading)

@@ -20,7 +20,7 @@ class UnlockStateHolderTest {
 
     /** The same store as the app sees it after a restart: a new session, opened from disk. */
     private fun reopened(language: Language = Language.ENGLISH): StoreSession {
-        device.session.lock()
+        runBlocking { device.session.lock() }
         return StoreSession(File(device.root, "store"), FileKeyStore(File(device.root, "keystore")), language, kotlinx.coroutines.Dispatchers.Unconfined)
             .also { runBlocking { it.open() } }
     }
