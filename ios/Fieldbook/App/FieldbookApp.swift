@@ -10,7 +10,7 @@ struct FieldbookApp: App {
 
     var body: some Scene {
         WindowGroup {
-            RootView(services: delegate.services)
+            RootView()
                 .environment(delegate.services.app)
                 .environment(delegate.services.sync)
         }

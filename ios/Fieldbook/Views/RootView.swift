@@ -5,7 +5,6 @@ import SwiftUI
 /// the app, or erased. Anything drawn over the store's data is dropped when
 /// it locks, so no record stays in memory behind the unlock screen.
 struct RootView: View {
-    let services: AppServices
     @Environment(AppModel.self) private var app
     @Environment(\.scenePhase) private var scenePhase
 

@@ -35,7 +35,7 @@ struct TodayView: View {
         .refreshable { await model.load() }
         .task {
             await model.load()
-            writable = await writableKinds()
+            writable = await app.writableKinds()
         }
         .toolbar {
             ToolbarItem(placement: .primaryAction) {
@@ -56,11 +56,6 @@ struct TodayView: View {
         .sheet(item: $form, onDismiss: { Task { await model.load() } }) { request in
             RecordFormView(model: request.model(app: app))
         }
-    }
-
-    private func writableKinds() async -> [RecordKind] {
-        let kinds: [RecordKind] = [.contact, .caseNote, .referral, .meeting]
-        return (try? await app.perform { store in kinds.filter { store.mayWrite(kind: $0) } }) ?? []
     }
 }
 

@@ -194,8 +194,9 @@ private struct MultipleChoiceField: View {
                 Toggle(choice.label, isOn: Binding(
                     get: { selected.contains(choice.value) },
                     set: { on in
+                        var chosen = Set(selected)
+                        if on { chosen.insert(choice.value) } else { chosen.remove(choice.value) }
                         // Kept in the form's order of choices.
-                        let chosen = Set(selected).union(on ? [choice.value] : []).subtracting(on ? [] : [choice.value])
                         selected = choices.map(\.value).filter { chosen.contains($0) }
                     }
                 ))

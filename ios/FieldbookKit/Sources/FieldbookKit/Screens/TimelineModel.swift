@@ -39,8 +39,7 @@ public final class TimelineModel {
 
     /// Which kinds this device may add for the client (a peer leader writes no case notes).
     public func writableKinds() async -> [RecordKind] {
-        let kinds: [RecordKind] = [.contact, .caseNote, .referral, .meeting]
-        return (try? await app.perform { store in kinds.filter { store.mayWrite(kind: $0) } }) ?? []
+        await app.writableKinds()
     }
 
     /// The link field that ties a record of `kind` to this client, for prefilling a new one.

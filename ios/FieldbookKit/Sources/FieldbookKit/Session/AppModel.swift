@@ -106,6 +106,13 @@ public final class AppModel {
         store?.setLanguage(language: language)
     }
 
+    /// The kinds this device's role may write, for "new record" menus (a
+    /// peer leader writes no case notes); the core checks writes anyway.
+    public func writableKinds() async -> [RecordKind] {
+        let kinds: [RecordKind] = [.contact, .caseNote, .referral, .meeting]
+        return (try? await perform { store in kinds.filter { store.mayWrite(kind: $0) } }) ?? []
+    }
+
     /// Runs a store call off the main actor. Errors are rethrown as the core
     /// gave them (a form needs the fields of `Invalid`, the id of
     /// `DuplicateClient`), after a locked or erased store moved the app on.

@@ -25,7 +25,7 @@ public final class SyncModel {
         }
     }
 
-    public struct Progress: Equatable, Sendable {
+    public struct Progress: Equatable {
         public let phase: SyncPhase
         public let done: UInt64
         /// Unknown while pulling.
