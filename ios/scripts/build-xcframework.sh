@@ -56,7 +56,9 @@ for t in "${targets[@]}"; do
     echo "==> cargo build --release --target $t -p fieldbook-bindings"
     cargo build --release --target "$t" -p fieldbook-bindings --lib
 done
-# The host build gives uniffi-bindgen and the library it reads the interface from.
+# The host build gives uniffi-bindgen and the library it reads the interface
+# from (the same sources as the iOS slices; the dylib is what
+# scripts/bindings.sh reads too).
 echo "==> cargo build --release -p fieldbook-bindings (uniffi-bindgen)"
 cargo build --release -p fieldbook-bindings --lib --bin uniffi-bindgen
 
@@ -64,7 +66,7 @@ work="$ios_dir/build/xcframework"
 rm -rf "$work"
 mkdir -p "$work/swift" "$work/include"
 "$target_dir/release/uniffi-bindgen" generate \
-    --library "$target_dir/aarch64-apple-ios/release/libfieldbook.a" \
+    --library "$target_dir/release/libfieldbook.dylib" \
     --language swift --out-dir "$work/swift"
 
 # An xcframework's headers carry the module map under the name Clang looks for.

@@ -26,6 +26,10 @@ final class FormModelTests: XCTestCase {
         XCTAssertTrue(form.problems(for: "alias").first?.message.contains("Alias") ?? false)
         XCTAssertNil(form.savedId)
 
+        // Shown by the consent date, and required once shown.
+        XCTAssertEqual(form.problems(for: "consent_scope").first?.code, "required")
+        let scope = try XCTUnwrap(form.spec.fields.first { $0.key == "consent_scope" }?.choices.first)
+        form.set("consent_scope", .choices(values: [scope.value]))
         form.set("alias", text("Chị Hoa"))
         let result1 = await form.save()
         XCTAssertTrue(result1)

@@ -52,7 +52,8 @@ public final class AppModel {
             }
             self.store = store
             identity = await Background.value { store.identity() }
-            phase = await Background.value { store.isLocked() } ? .locked : .unlocked
+            let locked = await Background.value { store.isLocked() }
+            phase = locked ? .locked : .unlocked
         } catch FieldbookError.NoStore {
             phase = .setup
         } catch FieldbookError.Erased {
