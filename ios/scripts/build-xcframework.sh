@@ -80,6 +80,8 @@ done
 rm -rf "$kit/FieldbookCoreFFI.xcframework"
 xcodebuild -create-xcframework "${args[@]}" -output "$kit/FieldbookCoreFFI.xcframework"
 
+# Git keeps no empty folder: the target's folder exists once this runs.
+mkdir -p "$kit/Sources/FieldbookFFI"
 cp "$work/swift/FieldbookFFI.swift" "$kit/Sources/FieldbookFFI/FieldbookFFI.swift"
 echo "built $kit/FieldbookCoreFFI.xcframework (${targets[*]})"
 echo "and $kit/Sources/FieldbookFFI/FieldbookFFI.swift"
