@@ -13,6 +13,8 @@ pub struct HubProcess {
     child: Option<Child>,
     port: u16,
     data_dir: PathBuf,
+    /// A `postgres://` URL when the hub runs on PostgreSQL instead of SQLite.
+    database: Option<String>,
     _data: tempfile::TempDir,
 }
 
@@ -25,6 +27,15 @@ impl Drop for HubProcess {
 impl HubProcess {
     /// A new hub with its own embedded SQLite store, on a free loopback port.
     pub fn start() -> HubProcess {
+        HubProcess::start_with(None)
+    }
+
+    /// A hub on the PostgreSQL database at `url` (several may share one).
+    pub fn start_on_postgres(url: &str) -> HubProcess {
+        HubProcess::start_with(Some(url.to_string()))
+    }
+
+    fn start_with(database: Option<String>) -> HubProcess {
         let data = tempfile::tempdir().unwrap();
         let data_dir = data.path().join("hub");
         let port = free_port();
@@ -32,10 +43,21 @@ impl HubProcess {
             child: None,
             port,
             data_dir,
+            database,
             _data: data,
         };
         hub.restart();
         hub
+    }
+
+    /// `fieldbook-hub` with this hub's data directory and database.
+    fn command(&self) -> Command {
+        let mut command = Command::new(hub_bin());
+        command.arg("--data").arg(&self.data_dir);
+        if let Some(url) = &self.database {
+            command.args(["--database", url]);
+        }
+        command
     }
 
     pub fn url(&self) -> String {
@@ -72,9 +94,8 @@ impl HubProcess {
             .append(true)
             .open(self.log_file())
             .unwrap();
-        let child = Command::new(hub_bin())
-            .arg("--data")
-            .arg(&self.data_dir)
+        let child = self
+            .command()
             .args(["serve", "--listen", &format!("127.0.0.1:{}", self.port)])
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())
@@ -91,9 +112,8 @@ impl HubProcess {
 
     /// Runs an admin command against the hub's data, returning standard output.
     pub fn admin(&self, args: &[&str]) -> String {
-        let out = Command::new(hub_bin())
-            .arg("--data")
-            .arg(&self.data_dir)
+        let out = self
+            .command()
             .args(args)
             .env("RUST_LOG", "warn")
             .output()
