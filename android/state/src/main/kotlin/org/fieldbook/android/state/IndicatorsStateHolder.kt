@@ -81,7 +81,7 @@ class IndicatorsStateHolder(
                             catalog.choiceLabel(RecordKind.CLIENT, "sex", key)
                         },
                         reachedByAgeBand = ageBands(totals.uniqueClientsReached),
-                        services = totals.services.map { s ->
+                        services = totals.services.filter { it.quantity > 0u }.map { s ->
                             Share(s.item, catalog.choiceLabel(RecordKind.CONTACT, "services", s.item), s.quantity.toLong())
                         },
                     )
