@@ -260,6 +260,34 @@ impl FieldbookStore {
             .map(|views| views.iter().map(Record::from).collect())
     }
 
+    /// The identifier code a client form's values give (the parents' given
+    /// names, birth year and sex), before saving: with `clients_with_code`,
+    /// the duplicate warning as the person types. `None` while an input is missing.
+    pub fn client_code(&self, values: HashMap<String, FieldValue>) -> Result<Option<String>> {
+        let input = to_input(&values);
+        let text = |key: &str| input.get(key).and_then(serde_json::Value::as_str);
+        let (Some(mother_name), Some(father_name), Some(sex), Some(birth_year)) = (
+            text("uic_mother_name"),
+            text("uic_father_name"),
+            text("sex"),
+            input.get("birth_year").and_then(serde_json::Value::as_i64),
+        ) else {
+            return Ok(None);
+        };
+        let inputs = fieldbook_core::uic::UicInputs {
+            mother_name,
+            father_name,
+            birth_year: birth_year as i32,
+            sex,
+        };
+        match self.with(|s| s.client_code(&inputs)) {
+            Ok(code) => Ok(Some(code)),
+            // Inputs not usable yet (e.g. a name with no letters): no code to show.
+            Err(FieldbookError::Invalid { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// A client's contacts, case notes, referrals and meetings, newest first.
     pub fn timeline(&self, client_id: String) -> Result<Vec<TimelineEntry>> {
         let id = parse_id(&client_id)?;

@@ -647,6 +647,13 @@ impl Store {
         Ok(clients)
     }
 
+    /// The identifier code these inputs give, without storing anything: a
+    /// form can warn about a duplicate client before it is saved.
+    pub fn client_code(&mut self, inputs: &uic::UicInputs<'_>) -> Result<String> {
+        let key = self.keys()?.uic_key().ok_or(Error::Locked)?;
+        Ok(uic::compute_uic(key, inputs)?)
+    }
+
     pub fn verify_audit(&mut self) -> Result<AuditReport> {
         let (conn, keys) = self.unlocked()?;
         audit::verify(conn, keys)

@@ -243,6 +243,9 @@ class StoreWorkflowTest {
             "uic_mother_name" to text("Hương"),
             "uic_father_name" to text("Dũng"),
         )
+        val preview = store.clientCode(person)
+        assertNotNull("the code is known before saving", preview)
+        assertNull("no code without the parents' names", store.clientCode(person - "uic_father_name"))
         val first = store.add(RecordKind.CLIENT, person, false)
         try {
             store.add(RecordKind.CLIENT, person + ("alias" to text("Tuấn")), false)
@@ -251,6 +254,7 @@ class StoreWorkflowTest {
             assertEquals(first, e.existingId)
         }
         val code = (store.get(first).record.values["uic"] as FieldValue.Text).value
+        assertEquals(preview, code)
         assertEquals(listOf(first), store.clientsWithCode(code).map { it.id })
         val second = store.add(RecordKind.CLIENT, person + ("alias" to text("Tuấn")), true)
         assertEquals(setOf(first, second), store.clientsWithCode(code).map { it.id }.toSet())
