@@ -125,6 +125,17 @@ impl Place {
         }
     }
 
+    /// Fieldbook's own store, opened and unlocked, for what only it has (reports).
+    pub fn open_fieldbook(&self) -> Res<Store> {
+        if self.engine != Engine::Fieldbook {
+            return Err(format!("{} has no Fieldbook store", self.engine.name()).into());
+        }
+        let provider = Arc::new(SoftwareKeyProvider::new(self.fb_keys()));
+        let mut store = Store::open(&self.fb_store(), provider, OpenOptions::default())?;
+        store.unlock(PIN)?;
+        Ok(store)
+    }
+
     pub fn remove(&self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }

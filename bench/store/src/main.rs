@@ -1,7 +1,7 @@
 //! fieldbook-bench: Fieldbook's encrypted store against the same schema in
 //! plain SQLite and in SQLCipher, in one process, as ratios.
 //!
-//! `cargo run --release -p fieldbook-bench -- [--records N] [--clients N] [--runs N] [--quick]`
+//! `cargo run --release -p fieldbook-bench -- [--records N] [--clients N] [--runs N] [--quick] [--reports-only]`
 //!
 //! Through cargo's feature unification this binary links SQLCipher for every
 //! crate, fieldbook-core included: with no key set SQLCipher is plain SQLite,
@@ -12,6 +12,7 @@ mod breakdown;
 mod data;
 mod engines;
 mod report;
+mod reports;
 mod sqlstore;
 
 use std::collections::HashMap;
@@ -37,6 +38,8 @@ struct Args {
     runs: usize,
     batch: usize,
     dir: Option<PathBuf>,
+    /// Only the Fieldbook store and the reports phase.
+    reports_only: bool,
 }
 
 fn parse_args() -> Res<Args> {
@@ -46,6 +49,7 @@ fn parse_args() -> Res<Args> {
         runs: 3,
         batch: 1_000,
         dir: None,
+        reports_only: false,
     };
     let mut clients_given = false;
     let mut it = std::env::args().skip(1);
@@ -66,6 +70,7 @@ fn parse_args() -> Res<Args> {
             "--runs" => a.runs = num("--runs")?.max(1),
             "--batch" => a.batch = num("--batch")?.max(1),
             "--dir" => a.dir = Some(PathBuf::from(it.next().ok_or("--dir needs a path")?)),
+            "--reports-only" => a.reports_only = true,
             "--quick" => {
                 a.records = 10_000;
                 if !clients_given {
@@ -75,7 +80,8 @@ fn parse_args() -> Res<Args> {
             "-h" | "--help" => {
                 println!(
                     "fieldbook-bench [--records N (100000)] [--clients N (100000)] [--runs N (3)] \
-                     [--batch N (1000)] [--dir PATH] [--quick (10,000 records and clients)]"
+                     [--batch N (1000)] [--dir PATH] [--quick (10,000 records and clients)] \
+                     [--reports-only (the Fieldbook store and the reports phase)]"
                 );
                 std::process::exit(0);
             }
@@ -226,6 +232,16 @@ fn main() -> Res<()> {
         args.batch
     );
 
+    if args.reports_only {
+        let place = Place::new(&root, engines::Engine::Fieldbook, "reports");
+        insert_interleaved(std::slice::from_ref(&place), &work)?;
+        let figures = reports::measure(&place, today, args.runs)?;
+        place.remove();
+        reports::print(&figures, work.total());
+        println!("total run time: {:.0} s", started.elapsed().as_secs_f64());
+        return Ok(());
+    }
+
     let mut inserts: PerEngine = HashMap::new();
     let mut places: HashMap<&'static str, Place> = HashMap::new();
     let mut client_ids: HashMap<&'static str, Vec<RecordId>> = HashMap::new();
@@ -372,6 +388,7 @@ fn main() -> Res<()> {
             }
         }
     }
+    let report_figures = reports::measure(&places["Fieldbook"], today, args.runs)?;
     let mixed_breakdown = breakdown::listing(&places["Fieldbook"], &places["plain SQLite"])?;
     for p in places.values() {
         p.remove();
@@ -478,6 +495,7 @@ fn main() -> Res<()> {
         &clients_breakdown,
     );
     breakdown::print_writes(&write_breakdown, &inserts);
+    reports::print(&report_figures, work.total());
     report::verdict(&rows, &c_list);
     println!(
         "\nresults identical across stores: {}",

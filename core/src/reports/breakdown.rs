@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use crate::forms;
 use crate::RecordKind;
@@ -31,7 +32,7 @@ pub struct Breakdown {
 
 impl Default for Breakdown {
     fn default() -> Self {
-        let by_sex = sexes().into_iter().map(|s| (s, 0)).collect();
+        let by_sex = sexes().iter().map(|s| (s.clone(), 0)).collect();
         let by_age_band = age_band_keys().into_iter().map(|b| (b, 0)).collect();
         Breakdown {
             total: 0,
@@ -45,34 +46,41 @@ impl Breakdown {
     /// Adds `n` for a person of this sex and age band.
     pub fn add(&mut self, who: &Demographics, n: u64) {
         self.total += n;
-        *self.by_sex.entry(who.sex.clone()).or_default() += n;
-        *self
-            .by_age_band
-            .entry(who.age_band.to_string())
-            .or_default() += n;
+        // Every key is there from the start: no allocation per record.
+        bump(&mut self.by_sex, who.sex, n);
+        bump(&mut self.by_age_band, who.age_band, n);
+    }
+}
+
+fn bump(map: &mut BTreeMap<String, u64>, key: &str, n: u64) {
+    match map.get_mut(key) {
+        Some(count) => *count += n,
+        None => {
+            map.insert(key.to_string(), n);
+        }
     }
 }
 
 /// The sex and age band a client is counted under.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Demographics {
-    pub sex: String,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Demographics<'a> {
+    pub sex: &'a str,
     pub age_band: &'static str,
 }
 
-impl Demographics {
-    pub fn unknown() -> Demographics {
+impl<'a> Demographics<'a> {
+    pub fn unknown() -> Demographics<'static> {
         Demographics {
-            sex: UNKNOWN.to_string(),
+            sex: UNKNOWN,
             age_band: UNKNOWN,
         }
     }
 
     /// `year` is the year the age is taken in (the period's last day).
-    pub fn of(sex: Option<&str>, birth_year: Option<i64>, year: i32) -> Demographics {
+    pub fn of(sex: Option<&'a str>, birth_year: Option<i64>, year: i32) -> Demographics<'a> {
         let sex = match sex {
-            Some(s) if sexes().iter().any(|known| known == s) => s.to_string(),
-            _ => UNKNOWN.to_string(),
+            Some(s) if sexes().iter().any(|known| known == s) => s,
+            _ => UNKNOWN,
         };
         Demographics {
             sex,
@@ -99,13 +107,16 @@ pub fn age_band(birth_year: Option<i64>, year: i32) -> &'static str {
 }
 
 /// The sexes of the client form, then `unknown`.
-pub fn sexes() -> Vec<String> {
-    let mut out: Vec<String> = forms::definition(RecordKind::Client)
-        .field("sex")
-        .map(|f| f.choices.iter().map(|c| c.value.clone()).collect())
-        .unwrap_or_default();
-    out.push(UNKNOWN.to_string());
-    out
+pub fn sexes() -> &'static [String] {
+    static SEXES: OnceLock<Vec<String>> = OnceLock::new();
+    SEXES.get_or_init(|| {
+        let mut out: Vec<String> = forms::definition(RecordKind::Client)
+            .field("sex")
+            .map(|f| f.choices.iter().map(|c| c.value.clone()).collect())
+            .unwrap_or_default();
+        out.push(UNKNOWN.to_string());
+        out
+    })
 }
 
 /// The age bands in order, then `unknown`.

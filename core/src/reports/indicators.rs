@@ -115,14 +115,8 @@ impl Dataset {
             let view = &contact.view;
             let person = self.people.of_record(view);
             contacts.total.add(&demo(person), 1);
-            *contacts
-                .by_visit_type
-                .entry(choice_or_unknown(view.text("visit_type")))
-                .or_default() += 1;
-            *contacts
-                .by_mode
-                .entry(choice_or_unknown(view.text("mode")))
-                .or_default() += 1;
+            count_choice(&mut contacts.by_visit_type, view.text("visit_type"));
+            count_choice(&mut contacts.by_mode, view.text("mode"));
             match person {
                 Some(p) => {
                     reached.insert(p);
@@ -135,7 +129,10 @@ impl Dataset {
                     if quantity == 0 {
                         continue;
                     }
-                    let total = services.entry(item.clone()).or_default();
+                    let total = match services.get_mut(item.as_str()) {
+                        Some(total) => total,
+                        None => services.entry(item.clone()).or_default(),
+                    };
                     total.contacts += 1;
                     total.quantity += quantity;
                 }
@@ -173,9 +170,9 @@ impl Dataset {
             let who = demo(self.people.of_record(view));
             made.total.add(&who, 1);
             if let Some(service) = view.text("service") {
-                *made.by_service.entry(service.to_string()).or_default() += 1;
+                count_choice(&mut made.by_service, Some(service));
             }
-            *made.by_status.entry(status.to_string()).or_default() += 1;
+            count_choice(&mut made.by_status, Some(status));
             let completed_on = date_field(view, "completed_date");
             let completed_by_end =
                 status == "completed" && completed_on.is_none_or(|d| d <= period.to);
@@ -287,11 +284,17 @@ fn keyed_without_unknown(values: Vec<String>) -> BTreeMap<String, u64> {
     values.into_iter().map(|v| (v, 0)).collect()
 }
 
-fn choice_or_unknown(value: Option<&str>) -> String {
-    value
+/// Counts one record under its choice, or `unknown` when it has none.
+fn count_choice(map: &mut BTreeMap<String, u64>, value: Option<&str>) {
+    let key = value
         .filter(|v| !v.is_empty())
-        .unwrap_or(super::breakdown::UNKNOWN)
-        .to_string()
+        .unwrap_or(super::breakdown::UNKNOWN);
+    match map.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            map.insert(key.to_string(), 1);
+        }
+    }
 }
 
 /// The middle value, or the mean of the two middle values.

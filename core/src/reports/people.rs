@@ -69,7 +69,7 @@ impl People {
     }
 
     /// The person's sex and age band in `year`; unknown for no person.
-    pub fn demographics(&self, person: Option<PersonId>, year: i32) -> Demographics {
+    pub fn demographics(&self, person: Option<PersonId>, year: i32) -> Demographics<'_> {
         match person.and_then(|p| self.persons.get(p)) {
             Some(p) => Demographics::of(p.sex.as_deref(), p.birth_year, year),
             None => Demographics::unknown(),
