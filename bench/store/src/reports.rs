@@ -100,9 +100,8 @@ pub fn print(f: &ReportFigures, total_records: usize) {
     println!("| measure | ms |");
     println!("|---|---:|");
     println!(
-        "| read + decrypt every record, keep the year's {} ({}) | {:.1} |",
+        "| read + decrypt every record, keep the year's {} (Dataset::load) | {:.1} |",
         f.records_in_year,
-        "Dataset::load",
         ms(&f.load)
     );
     println!(
