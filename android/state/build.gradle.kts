@@ -53,7 +53,7 @@ tasks.named("preBuild") { dependsOn(checkBindings) }
 
 dependencies {
     // The Android flavour of JNA ships its native dispatch library per ABI.
-    implementation("${libs.jna.get()}@aar")
+    implementation(libs.jna) { artifact { type = "aar" } }
     api(libs.kotlinx.coroutines.core)
 
     // On the JVM the plain JNA jar loads the host-built libfieldbook.

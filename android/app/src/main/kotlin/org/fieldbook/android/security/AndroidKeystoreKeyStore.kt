@@ -4,12 +4,12 @@ import android.os.Build
 import android.security.keystore.KeyGenParameterSpec
 import android.security.keystore.KeyPermanentlyInvalidatedException
 import android.security.keystore.KeyProperties
-import android.security.keystore.StrongBoxUnavailableException
 import android.security.keystore.UserNotAuthenticatedException
 import org.fieldbook.ffi.PlatformKeyException
 import org.fieldbook.ffi.PlatformKeyStore
 import java.security.GeneralSecurityException
 import java.security.KeyStore
+import java.security.ProviderException
 import javax.crypto.AEADBadTagException
 import javax.crypto.Cipher
 import javax.crypto.KeyGenerator
@@ -55,10 +55,15 @@ class AndroidKeystoreKeyStore : PlatformKeyStore {
 
     private fun key(label: String): SecretKey? = keyStore.getKey(alias(label), null) as? SecretKey
 
-    private fun generate(label: String): SecretKey = try {
-        generate(label, strongBox = Build.VERSION.SDK_INT >= Build.VERSION_CODES.P)
-    } catch (e: StrongBoxUnavailableException) {
-        generate(label, strongBox = false)
+    private fun generate(label: String): SecretKey {
+        if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.P) {
+            try {
+                return generate(label, strongBox = true)
+            } catch (e: ProviderException) {
+                // StrongBoxUnavailableException (API 28) is a ProviderException: no secure element, use the TEE.
+            }
+        }
+        return generate(label, strongBox = false)
     }
 
     private fun generate(label: String, strongBox: Boolean): SecretKey {

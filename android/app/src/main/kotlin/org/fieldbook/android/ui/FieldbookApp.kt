@@ -9,6 +9,7 @@ import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Surface
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.ui.Modifier
@@ -32,6 +33,11 @@ import org.fieldbook.android.ui.unlock.UnlockScreen
 @Composable
 fun FieldbookApp(container: AppContainer) {
     val session by container.session.state.collectAsStateWithLifecycle()
+    val unlocked = unlockedViewModels()
+    // Runs after the screens left the composition; a rotation keeps them (still unlocked).
+    LaunchedEffect(session is SessionState.Unlocked) {
+        if (session !is SessionState.Unlocked) unlocked.dropAll()
+    }
     Surface(Modifier.fillMaxSize()) {
         when (val state = session) {
             SessionState.Starting -> Loading()
@@ -42,7 +48,7 @@ fun FieldbookApp(container: AppContainer) {
                 Text(stringResource(R.string.store_failed), style = MaterialTheme.typography.titleLarge)
                 ErrorMessage(state.error)
             }
-            is SessionState.Unlocked -> MainNavigation(container, state.identity)
+            is SessionState.Unlocked -> UnlockedScope(unlocked) { MainNavigation(container, state.identity) }
         }
     }
 }
