@@ -36,6 +36,9 @@ data class FormState(
     val saving: Boolean = false,
     /** Set once the record is written: the screen closes. */
     val savedId: String? = null,
+    /** The save was refused: another client has this code (save anyway, or open that one). */
     val duplicate: DuplicateWarning? = null,
+    /** Clients with the code the values typed so far give: the warning before saving. */
+    val sameCode: DuplicateWarning? = null,
     val error: ErrorInfo? = null,
 )

@@ -125,14 +125,15 @@ class FormStateHolder(
         val generation = ++generation
         val snapshot = values.toMap()
         return try {
-            val (shown, found) = session.call { store ->
+            val (shown, found, sameCode) = session.call { store ->
                 val shown = store.visibleFields(kind, snapshot)
-                shown to store.check(kind, payload(form, shown, snapshot), recordId)
+                Triple(shown, store.check(kind, payload(form, shown, snapshot), recordId), sameCodeOf(store, snapshot))
             }
             if (generation == this.generation) {
                 visible = shown
                 issues = found
                 publish(form)
+                _state.update { it.copy(sameCode = sameCode) }
             }
             found
         } catch (e: Exception) {
@@ -206,6 +207,16 @@ class FormStateHolder(
                 }
             }
         }.toMap()
+    }
+
+    /** For a client: the others whose code these values give (the core computes it, keyed). */
+    private fun sameCodeOf(store: org.fieldbook.ffi.FieldbookStore, values: Map<String, FieldValue>): DuplicateWarning? {
+        if (kind != RecordKind.CLIENT) return null
+        val code = store.clientCode(values) ?: return null
+        val others = store.clientsWithCode(code).filter { it.id != recordId }
+        if (others.isEmpty()) return null
+        val summarizer = RecordSummarizer(FormCatalog.of(session.language.value))
+        return DuplicateWarning(others.first().id, code, others.map(summarizer::summarize))
     }
 
     private suspend fun duplicateOf(existingId: String): DuplicateWarning {

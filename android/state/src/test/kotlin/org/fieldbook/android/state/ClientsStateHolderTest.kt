@@ -52,7 +52,11 @@ class ClientsStateHolderTest {
         form.setValue("sex", FieldValue.Choice("male"))
         form.setText("birth_year", "1985")
         form.setText("uic_mother_name", "Hương")
+        assertNull("no code until every input is given", form.state.value.sameCode)
         form.setText("uic_father_name", "Dũng")
+        val early = form.state.value.sameCode
+        assertNotNull("the warning shows as the person types", early)
+        assertEquals(listOf(first), early!!.matches.map { it.id })
         form.save()
 
         val warning = form.state.value.duplicate
@@ -60,7 +64,7 @@ class ClientsStateHolderTest {
         assertNull(form.state.value.savedId)
         assertEquals(first, warning!!.existingId)
         assertEquals(listOf("Anh Tuấn Xe Ôm"), warning.matches.map { it.headline })
-        assertNotNull(warning.code)
+        assertEquals(early.code, warning.code)
 
         form.saveAnyway()
         val second = form.state.value.savedId

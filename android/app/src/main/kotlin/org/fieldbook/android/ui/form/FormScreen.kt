@@ -8,6 +8,8 @@ import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
 import androidx.compose.material3.AlertDialog
 import androidx.compose.material3.Button
+import androidx.compose.material3.Card
+import androidx.compose.material3.CardDefaults
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
@@ -62,6 +64,9 @@ fun FormScreen(
                 modifier = Modifier.padding(vertical = 8.dp),
             )
         }
+        state.sameCode?.let { same ->
+            item { SameCodeCard(same, onOpen = { onOpenClient(same.existingId) }) }
+        }
         items(state.fields, key = { it.spec.key }) { field ->
             FieldEditor(
                 field,
@@ -87,6 +92,19 @@ fun FormScreen(
             onSaveAnyway = holder::saveAnyway,
             onDismiss = holder::dismissDuplicate,
         )
+    }
+}
+
+/** As the person types: the clients who already have the code these answers give. */
+@Composable
+private fun SameCodeCard(same: DuplicateWarning, onOpen: () -> Unit) {
+    Card(colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.errorContainer), modifier = Modifier.fillMaxWidth()) {
+        Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
+            Text(stringResource(R.string.duplicate_title), style = MaterialTheme.typography.titleSmall)
+            Text(stringResource(R.string.duplicate_body, same.code.orEmpty()))
+            same.matches.forEach { Text("• " + (listOf(it.headline) + it.details).joinToString(" · ")) }
+            TextButton(onClick = onOpen) { Text(stringResource(R.string.duplicate_open)) }
+        }
     }
 }
 
