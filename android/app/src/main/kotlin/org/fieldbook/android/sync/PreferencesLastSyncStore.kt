@@ -29,6 +29,7 @@ class PreferencesLastSyncStore(context: Context) : LastSyncStore {
                     pushDuplicates = prefs.getInt("push_duplicates", 0).toUInt(),
                     pulled = prefs.getInt("pulled", 0).toUInt(),
                     merged = prefs.getInt("merged", 0).toUInt(),
+                    held = prefs.getInt("held", 0).toUInt(),
                     conflicts = prefs.getInt("conflicts", 0).toUInt(),
                     keysLearned = prefs.getInt("keys_learned", 0).toUInt(),
                     rejected = prefs.getInt("rejected", 0).toUInt(),
@@ -60,6 +61,7 @@ class PreferencesLastSyncStore(context: Context) : LastSyncStore {
                     putInt("push_duplicates", s.pushDuplicates.toInt())
                     putInt("pulled", s.pulled.toInt())
                     putInt("merged", s.merged.toInt())
+                    putInt("held", s.held.toInt())
                     putInt("conflicts", s.conflicts.toInt())
                     putInt("keys_learned", s.keysLearned.toInt())
                     putInt("rejected", s.rejected.toInt())

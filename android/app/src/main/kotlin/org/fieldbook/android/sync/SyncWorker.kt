@@ -35,7 +35,7 @@ class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(c
                 // The hub was out of reach or refused for now: WorkManager backs off and tries again.
                 else -> Result.retry()
             }
-            // Without the PIN there are no keys to merge with; the next period tries again.
+            // The core refused a locked store: nothing to retry until the PIN is typed; the next period tries again.
             is SyncResult.Locked -> Result.success(workDataOf(KEY_OK to false))
             is SyncResult.Failed -> Result.failure(workDataOf(KEY_OK to false))
         }

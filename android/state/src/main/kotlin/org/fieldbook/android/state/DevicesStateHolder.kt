@@ -36,7 +36,7 @@ class DevicesStateHolder(private val session: StoreSession, private val scope: C
                 val (devices, me) = session.call { it.devices() to it.identity().deviceId }
                 _state.update { it.copy(loading = false, devices = devices, thisDevice = me) }
             } catch (e: Exception) {
-                _state.update { it.copy(loading = false, error = ErrorInfo.of(e)) }
+                _state.update { it.copy(loading = false, error = errorOf(e)) }
             }
         }
     }
@@ -50,7 +50,7 @@ class DevicesStateHolder(private val session: StoreSession, private val scope: C
                 _state.update { it.copy(busy = false, invitation = invitation) }
                 refresh()
             } catch (e: Exception) {
-                _state.update { it.copy(busy = false, error = ErrorInfo.of(e)) }
+                _state.update { it.copy(busy = false, error = errorOf(e)) }
             }
         }
     }
@@ -71,7 +71,7 @@ class DevicesStateHolder(private val session: StoreSession, private val scope: C
                 _state.update { it.copy(busy = false, revokedEpoch = epoch.toInt()) }
                 refresh()
             } catch (e: Exception) {
-                _state.update { it.copy(busy = false, error = ErrorInfo.of(e)) }
+                _state.update { it.copy(busy = false, error = errorOf(e)) }
             }
         }
     }

@@ -1,5 +1,6 @@
 package org.fieldbook.android.state
 
+import kotlinx.coroutines.CancellationException
 import org.fieldbook.ffi.FieldbookException
 
 /**
@@ -14,4 +15,10 @@ data class ErrorInfo(val detail: String?) {
             else -> ErrorInfo(null)
         }
     }
+}
+
+/** For a failed call's `catch`: a cancelled screen stays cancelled, anything else is shown. */
+fun errorOf(error: Exception): ErrorInfo {
+    if (error is CancellationException) throw error
+    return ErrorInfo.of(error)
 }

@@ -85,7 +85,7 @@ class FormStateHolder(
                 _state.update { it.copy(title = form.title) }
                 recompute()
             } catch (e: Exception) {
-                _state.update { it.copy(loading = false, error = ErrorInfo.of(e)) }
+                _state.update { it.copy(loading = false, error = errorOf(e)) }
             }
         }
     }
@@ -137,7 +137,7 @@ class FormStateHolder(
             }
             found
         } catch (e: Exception) {
-            _state.update { it.copy(loading = false, error = ErrorInfo.of(e)) }
+            _state.update { it.copy(loading = false, error = errorOf(e)) }
             emptyList()
         }
     }
@@ -174,7 +174,7 @@ class FormStateHolder(
                     it.copy(saving = false, error = if (e.fields.isEmpty()) ErrorInfo.of(e) else null)
                 }
             } catch (e: Exception) {
-                _state.update { it.copy(saving = false, error = ErrorInfo.of(e)) }
+                _state.update { it.copy(saving = false, error = errorOf(e)) }
             }
         }
     }

@@ -87,7 +87,7 @@ class IndicatorsStateHolder(
                     )
                 }
             } catch (e: Exception) {
-                _state.update { it.copy(loading = false, error = ErrorInfo.of(e)) }
+                _state.update { it.copy(loading = false, error = errorOf(e)) }
             }
         }
     }

@@ -68,7 +68,7 @@ class OverdueStateHolder(
                 val labels = session.call(::deviceLabels)
                 _state.update { s -> s.copy(workers = s.workers.map { w -> w.copy(label = w.worker?.let(labels::get)) }) }
             } catch (e: Exception) {
-                _state.update { it.copy(loading = false, error = ErrorInfo.of(e)) }
+                _state.update { it.copy(loading = false, error = errorOf(e)) }
             }
         }
     }

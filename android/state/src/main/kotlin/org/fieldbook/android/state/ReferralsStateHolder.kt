@@ -61,7 +61,7 @@ class ReferralsStateHolder(private val session: StoreSession, private val scope:
                     )
                 }
             } catch (e: Exception) {
-                _state.update { it.copy(loading = false, error = ErrorInfo.of(e)) }
+                _state.update { it.copy(loading = false, error = errorOf(e)) }
             }
         }
     }

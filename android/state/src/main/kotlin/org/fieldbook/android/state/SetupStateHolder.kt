@@ -6,7 +6,6 @@ import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
-import org.fieldbook.ffi.FieldbookException
 import org.fieldbook.ffi.Role
 
 /** Why the setup form cannot be sent yet; the screen words each. */
@@ -60,8 +59,8 @@ class SetupStateHolder(private val session: StoreSession, private val scope: Cor
             try {
                 action()
                 _state.value = SetupState()
-            } catch (e: FieldbookException) {
-                _state.update { it.copy(busy = false, error = ErrorInfo.of(e)) }
+            } catch (e: Exception) {
+                _state.update { it.copy(busy = false, error = errorOf(e)) }
             }
         }
     }

@@ -26,7 +26,7 @@ sealed interface SyncResult {
 
     data class Finished(override val at: Instant, val summary: SyncSummary) : SyncResult
 
-    /** The store was locked: nothing was sent or received (the keys are needed to merge). */
+    /** The core would not sync the store while locked (nothing was sent); the next unlocked run will. */
     data class Locked(override val at: Instant) : SyncResult
 
     /** The store itself failed (damaged, erased). */
@@ -90,8 +90,11 @@ class SyncStateHolder(
             _state.update { it.copy(running = false, progress = null) }
         }
         if (result is SyncResult.Finished && result.summary.wiped) session.markErased()
-        lastSync?.save(result)
-        _state.update { it.copy(last = result) }
+        // A periodic run that found the store locked did nothing: the last real result stays on screen.
+        if (result !is SyncResult.Locked) {
+            lastSync?.save(result)
+            _state.update { it.copy(last = result) }
+        }
         result
     }
 

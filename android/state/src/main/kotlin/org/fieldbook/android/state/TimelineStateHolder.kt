@@ -46,7 +46,7 @@ class TimelineStateHolder(
                     canAdd = canAdd,
                 )
             } catch (e: Exception) {
-                _state.update { it.copy(loading = false, error = ErrorInfo.of(e)) }
+                _state.update { it.copy(loading = false, error = errorOf(e)) }
             }
         }
     }

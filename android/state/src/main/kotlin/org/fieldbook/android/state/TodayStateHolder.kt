@@ -52,7 +52,7 @@ class TodayStateHolder(
                     dueToday = rows.filter { it.daysOverdue <= 0 },
                 )
             } catch (e: Exception) {
-                _state.update { it.copy(loading = false, error = ErrorInfo.of(e)) }
+                _state.update { it.copy(loading = false, error = errorOf(e)) }
             }
         }
     }

@@ -55,8 +55,8 @@ class UnlockStateHolder(
                 startCountdown(retryAt)
             } catch (e: FieldbookException.Erased) {
                 _state.update { it.copy(busy = false, erased = true, error = ErrorInfo.of(e)) }
-            } catch (e: FieldbookException) {
-                _state.update { it.copy(busy = false, error = ErrorInfo.of(e)) }
+            } catch (e: Exception) {
+                _state.update { it.copy(busy = false, error = errorOf(e)) }
             }
         }
     }

@@ -98,6 +98,7 @@ private fun LastResult(last: SyncResult?) {
             }
             Text(stringResource(verdict), color = if (s.ok) MaterialTheme.colorScheme.primary else error)
             Text(stringResource(R.string.sync_counts, s.pushed.toInt(), s.pulled.toInt(), s.merged.toInt(), s.conflicts.toInt()))
+            if (s.held > 0u) Text(stringResource(R.string.sync_held, s.held.toInt()))
             if (s.rejected > 0u) Text(stringResource(R.string.sync_rejected, s.rejected.toInt()), color = error)
             if (s.wiped) Text(stringResource(R.string.sync_wiped), color = error)
             s.errors.forEach { Text(it, color = error, style = MaterialTheme.typography.bodySmall) }
