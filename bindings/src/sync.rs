@@ -61,6 +61,8 @@ pub struct SyncSummary {
     pub pulled: u32,
     /// Received versions new to this device.
     pub merged: u32,
+    /// Received versions waiting, sealed, for the next unlock to merge them.
+    pub held: u32,
     /// Records showing concurrent edits after merging.
     pub conflicts: u32,
     /// New team keys learned (a key epoch after a revocation).
@@ -90,9 +92,12 @@ impl SyncListener for Progress<'_> {
 #[uniffi::export]
 impl FieldbookStore {
     /// Pushes this device's new versions, learns new key epochs, pulls the
-    /// team's. Blocks until done: call it from a background worker. Problems
-    /// on the way to the hub are in the summary; errors are for the store
-    /// itself (locked, damaged).
+    /// team's. Blocks until done: call it from a background worker. A locked
+    /// store syncs too (a scheduled sync while nobody typed the PIN): it
+    /// pushes, and holds what it pulls until the next unlock merges it.
+    /// Problems on the way to the hub are in the summary; errors are for the
+    /// store itself (damaged; `Locked` only for a store enrolled by an older
+    /// build and not unlocked since).
     pub fn sync(
         &self,
         listener: Option<Arc<dyn SyncProgressListener>>,
@@ -113,6 +118,7 @@ impl FieldbookStore {
             push_duplicates: summary.push_duplicates,
             pulled: summary.pulled,
             merged: summary.merged,
+            held: summary.held,
             conflicts: summary.conflicts,
             keys_learned: summary.keys_learned,
             rejected: summary.rejected.len() as u32,

@@ -35,9 +35,9 @@ pub struct RejectedVersion {
 
 impl Store {
     /// Up to `limit` versions written here and not yet on the hub, oldest first.
+    /// Needs no key: versions are stored sealed, so a locked store pushes too.
     pub fn unpushed(&mut self, limit: u32) -> Result<Vec<SealedVersion>> {
-        let (conn, _) = self.unlocked()?;
-        let mut stmt = conn.prepare_cached(
+        let mut stmt = self.conn.prepare_cached(
             "SELECT version_id, record_id, kind, key_class, key_epoch, body
              FROM versions WHERE pushed = 0 ORDER BY seq LIMIT ?1",
         )?;
@@ -74,17 +74,15 @@ impl Store {
 
     /// How many versions wait to be pushed.
     pub fn unpushed_count(&mut self) -> Result<u64> {
-        let (conn, _) = self.unlocked()?;
-        Ok(
-            conn.query_row("SELECT count(*) FROM versions WHERE pushed = 0", [], |r| {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM versions WHERE pushed = 0", [], |r| {
                 r.get::<_, i64>(0)
-            })? as u64,
-        )
+            })? as u64)
     }
 
     /// Marks versions as on the hub (after the hub confirmed them).
     pub fn mark_pushed(&mut self, ids: &[uuid::Uuid]) -> Result<()> {
-        self.unlocked()?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -106,7 +106,8 @@ impl Store {
             serde_json::to_vec(link)
                 .map_err(|e| Error::InvalidInput(format!("cannot encode the hub link: {e}")))?,
         );
-        self.put_sealed_meta(HUB_LINK, KeyPurpose::HubCredentials, &plain)
+        self.put_sealed_meta(HUB_LINK, KeyPurpose::HubCredentials, &plain)?;
+        self.keep_hub_link_for_background(link)
     }
 
     pub fn hub_link(&mut self) -> Result<Option<HubLink>> {

@@ -6,6 +6,7 @@
 //! kept as a version and written to the audit trail in one transaction.
 
 mod audit;
+mod background;
 mod clock;
 mod compaction;
 mod db;
@@ -361,7 +362,7 @@ impl Store {
         )?;
         self.keys = Some(keys);
         self.last_activity_ms = now_ms;
-        Ok(())
+        self.after_unlock()
     }
 
     /// Forgets every key (they zeroize on drop).

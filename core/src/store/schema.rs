@@ -12,7 +12,7 @@ use crate::{Error, Result};
 pub const APPLICATION_ID: i32 = 0x4642_4b31;
 
 /// The schema version this build writes. Add a step to [`upgrade_from`] with each bump.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// Version 1, frozen: never edit it; add migrations instead.
 pub const V1: &str = "
@@ -79,6 +79,20 @@ CREATE TABLE audit (
 );
 ";
 
+/// Version 2: versions pulled while the store was locked (a background sync)
+/// wait here, sealed as the hub sent them, until the next unlock merges them.
+const V1_TO_V2: &str = "
+CREATE TABLE inbox (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    version_id BLOB NOT NULL UNIQUE,
+    record_id  BLOB NOT NULL,
+    kind       TEXT NOT NULL,
+    key_class  TEXT NOT NULL,
+    key_epoch  INTEGER NOT NULL,
+    body       BLOB NOT NULL
+);
+";
+
 pub fn user_version(conn: &Connection) -> Result<u32> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get::<_, u32>(0))?)
 }
@@ -100,7 +114,9 @@ pub fn upgrade_from(tx: &Transaction, mut version: u32) -> Result<()> {
         });
     }
     while version < VERSION {
-        // match version { 1 => upgrade_v1_to_v2(tx)?, ... }
+        if version == 1 {
+            tx.execute_batch(V1_TO_V2)?;
+        }
         version += 1;
     }
     tx.pragma_update(None, "user_version", VERSION)?;

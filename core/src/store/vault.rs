@@ -103,7 +103,7 @@ impl UnlockedKeys {
     }
 }
 
-fn platform_label(store_id: &[u8]) -> String {
+pub(super) fn platform_label(store_id: &[u8]) -> String {
     let hex: String = store_id.iter().map(|b| format!("{b:02x}")).collect();
     format!("fieldbook-vault-{hex}")
 }

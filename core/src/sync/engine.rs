@@ -31,10 +31,21 @@ impl Default for SyncOptions {
     }
 }
 
+/// A client for this device's hub. A locked store reaches it through the
+/// hub link its platform key opens (see `store::background`).
 pub fn client_for(store: &mut Store, retry: RetryPolicy) -> Result<HubClient> {
-    let link = store
-        .hub_link()?
-        .ok_or_else(|| Error::InvalidInput("this device is not enrolled with a hub".into()))?;
+    let link = if store.is_locked() {
+        store.hub_link_while_locked()?
+    } else {
+        store.hub_link()?
+    };
+    let link = link.ok_or_else(|| {
+        if store.is_locked() {
+            Error::Locked
+        } else {
+            Error::InvalidInput("this device is not enrolled with a hub".into())
+        }
+    })?;
     let pin = link
         .certificate_sha256
         .as_deref()
@@ -51,8 +62,12 @@ pub fn client_for(store: &mut Store, retry: RetryPolicy) -> Result<HubClient> {
     )?)
 }
 
-/// Runs one sync. Store errors (locked, damaged) are returned; everything
-/// that went wrong on the way to the hub is in the summary, with `ok` false.
+/// Runs one sync. Store errors (damaged, or locked for a store enrolled by
+/// an older build and not unlocked since) are returned; everything that went
+/// wrong on the way to the hub is in the summary, with `ok` false.
+///
+/// A locked store syncs too, as a scheduled background sync does: it pushes,
+/// and holds what it pulls until the next unlock merges it (`held`).
 pub fn sync(
     store: &mut Store,
     options: &SyncOptions,
@@ -64,6 +79,18 @@ pub fn sync(
     let outcome = push(store, &client, options, listener, cancel, &mut summary)
         .and_then(|()| pull(store, &client, options, listener, cancel, &mut summary));
     let finished = settle(store, outcome, &mut summary.errors, &mut summary.wiped)?;
+    if !summary.wiped && !store.is_locked() {
+        // Held by an earlier locked sync, or under a key epoch learned just now.
+        let outcome = store.merge_held()?;
+        summary.merged += outcome.merged;
+        summary.conflicts += outcome.conflicts;
+        summary.rejected.extend(outcome.rejected);
+    }
+    summary.held = if summary.wiped {
+        0
+    } else {
+        store.held_count()? as u32
+    };
     summary.ok = finished && summary.rejected.is_empty() && summary.errors.is_empty();
     Ok(summary)
 }
@@ -183,16 +210,21 @@ fn pull(
             None,
             cancel,
         )?;
-        if page.key_epoch > store.key_epoch()? && !keys_checked {
-            learn_keys(store, client, listener, cancel, summary)?;
-            keys_checked = true;
-        }
         let versions: Vec<_> = page.versions.into_iter().map(|v| v.version).collect();
-        let outcome = store.receive(&versions)?;
         summary.pulled += versions.len() as u32;
-        summary.merged += outcome.merged;
-        summary.conflicts += outcome.conflicts;
-        summary.rejected.extend(outcome.rejected);
+        if store.is_locked() {
+            // New key epochs wait for an unlocked sync: the device's key pair is sealed.
+            store.hold_received(&versions)?;
+        } else {
+            if page.key_epoch > store.key_epoch()? && !keys_checked {
+                learn_keys(store, client, listener, cancel, summary)?;
+                keys_checked = true;
+            }
+            let outcome = store.receive(&versions)?;
+            summary.merged += outcome.merged;
+            summary.conflicts += outcome.conflicts;
+            summary.rejected.extend(outcome.rejected);
+        }
         // Saved after the page is merged: a dropped connection resumes here.
         store.set_sync_cursor(page.next.max(since))?;
         if let Some(listener) = listener {

@@ -15,6 +15,9 @@ pub struct SyncSummary {
     pub pulled: u32,
     /// Received versions new to this device, merged into their records.
     pub merged: u32,
+    /// Received versions waiting, sealed, for an unlock to merge them (a
+    /// sync of a locked store, or a key epoch not learned yet).
+    pub held: u32,
     /// Records that show concurrent edits after merging.
     pub conflicts: u32,
     /// New team keys learned (a key epoch after a revocation).

@@ -125,6 +125,18 @@ class SyncWorkflowTest {
         assertTrue(cancelled.cancelled)
         assertTrue(outreach.store.sync(null, SyncCancellation()).ok)
 
+        // A scheduled sync of a locked device: what it pulls waits, sealed, for the PIN.
+        assertTrue(peer.store.sync(null, SyncCancellation()).ok)
+        supervisor.store.add(RecordKind.CLIENT, mapOf("alias" to FieldValue.Text("Chú Năm")), false)
+        assertTrue(supervisor.store.sync(null, SyncCancellation()).ok)
+        peer.store.lock()
+        val background = peer.store.sync(null, SyncCancellation())
+        assertTrue(background.errors.toString(), background.ok)
+        assertEquals(1u, background.held)
+        assertTrue(peer.store.isLocked())
+        peer.store.unlock("1357")
+        assertTrue(peer.store.clients().records.any { (it.values["alias"] as FieldValue.Text).value == "Chú Năm" })
+
         val devices = supervisor.store.devices()
         assertEquals(3, devices.count { it.status == "active" })
         val outreachId = outreach.store.identity().deviceId

@@ -1,0 +1,164 @@
+//! What a locked store can still do for sync, so the apps' scheduled syncs
+//! (WorkManager, BGTaskScheduler) work while nobody has typed the PIN:
+//!
+//! - reach the hub: a copy of the hub link wrapped by the platform key alone
+//!   (the Keystore/Keychain opens it without the PIN). The token only lets a
+//!   device move ciphertext it cannot read without the team keys;
+//! - push: versions are stored sealed, so they go as they are;
+//! - pull: versions are held, sealed as the hub sent them, in the `inbox`
+//!   table, and merged by the next unlock (or unlocked sync).
+
+use fieldbook_proto::version::SealedVersion;
+use rusqlite::{params, TransactionBehavior};
+use zeroize::Zeroizing;
+
+use super::exchange::ReceiveOutcome;
+use super::{meta, vault, HubLink, Store};
+use crate::record::SensitivityClass;
+use crate::{Error, Result};
+
+const HUB_LINK_PLATFORM: &str = "hub_link_platform";
+/// Tags the wrapped bytes, so no other value wrapped by the same platform key
+/// can pass for the hub link.
+const HUB_LINK_DOMAIN: &[u8] = b"fieldbook/v1/hub-link\0";
+/// Held versions merged per transaction.
+const MERGE_BATCH: u32 = 500;
+
+impl Store {
+    /// Keeps a copy of the hub link that the platform key alone opens.
+    pub(super) fn keep_hub_link_for_background(&mut self, link: &HubLink) -> Result<()> {
+        let json = serde_json::to_vec(link)
+            .map_err(|e| Error::InvalidInput(format!("cannot encode the hub link: {e}")))?;
+        let plain = Zeroizing::new([HUB_LINK_DOMAIN, json.as_slice()].concat());
+        let wrapped = self
+            .provider
+            .wrap(&vault::platform_label(&self.store_id), &plain)?;
+        meta::put_blob(&self.conn, HUB_LINK_PLATFORM, &wrapped)
+    }
+
+    /// The hub link, readable while locked; `None` for a store never enrolled
+    /// (or enrolled by a build without background sync and not unlocked since).
+    pub fn hub_link_while_locked(&mut self) -> Result<Option<HubLink>> {
+        let Some(wrapped) = meta::get_blob(&self.conn, HUB_LINK_PLATFORM)? else {
+            return Ok(None);
+        };
+        let plain = Zeroizing::new(
+            self.provider
+                .unwrap(&vault::platform_label(&self.store_id), &wrapped)?,
+        );
+        let json = plain
+            .strip_prefix(HUB_LINK_DOMAIN)
+            .ok_or_else(|| Error::StoreDamaged("the background hub link is damaged".into()))?;
+        serde_json::from_slice(json)
+            .map(Some)
+            .map_err(|_| Error::StoreDamaged("the background hub link is malformed".into()))
+    }
+
+    /// Keeps pulled versions for the next unlock; returns how many were new.
+    pub fn hold_received(&mut self, versions: &[SealedVersion]) -> Result<u32> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut held = 0;
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT OR IGNORE INTO inbox (version_id, record_id, kind, key_class, key_epoch, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for v in versions {
+                held += stmt.execute(params![
+                    v.version_id.as_bytes().as_slice(),
+                    v.record_id.as_bytes().as_slice(),
+                    v.kind,
+                    v.key_class,
+                    v.key_epoch,
+                    v.body,
+                ])? as u32;
+            }
+        }
+        tx.commit()?;
+        Ok(held)
+    }
+
+    /// How many pulled versions wait for an unlock.
+    pub fn held_count(&mut self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM inbox", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+
+    /// Merges the held versions this device has keys for (unlocked only).
+    /// Versions under a key epoch not learned yet stay held until it is.
+    pub fn merge_held(&mut self) -> Result<ReceiveOutcome> {
+        let mut total = ReceiveOutcome::default();
+        let mut after = 0i64;
+        loop {
+            let (batch, last) = self.held_batch(after)?;
+            let Some(last) = last else {
+                return Ok(total);
+            };
+            after = last;
+            let ready: Vec<SealedVersion> = {
+                let (_, keys) = self.unlocked()?;
+                batch
+                    .into_iter()
+                    .filter(|v| {
+                        SensitivityClass::parse(&v.key_class)
+                            .is_none_or(|class| keys.seal_key(class, v.key_epoch).is_some())
+                    })
+                    .collect()
+            };
+            let outcome = self.receive(&ready)?;
+            // Merging is idempotent: a crash before this delete merges them again, harmlessly.
+            let mut stmt = self
+                .conn
+                .prepare_cached("DELETE FROM inbox WHERE version_id = ?1")?;
+            for v in &ready {
+                stmt.execute([v.version_id.as_bytes().as_slice()])?;
+            }
+            total.merged += outcome.merged;
+            total.conflicts += outcome.conflicts;
+            total.duplicates += outcome.duplicates;
+            total.rejected.extend(outcome.rejected);
+        }
+    }
+
+    /// Up to a batch of held versions after inbox row `after`, and the last row read.
+    fn held_batch(&self, after: i64) -> Result<(Vec<SealedVersion>, Option<i64>)> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, version_id, record_id, kind, key_class, key_epoch, body
+             FROM inbox WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )?;
+        let mut last = None;
+        let mut out = Vec::new();
+        let mut rows = stmt.query(params![after, MERGE_BATCH])?;
+        while let Some(r) = rows.next()? {
+            last = Some(r.get::<_, i64>(0)?);
+            let id = |i: usize| -> Result<uuid::Uuid> {
+                uuid::Uuid::from_slice(&r.get::<_, Vec<u8>>(i)?)
+                    .map_err(|_| Error::StoreDamaged("a held version has a malformed id".into()))
+            };
+            out.push(SealedVersion {
+                version_id: id(1)?,
+                record_id: id(2)?,
+                kind: r.get(3)?,
+                key_class: r.get(4)?,
+                key_epoch: r.get(5)?,
+                body: r.get(6)?,
+            });
+        }
+        Ok((out, last))
+    }
+
+    /// After an unlock: a store enrolled before background sync existed gets
+    /// its background hub link, and what a locked sync held is merged.
+    pub(super) fn after_unlock(&mut self) -> Result<()> {
+        if meta::get_blob(&self.conn, HUB_LINK_PLATFORM)?.is_none() {
+            if let Some(link) = self.hub_link()? {
+                self.keep_hub_link_for_background(&link)?;
+            }
+        }
+        self.merge_held()?;
+        Ok(())
+    }
+}
