@@ -7,9 +7,11 @@ import os
 /// decides when it runs; the expiration handler cancels the sync through the
 /// core's SyncCancellation, and what was saved stays saved.
 ///
-/// The store holds its keys only while unlocked and the app locks it when it
-/// leaves the foreground, so a run that finds it locked syncs nothing and
-/// says so (`skippedLocked`) instead of pretending.
+/// The app locks the store when it leaves the foreground, so a run usually
+/// finds it locked: the core still pushes what this device wrote and holds
+/// what it pulls, sealed, until the next unlock merges it. With complete data
+/// protection the store's files cannot be opened while the phone itself is
+/// locked; such a run fails and says so, and the next one tries again.
 @MainActor
 final class BackgroundSync {
     static let identifier = "org.fieldbook.sync"

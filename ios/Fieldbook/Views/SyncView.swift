@@ -58,8 +58,8 @@ struct SyncView: View {
                 SummaryRows(summary: summary)
             case let .failed(error)?:
                 ErrorText(error)
-            case .skippedLocked?:
-                Text("Skipped: the store was locked.").foregroundStyle(.secondary)
+            case .skippedNoStore?:
+                Text("Skipped: this device is not set up.").foregroundStyle(.secondary)
             case .alreadyRunning?, nil:
                 EmptyView()
             }
@@ -77,6 +77,10 @@ private struct SummaryRows: View {
         }
         LabeledContent("Received") { Text(verbatim: "\(summary.pulled)") }
         LabeledContent("New to this device") { Text(verbatim: "\(summary.merged)") }
+        if summary.held > 0 {
+            // Pulled while locked: merged as soon as the PIN is typed.
+            LabeledContent("Waiting for the PIN") { Text(verbatim: "\(summary.held)") }
+        }
         if summary.conflicts > 0 {
             LabeledContent("Edited on two devices") { Text(verbatim: "\(summary.conflicts)").foregroundStyle(.orange) }
         }

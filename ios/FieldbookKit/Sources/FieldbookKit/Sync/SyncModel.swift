@@ -14,9 +14,8 @@ public final class SyncModel {
         case finished(SyncSummary)
         /// The store refused (locked, damaged) or the device is not enrolled.
         case failed(CoreError)
-        /// The store is locked (the app locks it in the background), so there
-        /// are no keys to sync with.
-        case skippedLocked
+        /// No store is open yet (not set up, erased, or still starting).
+        case skippedNoStore
         case alreadyRunning
 
         public var succeeded: Bool {
@@ -66,14 +65,11 @@ public final class SyncModel {
     @discardableResult
     public func run(trigger: Trigger) async -> Outcome {
         guard !isRunning else { return .alreadyRunning }
-        guard let store = app.store, app.phase == .unlocked else {
-            return finish(.skippedLocked, trigger: trigger, record: false)
-        }
-        // Asking also applies the core's idle auto-lock.
-        let locked = await Background.value { store.isLocked() }
-        guard !locked else {
-            app.route(FieldbookError.Locked(detail: ""))
-            return finish(.skippedLocked, trigger: trigger, record: false)
+        // A locked store syncs too (a background refresh while nobody has
+        // typed the PIN): the core pushes, and holds what it pulls, sealed,
+        // until the next unlock merges it.
+        guard let store = app.store, app.phase == .unlocked || app.phase == .locked else {
+            return finish(.skippedNoStore, trigger: trigger, record: false)
         }
         runNumber += 1
         let run = runNumber
@@ -88,8 +84,9 @@ public final class SyncModel {
         let qos: DispatchQoS.QoSClass = trigger == .background ? .utility : .userInitiated
         let outcome: Outcome
         do {
-            let summary = try await app.perform(qos: qos) {
-                try $0.sync(listener: relay, cancellation: cancellation)
+            // Not through `app.perform`, which needs an unlocked store.
+            let summary = try await Background.run(qos: qos) {
+                try store.sync(listener: relay, cancellation: cancellation)
             }
             outcome = .finished(summary)
             if summary.wiped {
@@ -97,6 +94,7 @@ public final class SyncModel {
                 app.markErased()
             }
         } catch {
+            app.route(error)
             outcome = .failed(CoreError(error))
         }
         self.cancellation = nil
