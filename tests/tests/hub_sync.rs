@@ -73,6 +73,34 @@ fn a_team_syncs_end_to_end_through_the_hub() {
         1
     );
 
+    // The supervisor's monthly report, from the synced records alone.
+    let exports = tempfile::tempdir().unwrap();
+    let xlsx = exports.path().join("november.xlsx");
+    let chart = exports.path().join("november.svg");
+    let report = supervisor.run(&[
+        "report",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-30",
+        "--json",
+        "--xlsx",
+        xlsx.to_str().unwrap(),
+        "--chart",
+        chart.to_str().unwrap(),
+    ]);
+    assert!(report.ok(), "{report:?}");
+    let figures = report.json();
+    assert_eq!(figures["unique_clients_reached"]["total"], 1, "{figures}");
+    assert_eq!(figures["unique_clients_reached"]["by_sex"]["female"], 1);
+    assert_eq!(figures["unique_clients_reached"]["by_age_band"]["35_44"], 1);
+    assert_eq!(figures["contacts"]["total"]["total"], 1);
+    assert_eq!(figures["referrals_made"]["total"]["total"], 1);
+    assert_eq!(figures["referrals_made"]["by_service"]["methadone"], 1);
+    for file in [&xlsx, &chart] {
+        assert!(std::fs::metadata(file).unwrap().len() > 0, "{file:?}");
+    }
+
     // A case note written by the supervisor never reaches the peer leader.
     supervisor.add(
         "case-note",
