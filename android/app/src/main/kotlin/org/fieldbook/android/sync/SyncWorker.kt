@@ -19,7 +19,10 @@ import org.fieldbook.android.state.SyncResult
  */
 class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(context, params) {
     override suspend fun doWork(): Result {
-        val sync = (applicationContext as FieldbookApplication).container.sync
+        val container = (applicationContext as FieldbookApplication).container
+        // In a process started just for this work, the store may not be open yet.
+        container.session.open()
+        val sync = container.sync
         val result = coroutineScope {
             val reporter = launch {
                 sync.state.map { it.progress }.filterNotNull().collect { p ->

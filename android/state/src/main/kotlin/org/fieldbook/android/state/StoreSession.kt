@@ -4,6 +4,8 @@ import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.sync.Mutex
+import kotlinx.coroutines.sync.withLock
 import kotlinx.coroutines.withContext
 import org.fieldbook.ffi.FieldbookException
 import org.fieldbook.ffi.FieldbookStore
@@ -32,14 +34,17 @@ class StoreSession(
     @Volatile
     private var store: FieldbookStore? = null
 
-    /** Opens the store on disk, locked; or says there is none. */
-    suspend fun open() {
+    /** The app's start and a sync worker in a fresh process may both open the store: once. */
+    private val opening = Mutex()
+
+    /** Opens the store on disk, locked; or says there is none. Opening an open store changes nothing. */
+    suspend fun open() = opening.withLock {
         withContext(io) {
             try {
-                if (store == null) {
-                    store = FieldbookStore.open(dataDir.path, keyStore, _language.value)
-                }
-                _state.value = if (store!!.isLocked()) SessionState.Locked else unlocked(store!!)
+                if (store != null) return@withContext
+                val opened = FieldbookStore.open(dataDir.path, keyStore, _language.value)
+                store = opened
+                _state.value = if (opened.isLocked()) SessionState.Locked else unlocked(opened)
             } catch (e: FieldbookException.NoStore) {
                 _state.value = SessionState.NoStore
             } catch (e: FieldbookException.Erased) {

@@ -140,6 +140,7 @@ class FormStateHolderTest {
         assertTrue("the contact's time starts as now", at.value is FieldValue.Datetime)
         form.setValue("services", FieldValue.Quantities(listOf(org.fieldbook.ffi.Quantity("syringes", 10u))))
         form.save()
-        assertNotNull(form.state.value.error?.toString(), form.state.value.savedId)
+        val refused = form.state.value.fields.flatMap { it.messages } + form.state.value.formMessages
+        assertNotNull("$refused ${form.state.value.error}", form.state.value.savedId)
     }
 }
