@@ -10,7 +10,8 @@ import org.fieldbook.android.state.SyncStateHolder
 /**
  * Locks the store the moment the app leaves the foreground (the process's
  * last activity stopped): a phone taken from someone's hand holds no keys.
- * A running sync is asked to stop first, because the lock waits for it.
+ * A running sync is asked to stop first, because the lock waits for it;
+ * the next scheduled run syncs the locked store.
  */
 class LockOnBackground(
     private val session: StoreSession,

@@ -11,7 +11,6 @@ import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNotNull
 import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
-import org.junit.Assert.fail
 import org.junit.Test
 
 class SyncStateHolderTest {
@@ -74,19 +73,29 @@ class SyncStateHolderTest {
     }
 
     @Test
-    fun lockedStoresAndUnreachableHubsAreHonestFailures() {
+    fun aLockedStoreSyncsAndMergesWhatItHeldAtUnlock() {
         enrollTeam()
+        runBlocking { supervisor.session.call { it.add(RecordKind.CLIENT, mapOf("alias" to FieldValue.Text("Chị Tư")), false) } }
+        assertTrue((runBlocking { SyncStateHolder(supervisor.session, kotlinx.coroutines.Dispatchers.Unconfined).sync() } as SyncResult.Finished).summary.ok)
+
+        // A scheduled sync with nobody at the PIN: it pulls, and holds what it pulled.
         val sync = SyncStateHolder(outreach.session, kotlinx.coroutines.Dispatchers.Unconfined)
         runBlocking { outreach.session.lock() }
-        // A scheduled sync with nobody at the PIN: the core either syncs the
-        // locked store (pushes, holds what it pulls) or says it is locked.
-        when (val locked = runBlocking { sync.sync() }) {
-            is SyncResult.Locked -> assertNull("a skipped run leaves the last result alone", sync.state.value.last)
-            is SyncResult.Finished -> assertTrue(locked.summary.errors.toString(), locked.summary.ok)
-            is SyncResult.Failed -> fail("a locked store is no failure: ${locked.error.detail}")
-        }
-        runBlocking { outreach.session.unlock(TestDevice.PIN) }
+        val locked = runBlocking { sync.sync() } as SyncResult.Finished
+        assertTrue(locked.summary.errors.toString(), locked.summary.ok)
+        assertTrue("pulled versions wait for the PIN", locked.summary.held >= 1u)
+        assertEquals(locked, sync.state.value.last)
+        assertEquals(SessionState.Locked, outreach.session.state.value)
 
+        runBlocking { outreach.session.unlock(TestDevice.PIN) }
+        val clients = ClientsStateHolder(outreach.session, outreach.scope).apply { refresh() }
+        assertEquals("merged at unlock", listOf("Chị Tư"), clients.state.value.clients.map { it.headline })
+    }
+
+    @Test
+    fun anUnreachableHubIsAnHonestFailure() {
+        enrollTeam()
+        val sync = SyncStateHolder(outreach.session, kotlinx.coroutines.Dispatchers.Unconfined)
         hub.close()
         val offline = runBlocking { sync.sync() } as SyncResult.Finished
         assertFalse(offline.summary.ok)
