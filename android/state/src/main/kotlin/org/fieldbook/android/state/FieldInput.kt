@@ -10,9 +10,6 @@ import org.fieldbook.ffi.FieldValue
  * itself says, in the person's language, that the field wants a number.
  */
 object FieldInput {
-    /** Field types drawn as a text box. */
-    fun isTyped(spec: FieldSpec): Boolean = spec.fieldType in TYPED
-
     fun parse(spec: FieldSpec, raw: String): FieldValue? {
         val text = raw.trim()
         if (text.isEmpty()) return null
@@ -40,6 +37,4 @@ object FieldInput {
         is FieldValue.Links -> value.ids.joinToString(", ")
         is FieldValue.Quantities -> value.items.joinToString(", ") { "${it.item} ${it.count}" }
     }
-
-    private val TYPED = setOf(FieldType.TEXT, FieldType.INTEGER, FieldType.DECIMAL, FieldType.DATE, FieldType.DATETIME)
 }
