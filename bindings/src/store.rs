@@ -346,20 +346,26 @@ impl FieldbookStore {
 
     /// Checks values against the form without writing anything: the messages
     /// to show under each field before the person saves. `record_id` names
-    /// the record being edited (`None` for a new one).
+    /// the record being edited (`None` for a new one); `clear`, the fields
+    /// the person emptied in that edit (a required one is then reported).
     pub fn check(
         &self,
         kind: RecordKind,
         values: HashMap<String, FieldValue>,
         record_id: Option<String>,
+        clear: Vec<String>,
     ) -> Result<Vec<FieldIssue>> {
         let record_id = record_id.as_deref().map(parse_id).transpose()?;
         let lang = self.lang();
+        let mut input = to_input(&values);
+        for key in clear {
+            input.insert(key, serde_json::Value::Null);
+        }
         self.with(|s| {
             let base = record_id.map(|id| s.get(id)).transpose()?;
             let today = s.today();
             let outcome = forms::definition(kind.into()).validate(
-                &to_input(&values),
+                &input,
                 base.as_ref().map(|v| &v.values),
                 today,
                 lang,

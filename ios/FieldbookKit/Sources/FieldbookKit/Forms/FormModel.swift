@@ -217,12 +217,15 @@ public final class FormModel {
     public func refresh() async {
         generation += 1
         let mine = generation
-        let kind = kind, values = values, recordId = recordId
+        let kind = kind, values = values, recordId = recordId, original = original
         do {
             let (visible, found) = try await app.perform { store -> ([String], [FieldIssue]) in
                 let visible = store.visibleFields(kind: kind, values: values)
                 let shown = Set(visible)
-                let check = try store.check(kind: kind, values: values.filter { shown.contains($0.key) }, recordId: recordId)
+                // In an edit, a field emptied on screen is cleared: a required one is reported now.
+                let cleared = recordId == nil ? [] : visible.filter { original[$0] != nil && values[$0] == nil }
+                let check = try store.check(
+                    kind: kind, values: values.filter { shown.contains($0.key) }, recordId: recordId, clear: cleared)
                 return (visible, check)
             }
             // An older answer must not overwrite a newer one.

@@ -215,9 +215,13 @@ class StoreWorkflowTest {
             assertTrue(alias.message, alias.message.contains("Tên gọi"))
         }
         // The live check says the same without writing anything.
-        val issues = store.check(RecordKind.CLIENT, mapOf("birth_year" to tooLate), null)
+        val issues = store.check(RecordKind.CLIENT, mapOf("birth_year" to tooLate), null, emptyList())
         assertEquals(setOf("alias", "birth_year"), issues.map { it.field }.toSet())
         assertTrue(store.clients().records.isEmpty())
+        // Emptying a required field in an edit is reported before saving.
+        val minh = store.add(RecordKind.CLIENT, mapOf("alias" to text("Minh")), false)
+        assertEquals(emptyList<String>(), store.check(RecordKind.CLIENT, emptyMap(), minh, emptyList()).map { it.field })
+        assertEquals(listOf("alias"), store.check(RecordKind.CLIENT, emptyMap(), minh, listOf("alias")).map { it.field })
     }
 
     @Test

@@ -127,7 +127,8 @@ class FormStateHolder(
         return try {
             val (shown, found, sameCode) = session.call { store ->
                 val shown = store.visibleFields(kind, snapshot)
-                Triple(shown, store.check(kind, payload(form, shown, snapshot), recordId), sameCodeOf(store, snapshot))
+                val cleared = if (recordId == null) emptyList() else shown.filter { it in original && it !in snapshot }
+                Triple(shown, store.check(kind, payload(form, shown, snapshot), recordId, cleared), sameCodeOf(store, snapshot))
             }
             if (generation == this.generation) {
                 visible = shown
