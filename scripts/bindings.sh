@@ -10,9 +10,14 @@ cd "$(dirname "$0")/.."
 
 profile=${FIELDBOOK_PROFILE:-debug}
 target=${CARGO_TARGET_DIR:-target}
-release=()
-[ "$profile" = release ] && release=(--release)
-cargo build "${release[@]}" -p fieldbook-bindings --lib --bin uniffi-bindgen
+if [ "$profile" = release ]; then
+    cargo build --release -p fieldbook-bindings --lib --bin uniffi-bindgen
+else
+    # Every target, as `cargo test` builds them: the same feature set, so
+    # after the tests this only links the library (no second build of the
+    # dependencies), and the hub the Kotlin tests start is built too.
+    cargo build --all-targets
+fi
 
 case "$(uname -s)" in
     Darwin) lib="$target/$profile/libfieldbook.dylib" ;;

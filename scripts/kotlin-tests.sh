@@ -34,8 +34,8 @@ if ! [ -x "$kotlin_home/bin/kotlinc" ]; then
 fi
 
 log "bindings"
+# Builds the library and the hub the sync tests start (see bindings.sh).
 scripts/bindings.sh "$target/bindings"
-cargo build -p fieldbook-hub --bin fieldbook-hub
 
 log "kotlin: compile"
 out=$target/kotlin-tests
