@@ -19,7 +19,7 @@ use crate::records::{
     TimelineEntry,
 };
 use crate::types::{DeviceIdentity, Language, RecordKind, Role, SecuritySettings};
-use crate::values::{to_input, FieldValue};
+use crate::values::{to_input, to_input_clearing, FieldValue};
 
 type Result<T, E = FieldbookError> = std::result::Result<T, E>;
 
@@ -202,10 +202,7 @@ impl FieldbookStore {
         clear: Vec<String>,
     ) -> Result<Record> {
         let id = parse_id(&id)?;
-        let mut input = to_input(&values);
-        for key in clear {
-            input.insert(key, serde_json::Value::Null);
-        }
+        let input = to_input_clearing(&values, clear);
         let options = WriteOptions::lang(self.lang());
         self.with(|s| s.update(id, &input, options))
             .map(|view| Record::from(&view))
@@ -357,10 +354,7 @@ impl FieldbookStore {
     ) -> Result<Vec<FieldIssue>> {
         let record_id = record_id.as_deref().map(parse_id).transpose()?;
         let lang = self.lang();
-        let mut input = to_input(&values);
-        for key in clear {
-            input.insert(key, serde_json::Value::Null);
-        }
+        let input = to_input_clearing(&values, clear);
         self.with(|s| {
             let base = record_id.map(|id| s.get(id)).transpose()?;
             let today = s.today();

@@ -189,6 +189,18 @@ pub(crate) fn to_input(values: &HashMap<String, FieldValue>) -> Map<String, Valu
         .collect()
 }
 
+/// The same, with the fields in `clear` set to `null` (cleared).
+pub(crate) fn to_input_clearing(
+    values: &HashMap<String, FieldValue>,
+    clear: Vec<String>,
+) -> Map<String, Value> {
+    let mut input = to_input(values);
+    for key in clear {
+        input.insert(key, Value::Null);
+    }
+    input
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -116,10 +116,7 @@ impl Store {
             for v in &ready {
                 stmt.execute([v.version_id.as_bytes().as_slice()])?;
             }
-            total.merged += outcome.merged;
-            total.conflicts += outcome.conflicts;
-            total.duplicates += outcome.duplicates;
-            total.rejected.extend(outcome.rejected);
+            total.absorb(outcome);
         }
     }
 

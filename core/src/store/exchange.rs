@@ -33,6 +33,16 @@ pub struct RejectedVersion {
     pub reason: String,
 }
 
+impl ReceiveOutcome {
+    /// Adds another batch's outcome to this one.
+    pub(super) fn absorb(&mut self, other: ReceiveOutcome) {
+        self.merged += other.merged;
+        self.duplicates += other.duplicates;
+        self.conflicts += other.conflicts;
+        self.rejected.extend(other.rejected);
+    }
+}
+
 impl Store {
     /// Up to `limit` versions written here and not yet on the hub, oldest first.
     /// Needs no key: versions are stored sealed, so a locked store pushes too.

@@ -34,13 +34,14 @@ impl Default for SyncOptions {
 /// A client for this device's hub. A locked store reaches it through the
 /// hub link its platform key opens (see `store::background`).
 pub fn client_for(store: &mut Store, retry: RetryPolicy) -> Result<HubClient> {
-    let link = if store.is_locked() {
+    let locked = store.is_locked();
+    let link = if locked {
         store.hub_link_while_locked()?
     } else {
         store.hub_link()?
     };
     let link = link.ok_or_else(|| {
-        if store.is_locked() {
+        if locked {
             Error::Locked
         } else {
             Error::InvalidInput("this device is not enrolled with a hub".into())
@@ -81,10 +82,7 @@ pub fn sync(
     let finished = settle(store, outcome, &mut summary.errors, &mut summary.wiped)?;
     if !summary.wiped && !store.is_locked() {
         // Held by an earlier locked sync, or under a key epoch learned just now.
-        let outcome = store.merge_held()?;
-        summary.merged += outcome.merged;
-        summary.conflicts += outcome.conflicts;
-        summary.rejected.extend(outcome.rejected);
+        summary.add_received(store.merge_held()?);
     }
     summary.held = if summary.wiped {
         0
@@ -220,10 +218,7 @@ fn pull(
                 learn_keys(store, client, listener, cancel, summary)?;
                 keys_checked = true;
             }
-            let outcome = store.receive(&versions)?;
-            summary.merged += outcome.merged;
-            summary.conflicts += outcome.conflicts;
-            summary.rejected.extend(outcome.rejected);
+            summary.add_received(store.receive(&versions)?);
         }
         // Saved after the page is merged: a dropped connection resumes here.
         store.set_sync_cursor(page.next.max(since))?;

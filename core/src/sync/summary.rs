@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::store::RejectedVersion;
+use crate::store::{ReceiveOutcome, RejectedVersion};
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SyncSummary {
@@ -28,6 +28,15 @@ pub struct SyncSummary {
     /// The hub ordered this device erased, and it was.
     pub wiped: bool,
     pub requests: u32,
+}
+
+impl SyncSummary {
+    /// Counts what merging received versions did.
+    pub(super) fn add_received(&mut self, outcome: ReceiveOutcome) {
+        self.merged += outcome.merged;
+        self.conflicts += outcome.conflicts;
+        self.rejected.extend(outcome.rejected);
+    }
 }
 
 /// Which stage a running sync is in, for progress bars.
