@@ -4,7 +4,7 @@
 //! removed from the middle without `verify` noticing. The newest MAC is also
 //! kept in `meta`, so a cut tail shows too.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use super::meta;
@@ -144,8 +144,10 @@ fn last_row(conn: &Connection) -> Result<(i64, [u8; 32])> {
 /// `verify` reports the cut for good instead of the next write hiding it.
 const TAIL_MISSING: &str = "audit_tail_missing";
 
-/// Appends an entry in the caller's transaction.
-pub fn append(conn: &Connection, keys: &UnlockedKeys, entry: &AuditEntry) -> Result<()> {
+/// Appends an entry in the caller's transaction. It takes a transaction, not
+/// a connection: the entry and the head in `meta` are two writes, and a
+/// process killed between them would leave a trail that reads as cut.
+pub fn append(conn: &Transaction, keys: &UnlockedKeys, entry: &AuditEntry) -> Result<()> {
     let (last_seq, last_mac) = last_row(conn)?;
     let head_matches = match read_head(conn, keys)? {
         Some(head) => head.seq == last_seq && head.mac == last_mac,

@@ -347,8 +347,11 @@ impl Store {
             self.kdf_floor,
             now_ms,
         )?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         audit::append(
-            &self.conn,
+            &tx,
             &keys,
             &AuditEntry {
                 at_ms: now_ms as i64,
@@ -360,6 +363,7 @@ impl Store {
                 extra: None,
             },
         )?;
+        tx.commit()?;
         self.keys = Some(keys);
         self.last_activity_ms = now_ms;
         self.after_unlock()
