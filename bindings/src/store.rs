@@ -27,6 +27,9 @@ type Result<T, E = FieldbookError> = std::result::Result<T, E>;
 pub struct FieldbookStore {
     store: Mutex<Store>,
     language: Mutex<Language>,
+    /// Held for a whole sync, so two syncs (a scheduled one and "sync now")
+    /// run one after the other. The store itself is let go between steps.
+    sync_running: Mutex<()>,
 }
 
 impl FieldbookStore {
@@ -34,6 +37,7 @@ impl FieldbookStore {
         Arc::new(FieldbookStore {
             store: Mutex::new(store),
             language: Mutex::new(language),
+            sync_running: Mutex::new(()),
         })
     }
 
@@ -46,6 +50,13 @@ impl FieldbookStore {
     /// is taken over.
     pub(crate) fn inner(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The store as a sync reaches it: one step at a time, waiting first for
+    /// any sync already running.
+    pub(crate) fn for_sync(&self) -> (MutexGuard<'_, ()>, &Mutex<Store>) {
+        let running = self.sync_running.lock().unwrap_or_else(|e| e.into_inner());
+        (running, &self.store)
     }
 
     /// Runs `f` on the store, its error in the store's language.

@@ -92,7 +92,9 @@ impl SyncListener for Progress<'_> {
 #[uniffi::export]
 impl FieldbookStore {
     /// Pushes this device's new versions, learns new key epochs, pulls the
-    /// team's. Blocks until done: call it from a background worker. A locked
+    /// team's. Blocks until done: call it from a background worker. The
+    /// other calls on this store keep working meanwhile (the sync takes the
+    /// store only between requests); a second sync waits for this one. A locked
     /// store syncs too (a scheduled sync while nobody typed the PIN): it
     /// pushes, and holds what it pulls until the next unlock merges it.
     /// Problems on the way to the hub are in the summary; errors are for the
@@ -104,14 +106,14 @@ impl FieldbookStore {
         cancellation: Arc<SyncCancellation>,
     ) -> Result<SyncSummary, FieldbookError> {
         let progress = listener.as_deref().map(Progress);
-        let summary = self.with(|s| {
-            sync::sync(
-                s,
-                &SyncOptions::default(),
-                progress.as_ref().map(|p| p as &dyn SyncListener),
-                &cancellation.cancelled,
-            )
-        })?;
+        let (_running, store) = self.for_sync();
+        let summary = sync::sync_shared(
+            store,
+            &SyncOptions::default(),
+            progress.as_ref().map(|p| p as &dyn SyncListener),
+            &cancellation.cancelled,
+        )
+        .map_err(|e| FieldbookError::from_core(e, self.lang()))?;
         Ok(SyncSummary {
             ok: summary.ok,
             pushed: summary.pushed,

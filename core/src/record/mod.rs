@@ -19,6 +19,10 @@ pub mod meta_fields {
     pub const FORM_VERSION: &str = "_form_version";
     /// `true` once the record is deleted (a tombstone that merges like any field).
     pub const DELETED: &str = "_deleted";
+    /// The device that created the record, written once by its first version
+    /// and never again: who a record belongs to in a worker's report, even
+    /// after compaction folds the first version away.
+    pub const CREATED_BY: &str = "_created_by";
 
     pub fn is_meta(key: &str) -> bool {
         key.starts_with('_')

@@ -170,7 +170,7 @@ fn by_worker(store: &mut Store, worker: Option<DeviceId>, records: Vec<Dated>) -
         None => records,
         Some(w) => records
             .into_iter()
-            .filter(|r| creator(store, r.view.id) == Some(w))
+            .filter(|r| creator(store, &r.view) == Some(w))
             .collect(),
     }
 }
@@ -198,9 +198,14 @@ fn attendee_ids(meeting: &RecordView) -> Vec<RecordId> {
         .unwrap_or_default()
 }
 
-/// The device that wrote a record's first version: the worker who created it.
-/// Later edits (a supervisor closing a referral) do not move it.
-pub fn creator(store: &mut Store, id: RecordId) -> Option<DeviceId> {
+/// The device that created a record: the worker it belongs to. Later edits
+/// (a supervisor closing a referral) do not move it. Records written before
+/// views kept it fall back to the device of their first version.
+pub fn creator(store: &mut Store, view: &RecordView) -> Option<DeviceId> {
+    view.created_by.or_else(|| first_writer(store, view.id))
+}
+
+fn first_writer(store: &mut Store, id: RecordId) -> Option<DeviceId> {
     store
         .history(id)
         .ok()?

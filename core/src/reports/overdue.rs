@@ -92,7 +92,10 @@ fn group(store: &mut Store, day: NaiveDate, items: Vec<DueItem>, unreadable: u64
     let total = items.len() as u64;
     let mut by_worker: BTreeMap<Option<DeviceId>, Vec<DueItem>> = BTreeMap::new();
     for item in items {
-        let worker = creator(store, item.record_id);
+        let worker = match store.get(item.record_id) {
+            Ok(view) => creator(store, &view),
+            Err(_) => None,
+        };
         by_worker.entry(worker).or_default().push(item);
     }
     let mut workers: Vec<WorkerOverdue> = by_worker

@@ -302,8 +302,9 @@ mod tests {
 
     #[test]
     fn a_store_that_receives_only_the_merged_version_has_the_same_view() {
-        let (mut supervisor, _outreach, client) = edited_many_times();
+        let (mut supervisor, outreach, client) = edited_many_times();
         let before = supervisor.store.get(client).unwrap();
+        assert_eq!(before.created_by, Some(outreach.store.device_id()));
         supervisor.clock.advance_secs(60);
         let compactions = supervisor.store.make_merged_versions(3, 100).unwrap();
         assert_eq!(compactions.len(), 1);
@@ -317,6 +318,11 @@ mod tests {
         let mut fresh = member(&mut supervisor.store, Role::CaseManager);
         relay(&mut supervisor, &mut fresh);
         assert_eq!(fresh.store.get(client).unwrap(), before);
+        // Who created it survives the first version being folded away.
+        assert_eq!(
+            fresh.store.get(client).unwrap().created_by,
+            Some(outreach.store.device_id())
+        );
         let history = fresh.store.history(client).unwrap();
         assert_eq!(history.len(), 1);
         assert_eq!(history[0].device, before.updated_by);

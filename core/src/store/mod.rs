@@ -16,6 +16,7 @@ mod meta;
 mod policy;
 mod records;
 mod role;
+mod scan;
 mod schema;
 mod sealing;
 mod vault;
@@ -624,7 +625,7 @@ impl Store {
     /// Every record of a kind, deleted ones left out.
     pub fn list(&mut self, kind: RecordKind) -> Result<Listing> {
         let (conn, keys) = self.unlocked()?;
-        let (mut records, unreadable) = records::scan(conn, keys, kind)?;
+        let (mut records, unreadable) = scan::scan(conn, keys, kind)?;
         records.retain(|r| !r.deleted);
         Ok(Listing {
             records,
@@ -770,6 +771,12 @@ impl Writer {
         let empty = RecordState::default();
         let state = base.unwrap_or(&empty);
         let mut fields = BTreeMap::new();
+        if base.is_none() {
+            values.insert(
+                meta_fields::CREATED_BY.to_string(),
+                Value::String(device.to_string()),
+            );
+        }
         if stored_form_version != Some(form.version as u64) {
             values.insert(
                 meta_fields::FORM_VERSION.to_string(),

@@ -58,7 +58,7 @@ fn parse_kind(s: &str, id: RecordId) -> Result<RecordKind> {
     s.parse().map_err(|_| Error::RecordCorrupt { id })
 }
 
-fn parse_class(s: &str, id: RecordId) -> Result<SensitivityClass> {
+pub(super) fn parse_class(s: &str, id: RecordId) -> Result<SensitivityClass> {
     SensitivityClass::parse(s).ok_or(Error::RecordCorrupt { id })
 }
 
@@ -238,47 +238,6 @@ pub fn lookup(
     ids.sort();
     ids.dedup();
     Ok(ids)
-}
-
-/// Every readable record of a kind, and the ids of those that could not be
-/// opened (corrupted or tampered): one bad record never hides the others.
-pub fn scan(
-    conn: &Connection,
-    keys: &UnlockedKeys,
-    kind: RecordKind,
-) -> Result<(Vec<RecordView>, Vec<RecordId>)> {
-    let class = kind.sensitivity();
-    if !keys.holds(class) {
-        return Ok((Vec::new(), Vec::new()));
-    }
-    let mut stmt =
-        conn.prepare_cached("SELECT id, key_class, key_epoch, view FROM records WHERE kind = ?1")?;
-    let mut rows = stmt.query([kind.as_str()])?;
-    let mut views = Vec::new();
-    let mut unreadable = Vec::new();
-    while let Some(row) = rows.next()? {
-        let raw_id: Vec<u8> = row.get(0)?;
-        let Some(id) = RecordId::from_slice(&raw_id) else {
-            continue;
-        };
-        let class_name: String = row.get(1)?;
-        let epoch: u32 = row.get(2)?;
-        let sealed = row.get_ref(3)?.as_blob().map_err(rusqlite::Error::from)?;
-        let opened = parse_class(&class_name, id).and_then(|class| {
-            SealContext {
-                kind,
-                id,
-                class,
-                epoch,
-            }
-            .open::<RecordView>(keys, BlobRole::View, sealed)
-        });
-        match opened {
-            Ok(view) => views.push(view),
-            Err(_) => unreadable.push(id),
-        }
-    }
-    Ok((views, unreadable))
 }
 
 /// Every version of a record, oldest first.

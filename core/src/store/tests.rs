@@ -331,6 +331,58 @@ fn a_client_with_an_existing_code_is_offered_instead_of_duplicated() {
         .unwrap();
 }
 
+/// Listings are opened in batches on several threads: a listing of many
+/// batches keeps the table's order and names every damaged record, wherever
+/// it falls.
+#[test]
+fn a_listing_of_many_batches_keeps_order_and_every_damaged_record() {
+    let fx = Fixture::new();
+    let mut store = fx.create();
+    let items: Vec<(RecordKind, Map<String, Value>)> = (0..1000)
+        .map(|i| {
+            (
+                RecordKind::Client,
+                obj(json!({"alias": format!("C{i}"), "sex": "male", "birth_year": 1980})),
+            )
+        })
+        .collect();
+    store.add_many(&items, WriteOptions::default()).unwrap();
+    let table_order: Vec<RecordId> = {
+        let mut stmt = store
+            .conn
+            .prepare("SELECT id FROM records WHERE kind = 'client'")
+            .unwrap();
+        let ids = stmt
+            .query_map([], |r| r.get::<_, Vec<u8>>(0))
+            .unwrap()
+            .map(|id| RecordId::from_slice(&id.unwrap()).unwrap())
+            .collect();
+        ids
+    };
+    let damaged = [
+        table_order[0],
+        table_order[255],
+        table_order[256],
+        table_order[999],
+    ];
+    for id in damaged {
+        corrupt(&store, id, "view");
+    }
+
+    let listing = store.list(RecordKind::Client).unwrap();
+    assert_eq!(listing.unreadable, damaged.to_vec());
+    let listed: Vec<RecordId> = listing.records.iter().map(|r| r.id).collect();
+    let expected: Vec<RecordId> = table_order
+        .iter()
+        .copied()
+        .filter(|id| !damaged.contains(id))
+        .collect();
+    assert_eq!(listed, expected);
+    for view in &listing.records {
+        assert_eq!(view.values["birth_year"], json!(1980));
+    }
+}
+
 #[test]
 fn one_damaged_record_breaks_only_itself() {
     let fx = Fixture::new();

@@ -23,6 +23,10 @@ pub struct RecordView {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub updated_by: DeviceId,
+    /// The device that created the record; `None` for records written
+    /// before it was kept (their first version says).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<DeviceId>,
     /// A client's alias folded for search and sorting (diacritics and case
     /// removed), computed once at write time rather than on every listing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -40,6 +44,10 @@ impl RecordView {
             .get(meta_fields::DELETED)
             .and_then(Value::as_bool)
             .unwrap_or(false);
+        let created_by = all
+            .get(meta_fields::CREATED_BY)
+            .and_then(Value::as_str)
+            .and_then(|s| s.parse::<DeviceId>().ok());
         let values: Map<String, Value> = all
             .into_iter()
             .filter(|(k, _)| !meta_fields::is_meta(k))
@@ -63,6 +71,7 @@ impl RecordView {
             created_at: created_at(id),
             updated_at: hlc_time(latest.hlc),
             updated_by: latest.device,
+            created_by,
             search_key,
         }
     }

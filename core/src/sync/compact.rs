@@ -16,6 +16,7 @@ use reqwest::Method;
 use serde::Serialize;
 use std::sync::atomic::AtomicBool;
 
+use super::access::Exclusive;
 use super::engine::{client_for, push, settle, sync, SyncOptions};
 use super::summary::SyncSummary;
 use crate::store::{Compaction, Role, Store};
@@ -89,7 +90,15 @@ pub fn compact(
     }
     let client = client_for(store, options.sync.retry)?;
     let mut pushed = SyncSummary::default();
-    let outcome = push(store, &client, &options.sync, None, cancel, &mut pushed).and_then(|()| {
+    let outcome = push(
+        &Exclusive::new(store),
+        &client,
+        &options.sync,
+        None,
+        cancel,
+        &mut pushed,
+    )
+    .and_then(|()| {
         for request in requests(&compactions) {
             let answer: CompactResponse =
                 client.call(Method::POST, paths::COMPACT, &[], Some(&request), cancel)?;

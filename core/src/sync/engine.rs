@@ -9,6 +9,7 @@ use fieldbook_proto::sync::{PullResponse, PushRequest, PushResponse, DEFAULT_PUL
 use reqwest::Method;
 use std::sync::atomic::AtomicBool;
 
+use super::access::{Exclusive, StoreAccess};
 use super::summary::{SyncListener, SyncPhase, SyncSummary};
 use super::transport::{HubClient, RetryPolicy, TransportError};
 use crate::store::Store;
@@ -63,9 +64,10 @@ pub fn client_for(store: &mut Store, retry: RetryPolicy) -> Result<HubClient> {
     )?)
 }
 
-/// Runs one sync. Store errors (damaged, or locked for a store enrolled by
-/// an older build and not unlocked since) are returned; everything that went
-/// wrong on the way to the hub is in the summary, with `ok` false.
+/// Runs one sync on a store the caller holds alone. Store errors (damaged,
+/// or locked for a store enrolled by an older build and not unlocked since)
+/// are returned; everything that went wrong on the way to the hub is in the
+/// summary, with `ok` false.
 ///
 /// A locked store syncs too, as a scheduled background sync does: it pushes,
 /// and holds what it pulls until the next unlock merges it (`held`).
@@ -75,22 +77,38 @@ pub fn sync(
     listener: Option<&dyn SyncListener>,
     cancel: &AtomicBool,
 ) -> Result<SyncSummary> {
-    let client = client_for(store, options.retry)?;
+    sync_shared(&Exclusive::new(store), options, listener, cancel)
+}
+
+/// [`sync`] on a store shared with other threads: the store is taken for
+/// each step and let go during every request, so the app's screens keep
+/// working while a sync waits on the network. The caller keeps two syncs of
+/// one store from running at once. The store may be locked or written to
+/// between steps; each page is merged or held as the store is at that moment.
+pub fn sync_shared<S: StoreAccess>(
+    store: &S,
+    options: &SyncOptions,
+    listener: Option<&dyn SyncListener>,
+    cancel: &AtomicBool,
+) -> Result<SyncSummary> {
+    let client = store.with(|s| client_for(s, options.retry))?;
     let mut summary = SyncSummary::default();
     let outcome = push(store, &client, options, listener, cancel, &mut summary)
         .and_then(|()| pull(store, &client, options, listener, cancel, &mut summary));
-    let finished = settle(store, outcome, &mut summary.errors, &mut summary.wiped)?;
-    if !summary.wiped && !store.is_locked() {
-        // Held by an earlier locked sync, or under a key epoch learned just now.
-        summary.add_received(store.merge_held()?);
-    }
-    summary.held = if summary.wiped {
-        0
-    } else {
-        store.held_count()? as u32
-    };
-    summary.ok = finished && summary.rejected.is_empty() && summary.errors.is_empty();
-    Ok(summary)
+    store.with(|s| {
+        let finished = settle(s, outcome, &mut summary.errors, &mut summary.wiped)?;
+        if !summary.wiped && !s.is_locked() {
+            // Held by an earlier locked sync, or under a key epoch learned just now.
+            summary.add_received(s.merge_held()?);
+        }
+        summary.held = if summary.wiped {
+            0
+        } else {
+            s.held_count()? as u32
+        };
+        summary.ok = finished && summary.rejected.is_empty() && summary.errors.is_empty();
+        Ok(summary)
+    })
 }
 
 /// How a run of requests to the hub ended, told in a summary's words: a wipe
@@ -136,18 +154,18 @@ impl From<Error> for Failure {
     }
 }
 
-pub(super) fn push(
-    store: &mut Store,
+pub(super) fn push<S: StoreAccess>(
+    store: &S,
     client: &HubClient,
     options: &SyncOptions,
     listener: Option<&dyn SyncListener>,
     cancel: &AtomicBool,
     summary: &mut SyncSummary,
 ) -> Result<(), Failure> {
-    let total = store.unpushed_count()?;
+    let total = store.with(|s| s.unpushed_count())?;
     let mut done = 0u64;
     loop {
-        let versions = store.unpushed(options.push_batch)?;
+        let versions = store.with(|s| s.unpushed(options.push_batch))?;
         if versions.is_empty() {
             return Ok(());
         }
@@ -160,18 +178,19 @@ pub(super) fn push(
             Some(&PushRequest { versions }),
             cancel,
         )?;
-        store.mark_pushed(&ids)?;
+        store.with(|s| s.mark_pushed(&ids))?;
         summary.pushed += answer.stored;
         summary.push_duplicates += answer.duplicates;
         done += ids.len() as u64;
         if let Some(listener) = listener {
-            listener.progress(SyncPhase::Push, done, Some(total));
+            // Versions written since the sync began are pushed too.
+            listener.progress(SyncPhase::Push, done, Some(total.max(done)));
         }
     }
 }
 
-fn learn_keys(
-    store: &mut Store,
+fn learn_keys<S: StoreAccess>(
+    store: &S,
     client: &HubClient,
     listener: Option<&dyn SyncListener>,
     cancel: &AtomicBool,
@@ -179,15 +198,15 @@ fn learn_keys(
 ) -> Result<(), Failure> {
     summary.requests += 1;
     let keys: KeysResponse = client.call::<(), _>(Method::GET, paths::KEYS, &[], None, cancel)?;
-    summary.keys_learned += store.accept_key_envelopes(&keys.envelopes)? as u32;
+    summary.keys_learned += store.with(|s| s.accept_key_envelopes(&keys.envelopes))? as u32;
     if let Some(listener) = listener {
         listener.progress(SyncPhase::Keys, 1, Some(1));
     }
     Ok(())
 }
 
-fn pull(
-    store: &mut Store,
+fn pull<S: StoreAccess>(
+    store: &S,
     client: &HubClient,
     options: &SyncOptions,
     listener: Option<&dyn SyncListener>,
@@ -196,7 +215,7 @@ fn pull(
 ) -> Result<(), Failure> {
     let mut keys_checked = false;
     loop {
-        let since = store.sync_cursor()?;
+        let since = store.with(|s| s.sync_cursor())?;
         summary.requests += 1;
         let page: PullResponse = client.call::<(), _>(
             Method::GET,
@@ -210,18 +229,22 @@ fn pull(
         )?;
         let versions: Vec<_> = page.versions.into_iter().map(|v| v.version).collect();
         summary.pulled += versions.len() as u32;
-        if store.is_locked() {
-            // New key epochs wait for an unlocked sync: the device's key pair is sealed.
-            store.hold_received(&versions)?;
-        } else {
-            if page.key_epoch > store.key_epoch()? && !keys_checked {
-                learn_keys(store, client, listener, cancel, summary)?;
-                keys_checked = true;
-            }
-            summary.add_received(store.receive(&versions)?);
+        // New key epochs wait for an unlocked sync: the device's key pair is sealed.
+        let new_epoch = store
+            .with(|s| -> Result<bool> { Ok(!s.is_locked() && page.key_epoch > s.key_epoch()?) })?;
+        if new_epoch && !keys_checked {
+            learn_keys(store, client, listener, cancel, summary)?;
+            keys_checked = true;
         }
-        // Saved after the page is merged: a dropped connection resumes here.
-        store.set_sync_cursor(page.next.max(since))?;
+        store.with(|s| -> Result<()> {
+            if s.is_locked() {
+                s.hold_received(&versions)?;
+            } else {
+                summary.add_received(s.receive(&versions)?);
+            }
+            // Saved with the page merged: a dropped connection resumes here.
+            s.set_sync_cursor(page.next.max(since))
+        })?;
         if let Some(listener) = listener {
             listener.progress(SyncPhase::Pull, summary.pulled as u64, None);
         }

@@ -1,6 +1,7 @@
 //! Sync with the office hub: enrollment, the push/pull engine, its honest
 //! summary, and a supervisor's invites and revocations.
 
+mod access;
 mod compact;
 mod engine;
 mod enroll;
@@ -9,8 +10,9 @@ mod summary;
 mod team;
 pub mod transport;
 
+pub use access::StoreAccess;
 pub use compact::{compact, CompactOptions, CompactSummary};
-pub use engine::{client_for, sync, SyncOptions};
+pub use engine::{client_for, sync, sync_shared, SyncOptions};
 pub use enroll::enroll;
 pub use pinning::{CertificatePin, PinParseError};
 pub use summary::{SyncListener, SyncPhase, SyncSummary};

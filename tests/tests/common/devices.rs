@@ -80,6 +80,12 @@ impl Device {
         self.store.identity().2
     }
 
+    /// The store behind a mutex, as an app shares it between its screens and
+    /// a sync; the directory must outlive it.
+    pub fn into_shared(self) -> (std::sync::Mutex<Store>, tempfile::TempDir) {
+        (std::sync::Mutex::new(self.store), self.dir)
+    }
+
     /// The store's directory (database, WAL, platform key files beside it).
     pub fn dir(&self) -> &Path {
         self.dir.path()
