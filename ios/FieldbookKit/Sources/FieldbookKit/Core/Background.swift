@@ -5,9 +5,9 @@ import Foundation
 /// models run them here so the main actor never waits on any of that.
 public enum Background {
     /// Runs `work` on a global queue and resumes the caller with its result.
-    /// A concurrent queue on purpose: a sync holds the store for its whole
-    /// run, and a screen's read must wait for it on a worker thread, never on
-    /// a serial queue behind it with unrelated work.
+    /// A concurrent queue on purpose: a sync runs for minutes on a bad
+    /// network (taking the store only between requests), and a screen's read
+    /// must never queue behind it on a serial queue.
     public static func run<T>(
         qos: DispatchQoS.QoSClass = .userInitiated,
         _ work: @escaping @Sendable () throws -> T
