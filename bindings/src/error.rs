@@ -113,7 +113,9 @@ impl FieldbookError {
             | Error::StoreDamaged(_)
             | Error::SchemaTooNew { .. }
             | Error::Crypto(_) => FieldbookError::Damaged { detail },
-            Error::NotPermitted(_) => FieldbookError::NotPermitted { detail },
+            Error::NotPermitted(_) | Error::SupervisorOnly(_) => {
+                FieldbookError::NotPermitted { detail }
+            }
             Error::Hub(_) => FieldbookError::Hub { detail },
             Error::Platform(_) => FieldbookError::KeyStore { detail },
             Error::Sqlite(_) | Error::Io(_) => FieldbookError::Internal { detail },

@@ -48,6 +48,8 @@ pub enum Error {
     LinkNotFound { field: String, id: RecordId },
     #[error("this device's role may not write {0} records")]
     NotPermitted(RecordKind),
+    #[error("only a supervisor's device can {}", .0.en())]
+    SupervisorOnly(SupervisorTask),
     #[error("invalid input: {0}")]
     InvalidInput(String),
     #[error("client identifier code: {0}")]
@@ -62,6 +64,32 @@ pub enum Error {
     Sqlite(#[from] rusqlite::Error),
     #[error("file system: {0}")]
     Io(#[from] std::io::Error),
+}
+
+/// What only a supervisor's device may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SupervisorTask {
+    Invite,
+    RotateKeys,
+    Compact,
+}
+
+impl SupervisorTask {
+    fn en(self) -> &'static str {
+        match self {
+            SupervisorTask::Invite => "invite devices",
+            SupervisorTask::RotateKeys => "rotate the team's keys",
+            SupervisorTask::Compact => "compact the team's log",
+        }
+    }
+
+    fn vi(self) -> &'static str {
+        match self {
+            SupervisorTask::Invite => "mời thiết bị mới",
+            SupervisorTask::RotateKeys => "đổi khoá của nhóm",
+            SupervisorTask::Compact => "thu gọn nhật ký đồng bộ của nhóm",
+        }
+    }
 }
 
 impl From<ValidationErrors> for Error {
@@ -117,6 +145,9 @@ impl Error {
             }
             Error::NotPermitted(kind) => {
                 format!("Vai trò của thiết bị này không được ghi bản ghi loại {kind}")
+            }
+            Error::SupervisorOnly(task) => {
+                format!("Chỉ thiết bị của giám sát viên mới được {}", task.vi())
             }
             Error::InvalidInput(detail) => format!("Dữ liệu không hợp lệ: {detail}"),
             Error::Uic(e) => format!("Mã định danh khách hàng: {e}"),

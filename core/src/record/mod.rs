@@ -19,9 +19,11 @@ pub mod meta_fields {
     pub const FORM_VERSION: &str = "_form_version";
     /// `true` once the record is deleted (a tombstone that merges like any field).
     pub const DELETED: &str = "_deleted";
-    /// The device that created the record, written once by its first version
-    /// and never again: who a record belongs to in a worker's report, even
-    /// after compaction folds the first version away.
+    /// `true`, written once by a record's first version and never again: the
+    /// stamp of that write names the device that created the record, who the
+    /// record belongs to in a worker's report, even after compaction folds
+    /// the first version away. (The stamp already carries the device, so the
+    /// value does not repeat it.)
     pub const CREATED_BY: &str = "_created_by";
 
     pub fn is_meta(key: &str) -> bool {

@@ -19,6 +19,7 @@ use super::audit::{self, AuditAction};
 use super::records::{self, Origin};
 use super::view::{hlc_time, HistoryEntry};
 use super::{audit_entry, meta, Role, Store};
+use crate::error::SupervisorTask;
 use crate::forms;
 use crate::record::{meta_fields, RecordId, RecordVersion, Stamp, VersionId};
 use crate::{Error, Result};
@@ -47,9 +48,7 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<Compaction>> {
         if self.role != Role::Supervisor {
-            return Err(Error::InvalidInput(
-                "only a supervisor's device can compact the team's log".into(),
-            ));
+            return Err(Error::SupervisorOnly(SupervisorTask::Compact));
         }
         if min_versions < 2 {
             return Err(Error::InvalidInput(
@@ -434,7 +433,14 @@ mod tests {
     fn only_a_supervisor_compacts_and_few_versions_are_left_alone() {
         let (mut supervisor, mut outreach, _) = edited_many_times();
         let refused = outreach.store.make_merged_versions(2, 100).unwrap_err();
-        assert!(refused.to_string().contains("supervisor"), "{refused}");
+        assert!(
+            matches!(refused, Error::SupervisorOnly(SupervisorTask::Compact)),
+            "{refused}"
+        );
+        assert_eq!(
+            refused.message(crate::Lang::Vi),
+            "Chỉ thiết bị của giám sát viên mới được thu gọn nhật ký đồng bộ của nhóm"
+        );
         assert!(supervisor
             .store
             .make_merged_versions(7, 100)

@@ -11,6 +11,7 @@ use zeroize::Zeroizing;
 use super::{meta, vault, Role, Store, TeamKey};
 use crate::crypto::{open, seal, seal_to_device, DeviceKeyPair, KeyPurpose, SecretKey};
 use crate::enrollment::{seal_bundle, EnrollmentCode, KeyBundle};
+use crate::error::SupervisorTask;
 use crate::record::{DeviceId, SensitivityClass, TeamId};
 use crate::{Error, Result};
 
@@ -123,9 +124,7 @@ impl Store {
     /// that role may hold sealed under it (supervisors only).
     pub fn make_invite(&mut self, role: Role, expires_at: DateTime<Utc>) -> Result<Invite> {
         if self.role != Role::Supervisor {
-            return Err(Error::InvalidInput(
-                "only a supervisor's device can invite devices".into(),
-            ));
+            return Err(Error::SupervisorOnly(SupervisorTask::Invite));
         }
         let team = self.team;
         let (_, keys) = self.unlocked()?;
@@ -152,9 +151,7 @@ impl Store {
     /// Revoked devices are left out: they never get the new keys.
     pub fn rotate_keys(&mut self, devices: &[DeviceInfo]) -> Result<PutKeysRequest> {
         if self.role != Role::Supervisor {
-            return Err(Error::InvalidInput(
-                "only a supervisor's device can rotate keys".into(),
-            ));
+            return Err(Error::SupervisorOnly(SupervisorTask::RotateKeys));
         }
         let team = self.team;
         let me = self.device;

@@ -772,10 +772,7 @@ impl Writer {
         let state = base.unwrap_or(&empty);
         let mut fields = BTreeMap::new();
         if base.is_none() {
-            values.insert(
-                meta_fields::CREATED_BY.to_string(),
-                Value::String(device.to_string()),
-            );
+            values.insert(meta_fields::CREATED_BY.to_string(), Value::Bool(true));
         }
         if stored_form_version != Some(form.version as u64) {
             values.insert(

@@ -805,6 +805,36 @@ fn an_invited_device_gets_only_its_roles_keys_and_reads_the_team_records() {
 }
 
 #[test]
+fn only_a_supervisor_invites_and_rotates_keys_in_either_language() {
+    let fx = Fixture::new();
+    let mut supervisor = fx.create();
+    let (mut outreach, _fx) = enroll(&mut supervisor, Role::Outreach);
+    let Err(refused) = outreach.make_invite(Role::Outreach, Utc::now() + chrono::Duration::days(1))
+    else {
+        panic!("an outreach device made an invite");
+    };
+    assert!(matches!(
+        refused,
+        Error::SupervisorOnly(crate::error::SupervisorTask::Invite)
+    ));
+    assert_eq!(
+        refused.message(Lang::En),
+        "only a supervisor's device can invite devices"
+    );
+    assert_eq!(
+        refused.message(Lang::Vi),
+        "Chỉ thiết bị của giám sát viên mới được mời thiết bị mới"
+    );
+    let remaining = vec![info(&mut supervisor)];
+    assert!(matches!(
+        outreach.rotate_keys(&remaining),
+        Err(Error::SupervisorOnly(
+            crate::error::SupervisorTask::RotateKeys
+        ))
+    ));
+}
+
+#[test]
 fn a_new_key_epoch_reaches_the_remaining_devices_and_not_the_revoked_one() {
     let fx = Fixture::new();
     let mut supervisor = fx.create();

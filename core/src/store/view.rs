@@ -44,10 +44,10 @@ impl RecordView {
             .get(meta_fields::DELETED)
             .and_then(Value::as_bool)
             .unwrap_or(false);
-        let created_by = all
+        let created_by = state
+            .fields
             .get(meta_fields::CREATED_BY)
-            .and_then(Value::as_str)
-            .and_then(|s| s.parse::<DeviceId>().ok());
+            .map(|field| field.winner().stamp.device);
         let values: Map<String, Value> = all
             .into_iter()
             .filter(|(k, _)| !meta_fields::is_meta(k))

@@ -19,6 +19,7 @@ use std::sync::atomic::AtomicBool;
 use super::access::Exclusive;
 use super::engine::{client_for, push, settle, sync, SyncOptions};
 use super::summary::SyncSummary;
+use crate::error::SupervisorTask;
 use crate::store::{Compaction, Role, Store};
 use crate::{Error, Result};
 
@@ -66,9 +67,7 @@ pub fn compact(
     cancel: &AtomicBool,
 ) -> Result<CompactSummary> {
     if store.role() != Role::Supervisor {
-        return Err(Error::InvalidInput(
-            "only a supervisor's device can compact the team's log".into(),
-        ));
+        return Err(Error::SupervisorOnly(SupervisorTask::Compact));
     }
     let mut summary = CompactSummary {
         sync: sync(store, &options.sync, None, cancel)?,
