@@ -76,7 +76,8 @@ pub struct Indicators {
 /// One worker's overdue follow-ups, most overdue first.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct WorkerOverdue {
-    /// The worker's device; `None` when the records' history cannot be read here.
+    /// The worker's device; `None` when a record cannot be read here, or
+    /// carries no creation mark and its history cannot be read.
     pub worker: Option<String>,
     pub items: Vec<DueItem>,
 }

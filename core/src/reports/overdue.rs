@@ -27,8 +27,9 @@ pub struct OverdueList {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct WorkerOverdue {
-    /// The device that created the referrals and case notes; `null` when
-    /// their history cannot be read on this device.
+    /// The device that created the referrals and case notes; `null` when a
+    /// record cannot be read on this device, or carries no creation mark and
+    /// its history cannot be read.
     pub worker: Option<DeviceId>,
     /// Most overdue first, as `due_on` orders them.
     pub items: Vec<DueItem>,
