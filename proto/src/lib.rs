@@ -5,12 +5,14 @@
 //! the sealed body, a version carries only the routing metadata sync needs.
 //! Binary values travel as standard base64.
 
-mod bytes;
+pub mod bytes;
 pub mod devices;
 pub mod enroll;
 pub mod error;
+pub mod roster;
 pub mod sync;
 pub mod version;
+pub mod vocab;
 
 pub use version::SealedVersion;
 

@@ -1,0 +1,45 @@
+//! Fieldbook's root of trust, shared by the devices and the hub.
+//!
+//! The hub is a relay and a mailbox: it never decides who is in a team,
+//! which role a device holds, which team keys exist or who must be erased.
+//! Those facts live in the team's **roster**, an append-only chain of signed
+//! statements that every device verifies from its first link, against the
+//! team fingerprint it pinned when it enrolled:
+//!
+//! - the team's first supervisor device makes the team **root** key
+//!   (Ed25519); the genesis link, signed by it, names that device as the
+//!   first supervisor. The root's fingerprint is the team's identity and
+//!   travels in every enrollment code;
+//! - supervisors that the roster certifies sign everything after: invites,
+//!   devices added, revocations, key rotations, signing-key certificates;
+//! - a new device joins by signing its keys with the one-time key of the
+//!   invite it holds the code for: only the code's holder can, and any
+//!   member can check it;
+//! - team keys travel in envelopes signed by a certified supervisor, and an
+//!   epoch exists only through a signed rotation link.
+//!
+//! The hub checks links with the same code before it stores them (so one
+//! member cannot break the chain for the others), but no device relies on
+//! that check.
+//!
+//! One job per module:
+//! - [`keys`]: Ed25519 keys, signature domains, fingerprints.
+//! - [`statement`]: what a link says, and its canonical bytes.
+//! - [`link`]: a statement in its place in the chain, and the chain hash.
+//! - [`roster`]: the verified state the chain builds, and the rules.
+//! - [`envelope`]: the signed part of a key envelope.
+
+mod b64;
+pub mod envelope;
+pub mod error;
+pub mod keys;
+pub mod link;
+pub mod roster;
+pub mod statement;
+
+pub use envelope::{envelope_message, EnvelopeFacts};
+pub use error::TrustError;
+pub use keys::{Fingerprint, PublicKey, SignatureDomain, SigningKey};
+pub use link::{Digest, Link, GENESIS_PREV};
+pub use roster::{InviteState, MemberState, Roster};
+pub use statement::{Entry, Member, Position, Signer, Statement};

@@ -1,0 +1,556 @@
+//! The roster's rules, each played by the party who would break it: a hub
+//! that reorders, drops, forks or rolls back links; a member that signs
+//! what only a supervisor may; a code used twice; an envelope of the hub's own.
+
+use super::*;
+use crate::keys::SigningKey;
+
+/// A team being built link by link, with every key at hand.
+struct Team {
+    id: Uuid,
+    root: SigningKey,
+    links: Vec<Link>,
+    roster: Roster,
+    signing: BTreeMap<Uuid, SigningKey>,
+}
+
+fn member(role: Role, signing: Option<&SigningKey>) -> Member {
+    Member {
+        device: Uuid::new_v4(),
+        role,
+        box_key: rand::random(),
+        signing_key: signing.map(SigningKey::public),
+        label: None,
+    }
+}
+
+impl Team {
+    fn new() -> (Team, Uuid) {
+        let id = Uuid::new_v4();
+        let root = SigningKey::make_random();
+        let founder_key = SigningKey::make_random();
+        let founder = member(Role::Supervisor, Some(&founder_key));
+        let genesis = Statement::new(
+            id,
+            Some(Position {
+                seq: 1,
+                prev: GENESIS_PREV,
+            }),
+            1,
+            Signer::Root,
+            Entry::Genesis {
+                root: root.public(),
+                founder: founder.clone(),
+                key_epoch: 1,
+            },
+        )
+        .sign(&root)
+        .unwrap();
+        let roster = Roster::genesis(id, Some(root.public().fingerprint()), &genesis).unwrap();
+        let mut signing = BTreeMap::new();
+        signing.insert(founder.device, founder_key);
+        (
+            Team {
+                id,
+                root,
+                links: vec![genesis],
+                roster,
+                signing,
+            },
+            founder.device,
+        )
+    }
+
+    fn statement(&self, signer: Signer, entry: Entry) -> Statement {
+        Statement::new(
+            self.id,
+            Some(self.roster.next_position()),
+            1_000,
+            signer,
+            entry,
+        )
+    }
+
+    /// Signs an entry as `by` (a supervisor device) at the head.
+    fn link_by(&self, by: Uuid, entry: Entry) -> Link {
+        let key = self.signing.get(&by).expect("a key for the signer");
+        self.statement(Signer::Device { device: by }, entry)
+            .sign(key)
+            .unwrap()
+    }
+
+    fn push(&mut self, link: Link) -> Result<(), TrustError> {
+        self.roster.apply(&link)?;
+        self.links.push(link);
+        Ok(())
+    }
+
+    fn sign_and_push(&mut self, by: Uuid, entry: Entry) -> Result<(), TrustError> {
+        let link = self.link_by(by, entry);
+        self.push(link)
+    }
+
+    /// An invite by `by`; returns its id and one-time key.
+    fn invite(&mut self, by: Uuid, role: Role) -> (Uuid, SigningKey) {
+        let key = SigningKey::make_random();
+        let id = Uuid::new_v4();
+        self.sign_and_push(
+            by,
+            Entry::Invite {
+                invite: id,
+                role,
+                key: key.public(),
+                key_epoch: self.roster.current_epoch(),
+                expires_at_ms: 10_000,
+            },
+        )
+        .unwrap();
+        (id, key)
+    }
+
+    /// A join as the relay places it.
+    fn join_link(&self, invite: Uuid, key: &SigningKey, member: &Member) -> Link {
+        let (statement, signature) = Statement::new(
+            self.id,
+            None,
+            2_000,
+            Signer::Invite { invite },
+            Entry::Join {
+                invite,
+                member: member.clone(),
+            },
+        )
+        .sign_unplaced(key)
+        .unwrap();
+        Link {
+            seq: self.roster.head_seq() + 1,
+            prev: self.roster.head_hash(),
+            statement,
+            signature,
+        }
+    }
+
+    /// Invites and joins a device; a supervisor gets a signing key.
+    fn enroll(&mut self, by: Uuid, role: Role) -> Uuid {
+        let (invite, key) = self.invite(by, role);
+        let signing = SigningKey::make_random();
+        let m = member(role, (role == Role::Supervisor).then_some(&signing));
+        let link = self.join_link(invite, &key, &m);
+        self.push(link).unwrap();
+        self.signing.insert(m.device, signing);
+        m.device
+    }
+}
+
+#[test]
+fn a_team_grows_and_any_member_verifies_the_same_roster_from_the_chain() {
+    let (mut team, founder) = Team::new();
+    let outreach = team.enroll(founder, Role::Outreach);
+    let second = team.enroll(founder, Role::Supervisor);
+    let case_manager = team.enroll(second, Role::CaseManager);
+    team.sign_and_push(founder, Entry::Revoke { device: outreach })
+        .unwrap();
+    team.sign_and_push(second, Entry::Rotate { epoch: 2 })
+        .unwrap();
+
+    let fp = team.root.public().fingerprint();
+    let verified = Roster::from_chain(team.id, Some(fp), &team.links).unwrap();
+    assert_eq!(verified, team.roster);
+    assert_eq!(verified.head_seq(), team.links.len() as u64);
+    assert_eq!(verified.current_epoch(), 2);
+    assert!(verified.is_revoked(outreach));
+    assert!(verified.is_active(case_manager));
+    assert!(verified.may_sign(second) && verified.may_sign(founder));
+    assert!(!verified.may_sign(case_manager));
+    assert_eq!(verified.active_members().count(), 3);
+
+    // A device that verified the first links extends to the same roster.
+    let mut partial = Roster::from_chain(team.id, Some(fp), &team.links[..3]).unwrap();
+    let added = partial
+        .extend(&team.links[2..], team.links.len() as u64)
+        .unwrap();
+    assert_eq!(added, team.links.len() - 3);
+    assert_eq!(partial, team.roster);
+}
+
+#[test]
+fn a_chain_from_another_root_or_team_is_refused() {
+    let (team, _) = Team::new();
+    let stranger = SigningKey::make_random().public().fingerprint();
+    assert_eq!(
+        Roster::from_chain(team.id, Some(stranger), &team.links),
+        Err(TrustError::WrongRoot)
+    );
+    assert_eq!(
+        Roster::from_chain(Uuid::new_v4(), None, &team.links),
+        Err(TrustError::WrongTeam)
+    );
+    // Trust on first use takes the genesis root as it is.
+    let tofu = Roster::from_chain(team.id, None, &team.links).unwrap();
+    assert_eq!(tofu.fingerprint(), team.root.public().fingerprint());
+}
+
+#[test]
+fn gaps_reorders_forks_and_rollbacks_are_refused() {
+    let (mut team, founder) = Team::new();
+    for _ in 0..3 {
+        team.enroll(founder, Role::Outreach);
+    }
+    let fp = Some(team.root.public().fingerprint());
+    let links = team.links.clone();
+
+    let mut dropped = links.clone();
+    dropped.remove(3);
+    assert!(matches!(
+        Roster::from_chain(team.id, fp, &dropped),
+        Err(TrustError::OutOfPlace { .. })
+    ));
+
+    let mut reordered = links.clone();
+    reordered.swap(3, 4);
+    assert!(matches!(
+        Roster::from_chain(team.id, fp, &reordered),
+        Err(TrustError::OutOfPlace { .. })
+    ));
+
+    // A fork: another link signed for the same place by the same supervisor.
+    let mut fork_base = Roster::from_chain(team.id, fp, &links[..4]).unwrap();
+    let fork = Statement::new(
+        team.id,
+        Some(fork_base.next_position()),
+        5,
+        Signer::Device { device: founder },
+        Entry::Rotate { epoch: 2 },
+    )
+    .sign(&team.signing[&founder])
+    .unwrap();
+    fork_base.apply(&fork).unwrap();
+    let mut honest = Roster::from_chain(team.id, fp, &links).unwrap();
+    let verified = honest.clone();
+    // A link for a place the device already verified is never applied again.
+    assert_eq!(
+        honest.extend(std::slice::from_ref(&fork), links.len() as u64),
+        Ok(0)
+    );
+    assert_eq!(honest, verified);
+    let mut at_head = fork.clone();
+    at_head.seq = honest.head_seq();
+    assert!(matches!(
+        honest.extend(&[at_head], links.len() as u64),
+        Err(TrustError::OutOfPlace { .. })
+    ));
+    // The forked device refuses the honest continuation just the same.
+    let before = fork_base.clone();
+    assert!(fork_base.extend(&links[4..], links.len() as u64).is_err());
+    assert_eq!(fork_base, before, "a refused extension changes nothing");
+
+    // A hub that claims an older head than the device verified.
+    assert_eq!(
+        honest.extend(&[], links.len() as u64 - 1),
+        Err(TrustError::Rollback)
+    );
+
+    // A link whose statement names another place than the link's.
+    let mut misplaced = team.link_by(founder, Entry::Rotate { epoch: 2 });
+    misplaced.seq += 1;
+    assert!(honest.apply(&misplaced).is_err());
+}
+
+#[test]
+fn only_a_certified_active_supervisor_signs() {
+    let (mut team, founder) = Team::new();
+    let outreach = team.enroll(founder, Role::Outreach);
+    // The outreach device has a key of its own, never certified.
+    team.signing.insert(outreach, SigningKey::make_random());
+    let forged = team.link_by(outreach, Entry::Rotate { epoch: 2 });
+    assert!(matches!(
+        team.roster.apply(&forged),
+        Err(TrustError::NotAllowed { .. })
+    ));
+
+    // A supervisor's statement with a signature by another key.
+    let mut wrong_key = team
+        .statement(
+            Signer::Device { device: founder },
+            Entry::Rotate { epoch: 2 },
+        )
+        .sign(&SigningKey::make_random())
+        .unwrap();
+    assert_eq!(team.roster.apply(&wrong_key), Err(TrustError::BadSignature));
+    wrong_key.signature = team.link_by(founder, Entry::Rotate { epoch: 2 }).signature;
+    wrong_key.statement[10] ^= 1;
+    assert!(team.roster.apply(&wrong_key).is_err());
+
+    // A revoked supervisor signs nothing more.
+    let second = team.enroll(founder, Role::Supervisor);
+    team.sign_and_push(founder, Entry::Revoke { device: second })
+        .unwrap();
+    assert!(matches!(
+        team.roster
+            .apply(&team.link_by(second, Entry::Rotate { epoch: 2 })),
+        Err(TrustError::NotAllowed { .. })
+    ));
+    // The root signs root statements only.
+    let by_root = team
+        .statement(Signer::Root, Entry::Rotate { epoch: 2 })
+        .sign(&team.root)
+        .unwrap();
+    assert!(team.roster.apply(&by_root).is_err());
+}
+
+#[test]
+fn an_invite_is_used_once_in_its_role_and_dies_with_its_supervisor() {
+    let (mut team, founder) = Team::new();
+    let (invite, key) = team.invite(founder, Role::Outreach);
+
+    // A join signed by anything but the invite's key.
+    let newcomer = member(Role::Outreach, None);
+    let forged = team.join_link(invite, &SigningKey::make_random(), &newcomer);
+    assert_eq!(team.roster.apply(&forged), Err(TrustError::BadSignature));
+
+    // The code's holder asking for more than the invite's role.
+    let greedy = member(Role::Supervisor, Some(&SigningKey::make_random()));
+    assert!(team
+        .roster
+        .apply(&team.join_link(invite, &key, &greedy))
+        .is_err());
+
+    let link = team.join_link(invite, &key, &newcomer);
+    team.push(link).unwrap();
+    let again = member(Role::Outreach, None);
+    let second_claim = team.join_link(invite, &key, &again);
+    assert!(matches!(
+        team.roster.apply(&second_claim),
+        Err(TrustError::Rule { .. })
+    ));
+
+    // A supervisor's invites stop working once it is revoked.
+    let second = team.enroll(founder, Role::Supervisor);
+    let (orphan, orphan_key) = team.invite(second, Role::CaseManager);
+    team.sign_and_push(founder, Entry::Revoke { device: second })
+        .unwrap();
+    let late = member(Role::CaseManager, None);
+    let link = team.join_link(orphan, &orphan_key, &late);
+    assert!(matches!(
+        team.roster.apply(&link),
+        Err(TrustError::Rule { .. })
+    ));
+}
+
+#[test]
+fn the_team_keeps_a_supervisor_and_nobody_revokes_itself() {
+    let (mut team, founder) = Team::new();
+    let outreach = team.enroll(founder, Role::Outreach);
+    assert!(team
+        .sign_and_push(founder, Entry::Revoke { device: founder })
+        .is_err());
+    let second = team.enroll(founder, Role::Supervisor);
+    team.sign_and_push(second, Entry::Revoke { device: founder })
+        .unwrap();
+    // The founder is gone; `second` is the last supervisor and cannot leave.
+    assert!(team
+        .sign_and_push(second, Entry::Revoke { device: second })
+        .is_err());
+    team.sign_and_push(second, Entry::Revoke { device: outreach })
+        .unwrap();
+    assert!(
+        team.sign_and_push(second, Entry::Revoke { device: outreach })
+            .is_err(),
+        "revoked twice"
+    );
+}
+
+#[test]
+fn epochs_come_one_at_a_time_from_signed_rotations() {
+    let (mut team, founder) = Team::new();
+    assert!(team
+        .sign_and_push(founder, Entry::Rotate { epoch: 3 })
+        .is_err());
+    team.sign_and_push(founder, Entry::Rotate { epoch: 2 })
+        .unwrap();
+    assert!(team
+        .sign_and_push(founder, Entry::Rotate { epoch: 2 })
+        .is_err());
+    assert_eq!(team.roster.current_epoch(), 2);
+    assert_eq!(team.roster.epoch_made_at(2), Some(2));
+}
+
+#[test]
+fn a_migrated_supervisor_signs_once_another_certifies_its_key() {
+    let (mut team, founder) = Team::new();
+    let old = member(Role::Supervisor, None);
+    team.sign_and_push(
+        founder,
+        Entry::Add {
+            member: old.clone(),
+        },
+    )
+    .unwrap();
+    let key = SigningKey::make_random();
+    team.signing
+        .insert(old.device, SigningKey::from_seed(&key.seed()));
+    assert!(team
+        .roster
+        .apply(&team.link_by(old.device, Entry::Rotate { epoch: 2 }))
+        .is_err());
+    // It cannot certify itself.
+    assert!(team
+        .sign_and_push(
+            old.device,
+            Entry::CertifySigningKey {
+                device: old.device,
+                key: key.public()
+            }
+        )
+        .is_err());
+    team.sign_and_push(
+        founder,
+        Entry::CertifySigningKey {
+            device: old.device,
+            key: key.public(),
+        },
+    )
+    .unwrap();
+    team.sign_and_push(old.device, Entry::Rotate { epoch: 2 })
+        .unwrap();
+    assert!(
+        team.sign_and_push(
+            founder,
+            Entry::CertifySigningKey {
+                device: old.device,
+                key: SigningKey::make_random().public()
+            }
+        )
+        .is_err(),
+        "a certified key is not replaced"
+    );
+}
+
+#[test]
+fn the_root_moves_only_by_its_own_signature() {
+    let (mut team, founder) = Team::new();
+    let next = SigningKey::make_random();
+    let by_supervisor = team.link_by(
+        founder,
+        Entry::RotateRoot {
+            root: next.public(),
+        },
+    );
+    assert!(team.roster.apply(&by_supervisor).is_err());
+    let link = team
+        .statement(
+            Signer::Root,
+            Entry::RotateRoot {
+                root: next.public(),
+            },
+        )
+        .sign(&team.root)
+        .unwrap();
+    team.push(link).unwrap();
+    assert_eq!(team.roster.root(), next.public());
+    // The team's identity stays the genesis root's fingerprint.
+    assert_eq!(team.roster.fingerprint(), team.root.public().fingerprint());
+    let stale = team
+        .statement(
+            Signer::Root,
+            Entry::RotateRoot {
+                root: SigningKey::make_random().public(),
+            },
+        )
+        .sign(&team.root)
+        .unwrap();
+    assert_eq!(team.roster.apply(&stale), Err(TrustError::BadSignature));
+}
+
+#[test]
+fn envelopes_verify_only_from_a_supervisor_for_a_signed_epoch() {
+    let (mut team, founder) = Team::new();
+    let outreach = team.enroll(founder, Role::Outreach);
+    let second = team.enroll(founder, Role::Supervisor);
+    team.sign_and_push(founder, Entry::Rotate { epoch: 2 })
+        .unwrap();
+    let wrapped = [5u8; 80];
+    let facts = EnvelopeFacts {
+        team: team.id,
+        device: outreach,
+        key_class: "outreach",
+        epoch: 2,
+        wrapped: &wrapped,
+    };
+    fn sign(team: &Team, by: Uuid, f: &EnvelopeFacts<'_>) -> [u8; 64] {
+        team.signing[&by].sign(SignatureDomain::KeyEnvelope, &envelope_message(f))
+    }
+    assert!(team
+        .roster
+        .check_envelope(&facts, founder, &sign(&team, founder, &facts))
+        .is_ok());
+    // Signed by a key the roster does not certify for this signer.
+    let planted =
+        SigningKey::make_random().sign(SignatureDomain::KeyEnvelope, &envelope_message(&facts));
+    assert_eq!(
+        team.roster.check_envelope(&facts, founder, &planted),
+        Err(TrustError::BadSignature)
+    );
+    // An epoch no rotation made.
+    let future = EnvelopeFacts { epoch: 3, ..facts };
+    assert_eq!(
+        team.roster
+            .check_envelope(&future, founder, &sign(&team, founder, &future)),
+        Err(TrustError::UnknownEpoch(3))
+    );
+    // The facts changed after signing: another recipient, class or key.
+    let signature = sign(&team, founder, &facts);
+    for changed in [
+        EnvelopeFacts {
+            device: second,
+            ..facts
+        },
+        EnvelopeFacts {
+            key_class: "case_notes",
+            ..facts
+        },
+        EnvelopeFacts {
+            wrapped: &[6u8; 80],
+            ..facts
+        },
+    ] {
+        assert!(team
+            .roster
+            .check_envelope(&changed, founder, &signature)
+            .is_err());
+    }
+    // A non-supervisor's signature, even with a key of its own.
+    team.signing.insert(outreach, SigningKey::make_random());
+    assert!(team
+        .roster
+        .check_envelope(&facts, outreach, &sign(&team, outreach, &facts))
+        .is_err());
+    // A supervisor revoked after it made the epoch: its envelopes of that
+    // epoch still count; epochs made after its revocation do not.
+    team.sign_and_push(second, Entry::Revoke { device: founder })
+        .unwrap();
+    assert!(team
+        .roster
+        .check_envelope(&facts, founder, &sign(&team, founder, &facts))
+        .is_ok());
+    team.sign_and_push(second, Entry::Rotate { epoch: 3 })
+        .unwrap();
+    let later = EnvelopeFacts { epoch: 3, ..facts };
+    assert!(team
+        .roster
+        .check_envelope(&later, founder, &sign(&team, founder, &later))
+        .is_err());
+    assert!(team
+        .roster
+        .check_envelope(&later, second, &sign(&team, second, &later))
+        .is_ok());
+}
+
+#[test]
+fn a_roster_survives_serialization_unchanged() {
+    let (mut team, founder) = Team::new();
+    team.enroll(founder, Role::CaseManager);
+    let json = serde_json::to_string(&team.roster).unwrap();
+    let back: Roster = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, team.roster);
+}

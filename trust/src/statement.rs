@@ -1,0 +1,279 @@
+//! What a roster link says: one [`Entry`], who signed it, for which team,
+//! and (for every entry but a join) its place in the chain.
+//!
+//! A statement's canonical bytes are its JSON as this module writes it;
+//! signatures cover exactly the bytes that travel, which are parsed strictly
+//! (unknown fields refused), so no re-encoding is ever signed or checked.
+
+use fieldbook_proto::vocab::Role;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::keys::{PublicKey, SignatureDomain, SigningKey};
+use crate::link::{Digest, Link};
+use crate::TrustError;
+
+/// The statement format this build writes and reads.
+pub const FORMAT: u8 = 1;
+/// The largest statement accepted, in bytes.
+pub const MAX_STATEMENT_LEN: usize = 8 * 1024;
+/// The longest device label, in characters.
+pub const MAX_LABEL_CHARS: usize = 64;
+
+/// Where a statement sits: its sequence number and the hash of the link
+/// before it. Signed with the statement, so the signer fixes its place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Position {
+    pub seq: u64,
+    #[serde(with = "crate::b64")]
+    pub prev: Digest,
+}
+
+/// Who signed a statement, and so which key verifies it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Signer {
+    /// The team root (genesis, root rotation).
+    Root,
+    /// A supervisor device with a certified signing key.
+    Device { device: Uuid },
+    /// The one-time key of an invite: only a join.
+    Invite { invite: Uuid },
+}
+
+impl std::fmt::Display for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Signer::Root => f.write_str("the team root"),
+            Signer::Device { device } => write!(f, "device {device}"),
+            Signer::Invite { invite } => write!(f, "invite {invite}"),
+        }
+    }
+}
+
+/// A device as the roster certifies it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    /// Chosen by the device at random (it carries no clock).
+    pub device: Uuid,
+    pub role: Role,
+    /// The device's X25519 key: team keys are wrapped to it.
+    #[serde(with = "crate::b64")]
+    pub box_key: [u8; 32],
+    /// The device's Ed25519 key: a supervisor signs with it. `None` for a
+    /// device certified before it had one (a roster signed at migration).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_key: Option<PublicKey>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+/// One fact about the team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Entry {
+    /// The first link: the team root and the first supervisor. `key_epoch`
+    /// is the team's key epoch when the chain starts (1 for a new team; the
+    /// current one when a team from before signed rosters signs its first).
+    Genesis {
+        root: PublicKey,
+        founder: Member,
+        key_epoch: u32,
+    },
+    /// A supervisor adds a device directly (the migration of a team from
+    /// before signed rosters).
+    Add { member: Member },
+    /// A supervisor makes a one-time code. `key` is derived from the code's
+    /// secret: whoever joins with this invite proves they hold the code.
+    /// `key_epoch` is the newest epoch whose keys the code's bundle carries.
+    Invite {
+        invite: Uuid,
+        role: Role,
+        key: PublicKey,
+        key_epoch: u32,
+        expires_at_ms: i64,
+    },
+    /// A new device, signed with its invite's one-time key.
+    Join { invite: Uuid, member: Member },
+    /// A device leaves the team: it gets nothing after this, its invites
+    /// stop working, and it erases itself when it learns of this link.
+    Revoke { device: Uuid },
+    /// A new key epoch: the only way an epoch comes to exist.
+    Rotate { epoch: u32 },
+    /// A supervisor from before signed rosters gets its signing key certified.
+    CertifySigningKey { device: Uuid, key: PublicKey },
+    /// The team root moves to a new key (signed by the current root).
+    RotateRoot { root: PublicKey },
+}
+
+impl Entry {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Entry::Genesis { .. } => "genesis",
+            Entry::Add { .. } => "add",
+            Entry::Invite { .. } => "invite",
+            Entry::Join { .. } => "join",
+            Entry::Revoke { .. } => "revoke",
+            Entry::Rotate { .. } => "rotate",
+            Entry::CertifySigningKey { .. } => "certify_signing_key",
+            Entry::RotateRoot { .. } => "rotate_root",
+        }
+    }
+}
+
+/// A signed fact about a team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Statement {
+    pub format: u8,
+    pub team: Uuid,
+    /// `None` only for a join: the relay places it, and the invite's
+    /// single use keeps it from being placed twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+    /// The signer's clock when it signed (milliseconds since 1970): shown to
+    /// people, never trusted for order.
+    pub at_ms: i64,
+    pub signer: Signer,
+    pub entry: Entry,
+}
+
+impl Statement {
+    pub fn new(
+        team: Uuid,
+        position: Option<Position>,
+        at_ms: i64,
+        signer: Signer,
+        entry: Entry,
+    ) -> Self {
+        Statement {
+            format: FORMAT,
+            team,
+            position,
+            at_ms,
+            signer,
+            entry,
+        }
+    }
+
+    pub fn encode(&self) -> Vec<u8> {
+        serde_json::to_vec(self).expect("a statement always encodes")
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Statement, TrustError> {
+        if bytes.len() > MAX_STATEMENT_LEN {
+            return Err(TrustError::Malformed("statement too long".into()));
+        }
+        let statement: Statement = serde_json::from_slice(bytes)
+            .map_err(|e| TrustError::Malformed(format!("unreadable statement: {e}")))?;
+        if statement.format != FORMAT {
+            return Err(TrustError::Malformed(format!(
+                "statement format {} (this build reads {FORMAT})",
+                statement.format
+            )));
+        }
+        Ok(statement)
+    }
+
+    /// Signs a placed statement into its link.
+    pub fn sign(&self, key: &SigningKey) -> Result<Link, TrustError> {
+        let position = self
+            .position
+            .ok_or_else(|| TrustError::Malformed("only a join is signed without a place".into()))?;
+        let statement = self.encode();
+        let signature = key.sign(SignatureDomain::RosterStatement, &statement);
+        Ok(Link {
+            seq: position.seq,
+            prev: position.prev,
+            statement,
+            signature,
+        })
+    }
+
+    /// Signs a join, which the relay places: its bytes and signature.
+    pub fn sign_unplaced(&self, key: &SigningKey) -> Result<(Vec<u8>, [u8; 64]), TrustError> {
+        if self.position.is_some() || !matches!(self.entry, Entry::Join { .. }) {
+            return Err(TrustError::Malformed(
+                "only a join is signed without a place".into(),
+            ));
+        }
+        let statement = self.encode();
+        let signature = key.sign(SignatureDomain::RosterStatement, &statement);
+        Ok((statement, signature))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member() -> Member {
+        Member {
+            device: Uuid::new_v4(),
+            role: Role::Outreach,
+            box_key: [7; 32],
+            signing_key: None,
+            label: Some("Lan".into()),
+        }
+    }
+
+    #[test]
+    fn a_statement_round_trips_and_unknown_fields_are_refused() {
+        let s = Statement::new(
+            Uuid::new_v4(),
+            Some(Position {
+                seq: 3,
+                prev: [1; 32],
+            }),
+            1_700_000_000_000,
+            Signer::Device {
+                device: Uuid::new_v4(),
+            },
+            Entry::Add { member: member() },
+        );
+        let bytes = s.encode();
+        assert_eq!(Statement::decode(&bytes).unwrap(), s);
+        let text = String::from_utf8(bytes).unwrap();
+        for (from, to) in [
+            ("\"format\":1", "\"format\":1,\"extra\":1"),
+            ("\"type\":\"add\"", "\"type\":\"add\",\"extra\":1"),
+            ("\"role\":\"outreach\"", "\"role\":\"outreach\",\"extra\":1"),
+            ("\"by\":\"device\"", "\"by\":\"device\",\"extra\":1"),
+            ("\"format\":1", "\"format\":2"),
+            ("\"role\":\"outreach\"", "\"role\":\"admin\""),
+        ] {
+            let bad = text.replacen(from, to, 1);
+            assert_ne!(bad, text);
+            assert!(Statement::decode(bad.as_bytes()).is_err(), "{to}");
+        }
+    }
+
+    #[test]
+    fn only_a_join_is_signed_without_a_place() {
+        let key = SigningKey::make_random();
+        let join = Statement::new(
+            Uuid::new_v4(),
+            None,
+            0,
+            Signer::Invite {
+                invite: Uuid::new_v4(),
+            },
+            Entry::Join {
+                invite: Uuid::new_v4(),
+                member: member(),
+            },
+        );
+        assert!(join.sign(&key).is_err());
+        assert!(join.sign_unplaced(&key).is_ok());
+        let add = Statement::new(
+            Uuid::new_v4(),
+            None,
+            0,
+            Signer::Root,
+            Entry::Add { member: member() },
+        );
+        assert!(add.sign_unplaced(&key).is_err());
+    }
+}
