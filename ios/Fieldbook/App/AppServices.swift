@@ -46,13 +46,29 @@ final class AppServices {
     private func lockInBackground() {
         // Locking waits for the store's current call (a cancelled sync
         // finishing its request); ask for the time to do it while suspended.
-        var taskId = UIBackgroundTaskIdentifier.invalid
-        taskId = UIApplication.shared.beginBackgroundTask(withName: "lock-store") {
-            UIApplication.shared.endBackgroundTask(taskId)
+        // The id lives in a main-actor object, not a captured `var`: both
+        // closures below may be concurrent (@Sendable), and the background
+        // task ends once, by whichever comes first.
+        let backgroundTask = BackgroundTask()
+        backgroundTask.id = UIApplication.shared.beginBackgroundTask(withName: "lock-store") {
+            // The system calls this on the main thread.
+            MainActor.assumeIsolated { backgroundTask.end() }
         }
         Task {
             await app.lock()
-            UIApplication.shared.endBackgroundTask(taskId)
+            backgroundTask.end()
         }
+    }
+}
+
+/// A background task's id, ended at most once.
+@MainActor
+private final class BackgroundTask {
+    var id = UIBackgroundTaskIdentifier.invalid
+
+    func end() {
+        guard id != .invalid else { return }
+        UIApplication.shared.endBackgroundTask(id)
+        id = .invalid
     }
 }

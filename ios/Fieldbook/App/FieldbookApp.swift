@@ -2,6 +2,7 @@ import FieldbookKit
 import SwiftUI
 
 @main
+@MainActor
 struct FieldbookApp: App {
     // The delegate owns the services: the background task must be registered
     // before launch ends, even when the system launches the app only to sync.

@@ -3,6 +3,7 @@ import SwiftUI
 
 /// One client: their details (and conflicting edits, if any) and everything
 /// recorded about them, newest first, with ways to add more.
+@MainActor
 struct ClientTimelineView: View {
     let app: AppModel
     @State private var model: TimelineModel

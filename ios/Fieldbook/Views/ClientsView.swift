@@ -3,6 +3,7 @@ import SwiftUI
 
 /// The clients: search by alias or identifier code, add a new one (the form
 /// warns when the code matches an existing client).
+@MainActor
 struct ClientsView: View {
     let app: AppModel
     @State private var model: ClientsModel

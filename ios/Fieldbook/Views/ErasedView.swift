@@ -3,6 +3,7 @@ import SwiftUI
 
 /// After a crypto-erase: the data is gone for good, and saying so plainly is
 /// the point. A new store can be set up (enrolling again with a new code).
+@MainActor
 struct ErasedView: View {
     @Environment(AppModel.self) private var app
     @State private var error: String?

@@ -2,6 +2,7 @@ import FieldbookKit
 import SwiftUI
 
 /// An error from the core, in its own words (already in the person's language).
+@MainActor
 struct ErrorText: View {
     let error: CoreError?
 

@@ -67,6 +67,7 @@ extension RecordKind {
 }
 
 /// Days past due, as a short badge.
+@MainActor
 struct OverdueBadge: View {
     let item: DueItem
 

@@ -3,6 +3,7 @@ import SwiftUI
 
 /// The unlocked app. Supervisors also get the team tab (devices,
 /// indicators, overdue list).
+@MainActor
 struct MainView: View {
     let app: AppModel
 

@@ -2,6 +2,7 @@ import SwiftUI
 
 /// Drawn over everything whenever the app is not in front (app switcher,
 /// notification centre, a call), so nobody glimpses a client's record.
+@MainActor
 struct PrivacyCover: View {
     var body: some View {
         ZStack {

@@ -3,6 +3,7 @@ import SwiftUI
 
 /// One record: its values, the values that lost to a concurrent edit on
 /// another device (shown, never dropped), and every version.
+@MainActor
 struct RecordDetailView: View {
     let app: AppModel
     @State private var model: RecordDetailModel
@@ -89,6 +90,7 @@ struct RecordDetailView: View {
     }
 }
 
+@MainActor
 private struct ConflictRow: View {
     let conflict: FieldConflict
     let kind: RecordKind
@@ -114,6 +116,7 @@ private struct ConflictRow: View {
     }
 }
 
+@MainActor
 private struct HistoryRow: View {
     let entry: HistoryEntry
     let kind: RecordKind

@@ -3,6 +3,7 @@ import SwiftUI
 
 /// A record's values in its form's order, with the form's labels; fields in
 /// conflict are marked.
+@MainActor
 struct RecordValuesView: View {
     let record: Record
     let forms: FormCatalog
@@ -36,3 +37,4 @@ struct RecordValuesView: View {
             return forms.display(value, kind: record.kind, key: field.key)
         }
     }
+}

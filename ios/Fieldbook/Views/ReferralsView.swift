@@ -3,6 +3,7 @@ import SwiftUI
 
 /// Referrals grouped by status, in the order of the loop (draft, sent,
 /// accepted, completed, then the ways it ends without completing).
+@MainActor
 struct ReferralsView: View {
     let app: AppModel
     @State private var model: ReferralsModel

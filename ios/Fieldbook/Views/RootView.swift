@@ -4,6 +4,7 @@ import SwiftUI
 /// Which screen the app is on follows the store: setting up, unlock,
 /// the app, or erased. Anything drawn over the store's data is dropped when
 /// it locks, so no record stays in memory behind the unlock screen.
+@MainActor
 struct RootView: View {
     @Environment(AppModel.self) private var app
     @Environment(\.scenePhase) private var scenePhase

@@ -25,6 +25,7 @@ struct FormRequest: Identifiable {
 
 extension View {
     /// The destinations every tab's stack shares.
+    @MainActor
     func recordDestinations(app: AppModel) -> some View {
         navigationDestination(for: Route.self) { route in
             switch route {

@@ -2,6 +2,7 @@ import FieldbookKit
 import SwiftUI
 
 /// The first run: enroll with a supervisor's code, or a device of its own.
+@MainActor
 struct SetupView: View {
     @State private var model: SetupModel
 

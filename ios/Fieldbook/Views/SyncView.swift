@@ -3,6 +3,7 @@ import SwiftUI
 
 /// Sync with the office hub: "sync now", progress while it runs, and the
 /// last result exactly as the core summarised it.
+@MainActor
 struct SyncView: View {
     @Environment(SyncModel.self) private var sync
 
@@ -67,6 +68,7 @@ struct SyncView: View {
     }
 }
 
+@MainActor
 private struct SummaryRows: View {
     let summary: SyncSummary
 

@@ -2,6 +2,7 @@ import FieldbookKit
 import SwiftUI
 
 /// Follow-ups due today, overdue first, and quick ways to record work.
+@MainActor
 struct TodayView: View {
     let app: AppModel
     @State private var model: TodayModel
@@ -59,6 +60,7 @@ struct TodayView: View {
     }
 }
 
+@MainActor
 struct DueRow: View {
     let item: DueItem
     let forms: FormCatalog

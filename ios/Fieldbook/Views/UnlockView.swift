@@ -3,6 +3,7 @@ import SwiftUI
 
 /// The PIN. What the core answered decides what is said: attempts left,
 /// how long to wait, or (via the app model) that the data was erased.
+@MainActor
 struct UnlockView: View {
     @State private var model: UnlockModel
     @FocusState private var focused: Bool

@@ -4,6 +4,7 @@ import SwiftUI
 /// The core found a client with the code this one would get: most often the
 /// same person registered again. Shows who, and lets the worker go back,
 /// discard, or save anyway (two people can share a code).
+@MainActor
 struct DuplicateClientView: View {
     let warning: FormModel.DuplicateWarning
     let forms: FormCatalog

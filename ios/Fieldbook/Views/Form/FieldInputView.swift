@@ -3,6 +3,7 @@ import SwiftUI
 
 /// One field of a form, drawn by its type. Labels, hints, choices and
 /// bounds come from the core's `FieldSpec`; problems from its live check.
+@MainActor
 struct FieldInputView: View {
     let field: FieldSpec
     let model: FormModel
@@ -151,6 +152,7 @@ struct FieldInputView: View {
 }
 
 /// A date that may be left empty: a button to set it, then a picker and a clear button.
+@MainActor
 private struct OptionalDateField: View {
     let label: String
     let components: DatePickerComponents
@@ -183,6 +185,7 @@ private struct OptionalDateField: View {
 }
 
 /// Several choices: a disclosure row listing the chosen ones, a toggle each.
+@MainActor
 private struct MultipleChoiceField: View {
     let label: String
     let choices: [ChoiceSpec]
@@ -215,6 +218,7 @@ private struct MultipleChoiceField: View {
 }
 
 /// How many of each item (syringes, condoms, naloxone…): a number each.
+@MainActor
 private struct QuantitiesField: View {
     let label: String
     let choices: [ChoiceSpec]

@@ -3,6 +3,7 @@ import SwiftUI
 
 /// Picks the record a link field points to (the client of a contact, the
 /// attendees of a meeting), searching as the client list does.
+@MainActor
 struct LinkPickerView: View {
     let field: FieldSpec
     let form: FormModel

@@ -4,6 +4,7 @@ import SwiftUI
 /// The one form renderer: any kind, new or edited, drawn from the core's
 /// `FormSpec`. Which fields show and what is wrong with them come from the
 /// core as the person types; saving is the core's call too.
+@MainActor
 struct RecordFormView: View {
     @State private var model: FormModel
     @Environment(\.dismiss) private var dismiss

@@ -2,6 +2,7 @@ import FieldbookKit
 import SwiftUI
 
 /// The team's devices (supervisors): invite a new one, revoke a lost one.
+@MainActor
 struct DevicesView: View {
     @State private var model: DevicesModel
     @State private var inviting = false
@@ -70,6 +71,7 @@ struct DevicesView: View {
     }
 }
 
+@MainActor
 private struct DeviceRow: View {
     let device: TeamDevice
     let isThisDevice: Bool

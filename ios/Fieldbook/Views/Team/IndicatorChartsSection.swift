@@ -4,6 +4,7 @@ import SwiftUI
 
 /// The indicators month by month, with Swift Charts: reach, contacts by
 /// type, referrals made against completed, services handed out, meetings.
+@MainActor
 struct IndicatorChartsSection: View {
     let charts: IndicatorCharts
 

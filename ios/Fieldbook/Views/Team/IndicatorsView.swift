@@ -5,6 +5,7 @@ import SwiftUI
 /// The supervisor's indicators for a period, for the team or one worker:
 /// the period's totals, then month-by-month charts. Computed on this device
 /// from the synced records (the hub cannot read them), so sync first.
+@MainActor
 struct IndicatorsView: View {
     @State private var model: IndicatorsModel
 
@@ -81,6 +82,7 @@ extension ChartLabels {
 }
 
 /// The period's figures as the monthly report states them.
+@MainActor
 private struct IndicatorTotalsSection: View {
     let totals: Indicators
     let forms: FormCatalog

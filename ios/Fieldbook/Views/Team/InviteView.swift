@@ -3,6 +3,7 @@ import SwiftUI
 
 /// A one-time code for a new device. Shown once: it is forgotten when this
 /// sheet closes, and never copied into logs or kept on disk.
+@MainActor
 struct InviteView: View {
     let model: DevicesModel
     @State private var role: Role = .outreach

@@ -3,6 +3,7 @@ import SwiftUI
 
 /// The team's overdue follow-ups by worker, most overdue first: what a
 /// supervisor chases so referrals are not lost.
+@MainActor
 struct OverdueView: View {
     let app: AppModel
     @State private var model: OverdueModel

@@ -2,6 +2,7 @@ import FieldbookKit
 import SwiftUI
 
 /// The supervisor's tab: the team's figures, what is overdue, and devices.
+@MainActor
 struct TeamView: View {
     let app: AppModel
 
