@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need and runs every test: Rust (format, lint, unit,
-# end-to-end) and Kotlin on the JVM over the generated bindings. The README's
-# test command, and what CI runs (.ci/run).
+# end-to-end), Kotlin on the JVM over the generated bindings, and the iOS
+# app's Swift (syntax, and its uses of the core against the Swift bindings).
+# The README's test command, and what CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,6 +48,10 @@ ensure_postgres() {
 }
 ensure_postgres
 
+# The iOS app's Swift parses (seconds; before any build, so a stray brace
+# fails at once).
+scripts/swift-gates.sh syntax
+
 log "format"
 cargo fmt --all -- --check
 
@@ -61,3 +66,6 @@ cargo test
 # The bindings generated from the built library, and the Kotlin on the JVM:
 # the workflow tests and the Android app's state holders.
 scripts/kotlin-tests.sh
+
+# The iOS app's uses of the core against the Swift bindings just generated.
+scripts/swift-gates.sh api

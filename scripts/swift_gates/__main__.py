@@ -11,15 +11,14 @@ import sys
 import time
 from pathlib import Path
 
-from . import api, syntax
+from . import api, isolation, syntax
 from .source import Source, parser, swift_files
 
 
 def _shown(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
+    """Relative to where the command runs when the file is below it."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def _read(paths: list[Path]) -> list[Source]:
@@ -30,7 +29,8 @@ def _read(paths: list[Path]) -> list[Source]:
 def main(argv: list[str] | None = None) -> int:
     args = argparse.ArgumentParser(prog="swift_gates", description=__doc__)
     sub = args.add_subparsers(dest="gate", required=True)
-    syntax_args = sub.add_parser("syntax", help="every .swift file parses without an error or a missing token")
+    syntax_args = sub.add_parser("syntax", help="every .swift file parses without an error or a missing token, "
+                                                "and every SwiftUI view is @MainActor")
     syntax_args.add_argument("paths", nargs="+", type=Path)
     api_args = sub.add_parser("api", help="the app's uses of the core exist in the generated bindings")
     api_args.add_argument("--bindings", required=True, type=Path, help="the generated FieldbookFFI.swift")
@@ -54,7 +54,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f)
         took = time.monotonic() - started
         print(f"swift syntax: {len(sources)} files, {len(findings)} error(s) ({took:.1f} s)")
-        return 1 if findings else 0
+        views = [isolation.check(s) for s in sources]
+        unisolated = [f for found, _ in views for f in found]
+        for f in unisolated:
+            print(f)
+        print(f"swift views: {sum(n for _, n in views)} SwiftUI views and view helpers, "
+              f"{len(unisolated)} not @MainActor")
+        return 1 if findings or unisolated else 0
 
     if not options.bindings.is_file():
         print(f"swift_gates: no bindings at {options.bindings}; generate them with scripts/bindings.sh",

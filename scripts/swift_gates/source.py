@@ -72,12 +72,24 @@ def first(node: tree_sitter.Node, *types: str) -> tree_sitter.Node | None:
     return None
 
 
+# Build output and generated code under ios/ (all ignored by git): on a Mac
+# that built the xcframework, the bindings' copy in the Swift package is not
+# the app's code.
+_GENERATED_DIRS = {"build", ".build", "DerivedData", ".swiftpm", "Fieldbook.xcodeproj"}
+GENERATED_FILES = {"FieldbookFFI.swift"}
+
+
 def swift_files(roots: list[Path]) -> list[Path]:
-    """Every .swift file under the roots (files given directly count too), sorted."""
+    """Every .swift file of the app under the roots, sorted; a file given
+    directly counts even when generated."""
     found: set[Path] = set()
     for root in roots:
         if root.is_file():
             found.add(root)
-        else:
-            found.update(p for p in root.rglob("*.swift") if p.is_file())
+            continue
+        for path in root.rglob("*.swift"):
+            parts = path.relative_to(root).parts
+            if path.is_file() and path.name not in GENERATED_FILES and not any(
+                    part in _GENERATED_DIRS or part.endswith(".xcframework") for part in parts[:-1]):
+                found.add(path)
     return sorted(found)

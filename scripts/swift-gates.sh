@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The iOS app's Swift, checked without a Swift compiler (there is none on
+# Linux for iOS): every file under ios/ parses with tree-sitter's Swift
+# grammar, and every use of the core's API agrees with the Swift bindings
+# scripts/bindings.sh generated (see scripts/swift_gates/api.py for the rule).
+# Installs its parser (PyPI's tree-sitter and tree-sitter-swift, pinned in
+# scripts/swift_gates/requirements.txt) into a virtualenv under
+# ${XDG_CACHE_HOME:-~/.cache}/fieldbook/, reused while the pins stay the same.
+# Usage: scripts/swift-gates.sh syntax   the syntax gate
+#        scripts/swift-gates.sh api      the gates' own tests, then the API gate
+#                                        (needs the generated bindings)
+# Environment: FIELDBOOK_SWIFT_BINDINGS, the bindings to check against
+# (default $CARGO_TARGET_DIR/bindings/swift/FieldbookFFI.swift).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\n== %s\n' "$*"; }
+target=${CARGO_TARGET_DIR:-target}
+bindings=${FIELDBOOK_SWIFT_BINDINGS:-$target/bindings/swift/FieldbookFFI.swift}
+requirements=scripts/swift_gates/requirements.txt
+pins=$(sha256sum "$requirements" | cut -c1-12)
+venv=${XDG_CACHE_HOME:-$HOME/.cache}/fieldbook/swift-gates-$pins
+
+if ! "$venv/bin/python" -c 'import tree_sitter, tree_sitter_swift' >/dev/null 2>&1; then
+    log "installing the Swift parser (tree-sitter) into $venv"
+    if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null
+    fi
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"
+fi
+python=("$venv/bin/python")
+export PYTHONPATH=scripts PYTHONDONTWRITEBYTECODE=1
+
+case "${1:-}" in
+    syntax)
+        log "swift: syntax"
+        "${python[@]}" -m swift_gates syntax ios
+        ;;
+    api)
+        if ! [ -s "$bindings" ]; then
+            echo "error: no Swift bindings at $bindings; generate them with scripts/bindings.sh" >&2
+            exit 1
+        fi
+        log "swift: the gates' tests"
+        FIELDBOOK_SWIFT_BINDINGS=$bindings FIELDBOOK_REQUIRE_BINDINGS=1 \
+            "${python[@]}" -m unittest discover -s scripts/swift_gates/tests -t scripts
+        log "swift: the app's uses of the core against $bindings"
+        "${python[@]}" -m swift_gates api --bindings "$bindings" ios
+        ;;
+    *)
+        sed -n '2,14p' "$0" >&2
+        exit 2
+        ;;
+esac
