@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 import tree_sitter
 
 from . import swift_types as T
-from .declarations import Case, Func, Module, Param, TypeDecl, Var, collect, params_of
+from .declarations import Case, Func, Param, TypeDecl, Var, collect, generics_of, params_of, result_of
 from .source import Finding, Source, first, named
 
 MODULE_NAME = "FieldbookFFI"
@@ -230,10 +230,7 @@ class Checker:
         elif kind in ("function_declaration", "init_declaration"):
             self.function(node, env)
         elif kind == "property_declaration":
-            if env.self_type is not None and env.returns is None and env.parent is not None and env.vars == {}:
-                self.member_property(node, env)
-            else:
-                self.local_property(node, env)
+            self.local_property(node, env)
         elif kind in ("import_declaration", "comment", "multiline_comment", "typealias_declaration"):
             return
         else:
@@ -259,49 +256,27 @@ class Checker:
             return
         for member in body.named_children:
             if member.type == "property_declaration":
-                self.member_property(member, inner)
-            elif member.type == "enum_entry":
-                for value in named(member):
-                    pass
-            else:
+                # A stored or computed property: its type is known from the
+                # declarations; its value and accessors are checked here.
+                self.local_property(member, inner.child(), bind=False)
+            elif member.type != "enum_entry":
                 self.declaration(member, inner)
-
-    def member_property(self, node: tree_sitter.Node, env: Env) -> None:
-        s = self.source
-        annotation = first(node, "type_annotation")
-        declared = self.resolve(T.try_parse_type(s.text(annotation)[1:]), env) if annotation is not None else None
-        value = node.child_by_field_name("value")
-        if value is not None:
-            inferred = self.expr(value, env.child(), declared)
-            if annotation is not None:
-                self.agree(declared, annotation, inferred, value, env)
-        computed = first(node, "computed_property")
-        if computed is not None:
-            body_env = env.child(returns=declared, returns_at=annotation)
-            self.accessors(computed, body_env)
-        for attr_holder in named(node, "modifiers"):
-            for attr in named(attr_holder, "attribute"):
-                for arg in named(attr):
-                    if arg.type not in ("user_type",):
-                        self.expr(arg, env.child(), None)
 
     def accessors(self, computed: tree_sitter.Node, env: Env) -> None:
         for part in named(computed):
             if part.type == "statements":
-                self.statements(part, env.child())
+                self.statements(part, env.child(), body=True)
             else:  # getter, setter, modify blocks
                 for inner in named(part):
                     if inner.type == "statements":
-                        self.statements(inner, env.child(vars={"newValue": env.returns}))
+                        self.statements(inner, env.child(vars={"newValue": env.returns}), body=True)
                     elif inner.type == "function_body":
                         body = first(inner, "statements")
                         if body is not None:
-                            self.statements(body, env.child(vars={"newValue": env.returns}))
+                            self.statements(body, env.child(vars={"newValue": env.returns}), body=True)
 
     def function(self, node: tree_sitter.Node, env: Env) -> None:
         s = self.source
-        from .declarations import generics_of, result_of
-
         generics = env.generics | frozenset(generics_of(s, node))
         fenv = env.child(generics=generics)
         params = params_of(s, node)
@@ -321,7 +296,7 @@ class Checker:
         if body is not None:
             statements = first(body, "statements")
             if statements is not None:
-                self.statements(statements, fenv)
+                self.statements(statements, fenv, body=True)
         if env.self_type is None or env.vars or env.parent is None or env.returns is not None:
             # A local function: callable by name in what follows.
             name = node.child_by_field_name("name")
@@ -377,9 +352,13 @@ class Checker:
 
     # --- statements ----------------------------------------------------------
 
-    def statements(self, node: tree_sitter.Node, env: Env) -> T.Type | None:
-        """Walks a block; gives the type of a single-expression block."""
+    def statements(self, node: tree_sitter.Node, env: Env, body: bool = False) -> T.Type | None:
+        """Walks a block; gives the type of a single-expression block. In a
+        function's, closure's or accessor's `body`, a single expression is
+        what it returns, so it is expected to be of the result type."""
         children = [c for c in node.named_children if c.type not in ("comment", "multiline_comment")]
+        if body and len(children) == 1 and children[0].type not in _STATEMENTS:
+            return self.expr(children[0], env, env.returns)
         last = None
         for child in children:
             last = self.statement(child, env)
@@ -420,35 +399,40 @@ class Checker:
             return self.expr(node, env, None)
         return None
 
-    def local_property(self, node: tree_sitter.Node, env: Env) -> None:
+    def local_property(self, node: tree_sitter.Node, env: Env, bind: bool = True) -> None:
+        """`let a: T = x, b = y`, or a computed property: checks each value
+        against its annotation and binds the names in `env`."""
         s = self.source
-        children = node.children
-        i = 0
-        pending: list[tuple[tree_sitter.Node, T.Type | None, str | None]] = []
-        current_pattern = None
+        for attr_holder in named(node, "modifiers"):
+            for attr in named(attr_holder, "attribute"):
+                for arg in named(attr):  # `@Environment(AppModel.self)`
+                    if arg.type != "user_type":
+                        self.expr(arg, env.child(), None)
+        current = None  # the name pattern whose annotation and value come next
         declared = None
         written_at = None
-        while i < len(children):
-            child = children[i]
+
+        def done() -> None:
+            if current is not None and bind:
+                self.bind_pattern(current, declared, env)
+
+        for i, child in enumerate(node.children):
             field_name = node.field_name_for_child(i)
             if child.type == "pattern" and field_name == "name":
-                if current_pattern is not None:
-                    self.bind_pattern(current_pattern, declared, env)
-                current_pattern, declared, written_at = child, None, None
+                done()
+                current, declared, written_at = child, None, None
             elif child.type == "type_annotation":
                 written_at = child
                 declared = self.resolve(T.try_parse_type(s.text(child)[1:]), env)
-            elif field_name == "value" and current_pattern is not None:
+            elif field_name == "value" and current is not None:
                 inferred = self.expr(child, env.child(), declared)
                 if declared is not None:
                     self.agree(declared, written_at, inferred, child, env)
-                self.bind_pattern(current_pattern, declared if declared is not None else inferred, env)
-                current_pattern = None
+                else:
+                    declared = inferred
             elif child.type == "computed_property":
                 self.accessors(child, env.child(returns=declared, returns_at=written_at))
-            i += 1
-        if current_pattern is not None:
-            self.bind_pattern(current_pattern, declared, env)
+        done()
 
     def bind_pattern(self, pattern: tree_sitter.Node, t: T.Type | None, env: Env) -> None:
         s = self.source
@@ -494,7 +478,6 @@ class Checker:
     def if_statement(self, node: tree_sitter.Node, env: Env) -> None:
         then_env = env.child()
         self.conditions(node, env, then_env)
-        blocks = [c for c in node.children if c.type in ("statements", "if_statement")]
         saw_else = False
         for child in node.children:
             if child.type == "else":
@@ -503,7 +486,6 @@ class Checker:
                 self.statements(child, env.child() if saw_else else then_env.child())
             elif child.type == "if_statement":
                 self.if_statement(child, env)
-        del blocks
 
     def guard_statement(self, node: tree_sitter.Node, env: Env) -> None:
         before = env.child()
@@ -680,10 +662,6 @@ class Checker:
             return "*"
         if len(rest) == 1 and rest[0].type == "nil_literal":
             return "nil"
-        bound = None
-        for p in parts:
-            if p.type == "value_binding_pattern":
-                continue
         if rest and rest[0].type == "simple_identifier" and len(rest) == 1 and not explicit_type:
             # `case .x` comes as `.` `x`; a bare name is an expression pattern.
             self.expr(rest[0], env, subject)
@@ -703,14 +681,13 @@ class Checker:
             for p in rest:
                 if p.is_named:
                     self.expr(p, env, subject)
-            return bound
+            return None
         name_node = rest[k]
         name = s.text(name_node)
         k += 1
-        optional = bool(rest) and rest[-1].type == "?"
-        enum_type = prefix_type if prefix_type is not None else (T.unwrap(subject) if optional or True else subject)
-        if optional and prefix_type is None:
-            enum_type = T.unwrap(subject)
+        optional = rest[-1].type == "?"
+        # `.x` matches an optional subject too (Swift looks through it).
+        enum_type = prefix_type if prefix_type is not None else T.unwrap(subject)
         args: list[tuple[str | None, list[tree_sitter.Node]]] | None = None
         if k < len(rest) and rest[k].type == "(":
             args = []
@@ -765,7 +742,7 @@ class Checker:
         labels = [label for label, _ in args]
         if pattern:
             wanted = [label for label, _ in case.values]
-            if len(labels) != len(wanted) and not (len(labels) == 1 and len(wanted) > 1 and labels[0] is None and False):
+            if len(labels) != len(wanted):
                 self.report(self.source, node, f"the pattern `.{name}` binds {len(labels)} value(s), but the core's "
                             f"`{decl.name}.{case.signature()}` has {len(wanted)}")
             else:
@@ -826,12 +803,8 @@ class Checker:
             return self.closure(node, env, params, result)
         if kind == "tuple_expression":
             values = node.children_by_field_name("value")
-            labels = []
-            for c in node.children:
-                pass
             exp = expected.elements if isinstance(expected, T.Tuple) and len(expected.elements) == len(values) else None
             ts = [self.expr(v, env, exp[k][1] if exp else None) for k, v in enumerate(values)]
-            del labels
             if len(values) == 1:
                 return ts[0]
             if any(t is None for t in ts):
@@ -1071,7 +1044,8 @@ class Checker:
                         return T.Function(tuple(self.resolve(t, None) or T.Named("?") for _, t in m.values), inst)
                     return inst
                 if isinstance(m, Var) and m.is_static:
-                    if self.is_ffi(inst):
+                    ffi = self.ffi_decl(inst)
+                    if ffi is not None and ffi.vars.get(name) is m:
                         self.count("static member", node)
                     return self.var_type(m)
                 if isinstance(m, T.Metatype):
@@ -1164,11 +1138,8 @@ class Checker:
             return self.subscript(callee, args, env)
         # What is called, and what its parameters expect.
         candidates: list[Func] = []
-        result: T.Type | None = None
         owner_env: Env | None = None
-        closure_params_for: dict[int, list] = {}
-        key_root: T.Type | None = None
-        checked = None  # (kind, owner name, name, node, candidates as Params lists)
+        checked = None  # (kind, owner's name, name, node): a use of the core to check
         if callee.type == "simple_identifier":
             name = s.text(callee)
             found, local = env.lookup(name)
@@ -1191,6 +1162,12 @@ class Checker:
                 candidates = self.ffi.functions[name]
                 checked = ("free function", None, name, callee)
             else:
+                if name in ("XCTAssertEqual", "XCTAssertNotEqual") and len(args) >= 2:
+                    # The second value is of the first's type: `XCTAssertEqual(role, .supervisor)`.
+                    first_type = self.expr(args[0][1], env, None)
+                    self.expr(args[1][1], env, T.unwrap(first_type))
+                    self.visit_args(args[2:], env, None)
+                    return None
                 meta = self.identifier(callee, env)
                 if isinstance(meta, T.Metatype) and isinstance(meta.instance, T.Named):
                     return self.construct(meta.instance, callee, args, env, expected)
@@ -1391,10 +1368,9 @@ class Checker:
                 return r if isinstance(r, T.Optional) else (T.Optional(r) if r is not None else None)
             return T.Optional(T.unwrap(r)) if r is not None else None
         elem = T.element_of(b)
-        if elem is not None and isinstance(b, (T.Array, T.Dictionary)) or (isinstance(b, T.Named) and b.name in ("Set",) and elem is not None):
-            same = b if not isinstance(b, T.Dictionary) else b
+        if elem is not None and (isinstance(b, (T.Array, T.Dictionary)) or (isinstance(b, T.Named) and b.name == "Set")):
             table = {
-                "filter": same, "sorted": T.Array(elem), "reversed": T.Array(elem),
+                "filter": b, "sorted": T.Array(elem), "reversed": T.Array(elem),
                 "first": T.Optional(elem), "last": T.Optional(elem), "min": T.Optional(elem), "max": T.Optional(elem),
                 "contains": T.Named("Bool"), "allSatisfy": T.Named("Bool"), "firstIndex": T.Optional(T.Named("Int")),
                 "lastIndex": T.Optional(T.Named("Int")), "forEach": T.VOID, "prefix": T.Array(elem),
@@ -1427,8 +1403,8 @@ class Checker:
         closures get their parameters' types. Gives generic bindings
         (`$result`: what a closure returned)."""
         bound: dict = {}
-        mapping = _assign(args, params) if params is not None else [None] * len(args)
-        for (label, value), param in zip(args, mapping):
+        mapping = (_assign(args, params) if params is not None else None) or [None] * len(args)
+        for (_, value), param in zip(args, mapping):
             if value is None:
                 continue
             expected = param.type if param is not None else None
@@ -1492,7 +1468,7 @@ class Checker:
             for k, p in enumerate(params):
                 inner.bind(f"${k}", p)
         body = first(node, "statements")
-        single = self.statements(body, inner) if body is not None else None
+        single = self.statements(body, inner, body=True) if body is not None else None
         if declared_result is not None:
             if single is not None:  # `{ store -> RecordList in try store.clients() }`
                 self.agree(declared_result, result_at, single, body.named_children[0], env)
@@ -1579,6 +1555,9 @@ class Checker:
 
 
 _NOT_BUILTIN = object()
+_STATEMENTS = {"property_declaration", "function_declaration", "class_declaration", "if_statement",
+               "guard_statement", "for_statement", "while_statement", "repeat_while_statement",
+               "switch_statement", "do_statement", "control_transfer_statement", "assignment"}
 
 
 def _is_implicit_member(node: tree_sitter.Node) -> bool:
@@ -1629,13 +1608,20 @@ def _labels_match(labels: list[str | None], params: list[Param]) -> bool:
 
 def _assign(args, params: list[Param]) -> list[Param | None] | None:
     """Which parameter each argument goes to, by label and order, skipping
-    parameters with a default value; None when they do not fit."""
+    parameters with a default value; an unlabeled closure may go to a
+    labeled closure parameter (a trailing closure). None when they do not fit."""
     out: list[Param | None] = []
     k = 0
-    for label, _ in args:
-        while k < len(params) and params[k].label != label and params[k].has_default:
+    for label, node in args:
+        closure = label is None and node is not None and node.type == "lambda_literal"
+        while k < len(params):
+            p = params[k]
+            if p.label == label or (closure and isinstance(T.unwrap(p.type), T.Function)):
+                break
+            if not p.has_default:
+                return None
             k += 1
-        if k >= len(params) or params[k].label != label:
+        if k >= len(params):
             return None
         out.append(params[k])
         k += 1

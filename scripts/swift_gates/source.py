@@ -9,6 +9,7 @@ import tree_sitter
 import tree_sitter_swift
 
 _LANGUAGE = tree_sitter.Language(tree_sitter_swift.language())
+_NAMES = {"simple_identifier", "type_identifier", "value_argument_label"}
 
 
 def parser() -> tree_sitter.Parser:
@@ -46,7 +47,10 @@ class Source:
         return self.tree.root_node
 
     def text(self, node: tree_sitter.Node) -> str:
-        return self.data[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
+        text = self.data[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
+        if node.type in _NAMES:
+            return text.strip("`")  # `default` is the name default
+        return text
 
     def line_col(self, node: tree_sitter.Node) -> tuple[int, int]:
         """1-based line and column (in characters, as editors count them)."""

@@ -10,14 +10,14 @@ public struct FormCatalog {
     public init(language: Language) {
         self.language = language
         var forms: [RecordKind: FormSpec] = [:]
-        for spec in allForms(language: language) {
+        for spec in FieldbookFFI.allForms(language: language) {
             forms[spec.kind] = spec
         }
         self.forms = forms
     }
 
     public func spec(_ kind: RecordKind) -> FormSpec {
-        forms[kind] ?? form(kind: kind, language: language)
+        forms[kind] ?? FieldbookFFI.form(kind: kind, language: language)
     }
 
     public func title(_ kind: RecordKind) -> String {
