@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     bindings = _read([options.bindings])
-    broken = [f for s in bindings for f in syntax.check(s, detached_attributes=True)]
+    broken = [f for s in bindings for f in syntax.check(s, generated=True)]
     broken += [f for s in sources for f in syntax.check(s)]
     if broken:
         for f in broken:

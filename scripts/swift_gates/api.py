@@ -63,8 +63,11 @@ _PROTOCOL_MEMBERS = {
     "Identifiable": {"id": None},
     "Encodable": {"encode": None},
 }
-# Protocols a value of any core type may be written as.
-_ANY_PROTOCOLS = {"Any", "AnyObject", "Sendable", "Error", "Equatable", "Hashable"}
+# Standard types and protocols a value of a core type may be written as
+# (the type's own conformances in the bindings count too).
+_ANY_PROTOCOLS = {"Any", "AnyObject", "AnyHashable", "Sendable", "Error", "Equatable", "Hashable", "Comparable",
+                  "Identifiable", "CustomStringConvertible", "CustomDebugStringConvertible", "LocalizedError",
+                  "Codable", "Encodable", "Decodable"}
 
 
 @dataclass
@@ -282,9 +285,13 @@ class Checker:
         params = params_of(s, node)
         for p in params:
             fenv.bind(p.name, self.resolve(p.type, fenv))
+        parameter = -1
         for i, child in enumerate(node.children):
-            if node.field_name_for_child(i) == "default_value":
-                self.expr(child, env.child(), None)
+            if child.type == "parameter":
+                parameter += 1
+            elif node.field_name_for_child(i) == "default_value" and 0 <= parameter < len(params):
+                # `language: Language = .english`
+                self.expr(child, env.child(), self.resolve(params[parameter].type, fenv))
         if node.type == "init_declaration":
             fenv.returns, fenv.returns_at = None, None
         else:
@@ -706,10 +713,15 @@ class Checker:
             if current or label:
                 args.append((label, current))
         case = self.enum_case(enum_type, name, name_node, args, pattern=True)
+        case_env = None
+        if case is None and isinstance(enum_type, T.Named) and self.app_decl(enum_type) is not None:
+            # One of the app's enums: its cases' values have types too.
+            case = next((m for m in self.members(enum_type, name, quiet=True) if isinstance(m, Case)), None)
+            case_env = Env({}, None, enum_type, enum_type.name)
         values = case.values if case is not None else []
         if args is not None:
             for idx, (_, sub) in enumerate(args):
-                vt = self.resolve(values[idx][1], None) if idx < len(values) else None
+                vt = self.resolve(values[idx][1], case_env) if idx < len(values) else None
                 if len(sub) == 1 and sub[0].type == "pattern":
                     inner = sub[0]
                     if inner.child_by_field_name("bound_identifier") is not None or first(inner, "simple_identifier") is not None and len(inner.named_children) == 1:
@@ -834,13 +846,7 @@ class Checker:
             rhs = self.expr(node.child_by_field_name("if_nil"), env, T.unwrap(lhs) if lhs is not None else expected)
             return rhs if rhs is not None and not isinstance(rhs, T.Optional) else (T.unwrap(lhs) if lhs is not None else rhs)
         if kind in ("equality_expression", "comparison_expression"):
-            lhs_node, rhs_node = node.child_by_field_name("lhs"), node.child_by_field_name("rhs")
-            if lhs_node is not None and lhs_node.type == "prefix_expression" and _is_implicit_member(lhs_node):
-                rhs = self.expr(rhs_node, env, None)
-                self.expr(lhs_node, env, T.unwrap(rhs))
-            else:
-                lhs = self.expr(lhs_node, env, None)
-                self.expr(rhs_node, env, T.unwrap(lhs))
+            self.comparison(node.child_by_field_name("lhs"), node.child_by_field_name("rhs"), env)
             return T.Named("Bool")
         if kind in ("conjunction_expression", "disjunction_expression"):
             for c in named(node):
@@ -886,6 +892,21 @@ class Checker:
                 continue
             self.expr(c, env, None)
         return None
+
+    def comparison(self, lhs_node, rhs_node, env: Env) -> None:
+        """`a == b`: each side is expected to be of the other's type. The
+        grammar reads `a == .x && b == .y` as `a == (.x && (b == .y))`, so a
+        right side joined by `&&` or `||` is taken apart first."""
+        if rhs_node is not None and rhs_node.type in ("conjunction_expression", "disjunction_expression"):
+            self.comparison(lhs_node, rhs_node.child_by_field_name("lhs"), env)
+            self.expr(rhs_node.child_by_field_name("rhs"), env, T.Named("Bool"))
+            return
+        if lhs_node is not None and _is_implicit_member(lhs_node):
+            rhs = self.expr(rhs_node, env, None)
+            self.expr(lhs_node, env, T.unwrap(rhs))
+        else:
+            lhs = self.expr(lhs_node, env, None)
+            self.expr(rhs_node, env, T.unwrap(lhs))
 
     def identifier(self, node: tree_sitter.Node, env: Env) -> T.Type | None:
         name = self.source.text(node)
@@ -999,6 +1020,9 @@ class Checker:
         if target.type == "simple_identifier" and s.text(target) == MODULE_NAME:
             return self.module_member(name, name_node, env, call_args=None)
         base = self.expr(target, env, None)
+        # `try? a.b().c` is `try? (a.b().c)`, though the grammar reads
+        # `(try? a.b()).c`; and `a?.b.c` goes on from `b` as if unwrapped.
+        chained = chained or _is_optional_try(self.source, target) or _in_optional_chain(target)
         if chained:
             base = T.unwrap(base)
         t = self.member(base, name, name_node, env, expected)
@@ -1136,6 +1160,33 @@ class Checker:
         value_args = first(suffix, "value_arguments")
         if value_args is not None and s.text(value_args).startswith("["):
             return self.subscript(callee, args, env)
+        if value_args is None and callee.type in ("try_expression", "await_expression"):
+            # `try await run(qos: q) { … }`: the grammar hangs the trailing
+            # closure on `try`; it belongs to the call inside.
+            inner, optional_try = callee, False
+            while inner is not None and inner.type in ("try_expression", "await_expression"):
+                optional_try = optional_try or _is_optional_try(s, inner)
+                inner = next((c for c in inner.named_children if c.type not in ("try_operator",)), None)
+            inner_suffix = first(inner, "call_suffix") if inner is not None and inner.type == "call_expression" else None
+            inner_args = first(inner_suffix, "value_arguments") if inner_suffix is not None else None
+            if inner_args is not None and not s.text(inner_args).startswith("[") and first(inner_suffix, "lambda_literal") is None:
+                t = self.invoke(inner.named_children[0], _arguments(s, inner_suffix) + args, env, expected)
+                return T.Optional(T.unwrap(t)) if optional_try and t is not None else t
+        return self.invoke(callee, args, env, expected)
+
+    def invoke(self, callee: tree_sitter.Node, args, env: Env, expected: T.Type | None) -> T.Type | None:
+        """A call of `callee` with `args` (label, value node)."""
+        s = self.source
+        # The grammar reads `"a" + f(x)` as `("a" + f)(x)` and `!f(x)` as
+        # `(!f)(x)`: the call belongs to the last operand.
+        if callee.type in ("additive_expression", "multiplicative_expression"):
+            lhs_type = self.expr(callee.child_by_field_name("lhs"), env, expected)
+            rhs_type = self.invoke(callee.child_by_field_name("rhs"), args, env, lhs_type)
+            return lhs_type if lhs_type == rhs_type else None
+        if callee.type == "prefix_expression" and not _is_implicit_member(callee) and callee.named_children:
+            operand = callee.named_children[-1]
+            t = self.invoke(operand, args, env, None)
+            return T.Named("Bool") if first(callee, "bang") is not None else t
         # What is called, and what its parameters expect.
         candidates: list[Func] = []
         owner_env: Env | None = None
@@ -1162,6 +1213,10 @@ class Checker:
                 candidates = self.ffi.functions[name]
                 checked = ("free function", None, name, callee)
             else:
+                if name == "XCTUnwrap" and args:
+                    t = self.expr(args[0][1], env, None)
+                    self.visit_args(args[1:], env, None)
+                    return T.unwrap(t)
                 if name in ("XCTAssertEqual", "XCTAssertNotEqual") and len(args) >= 2:
                     # The second value is of the first's type: `XCTAssertEqual(role, .supervisor)`.
                     first_type = self.expr(args[0][1], env, None)
@@ -1185,7 +1240,8 @@ class Checker:
                 self.visit_args(args, env, None)
                 return None
             name = s.text(name_node)
-            chained = any(c.type == "?" for c in callee.children)
+            chained = any(c.type == "?" for c in callee.children) or _is_optional_try(s, target) \
+                or _in_optional_chain(target)
             if target.type == "simple_identifier" and s.text(target) == MODULE_NAME:
                 if name in self.ffi.types:
                     return self.construct(T.Named(name), name_node, args, env, expected)
@@ -1323,6 +1379,17 @@ class Checker:
                 return t
             chosen = matching[0]
         else:
+            if t.name == "Array" and len(args) == 1 and args[0][0] is None and args[0][1] is not None:
+                inner = self.expr(args[0][1], env, None)
+                return inner if isinstance(inner, T.Array) else None
+            binding = T.unwrap(expected)
+            if t.name == "Binding" and isinstance(binding, T.Named) and binding.name == "Binding" and binding.args:
+                # `Binding(get: { … }, set: { value in … })` where a Binding<Value> is expected.
+                value = binding.args[0]
+                params = [Param("get", "get", T.Function((), value), "", False),
+                          Param("set", "set", T.Function((value,), T.VOID), "", False)]
+                self.visit_args(args, env, params if _labels_match(labels, params) else None)
+                return binding
             if t.name == "ForEach" and args:
                 data = self.expr(args[0][1], env, None) if args[0][1] is not None else None
                 elem = T.element_of(data)
@@ -1375,30 +1442,48 @@ class Checker:
                 "contains": T.Named("Bool"), "allSatisfy": T.Named("Bool"), "firstIndex": T.Optional(T.Named("Int")),
                 "lastIndex": T.Optional(T.Named("Int")), "forEach": T.VOID, "prefix": T.Array(elem),
                 "suffix": T.Array(elem), "dropFirst": T.Array(elem), "dropLast": T.Array(elem),
-                "map": None, "compactMap": None, "flatMap": None, "reduce": None, "enumerated": None,
+                "map": None, "compactMap": None, "flatMap": None, "reduce": None,
+                "enumerated": T.Array(T.Tuple((("offset", T.Named("Int")), ("element", elem)))),
                 "joined": T.Named("String") if elem == T.Named("String") else None,
             }
             if name in table:
                 pairs = 2 if name in ("sorted", "min", "max") and any(label == "by" or label is None for label, _ in args) else 1
+                closure_params = [elem] * pairs if name != "reduce" else [None, elem]
                 exp_elem = None
                 if name == "map" and isinstance(T.unwrap(expected), T.Array):
                     exp_elem = T.unwrap(expected).element
-                out = self.visit_args(args, env, None, closure_params=[elem] * pairs, key_root=elem,
-                                      closure_expected=exp_elem, skip_plain_expected=name != "contains")
+                # An element given as a value: `kinds.contains(.caseNote)`, `firstIndex(of:)`.
+                by_value = {"contains": None, "firstIndex": "of", "lastIndex": "of"}
+                params = None
+                if name in by_value and len(args) == 1 and args[0][0] == by_value[name] \
+                        and args[0][1] is not None and args[0][1].type != "lambda_literal":
+                    params = [Param(by_value[name], "_", elem, "", False)]
+                if name == "map" and len(args) == 1 and args[0][1] is not None and _is_key_path(args[0][1]):
+                    # `map(\.reason)`: an array of what the key path leads to.
+                    t = self.key_path(args[0][1], env, elem)
+                    return T.Array(t) if t is not None else None
+                out = self.visit_args(args, env, params, closure_params=closure_params, key_root=elem,
+                                      closure_expected=exp_elem)
                 if name == "map":
                     r = out.get("$result") if out else None
                     return T.Array(r) if r is not None else None
                 if name == "compactMap":
                     r = out.get("$result") if out else None
                     return T.Array(T.unwrap(r)) if r is not None else None
-                if name == "contains" and args and args[0][0] is None and args[0][1] is not None and args[0][1].type != "lambda_literal":
-                    pass
                 return table[name]
+        if b is None and name in ("map", "compactMap", "flatMap") and isinstance(T.unwrap(expected), T.Array) \
+                or b is None and name in ("map", "flatMap") and isinstance(expected, T.Optional):
+            # An unknown optional or array mapped to what is expected:
+            # `model.set(key, $0.map { .choice(value: $0) })`.
+            want = T.unwrap(expected)
+            want = want.element if isinstance(want, T.Array) else want
+            self.visit_args(args, env, None, closure_params=None, closure_expected=want)
+            return expected
         return _NOT_BUILTIN
 
     def visit_args(self, args, env: Env, params: list[Param] | None, generics: frozenset = frozenset(),
                    closure_params: list | None = None, closure_expected: T.Type | None = None,
-                   key_root: T.Type | None = None, skip_plain_expected: bool = True) -> dict:
+                   key_root: T.Type | None = None) -> dict:
         """Walks the arguments, each with what its parameter expects;
         closures get their parameters' types. Gives generic bindings
         (`$result`: what a closure returned)."""
@@ -1435,6 +1520,10 @@ class Checker:
         s = self.source
         inner = env.child(returns=result, returns_at=None, closure_results=[])
         ftype = node.child_by_field_name("type")
+        written = _closure_param_count(ftype)
+        if params and len(params) == 1 and isinstance(params[0], T.Tuple) and written == len(params[0].elements) > 1:
+            # `{ _, losing in }` for one (offset, element) parameter: Swift spreads the tuple.
+            params = [t for _, t in params[0].elements]
         declared_result = None
         written_result = None
         result_at = None
@@ -1564,6 +1653,34 @@ def _is_implicit_member(node: tree_sitter.Node) -> bool:
     """`.name`: a prefix expression that is a dot and a name."""
     return (node.type == "prefix_expression" and len(node.children) == 2 and node.children[0].type == "."
             and node.children[1].type == "simple_identifier")
+
+
+def _closure_param_count(ftype: tree_sitter.Node | None) -> int:
+    if ftype is None:
+        return 0
+    plist = first(ftype, "lambda_function_type_parameters")
+    if plist is not None:
+        return len(named(plist, "lambda_parameter"))
+    return len([c for c in ftype.named_children if c.type == "simple_identifier"])
+
+
+def _in_optional_chain(node: tree_sitter.Node) -> bool:
+    """Whether `node` ends an optional chain (`a?.b`, `a?.b()`), so that a
+    member after it applies to the unwrapped value."""
+    n = node
+    while n is not None and n.type in ("navigation_expression", "call_expression"):
+        if n.type == "navigation_expression":
+            if any(c.type == "?" for c in n.children):
+                return True
+            n = n.child_by_field_name("target")
+        else:
+            n = n.named_children[0] if n.named_children else None
+    return False
+
+
+def _is_optional_try(s: Source, node: tree_sitter.Node) -> bool:
+    return node.type == "try_expression" and any(
+        c.type == "try_operator" and s.text(c) == "try?" for c in node.named_children)
 
 
 def _is_key_path(node: tree_sitter.Node) -> bool:

@@ -72,7 +72,7 @@ class RealAppTest(unittest.TestCase):
 
     def test_a_case_added_to_a_core_enum_the_app_switches_over(self):
         with Copy(IOS) as copy, Copy(BINDINGS) as bindings:
-            bindings.edit("", "public enum SyncPhase {\n", "public enum SyncPhase {\n\n    case verify\n")
+            bindings.edit("", "    case push\n", "    case push\n    case verify\n")
             self.assert_reported(copy, "Fieldbook/Views/Labels.swift", "switch self {\n        case .push",
                                  "this switch over the core's `SyncPhase` has no `default` and does not handle "
                                  "`.verify`", bindings=bindings.root)
