@@ -2,7 +2,7 @@
 # The iOS app's Swift, checked without a Swift compiler (there is none on
 # Linux for iOS): every file under ios/ parses with tree-sitter's Swift
 # grammar, and every use of the core's API agrees with the Swift bindings
-# scripts/bindings.sh generated (see scripts/swift_gates/api.py for the rule).
+# scripts/bindings.sh generated (the rule is in scripts/swift_gates/api/__init__.py).
 # Installs its parser (PyPI's tree-sitter and tree-sitter-swift, pinned in
 # scripts/swift_gates/requirements.txt) into a virtualenv under
 # ${XDG_CACHE_HOME:-~/.cache}/fieldbook/, reused while the pins stay the same.

@@ -29,8 +29,10 @@ def _read(paths: list[Path]) -> list[Source]:
 def main(argv: list[str] | None = None) -> int:
     args = argparse.ArgumentParser(prog="swift_gates", description=__doc__)
     sub = args.add_subparsers(dest="gate", required=True)
-    syntax_args = sub.add_parser("syntax", help="every .swift file parses without an error or a missing token, "
-                                                "and every SwiftUI view is @MainActor")
+    syntax_args = sub.add_parser(
+        "syntax",
+        help="every .swift file parses without an error or a missing token, and every SwiftUI view is @MainActor",
+    )
     syntax_args.add_argument("paths", nargs="+", type=Path)
     api_args = sub.add_parser("api", help="the app's uses of the core exist in the generated bindings")
     api_args.add_argument("--bindings", required=True, type=Path, help="the generated FieldbookFFI.swift")
@@ -58,13 +60,15 @@ def main(argv: list[str] | None = None) -> int:
         unisolated = [f for found, _ in views for f in found]
         for f in unisolated:
             print(f)
-        print(f"swift views: {sum(n for _, n in views)} SwiftUI views and view helpers, "
-              f"{len(unisolated)} not @MainActor")
+        print(
+            f"swift views: {sum(n for _, n in views)} SwiftUI views and view helpers, {len(unisolated)} not @MainActor"
+        )
         return 1 if findings or unisolated else 0
 
     if not options.bindings.is_file():
-        print(f"swift_gates: no bindings at {options.bindings}; generate them with scripts/bindings.sh",
-              file=sys.stderr)
+        print(
+            f"swift_gates: no bindings at {options.bindings}; generate them with scripts/bindings.sh", file=sys.stderr
+        )
         return 2
     bindings = _read([options.bindings])
     broken = [f for s in bindings for f in syntax.check(s, generated=True)]
@@ -82,8 +86,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f)
     took = time.monotonic() - started
     kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(stats.counts.items()))
-    print(f"swift api: {stats.total()} uses of the core checked in {len(sources)} files ({kinds}); "
-          f"{len(findings)} disagree with the bindings ({took:.1f} s)")
+    print(
+        f"swift api: {stats.total()} uses of the core checked in {len(sources)} files ({kinds}); "
+        f"{len(findings)} disagree with the bindings ({took:.1f} s)"
+    )
     return 1 if findings else 0
 
 

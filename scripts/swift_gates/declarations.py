@@ -122,8 +122,9 @@ def params_of(source: Source, decl: tree_sitter.Node) -> list[Param]:
         text = source.text(child)
         type_text = text.split(":", 1)[1] if ":" in text else ""
         has_default = i + 1 < len(children) and children[i + 1].type == "="
-        out.append(Param(None if label == "_" else label, name, T.try_parse_type(type_text),
-                         type_text.strip(), has_default))
+        out.append(
+            Param(None if label == "_" else label, name, T.try_parse_type(type_text), type_text.strip(), has_default)
+        )
     return out
 
 
@@ -134,11 +135,11 @@ def result_of(source: Source, decl: tree_sitter.Node) -> tuple[T.Type, str]:
         if child.type == "->" and i + 1 < len(children):
             # The type runs from after the arrow to the body (or the end).
             end = decl.end_byte
-            for later in children[i + 1:]:
+            for later in children[i + 1 :]:
                 if later.type in ("function_body", "where_clause", "type_constraints"):
                     end = later.start_byte
                     break
-            text = source.data[children[i + 1].start_byte:end].decode().strip()
+            text = source.data[children[i + 1].start_byte : end].decode().strip()
             parsed = T.try_parse_type(text)
             return (parsed if parsed is not None else T.Named("?" + text)), text
     return T.VOID, "Void"
@@ -183,7 +184,7 @@ def property_wrapper_type(source: Source, decl: tree_sitter.Node) -> T.Type | No
     for attr in named(mods, "attribute"):
         text = source.text(attr)
         if text.startswith("@Environment(") and text.endswith(".self)"):
-            return T.try_parse_type(text[len("@Environment("):-len(".self)")])
+            return T.try_parse_type(text[len("@Environment(") : -len(".self)")])
     return None
 
 
@@ -225,10 +226,18 @@ class _Collector:
                 result, result_text = T.Named(owner.name), owner.name
                 if any(c.type == "?" for c in node.children):
                     result = T.Optional(result)
-            f = Func(name, params_of(s, node), result, result_text,
-                     any(c.type == "throws" for c in node.children),
-                     is_static(s, node) or kind == "init_declaration", generics_of(s, node),
-                     node, s, owner.name if owner else None)
+            f = Func(
+                name,
+                params_of(s, node),
+                result,
+                result_text,
+                any(c.type == "throws" for c in node.children),
+                is_static(s, node) or kind == "init_declaration",
+                generics_of(s, node),
+                node,
+                s,
+                owner.name if owner else None,
+            )
             if owner is not None:
                 owner.add_func(f)
             else:
@@ -265,8 +274,9 @@ class _Collector:
                 if bound is None:
                     current = None
                     continue
-                current = Var(s.text(bound), wrapper, "", static, child, s, None, computed,
-                              owner.name if owner else None)
+                current = Var(
+                    s.text(bound), wrapper, "", static, child, s, None, computed, owner.name if owner else None
+                )
                 out.append(current)
             elif current is not None and child.type == "type_annotation":
                 text = s.text(child)[1:].strip()
@@ -295,8 +305,14 @@ class _Collector:
                 target = spec.child_by_field_name("inherits_from")
                 if target is not None:
                     conformances.append(s.text(target))
-        decl = TypeDecl(name, keyword, [c.replace("@unchecked", "").strip() for c in conformances],
-                        node, s, generics=generics_of(s, node))
+        decl = TypeDecl(
+            name,
+            keyword,
+            [c.replace("@unchecked", "").strip() for c in conformances],
+            node,
+            s,
+            generics=generics_of(s, node),
+        )
         body = node.child_by_field_name("body")
         if keyword == "extension":
             if self.public_only and body is not None:
@@ -344,5 +360,4 @@ def memberwise_init(decl: TypeDecl) -> Func:
             continue  # a `let` with a value is not a parameter
         has_default = var.initializer is not None or (not is_let and isinstance(var.type, T.Optional))
         params.append(Param(var.name, var.name, var.type, var.type_text, has_default))
-    return Func("init", params, T.Named(decl.name), decl.name, False, True, (), decl.node,
-                decl.source, decl.name)
+    return Func("init", params, T.Named(decl.name), decl.name, False, True, (), decl.node, decl.source, decl.name)

@@ -22,7 +22,9 @@ def check(source: Source) -> tuple[list[Finding], int]:
     findings: list[Finding] = []
     seen = 0
     for node in _declarations(source.root):
-        keyword = next((c.type for c in node.children if c.type in ("struct", "class", "enum", "extension", "actor")), None)
+        keyword = next(
+            (c.type for c in node.children if c.type in ("struct", "class", "enum", "extension", "actor")), None
+        )
         name_node = node.child_by_field_name("name")
         if keyword is None or name_node is None:
             continue
@@ -36,15 +38,25 @@ def check(source: Source) -> tuple[list[Finding], int]:
                     if not _main_actor(source, member):
                         member_name = member.child_by_field_name("name")
                         shown = source.text(member_name) if member_name is not None else "member"
-                        findings.append(source.finding(member, f"`{shown}` in `extension {name}` is not `@MainActor`: "
-                                                               "views it builds need the main actor under Xcode 15"))
+                        findings.append(
+                            source.finding(
+                                member,
+                                f"`{shown}` in `extension {name}` is not `@MainActor`: "
+                                "views it builds need the main actor under Xcode 15",
+                            )
+                        )
         elif any(c in _SWIFTUI_ROLES for c in conforms):
             seen += 1
             if not _main_actor(source, node):
                 role = next(c for c in conforms if c in _SWIFTUI_ROLES)
-                findings.append(source.finding(name_node, f"`{name}` is a SwiftUI {role} but not `@MainActor`: with "
-                                                          "Xcode 15 (iOS 17 SDK) only its `body` runs on the main "
-                                                          "actor, so its init and helpers cannot use the app's models"))
+                findings.append(
+                    source.finding(
+                        name_node,
+                        f"`{name}` is a SwiftUI {role} but not `@MainActor`: with "
+                        "Xcode 15 (iOS 17 SDK) only its `body` runs on the main "
+                        "actor, so its init and helpers cannot use the app's models",
+                    )
+                )
     return findings, seen
 
 

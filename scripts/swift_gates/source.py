@@ -38,8 +38,7 @@ class Source:
         self.tree = (tree_parser or parser()).parse(data)
 
     @classmethod
-    def read(cls, path: Path, shown_as: str | None = None,
-             tree_parser: tree_sitter.Parser | None = None) -> "Source":
+    def read(cls, path: Path, shown_as: str | None = None, tree_parser: tree_sitter.Parser | None = None) -> "Source":
         return cls(shown_as or str(path), path.read_bytes(), tree_parser)
 
     @property
@@ -47,7 +46,7 @@ class Source:
         return self.tree.root_node
 
     def text(self, node: tree_sitter.Node) -> str:
-        text = self.data[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
+        text = self.data[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
         if node.type in _NAMES:
             return text.strip("`")  # `default` is the name default
         return text
@@ -56,7 +55,7 @@ class Source:
         """1-based line and column (in characters, as editors count them)."""
         row, byte_col = node.start_point
         line_start = node.start_byte - byte_col
-        column = len(self.data[line_start:node.start_byte].decode("utf-8", errors="replace")) + 1
+        column = len(self.data[line_start : node.start_byte].decode("utf-8", errors="replace")) + 1
         return row + 1, column
 
     def finding(self, node: tree_sitter.Node, message: str) -> Finding:
@@ -93,7 +92,10 @@ def swift_files(roots: list[Path]) -> list[Path]:
             continue
         for path in root.rglob("*.swift"):
             parts = path.relative_to(root).parts
-            if path.is_file() and path.name not in GENERATED_FILES and not any(
-                    part in _GENERATED_DIRS or part.endswith(".xcframework") for part in parts[:-1]):
+            if (
+                path.is_file()
+                and path.name not in GENERATED_FILES
+                and not any(part in _GENERATED_DIRS or part.endswith(".xcframework") for part in parts[:-1])
+            ):
                 found.add(path)
     return sorted(found)

@@ -311,7 +311,11 @@ class _TypeParser:
                 elif self.peek() != ")":
                     raise TypeSyntaxError(f"expected `,` or `)`, found `{self.peek()}`")
             self.take(")")
-            if len(elements) == 1 and elements[0][0] is None and self.peek() not in ("->", "throws", "async", "rethrows"):
+            if (
+                len(elements) == 1
+                and elements[0][0] is None
+                and self.peek() not in ("->", "throws", "async", "rethrows")
+            ):
                 return elements[0][1]  # parentheses only
             return Tuple(tuple(elements))
         if tok is None or not (tok[0].isalpha() or tok[0] == "_"):

@@ -48,8 +48,7 @@ def _errors(source: Source, node: tree_sitter.Node, generated: bool) -> Iterator
     if node.is_missing:
         yield source.finding(node, _missing_message(source, node))
         return
-    if node.is_error and generated and node.named_children and all(
-            c.type == "attribute" for c in node.named_children):
+    if node.is_error and generated and node.named_children and all(c.type == "attribute" for c in node.named_children):
         return
     if node.is_error:
         yield source.finding(node, _error_message(source, node))

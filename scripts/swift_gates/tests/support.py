@@ -21,7 +21,11 @@ IOS = REPO / "ios"
 def real_bindings() -> Path | None:
     """The bindings scripts/bindings.sh generated, if any."""
     given = os.environ.get("FIELDBOOK_SWIFT_BINDINGS")
-    path = Path(given) if given else REPO / os.environ.get("CARGO_TARGET_DIR", "target") / "bindings/swift/FieldbookFFI.swift"
+    path = (
+        Path(given)
+        if given
+        else REPO / os.environ.get("CARGO_TARGET_DIR", "target") / "bindings/swift/FieldbookFFI.swift"
+    )
     return path if path.is_file() else None
 
 

@@ -46,34 +46,47 @@ class ApiGateTest(unittest.TestCase):
     def test_a_method_the_bindings_renamed(self):
         with Copy(APP) as copy, Copy(BINDINGS) as bindings:
             bindings.edit("", "open func searchClients(", "open func findClients(")
-            self.assert_reported(copy, "store.searchClients", "has no method `searchClients` in the bindings",
-                                 bindings=bindings.root)
+            self.assert_reported(
+                copy, "store.searchClients", "has no method `searchClients` in the bindings", bindings=bindings.root
+            )
 
     def test_a_wrong_argument_label(self):
         with Copy(APP) as copy:
             copy.edit(MODEL, "area: nil", "region: nil")
-            self.assert_reported(copy, "region: nil", "the app writes `searchClients(text:region:)`, "
-                                                      "the bindings have `searchClients(text:area:)`")
+            self.assert_reported(
+                copy,
+                "region: nil",
+                "the app writes `searchClients(text:region:)`, the bindings have `searchClients(text:area:)`",
+            )
 
     def test_a_parameter_the_bindings_added(self):
         with Copy(APP) as copy, Copy(BINDINGS) as bindings:
-            bindings.edit("", "open func add(kind: RecordKind, values: [String: FieldValue], allowDuplicate: Bool)",
-                          "open func add(kind: RecordKind, values: [String: FieldValue], allowDuplicate: Bool, author: String)")
-            self.assert_reported(copy, "$0.add(", "the bindings have `add(kind:values:allowDuplicate:author:)`",
-                                 bindings=bindings.root)
+            bindings.edit(
+                "",
+                "open func add(kind: RecordKind, values: [String: FieldValue], allowDuplicate: Bool)",
+                "open func add(kind: RecordKind, values: [String: FieldValue], allowDuplicate: Bool, author: String)",
+            )
+            self.assert_reported(
+                copy, "$0.add(", "the bindings have `add(kind:values:allowDuplicate:author:)`", bindings=bindings.root
+            )
 
     def test_a_parameter_with_a_default_may_be_left_out(self):
         with Copy(APP) as copy, Copy(BINDINGS) as bindings:
-            bindings.edit("", "open func add(kind: RecordKind, values: [String: FieldValue], allowDuplicate: Bool)",
-                          "open func add(kind: RecordKind, values: [String: FieldValue], allowDuplicate: Bool, author: String? = nil)")
+            bindings.edit(
+                "",
+                "open func add(kind: RecordKind, values: [String: FieldValue], allowDuplicate: Bool)",
+                "open func add(kind: RecordKind, values: [String: FieldValue], allowDuplicate: Bool, "
+                "author: String? = nil)",
+            )
             code, out = self.check(copy.root, bindings.root)
             self.assertEqual(code, 0, out)
 
     def test_a_missing_enum_case_in_an_argument(self):
         with Copy(APP) as copy:
             copy.edit(MODEL, "language: .english", "language: .englsh")
-            self.assert_reported(copy, ".englsh", "the core's `Language` has no case `englsh` in the bindings "
-                                                  "(did you mean `english`?)")
+            self.assert_reported(
+                copy, ".englsh", "the core's `Language` has no case `englsh` in the bindings (did you mean `english`?)"
+            )
 
     def test_a_missing_enum_case_in_a_switch(self):
         with Copy(APP) as copy:
@@ -84,9 +97,12 @@ class ApiGateTest(unittest.TestCase):
     def test_a_case_the_bindings_added_to_a_switched_enum(self):
         with Copy(APP) as copy, Copy(BINDINGS) as bindings:
             bindings.edit("", "    case referral\n", "    case referral\n    case meeting\n")
-            findings = self.assert_reported(copy, "switch kind", "this switch over the core's `RecordKind` has no "
-                                                                 "`default` and does not handle `.meeting`",
-                                            bindings=bindings.root)
+            findings = self.assert_reported(
+                copy,
+                "switch kind",
+                "this switch over the core's `RecordKind` has no `default` and does not handle `.meeting`",
+                bindings=bindings.root,
+            )
             # Both switches over RecordKind, the model's and the extension's.
             self.assertEqual(sum("does not handle `.meeting`" in f for f in findings), 2, findings)
 
@@ -105,22 +121,35 @@ class ApiGateTest(unittest.TestCase):
 
     def test_a_pattern_with_the_wrong_number_of_values(self):
         with Copy(APP) as copy:
-            copy.edit(MODEL, "catch let FieldbookError.WrongPin(attemptsLeft, detail)",
-                      "catch let FieldbookError.WrongPin(detail)")
-            self.assert_reported(copy, "catch let FieldbookError.WrongPin",
-                                 "binds 1 value(s), but the core's `FieldbookError.WrongPin(attemptsLeft:detail:)` has 2")
+            copy.edit(
+                MODEL,
+                "catch let FieldbookError.WrongPin(attemptsLeft, detail)",
+                "catch let FieldbookError.WrongPin(detail)",
+            )
+            self.assert_reported(
+                copy,
+                "catch let FieldbookError.WrongPin",
+                "binds 1 value(s), but the core's `FieldbookError.WrongPin(attemptsLeft:detail:)` has 2",
+            )
 
     def test_a_missing_record_field(self):
         with Copy(APP) as copy:
             copy.edit(MODEL, "record.createdAt", "record.created")
-            self.assert_reported(copy, "record.created", "the core's `Record` has no field `created` in the bindings "
-                                                         "(did you mean `createdAt`?)")
+            self.assert_reported(
+                copy,
+                "record.created",
+                "the core's `Record` has no field `created` in the bindings (did you mean `createdAt`?)",
+            )
 
     def test_a_field_the_bindings_removed(self):
         with Copy(APP) as copy, Copy(BINDINGS) as bindings:
             bindings.edit("", "    public var conflicts: [String]\n", "")
-            self.assert_reported(copy, "first.conflicts", "the core's `RecordWithConflicts` has no field `conflicts`",
-                                 bindings=bindings.root)
+            self.assert_reported(
+                copy,
+                "first.conflicts",
+                "the core's `RecordWithConflicts` has no field `conflicts`",
+                bindings=bindings.root,
+            )
 
     def test_a_missing_field_in_a_key_path(self):
         with Copy(APP) as copy:
@@ -130,29 +159,45 @@ class ApiGateTest(unittest.TestCase):
     def test_a_record_initializer_without_a_new_field(self):
         with Copy(APP) as copy:
             copy.edit(MODEL, 'ChoiceSpec(value: "a", label: "A")', 'ChoiceSpec(value: "a")')
-            self.assert_reported(copy, "ChoiceSpec(value", "the app writes `ChoiceSpec(value:)`, the bindings have "
-                                                           "`init(value:label:)`")
+            self.assert_reported(
+                copy, "ChoiceSpec(value", "the app writes `ChoiceSpec(value:)`, the bindings have `init(value:label:)`"
+            )
 
     def test_a_protocol_method_with_other_labels(self):
         with Copy(APP) as copy:
             copy.edit(MODEL, "func destroy(keyLabel: String)", "func destroy(label: String)")
-            self.assert_reported(copy, "final class Keys", "`Keys` conforms to the core's `PlatformKeyStore` but does "
-                                                           "not implement `destroy(keyLabel:)` (it has `destroy(label:)`)")
+            self.assert_reported(
+                copy,
+                "final class Keys",
+                "`Keys` conforms to the core's `PlatformKeyStore` but does "
+                "not implement `destroy(keyLabel:)` (it has `destroy(label:)`)",
+            )
 
     def test_a_protocol_method_with_another_type(self):
         with Copy(APP) as copy, Copy(BINDINGS) as bindings:
-            bindings.edit("", "func onProgress(phase: SyncPhase, done: UInt64, total: UInt64?)",
-                          "func onProgress(phase: SyncPhase, done: UInt32, total: UInt32?)")
-            self.assert_reported(copy, "func onProgress", "takes (SyncPhase, UInt64, UInt64?) but the core's "
-                                                          "`SyncProgressListener` passes (SyncPhase, UInt32, UInt32?)",
-                                 bindings=bindings.root)
+            bindings.edit(
+                "",
+                "func onProgress(phase: SyncPhase, done: UInt64, total: UInt64?)",
+                "func onProgress(phase: SyncPhase, done: UInt32, total: UInt32?)",
+            )
+            self.assert_reported(
+                copy,
+                "func onProgress",
+                "takes (SyncPhase, UInt64, UInt64?) but the core's "
+                "`SyncProgressListener` passes (SyncPhase, UInt32, UInt32?)",
+                bindings=bindings.root,
+            )
 
     def test_a_protocol_requirement_the_bindings_added(self):
         with Copy(APP) as copy, Copy(BINDINGS) as bindings:
-            bindings.edit("", "    func destroy(keyLabel: String) throws\n",
-                          "    func destroy(keyLabel: String) throws\n\n    func exists(keyLabel: String) -> Bool\n")
-            self.assert_reported(copy, "PlatformKeyStore, @unchecked", "does not implement `exists(keyLabel:)`",
-                                 bindings=bindings.root)
+            bindings.edit(
+                "",
+                "    func destroy(keyLabel: String) throws\n",
+                "    func destroy(keyLabel: String) throws\n\n    func exists(keyLabel: String) -> Bool\n",
+            )
+            self.assert_reported(
+                copy, "PlatformKeyStore, @unchecked", "does not implement `exists(keyLabel:)`", bindings=bindings.root
+            )
 
     def test_a_free_function_must_be_qualified(self):
         with Copy(APP) as copy:
@@ -168,9 +213,13 @@ class ApiGateTest(unittest.TestCase):
         with Copy(APP) as copy, Copy(BINDINGS) as bindings:
             text = (bindings.root).read_text().replace("RecordList", "RecordPage")
             bindings.root.write_text(text)
-            self.assert_reported(copy, "store -> RecordList in", "`RecordList` is declared neither in the bindings "
-                                                                 "nor in the app, but the core gives a `RecordPage` for it",
-                                 bindings=bindings.root)
+            self.assert_reported(
+                copy,
+                "store -> RecordList in",
+                "`RecordList` is declared neither in the bindings "
+                "nor in the app, but the core gives a `RecordPage` for it",
+                bindings=bindings.root,
+            )
 
     def test_missing_bindings_cannot_run(self):
         code, out = self.check(APP, FIXTURES / "nonexistent.swift")

@@ -39,15 +39,17 @@ class RealAppTest(unittest.TestCase):
         with Copy(IOS) as copy:
             relative = "FieldbookKit/Sources/FieldbookKit/Screens/ClientsModel.swift"
             copy.edit(relative, "store.searchClients(", "store.findClients(")
-            self.assert_reported(copy, relative, "store.findClients(",
-                                 "the core's `FieldbookStore` has no method `findClients`")
+            self.assert_reported(
+                copy, relative, "store.findClients(", "the core's `FieldbookStore` has no method `findClients`"
+            )
 
     def test_a_wrong_argument_label(self):
         with Copy(IOS) as copy:
             relative = "FieldbookKit/Sources/FieldbookKit/Session/SetupModel.swift"
             copy.edit(relative, "hubUrl: hub,", "hubURL: hub,")
-            self.assert_reported(copy, relative, "FieldbookStore.enroll(",
-                                 "wrong argument labels for the core's `FieldbookStore.enroll`")
+            self.assert_reported(
+                copy, relative, "FieldbookStore.enroll(", "wrong argument labels for the core's `FieldbookStore.enroll`"
+            )
 
     def test_a_missing_enum_case(self):
         with Copy(IOS) as copy:
@@ -59,29 +61,49 @@ class RealAppTest(unittest.TestCase):
         with Copy(IOS) as copy:
             relative = "Fieldbook/Views/SyncView.swift"
             copy.edit(relative, "summary.pushDuplicates > 0", "summary.duplicates > 0")
-            self.assert_reported(copy, relative, "summary.duplicates",
-                                 "the core's `SyncSummary` has no field `duplicates`")
+            self.assert_reported(
+                copy, relative, "summary.duplicates", "the core's `SyncSummary` has no field `duplicates`"
+            )
 
     def test_a_callback_method_the_app_implements_wrongly(self):
         with Copy(IOS) as copy:
             relative = "FieldbookKit/Sources/FieldbookKit/Platform/KeychainKeyStore.swift"
-            copy.edit(relative, "func unwrap(keyLabel: String, wrapped: Data)", "func unwrap(label: String, wrapped: Data)")
-            self.assert_reported(copy, relative, "PlatformKeyStore, @unchecked",
-                                 "`KeychainKeyStore` conforms to the core's `PlatformKeyStore` but does not implement "
-                                 "`unwrap(keyLabel:wrapped:)`")
+            copy.edit(
+                relative, "func unwrap(keyLabel: String, wrapped: Data)", "func unwrap(label: String, wrapped: Data)"
+            )
+            self.assert_reported(
+                copy,
+                relative,
+                "PlatformKeyStore, @unchecked",
+                "`KeychainKeyStore` conforms to the core's `PlatformKeyStore` but does not implement "
+                "`unwrap(keyLabel:wrapped:)`",
+            )
 
     def test_a_case_added_to_a_core_enum_the_app_switches_over(self):
         with Copy(IOS) as copy, Copy(BINDINGS) as bindings:
             bindings.edit("", "    case push\n", "    case push\n    case verify\n")
-            self.assert_reported(copy, "Fieldbook/Views/Labels.swift", "switch self {\n        case .push",
-                                 "this switch over the core's `SyncPhase` has no `default` and does not handle "
-                                 "`.verify`", bindings=bindings.root)
+            self.assert_reported(
+                copy,
+                "Fieldbook/Views/Labels.swift",
+                "switch self {\n        case .push",
+                "this switch over the core's `SyncPhase` has no `default` and does not handle `.verify`",
+                bindings=bindings.root,
+            )
 
     def test_a_parameter_added_to_a_core_method(self):
         with Copy(IOS) as copy, Copy(BINDINGS) as bindings:
-            bindings.edit("", "open func invite(role: Role, days: UInt32)", "open func invite(role: Role, days: UInt32, note: String)")
-            self.assert_reported(copy, "FieldbookKit/Sources/FieldbookKit/Team/DevicesModel.swift", "$0.invite(",
-                                 "the bindings have `invite(role:days:note:)`", bindings=bindings.root)
+            bindings.edit(
+                "",
+                "open func invite(role: Role, days: UInt32)",
+                "open func invite(role: Role, days: UInt32, note: String)",
+            )
+            self.assert_reported(
+                copy,
+                "FieldbookKit/Sources/FieldbookKit/Team/DevicesModel.swift",
+                "$0.invite(",
+                "the bindings have `invite(role:days:note:)`",
+                bindings=bindings.root,
+            )
 
 
 if __name__ == "__main__":
