@@ -354,8 +354,9 @@ def memberwise_init(decl: TypeDecl) -> Func:
     for var in sorted(decl.vars.values(), key=lambda v: v.node.start_byte):
         if var.computed or var.is_static:
             continue
-        text = var.source.text(var.node.parent) if var.node.parent is not None else ""
-        is_let = text.lstrip().split(" ")[0] == "let" or " let " in f" {text.split('=')[0]} "
+        declaration = var.node.parent
+        keyword = first(declaration, "value_binding_pattern") if declaration is not None else None
+        is_let = keyword is not None and var.source.text(keyword) == "let"
         if is_let and var.initializer is not None:
             continue  # a `let` with a value is not a parameter
         has_default = var.initializer is not None or (not is_let and isinstance(var.type, T.Optional))

@@ -8,7 +8,6 @@ import tree_sitter
 from .. import swift_types as T
 from .scope import Env
 
-
 ANY_PROTOCOLS = {
     "Any",
     "AnyObject",

@@ -9,9 +9,15 @@ from .. import swift_types as T
 from ..declarations import Case, Func, Param
 from ..source import first, named
 from .arguments import arguments, assign, labels_match, labels_text, substitute
-from .nodes import closure_param_count, in_optional_chain, is_implicit_member, is_key_path, is_optional_try
-from .scope import NOT_BUILTIN, Env, KeyPathRoot
 from .modules import MODULE_NAME, member_names, suggest
+from .nodes import (
+    closure_param_count,
+    in_optional_chain,
+    is_implicit_member,
+    is_key_path,
+    is_optional_try,
+)
+from .scope import NOT_BUILTIN, Env, KeyPathRoot
 
 
 class Calls:
@@ -90,16 +96,9 @@ class Calls:
                 candidates = self.ffi.functions[name]
                 checked = ("free function", None, name, callee)
             else:
-                if name == "XCTUnwrap" and args:
-                    t = self.expr(args[0][1], env, None)
-                    self.visit_args(args[1:], env, None)
-                    return T.unwrap(t)
-                if name in ("XCTAssertEqual", "XCTAssertNotEqual") and len(args) >= 2:
-                    # The second value is of the first's type: `XCTAssertEqual(role, .supervisor)`.
-                    first_type = self.expr(args[0][1], env, None)
-                    self.expr(args[1][1], env, T.unwrap(first_type))
-                    self.visit_args(args[2:], env, None)
-                    return None
+                known = self.library_function(name, args, env)
+                if known is not NOT_BUILTIN:
+                    return known
                 meta = self.identifier(callee, env)
                 if isinstance(meta, T.Metatype) and isinstance(meta.instance, T.Named):
                     return self.construct(meta.instance, callee, args, env, expected)
@@ -185,8 +184,6 @@ class Calls:
                 ]
                 if self.is_ffi(target_type):
                     checked = ("static method", target_type.name, name, name_node)
-            else:
-                self.stats.unresolved_implicit += 0 if self._quiet else 1
             if not candidates:
                 self.visit_args(args, env, None)
                 return None

@@ -7,9 +7,9 @@ import tree_sitter
 from .. import swift_types as T
 from ..declarations import Case, Var
 from ..source import first, named
+from .modules import MODULE_NAME, member_names, suggest
 from .nodes import in_optional_chain, is_implicit_member, is_optional_try, key_path_root
 from .scope import NOT_BUILTIN, Env, KeyPathRoot
-from .modules import MODULE_NAME, member_names, suggest
 
 
 class Expressions:
@@ -354,9 +354,7 @@ class Expressions:
                     if isinstance(m, Var):
                         return self.var_type(m)
                 return None
-            if not self._quiet:
-                self.stats.unresolved_implicit += 1
-            return None
+            return None  # no type expected here: nothing to check it against
         operand = node.named_children[-1] if node.named_children else None
         t = self.expr(operand, env, None)
         if first(node, "bang") is not None:

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import difflib
 
-
 from .. import swift_types as T
 from ..declarations import TypeDecl, Var
 from .scope import Env
-
 
 MODULE_NAME = "FieldbookFFI"
 

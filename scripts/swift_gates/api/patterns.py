@@ -9,8 +9,8 @@ from .. import swift_types as T
 from ..declarations import Case, Param
 from ..source import first, named
 from .arguments import labels_match, labels_text
-from .scope import Env
 from .modules import suggest
+from .scope import Env
 
 
 class Patterns:

@@ -56,9 +56,10 @@ class Env:
 
 @dataclass
 class Stats:
+    """The uses of the core checked, by kind, and where each is."""
+
     counts: Counter = field(default_factory=Counter)
     uses: list[str] = field(default_factory=list)
-    unresolved_implicit: int = 0
 
     def total(self) -> int:
         return sum(self.counts.values())

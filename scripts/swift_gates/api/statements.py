@@ -5,10 +5,10 @@ from __future__ import annotations
 import tree_sitter
 
 from .. import swift_types as T
+from ..declarations import generics_of, params_of, result_of
 from ..source import first, named
 from .nodes import STATEMENTS
 from .scope import Env
-from ..declarations import generics_of, params_of, result_of
 
 
 class Statements:

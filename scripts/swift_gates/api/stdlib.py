@@ -1,13 +1,12 @@
-"""The few standard library members the gate follows types through
-(collections, optionals); it checks nothing in them."""
+"""The few standard library and XCTest members the gate follows types
+through (collections, optionals, assertions); it checks nothing in them."""
 
 from __future__ import annotations
-
 
 from .. import swift_types as T
 from ..declarations import Param
 from .nodes import is_key_path
-from .scope import NOT_BUILTIN
+from .scope import NOT_BUILTIN, Env
 
 
 class Stdlib:
@@ -15,7 +14,7 @@ class Stdlib:
         """The few standard library properties the gate follows types through."""
         b = base
         if isinstance(b, T.Optional):
-            return NOT_BUILTIN if name not in () else None
+            return NOT_BUILTIN  # a member of an optional needs `?.`
         if isinstance(b, T.Array) or (isinstance(b, T.Named) and b.name in ("Set", "ArraySlice")):
             elem = T.element_of(b)
             return {
@@ -144,4 +143,19 @@ class Stdlib:
             want = want.element if isinstance(want, T.Array) else want
             self.visit_args(args, env, None, closure_params=None, closure_expected=want)
             return expected
+        return NOT_BUILTIN
+
+    def library_function(self, name: str, args, env: Env):
+        """XCTest's functions whose arguments share a type, so that an enum
+        case in a test is checked too; NOT_BUILTIN for any other function."""
+        if name == "XCTUnwrap" and args:
+            t = self.expr(args[0][1], env, None)
+            self.visit_args(args[1:], env, None)
+            return T.unwrap(t)
+        if name in ("XCTAssertEqual", "XCTAssertNotEqual") and len(args) >= 2:
+            # `XCTAssertEqual(app.identity?.role, .caseManager)`
+            first_type = self.expr(args[0][1], env, None)
+            self.expr(args[1][1], env, T.unwrap(first_type))
+            self.visit_args(args[2:], env, None)
+            return None
         return NOT_BUILTIN
