@@ -26,6 +26,10 @@ if ! "$venv/bin/python" -c 'import tree_sitter, tree_sitter_swift' >/dev/null 2>
     if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null
     fi
+    if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
+        echo "error: the Swift parser needs Python 3.10 or later; python3 is $(python3 --version 2>&1)" >&2
+        exit 1
+    fi
     rm -rf "$venv"
     python3 -m venv "$venv"
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"
