@@ -262,11 +262,8 @@ class _Collector:
         computed = first(node, "computed_property") is not None
         # `let a = 1, b: Int = 2`: names, then their annotation and value, in order.
         current: Var | None = None
-        for child in node.children:
-            field_name = None
-            for i, c in enumerate(node.children):
-                if c == child:
-                    field_name = node.field_name_for_child(i)
+        for i, child in enumerate(node.children):
+            field_name = node.field_name_for_child(i)
             if child.type == "pattern" and field_name == "name":
                 bound = child.child_by_field_name("bound_identifier")
                 if bound is None:
@@ -288,8 +285,6 @@ class _Collector:
 
     def type_declaration(self, node: tree_sitter.Node, owner: TypeDecl | None) -> None:
         s = self.source
-        if not self.visible(node) and node.type == "protocol_declaration":
-            return
         keyword = "protocol"
         if node.type == "class_declaration":
             keyword = next((c.type for c in node.children if c.type in _TYPE_KEYWORDS), "class")
@@ -314,9 +309,7 @@ class _Collector:
             generics=generics_of(s, node),
         )
         body = node.child_by_field_name("body")
-        if keyword == "extension":
-            if self.public_only and body is not None:
-                pass  # members are filtered one by one
+        if keyword == "extension":  # its members are filtered one by one
             self.module.extensions.setdefault(name, []).append(decl)
         elif self.visible(node):
             existing = self.module.types.get(name)
