@@ -6,7 +6,7 @@ from swift_gates import swift_types as T
 from swift_gates.declarations import collect
 from swift_gates.source import Source
 
-S, I = T.Named("String"), T.Named("Int")
+STRING, INT = T.Named("String"), T.Named("Int")
 
 
 class TypeTextTest(unittest.TestCase):
@@ -14,8 +14,8 @@ class TypeTextTest(unittest.TestCase):
         self.assertEqual(
             T.parse_type("[String: FieldValue]?"), T.parse_type("Optional<Dictionary<String, FieldValue>>")
         )
-        self.assertEqual(T.parse_type("[Int]"), T.Array(I))
-        self.assertEqual(T.parse_type("Swift.String"), S)
+        self.assertEqual(T.parse_type("[Int]"), T.Array(INT))
+        self.assertEqual(T.parse_type("Swift.String"), STRING)
 
     def test_closure_types_keep_their_parameters_behind_attributes(self):
         t = T.parse_type("@escaping @Sendable (FieldbookStore) throws -> T")
@@ -58,7 +58,10 @@ class DeclarationsTest(unittest.TestCase):
         self.assertIn("default", error.cases)
 
     def test_a_struct_without_an_initializer_gets_its_memberwise_one(self):
-        text = b"struct FormRequest {\n    let id = UUID()\n    let kind: RecordKind\n    var editing: Record?\n    var prefill: [String: FieldValue] = [:]\n}\n"
+        text = (
+            b"struct FormRequest {\n    let id = UUID()\n    let kind: RecordKind\n    var editing: Record?\n"
+            b"    var prefill: [String: FieldValue] = [:]\n}\n"
+        )
         module = collect([Source("Route.swift", text)])
         [init] = module.types["FormRequest"].funcs["init"]
         self.assertEqual(
