@@ -28,6 +28,8 @@ ANY_PROTOCOLS = {
 
 
 class Agreement:
+    """Written types against the core's values (part of Checker)."""
+
     def agree(
         self,
         declared: T.Type | None,

@@ -21,6 +21,8 @@ from .scope import NOT_BUILTIN, Env, KeyPathRoot
 
 
 class Calls:
+    """Calls and closures (part of Checker)."""
+
     def call(self, node: tree_sitter.Node, env: Env, expected: T.Type | None) -> T.Type | None:
         s = self.source
         callee = node.named_children[0] if node.named_children else None

@@ -11,6 +11,8 @@ from .scope import Env
 
 
 class Conformance:
+    """The callback protocols the app implements (part of Checker)."""
+
     def conformances(self, node: tree_sitter.Node, name: str, env: Env) -> None:
         s = self.source
         for spec in node.children_by_field_name("inherits_from") or []:

@@ -13,6 +13,8 @@ from .scope import NOT_BUILTIN, Env, KeyPathRoot
 
 
 class Expressions:
+    """Expressions and member access (part of Checker)."""
+
     def expr(self, node: tree_sitter.Node | None, env: Env, expected: T.Type | None) -> T.Type | None:
         if node is None:
             return None

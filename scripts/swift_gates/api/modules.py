@@ -40,6 +40,8 @@ def suggest(name: str, names: list[str]) -> str:
 
 
 class Modules:
+    """Name resolution and member lookup over the two modules (part of Checker)."""
+
     def _merge_ffi_extensions(self) -> None:
         """The bindings declare conformances and members in extensions of
         their own types: fold them into the types."""

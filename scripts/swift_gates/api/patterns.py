@@ -14,6 +14,8 @@ from .scope import Env
 
 
 class Patterns:
+    """Enum case patterns and switches (part of Checker)."""
+
     def catch_pattern(self, pattern: tree_sitter.Node, env: Env) -> None:
         s = self.source
         parts = pattern.children

@@ -12,6 +12,8 @@ from .scope import Env
 
 
 class Statements:
+    """Walks declarations and statements (part of Checker)."""
+
     def declaration(self, node: tree_sitter.Node, env: Env) -> None:
         kind = node.type
         if kind == "class_declaration":

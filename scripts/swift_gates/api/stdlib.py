@@ -10,6 +10,8 @@ from .scope import NOT_BUILTIN, Env
 
 
 class Stdlib:
+    """What the standard library and XCTest give (part of Checker)."""
+
     def builtin_property(self, base: T.Type, name: str):
         """The few standard library properties the gate follows types through."""
         b = base
