@@ -6,8 +6,8 @@
 # Installs its parser (PyPI's tree-sitter and tree-sitter-swift, pinned in
 # scripts/swift_gates/requirements.txt) into a virtualenv under
 # ${XDG_CACHE_HOME:-~/.cache}/fieldbook/, reused while the pins stay the same.
-# Usage: scripts/swift-gates.sh syntax   the syntax gate
-#        scripts/swift-gates.sh api      the gates' own tests, then the API gate
+# Usage: scripts/swift-gates.sh syntax   the syntax gate (and the views' @MainActor)
+#        scripts/swift-gates.sh api      the API gate, then the gates' own tests
 #                                        (needs the generated bindings)
 # Environment: FIELDBOOK_SWIFT_BINDINGS, the bindings to check against
 # (default $CARGO_TARGET_DIR/bindings/swift/FieldbookFFI.swift).
@@ -47,11 +47,11 @@ case "${1:-}" in
             echo "error: no Swift bindings at $bindings; generate them with scripts/bindings.sh" >&2
             exit 1
         fi
-        log "swift: the gates' tests"
-        FIELDBOOK_SWIFT_BINDINGS=$bindings FIELDBOOK_REQUIRE_BINDINGS=1 \
-            "${python[@]}" -m unittest discover -s scripts/swift_gates/tests -t scripts
         log "swift: the app's uses of the core against $bindings"
         "${python[@]}" -m swift_gates api --bindings "$bindings" ios
+        log "swift: the gates' own tests (each fed broken Swift)"
+        FIELDBOOK_SWIFT_BINDINGS=$bindings FIELDBOOK_REQUIRE_BINDINGS=1 \
+            "${python[@]}" -m unittest discover -s scripts/swift_gates/tests -t scripts
         ;;
     *)
         sed -n '2,14p' "$0" >&2
