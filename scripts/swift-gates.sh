@@ -18,7 +18,7 @@ log() { printf '\n== %s\n' "$*"; }
 target=${CARGO_TARGET_DIR:-target}
 bindings=${FIELDBOOK_SWIFT_BINDINGS:-$target/bindings/swift/FieldbookFFI.swift}
 requirements=scripts/swift_gates/requirements.txt
-pins=$(sha256sum "$requirements" | cut -c1-12)
+pins=$(cksum <"$requirements" | cut -d" " -f1)  # POSIX, so a Mac runs this too
 venv=${XDG_CACHE_HOME:-$HOME/.cache}/fieldbook/swift-gates-$pins
 
 if ! "$venv/bin/python" -c 'import tree_sitter, tree_sitter_swift' >/dev/null 2>&1; then
