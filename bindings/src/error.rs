@@ -48,6 +48,10 @@ pub enum FieldbookError {
     /// The office hub could not be reached or refused.
     #[error("{detail}")]
     Hub { detail: String },
+    /// What the hub sent does not verify against the team's signed roster
+    /// (a breached hub, or a code for another team): nothing was changed.
+    #[error("{detail}")]
+    Untrusted { detail: String },
     /// The platform key store (Keystore, Keychain) failed.
     #[error("{detail}")]
     KeyStore { detail: String },
@@ -113,10 +117,13 @@ impl FieldbookError {
             | Error::StoreDamaged(_)
             | Error::SchemaTooNew { .. }
             | Error::Crypto(_) => FieldbookError::Damaged { detail },
-            Error::NotPermitted(_) | Error::SupervisorOnly(_) => {
-                FieldbookError::NotPermitted { detail }
-            }
+            Error::NotPermitted(_)
+            | Error::SupervisorOnly(_)
+            | Error::NotCertified
+            | Error::NoRoster
+            | Error::CannotRevokeSelf => FieldbookError::NotPermitted { detail },
             Error::Hub(_) => FieldbookError::Hub { detail },
+            Error::Untrusted(_) => FieldbookError::Untrusted { detail },
             Error::Platform(_) => FieldbookError::KeyStore { detail },
             Error::Sqlite(_) | Error::Io(_) => FieldbookError::Internal { detail },
         }

@@ -49,6 +49,8 @@ pub struct LosingValue {
     pub value: Option<FieldValue>,
     pub written_at: String,
     pub device: String,
+    /// Written with a clock far ahead: an edit made after it took over.
+    pub clock_ahead: bool,
 }
 
 /// One version of a record: what one write changed.
@@ -152,6 +154,7 @@ pub(crate) fn conflicts_of(kind: CoreKind, conflict: &CoreConflict) -> FieldConf
                 value: typed(kind, &conflict.field, &l.value),
                 written_at: l.written_at.to_rfc3339(),
                 device: l.device.to_string(),
+                clock_ahead: l.clock_ahead,
             })
             .collect(),
     }

@@ -34,17 +34,21 @@ impl std::fmt::Debug for Invitation {
     }
 }
 
-/// One device of the team, as the hub lists it.
+/// One device of the team: as the hub lists it, and whether the team's
+/// signed roster certifies it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct TeamDevice {
     pub device_id: String,
     /// `outreach`, `case-manager`, `peer-leader` or `supervisor`.
     pub role: String,
     pub label: Option<String>,
-    /// `active` or `revoked`.
+    /// `active` or `revoked` (the roster's word for a verified device).
     pub status: String,
     pub enrolled_at: String,
     pub last_seen_at: Option<String>,
+    /// False for a device the hub lists but the signed roster does not
+    /// certify as it is: it gets no keys; show it as unverified.
+    pub verified: bool,
 }
 
 #[uniffi::export]
@@ -98,18 +102,26 @@ impl FieldbookStore {
             })
     }
 
+    /// The team's fingerprint as this device verified it (hex in groups of
+    /// four), for people to compare in person; `None` before the team signed
+    /// its roster.
+    pub fn team_fingerprint(&self) -> Result<Option<String>> {
+        self.with(|s| Ok(s.roster()?.map(|r| r.fingerprint().to_string())))
+    }
+
     /// The team's devices (supervisors only).
     pub fn devices(&self) -> Result<Vec<TeamDevice>> {
         self.with(sync::list_devices).map(|devices| {
             devices
                 .into_iter()
                 .map(|d| TeamDevice {
-                    device_id: d.device_id.to_string(),
-                    role: d.role,
-                    label: d.label,
-                    status: d.status,
-                    enrolled_at: d.created_at.to_rfc3339(),
-                    last_seen_at: d.last_seen_at.map(|t| t.to_rfc3339()),
+                    device_id: d.info.device_id.to_string(),
+                    role: d.info.role,
+                    label: d.info.label,
+                    status: d.info.status,
+                    enrolled_at: d.info.created_at.to_rfc3339(),
+                    last_seen_at: d.info.last_seen_at.map(|t| t.to_rfc3339()),
+                    verified: d.verified,
                 })
                 .collect()
         })

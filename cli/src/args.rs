@@ -202,6 +202,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The team as this device verified it: its fingerprint (compare it
+    /// with a supervisor's in person), the signed roster's members and key epoch.
+    Team {
+        #[arg(long)]
+        json: bool,
+    },
     /// The team's devices (supervisors).
     Devices {
         #[command(subcommand)]

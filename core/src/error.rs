@@ -60,6 +60,16 @@ pub enum Error {
     Platform(#[from] PlatformKeyError),
     #[error("office hub: {0}")]
     Hub(#[from] crate::sync::TransportError),
+    #[error("the team's signed roster refuses this: {0}")]
+    Untrusted(#[from] fieldbook_trust::TrustError),
+    #[error("this device is not a supervisor the team's roster lets sign (sync first, or ask another supervisor to certify it)")]
+    NotCertified,
+    #[error("the team has no signed roster yet: a supervisor's device signs it at its next sync")]
+    NoRoster,
+    #[error(
+        "a supervisor cannot revoke its own device: another supervisor must (hand over first)"
+    )]
+    CannotRevokeSelf,
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("file system: {0}")]
@@ -154,6 +164,12 @@ impl Error {
             Error::Crypto(e) => format!("Lỗi mã hoá: {e}"),
             Error::Platform(e) => format!("Lỗi khoá thiết bị: {e}"),
             Error::Hub(e) => format!("Lỗi khi làm việc với máy chủ văn phòng: {e}"),
+            Error::Untrusted(e) => {
+                format!("Danh sách thành viên đã ký của nhóm không cho phép việc này: {e}")
+            }
+            Error::NotCertified => "Thiết bị này chưa phải là giám sát viên được danh sách thành viên của nhóm cho phép ký (hãy đồng bộ trước, hoặc nhờ giám sát viên khác xác nhận)".into(),
+            Error::CannotRevokeSelf => "Giám sát viên không thể tự thu hồi thiết bị của mình: một giám sát viên khác phải làm việc này (hãy bàn giao trước)".into(),
+            Error::NoRoster => "Nhóm chưa có danh sách thành viên đã ký: thiết bị của giám sát viên sẽ ký ở lần đồng bộ tới".into(),
             Error::Sqlite(e) => format!("Lỗi cơ sở dữ liệu: {e}"),
             Error::Io(e) => format!("Lỗi tệp: {e}"),
         }

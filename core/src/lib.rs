@@ -23,6 +23,8 @@ pub mod record;
 pub mod reports;
 pub mod store;
 pub mod sync;
+#[cfg(test)]
+mod test_support;
 pub mod uic;
 
 pub use error::{Error, Result};

@@ -21,7 +21,7 @@ pub struct NewTeam {
 /// makes the team keys itself, so the invite carries no key bundle.
 pub async fn create_team(storage: &dyn HubStorage, name: &str) -> Result<NewTeam> {
     let team = storage.create_team(name).await?;
-    let code = EnrollmentCode::make_random();
+    let code = EnrollmentCode::make_random(None);
     let verifier_hash: [u8; 32] = code
         .verifier_hash()
         .try_into()

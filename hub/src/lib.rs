@@ -4,10 +4,13 @@
 //! [`storage`] keeps teams, devices, enrollment codes, each team's append-only
 //! log of sealed versions and the key envelopes of key rotation, in embedded
 //! SQLite (the default) or in PostgreSQL shared by several hub processes.
-//! [`api`] is the HTTP API over it; [`server`] listens (plain on loopback, or
-//! TLS) and shuts down gracefully.
+//! [`api`] is the HTTP API over it; [`roster`] checks the team's signed
+//! roster before anything is stored; [`server`] listens (plain on loopback,
+//! or TLS) and shuts down gracefully.
 
 pub mod admin;
 pub mod api;
+pub mod housekeeping;
+pub mod roster;
 pub mod server;
 pub mod storage;

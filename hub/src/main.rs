@@ -76,6 +76,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 "listening on {scheme}://{addr}"
             );
             eprintln!("listening on {scheme}://{addr}");
+            tokio::spawn(fieldbook_hub::housekeeping::run(storage.clone()));
             server::serve(
                 listener,
                 api::router(storage),

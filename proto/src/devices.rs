@@ -33,14 +33,41 @@ pub struct KeyEnvelope {
     pub epoch: u32,
     #[serde(with = "crate::bytes")]
     pub wrapped: Vec<u8>,
+    /// The supervisor device that signed the envelope, and its signature
+    /// over the team, recipient, class, epoch and wrapped key: a device
+    /// accepts no key without them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer: Option<Uuid>,
+    #[serde(
+        default,
+        with = "crate::bytes::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub signature: Option<Vec<u8>>,
 }
 
-/// `POST /v1/keys` (supervisors): a new key epoch for the remaining devices.
+/// `POST /v1/keys` (supervisors): envelopes of one key epoch, with the
+/// roster link that makes the epoch when it is new (and without one when a
+/// supervisor hands keys of an existing epoch to a device that lacks them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PutKeysRequest {
     pub epoch: u32,
     pub envelopes: Vec<KeyEnvelope>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<crate::roster::RosterLink>,
+}
+
+/// `POST /v1/devices/{id}/revoke` (supervisors): the signed revocation and,
+/// in the same request, the key rotation that follows it, so a team is never
+/// left with a revoked device holding the current keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeRequest {
+    /// The revocation link, then the rotation link.
+    pub links: Vec<crate::roster::RosterLink>,
+    /// The new epoch's keys, wrapped to every remaining device that may hold them.
+    pub keys: Option<PutKeysRequest>,
 }
 
 /// `GET /v1/keys`: the envelopes addressed to the calling device.

@@ -1,8 +1,11 @@
 //! Enrollment of a device with a one-time code, and invites.
 //!
-//! An enrollment code holds an invite id (which the hub sees) and a secret
-//! (which it never sees). The hub checks a verifier derived from the secret;
-//! the team keys travel in a bundle sealed under another key derived from it.
+//! An enrollment code holds an invite id (which the hub sees), a secret
+//! (which it never sees) and the team's fingerprint. The hub checks a
+//! verifier derived from the secret; the team keys travel in a bundle sealed
+//! under another key derived from it; and the new device signs its join to
+//! the team's roster with a one-time key derived from it too, so the hub
+//! cannot put keys of its own in the device's place.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -21,6 +24,25 @@ pub struct EnrollRequest {
     pub public_key: Vec<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The id the device chose for itself (random, so it carries no clock);
+    /// the hub picks one for a device that does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<Uuid>,
+    /// The device's join to the team's roster, signed with the invite's
+    /// one-time key; absent only for a team's first supervisor and for codes
+    /// made before the team signed its roster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join: Option<SignedJoin>,
+}
+
+/// A join statement and its signature; the hub places it at its roster's head.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignedJoin {
+    #[serde(with = "crate::bytes")]
+    pub statement: Vec<u8>,
+    #[serde(with = "crate::bytes")]
+    pub signature: Vec<u8>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,4 +76,36 @@ pub struct CreateInviteRequest {
     #[serde(with = "crate::bytes")]
     pub key_bundle: Vec<u8>,
     pub expires_at: DateTime<Utc>,
+    /// The roster link that certifies the invite (its role and one-time key),
+    /// signed by the inviting supervisor; required once the team has a roster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<crate::roster::RosterLink>,
+}
+
+/// `POST /v1/enroll/invite`: what the holder of a code needs before it joins
+/// (nothing is consumed): the team, the role, the sealed key bundle and the
+/// roster the device verifies against the fingerprint its code carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InviteLookupRequest {
+    pub invite_id: Uuid,
+    #[serde(with = "crate::bytes")]
+    pub verifier: Vec<u8>,
+    /// Roster links after this seq (a long roster comes in pages).
+    #[serde(default)]
+    pub since: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteLookup {
+    pub team_id: Uuid,
+    pub team_name: String,
+    pub role: String,
+    #[serde(
+        default,
+        with = "crate::bytes::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub key_bundle: Option<Vec<u8>>,
+    pub roster: crate::roster::RosterPage,
 }

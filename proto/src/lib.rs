@@ -18,13 +18,15 @@ pub use version::SealedVersion;
 
 /// Bumped on any incompatible change to the types below; sent as the
 /// `Fieldbook-Protocol` header and in the health answer.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 pub const PROTOCOL_HEADER: &str = "fieldbook-protocol";
 
 /// The API's paths, shared so client and server cannot drift apart.
 pub mod paths {
     pub const HEALTH: &str = "/v1/health";
     pub const ENROLL: &str = "/v1/enroll";
+    /// What a code's holder needs before it joins (nothing consumed).
+    pub const ENROLL_INVITE: &str = "/v1/enroll/invite";
     pub const INVITES: &str = "/v1/invites";
     pub const PUSH: &str = "/v1/sync/push";
     pub const PULL: &str = "/v1/sync/pull";
@@ -33,4 +35,8 @@ pub mod paths {
     /// `POST /v1/devices/{id}/revoke`
     pub const REVOKE: &str = "/v1/devices/{id}/revoke";
     pub const KEYS: &str = "/v1/keys";
+    /// `GET` the team's signed roster after a seq; `POST` links that extend it (supervisors).
+    pub const ROSTER: &str = "/v1/roster";
+    /// Signing-key claims of supervisors certified before they had a key.
+    pub const CLAIMS: &str = "/v1/roster/claims";
 }

@@ -32,8 +32,13 @@ pub struct PullResponse {
     pub next: u64,
     /// Whether more versions wait beyond this page.
     pub more: bool,
-    /// The team's current key epoch: a device behind it fetches `/v1/keys`.
+    /// The team's current key epoch, as the hub says: a hint only (an epoch
+    /// exists for a device once its signed rotation is in the roster).
     pub key_epoch: u32,
+    /// The seq of the last link of the team's roster: a device behind it
+    /// fetches `/v1/roster`.
+    #[serde(default)]
+    pub roster_head: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -377,31 +377,16 @@ fn a_revoked_device_is_told_to_wipe_and_reads_nothing_new() {
     let outreach_token = s.outreach.token();
     let outreach_id = s.outreach.device_id();
 
-    // Revoke, then move the team to a new key epoch as the CLI does.
+    // Revoke without the signed revocation: refused once the team signs its roster.
     let sup_token = s.supervisor.token();
     let revoke = paths::REVOKE.replace("{id}", &outreach_id);
     assert_eq!(
         request(port, "POST", &revoke, Some(&sup_token), None).status,
-        204
+        400
     );
-    let devices: Vec<fieldbook_proto::devices::DeviceInfo> =
-        request(port, "GET", paths::DEVICES, Some(&sup_token), None)
-            .json()
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| serde_json::from_value(d.clone()).unwrap())
-            .filter(|d: &fieldbook_proto::devices::DeviceInfo| d.status == "active")
-            .collect();
-    let keys = s.supervisor.store.rotate_keys(&devices).unwrap();
-    let answer = request(
-        port,
-        "POST",
-        paths::KEYS,
-        Some(&sup_token),
-        Some(&serde_json::to_vec(&keys).unwrap()),
-    );
-    assert_eq!(answer.status, 204, "{answer:?}");
+    // Revoke, and move the team to a new key epoch, as the CLI does.
+    let id = outreach_id.parse().unwrap();
+    fieldbook_core::sync::revoke_device(&mut s.supervisor.store, id).unwrap();
     s.supervisor
         .add(RecordKind::Client, json!({"alias": "Mới"}));
     s.supervisor.sync();

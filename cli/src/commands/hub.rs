@@ -142,15 +142,93 @@ pub fn devices_list(ctx: &Context, json: bool) -> Result<ExitCode> {
     if json {
         output::json(&devices);
     } else {
+        let unverified = ctx.lang.pick("CHƯA XÁC THỰC", "UNVERIFIED");
         for d in &devices {
             println!(
-                "{}  {}  {}  {}",
-                d.device_id,
-                d.role,
-                d.status,
-                d.label.as_deref().unwrap_or("-")
+                "{}  {}  {}  {}{}",
+                d.info.device_id,
+                d.info.role,
+                d.info.status,
+                d.info.label.as_deref().unwrap_or("-"),
+                if d.verified {
+                    String::new()
+                } else {
+                    format!("  {unverified}")
+                }
             );
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The team as this device verified it.
+pub fn team(ctx: &Context, json: bool) -> Result<ExitCode> {
+    let mut store = ctx.unlocked_store()?;
+    let (team, device, role) = store.identity();
+    let roster = store.roster()?;
+    let fingerprint = roster.as_ref().map(|r| r.fingerprint().to_string());
+    let members: Vec<serde_json::Value> = roster
+        .iter()
+        .flat_map(|r| r.members())
+        .map(|m| {
+            serde_json::json!({
+                "device_id": m.member.device,
+                "role": m.member.role,
+                "label": m.member.label,
+                "status": if m.is_active() { "active" } else { "revoked" },
+                "signs": roster.as_ref().is_some_and(|r| r.may_sign(m.member.device)),
+            })
+        })
+        .collect();
+    let summary = serde_json::json!({
+        "team_id": team,
+        "device_id": device,
+        "role": role,
+        "fingerprint": fingerprint,
+        "roster_head": roster.as_ref().map(|r| r.head_seq()),
+        "key_epoch": roster.as_ref().map(|r| r.current_epoch()),
+        "members": members,
+    });
+    if json {
+        output::json(&summary);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(roster) = roster else {
+        println!("{team}");
+        eprintln!(
+            "{}",
+            ctx.lang.pick(
+                "Nhóm chưa có danh sách thành viên đã ký: thiết bị của giám sát viên sẽ ký ở lần đồng bộ tới",
+                "The team has no signed roster yet: a supervisor's device signs it at its next sync"
+            )
+        );
+        return Ok(ExitCode::SUCCESS);
+    };
+    println!(
+        "{}: {team}\n{}: {}\n{}: {}  {}: {}",
+        ctx.lang.pick("nhóm", "team"),
+        ctx.lang.pick("dấu vân tay", "fingerprint"),
+        roster.fingerprint(),
+        ctx.lang
+            .pick("danh sách đã ký, mục", "signed roster, links"),
+        roster.head_seq(),
+        ctx.lang.pick("thế hệ khoá", "key epoch"),
+        roster.current_epoch()
+    );
+    for m in roster.members() {
+        let status = if m.is_active() { "active" } else { "revoked" };
+        let me = if m.member.device == device.0 {
+            "  *"
+        } else {
+            ""
+        };
+        println!(
+            "{}  {}  {}  {}{me}",
+            m.member.device,
+            m.member.role,
+            status,
+            m.member.label.as_deref().unwrap_or("-")
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

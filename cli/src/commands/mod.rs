@@ -122,6 +122,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Invite { role, days } => hub::invite(&ctx, &role, days),
         Command::Sync { json, page_size } => hub::sync_now(&ctx, json, page_size),
         Command::Compact { min_versions, json } => hub::compact(&ctx, min_versions as usize, json),
+        Command::Team { json } => hub::team(&ctx, json),
         Command::Devices {
             command: DevicesCommand::List { json },
         } => hub::devices_list(&ctx, json),

@@ -15,6 +15,7 @@ use zeroize::Zeroizing;
 use super::{open, seal, CryptoError, SecretKey};
 
 const INFO: &[u8] = b"fieldbook/v1/device-envelope";
+const PAIRWISE_INFO: &[u8] = b"fieldbook/v1/device-pairwise-mac";
 pub const PUBLIC_KEY_LEN: usize = 32;
 
 /// A device's long-lived X25519 key pair. The private half zeroizes on drop.
@@ -58,6 +59,32 @@ impl DeviceKeyPair {
         }
         let key = envelope_key(shared.as_bytes(), &ephemeral, &self.public_key())?;
         open(&key, aad, sealed)
+    }
+}
+
+impl DeviceKeyPair {
+    /// A MAC key this device shares with the holder of `peer`'s private key
+    /// (static X25519 on both sides, HKDF-SHA256 salted with both public keys
+    /// in a fixed order): it lets one device tell that a message comes from
+    /// another whose public key it trusts, without a signature key.
+    pub fn pairwise_mac_key(&self, peer: &[u8]) -> Result<SecretKey, CryptoError> {
+        let peer: [u8; PUBLIC_KEY_LEN] = peer.try_into().map_err(|_| CryptoError::InvalidKey)?;
+        let shared = self.secret.diffie_hellman(&PublicKey::from(peer));
+        if !shared.was_contributory() {
+            return Err(CryptoError::InvalidKey);
+        }
+        let mine = self.public_key();
+        let (low, high) = if mine <= peer {
+            (mine, peer)
+        } else {
+            (peer, mine)
+        };
+        let salt = [low.as_slice(), high.as_slice()].concat();
+        let hk = Hkdf::<Sha256>::new(Some(&salt), shared.as_bytes());
+        let mut okm = Zeroizing::new([0u8; 32]);
+        hk.expand(PAIRWISE_INFO, okm.as_mut())
+            .map_err(|_| CryptoError::InvalidKey)?;
+        SecretKey::from_bytes(okm.as_slice())
     }
 }
 
@@ -115,6 +142,18 @@ mod tests {
             restored.open(b"aad", &envelope).unwrap().as_slice(),
             b"team key"
         );
+    }
+
+    #[test]
+    fn two_devices_derive_the_same_pairwise_key_and_a_third_does_not() {
+        let alice = DeviceKeyPair::make_random();
+        let bob = DeviceKeyPair::make_random();
+        let eve = DeviceKeyPair::make_random();
+        let ab = alice.pairwise_mac_key(&bob.public_key()).unwrap();
+        assert_eq!(ab, bob.pairwise_mac_key(&alice.public_key()).unwrap());
+        assert_ne!(ab, eve.pairwise_mac_key(&bob.public_key()).unwrap());
+        assert_ne!(ab, eve.pairwise_mac_key(&alice.public_key()).unwrap());
+        assert!(alice.pairwise_mac_key(&[0u8; 32]).is_err());
     }
 
     #[test]

@@ -120,10 +120,16 @@ pub enum KeyPurpose {
     HubCredentials,
     /// Sealing the device's X25519 private key in the store.
     DeviceKey,
+    /// The seed of an invite's one-time Ed25519 key (derived from the code's secret).
+    InviteSigning,
+    /// Sealing the device's Ed25519 signing key and the team root in the store.
+    SigningKeys,
+    /// Sealing the verified roster in the store.
+    Roster,
 }
 
 impl KeyPurpose {
-    pub const ALL: [KeyPurpose; 9] = [
+    pub const ALL: [KeyPurpose; 12] = [
         KeyPurpose::RecordSeal,
         KeyPurpose::BlindIndex,
         KeyPurpose::Uic,
@@ -133,6 +139,9 @@ impl KeyPurpose {
         KeyPurpose::InviteBundle,
         KeyPurpose::HubCredentials,
         KeyPurpose::DeviceKey,
+        KeyPurpose::InviteSigning,
+        KeyPurpose::SigningKeys,
+        KeyPurpose::Roster,
     ];
 
     /// The HKDF info string (domain separation label).
@@ -147,6 +156,9 @@ impl KeyPurpose {
             KeyPurpose::InviteBundle => b"fieldbook/v1/invite-bundle",
             KeyPurpose::HubCredentials => b"fieldbook/v1/hub-credentials",
             KeyPurpose::DeviceKey => b"fieldbook/v1/device-key",
+            KeyPurpose::InviteSigning => b"fieldbook/v1/invite-signing",
+            KeyPurpose::SigningKeys => b"fieldbook/v1/signing-keys",
+            KeyPurpose::Roster => b"fieldbook/v1/roster",
         }
     }
 }

@@ -13,6 +13,7 @@
 //! - [`blind_index`]: HMAC lookup terms for exact-match search.
 //! - [`mac`]: the keyed hash chain of the audit trail.
 //! - [`envelope`]: values sealed to a device's X25519 public key.
+//! - [`padding`]: size buckets for what the hub sees.
 //!
 //! Naming follows bitwarden-crypto: `derive_*` is deterministic, `make_*` is random.
 //!
@@ -27,6 +28,7 @@ pub mod error;
 pub mod kdf;
 pub mod keys;
 pub mod mac;
+pub mod padding;
 pub mod platform;
 pub mod seal;
 pub mod wrap;

@@ -9,13 +9,28 @@ use crate::crypto::{open, seal, SecretKey};
 use crate::store::TeamKey;
 use crate::{Error, Result};
 
-/// What a new device learns from its code: its team and the keys its role holds.
+/// What a new device learns from its code: its team, the keys its role
+/// holds, and the roster's head when the code was made.
 #[derive(Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
 pub struct KeyBundle {
     #[zeroize(skip)]
     pub team_id: Uuid,
     pub role: String,
     keys: Vec<BundledKey>,
+    /// The roster link the inviting supervisor had verified last: the new
+    /// device must find it in the roster it is shown, so a chain that forked
+    /// off before it (a stolen root's, say) is refused. Absent in bundles
+    /// made before signed rosters.
+    #[zeroize(skip)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roster_head: Option<RosterAnchor>,
+}
+
+/// One link of a roster, by place and hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterAnchor {
+    pub seq: u64,
+    pub hash: [u8; 32],
 }
 
 #[derive(Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
@@ -26,10 +41,16 @@ struct BundledKey {
 }
 
 impl KeyBundle {
-    pub fn new(team_id: Uuid, role: &str, keys: &[TeamKey]) -> Self {
+    pub fn new(
+        team_id: Uuid,
+        role: &str,
+        keys: &[TeamKey],
+        roster_head: Option<RosterAnchor>,
+    ) -> Self {
         KeyBundle {
             team_id,
             role: role.to_string(),
+            roster_head,
             keys: keys
                 .iter()
                 .map(|k| BundledKey {
@@ -80,12 +101,21 @@ mod tests {
 
     #[test]
     fn only_the_code_opens_its_bundle() {
-        let code = EnrollmentCode::make_random();
+        let code = EnrollmentCode::make_random(None);
         let keys = TeamKey::make_for_new_team(&[SensitivityClass::Outreach]);
         let team = Uuid::new_v4();
-        let sealed = seal_bundle(&code, &KeyBundle::new(team, "outreach", &keys)).unwrap();
+        let anchor = RosterAnchor {
+            seq: 4,
+            hash: [9; 32],
+        };
+        let sealed = seal_bundle(
+            &code,
+            &KeyBundle::new(team, "outreach", &keys, Some(anchor)),
+        )
+        .unwrap();
         let opened = open_bundle(&code, &sealed).unwrap();
         assert_eq!(opened.team_id, team);
+        assert_eq!(opened.roster_head, Some(anchor));
         assert_eq!(opened.role, "outreach");
         let got = opened.team_keys().unwrap();
         assert_eq!(got.len(), 2);
@@ -93,6 +123,6 @@ mod tests {
             .iter()
             .zip(&keys)
             .all(|(a, b)| a.key == b.key && a.class == b.class));
-        assert!(open_bundle(&EnrollmentCode::make_random(), &sealed).is_err());
+        assert!(open_bundle(&EnrollmentCode::make_random(None), &sealed).is_err());
     }
 }

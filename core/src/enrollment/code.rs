@@ -1,4 +1,10 @@
 //! The enrollment code: typed or scanned once, on the new device.
+//!
+//! It carries an invite id (which the hub sees), a 128-bit secret (which the
+//! hub never sees) and, for a team that signs its roster, the team's
+//! fingerprint: the new device pins it and verifies the whole roster against
+//! it. A team's first supervisor gets a code without one (its device makes
+//! the team root); so do codes made before the team signed its roster.
 
 use hkdf::Hkdf;
 use rand::rngs::OsRng;
@@ -11,9 +17,14 @@ use crate::codes::{
     bytes_to_symbols, format_grouped, luhn_mod32_check, parse_symbols, symbols_to_bytes,
 };
 use crate::crypto::{KeyPurpose, SecretKey};
+use fieldbook_trust::keys::FINGERPRINT_LEN;
+use fieldbook_trust::{Fingerprint, SigningKey};
 
 const SECRET_LEN: usize = 16;
+/// Invite id and secret: a founder's code, or one from before signed rosters.
 const PAYLOAD_LEN: usize = 16 + SECRET_LEN;
+/// Invite id, secret and the team's fingerprint.
+const PINNED_PAYLOAD_LEN: usize = PAYLOAD_LEN + FINGERPRINT_LEN;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EnrollmentCodeError {
@@ -28,6 +39,8 @@ pub enum EnrollmentCodeError {
 pub struct EnrollmentCode {
     pub invite_id: Uuid,
     secret: Zeroizing<[u8; SECRET_LEN]>,
+    /// The team's fingerprint, for a team that signs its roster.
+    pub team: Option<Fingerprint>,
 }
 
 impl std::fmt::Debug for EnrollmentCode {
@@ -37,19 +50,29 @@ impl std::fmt::Debug for EnrollmentCode {
 }
 
 impl EnrollmentCode {
-    pub fn make_random() -> Self {
+    /// A fresh code for the team with this fingerprint (`None`: a founder's code).
+    pub fn make_random(team: Option<Fingerprint>) -> Self {
         let mut secret = Zeroizing::new([0u8; SECRET_LEN]);
         OsRng.fill_bytes(secret.as_mut());
         EnrollmentCode {
             invite_id: Uuid::new_v4(),
             secret,
+            team,
         }
     }
 
-    /// The code as people type it: 52 base-32 symbols and a check symbol, in groups of four.
+    /// The code as people type it: base-32 symbols and a check symbol, in
+    /// groups of four (53 symbols, or 78 with the team's fingerprint).
     pub fn to_text(&self) -> Zeroizing<String> {
-        let payload =
-            Zeroizing::new([self.invite_id.as_bytes().as_slice(), self.secret.as_slice()].concat());
+        let team = self.team.map(|fp| fp.0);
+        let payload = Zeroizing::new(
+            [
+                self.invite_id.as_bytes().as_slice(),
+                self.secret.as_slice(),
+                team.as_ref().map_or(&[][..], |fp| fp.as_slice()),
+            ]
+            .concat(),
+        );
         let mut symbols = Zeroizing::new(bytes_to_symbols(&payload));
         let check = luhn_mod32_check(&symbols);
         symbols.push(check);
@@ -60,17 +83,29 @@ impl EnrollmentCode {
         let mut symbols =
             Zeroizing::new(parse_symbols(text).ok_or(EnrollmentCodeError::Malformed)?);
         let check = symbols.pop().ok_or(EnrollmentCodeError::Malformed)?;
-        let payload = Zeroizing::new(
-            symbols_to_bytes(&symbols, PAYLOAD_LEN).ok_or(EnrollmentCodeError::Malformed)?,
-        );
+        let len = [PAYLOAD_LEN, PINNED_PAYLOAD_LEN]
+            .into_iter()
+            .find(|len| (len * 8).div_ceil(5) == symbols.len())
+            .ok_or(EnrollmentCodeError::Malformed)?;
+        let payload =
+            Zeroizing::new(symbols_to_bytes(&symbols, len).ok_or(EnrollmentCodeError::Malformed)?);
         if luhn_mod32_check(&symbols) != check {
             return Err(EnrollmentCodeError::CheckCharacterMismatch);
         }
         let invite_id =
             Uuid::from_slice(&payload[..16]).map_err(|_| EnrollmentCodeError::Malformed)?;
         let mut secret = Zeroizing::new([0u8; SECRET_LEN]);
-        secret.copy_from_slice(&payload[16..]);
-        Ok(EnrollmentCode { invite_id, secret })
+        secret.copy_from_slice(&payload[16..PAYLOAD_LEN]);
+        let team = (len == PINNED_PAYLOAD_LEN).then(|| {
+            let mut fp = [0u8; FINGERPRINT_LEN];
+            fp.copy_from_slice(&payload[PAYLOAD_LEN..]);
+            Fingerprint(fp)
+        });
+        Ok(EnrollmentCode {
+            invite_id,
+            secret,
+            team,
+        })
     }
 
     fn derive(&self, purpose: KeyPurpose) -> SecretKey {
@@ -95,6 +130,12 @@ impl EnrollmentCode {
     pub fn bundle_key(&self) -> SecretKey {
         self.derive(KeyPurpose::InviteBundle)
     }
+
+    /// The invite's one-time signing key: the inviting supervisor certifies
+    /// its public half in the roster; the new device signs its join with it.
+    pub fn invite_signing_key(&self) -> SigningKey {
+        SigningKey::from_seed(self.derive(KeyPurpose::InviteSigning).expose())
+    }
 }
 
 #[cfg(test)]
@@ -103,19 +144,31 @@ mod tests {
 
     #[test]
     fn a_code_round_trips_through_its_text_forgiving_case_and_spaces() {
-        let code = EnrollmentCode::make_random();
-        let text = code.to_text();
-        let parsed = EnrollmentCode::parse(&text.to_lowercase().replace('-', " ")).unwrap();
-        assert_eq!(parsed.invite_id, code.invite_id);
-        assert_eq!(parsed.verifier(), code.verifier());
-        assert_eq!(parsed.bundle_key(), code.bundle_key());
-        assert_ne!(code.verifier(), code.bundle_key().expose().to_vec());
-        assert!(!format!("{code:?}").contains(&text[20..30]));
+        let team = fieldbook_trust::SigningKey::make_random()
+            .public()
+            .fingerprint();
+        for pin in [None, Some(team)] {
+            let code = EnrollmentCode::make_random(pin);
+            let text = code.to_text();
+            let symbols = text.chars().filter(|c| *c != '-').count();
+            assert_eq!(symbols, if pin.is_some() { 78 } else { 53 });
+            let parsed = EnrollmentCode::parse(&text.to_lowercase().replace('-', " ")).unwrap();
+            assert_eq!(parsed.invite_id, code.invite_id);
+            assert_eq!(parsed.team, pin);
+            assert_eq!(parsed.verifier(), code.verifier());
+            assert_eq!(parsed.bundle_key(), code.bundle_key());
+            assert_eq!(
+                parsed.invite_signing_key().public(),
+                code.invite_signing_key().public()
+            );
+            assert_ne!(code.verifier(), code.bundle_key().expose().to_vec());
+            assert!(!format!("{code:?}").contains(&text[20..30]));
+        }
     }
 
     #[test]
     fn a_mistyped_code_is_refused() {
-        let text = EnrollmentCode::make_random().to_text();
+        let text = EnrollmentCode::make_random(None).to_text();
         let mut chars: Vec<char> = text.chars().collect();
         let i = 7;
         chars[i] = if chars[i] == 'A' { 'B' } else { 'A' };

@@ -10,5 +10,5 @@
 mod bundle;
 mod code;
 
-pub use bundle::{open_bundle, seal_bundle, KeyBundle};
+pub use bundle::{open_bundle, seal_bundle, KeyBundle, RosterAnchor};
 pub use code::{EnrollmentCode, EnrollmentCodeError};

@@ -59,8 +59,13 @@ impl HlcClock {
         self.last
     }
 
-    /// Moves the clock past a stamp received from another device.
-    pub fn observe(&mut self, remote: Hlc) {
+    /// Moves the clock past a stamp received from another device, but never
+    /// more than `allowance_ms` past this device's own wall clock: a stamp
+    /// far in the future does not drag the clock with it (see
+    /// [`CLOCK_ALLOWANCE_MS`](super::merge::CLOCK_ALLOWANCE_MS)).
+    pub fn observe(&mut self, remote: Hlc, physical_ms: u64, allowance_ms: u64) {
+        let ceiling = Hlc::new(physical_ms.saturating_add(allowance_ms), 0);
+        let remote = remote.min(ceiling);
         if remote > self.last {
             self.last = remote;
         }
@@ -85,8 +90,16 @@ mod tests {
     #[test]
     fn observing_a_future_stamp_moves_the_clock_past_it() {
         let mut clock = HlcClock::resume(Hlc::ZERO);
-        clock.observe(Hlc::new(5_000, 7));
+        clock.observe(Hlc::new(5_000, 7), 1_000, 10_000);
         let next = clock.tick(1_000);
         assert!(next > Hlc::new(5_000, 7));
+    }
+
+    #[test]
+    fn a_stamp_beyond_the_allowance_does_not_drag_the_clock() {
+        let mut clock = HlcClock::resume(Hlc::ZERO);
+        clock.observe(Hlc::new(u64::MAX, u32::MAX), 1_000, 10_000);
+        assert_eq!(clock.last(), Hlc::new(11_000, 0));
+        assert_eq!(clock.tick(2_000), Hlc::new(11_000, 1));
     }
 }

@@ -1,5 +1,6 @@
-//! Identifiers. Records and versions get UUIDv7 (time-ordered, so indexes stay
-//! compact); devices and teams get random UUIDv4.
+//! Identifiers, all random UUIDv4: the hub sees record and version ids, and
+//! a time-ordered id (UUIDv7) would tell it when each was written, even
+//! offline. (Records from before carry v7 ids; both read the same.)
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -43,12 +44,12 @@ macro_rules! uuid_id {
 uuid_id!(
     /// The stable id of a record, the same on every device.
     RecordId,
-    Uuid::now_v7()
+    Uuid::new_v4()
 );
 uuid_id!(
     /// One version (one write) of a record.
     VersionId,
-    Uuid::now_v7()
+    Uuid::new_v4()
 );
 uuid_id!(
     /// A device: it breaks ties between equal clock stamps.

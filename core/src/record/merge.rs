@@ -8,12 +8,27 @@
 //! version history). Merge is a set union followed by that pruning, so it is
 //! deterministic, commutative, associative and idempotent: devices converge
 //! whatever order versions arrive in.
+//!
+//! Clocks are bounded. A device never moves its clock more than
+//! [`CLOCK_ALLOWANCE_MS`] past its own wall clock, so a stamp far in the
+//! future (a phone set years ahead, or a member forging `u64::MAX`) cannot
+//! drag the team's clocks with it. Such a write still wins until someone
+//! edits the field; an edit made after seeing it then takes over although its
+//! stamp is smaller, and the far-future value stays in the field's conflicts,
+//! marked. The rule looks only at the two writes, so merging stays
+//! deterministic on every device.
 
 use super::{DeviceId, Hlc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+
+/// How far ahead of a writer's own clock another write's stamp may be and
+/// still win over that writer's later edit: a day. Phones in the field do
+/// have wrong clocks, by minutes or hours (a wrong time zone); a write a day
+/// or more ahead of the edit that replaced it is not a clock we can believe.
+pub const CLOCK_ALLOWANCE_MS: u64 = 24 * 60 * 60 * 1000;
 
 /// When and where a field was written. Larger wins; equal clocks break on device id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -42,12 +57,22 @@ impl FieldWrite {
             .then_with(|| canonical(&self.value).cmp(&canonical(&other.value)))
     }
 
+    fn has_seen(&self, other: &FieldWrite) -> bool {
+        self.seen
+            .get(&other.stamp.device)
+            .is_some_and(|hlc| *hlc >= other.stamp.hlc)
+    }
+
     fn supersedes(&self, other: &FieldWrite) -> bool {
-        self.stamp > other.stamp
-            && self
-                .seen
-                .get(&other.stamp.device)
-                .is_some_and(|hlc| *hlc >= other.stamp.hlc)
+        self.stamp > other.stamp && self.has_seen(other)
+    }
+
+    /// Whether this write was made after seeing `other`, whose clock was
+    /// more than the allowance ahead of this write's: `other` then cannot
+    /// win over it, whatever its stamp.
+    pub fn overrides_clock_ahead(&self, other: &FieldWrite) -> bool {
+        self.has_seen(other)
+            && other.stamp.hlc.wall_ms > self.stamp.hlc.wall_ms.saturating_add(CLOCK_ALLOWANCE_MS)
     }
 }
 
@@ -113,6 +138,24 @@ impl FieldState {
             .collect();
         let mut flags = keep.into_iter();
         writes.retain(|_| flags.next().unwrap_or(true));
+        // Writes an edit made after seeing them took over from (their clock
+        // was far ahead) go behind every other write: kept, never winning.
+        // The write with the smallest clock is never taken over, so a
+        // winner always remains.
+        let overridden: Vec<bool> = writes
+            .iter()
+            .map(|w| writes.iter().any(|x| x.overrides_clock_ahead(w)))
+            .collect();
+        let mut ranked: Vec<(bool, FieldWrite)> =
+            overridden.into_iter().zip(writes.drain(..)).collect();
+        ranked.sort_by_key(|(overridden, _)| *overridden);
+        writes.extend(ranked.into_iter().map(|(_, w)| w));
+    }
+
+    /// Whether a losing write lost because an edit took over from its
+    /// far-ahead clock (see [`CLOCK_ALLOWANCE_MS`]).
+    pub fn clock_ahead(&self, write: &FieldWrite) -> bool {
+        self.writes.iter().any(|x| x.overrides_clock_ahead(write))
     }
 
     /// Rebuilds a state from stored writes, restoring the invariants.
@@ -244,10 +287,82 @@ mod tests {
                 .map(|w| w.stamp.hlc)
                 .max()
             {
-                self.clock.observe(stamp);
+                // Unbounded here: these properties are about merging, not clocks.
+                self.clock.observe(stamp, u64::MAX / 2, 0);
             }
             self.state.merge_in(other);
         }
+    }
+
+    #[test]
+    fn a_far_future_write_loses_to_an_edit_made_after_it_and_stays_shown() {
+        let future = FieldWrite {
+            value: json!("future"),
+            stamp: Stamp {
+                hlc: Hlc::new(u64::MAX, u32::MAX),
+                device: device(1),
+            },
+            seen: BTreeMap::new(),
+        };
+        let mut state = RecordState::default();
+        state
+            .fields
+            .insert("area".into(), FieldState::single(future.clone()));
+        assert_eq!(state.value("area"), Some(&json!("future")));
+        // An edit made after seeing it, with an honest clock.
+        let edit = state.make_write(
+            "area",
+            json!("now"),
+            Stamp {
+                hlc: Hlc::new(1_700_000_000_000, 0),
+                device: device(2),
+            },
+        );
+        // A concurrent write that never saw the future one does not take over.
+        let blind = FieldWrite {
+            value: json!("blind"),
+            stamp: Stamp {
+                hlc: Hlc::new(1_700_000_000_001, 0),
+                device: device(3),
+            },
+            seen: BTreeMap::new(),
+        };
+        let parts = [
+            FieldState::single(future.clone()),
+            FieldState::single(edit.clone()),
+            FieldState::single(blind.clone()),
+        ];
+        let orders = [[0, 1, 2], [2, 1, 0], [1, 0, 2], [2, 0, 1]];
+        let merged: Vec<FieldState> = orders
+            .iter()
+            .map(|o| parts[o[0]].merge(&parts[o[1]]).merge(&parts[o[2]]))
+            .collect();
+        assert!(merged.windows(2).all(|w| w[0] == w[1]), "order-independent");
+        let field = &merged[0];
+        assert_eq!(field.winner().value, json!("blind"));
+        let future_kept = field
+            .conflicts()
+            .iter()
+            .find(|w| w.value == json!("future"))
+            .unwrap();
+        assert!(field.clock_ahead(future_kept));
+        assert!(!field.clock_ahead(field.winner()));
+        // Within the allowance a clock ahead is believed: the later stamp wins.
+        let near = FieldWrite {
+            stamp: Stamp {
+                hlc: Hlc::new(1_700_000_000_000 + CLOCK_ALLOWANCE_MS / 2, 0),
+                device: device(1),
+            },
+            ..future
+        };
+        let after_near = {
+            let mut s = RecordState::default();
+            s.fields
+                .insert("area".into(), FieldState::single(near.clone()));
+            s.make_write("area", json!("edit"), edit.stamp)
+        };
+        let f = FieldState::single(near).merge(&FieldState::single(after_near));
+        assert_eq!(f.winner().value, json!("future"));
     }
 
     #[derive(Debug, Clone)]

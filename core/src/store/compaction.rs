@@ -226,17 +226,13 @@ mod tests {
 
     /// Another device of the supervisor's team, with the keys `role` may hold.
     fn member(supervisor: &mut Store, role: Role) -> Device {
-        let invite = supervisor
-            .make_invite(role, Utc::now() + chrono::Duration::days(1))
-            .unwrap();
-        let code = crate::enrollment::EnrollmentCode::parse(&invite.code.to_text()).unwrap();
-        let bundle = crate::enrollment::open_bundle(&code, &invite.request.key_bundle).unwrap();
+        let keys = crate::test_support::member_keys(supervisor, role);
         device(
             role,
             Membership::Member {
                 team: supervisor.team_id(),
                 device: crate::record::DeviceId::make(),
-                keys: bundle.team_keys().unwrap(),
+                keys,
             },
         )
     }

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::records::{self, Origin};
 use super::sealing::{BlobRole, SealContext};
 use super::{meta, Store};
+use crate::record::merge::CLOCK_ALLOWANCE_MS;
 use crate::record::{RecordId, RecordKind, RecordVersion, SensitivityClass, VersionId};
 use crate::{Error, Result};
 
@@ -112,6 +113,7 @@ impl Store {
     /// stops the others.
     pub fn receive(&mut self, versions: &[SealedVersion]) -> Result<ReceiveOutcome> {
         self.unlocked()?;
+        let now_ms = self.now_ms();
         let keys = self.keys.as_ref().ok_or(Error::Locked)?;
         let tx = self
             .conn
@@ -129,7 +131,8 @@ impl Store {
                     continue;
                 }
             };
-            self.hlc.observe(version.stamp.hlc);
+            self.hlc
+                .observe(version.stamp.hlc, now_ms, CLOCK_ALLOWANCE_MS);
             match records::apply_version(&tx, keys, &version, Origin::Received) {
                 Ok(Some(view)) => {
                     outcome.merged += 1;

@@ -1,22 +1,42 @@
 //! The device's place in its team: its X25519 key pair, its link to the hub,
 //! the codes a supervisor hands out, and key epochs after a revocation.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Utc};
-use fieldbook_proto::devices::{DeviceInfo, KeyEnvelope, PutKeysRequest};
+use fieldbook_proto::devices::{KeyEnvelope, PutKeysRequest, RevokeRequest};
 use fieldbook_proto::enroll::CreateInviteRequest;
+use fieldbook_trust::{envelope_message, Entry, EnvelopeFacts, Link, Member, SignatureDomain};
 use rusqlite::TransactionBehavior;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::{meta, vault, Role, Store, TeamKey};
-use crate::crypto::{open, seal, seal_to_device, DeviceKeyPair, KeyPurpose, SecretKey};
-use crate::enrollment::{seal_bundle, EnrollmentCode, KeyBundle};
+use super::{vault, Role, Store, TeamKey};
+use crate::crypto::{seal_to_device, DeviceKeyPair, KeyPurpose, SecretKey};
+use crate::enrollment::{seal_bundle, EnrollmentCode, KeyBundle, RosterAnchor};
 use crate::error::SupervisorTask;
 use crate::record::{DeviceId, SensitivityClass, TeamId};
 use crate::{Error, Result};
 
 const DEVICE_SECRET: &str = "device_secret";
 const HUB_LINK: &str = "hub_link";
+/// Which (device, epoch) keys this supervisor already shared with late joiners.
+const KEYS_SHARED: &str = "keys_shared";
+
+fn shared_key(device: uuid::Uuid, epoch: u32) -> String {
+    format!("{device}/{epoch}")
+}
+
+/// What became of the key envelopes a sync fetched.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeysOutcome {
+    /// Team keys new to this device.
+    pub learned: u32,
+    /// Envelopes refused: unsigned, signed by a device the roster does not
+    /// certify, for an epoch no signed rotation made, for another device or a
+    /// class this role may not hold, or not opening.
+    pub refused: u32,
+}
 
 /// How this device reaches its hub. The token is a secret: it is stored
 /// sealed under the vault key and never printed.
@@ -41,7 +61,10 @@ pub struct Invite {
     pub request: CreateInviteRequest,
 }
 
-fn envelope_aad(team: TeamId, device: uuid::Uuid, class: &str, epoch: u32) -> Vec<u8> {
+/// The associated data a key envelope is sealed with: it binds the team, the
+/// recipient, the class and the epoch (not a secret: anyone may compute it,
+/// only the recipient's private key opens the envelope).
+pub fn key_envelope_aad(team: TeamId, device: uuid::Uuid, class: &str, epoch: u32) -> Vec<u8> {
     let mut aad = b"fieldbook/v1/key-envelope/".to_vec();
     aad.extend_from_slice(team.as_bytes());
     aad.extend_from_slice(device.as_bytes());
@@ -52,31 +75,6 @@ fn envelope_aad(team: TeamId, device: uuid::Uuid, class: &str, epoch: u32) -> Ve
 }
 
 impl Store {
-    fn sealed_meta_key(&mut self, purpose: KeyPurpose) -> Result<SecretKey> {
-        let (_, keys) = self.unlocked()?;
-        Ok(keys.vault().derive_subkey(purpose))
-    }
-
-    fn put_sealed_meta(&mut self, name: &str, purpose: KeyPurpose, plain: &[u8]) -> Result<()> {
-        let key = self.sealed_meta_key(purpose)?;
-        let sealed = seal(&key, name.as_bytes(), plain);
-        meta::put_blob(&self.conn, name, &sealed)
-    }
-
-    fn get_sealed_meta(
-        &mut self,
-        name: &str,
-        purpose: KeyPurpose,
-    ) -> Result<Option<Zeroizing<Vec<u8>>>> {
-        let key = self.sealed_meta_key(purpose)?;
-        match meta::get_blob(&self.conn, name)? {
-            None => Ok(None),
-            Some(sealed) => open(&key, name.as_bytes(), &sealed)
-                .map(Some)
-                .map_err(|_| Error::StoreDamaged(format!("{name} is damaged"))),
-        }
-    }
-
     /// The device's X25519 key pair, made on first use.
     pub fn device_key_pair(&mut self) -> Result<DeviceKeyPair> {
         if let Some(secret) = self.get_sealed_meta(DEVICE_SECRET, KeyPurpose::DeviceKey)? {
@@ -90,6 +88,12 @@ impl Store {
     /// Keeps the key pair the device enrolled with.
     pub fn set_device_key_pair(&mut self, pair: &DeviceKeyPair) -> Result<()> {
         self.put_sealed_meta(DEVICE_SECRET, KeyPurpose::DeviceKey, pair.secret().expose())
+    }
+
+    /// The newest key epoch this device holds of `class` (`None`: none).
+    pub fn epoch_of(&mut self, class: SensitivityClass) -> Result<Option<u32>> {
+        let (_, keys) = self.unlocked()?;
+        Ok(keys.current_epoch(class))
     }
 
     /// The newest key epoch this device holds.
@@ -121,11 +125,13 @@ impl Store {
     }
 
     /// A one-time code that enrolls a new device in `role`, with the team keys
-    /// that role may hold sealed under it (supervisors only).
+    /// that role may hold sealed under it, and the roster link that certifies
+    /// the code's one-time key (supervisors the roster certifies only).
     pub fn make_invite(&mut self, role: Role, expires_at: DateTime<Utc>) -> Result<Invite> {
         if self.role != Role::Supervisor {
             return Err(Error::SupervisorOnly(SupervisorTask::Invite));
         }
+        let roster = self.roster()?.ok_or(Error::NoRoster)?;
         let team = self.team;
         let (_, keys) = self.unlocked()?;
         let granted: Vec<TeamKey> = keys
@@ -134,35 +140,71 @@ impl Store {
             .filter(|k| k.belongs_to(role.key_classes()))
             .cloned()
             .collect();
-        let code = EnrollmentCode::make_random();
-        let key_bundle = seal_bundle(&code, &KeyBundle::new(team.0, role.as_str(), &granted))?;
+        let key_epoch = role
+            .key_classes()
+            .iter()
+            .filter_map(|c| keys.current_epoch(*c))
+            .max()
+            .unwrap_or(0);
+        let code = EnrollmentCode::make_random(Some(roster.fingerprint()));
+        let anchor = RosterAnchor {
+            seq: roster.head_seq(),
+            hash: roster.head_hash(),
+        };
+        let bundle = KeyBundle::new(team.0, role.as_str(), &granted, Some(anchor));
+        let key_bundle = seal_bundle(&code, &bundle)?;
+        let link = self
+            .sign_entries(
+                &roster,
+                vec![Entry::Invite {
+                    invite: code.invite_id,
+                    role,
+                    key: code.invite_signing_key().public(),
+                    key_epoch,
+                    expires_at_ms: expires_at.timestamp_millis(),
+                }],
+            )?
+            .remove(0);
         let request = CreateInviteRequest {
             invite_id: code.invite_id,
             role: role.as_str().to_string(),
             verifier_hash: code.verifier_hash(),
             key_bundle,
             expires_at,
+            link: Some(link.to_wire()),
         };
         Ok(Invite { code, request })
     }
 
-    /// Makes the next key epoch of every class this device holds, keeps it,
-    /// and wraps it to each remaining device whose role holds that class.
-    /// Revoked devices are left out: they never get the new keys.
-    pub fn rotate_keys(&mut self, devices: &[DeviceInfo]) -> Result<PutKeysRequest> {
+    /// Revokes a device and moves the team to a new key epoch, as one
+    /// request: the signed revocation and rotation, and fresh keys of every
+    /// class this device holds wrapped to each remaining member whose role
+    /// holds that class, this device included. Nothing is kept here: the new
+    /// keys reach this device through the hub like every other, so an answer
+    /// lost after the hub stored them loses nothing.
+    pub fn make_revocation(&mut self, device: DeviceId) -> Result<RevokeRequest> {
         if self.role != Role::Supervisor {
             return Err(Error::SupervisorOnly(SupervisorTask::RotateKeys));
         }
-        let team = self.team;
-        let me = self.device;
-        self.unlocked()?;
-        let keys = self.keys.as_mut().ok_or(Error::Locked)?;
-        let epoch = SensitivityClass::ALL
-            .iter()
-            .filter_map(|c| keys.current_epoch(*c))
-            .max()
-            .unwrap_or(0)
-            + 1;
+        if device == self.device {
+            return Err(Error::CannotRevokeSelf);
+        }
+        let roster = self.roster()?.ok_or(Error::NoRoster)?;
+        if !roster.is_active(device.0) {
+            return Err(Error::InvalidInput(format!(
+                "device {device} is not an active member of the team's verified roster"
+            )));
+        }
+        let epoch = roster.current_epoch() + 1;
+        let links = self.sign_entries(
+            &roster,
+            vec![Entry::Revoke { device: device.0 }, Entry::Rotate { epoch }],
+        )?;
+        let mut after = roster;
+        for link in &links {
+            after.apply(link)?;
+        }
+        let (_, keys) = self.unlocked()?;
         let fresh: Vec<TeamKey> = SensitivityClass::ALL
             .into_iter()
             .filter(|c| keys.holds(*c))
@@ -172,61 +214,169 @@ impl Store {
                 key: SecretKey::make_random(),
             })
             .collect();
+        let recipients: Vec<Member> = after.active_members().cloned().collect();
+        let envelopes = self.wrap_keys(&fresh, &recipients)?;
+        Ok(RevokeRequest {
+            links: links.iter().map(Link::to_wire).collect(),
+            keys: Some(PutKeysRequest {
+                epoch,
+                envelopes,
+                link: None,
+            }),
+        })
+    }
+
+    /// Wraps each key to each recipient whose role may hold its class, and
+    /// signs every envelope with this device's signing key.
+    fn wrap_keys(&mut self, keys: &[TeamKey], recipients: &[Member]) -> Result<Vec<KeyEnvelope>> {
+        let signing = self.signing_key()?.ok_or(Error::NotCertified)?;
+        let team = self.team;
         let mut envelopes = Vec::new();
-        for device in devices
-            .iter()
-            .filter(|d| d.status == "active" && d.device_id != me.0)
-        {
-            let Ok(role) = device.role.parse::<Role>() else {
-                continue;
-            };
-            let Some(public_key) = &device.public_key else {
-                continue;
-            };
-            for key in fresh.iter().filter(|k| k.belongs_to(role.key_classes())) {
+        for member in recipients {
+            for key in keys
+                .iter()
+                .filter(|k| k.belongs_to(member.role.key_classes()))
+            {
+                let wrapped = seal_to_device(
+                    &member.box_key,
+                    &key_envelope_aad(team, member.device, &key.class, key.epoch),
+                    key.key.expose(),
+                )?;
+                let facts = EnvelopeFacts {
+                    team: team.0,
+                    device: member.device,
+                    key_class: &key.class,
+                    epoch: key.epoch,
+                    wrapped: &wrapped,
+                };
+                let signature =
+                    signing.sign(SignatureDomain::KeyEnvelope, &envelope_message(&facts));
                 envelopes.push(KeyEnvelope {
-                    device_id: device.device_id,
+                    device_id: member.device,
                     key_class: key.class.clone(),
-                    epoch,
-                    wrapped: seal_to_device(
-                        public_key,
-                        &envelope_aad(team, device.device_id, &key.class, epoch),
-                        key.key.expose(),
-                    )?,
+                    epoch: key.epoch,
+                    wrapped,
+                    signer: Some(self.device.0),
+                    signature: Some(signature.to_vec()),
                 });
             }
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        vault::add_team_keys(&tx, keys, &fresh)?;
-        tx.commit()?;
-        Ok(PutKeysRequest { epoch, envelopes })
+        Ok(envelopes)
     }
 
-    /// Keeps the team keys in envelopes addressed to this device.
-    /// Returns how many new keys it learned.
-    pub fn accept_key_envelopes(&mut self, envelopes: &[KeyEnvelope]) -> Result<usize> {
+    /// Keys of epochs made before a member joined, for members whose code
+    /// carried older keys (a rotation's envelopes went only to the members
+    /// it knew): one request per epoch, each envelope signed. What this
+    /// device sent is remembered ([`Self::mark_keys_shared`]), so it is sent once.
+    pub fn keys_to_share(&mut self) -> Result<Vec<PutKeysRequest>> {
+        let Some(roster) = self.roster()? else {
+            return Ok(Vec::new());
+        };
+        if self.role != Role::Supervisor || !roster.may_sign(self.device.0) {
+            return Ok(Vec::new());
+        }
+        let shared = self.keys_shared()?;
+        let mut requests = Vec::new();
+        for (epoch, made_at) in roster.epochs() {
+            let missing: Vec<Member> = roster
+                .members()
+                .filter(|m| m.is_active() && m.added_seq > made_at && m.start_epoch < epoch)
+                .filter(|m| !shared.contains(&shared_key(m.member.device, epoch)))
+                .map(|m| m.member.clone())
+                .collect();
+            if missing.is_empty() {
+                continue;
+            }
+            let keys: Vec<TeamKey> = {
+                let (_, keys) = self.unlocked()?;
+                keys.team_keys()
+                    .iter()
+                    .filter(|k| k.epoch == epoch && SensitivityClass::parse(&k.class).is_some())
+                    .cloned()
+                    .collect()
+            };
+            if keys.is_empty() {
+                continue; // an epoch this device has not learned yet
+            }
+            let envelopes = self.wrap_keys(&keys, &missing)?;
+            if !envelopes.is_empty() {
+                requests.push(PutKeysRequest {
+                    epoch,
+                    envelopes,
+                    link: None,
+                });
+            }
+        }
+        Ok(requests)
+    }
+
+    /// Remembers that the keys of `request` reached the hub.
+    pub fn mark_keys_shared(&mut self, request: &PutKeysRequest) -> Result<()> {
+        let mut shared = self.keys_shared()?;
+        for e in &request.envelopes {
+            shared.insert(shared_key(e.device_id, e.epoch));
+        }
+        let json = serde_json::to_vec(&shared)
+            .map_err(|e| Error::InvalidInput(format!("cannot encode shared keys: {e}")))?;
+        self.put_sealed_meta(KEYS_SHARED, KeyPurpose::Roster, &json)
+    }
+
+    fn keys_shared(&mut self) -> Result<BTreeSet<String>> {
+        match self.get_sealed_meta(KEYS_SHARED, KeyPurpose::Roster)? {
+            None => Ok(BTreeSet::new()),
+            Some(plain) => serde_json::from_slice(&plain)
+                .map_err(|_| Error::StoreDamaged("the shared-keys list is malformed".into())),
+        }
+    }
+
+    /// Keeps the team keys in envelopes addressed to this device that a
+    /// supervisor the verified roster certifies signed, for epochs the roster
+    /// made. Everything else is refused and counted: a hub that writes
+    /// envelopes of its own plants nothing.
+    pub fn accept_key_envelopes(&mut self, envelopes: &[KeyEnvelope]) -> Result<KeysOutcome> {
+        let mut outcome = KeysOutcome::default();
+        let Some(roster) = self.roster()? else {
+            outcome.refused = envelopes.len() as u32;
+            return Ok(outcome);
+        };
         let pair = self.device_key_pair()?;
         let (team, me) = (self.team, self.device);
+        let classes = self.role.key_classes();
         let mut learned = Vec::new();
-        for envelope in envelopes.iter().filter(|e| e.device_id == me.0) {
-            let plain = pair
-                .open(
-                    &envelope_aad(team, me.0, &envelope.key_class, envelope.epoch),
-                    &envelope.wrapped,
-                )
-                .map_err(|_| {
-                    Error::InvalidInput("a key envelope does not open on this device".into())
-                })?;
+        for envelope in envelopes {
+            let facts = EnvelopeFacts {
+                team: team.0,
+                device: envelope.device_id,
+                key_class: &envelope.key_class,
+                epoch: envelope.epoch,
+                wrapped: &envelope.wrapped,
+            };
+            let signed = match (envelope.signer, envelope.signature.as_deref()) {
+                (Some(signer), Some(signature)) => {
+                    roster.check_envelope(&facts, signer, signature).is_ok()
+                }
+                _ => false,
+            };
+            let for_me = envelope.device_id == me.0
+                && SensitivityClass::parse(&envelope.key_class)
+                    .is_some_and(|c| classes.contains(&c));
+            if !signed || !for_me {
+                outcome.refused += 1;
+                continue;
+            }
+            let Ok(plain) = pair.open(
+                &key_envelope_aad(team, me.0, &envelope.key_class, envelope.epoch),
+                &envelope.wrapped,
+            ) else {
+                outcome.refused += 1;
+                continue;
+            };
             learned.push(TeamKey {
                 class: envelope.key_class.clone(),
                 epoch: envelope.epoch,
                 key: SecretKey::from_bytes(&plain)?,
             });
         }
-        let classes = self.role.key_classes();
-        learned.retain(|k| k.belongs_to(classes));
         self.unlocked()?;
         let keys = self.keys.as_mut().ok_or(Error::Locked)?;
         let before = keys.team_keys().len();
@@ -235,7 +385,8 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         vault::add_team_keys(&tx, keys, &learned)?;
         tx.commit()?;
-        Ok(keys.team_keys().len() - before)
+        outcome.learned = (keys.team_keys().len() - before) as u32;
+        Ok(outcome)
     }
 
     /// The ids a hub assigned: for checks and status screens.

@@ -18,7 +18,9 @@ mod records;
 mod role;
 mod scan;
 mod schema;
+mod sealed_meta;
 mod sealing;
+mod trust;
 mod vault;
 mod view;
 
@@ -27,7 +29,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use compaction::Compaction;
 pub use db::{configure as configure_connection, db_path, DB_FILE};
 pub use exchange::{ReceiveOutcome, RejectedVersion};
-pub use membership::{HubLink, Invite};
+pub use membership::{key_envelope_aad, HubLink, Invite, KeysOutcome};
 pub use policy::SecurityPolicy;
 pub use records::lookup_fields;
 pub use role::Role;
@@ -578,11 +580,16 @@ impl Store {
     /// Merges a version received from another device (sync).
     pub fn apply_received(&mut self, version: &RecordVersion) -> Result<Option<RecordView>> {
         self.keys()?;
+        let now_ms = self.now_ms();
         let keys = self.keys.as_ref().ok_or(Error::Locked)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        self.hlc.observe(version.stamp.hlc);
+        self.hlc.observe(
+            version.stamp.hlc,
+            now_ms,
+            crate::record::merge::CLOCK_ALLOWANCE_MS,
+        );
         let view = records::apply_version(&tx, keys, version, Origin::Received)?;
         meta::put_json(&tx, meta::HLC_LAST, &self.hlc.last())?;
         tx.commit()?;

@@ -6,6 +6,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use zeroize::Zeroizing;
 
 use super::vault::UnlockedKeys;
+use crate::crypto::padding::pad_json;
 use crate::crypto::{open, record_aad, seal};
 use crate::record::{RecordId, RecordKind, SensitivityClass, VersionId};
 use crate::{Error, Result};
@@ -49,10 +50,15 @@ impl SealContext {
         value: &T,
     ) -> Result<Vec<u8>> {
         let key = keys.seal_key(self.class, self.epoch).ok_or(Error::Locked)?;
-        let plain = Zeroizing::new(
+        let mut plain = Zeroizing::new(
             serde_json::to_vec(value)
                 .map_err(|e| Error::InvalidInput(format!("cannot encode record: {e}")))?,
         );
+        if let BlobRole::Version(_) = role {
+            // Versions travel through the hub: their size tells it nothing
+            // beyond a bucket. (States and views stay on the device.)
+            pad_json(&mut plain);
+        }
         Ok(seal(key, &self.aad(role), &plain))
     }
 

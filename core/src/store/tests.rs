@@ -4,6 +4,7 @@
 use super::*;
 use crate::crypto::SoftwareKeyProvider;
 use chrono::{TimeZone, Utc};
+use fieldbook_trust::Link;
 use serde_json::json;
 
 const PIN: &str = "2468";
@@ -721,7 +722,10 @@ fn versions_pushed_by_one_device_merge_on_another_and_duplicates_are_harmless() 
 }
 
 /// A device enrolled with an invite made by `supervisor` (what the hub relays).
+/// Enrolls a new device with a code from `supervisor`, the hub's part played
+/// here: the invite and the join are placed in the roster, which both keep.
 fn enroll(supervisor: &mut Store, role: Role) -> (Store, Fixture) {
+    crate::test_support::sign_roster(supervisor);
     let invite = supervisor
         .make_invite(role, Utc::now() + chrono::Duration::days(1))
         .unwrap();
@@ -730,8 +734,12 @@ fn enroll(supervisor: &mut Store, role: Role) -> (Store, Fixture) {
     assert_eq!(invite.request.verifier_hash, code.verifier_hash());
     let bundle = crate::enrollment::open_bundle(&code, &invite.request.key_bundle).unwrap();
     assert_eq!(bundle.team_id, supervisor.team_id().0);
+    let mut roster = supervisor.roster().unwrap().unwrap();
+    roster
+        .apply(&Link::from_wire(invite.request.link.as_ref().unwrap()).unwrap())
+        .unwrap();
     let fx = Fixture::new();
-    let store = Store::create(
+    let mut store = Store::create(
         &fx.dir,
         PIN,
         fx.provider.clone(),
@@ -747,19 +755,32 @@ fn enroll(supervisor: &mut Store, role: Role) -> (Store, Fixture) {
         },
     )
     .unwrap();
+    let member = store.as_member(None).unwrap();
+    let (statement, signature) =
+        crate::sync::roster::join_statement(supervisor.team_id().0, code.invite_id, member, 0)
+            .sign_unplaced(&code.invite_signing_key())
+            .unwrap();
+    roster
+        .apply(&Link {
+            seq: roster.head_seq() + 1,
+            prev: roster.head_hash(),
+            statement,
+            signature,
+        })
+        .unwrap();
+    supervisor.set_roster(&roster).unwrap();
+    store.set_roster(&roster).unwrap();
     (store, fx)
 }
 
-fn info(store: &mut Store) -> fieldbook_proto::devices::DeviceInfo {
-    let (_, device, role) = store.identity();
-    fieldbook_proto::devices::DeviceInfo {
-        device_id: device.0,
-        role: role.as_str().into(),
-        label: None,
-        status: "active".into(),
-        public_key: Some(store.device_key_pair().unwrap().public_key().to_vec()),
-        created_at: Utc::now(),
-        last_seen_at: None,
+/// Keeps a roster write on every store, as the hub would relay it.
+fn relay(links: &[fieldbook_proto::roster::RosterLink], stores: &mut [&mut Store]) {
+    let mut roster = stores[0].roster().unwrap().unwrap();
+    for link in links {
+        roster.apply(&Link::from_wire(link).unwrap()).unwrap();
+    }
+    for store in stores.iter_mut() {
+        store.set_roster(&roster).unwrap();
     }
 }
 
@@ -825,12 +846,15 @@ fn only_a_supervisor_invites_and_rotates_keys_in_either_language() {
         refused.message(Lang::Vi),
         "Chỉ thiết bị của giám sát viên mới được mời thiết bị mới"
     );
-    let remaining = vec![info(&mut supervisor)];
     assert!(matches!(
-        outreach.rotate_keys(&remaining),
+        outreach.make_revocation(supervisor.device_id()),
         Err(Error::SupervisorOnly(
             crate::error::SupervisorTask::RotateKeys
         ))
+    ));
+    assert!(matches!(
+        supervisor.make_revocation(supervisor.device_id()),
+        Err(Error::CannotRevokeSelf)
     ));
 }
 
@@ -840,28 +864,98 @@ fn a_new_key_epoch_reaches_the_remaining_devices_and_not_the_revoked_one() {
     let mut supervisor = fx.create();
     let (mut stays, _a) = enroll(&mut supervisor, Role::Outreach);
     let (mut revoked, _b) = enroll(&mut supervisor, Role::Outreach);
-    let remaining = vec![info(&mut supervisor), info(&mut stays)];
-    let request = supervisor.rotate_keys(&remaining).unwrap();
-    assert_eq!(request.epoch, 2);
-    assert!(request
+    let request = supervisor.make_revocation(revoked.device_id()).unwrap();
+    let keys = request.keys.clone().unwrap();
+    assert_eq!(keys.epoch, 2);
+    assert!(keys
         .envelopes
         .iter()
-        .all(|e| e.device_id == stays.device_id().0));
+        .all(|e| e.device_id != revoked.device_id().0));
+    assert_eq!(
+        keys.envelopes.len(),
+        3,
+        "two classes to the supervisor, one to outreach"
+    );
+    relay(
+        &request.links,
+        &mut [&mut supervisor, &mut stays, &mut revoked],
+    );
 
+    // The supervisor learns its new keys the way every device does.
+    let mine = supervisor.accept_key_envelopes(&keys.envelopes).unwrap();
+    assert_eq!((mine.learned, mine.refused), (2, 1));
     let client = add_client(&mut supervisor, "after rotation");
     let outbox = supervisor.unpushed(100).unwrap();
     assert!(outbox.iter().all(|v| v.key_epoch == 2));
 
-    assert_eq!(stays.accept_key_envelopes(&request.envelopes).unwrap(), 1);
+    let theirs = stays.accept_key_envelopes(&keys.envelopes).unwrap();
+    assert_eq!(theirs.learned, 1);
     assert_eq!(stays.receive(&outbox).unwrap().merged, 1);
     assert_eq!(
         stays.get(client).unwrap().text("alias"),
         Some("after rotation")
     );
 
-    assert_eq!(revoked.accept_key_envelopes(&request.envelopes).unwrap(), 0);
+    let none = revoked.accept_key_envelopes(&keys.envelopes).unwrap();
+    assert_eq!((none.learned, none.refused), (0, 3));
     let outcome = revoked.receive(&outbox).unwrap();
     assert_eq!((outcome.merged, outcome.rejected.len()), (0, 1));
+}
+
+#[test]
+fn planted_or_unsigned_envelopes_teach_a_device_nothing() {
+    let fx = Fixture::new();
+    let mut supervisor = fx.create();
+    let (mut outreach, _a) = enroll(&mut supervisor, Role::Outreach);
+    // A device the roster does not list cannot be revoked through it.
+    assert!(matches!(
+        supervisor.make_revocation(DeviceId::make()),
+        Err(Error::InvalidInput(_))
+    ));
+    // A hub writing its own envelope: a key of its choosing, wrapped to the
+    // device's public key (which it knows), for the next epoch.
+    let public = outreach.device_key_pair().unwrap().public_key();
+    let team = outreach.team_id();
+    let planted_key = crate::crypto::SecretKey::make_random();
+    let wrapped = crate::crypto::seal_to_device(
+        &public,
+        &key_envelope_aad(team, outreach.device_id().0, "outreach", 2),
+        planted_key.expose(),
+    )
+    .unwrap();
+    let hub_key = fieldbook_trust::SigningKey::make_random();
+    let facts = fieldbook_trust::EnvelopeFacts {
+        team: team.0,
+        device: outreach.device_id().0,
+        key_class: "outreach",
+        epoch: 2,
+        wrapped: &wrapped,
+    };
+    let forged_signature = hub_key.sign(
+        fieldbook_trust::SignatureDomain::KeyEnvelope,
+        &fieldbook_trust::envelope_message(&facts),
+    );
+    let envelope = |signer: Option<uuid::Uuid>, signature: Option<Vec<u8>>| {
+        fieldbook_proto::devices::KeyEnvelope {
+            device_id: outreach.device_id().0,
+            key_class: "outreach".into(),
+            epoch: 2,
+            wrapped: wrapped.clone(),
+            signer,
+            signature,
+        }
+    };
+    let planted = [
+        envelope(None, None),
+        envelope(
+            Some(supervisor.device_id().0),
+            Some(forged_signature.to_vec()),
+        ),
+        envelope(Some(uuid::Uuid::new_v4()), Some(forged_signature.to_vec())),
+    ];
+    let outcome = outreach.accept_key_envelopes(&planted).unwrap();
+    assert_eq!((outcome.learned, outcome.refused), (0, 3));
+    assert_eq!(outreach.key_epoch().unwrap(), 1);
 }
 
 #[test]

@@ -68,7 +68,11 @@ impl RecordView {
             deleted,
             values,
             conflicts: state.conflicted_fields().map(|(k, _)| k.clone()).collect(),
-            created_at: created_at(id),
+            created_at: state
+                .fields
+                .get(meta_fields::CREATED_BY)
+                .map(|field| hlc_time(field.winner().stamp.hlc))
+                .unwrap_or_else(|| created_at(id)),
             updated_at: hlc_time(latest.hlc),
             updated_by: latest.device,
             created_by,
@@ -91,7 +95,8 @@ impl RecordView {
     }
 }
 
-/// UUIDv7 ids carry their creation time.
+/// When a record from before creation stamps were kept was made: its
+/// UUIDv7 id carries the time (ids are random now, so the hub learns no clock).
 pub fn created_at(id: RecordId) -> DateTime<Utc> {
     id.0.get_timestamp()
         .map(|ts| {
@@ -118,6 +123,10 @@ pub struct LosingValue {
     pub value: Value,
     pub written_at: DateTime<Utc>,
     pub device: DeviceId,
+    /// Written with a clock far ahead (more than a day past the edit that
+    /// took over from it): it lost although its stamp is later.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub clock_ahead: bool,
 }
 
 pub fn conflicts_of(state: &RecordState) -> Vec<FieldConflict> {
@@ -134,6 +143,7 @@ pub fn conflicts_of(state: &RecordState) -> Vec<FieldConflict> {
                     value: w.value.clone(),
                     written_at: hlc_time(w.stamp.hlc),
                     device: w.stamp.device,
+                    clock_ahead: s.clock_ahead(w),
                 })
                 .collect(),
         })

@@ -17,7 +17,7 @@ use serde::Serialize;
 use std::sync::atomic::AtomicBool;
 
 use super::access::Exclusive;
-use super::engine::{client_for, push, settle, sync, SyncOptions};
+use super::engine::{check_wipe_order, client_for, push, settle, sync, SyncOptions};
 use super::summary::SyncSummary;
 use crate::error::SupervisorTask;
 use crate::store::{Compaction, Role, Store};
@@ -106,6 +106,13 @@ pub fn compact(
         Ok(())
     });
     summary.pushed = pushed.pushed;
+    let outcome = check_wipe_order(
+        &Exclusive::new(store),
+        &client,
+        outcome,
+        cancel,
+        &mut pushed,
+    );
     summary.ok = settle(store, outcome, &mut summary.errors, &mut summary.wiped)?;
     Ok(summary)
 }

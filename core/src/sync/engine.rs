@@ -1,9 +1,9 @@
-//! One sync: push what this device wrote, learn new key epochs, pull what
-//! the team wrote. The cursor is saved after every page and versions are
-//! marked pushed after every batch, so a broken connection resumes where it
-//! stopped instead of from zero.
+//! One sync: push what this device wrote, bring the team's signed roster up
+//! to date and learn new key epochs from it, pull what the team wrote. The
+//! cursor is saved after every page and versions are marked pushed after
+//! every batch, so a broken connection resumes where it stopped instead of
+//! from zero.
 
-use fieldbook_proto::devices::KeysResponse;
 use fieldbook_proto::paths;
 use fieldbook_proto::sync::{PullResponse, PushRequest, PushResponse, DEFAULT_PULL_LIMIT};
 use reqwest::Method;
@@ -95,6 +95,7 @@ pub fn sync_shared<S: StoreAccess>(
     let mut summary = SyncSummary::default();
     let outcome = push(store, &client, options, listener, cancel, &mut summary)
         .and_then(|()| pull(store, &client, options, listener, cancel, &mut summary));
+    let outcome = check_wipe_order(store, &client, outcome, cancel, &mut summary);
     store.with(|s| {
         let finished = settle(s, outcome, &mut summary.errors, &mut summary.wiped)?;
         if !summary.wiped && !s.is_locked() {
@@ -111,10 +112,33 @@ pub fn sync_shared<S: StoreAccess>(
     })
 }
 
-/// How a run of requests to the hub ended, told in a summary's words: a wipe
-/// order erases the store here, a failure on the way becomes an error line,
-/// and store errors (locked, damaged) are returned. `Ok(true)` when every
-/// step finished.
+/// A hub's wipe order is only a claim: the device fetches the team's roster
+/// and verifies it from its genesis against the fingerprint it pinned. Only a
+/// revocation of this device signed by a supervisor the roster certifies
+/// makes [`settle`] erase it. (A revoked device may still read the roster.)
+pub(super) fn check_wipe_order<S: StoreAccess>(
+    store: &S,
+    client: &HubClient,
+    outcome: Result<(), Failure>,
+    cancel: &AtomicBool,
+    summary: &mut SyncSummary,
+) -> Result<(), Failure> {
+    match outcome {
+        Err(Failure::Transport(TransportError::Wipe)) => {
+            let signed = match super::roster::fetch_links(client, 0, cancel, summary) {
+                Ok((links, _)) => store.with(|s| super::roster::revoked_by_roster(s, &links))?,
+                Err(_) => false,
+            };
+            Err(Failure::WipeOrder { signed })
+        }
+        other => other,
+    }
+}
+
+/// How a run of requests to the hub ended, told in a summary's words: a
+/// signed revocation erases the store here, a failure on the way becomes an
+/// error line, and store errors (locked, damaged) are returned. `Ok(true)`
+/// when every step finished.
 pub(super) fn settle(
     store: &mut Store,
     outcome: Result<(), Failure>,
@@ -123,10 +147,18 @@ pub(super) fn settle(
 ) -> Result<bool> {
     match outcome {
         Ok(()) => Ok(true),
-        Err(Failure::Transport(TransportError::Wipe)) => {
+        Err(Failure::WipeOrder { signed: true }) => {
             store.erase()?;
             *wiped = true;
-            errors.push(TransportError::Wipe.to_string());
+            errors.push(
+                "a supervisor revoked this device: it erased its data as the team's roster orders"
+                    .into(),
+            );
+            Ok(false)
+        }
+        Err(Failure::WipeOrder { signed: false })
+        | Err(Failure::Transport(TransportError::Wipe)) => {
+            errors.push(UNSIGNED_WIPE.into());
             Ok(false)
         }
         Err(Failure::Transport(e)) => {
@@ -137,9 +169,18 @@ pub(super) fn settle(
     }
 }
 
+/// What a device says when the hub orders a wipe that no supervisor signed.
+pub(super) const UNSIGNED_WIPE: &str =
+    "the hub refused this device and ordered it erased, but no supervisor of the team's signed roster revoked it: nothing was erased (ask a supervisor)";
+
 pub(super) enum Failure {
     Transport(TransportError),
     Store(Error),
+    /// The hub ordered this device erased; `signed` when the verified roster
+    /// revokes it.
+    WipeOrder {
+        signed: bool,
+    },
 }
 
 impl From<TransportError> for Failure {
@@ -189,22 +230,6 @@ pub(super) fn push<S: StoreAccess>(
     }
 }
 
-fn learn_keys<S: StoreAccess>(
-    store: &S,
-    client: &HubClient,
-    listener: Option<&dyn SyncListener>,
-    cancel: &AtomicBool,
-    summary: &mut SyncSummary,
-) -> Result<(), Failure> {
-    summary.requests += 1;
-    let keys: KeysResponse = client.call::<(), _>(Method::GET, paths::KEYS, &[], None, cancel)?;
-    summary.keys_learned += store.with(|s| s.accept_key_envelopes(&keys.envelopes))? as u32;
-    if let Some(listener) = listener {
-        listener.progress(SyncPhase::Keys, 1, Some(1));
-    }
-    Ok(())
-}
-
 fn pull<S: StoreAccess>(
     store: &S,
     client: &HubClient,
@@ -213,7 +238,7 @@ fn pull<S: StoreAccess>(
     cancel: &AtomicBool,
     summary: &mut SyncSummary,
 ) -> Result<(), Failure> {
-    let mut keys_checked = false;
+    let mut roster_checked = false;
     loop {
         let since = store.with(|s| s.sync_cursor())?;
         summary.requests += 1;
@@ -229,12 +254,19 @@ fn pull<S: StoreAccess>(
         )?;
         let versions: Vec<_> = page.versions.into_iter().map(|v| v.version).collect();
         summary.pulled += versions.len() as u32;
-        // New key epochs wait for an unlocked sync: the device's key pair is sealed.
-        let new_epoch = store
-            .with(|s| -> Result<bool> { Ok(!s.is_locked() && page.key_epoch > s.key_epoch()?) })?;
-        if new_epoch && !keys_checked {
-            learn_keys(store, client, listener, cancel, summary)?;
-            keys_checked = true;
+        // The roster and new key epochs wait for an unlocked sync: the
+        // verified roster and the device's key pair are sealed.
+        if !roster_checked && !store.with(|s| s.is_locked()) {
+            super::roster::update(
+                store,
+                client,
+                page.roster_head,
+                page.key_epoch,
+                listener,
+                cancel,
+                summary,
+            )?;
+            roster_checked = true;
         }
         store.with(|s| -> Result<()> {
             if s.is_locked() {

@@ -1,11 +1,13 @@
-//! Sync with the office hub: enrollment, the push/pull engine, its honest
-//! summary, and a supervisor's invites and revocations.
+//! Sync with the office hub: enrollment, the push/pull engine, the team's
+//! signed roster, the honest summary, and a supervisor's invites and
+//! revocations.
 
 mod access;
 mod compact;
 mod engine;
 mod enroll;
 mod pinning;
+pub(crate) mod roster;
 mod summary;
 mod team;
 pub mod transport;
@@ -17,6 +19,7 @@ pub use enroll::enroll;
 pub use pinning::{CertificatePin, PinParseError};
 pub use summary::{SyncListener, SyncPhase, SyncSummary};
 pub use team::{
-    invite, list_devices, revoke_device, IssuedInvite, DEFAULT_INVITE_DAYS, MAX_INVITE_DAYS,
+    invite, list_devices, revoke_device, IssuedInvite, TeamDevice, DEFAULT_INVITE_DAYS,
+    MAX_INVITE_DAYS,
 };
 pub use transport::{HubClient, RetryPolicy, TransportError};

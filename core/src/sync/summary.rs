@@ -22,10 +22,19 @@ pub struct SyncSummary {
     pub conflicts: u32,
     /// New team keys learned (a key epoch after a revocation).
     pub keys_learned: u32,
+    /// Key envelopes refused: no supervisor the team's roster certifies
+    /// signed them (a hub planting keys), or they were not for this device.
+    pub keys_refused: u32,
+    /// Roster links verified and kept.
+    pub roster_links: u32,
     /// Received versions that could not be opened.
     pub rejected: Vec<RejectedVersion>,
     pub errors: Vec<String>,
-    /// The hub ordered this device erased, and it was.
+    /// What the person should know that is not a failure (the team's roster
+    /// not signed yet, a roster signed on first use).
+    pub warnings: Vec<String>,
+    /// This device was revoked by a supervisor (the roster says so) and
+    /// erased itself.
     pub wiped: bool,
     pub requests: u32,
 }

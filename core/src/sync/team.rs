@@ -1,15 +1,20 @@
 //! A supervisor's team work on the hub: inviting a device, listing the
-//! team's devices, revoking one. The CLI and the bindings both call these,
-//! so the order of steps (e.g. revoke, then rotate keys for the devices that
-//! remain) lives in one place.
+//! team's devices with what the signed roster says of each, revoking one.
+//! The CLI and the bindings both call these, so the order of steps lives in
+//! one place. Every roster write is signed at the head this device verified
+//! last; when another write landed first, it fetches the roster and signs
+//! again.
 
 use chrono::{DateTime, Duration, Utc};
 use fieldbook_proto::devices::DeviceInfo;
 use fieldbook_proto::paths;
+use fieldbook_trust::Roster;
 use reqwest::Method;
 use std::sync::atomic::AtomicBool;
 
-use super::engine::client_for;
+use super::access::Exclusive;
+use super::engine::{check_wipe_order, client_for, settle, Failure};
+use super::summary::SyncSummary;
 use super::transport::{HubClient, RetryPolicy, TransportError};
 use crate::record::DeviceId;
 use crate::store::{Role, Store};
@@ -19,6 +24,8 @@ use crate::{Error, Result};
 pub const DEFAULT_INVITE_DAYS: i64 = 7;
 /// The longest an invite may stay usable: a code is a key to the team.
 pub const MAX_INVITE_DAYS: i64 = 30;
+/// How often a roster write is signed again after another landed first.
+const SIGN_ATTEMPTS: usize = 5;
 
 /// A one-time code registered on the hub, and what the new device needs to
 /// reach that hub.
@@ -37,21 +44,38 @@ impl std::fmt::Debug for IssuedInvite {
     }
 }
 
+/// One device of the team: what the hub lists, and what the team's signed
+/// roster says of it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TeamDevice {
+    #[serde(flatten)]
+    pub info: DeviceInfo,
+    /// Whether the verified roster certifies this device, with this role
+    /// and key. A device the hub lists but the roster lacks gets nothing.
+    pub verified: bool,
+}
+
 /// Makes a one-time code for a new device in `role`, valid for `days`
-/// (clamped to 1..=30), and registers it on the hub. Supervisors only.
+/// (clamped to 1..=30), certifies it in the roster and registers it on the
+/// hub. Supervisors only.
 pub fn invite(store: &mut Store, role: Role, days: i64) -> Result<IssuedInvite> {
     let expires_at = Utc::now() + Duration::days(days.clamp(1, MAX_INVITE_DAYS));
-    let invite = store.make_invite(role, expires_at)?;
     let client = client_for(store, RetryPolicy::default())?;
-    on_hub(
-        store,
-        client.call_empty(
-            Method::POST,
-            paths::INVITES,
-            Some(&invite.request),
-            &AtomicBool::new(false),
-        ),
-    )?;
+    let cancel = AtomicBool::new(false);
+    refresh_roster(store, &client, &cancel)?;
+    let mut attempt = 0;
+    let invite = loop {
+        attempt += 1;
+        let invite = store.make_invite(role, expires_at)?;
+        match client.call_empty(Method::POST, paths::INVITES, Some(&invite.request), &cancel) {
+            Ok(()) => break invite,
+            Err(e) if moved(&e) && attempt < SIGN_ATTEMPTS => {
+                refresh_roster(store, &client, &cancel)?;
+            }
+            Err(e) => return on_hub(store, &client, Err(e)),
+        }
+    };
+    refresh_roster(store, &client, &cancel)?;
     let link = store
         .hub_link()?
         .ok_or_else(|| Error::InvalidInput("this device is not enrolled with a hub".into()))?;
@@ -64,50 +88,146 @@ pub fn invite(store: &mut Store, role: Role, days: i64) -> Result<IssuedInvite> 
     })
 }
 
-/// The team's devices as the hub knows them (supervisors only).
-pub fn list_devices(store: &mut Store) -> Result<Vec<DeviceInfo>> {
+/// The team's devices as the hub lists them, each marked verified or not by
+/// the signed roster, and the roster's members the hub does not list
+/// (supervisors only).
+pub fn list_devices(store: &mut Store) -> Result<Vec<TeamDevice>> {
     let client = client_for(store, RetryPolicy::default())?;
-    fetch_devices(store, &client)
+    let cancel = AtomicBool::new(false);
+    let listed: Vec<DeviceInfo> =
+        match client.call::<(), _>(Method::GET, paths::DEVICES, &[], None, &cancel) {
+            Ok(devices) => devices,
+            Err(e) => return on_hub(store, &client, Err(e)),
+        };
+    refresh_roster(store, &client, &cancel)?;
+    let roster = store.roster()?;
+    Ok(with_roster(listed, roster.as_ref()))
 }
 
-fn fetch_devices(store: &mut Store, client: &HubClient) -> Result<Vec<DeviceInfo>> {
-    let devices = client.call::<(), _>(
-        Method::GET,
-        paths::DEVICES,
-        &[],
-        None,
-        &AtomicBool::new(false),
-    );
-    on_hub(store, devices)
+/// Marks each listed device by the roster: verified only with the roster's
+/// id, role and key, and with the roster's status.
+fn with_roster(listed: Vec<DeviceInfo>, roster: Option<&Roster>) -> Vec<TeamDevice> {
+    let mut out: Vec<TeamDevice> = listed
+        .into_iter()
+        .map(|mut info| {
+            let certified = roster.and_then(|r| r.member(info.device_id));
+            let verified = certified.is_some_and(|m| {
+                m.member.role.as_str() == info.role
+                    && info.public_key.as_deref() == Some(m.member.box_key.as_slice())
+            });
+            if let Some(m) = certified.filter(|_| verified) {
+                info.status = if m.is_active() { "active" } else { "revoked" }.into();
+            }
+            TeamDevice { info, verified }
+        })
+        .collect();
+    if let Some(roster) = roster {
+        for m in roster.members() {
+            if out.iter().all(|d| d.info.device_id != m.member.device) {
+                out.push(TeamDevice {
+                    info: DeviceInfo {
+                        device_id: m.member.device,
+                        role: m.member.role.as_str().into(),
+                        label: m.member.label.clone(),
+                        status: if m.is_active() { "active" } else { "revoked" }.into(),
+                        public_key: Some(m.member.box_key.to_vec()),
+                        created_at: DateTime::<Utc>::default(),
+                        last_seen_at: None,
+                    },
+                    verified: true,
+                });
+            }
+        }
+    }
+    out
 }
 
-/// Revokes a device, then moves the team to a new key epoch that only the
-/// remaining active devices receive. Returns the new epoch.
+/// Revokes a device and moves the team to a new key epoch that only the
+/// remaining members receive, in one signed request. Returns the new epoch.
 pub fn revoke_device(store: &mut Store, device: DeviceId) -> Result<u32> {
+    if device == store.device_id() {
+        return Err(Error::CannotRevokeSelf);
+    }
     let client = client_for(store, RetryPolicy::default())?;
     let cancel = AtomicBool::new(false);
     let path = paths::REVOKE.replace("{id}", &device.to_string());
-    let revoked = client.call_empty::<()>(Method::POST, &path, None, &cancel);
-    on_hub(store, revoked)?;
-    let remaining: Vec<DeviceInfo> = fetch_devices(store, &client)?
-        .into_iter()
-        .filter(|d| d.status == "active")
-        .collect();
-    let keys = store.rotate_keys(&remaining)?;
-    let sent = client.call_empty(Method::POST, paths::KEYS, Some(&keys), &cancel);
-    on_hub(store, sent)?;
-    Ok(keys.epoch)
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        refresh_roster(store, &client, &cancel)?;
+        let request = store.make_revocation(device)?;
+        let epoch = request.keys.as_ref().map_or(0, |k| k.epoch);
+        match client.call_empty(Method::POST, &path, Some(&request), &cancel) {
+            Ok(()) => {
+                // The new keys come back through the hub like everyone's.
+                refresh_roster(store, &client, &cancel)?;
+                return Ok(epoch);
+            }
+            Err(e) if moved(&e) && attempt < SIGN_ATTEMPTS => continue,
+            Err(e) => return on_hub(store, &client, Err(e)),
+        }
+    }
 }
 
-/// A hub answer, with the wipe order obeyed: a revoked supervisor's device
-/// erases itself here as it would during a sync.
-fn on_hub<T>(store: &mut Store, answer: Result<T, TransportError>) -> Result<T> {
+fn moved(e: &TransportError) -> bool {
+    matches!(e, TransportError::Refused { error, .. } if error == "roster_moved")
+}
+
+/// Brings the verified roster (and the keys it makes) up to the hub's; a
+/// roster that does not verify is an error here, since the next step would
+/// sign on top of it.
+fn refresh_roster(store: &mut Store, client: &HubClient, cancel: &AtomicBool) -> Result<()> {
+    let mut summary = SyncSummary::default();
+    let head = u64::MAX;
+    let outcome = super::roster::update(
+        &Exclusive::new(store),
+        client,
+        head,
+        0,
+        None,
+        cancel,
+        &mut summary,
+    );
+    match outcome {
+        Ok(()) if summary.errors.is_empty() => Ok(()),
+        Ok(()) => Err(Error::InvalidInput(summary.errors.join("; "))),
+        Err(Failure::Store(e)) => Err(e),
+        Err(other) => on_hub(store, client, Err(other)),
+    }
+}
+
+/// A hub answer, with a wipe order checked against the signed roster and
+/// obeyed only when a supervisor revoked this device.
+fn on_hub<T>(
+    store: &mut Store,
+    client: &HubClient,
+    answer: Result<T, impl Into<Failure>>,
+) -> Result<T> {
     match answer {
         Ok(value) => Ok(value),
-        Err(TransportError::Wipe) => {
-            store.erase()?;
-            Err(Error::Erased)
+        Err(e) => {
+            let mut scratch = SyncSummary::default();
+            let outcome = check_wipe_order(
+                &Exclusive::new(store),
+                client,
+                Err(e.into()),
+                &AtomicBool::new(false),
+                &mut scratch,
+            );
+            let mut errors = Vec::new();
+            let mut wiped = false;
+            match outcome {
+                Err(Failure::Transport(e)) => Err(Error::Hub(e)),
+                Err(Failure::Store(e)) => Err(e),
+                other => {
+                    settle(store, other, &mut errors, &mut wiped)?;
+                    if wiped {
+                        Err(Error::Erased)
+                    } else {
+                        Err(Error::Hub(TransportError::Wipe))
+                    }
+                }
+            }
         }
-        Err(e) => Err(Error::Hub(e)),
     }
 }

@@ -30,7 +30,7 @@ pub enum TransportError {
         error: String,
         message: String,
     },
-    #[error("this device was revoked: the hub ordered it to erase its data")]
+    #[error("the hub refuses this device as revoked and orders it erased")]
     Wipe,
     #[error("cancelled")]
     Cancelled,

@@ -19,6 +19,10 @@ pub struct DeviceSlot(pub Arc<OnceLock<Uuid>>);
 /// The calling device (active).
 pub struct AuthDevice(pub Device);
 
+/// The calling device, active or revoked: a revoked device may still read
+/// the roster, to verify the revocation that tells it to erase itself.
+pub struct AnyDevice(pub Device);
+
 impl AuthDevice {
     pub fn require_supervisor(&self) -> Result<(), ApiError> {
         if self.0.role == Role::Supervisor {
@@ -33,28 +37,23 @@ pub fn token_hash(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
+impl FromRequestParts<Arc<AppState>> for AnyDevice {
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, ApiError> {
+        device_of(parts, state).await.map(AnyDevice)
+    }
+}
+
 impl FromRequestParts<Arc<AppState>> for AuthDevice {
     type Rejection = ApiError;
     async fn from_request_parts(
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, ApiError> {
-        let token = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(ApiError::unauthorized)?;
-        let device = state
-            .storage
-            .device_by_token_hash(&token_hash(token))
-            .await?
-            .ok_or_else(ApiError::unauthorized)?;
-        if let Some(slot) = parts.extensions.get::<DeviceSlot>() {
-            let _ = slot.0.set(device.id);
-        }
+        let device = device_of(parts, state).await?;
         if device.status == DeviceStatus::Revoked {
             return Err(ApiError::revoked());
         }
@@ -67,4 +66,25 @@ impl FromRequestParts<Arc<AppState>> for AuthDevice {
         }
         Ok(AuthDevice(device))
     }
+}
+
+/// The device holding the request's bearer token.
+async fn device_of(parts: &mut Parts, state: &Arc<AppState>) -> Result<Device, ApiError> {
+    let token = parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(ApiError::unauthorized)?;
+    let device = state
+        .storage
+        .device_by_token_hash(&token_hash(token))
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    if let Some(slot) = parts.extensions.get::<DeviceSlot>() {
+        let _ = slot.0.set(device.id);
+    }
+    Ok(device)
 }

@@ -5,13 +5,16 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use fieldbook_proto::devices::DeviceInfo;
+use fieldbook_proto::devices::{DeviceInfo, RevokeRequest};
+use fieldbook_trust::Entry;
 use uuid::Uuid;
 
 use super::auth::AuthDevice;
 use super::error::ApiError;
+use super::keys::keys_write;
 use super::AppState;
-use crate::storage::{Device, StorageError};
+use crate::roster;
+use crate::storage::{Device, RosterWrite, StorageError};
 
 pub fn info(d: Device) -> DeviceInfo {
     DeviceInfo {
@@ -34,21 +37,72 @@ pub async fn list(
     Ok(Json(devices.into_iter().map(info).collect()))
 }
 
+/// Revokes a device. Once the team has a roster, the request carries the
+/// signed revocation and the rotation that follows it, with the new epoch's
+/// envelopes, and all of it lands in one transaction.
 pub async fn revoke(
     State(state): State<Arc<AppState>>,
     caller: AuthDevice,
     id: Result<Path<Uuid>, axum::extract::rejection::PathRejection>,
+    body: axum::body::Bytes,
 ) -> Result<StatusCode, ApiError> {
     caller.require_supervisor()?;
     let Path(id) = id.map_err(|_| ApiError::not_found("device not found"))?;
+    let team = caller.0.team_id;
     match state.storage.get_device(id).await {
-        Ok(d) if d.team_id == caller.0.team_id => {}
+        Ok(d) if d.team_id == team => {}
         Ok(_) | Err(StorageError::NotFound(_)) => {
             return Err(ApiError::not_found("device not found"))
         }
         Err(e) => return Err(e.into()),
     }
-    state.storage.revoke_device(id).await?;
+    let body: Option<RevokeRequest> = if body.is_empty() {
+        None
+    } else {
+        Some(serde_json::from_slice(&body).map_err(|_| ApiError::invalid("malformed request"))?)
+    };
+    let current = roster::current(state.storage.as_ref(), team).await?;
+    let write = match (current, body) {
+        // A team from before signed rosters, until a supervisor signs one.
+        (None, _) => RosterWrite {
+            revoked: vec![id],
+            ..Default::default()
+        },
+        (Some(_), None) => {
+            return Err(ApiError::invalid(
+                "a revocation needs its signed roster link",
+            ))
+        }
+        (Some(current), Some(req)) => {
+            let checked =
+                roster::check(team, Some(current), &req.links).map_err(ApiError::untrusted)?;
+            let revokes_this_device = checked
+                .statements
+                .iter()
+                .any(|s| matches!(s.entry, Entry::Revoke { device } if device == id));
+            if !revokes_this_device {
+                return Err(ApiError::invalid("the links must revoke this device"));
+            }
+            let mut write = checked.write;
+            if let Some(keys) = req.keys {
+                if keys.link.is_some() {
+                    return Err(ApiError::invalid(
+                        "the rotation link goes with the revocation's links",
+                    ));
+                }
+                let rotated = keys_write(team, Some(checked.roster), keys)?;
+                write.keys = rotated.keys;
+            }
+            write
+        }
+    };
+    match state.storage.write_roster(team, write).await {
+        Ok(()) => {}
+        Err(StorageError::Conflict(m)) if m.contains("roster") => {
+            return Err(ApiError::roster_moved())
+        }
+        Err(e) => return Err(e.into()),
+    }
     tracing::info!(device = %id, by = %caller.0.id, "device revoked");
     Ok(StatusCode::NO_CONTENT)
 }

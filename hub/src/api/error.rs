@@ -46,6 +46,19 @@ impl ApiError {
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", message)
     }
+    /// A roster link (or a signed envelope) that breaks the roster's rules:
+    /// stored, it would stop every device at it.
+    pub fn untrusted(e: fieldbook_trust::TrustError) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "roster_refused", e.to_string())
+    }
+    /// Another roster write landed first: the device fetches the roster and signs again.
+    pub fn roster_moved() -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "roster_moved",
+            "the roster moved: fetch it and sign again",
+        )
+    }
     pub fn revoked() -> Self {
         ApiError {
             wipe: true,

@@ -1,15 +1,18 @@
-//! `POST /v1/invites` (supervisors).
+//! `POST /v1/invites` (supervisors): registers a one-time code a supervisor's
+//! device made, with the roster link that certifies it.
 
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use fieldbook_proto::enroll::CreateInviteRequest;
+use fieldbook_trust::Entry;
 
 use super::auth::AuthDevice;
 use super::error::{ApiError, ApiJson};
 use super::AppState;
-use crate::storage::{now, Invite, Role};
+use crate::roster;
+use crate::storage::{now, Invite, Role, RosterWrite, StorageError};
 
 pub async fn create_invite(
     State(state): State<Arc<AppState>>,
@@ -17,7 +20,13 @@ pub async fn create_invite(
     ApiJson(req): ApiJson<CreateInviteRequest>,
 ) -> Result<StatusCode, ApiError> {
     caller.require_supervisor()?;
-    let role = Role::parse(&req.role).map_err(|_| ApiError::invalid("unknown role"))?;
+    let role: Role = req
+        .role
+        .parse()
+        .map_err(|_| ApiError::invalid("unknown role"))?;
+    if role.as_str() != req.role {
+        return Err(ApiError::invalid("unknown role"));
+    }
     let verifier_hash: [u8; 32] = req
         .verifier_hash
         .as_slice()
@@ -30,9 +39,19 @@ pub async fn create_invite(
     if req.key_bundle.len() > 64 * 1024 {
         return Err(ApiError::too_large("key_bundle too large"));
     }
+    let team = caller.0.team_id;
+    state.storage.delete_expired_invites(t).await?;
+    // A replayed request: its link's place is taken, but say what happened.
+    if state.storage.get_invite(req.invite_id).await.is_ok() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            "this invite is registered already",
+        ));
+    }
     let invite = Invite {
         id: req.invite_id,
-        team_id: caller.0.team_id,
+        team_id: team,
         role,
         verifier_hash,
         key_bundle: Some(req.key_bundle),
@@ -41,6 +60,42 @@ pub async fn create_invite(
         expires_at: req.expires_at,
         used_at: None,
     };
-    state.storage.create_invite(&invite).await?;
-    Ok(StatusCode::CREATED)
+    let current = roster::current(state.storage.as_ref(), team).await?;
+    let write = match (current, req.link) {
+        // A team from before signed rosters, until a supervisor signs one.
+        (None, None) => RosterWrite {
+            invite: Some(invite),
+            ..Default::default()
+        },
+        (None, Some(_)) => {
+            return Err(ApiError::invalid(
+                "the team has no roster yet: a supervisor's next sync signs it",
+            ))
+        }
+        (Some(_), None) => {
+            return Err(ApiError::invalid(
+                "an invite needs the roster link that certifies it",
+            ))
+        }
+        (Some(current), Some(link)) => {
+            let mut checked =
+                roster::check(team, Some(current), &[link]).map_err(ApiError::untrusted)?;
+            let certifies_this_invite = matches!(
+                &checked.statements[0].entry,
+                Entry::Invite { invite: id, role: r, .. } if *id == req.invite_id && *r == role
+            );
+            if !certifies_this_invite {
+                return Err(ApiError::invalid(
+                    "the link must certify this invite, in this role",
+                ));
+            }
+            checked.write.invite = Some(invite);
+            checked.write
+        }
+    };
+    match state.storage.write_roster(team, write).await {
+        Ok(()) => Ok(StatusCode::CREATED),
+        Err(StorageError::Conflict(m)) if m.contains("roster") => Err(ApiError::roster_moved()),
+        Err(e) => Err(e.into()),
+    }
 }

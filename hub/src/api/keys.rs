@@ -1,4 +1,9 @@
 //! `POST /v1/keys` (supervisors) and `GET /v1/keys`.
+//!
+//! Once a team has a roster, every envelope must be signed by a supervisor
+//! the roster certifies, and a new epoch must come with its signed rotation
+//! link: the hub checks both (devices check them again) so that no member can
+//! leave envelopes that every device would refuse.
 
 use std::sync::Arc;
 
@@ -6,12 +11,15 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use fieldbook_proto::devices::{KeyEnvelope, KeysResponse, PutKeysRequest};
+use fieldbook_proto::vocab::SensitivityClass;
+use fieldbook_trust::{Entry, EnvelopeFacts, Roster};
+use uuid::Uuid;
 
 use super::auth::AuthDevice;
 use super::error::{ApiError, ApiJson};
 use super::AppState;
-use crate::storage::Envelope;
-use fieldbook_core::record::SensitivityClass;
+use crate::roster;
+use crate::storage::{Envelope, RosterWrite, StorageError};
 
 pub async fn put(
     State(state): State<Arc<AppState>>,
@@ -19,25 +27,83 @@ pub async fn put(
     ApiJson(req): ApiJson<PutKeysRequest>,
 ) -> Result<StatusCode, ApiError> {
     caller.require_supervisor()?;
+    let team = caller.0.team_id;
+    let current = roster::current(state.storage.as_ref(), team).await?;
+    let write = keys_write(team, current, req)?;
+    match state.storage.write_roster(team, write).await {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(StorageError::Conflict(m)) if m.contains("roster") => Err(ApiError::roster_moved()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The write a key request makes: its rotation link (when the epoch is new)
+/// and its envelopes, each checked against the roster that results.
+pub fn keys_write(
+    team: Uuid,
+    current: Option<Roster>,
+    req: PutKeysRequest,
+) -> Result<RosterWrite, ApiError> {
     if req.epoch == 0 {
         return Err(ApiError::invalid("epoch must be at least 1"));
     }
-    let mut envelopes = Vec::with_capacity(req.envelopes.len());
-    for e in req.envelopes {
+    for e in &req.envelopes {
         if e.epoch != req.epoch || SensitivityClass::parse(&e.key_class).is_none() {
             return Err(ApiError::invalid("envelope epoch or key_class invalid"));
+        }
+    }
+    let (roster, mut write) = match (current, req.link) {
+        // A team from before signed rosters, until a supervisor signs one.
+        (None, None) => (None, RosterWrite::default()),
+        (None, Some(_)) => return Err(ApiError::invalid("the team has no roster yet")),
+        (Some(current), None) => (Some(current), RosterWrite::default()),
+        (Some(current), Some(link)) => {
+            let checked =
+                roster::check(team, Some(current), &[link]).map_err(ApiError::untrusted)?;
+            if !matches!(checked.statements[0].entry, Entry::Rotate { epoch } if epoch == req.epoch)
+            {
+                return Err(ApiError::invalid("the link must make this request's epoch"));
+            }
+            (Some(checked.roster), checked.write)
+        }
+    };
+    let mut envelopes = Vec::with_capacity(req.envelopes.len());
+    for e in req.envelopes {
+        if let Some(roster) = &roster {
+            let (Some(signer), Some(signature)) = (e.signer, e.signature.as_deref()) else {
+                return Err(ApiError::invalid("every envelope must be signed"));
+            };
+            let facts = EnvelopeFacts {
+                team,
+                device: e.device_id,
+                key_class: &e.key_class,
+                epoch: e.epoch,
+                wrapped: &e.wrapped,
+            };
+            roster
+                .check_envelope(&facts, signer, signature)
+                .map_err(ApiError::untrusted)?;
+            let may_hold = roster.member(e.device_id).is_some_and(|m| {
+                m.is_active()
+                    && SensitivityClass::parse(&e.key_class)
+                        .is_some_and(|c| m.member.role.key_classes().contains(&c))
+            });
+            if !may_hold {
+                return Err(ApiError::invalid(
+                    "an envelope goes only to an active member whose role holds its class",
+                ));
+            }
         }
         envelopes.push(Envelope {
             device_id: e.device_id,
             key_class: e.key_class,
             wrapped: e.wrapped,
+            signer: e.signer,
+            signature: e.signature,
         });
     }
-    state
-        .storage
-        .put_key_envelopes(caller.0.team_id, req.epoch, envelopes)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    write.keys = Some((req.epoch, envelopes));
+    Ok(write)
 }
 
 pub async fn get(
@@ -55,6 +121,8 @@ pub async fn get(
                 key_class: e.key_class,
                 epoch: e.epoch,
                 wrapped: e.wrapped,
+                signer: e.signer,
+                signature: e.signature,
             })
             .collect(),
     }))

@@ -8,6 +8,7 @@ mod error;
 mod health;
 mod invites;
 mod keys;
+mod roster;
 mod sync;
 #[cfg(test)]
 mod tests;
@@ -54,6 +55,11 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: "post",
+        path: paths::ENROLL_INVITE,
+        statuses: &[200, 400, 403, 413, 500, 503],
+    },
+    Route {
+        method: "post",
         path: paths::INVITES,
         statuses: &[201, 400, 401, 403, 409, 410, 413, 500, 503],
     },
@@ -80,17 +86,37 @@ pub const ROUTES: &[Route] = &[
     Route {
         method: "post",
         path: paths::REVOKE,
-        statuses: &[204, 401, 403, 404, 410, 500, 503],
+        statuses: &[204, 400, 401, 403, 404, 409, 410, 413, 500, 503],
     },
     Route {
         method: "post",
         path: paths::KEYS,
-        statuses: &[204, 400, 401, 403, 410, 413, 500, 503],
+        statuses: &[204, 400, 401, 403, 409, 410, 413, 500, 503],
     },
     Route {
         method: "get",
         path: paths::KEYS,
         statuses: &[200, 401, 410, 500, 503],
+    },
+    Route {
+        method: "get",
+        path: paths::ROSTER,
+        statuses: &[200, 400, 401, 500, 503],
+    },
+    Route {
+        method: "post",
+        path: paths::ROSTER,
+        statuses: &[204, 400, 401, 403, 409, 410, 413, 500, 503],
+    },
+    Route {
+        method: "post",
+        path: paths::CLAIMS,
+        statuses: &[204, 400, 401, 403, 404, 410, 413, 500, 503],
+    },
+    Route {
+        method: "get",
+        path: paths::CLAIMS,
+        statuses: &[200, 401, 403, 410, 500, 503],
     },
 ];
 
@@ -98,6 +124,7 @@ fn handler(method: &str, path: &str) -> MethodRouter<Arc<AppState>> {
     match (method, path) {
         ("get", paths::HEALTH) => routing::get(health::health),
         ("post", paths::ENROLL) => routing::post(enroll::enroll),
+        ("post", paths::ENROLL_INVITE) => routing::post(enroll::lookup),
         ("post", paths::INVITES) => routing::post(invites::create_invite),
         ("post", paths::PUSH) => routing::post(sync::push),
         ("get", paths::PULL) => routing::get(sync::pull),
@@ -106,6 +133,10 @@ fn handler(method: &str, path: &str) -> MethodRouter<Arc<AppState>> {
         ("post", paths::REVOKE) => routing::post(devices::revoke),
         ("post", paths::KEYS) => routing::post(keys::put),
         ("get", paths::KEYS) => routing::get(keys::get),
+        ("get", paths::ROSTER) => routing::get(roster::get),
+        ("post", paths::ROSTER) => routing::post(roster::append),
+        ("post", paths::CLAIMS) => routing::post(roster::put_claim),
+        ("get", paths::CLAIMS) => routing::get(roster::claims),
         _ => unreachable!("route {method} {path} has no handler"),
     }
 }
@@ -116,8 +147,11 @@ pub const BODY_LIMIT: usize = 16 * 1024 * 1024;
 pub fn router(storage: Arc<dyn HubStorage>) -> Router {
     let mut r = Router::new();
     for route in ROUTES {
+        // Every authenticated route answers these; the roster also to revoked devices.
         debug_assert!(AUTHED.iter().all(|s| route.path == paths::HEALTH
             || route.path == paths::ENROLL
+            || route.path == paths::ENROLL_INVITE
+            || (route.path == paths::ROSTER && route.method == "get" && *s == 410)
             || route.statuses.contains(s)));
         r = r.route(route.path, handler(route.method, route.path));
     }

@@ -15,8 +15,7 @@ use super::error::{ApiError, ApiJson};
 use super::AppState;
 use crate::storage::{NewVersion, Role, MAX_PULL_LIMIT};
 use axum::http::StatusCode;
-use fieldbook_core::record::{RecordKind, SensitivityClass};
-use fieldbook_core::store::Role as DeviceRole;
+use fieldbook_proto::vocab::{RecordKind, SensitivityClass};
 
 pub const MAX_BATCH: usize = 1000;
 pub const MAX_BODY: usize = 64 * 1024;
@@ -25,25 +24,15 @@ pub fn wire_kind(kind: &str) -> Option<RecordKind> {
     RecordKind::ALL.into_iter().find(|k| k.as_str() == kind)
 }
 
-/// The core's role table, which every device enforces too: the hub checks
-/// the same rules rather than a copy that could drift from them.
-fn rules(role: Role) -> DeviceRole {
-    match role {
-        Role::Outreach => DeviceRole::Outreach,
-        Role::CaseManager => DeviceRole::CaseManager,
-        Role::PeerLeader => DeviceRole::PeerLeader,
-        Role::Supervisor => DeviceRole::Supervisor,
-    }
-}
-
-/// Whether a role may hold (and so receive) keys of this class.
+/// Whether a role may hold (and so receive) keys of this class: the shared
+/// role table, which every device enforces too.
 pub fn may_hold(role: Role, class: &str) -> bool {
-    SensitivityClass::parse(class).is_some_and(|c| rules(role).key_classes().contains(&c))
+    SensitivityClass::parse(class).is_some_and(|c| role.key_classes().contains(&c))
 }
 
 /// Whether a role may write this kind.
 pub fn may_write(role: Role, kind: &str) -> bool {
-    wire_kind(kind).is_some_and(|k| rules(role).may_write(k))
+    wire_kind(kind).is_some_and(|k| role.may_write(k))
 }
 
 fn forbidden_kind(msg: &str) -> ApiError {
@@ -128,7 +117,7 @@ pub async fn pull(
     let versions = page
         .versions
         .into_iter()
-        .filter(|v| may_hold(role, &v.key_class) && v.pushed_by != caller.0.id)
+        .filter(|v| may_hold(role, &v.key_class) && v.pushed_by != Some(caller.0.id))
         .map(|v| PulledVersion {
             seq: v.seq as u64,
             version: SealedVersion {
@@ -142,10 +131,12 @@ pub async fn pull(
         })
         .collect();
     let key_epoch = state.storage.current_epoch(caller.0.team_id).await?;
+    let roster_head = state.storage.roster_head(caller.0.team_id).await?;
     Ok(Json(PullResponse {
         versions,
         next: page.next_cursor.max(0) as u64,
         more: page.more,
         key_epoch,
+        roster_head,
     }))
 }

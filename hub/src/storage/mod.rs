@@ -34,8 +34,9 @@ use uuid::Uuid;
 
 pub use error::{Result, StorageError};
 pub use model::{
-    now, Device, DeviceStatus, Envelope, Invite, LogStats, NewVersion, Page, PushOutcome, Role,
-    StoredEnvelope, StoredVersion, Team, MAX_LABEL_LEN, MAX_PULL_LIMIT,
+    now, parse_role, Device, DeviceStatus, Envelope, Invite, LogStats, NewVersion, Page,
+    PushOutcome, Role, RosterWrite, StoredEnvelope, StoredLink, StoredVersion, Team, MAX_LABEL_LEN,
+    MAX_PULL_LIMIT, PUSHER_RETENTION,
 };
 pub use postgres::PostgresStorage;
 pub use sqlite::SqliteStorage;
@@ -75,6 +76,22 @@ pub trait HubStorage: Send + Sync {
         verifier_hash: &[u8; 32],
         now: DateTime<Utc>,
     ) -> Result<Invite>;
+
+    /// Enrolls a device with a one-time code in one transaction: consumes the
+    /// invite (as [`consume_invite`](Self::consume_invite) does), drops its key
+    /// bundle (a used code keeps nothing), adds the device, and applies
+    /// `roster` (the device's join link). Returns the invite as it was, bundle
+    /// included, for the answer to the device.
+    async fn enroll(
+        &self,
+        invite_id: Uuid,
+        verifier_hash: &[u8; 32],
+        now: DateTime<Utc>,
+        device: &Device,
+        roster: Option<RosterWrite>,
+    ) -> Result<Invite>;
+    /// Deletes the invites that expired before `now`; returns how many.
+    async fn delete_expired_invites(&self, now: DateTime<Utc>) -> Result<u64>;
 
     // --- devices ---
 
@@ -138,4 +155,27 @@ pub trait HubStorage: Send + Sync {
     async fn key_envelopes_for(&self, device_id: Uuid) -> Result<Vec<StoredEnvelope>>;
     /// The team's current key epoch (1 for a new team).
     async fn current_epoch(&self, team_id: Uuid) -> Result<u32>;
+
+    // --- the signed roster ---
+
+    /// Up to [`MAX_ROSTER_LINKS`](fieldbook_proto::roster::MAX_ROSTER_LINKS)
+    /// links with `seq > since`, oldest first. `NotFound` for an unknown team.
+    async fn roster(&self, team_id: Uuid, since: u64) -> Result<Vec<StoredLink>>;
+    /// The seq of the team's last link (0 for a team without a roster).
+    async fn roster_head(&self, team_id: Uuid) -> Result<u64>;
+    /// Applies a roster write in one transaction: links appended after
+    /// `write.after` (`Conflict` when the head moved), devices revoked and
+    /// their unused invites deleted, envelopes stored, the epoch advanced,
+    /// an invite created, settled claims deleted.
+    async fn write_roster(&self, team_id: Uuid, write: RosterWrite) -> Result<()>;
+    /// Keeps (or replaces) a device's signing-key claim.
+    async fn put_claim(&self, team_id: Uuid, device_id: Uuid, claim: Vec<u8>) -> Result<()>;
+    /// A team's pending signing-key claims, by device.
+    async fn claims(&self, team_id: Uuid) -> Result<Vec<(Uuid, Vec<u8>)>>;
+
+    // --- what the hub forgets ---
+
+    /// Forgets which device pushed each version received before `before`;
+    /// returns how many versions it forgot the pusher of.
+    async fn forget_pushers(&self, before: DateTime<Utc>) -> Result<u64>;
 }

@@ -30,39 +30,16 @@ pub struct Team {
     pub created_at: DateTime<Utc>,
 }
 
-/// What a device's user does; decides which key classes it receives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Role {
-    Outreach,
-    CaseManager,
-    PeerLeader,
-    Supervisor,
-}
+/// What a device's user does: the shared vocabulary's roles.
+pub use fieldbook_proto::vocab::Role;
 
-impl Role {
-    pub const ALL: [Role; 4] = [
-        Role::Outreach,
-        Role::CaseManager,
-        Role::PeerLeader,
-        Role::Supervisor,
-    ];
-
-    /// The stored spelling: `outreach`, `case-manager`, `peer-leader`, `supervisor`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Outreach => "outreach",
-            Role::CaseManager => "case-manager",
-            Role::PeerLeader => "peer-leader",
-            Role::Supervisor => "supervisor",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Role> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| StorageError::Internal(format!("unknown stored role {s:?}")))
-    }
+/// A role as stored (`outreach`, `case-manager`, …); an unknown one means the
+/// database was written by something else.
+pub fn parse_role(s: &str) -> Result<Role> {
+    Role::ALL
+        .into_iter()
+        .find(|r| r.as_str() == s)
+        .ok_or_else(|| StorageError::Internal(format!("unknown stored role {s:?}")))
 }
 
 /// Whether a device may still sync.
@@ -157,9 +134,16 @@ pub struct StoredVersion {
     pub key_class: String,
     pub key_epoch: u32,
     pub body: Vec<u8>,
-    pub pushed_by: Uuid,
+    /// The device that pushed it, kept for [`PUSHER_RETENTION`] so a device
+    /// is not sent back its own versions; forgotten after.
+    pub pushed_by: Option<Uuid>,
     pub received_at: DateTime<Utc>,
 }
+
+/// How long the hub remembers which device pushed a version: long enough for
+/// the pushing device's next syncs to skip its own versions, short enough
+/// that a seized hub cannot tie a team's history to its workers' devices.
+pub const PUSHER_RETENTION: chrono::Duration = chrono::Duration::days(7);
 
 /// What a push did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,6 +188,10 @@ pub struct Envelope {
     pub device_id: Uuid,
     pub key_class: String,
     pub wrapped: Vec<u8>,
+    /// The supervisor device that signed it, and its signature (devices
+    /// accept no key without one; envelopes from before signed rosters lack it).
+    pub signer: Option<Uuid>,
+    pub signature: Option<Vec<u8>>,
 }
 
 /// A stored key envelope.
@@ -214,6 +202,40 @@ pub struct StoredEnvelope {
     pub device_id: Uuid,
     pub key_class: String,
     pub wrapped: Vec<u8>,
+    pub signer: Option<Uuid>,
+    pub signature: Option<Vec<u8>>,
+}
+
+/// One link of a team's signed roster, as stored: opaque bytes in their
+/// place (the API checks them with `fieldbook-trust` before storing).
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoredLink {
+    pub seq: u64,
+    pub prev: [u8; 32],
+    pub statement: Vec<u8>,
+    pub signature: Vec<u8>,
+}
+
+/// A change to a team's roster and what follows from it, applied in one
+/// transaction by [`write_roster`](super::HubStorage::write_roster).
+#[derive(Debug, Clone, Default)]
+pub struct RosterWrite {
+    /// The head the links extend; `Conflict` when another write landed first.
+    /// `None` only for a write without links (envelopes alone).
+    pub after: Option<u64>,
+    pub links: Vec<StoredLink>,
+    /// Devices the links revoke: refused from now on, told to wipe, their
+    /// unused invites deleted.
+    pub revoked: Vec<Uuid>,
+    /// Key envelopes of one epoch; the team's current epoch advances to it.
+    pub keys: Option<(u32, Vec<Envelope>)>,
+    /// The invite the links certify.
+    pub invite: Option<Invite>,
+    /// Devices whose signing-key claims the links settled.
+    pub settled_claims: Vec<Uuid>,
+    /// Deletes the team's unused invites: a genesis retires the codes made
+    /// before the team signed its roster.
+    pub drop_unused_invites: bool,
 }
 
 /// Shows a byte field as its length only: Debug output reaches logs, and
@@ -301,6 +323,16 @@ impl fmt::Debug for Envelope {
             .field("device_id", &self.device_id)
             .field("key_class", &self.key_class)
             .field("wrapped", &Bytes(self.wrapped.len()))
+            .field("signer", &self.signer)
+            .finish()
+    }
+}
+
+impl fmt::Debug for StoredLink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoredLink")
+            .field("seq", &self.seq)
+            .field("statement", &Bytes(self.statement.len()))
             .finish()
     }
 }
@@ -313,6 +345,7 @@ impl fmt::Debug for StoredEnvelope {
             .field("device_id", &self.device_id)
             .field("key_class", &self.key_class)
             .field("wrapped", &Bytes(self.wrapped.len()))
+            .field("signer", &self.signer)
             .finish()
     }
 }
@@ -383,4 +416,22 @@ pub(crate) fn dedupe_batch(versions: Vec<NewVersion>) -> Result<(Vec<NewVersion>
         }
     }
     Ok((unique, repeats))
+}
+
+pub(crate) fn check_envelopes(epoch: u32, envelopes: &[Envelope]) -> Result<()> {
+    if epoch == 0 {
+        return Err(StorageError::InvalidInput("key epochs start at 1".into()));
+    }
+    for e in envelopes {
+        check_label("key_class", &e.key_class)?;
+        if e.wrapped.is_empty() {
+            return Err(StorageError::InvalidInput("empty key envelope".into()));
+        }
+        if e.signer.is_some() != e.signature.is_some() {
+            return Err(StorageError::InvalidInput(
+                "an envelope's signer and signature come together".into(),
+            ));
+        }
+    }
+    Ok(())
 }

@@ -9,8 +9,7 @@ use std::sync::Arc;
 use fieldbook_core::crypto::SoftwareKeyProvider;
 use fieldbook_core::record::{RecordId, RecordKind};
 use fieldbook_core::store::{CreateOptions, Role, Store, WriteOptions};
-use fieldbook_core::sync::{self, client_for, RetryPolicy, SyncOptions, SyncSummary};
-use fieldbook_proto::paths;
+use fieldbook_core::sync::{self, RetryPolicy, SyncOptions, SyncSummary};
 use serde_json::{Map, Value};
 
 use super::PIN;
@@ -24,6 +23,17 @@ pub struct Device {
 impl Device {
     /// Enrolls a new device with a one-time code.
     pub fn enroll(name: &str, hub_url: &str, code: &str) -> Device {
+        Device::try_enroll(name, hub_url, code, CreateOptions::for_tests())
+            .unwrap_or_else(|e| panic!("enrolling {name}: {e}"))
+    }
+
+    /// Enrolls a new device, or says why it refused to.
+    pub fn try_enroll(
+        name: &str,
+        hub_url: &str,
+        code: &str,
+        options: CreateOptions,
+    ) -> fieldbook_core::Result<Device> {
         let dir = tempfile::tempdir().unwrap();
         let store = sync::enroll(
             &dir.path().join("data"),
@@ -33,14 +43,13 @@ impl Device {
             hub_url,
             None,
             Some(name.to_string()),
-            CreateOptions::for_tests(),
-        )
-        .unwrap_or_else(|e| panic!("enrolling {name}: {e}"));
-        Device {
+            options,
+        )?;
+        Ok(Device {
             name: name.to_string(),
             store,
             dir,
-        }
+        })
     }
 
     /// Enrolls a new device in `role`, invited by this (supervisor) device.
@@ -49,22 +58,12 @@ impl Device {
         Device::enroll(name, hub_url, &code)
     }
 
-    /// A one-time code for a new device in `role`, registered with the hub.
+    /// A one-time code for a new device in `role`, certified in the roster
+    /// and registered with the hub.
     pub fn make_invite(&mut self, role: Role) -> String {
-        let invite = self
-            .store
-            .make_invite(role, chrono::Utc::now() + chrono::Duration::days(1))
-            .unwrap();
-        client_for(&mut self.store, RetryPolicy::default())
-            .unwrap()
-            .call_empty(
-                reqwest::Method::POST,
-                paths::INVITES,
-                Some(&invite.request),
-                &AtomicBool::new(false),
-            )
-            .expect("registering the invite");
-        invite.code.to_text().as_str().to_string()
+        sync::invite(&mut self.store, role, 1)
+            .unwrap_or_else(|e| panic!("{} invite: {e}", self.name))
+            .code
     }
 
     /// The hub token this device authenticates with.

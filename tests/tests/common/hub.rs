@@ -68,6 +68,11 @@ impl HubProcess {
         self.port
     }
 
+    /// The PostgreSQL URL the hub runs on (`None`: embedded SQLite).
+    pub fn database(&self) -> Option<&str> {
+        self.database.as_deref()
+    }
+
     /// Where the hub keeps its files (the SQLite database and its WAL).
     pub fn data_dir(&self) -> &Path {
         &self.data_dir

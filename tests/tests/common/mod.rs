@@ -35,7 +35,9 @@
 pub mod devices;
 pub mod fault_proxy;
 pub mod hub;
+pub mod hub_db;
 pub mod plaintext;
+pub mod postgres;
 pub mod raw_http;
 
 use serde_json::Value;

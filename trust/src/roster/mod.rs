@@ -37,6 +37,10 @@ pub struct MemberState {
     pub signing_key_seq: Option<u64>,
     /// The link that revoked it.
     pub revoked_seq: Option<u64>,
+    /// The oldest key epoch it held when it joined: its code's keys, or the
+    /// team's current epoch for a device added directly. Epochs after this
+    /// one made before it joined reach it only when a supervisor shares them.
+    pub start_epoch: u32,
 }
 
 impl MemberState {
@@ -153,6 +157,7 @@ impl Roster {
                 added_seq: 1,
                 signing_key_seq: Some(1),
                 revoked_seq: None,
+                start_epoch: *key_epoch,
             },
         );
         Ok(Roster {
@@ -211,6 +216,29 @@ impl Roster {
         Ok(added)
     }
 
+    /// Extends the roster by the links after its head one at a time,
+    /// keeping every link that verifies up to the first that does not.
+    /// Returns how many were added, and the refusal that stopped it.
+    pub fn extend_prefix(&mut self, links: &[Link], hub_head: u64) -> (usize, Option<TrustError>) {
+        if hub_head < self.head_seq {
+            return (0, Some(TrustError::Rollback));
+        }
+        let mut added = 0;
+        for link in links {
+            if link.seq <= self.head_seq {
+                if link.seq == self.head_seq && link.hash() != self.head_hash {
+                    return (added, Some(TrustError::OutOfPlace { seq: link.seq }));
+                }
+                continue;
+            }
+            if let Err(e) = self.apply(link) {
+                return (added, Some(e));
+            }
+            added += 1;
+        }
+        (added, None)
+    }
+
     fn signing_key_of(&self, signer: &Signer, seq: u64) -> Result<PublicKey, TrustError> {
         let not_allowed = || TrustError::NotAllowed {
             seq,
@@ -249,7 +277,8 @@ impl Roster {
             Entry::Genesis { .. } => return Err(rule(seq, "a genesis can only be the first link")),
             Entry::Add { member } => {
                 require_supervisor()?;
-                self.add_member(seq, member)?;
+                let epoch = self.current_epoch();
+                self.add_member(seq, member, epoch)?;
             }
             Entry::Invite {
                 invite,
@@ -305,7 +334,8 @@ impl Roster {
                 if member.role != state.role {
                     return Err(rule(seq, "a join must take its invite's role"));
                 }
-                self.add_member(seq, member)?;
+                let epoch = state.key_epoch;
+                self.add_member(seq, member, epoch)?;
                 if let Some(state) = self.invites.get_mut(invite) {
                     state.joined_by = Some(member.device);
                 }
@@ -375,7 +405,12 @@ impl Roster {
         Ok(())
     }
 
-    fn add_member(&mut self, seq: u64, member: &Member) -> Result<(), TrustError> {
+    fn add_member(
+        &mut self,
+        seq: u64,
+        member: &Member,
+        start_epoch: u32,
+    ) -> Result<(), TrustError> {
         check_member(seq, member)?;
         if self.members.contains_key(&member.device) {
             return Err(rule(seq, "a device id is used once"));
@@ -387,6 +422,7 @@ impl Roster {
                 added_seq: seq,
                 signing_key_seq: member.signing_key.map(|_| seq),
                 revoked_seq: None,
+                start_epoch,
             },
         );
         Ok(())

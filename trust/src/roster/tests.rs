@@ -554,3 +554,23 @@ fn a_roster_survives_serialization_unchanged() {
     let back: Roster = serde_json::from_str(&json).unwrap();
     assert_eq!(back, team.roster);
 }
+
+#[test]
+fn a_bad_link_stops_the_extension_after_the_good_ones() {
+    let (mut team, founder) = Team::new();
+    let fp = Some(team.root.public().fingerprint());
+    let mut device = Roster::from_chain(team.id, fp, &team.links).unwrap();
+    team.enroll(founder, Role::Outreach);
+    let mut links = team.links.clone();
+    let mut forged = team.link_by(founder, Entry::Rotate { epoch: 2 });
+    forged.signature[0] ^= 1;
+    links.push(forged);
+    let (added, refused) = device.extend_prefix(&links, links.len() as u64);
+    assert_eq!(added, 2);
+    assert_eq!(refused, Some(TrustError::BadSignature));
+    assert_eq!(device, team.roster);
+    assert_eq!(
+        device.extend_prefix(&[], 1),
+        (0, Some(TrustError::Rollback))
+    );
+}

@@ -87,7 +87,10 @@ async fn call(
     }
     .unwrap();
     let res = app.clone().oneshot(req).await.unwrap();
-    assert_eq!(res.headers()[fieldbook_proto::PROTOCOL_HEADER], "1");
+    assert_eq!(
+        res.headers()[fieldbook_proto::PROTOCOL_HEADER],
+        fieldbook_proto::PROTOCOL_VERSION.to_string().as_str()
+    );
     let status = res.status();
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
     let v = if bytes.is_empty() {
@@ -150,7 +153,7 @@ async fn health_answers_without_auth(h: Hub) {
     assert!(["sqlite", "postgres"].contains(&backend));
     assert_eq!(
         v,
-        json!({"status": "ok", "protocol": 1, "backend": backend})
+        json!({"status": "ok", "protocol": fieldbook_proto::PROTOCOL_VERSION, "backend": backend})
     );
 }
 
@@ -506,7 +509,10 @@ async fn serve_answers_health_over_tcp(h: Hub) {
     let mut out = String::new();
     tcp.read_to_string(&mut out).await.unwrap();
     assert!(out.starts_with("HTTP/1.1 200"), "{out}");
-    assert!(out.contains("fieldbook-protocol: 1"));
+    assert!(out.contains(&format!(
+        "fieldbook-protocol: {}",
+        fieldbook_proto::PROTOCOL_VERSION
+    )));
     assert!(out.contains(&format!("\"backend\":\"{}\"", h.storage.backend())));
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();

@@ -7,6 +7,7 @@
 //! order), the invite row for a consume (one winner), the team row for a key
 //! rotation.
 
+mod roster;
 mod schema;
 
 use std::collections::HashSet;
@@ -21,11 +22,13 @@ use tokio_postgres::types::FromSql;
 use tokio_postgres::{NoTls, Row};
 use uuid::Uuid;
 
-use super::model::{check_label, check_pull_limit, check_team_name, dedupe_batch, to_array32};
+use super::model::{check_envelopes, check_pull_limit, check_team_name, dedupe_batch, to_array32};
 use super::{
-    now, Device, DeviceStatus, Envelope, HubStorage, Invite, LogStats, NewVersion, Page,
-    PushOutcome, Result, Role, StorageError, StoredEnvelope, StoredVersion, Team,
+    now, parse_role, Device, DeviceStatus, Envelope, HubStorage, Invite, LogStats, NewVersion,
+    Page, PushOutcome, Result, RosterWrite, StorageError, StoredEnvelope, StoredLink,
+    StoredVersion, Team,
 };
+use deadpool_postgres::Transaction;
 
 /// The PostgreSQL backend.
 #[derive(Clone)]
@@ -66,7 +69,7 @@ fn device_from(row: &Row) -> Result<Device> {
     Ok(Device {
         id: get(row, 0)?,
         team_id: get(row, 1)?,
-        role: Role::parse(get(row, 2)?)?,
+        role: parse_role(get(row, 2)?)?,
         public_key: get::<Option<Vec<u8>>>(row, 3)?
             .map(|k| to_array32(k, "public key"))
             .transpose()?,
@@ -86,7 +89,7 @@ fn invite_from(row: &Row) -> Result<Invite> {
     Ok(Invite {
         id: get(row, 0)?,
         team_id: get(row, 1)?,
-        role: Role::parse(get(row, 2)?)?,
+        role: parse_role(get(row, 2)?)?,
         verifier_hash: to_array32(get(row, 3)?, "verifier hash")?,
         key_bundle: get(row, 4)?,
         created_by: get(row, 5)?,
@@ -179,6 +182,196 @@ async fn team_exists(client: &impl tokio_postgres::GenericClient, team_id: Uuid)
         .ok_or(StorageError::NotFound("team"))
 }
 
+/// Stores a new invite in the caller's transaction.
+async fn insert_invite(tx: &Transaction<'_>, invite: &Invite) -> Result<()> {
+    if invite.used_at.is_some() {
+        return Err(StorageError::InvalidInput(
+            "a new invite cannot be used already".into(),
+        ));
+    }
+    team_exists(&**tx, invite.team_id).await?;
+    let inserted = tx
+        .execute(
+            &format!(
+                "INSERT INTO invites ({INVITE_COLUMNS}) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL) ON CONFLICT (id) DO NOTHING"
+            ),
+            &[
+                &invite.id,
+                &invite.team_id,
+                &invite.role.as_str(),
+                &invite.verifier_hash.as_slice(),
+                &invite.key_bundle,
+                &invite.created_by,
+                &invite.created_at,
+                &invite.expires_at,
+            ],
+        )
+        .await?;
+    if inserted == 0 {
+        return Err(StorageError::Conflict("invite id already exists".into()));
+    }
+    Ok(())
+}
+
+/// Consumes an invite in the caller's transaction (see `HubStorage::consume_invite`).
+async fn consume(
+    tx: &Transaction<'_>,
+    invite_id: Uuid,
+    verifier_hash: &[u8; 32],
+    now: DateTime<Utc>,
+) -> Result<Invite> {
+    // The row lock makes concurrent consumers queue; each then sees the
+    // previous winner's used_at.
+    let row = tx
+        .query_opt(
+            &format!("SELECT {INVITE_COLUMNS} FROM invites WHERE id = $1 FOR UPDATE"),
+            &[&invite_id],
+        )
+        .await?
+        .ok_or(StorageError::NotFound("invite"))?;
+    let mut invite = invite_from(&row)?;
+    if !bool::from(invite.verifier_hash.ct_eq(verifier_hash)) {
+        return Err(StorageError::NotFound("invite"));
+    }
+    if invite.used_at.is_some() {
+        return Err(StorageError::Conflict("invite already used".into()));
+    }
+    if invite.expires_at <= now {
+        return Err(StorageError::Conflict("invite expired".into()));
+    }
+    tx.execute(
+        "UPDATE invites SET used_at = $2 WHERE id = $1",
+        &[&invite_id, &now],
+    )
+    .await?;
+    invite.used_at = Some(now);
+    Ok(invite)
+}
+
+/// Adds a device in the caller's transaction.
+async fn insert_device(tx: &Transaction<'_>, device: &Device) -> Result<()> {
+    team_exists(&**tx, device.team_id).await?;
+    let inserted = tx
+        .execute(
+            &format!(
+                "INSERT INTO devices ({DEVICE_COLUMNS}) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING"
+            ),
+            &[
+                &device.id,
+                &device.team_id,
+                &device.role.as_str(),
+                &device.public_key.as_ref().map(|k| k.as_slice()),
+                &device.token_hash.as_slice(),
+                &device.status.as_str(),
+                &device.wipe_pending,
+                &device.created_at,
+                &device.last_seen_at,
+                &device.label,
+            ],
+        )
+        .await?;
+    if inserted == 0 {
+        return Err(StorageError::Conflict(
+            "device id or token already registered".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Marks a device revoked with its wipe order pending and deletes the unused
+/// invites it made, in the caller's transaction.
+async fn revoke(tx: &Transaction<'_>, device_id: Uuid) -> Result<()> {
+    let n = tx
+        .execute(
+            "UPDATE devices SET wipe_pending = CASE WHEN status = 'revoked' THEN wipe_pending \
+             ELSE true END, status = 'revoked' WHERE id = $1",
+            &[&device_id],
+        )
+        .await?;
+    if n == 0 {
+        return Err(StorageError::NotFound("device"));
+    }
+    tx.execute(
+        "DELETE FROM invites WHERE created_by = $1 AND used_at IS NULL",
+        &[&device_id],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Locks the team row: roster writes and key rotations of one team queue
+/// here. NO KEY UPDATE leaves pushes (whose foreign keys take KEY SHARE on
+/// it) free to go on.
+async fn lock_team(tx: &Transaction<'_>, team_id: Uuid) -> Result<()> {
+    tx.query_opt(
+        "SELECT 1 FROM teams WHERE id = $1 FOR NO KEY UPDATE",
+        &[&team_id],
+    )
+    .await?
+    .map(|_| ())
+    .ok_or(StorageError::NotFound("team"))
+}
+
+/// Stores envelopes of one epoch and advances the team's epoch, in the
+/// caller's transaction (which holds the team lock).
+async fn store_envelopes(
+    tx: &Transaction<'_>,
+    team_id: Uuid,
+    epoch: u32,
+    envelopes: &[Envelope],
+) -> Result<()> {
+    check_envelopes(epoch, envelopes)?;
+    let wanted: Vec<Uuid> = envelopes
+        .iter()
+        .map(|e| e.device_id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let members = tx
+        .query(
+            "SELECT count(*) FROM devices WHERE team_id = $1 AND id = ANY($2)",
+            &[&team_id, &wanted],
+        )
+        .await?;
+    if get::<i64>(&members[0], 0)? != wanted.len() as i64 {
+        return Err(StorageError::InvalidInput(
+            "an envelope names a device outside the team".into(),
+        ));
+    }
+    let upsert = tx
+        .prepare_cached(
+            "INSERT INTO key_envelopes (team_id, epoch, device_id, key_class, wrapped, signer, signature) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (team_id, epoch, device_id, key_class) \
+             DO UPDATE SET wrapped = EXCLUDED.wrapped, signer = EXCLUDED.signer, \
+             signature = EXCLUDED.signature",
+        )
+        .await?;
+    let epoch = i64::from(epoch);
+    for e in envelopes {
+        tx.execute(
+            &upsert,
+            &[
+                &team_id,
+                &epoch,
+                &e.device_id,
+                &e.key_class,
+                &e.wrapped,
+                &e.signer,
+                &e.signature,
+            ],
+        )
+        .await?;
+    }
+    tx.execute(
+        "UPDATE teams SET current_epoch = GREATEST(current_epoch, $2) WHERE id = $1",
+        &[&team_id, &epoch],
+    )
+    .await?;
+    Ok(())
+}
+
 #[async_trait]
 impl HubStorage for PostgresStorage {
     fn backend(&self) -> &'static str {
@@ -232,35 +425,9 @@ impl HubStorage for PostgresStorage {
     }
 
     async fn create_invite(&self, invite: &Invite) -> Result<()> {
-        if invite.used_at.is_some() {
-            return Err(StorageError::InvalidInput(
-                "a new invite cannot be used already".into(),
-            ));
-        }
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        team_exists(&*tx, invite.team_id).await?;
-        let inserted = tx
-            .execute(
-                &format!(
-                    "INSERT INTO invites ({INVITE_COLUMNS}) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL) ON CONFLICT (id) DO NOTHING"
-                ),
-                &[
-                    &invite.id,
-                    &invite.team_id,
-                    &invite.role.as_str(),
-                    &invite.verifier_hash.as_slice(),
-                    &invite.key_bundle,
-                    &invite.created_by,
-                    &invite.created_at,
-                    &invite.expires_at,
-                ],
-            )
-            .await?;
-        if inserted == 0 {
-            return Err(StorageError::Conflict("invite id already exists".into()));
-        }
+        insert_invite(&tx, invite).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -285,64 +452,54 @@ impl HubStorage for PostgresStorage {
     ) -> Result<Invite> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        // The row lock makes concurrent consumers queue; each then sees the
-        // previous winner's used_at.
-        let row = tx
-            .query_opt(
-                &format!("SELECT {INVITE_COLUMNS} FROM invites WHERE id = $1 FOR UPDATE"),
-                &[&invite_id],
-            )
-            .await?
-            .ok_or(StorageError::NotFound("invite"))?;
-        let mut invite = invite_from(&row)?;
-        if !bool::from(invite.verifier_hash.ct_eq(verifier_hash)) {
-            return Err(StorageError::NotFound("invite"));
+        let invite = consume(&tx, invite_id, verifier_hash, now).await?;
+        tx.commit().await?;
+        Ok(invite)
+    }
+
+    async fn enroll(
+        &self,
+        invite_id: Uuid,
+        verifier_hash: &[u8; 32],
+        now: DateTime<Utc>,
+        device: &Device,
+        roster: Option<RosterWrite>,
+    ) -> Result<Invite> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        if roster.is_some() {
+            lock_team(&tx, device.team_id).await?;
         }
-        if invite.used_at.is_some() {
-            return Err(StorageError::Conflict("invite already used".into()));
-        }
-        if invite.expires_at <= now {
-            return Err(StorageError::Conflict("invite expired".into()));
+        let invite = consume(&tx, invite_id, verifier_hash, now).await?;
+        if invite.team_id != device.team_id {
+            return Err(StorageError::InvalidInput(
+                "the device is not in the invite's team".into(),
+            ));
         }
         tx.execute(
-            "UPDATE invites SET used_at = $2 WHERE id = $1",
-            &[&invite_id, &now],
+            "UPDATE invites SET key_bundle = NULL WHERE id = $1",
+            &[&invite_id],
         )
         .await?;
+        insert_device(&tx, device).await?;
+        if let Some(write) = &roster {
+            roster::apply(&tx, device.team_id, write).await?;
+        }
         tx.commit().await?;
-        invite.used_at = Some(now);
         Ok(invite)
+    }
+
+    async fn delete_expired_invites(&self, now: DateTime<Utc>) -> Result<u64> {
+        let client = self.client().await?;
+        Ok(client
+            .execute("DELETE FROM invites WHERE expires_at <= $1", &[&now])
+            .await?)
     }
 
     async fn add_device(&self, device: &Device) -> Result<()> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        team_exists(&*tx, device.team_id).await?;
-        let inserted = tx
-            .execute(
-                &format!(
-                    "INSERT INTO devices ({DEVICE_COLUMNS}) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING"
-                ),
-                &[
-                    &device.id,
-                    &device.team_id,
-                    &device.role.as_str(),
-                    &device.public_key.as_ref().map(|k| k.as_slice()),
-                    &device.token_hash.as_slice(),
-                    &device.status.as_str(),
-                    &device.wipe_pending,
-                    &device.created_at,
-                    &device.last_seen_at,
-                    &device.label,
-                ],
-            )
-            .await?;
-        if inserted == 0 {
-            return Err(StorageError::Conflict(
-                "device id or token already registered".into(),
-            ));
-        }
+        insert_device(&tx, device).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -404,17 +561,10 @@ impl HubStorage for PostgresStorage {
     }
 
     async fn revoke_device(&self, device_id: Uuid) -> Result<()> {
-        let client = self.client().await?;
-        let n = client
-            .execute(
-                "UPDATE devices SET wipe_pending = CASE WHEN status = 'revoked' THEN wipe_pending \
-                 ELSE true END, status = 'revoked' WHERE id = $1",
-                &[&device_id],
-            )
-            .await?;
-        if n == 0 {
-            return Err(StorageError::NotFound("device"));
-        }
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        revoke(&tx, device_id).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -640,63 +790,11 @@ impl HubStorage for PostgresStorage {
         epoch: u32,
         envelopes: Vec<Envelope>,
     ) -> Result<()> {
-        if epoch == 0 {
-            return Err(StorageError::InvalidInput("key epochs start at 1".into()));
-        }
-        for e in &envelopes {
-            check_label("key_class", &e.key_class)?;
-            if e.wrapped.is_empty() {
-                return Err(StorageError::InvalidInput("empty key envelope".into()));
-            }
-        }
+        check_envelopes(epoch, &envelopes)?;
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        // Lock the team row: concurrent rotations of one team queue here.
-        // NO KEY UPDATE leaves pushes (whose foreign keys take KEY SHARE on
-        // it) free to go on.
-        tx.query_opt(
-            "SELECT 1 FROM teams WHERE id = $1 FOR NO KEY UPDATE",
-            &[&team_id],
-        )
-        .await?
-        .ok_or(StorageError::NotFound("team"))?;
-        let wanted: Vec<Uuid> = envelopes
-            .iter()
-            .map(|e| e.device_id)
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        let members = tx
-            .query(
-                "SELECT count(*) FROM devices WHERE team_id = $1 AND id = ANY($2)",
-                &[&team_id, &wanted],
-            )
-            .await?;
-        if get::<i64>(&members[0], 0)? != wanted.len() as i64 {
-            return Err(StorageError::InvalidInput(
-                "an envelope names a device outside the team".into(),
-            ));
-        }
-        let upsert = tx
-            .prepare_cached(
-                "INSERT INTO key_envelopes (team_id, epoch, device_id, key_class, wrapped) \
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (team_id, epoch, device_id, key_class) \
-                 DO UPDATE SET wrapped = EXCLUDED.wrapped",
-            )
-            .await?;
-        let epoch = i64::from(epoch);
-        for e in &envelopes {
-            tx.execute(
-                &upsert,
-                &[&team_id, &epoch, &e.device_id, &e.key_class, &e.wrapped],
-            )
-            .await?;
-        }
-        tx.execute(
-            "UPDATE teams SET current_epoch = GREATEST(current_epoch, $2) WHERE id = $1",
-            &[&team_id, &epoch],
-        )
-        .await?;
+        lock_team(&tx, team_id).await?;
+        store_envelopes(&tx, team_id, epoch, &envelopes).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -709,7 +807,7 @@ impl HubStorage for PostgresStorage {
             .ok_or(StorageError::NotFound("device"))?;
         let rows = client
             .query(
-                "SELECT team_id, epoch, key_class, wrapped FROM key_envelopes \
+                "SELECT team_id, epoch, key_class, wrapped, signer, signature FROM key_envelopes \
                  WHERE device_id = $1 ORDER BY epoch, key_class",
                 &[&device_id],
             )
@@ -722,6 +820,8 @@ impl HubStorage for PostgresStorage {
                     device_id,
                     key_class: get(r, 2)?,
                     wrapped: get(r, 3)?,
+                    signer: get(r, 4)?,
+                    signature: get(r, 5)?,
                 })
             })
             .collect()
@@ -734,5 +834,70 @@ impl HubStorage for PostgresStorage {
             .await?
             .ok_or(StorageError::NotFound("team"))?;
         epoch_from(get(&row, 0)?)
+    }
+
+    async fn roster(&self, team_id: Uuid, since: u64) -> Result<Vec<StoredLink>> {
+        let client = self.client().await?;
+        team_exists(&**client, team_id).await?;
+        roster::links_since(&**client, team_id, since).await
+    }
+
+    async fn roster_head(&self, team_id: Uuid) -> Result<u64> {
+        let client = self.client().await?;
+        team_exists(&**client, team_id).await?;
+        roster::head(&**client, team_id).await
+    }
+
+    async fn write_roster(&self, team_id: Uuid, write: RosterWrite) -> Result<()> {
+        if let Some((epoch, envelopes)) = &write.keys {
+            check_envelopes(*epoch, envelopes)?;
+        }
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        lock_team(&tx, team_id).await?;
+        roster::apply(&tx, team_id, &write).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn put_claim(&self, team_id: Uuid, device_id: Uuid, claim: Vec<u8>) -> Result<()> {
+        let client = self.client().await?;
+        let n = client
+            .execute(
+                "INSERT INTO signing_key_claims (team_id, device_id, claim) \
+                 SELECT $1, $2, $3 WHERE EXISTS \
+                 (SELECT 1 FROM devices WHERE id = $2 AND team_id = $1) \
+                 ON CONFLICT (team_id, device_id) DO UPDATE SET claim = EXCLUDED.claim",
+                &[&team_id, &device_id, &claim],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StorageError::NotFound("device"));
+        }
+        Ok(())
+    }
+
+    async fn claims(&self, team_id: Uuid) -> Result<Vec<(Uuid, Vec<u8>)>> {
+        let client = self.client().await?;
+        team_exists(&**client, team_id).await?;
+        let rows = client
+            .query(
+                "SELECT device_id, claim FROM signing_key_claims WHERE team_id = $1 \
+                 ORDER BY device_id",
+                &[&team_id],
+            )
+            .await?;
+        rows.iter().map(|r| Ok((get(r, 0)?, get(r, 1)?))).collect()
+    }
+
+    async fn forget_pushers(&self, before: DateTime<Utc>) -> Result<u64> {
+        let client = self.client().await?;
+        Ok(client
+            .execute(
+                "UPDATE versions SET pushed_by = NULL \
+                 WHERE pushed_by IS NOT NULL AND received_at < $1",
+                &[&before],
+            )
+            .await?)
     }
 }

@@ -15,10 +15,10 @@ const MIGRATION_LOCK: i64 = 0x4642_4855_424d_4947;
 
 /// Every migration step, in order. Released steps are frozen: never edit
 /// one, append a new one.
-pub const MIGRATIONS: &[(i32, &str)] = &[(1, V1)];
+pub const MIGRATIONS: &[(i32, &str)] = &[(1, V1), (2, V2)];
 
 /// The schema version this build writes.
-pub const VERSION: i32 = 1;
+pub const VERSION: i32 = 2;
 
 /// Version 1, frozen.
 pub const V1: &str = "
@@ -100,6 +100,31 @@ CREATE TABLE key_envelopes (
     PRIMARY KEY (team_id, epoch, device_id, key_class)
 );
 CREATE INDEX key_envelopes_by_device ON key_envelopes (device_id, epoch);
+";
+
+/// Version 2: the team's signed roster and signing-key claims, signed key
+/// envelopes, and `pushed_by` that the hub forgets after a while.
+pub const V2: &str = "
+CREATE TABLE roster_links (
+    team_id   uuid NOT NULL REFERENCES teams (id),
+    seq       bigint NOT NULL CHECK (seq >= 1),
+    prev      bytea NOT NULL CHECK (octet_length(prev) = 32),
+    statement bytea NOT NULL,
+    signature bytea NOT NULL,
+    PRIMARY KEY (team_id, seq)
+);
+
+CREATE TABLE signing_key_claims (
+    team_id   uuid NOT NULL REFERENCES teams (id),
+    device_id uuid NOT NULL REFERENCES devices (id),
+    claim     bytea NOT NULL,
+    PRIMARY KEY (team_id, device_id)
+);
+
+ALTER TABLE key_envelopes ADD COLUMN signer uuid, ADD COLUMN signature bytea;
+
+ALTER TABLE versions ALTER COLUMN pushed_by DROP NOT NULL;
+CREATE INDEX versions_with_pusher ON versions (received_at) WHERE pushed_by IS NOT NULL;
 ";
 
 /// Applies the missing migration steps; returns the schema version.

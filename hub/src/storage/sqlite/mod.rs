@@ -6,6 +6,7 @@
 //! that see the last committed state without waiting for the writer. Every
 //! rusqlite call runs on tokio's blocking pool.
 
+mod roster;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -18,13 +19,14 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row, Transactio
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
+use super::model::check_envelopes;
 use super::model::{
-    check_label, check_pull_limit, check_team_name, dedupe_batch, from_micros, to_array32,
-    to_micros,
+    check_pull_limit, check_team_name, dedupe_batch, from_micros, to_array32, to_micros,
 };
 use super::{
-    now, Device, DeviceStatus, Envelope, HubStorage, Invite, LogStats, NewVersion, Page,
-    PushOutcome, Result, Role, StorageError, StoredEnvelope, StoredVersion, Team,
+    now, parse_role, Device, DeviceStatus, Envelope, HubStorage, Invite, LogStats, NewVersion,
+    Page, PushOutcome, Result, RosterWrite, StorageError, StoredEnvelope, StoredLink,
+    StoredVersion, Team,
 };
 
 /// How long a connection waits for a lock held by another connection (or
@@ -205,7 +207,7 @@ fn device_from(row: DeviceRow) -> Result<Device> {
     Ok(Device {
         id: id(did, "device")?,
         team_id: id(tid, "team")?,
-        role: Role::parse(&role)?,
+        role: parse_role(&role)?,
         public_key: pk.map(|k| to_array32(k, "public key")).transpose()?,
         token_hash: to_array32(th, "token hash")?,
         status: DeviceStatus::parse(&status)?,
@@ -250,7 +252,7 @@ fn invite_from(row: InviteRow) -> Result<Invite> {
     Ok(Invite {
         id: id(iid, "invite")?,
         team_id: id(tid, "team")?,
-        role: Role::parse(&role)?,
+        role: parse_role(&role)?,
         verifier_hash: to_array32(vh, "verifier hash")?,
         key_bundle: bundle,
         created_by: opt_id(by, "device")?,
@@ -268,7 +270,7 @@ type VersionRow = (
     String,
     i64,
     Vec<u8>,
-    Vec<u8>,
+    Option<Vec<u8>>,
     i64,
 );
 
@@ -296,7 +298,7 @@ fn version_from(row: VersionRow) -> Result<StoredVersion> {
         key_class,
         key_epoch: epoch_from(key_epoch)?,
         body,
-        pushed_by: id(by, "device")?,
+        pushed_by: opt_id(by, "device")?,
         received_at: from_micros(received)?,
     })
 }
@@ -314,6 +316,171 @@ fn update_device(conn: &Connection, sql: &str, params: impl rusqlite::Params) ->
         0 => Err(StorageError::NotFound("device")),
         _ => Ok(()),
     }
+}
+
+/// Marks a device revoked with its wipe order pending and deletes the
+/// unused invites it made, in the caller's transaction.
+fn revoke(tx: &Connection, device_id: Uuid) -> Result<()> {
+    update_device(
+        tx,
+        "UPDATE devices SET wipe_pending = CASE WHEN status = 'revoked' THEN wipe_pending ELSE 1 END, \
+         status = 'revoked' WHERE id = ?1",
+        [device_id.as_bytes().as_slice()],
+    )?;
+    tx.execute(
+        "DELETE FROM invites WHERE created_by = ?1 AND used_at IS NULL",
+        [device_id.as_bytes().as_slice()],
+    )?;
+    Ok(())
+}
+
+/// Stores a new invite in the caller's transaction.
+fn insert_invite(tx: &Connection, inv: &Invite) -> Result<()> {
+    if inv.used_at.is_some() {
+        return Err(StorageError::InvalidInput(
+            "a new invite cannot be used already".into(),
+        ));
+    }
+    team_exists(tx, inv.team_id)?;
+    let exists = tx
+        .query_row(
+            "SELECT 1 FROM invites WHERE id = ?1",
+            [inv.id.as_bytes().as_slice()],
+            |_| Ok(()),
+        )
+        .optional()?;
+    if exists.is_some() {
+        return Err(StorageError::Conflict("invite id already exists".into()));
+    }
+    tx.execute(
+        &format!(
+            "INSERT INTO invites ({INVITE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL)"
+        ),
+        params![
+            inv.id.as_bytes().as_slice(),
+            inv.team_id.as_bytes().as_slice(),
+            inv.role.as_str(),
+            inv.verifier_hash.as_slice(),
+            inv.key_bundle,
+            inv.created_by.as_ref().map(|d| d.as_bytes().as_slice()),
+            to_micros(inv.created_at),
+            to_micros(inv.expires_at),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Consumes an invite in the caller's transaction (see `HubStorage::consume_invite`).
+fn consume(
+    tx: &Connection,
+    invite_id: Uuid,
+    verifier: &[u8; 32],
+    now: DateTime<Utc>,
+) -> Result<Invite> {
+    let row = tx
+        .query_row(
+            &format!("SELECT {INVITE_COLUMNS} FROM invites WHERE id = ?1"),
+            [invite_id.as_bytes().as_slice()],
+            invite_row,
+        )
+        .optional()?
+        .ok_or(StorageError::NotFound("invite"))?;
+    let mut invite = invite_from(row)?;
+    if !bool::from(invite.verifier_hash.ct_eq(verifier)) {
+        return Err(StorageError::NotFound("invite"));
+    }
+    if invite.used_at.is_some() {
+        return Err(StorageError::Conflict("invite already used".into()));
+    }
+    if invite.expires_at <= now {
+        return Err(StorageError::Conflict("invite expired".into()));
+    }
+    tx.execute(
+        "UPDATE invites SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL",
+        params![invite_id.as_bytes().as_slice(), to_micros(now)],
+    )?;
+    invite.used_at = Some(now);
+    Ok(invite)
+}
+
+/// Adds a device in the caller's transaction.
+fn insert_device(tx: &Connection, d: &Device) -> Result<()> {
+    team_exists(tx, d.team_id)?;
+    let clash = tx
+        .query_row(
+            "SELECT 1 FROM devices WHERE id = ?1 OR token_hash = ?2",
+            params![d.id.as_bytes().as_slice(), d.token_hash.as_slice()],
+            |_| Ok(()),
+        )
+        .optional()?;
+    if clash.is_some() {
+        return Err(StorageError::Conflict(
+            "device id or token already registered".into(),
+        ));
+    }
+    tx.execute(
+        &format!(
+            "INSERT INTO devices ({DEVICE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        ),
+        params![
+            d.id.as_bytes().as_slice(),
+            d.team_id.as_bytes().as_slice(),
+            d.role.as_str(),
+            d.public_key.as_ref().map(|k| k.as_slice()),
+            d.token_hash.as_slice(),
+            d.status.as_str(),
+            d.wipe_pending,
+            to_micros(d.created_at),
+            d.last_seen_at.map(to_micros),
+            d.label,
+        ],
+    )?;
+    Ok(())
+}
+
+/// Stores envelopes of one epoch and advances the team's epoch, in the caller's transaction.
+fn store_envelopes(
+    tx: &Connection,
+    team_id: Uuid,
+    epoch: u32,
+    envelopes: &[Envelope],
+) -> Result<()> {
+    check_envelopes(epoch, envelopes)?;
+    let team = team_id.as_bytes().as_slice();
+    team_exists(tx, team_id)?;
+    let mut member = tx.prepare_cached("SELECT 1 FROM devices WHERE id = ?1 AND team_id = ?2")?;
+    let mut upsert = tx.prepare_cached(
+        "INSERT INTO key_envelopes (team_id, epoch, device_id, key_class, wrapped, signer, signature) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+         ON CONFLICT (team_id, epoch, device_id, key_class) DO UPDATE SET \
+         wrapped = excluded.wrapped, signer = excluded.signer, signature = excluded.signature",
+    )?;
+    for e in envelopes {
+        let device = e.device_id.as_bytes().as_slice();
+        if member
+            .query_row(params![device, team], |_| Ok(()))
+            .optional()?
+            .is_none()
+        {
+            return Err(StorageError::InvalidInput(
+                "an envelope names a device outside the team".into(),
+            ));
+        }
+        upsert.execute(params![
+            team,
+            i64::from(epoch),
+            device,
+            e.key_class,
+            e.wrapped,
+            e.signer.as_ref().map(|d| d.as_bytes().as_slice()),
+            e.signature,
+        ])?;
+    }
+    tx.execute(
+        "UPDATE teams SET current_epoch = max(current_epoch, ?2) WHERE id = ?1",
+        params![team, i64::from(epoch)],
+    )?;
+    Ok(())
 }
 
 #[async_trait]
@@ -373,38 +540,10 @@ impl HubStorage for SqliteStorage {
     }
 
     async fn create_invite(&self, invite: &Invite) -> Result<()> {
-        if invite.used_at.is_some() {
-            return Err(StorageError::InvalidInput(
-                "a new invite cannot be used already".into(),
-            ));
-        }
         let inv = invite.clone();
         self.write(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            team_exists(&tx, inv.team_id)?;
-            let exists = tx
-                .query_row(
-                    "SELECT 1 FROM invites WHERE id = ?1",
-                    [inv.id.as_bytes().as_slice()],
-                    |_| Ok(()),
-                )
-                .optional()?;
-            if exists.is_some() {
-                return Err(StorageError::Conflict("invite id already exists".into()));
-            }
-            tx.execute(
-                &format!("INSERT INTO invites ({INVITE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL)"),
-                params![
-                    inv.id.as_bytes().as_slice(),
-                    inv.team_id.as_bytes().as_slice(),
-                    inv.role.as_str(),
-                    inv.verifier_hash.as_slice(),
-                    inv.key_bundle,
-                    inv.created_by.as_ref().map(|d| d.as_bytes().as_slice()),
-                    to_micros(inv.created_at),
-                    to_micros(inv.expires_at),
-                ],
-            )?;
+            insert_invite(&tx, &inv)?;
             tx.commit()?;
             Ok(())
         })
@@ -436,31 +575,51 @@ impl HubStorage for SqliteStorage {
             // The writer mutex plus BEGIN IMMEDIATE make check-and-set atomic,
             // also against another process on the same file.
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let row = tx
-                .query_row(
-                    &format!("SELECT {INVITE_COLUMNS} FROM invites WHERE id = ?1"),
-                    [invite_id.as_bytes().as_slice()],
-                    invite_row,
-                )
-                .optional()?
-                .ok_or(StorageError::NotFound("invite"))?;
-            let mut invite = invite_from(row)?;
-            if !bool::from(invite.verifier_hash.ct_eq(&verifier)) {
-                return Err(StorageError::NotFound("invite"));
-            }
-            if invite.used_at.is_some() {
-                return Err(StorageError::Conflict("invite already used".into()));
-            }
-            if invite.expires_at <= now {
-                return Err(StorageError::Conflict("invite expired".into()));
+            let invite = consume(&tx, invite_id, &verifier, now)?;
+            tx.commit()?;
+            Ok(invite)
+        })
+        .await
+    }
+
+    async fn enroll(
+        &self,
+        invite_id: Uuid,
+        verifier_hash: &[u8; 32],
+        now: DateTime<Utc>,
+        device: &Device,
+        roster: Option<RosterWrite>,
+    ) -> Result<Invite> {
+        let verifier = *verifier_hash;
+        let d = device.clone();
+        self.write(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let invite = consume(&tx, invite_id, &verifier, now)?;
+            if invite.team_id != d.team_id {
+                return Err(StorageError::InvalidInput(
+                    "the device is not in the invite's team".into(),
+                ));
             }
             tx.execute(
-                "UPDATE invites SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL",
-                params![invite_id.as_bytes().as_slice(), to_micros(now)],
+                "UPDATE invites SET key_bundle = NULL WHERE id = ?1",
+                [invite_id.as_bytes().as_slice()],
             )?;
+            insert_device(&tx, &d)?;
+            if let Some(write) = &roster {
+                roster::apply(&tx, d.team_id, write)?;
+            }
             tx.commit()?;
-            invite.used_at = Some(now);
             Ok(invite)
+        })
+        .await
+    }
+
+    async fn delete_expired_invites(&self, now: DateTime<Utc>) -> Result<u64> {
+        self.write(move |conn| {
+            Ok(conn.execute(
+                "DELETE FROM invites WHERE expires_at <= ?1",
+                [to_micros(now)],
+            )? as u64)
         })
         .await
     }
@@ -469,36 +628,7 @@ impl HubStorage for SqliteStorage {
         let d = device.clone();
         self.write(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            team_exists(&tx, d.team_id)?;
-            let clash = tx
-                .query_row(
-                    "SELECT 1 FROM devices WHERE id = ?1 OR token_hash = ?2",
-                    params![d.id.as_bytes().as_slice(), d.token_hash.as_slice()],
-                    |_| Ok(()),
-                )
-                .optional()?;
-            if clash.is_some() {
-                return Err(StorageError::Conflict(
-                    "device id or token already registered".into(),
-                ));
-            }
-            tx.execute(
-                &format!(
-                    "INSERT INTO devices ({DEVICE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-                ),
-                params![
-                    d.id.as_bytes().as_slice(),
-                    d.team_id.as_bytes().as_slice(),
-                    d.role.as_str(),
-                    d.public_key.as_ref().map(|k| k.as_slice()),
-                    d.token_hash.as_slice(),
-                    d.status.as_str(),
-                    d.wipe_pending,
-                    to_micros(d.created_at),
-                    d.last_seen_at.map(to_micros),
-                    d.label,
-                ],
-            )?;
+            insert_device(&tx, &d)?;
             tx.commit()?;
             Ok(())
         })
@@ -561,12 +691,10 @@ impl HubStorage for SqliteStorage {
 
     async fn revoke_device(&self, device_id: Uuid) -> Result<()> {
         self.write(move |conn| {
-            update_device(
-                conn,
-                "UPDATE devices SET wipe_pending = CASE WHEN status = 'revoked' THEN wipe_pending ELSE 1 END, \
-                 status = 'revoked' WHERE id = ?1",
-                [device_id.as_bytes().as_slice()],
-            )
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            revoke(&tx, device_id)?;
+            tx.commit()?;
+            Ok(())
         })
         .await
     }
@@ -788,45 +916,10 @@ impl HubStorage for SqliteStorage {
         epoch: u32,
         envelopes: Vec<Envelope>,
     ) -> Result<()> {
-        if epoch == 0 {
-            return Err(StorageError::InvalidInput("key epochs start at 1".into()));
-        }
-        for e in &envelopes {
-            check_label("key_class", &e.key_class)?;
-            if e.wrapped.is_empty() {
-                return Err(StorageError::InvalidInput("empty key envelope".into()));
-            }
-        }
+        check_envelopes(epoch, &envelopes)?;
         self.write(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let team = team_id.as_bytes().as_slice();
-            team_exists(&tx, team_id)?;
-            {
-                let mut member =
-                    tx.prepare_cached("SELECT 1 FROM devices WHERE id = ?1 AND team_id = ?2")?;
-                let mut upsert = tx.prepare_cached(
-                    "INSERT INTO key_envelopes (team_id, epoch, device_id, key_class, wrapped) \
-                     VALUES (?1, ?2, ?3, ?4, ?5) \
-                     ON CONFLICT (team_id, epoch, device_id, key_class) DO UPDATE SET wrapped = excluded.wrapped",
-                )?;
-                for e in &envelopes {
-                    let device = e.device_id.as_bytes().as_slice();
-                    if member
-                        .query_row(params![device, team], |_| Ok(()))
-                        .optional()?
-                        .is_none()
-                    {
-                        return Err(StorageError::InvalidInput(
-                            "an envelope names a device outside the team".into(),
-                        ));
-                    }
-                    upsert.execute(params![team, i64::from(epoch), device, e.key_class, e.wrapped])?;
-                }
-            }
-            tx.execute(
-                "UPDATE teams SET current_epoch = max(current_epoch, ?2) WHERE id = ?1",
-                params![team, i64::from(epoch)],
-            )?;
+            store_envelopes(&tx, team_id, epoch, &envelopes)?;
             tx.commit()?;
             Ok(())
         })
@@ -844,7 +937,7 @@ impl HubStorage for SqliteStorage {
                 return Err(StorageError::NotFound("device"));
             }
             let mut stmt = tx.prepare_cached(
-                "SELECT team_id, epoch, key_class, wrapped FROM key_envelopes \
+                "SELECT team_id, epoch, key_class, wrapped, signer, signature FROM key_envelopes \
                  WHERE device_id = ?1 ORDER BY epoch, key_class",
             )?;
             let rows = stmt
@@ -854,17 +947,21 @@ impl HubStorage for SqliteStorage {
                         r.get::<_, i64>(1)?,
                         r.get::<_, String>(2)?,
                         r.get::<_, Vec<u8>>(3)?,
+                        r.get::<_, Option<Vec<u8>>>(4)?,
+                        r.get::<_, Option<Vec<u8>>>(5)?,
                     ))
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             rows.into_iter()
-                .map(|(tid, epoch, key_class, wrapped)| {
+                .map(|(tid, epoch, key_class, wrapped, signer, signature)| {
                     Ok(StoredEnvelope {
                         team_id: id(tid, "team")?,
                         epoch: epoch_from(epoch)?,
                         device_id,
                         key_class,
                         wrapped,
+                        signer: opt_id(signer, "device")?,
+                        signature,
                     })
                 })
                 .collect()
@@ -880,6 +977,68 @@ impl HubStorage for SqliteStorage {
                 .optional()?
                 .ok_or(StorageError::NotFound("team"))?;
             epoch_from(epoch)
+        })
+        .await
+    }
+
+    async fn roster(&self, team_id: Uuid, since: u64) -> Result<Vec<StoredLink>> {
+        self.read(move |conn| {
+            let tx = conn.unchecked_transaction()?;
+            team_exists(&tx, team_id)?;
+            let links = roster::links_since(&tx, team_id, since)?;
+            tx.finish()?;
+            Ok(links)
+        })
+        .await
+    }
+
+    async fn roster_head(&self, team_id: Uuid) -> Result<u64> {
+        self.read(move |conn| {
+            team_exists(conn, team_id)?;
+            roster::head(conn, team_id)
+        })
+        .await
+    }
+
+    async fn write_roster(&self, team_id: Uuid, write: RosterWrite) -> Result<()> {
+        if let Some((epoch, envelopes)) = &write.keys {
+            check_envelopes(*epoch, envelopes)?;
+        }
+        self.write(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            team_exists(&tx, team_id)?;
+            roster::apply(&tx, team_id, &write)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn put_claim(&self, team_id: Uuid, device_id: Uuid, claim: Vec<u8>) -> Result<()> {
+        self.write(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            roster::put_claim(&tx, team_id, device_id, &claim)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn claims(&self, team_id: Uuid) -> Result<Vec<(Uuid, Vec<u8>)>> {
+        self.read(move |conn| {
+            team_exists(conn, team_id)?;
+            roster::claims(conn, team_id)
+        })
+        .await
+    }
+
+    async fn forget_pushers(&self, before: DateTime<Utc>) -> Result<u64> {
+        self.write(move |conn| {
+            Ok(conn.execute(
+                "UPDATE versions SET pushed_by = NULL \
+                 WHERE pushed_by IS NOT NULL AND received_at < ?1",
+                [to_micros(before)],
+            )? as u64)
         })
         .await
     }

@@ -12,7 +12,7 @@ use crate::storage::{Result, StorageError};
 pub const APPLICATION_ID: i32 = 0x4642_4831;
 
 /// The schema version this build writes. Add a step to [`upgrade_from`] with each bump.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// Version 1, frozen: never edit it; add migrations instead.
 pub const V1: &str = "
@@ -95,6 +95,54 @@ CREATE TABLE key_envelopes (
 CREATE INDEX key_envelopes_by_device ON key_envelopes (device_id, epoch);
 ";
 
+/// Version 2: the team's signed roster and signing-key claims, signed key
+/// envelopes, and `pushed_by` that the hub forgets after a while (the table is
+/// rebuilt: SQLite cannot drop a NOT NULL in place).
+const V1_TO_V2: &str = "
+CREATE TABLE roster_links (
+    team_id   BLOB NOT NULL REFERENCES teams (id),
+    seq       INTEGER NOT NULL CHECK (seq >= 1),
+    prev      BLOB NOT NULL CHECK (length(prev) = 32),
+    statement BLOB NOT NULL,
+    signature BLOB NOT NULL,
+    PRIMARY KEY (team_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE signing_key_claims (
+    team_id   BLOB NOT NULL REFERENCES teams (id),
+    device_id BLOB NOT NULL REFERENCES devices (id),
+    claim     BLOB NOT NULL,
+    PRIMARY KEY (team_id, device_id)
+) WITHOUT ROWID;
+
+ALTER TABLE key_envelopes ADD COLUMN signer BLOB;
+ALTER TABLE key_envelopes ADD COLUMN signature BLOB;
+
+CREATE TABLE versions_v2 (
+    rowid       INTEGER PRIMARY KEY,
+    team_id     BLOB NOT NULL REFERENCES teams (id),
+    seq         INTEGER NOT NULL,
+    version_id  BLOB NOT NULL,
+    record_id   BLOB NOT NULL,
+    kind        TEXT NOT NULL,
+    key_class   TEXT NOT NULL,
+    key_epoch   INTEGER NOT NULL,
+    body        BLOB NOT NULL,
+    pushed_by   BLOB REFERENCES devices (id),
+    received_at INTEGER NOT NULL,
+    UNIQUE (team_id, seq),
+    UNIQUE (team_id, version_id)
+);
+INSERT INTO versions_v2
+    SELECT rowid, team_id, seq, version_id, record_id, kind, key_class, key_epoch, body,
+           pushed_by, received_at
+    FROM versions;
+DROP TABLE versions;
+ALTER TABLE versions_v2 RENAME TO versions;
+CREATE INDEX versions_by_record ON versions (team_id, record_id, seq);
+CREATE INDEX versions_with_pusher ON versions (received_at) WHERE pushed_by IS NOT NULL;
+";
+
 /// Brings a database to [`VERSION`]: creates it when empty, upgrades it when
 /// older, refuses it when newer or not a hub store.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
@@ -139,9 +187,9 @@ fn create(tx: &Transaction<'_>) -> Result<()> {
 
 /// Applies every migration after `version`, then records [`VERSION`].
 fn upgrade_from(tx: &Transaction<'_>, version: u32) -> Result<()> {
-    // Version 2 and later add their steps here, e.g.
-    // `if version < 2 { tx.execute_batch(V2_STEP)?; }`.
-    let _ = version;
+    if version < 2 {
+        tx.execute_batch(V1_TO_V2)?;
+    }
     tx.pragma_update(None, "user_version", VERSION)?;
     Ok(())
 }

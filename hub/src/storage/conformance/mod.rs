@@ -15,6 +15,9 @@ use uuid::Uuid;
 use super::test_backends::{Backend, PgSchema};
 use super::*;
 
+mod roster;
+use roster::*;
+
 /// Generates one `#[tokio::test]` per test function for a backend: `single`
 /// tests get one storage, `pair` tests two instances on one store.
 macro_rules! for_backend {
@@ -56,6 +59,13 @@ macro_rules! conformance_suite {
                     devices_are_found_by_token_hash,
                     revoking_sets_wipe_pending,
                     compact_drops_only_named_older_versions,
+                    roster_links_extend_their_head_only,
+                    enrolling_is_one_step_and_keeps_no_bundle,
+                    revoking_cancels_the_devices_unused_invites,
+                    a_roster_write_lands_whole_or_not_at_all,
+                    claims_are_kept_per_device_and_settled,
+                    pushers_are_forgotten_after_their_retention,
+                    expired_invites_are_deleted,
                     key_envelopes_round_trip,
                     concurrent_pushers_and_a_paged_puller,
                     log_stats_count_versions_and_bytes,
@@ -84,7 +94,10 @@ async fn postgres_instances_migrate_at_once() {
     );
     let (a, b, c) = (a.unwrap(), b.unwrap(), c.unwrap());
     for s in [&a, &b, &c] {
-        assert_eq!(s.schema_version().await.unwrap(), 1);
+        assert_eq!(
+            s.schema_version().await.unwrap(),
+            PostgresStorage::SCHEMA_VERSION
+        );
     }
     let team = a.create_team("Shared").await.unwrap();
     assert_eq!(c.get_team(team.id).await.unwrap(), team);
@@ -106,14 +119,14 @@ async fn postgres_bad_urls_do_not_echo_secrets() {
 
 // ----------------------------------------------------------------- helpers
 
-fn random32() -> [u8; 32] {
+pub(super) fn random32() -> [u8; 32] {
     let mut out = [0u8; 32];
     out[..16].copy_from_slice(Uuid::new_v4().as_bytes());
     out[16..].copy_from_slice(Uuid::new_v4().as_bytes());
     out
 }
 
-fn new_device(team_id: Uuid, role: Role) -> Device {
+pub(super) fn new_device(team_id: Uuid, role: Role) -> Device {
     Device {
         id: Uuid::now_v7(),
         team_id,
@@ -146,13 +159,13 @@ fn version_of(record_id: Uuid, body: &[u8]) -> NewVersion {
     }
 }
 
-fn versions(n: usize) -> Vec<NewVersion> {
+pub(super) fn versions(n: usize) -> Vec<NewVersion> {
     (0..n)
         .map(|i| version_of(Uuid::now_v7(), format!("sealed-{i}").as_bytes()))
         .collect()
 }
 
-fn new_invite(team_id: Uuid, verifier_hash: [u8; 32], expires_in: Duration) -> Invite {
+pub(super) fn new_invite(team_id: Uuid, verifier_hash: [u8; 32], expires_in: Duration) -> Invite {
     let created_at = now();
     Invite {
         id: Uuid::new_v4(),
@@ -167,7 +180,7 @@ fn new_invite(team_id: Uuid, verifier_hash: [u8; 32], expires_in: Duration) -> I
     }
 }
 
-async fn pull_all(s: &dyn HubStorage, team_id: Uuid) -> Vec<StoredVersion> {
+pub(super) async fn pull_all(s: &dyn HubStorage, team_id: Uuid) -> Vec<StoredVersion> {
     let mut out = Vec::new();
     let mut cursor = 0;
     loop {
@@ -239,7 +252,7 @@ async fn push_is_idempotent(s: Arc<dyn HubStorage>) {
         assert_eq!(stored.key_class, sent.key_class);
         assert_eq!(stored.key_epoch, sent.key_epoch);
         assert_eq!(stored.body, sent.body);
-        assert_eq!(stored.pushed_by, device.id);
+        assert_eq!(stored.pushed_by, Some(device.id));
     }
 
     // An empty push is fine; bad versions are refused as a whole.
@@ -376,7 +389,7 @@ async fn teams_are_isolated(s: Arc<dyn HubStorage>) {
     expected_b.push(shared.version_id);
     assert_eq!(ids(&pulled_a), expected_a);
     assert_eq!(ids(&pulled_b), expected_b);
-    assert!(pulled_b.iter().all(|v| v.pushed_by == device_b.id));
+    assert!(pulled_b.iter().all(|v| v.pushed_by == Some(device_b.id)));
 
     // A device cannot push into another team's log.
     assert_eq!(
@@ -805,6 +818,8 @@ async fn key_envelopes_round_trip(s: Arc<dyn HubStorage>) {
         device_id: device.id,
         key_class: class.into(),
         wrapped: vec![byte; 60],
+        signer: Some(supervisor.id),
+        signature: Some(vec![byte; 64]),
     };
     s.put_key_envelopes(
         team.id,
@@ -826,6 +841,8 @@ async fn key_envelopes_round_trip(s: Arc<dyn HubStorage>) {
         device_id: device.id,
         key_class: class.into(),
         wrapped: vec![byte; 60],
+        signer: Some(supervisor.id),
+        signature: Some(vec![byte; 64]),
     };
     assert_eq!(
         s.key_envelopes_for(supervisor.id).await.unwrap(),
@@ -1054,6 +1071,8 @@ fn debug_output_shows_no_secret_bytes() {
         device_id: device.id,
         key_class: "case".into(),
         wrapped: vec![0x5a; 48],
+        signer: None,
+        signature: None,
     };
     for text in [
         format!("{invite:?}"),

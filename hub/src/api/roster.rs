@@ -1,0 +1,149 @@
+//! `GET /v1/roster` (any device of the team, revoked ones too), `POST
+//! /v1/roster` (supervisors), and signing-key claims.
+//!
+//! `POST` takes the links that need nothing beside them: a genesis (a new
+//! team's, or the first a team from before signed rosters signs), devices
+//! added at that migration, revocations, signing-key certificates and root
+//! rotations. Invites, joins and key rotations come with what they carry
+//! (a verifier and a key bundle, a device, envelopes) through their own routes.
+
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use fieldbook_proto::roster::{AppendRosterRequest, RosterPage, SigningKeyClaim, MAX_ROSTER_LINKS};
+use fieldbook_trust::{Entry, Statement};
+use serde::Deserialize;
+
+use super::auth::{AnyDevice, AuthDevice};
+use super::error::{ApiError, ApiJson};
+use super::AppState;
+use crate::roster;
+use crate::storage::{Device, DeviceStatus, StorageError};
+
+#[derive(Deserialize)]
+pub struct RosterParams {
+    since: Option<u64>,
+}
+
+pub async fn get(
+    State(state): State<Arc<AppState>>,
+    caller: AnyDevice,
+    params: Result<Query<RosterParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<RosterPage>, ApiError> {
+    let Query(p) = params.map_err(|_| ApiError::invalid("bad since"))?;
+    let team = caller.0.team_id;
+    let links = state.storage.roster(team, p.since.unwrap_or(0)).await?;
+    let head = state.storage.roster_head(team).await?;
+    Ok(Json(RosterPage {
+        links: links.iter().map(roster::to_wire).collect(),
+        head,
+    }))
+}
+
+pub async fn append(
+    State(state): State<Arc<AppState>>,
+    caller: AuthDevice,
+    ApiJson(req): ApiJson<AppendRosterRequest>,
+) -> Result<StatusCode, ApiError> {
+    caller.require_supervisor()?;
+    if req.links.is_empty() || req.links.len() > MAX_ROSTER_LINKS {
+        return Err(ApiError::invalid("1 to 1000 links"));
+    }
+    let team = caller.0.team_id;
+    let current = roster::current(state.storage.as_ref(), team).await?;
+    let genesis = current.is_none();
+    let mut checked = roster::check(team, current, &req.links).map_err(ApiError::untrusted)?;
+    let devices = state.storage.list_devices(team).await?;
+    for statement in &checked.statements {
+        allowed_here(statement, &caller.0, &devices)?;
+    }
+    // Codes made before the team signed its roster carry no invite key:
+    // nothing could check who joins with them, so they stop working.
+    checked.write.drop_unused_invites = genesis;
+    match state.storage.write_roster(team, checked.write).await {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(StorageError::Conflict(_)) => Err(ApiError::roster_moved()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Which statements this route takes, and the hub's own consistency checks:
+/// the genesis names the calling device as it enrolled; a device added at
+/// migration is one the hub knows, with the key and role it knows.
+fn allowed_here(
+    statement: &Statement,
+    caller: &Device,
+    devices: &[Device],
+) -> Result<(), ApiError> {
+    match &statement.entry {
+        Entry::Genesis { founder, .. } => {
+            if founder.device != caller.id || caller.public_key != Some(founder.box_key) {
+                return Err(ApiError::forbidden(
+                    "a genesis names the device that sends it",
+                ));
+            }
+            Ok(())
+        }
+        Entry::Add { member } => {
+            let known = devices.iter().any(|d| {
+                d.id == member.device
+                    && d.status == DeviceStatus::Active
+                    && d.role == member.role
+                    && d.public_key == Some(member.box_key)
+            });
+            if known {
+                Ok(())
+            } else {
+                Err(ApiError::invalid(
+                    "an added device must be an active device of the team, as it enrolled",
+                ))
+            }
+        }
+        Entry::Revoke { .. } | Entry::CertifySigningKey { .. } | Entry::RotateRoot { .. } => Ok(()),
+        Entry::Invite { .. } | Entry::Join { .. } | Entry::Rotate { .. } => Err(ApiError::invalid(
+            "invites, joins and key rotations have their own routes",
+        )),
+    }
+}
+
+/// The largest claim accepted, in bytes of JSON.
+const MAX_CLAIM_LEN: usize = 16 * 1024;
+
+pub async fn put_claim(
+    State(state): State<Arc<AppState>>,
+    caller: AuthDevice,
+    ApiJson(claim): ApiJson<SigningKeyClaim>,
+) -> Result<StatusCode, ApiError> {
+    if claim.device_id != caller.0.id {
+        return Err(ApiError::forbidden("a device claims only its own key"));
+    }
+    if claim.signing_key.len() != 32 || claim.macs.len() > 64 {
+        return Err(ApiError::invalid(
+            "signing_key must be 32 bytes, at most 64 MACs",
+        ));
+    }
+    let bytes = serde_json::to_vec(&claim).map_err(|_| ApiError::invalid("malformed claim"))?;
+    if bytes.len() > MAX_CLAIM_LEN {
+        return Err(ApiError::too_large("claim too large"));
+    }
+    state
+        .storage
+        .put_claim(caller.0.team_id, caller.0.id, bytes)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn claims(
+    State(state): State<Arc<AppState>>,
+    caller: AuthDevice,
+) -> Result<Json<Vec<SigningKeyClaim>>, ApiError> {
+    caller.require_supervisor()?;
+    let stored = state.storage.claims(caller.0.team_id).await?;
+    let claims = stored
+        .into_iter()
+        .filter_map(|(_, bytes)| serde_json::from_slice(&bytes).ok())
+        .collect();
+    Ok(Json(claims))
+}
