@@ -9,7 +9,7 @@
 //!   table, and merged by the next unlock (or unlocked sync).
 
 use fieldbook_proto::version::SealedVersion;
-use rusqlite::{params, TransactionBehavior};
+use rusqlite::{params, Connection, TransactionBehavior};
 use zeroize::Zeroizing;
 
 use super::exchange::ReceiveOutcome;
@@ -59,23 +59,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut held = 0;
-        {
-            let mut stmt = tx.prepare_cached(
-                "INSERT OR IGNORE INTO inbox (version_id, record_id, kind, key_class, key_epoch, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            for v in versions {
-                held += stmt.execute(params![
-                    v.version_id.as_bytes().as_slice(),
-                    v.record_id.as_bytes().as_slice(),
-                    v.kind,
-                    v.key_class,
-                    v.key_epoch,
-                    v.body,
-                ])? as u32;
-            }
-        }
+        let held = hold(&tx, versions.iter())?;
         tx.commit()?;
         Ok(held)
     }
@@ -158,4 +142,27 @@ impl Store {
         self.merge_held()?;
         Ok(())
     }
+}
+
+/// Puts versions in the inbox (once each); returns how many were new there.
+pub(super) fn hold<'a>(
+    conn: &Connection,
+    versions: impl Iterator<Item = &'a SealedVersion>,
+) -> Result<u32> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT OR IGNORE INTO inbox (version_id, record_id, kind, key_class, key_epoch, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut held = 0;
+    for v in versions {
+        held += stmt.execute(params![
+            v.version_id.as_bytes().as_slice(),
+            v.record_id.as_bytes().as_slice(),
+            v.kind,
+            v.key_class,
+            v.key_epoch,
+            v.body,
+        ])? as u32;
+    }
+    Ok(held)
 }

@@ -6,6 +6,7 @@ use fieldbook_proto::SealedVersion;
 use rusqlite::{params, TransactionBehavior};
 use serde::Serialize;
 
+use super::background::hold;
 use super::records::{self, Origin};
 use super::sealing::{BlobRole, SealContext};
 use super::{meta, Store};
@@ -24,6 +25,9 @@ pub struct ReceiveOutcome {
     pub duplicates: u32,
     /// Records that now show concurrent values (a conflict) after merging.
     pub conflicts: u32,
+    /// Versions sealed under a key epoch newer than this device holds: kept
+    /// sealed in the inbox and merged once the epoch's keys arrive.
+    pub held: u32,
     /// Versions that could not be opened or applied, with the reason (no contents).
     pub rejected: Vec<RejectedVersion>,
 }
@@ -40,6 +44,7 @@ impl ReceiveOutcome {
         self.merged += other.merged;
         self.duplicates += other.duplicates;
         self.conflicts += other.conflicts;
+        self.held += other.held;
         self.rejected.extend(other.rejected);
     }
 }
@@ -110,7 +115,10 @@ impl Store {
 
     /// Opens and merges versions pulled from the hub, in one transaction.
     /// A version that cannot be opened is reported and skipped; it never
-    /// stops the others.
+    /// stops the others. A version under a key epoch this device has not
+    /// learned yet (a rotation it has not heard of) is held, as a locked
+    /// store holds what it pulls, until the epoch's keys arrive: the sync
+    /// cursor moves past it, so rejecting it would lose it on this device.
     pub fn receive(&mut self, versions: &[SealedVersion]) -> Result<ReceiveOutcome> {
         self.unlocked()?;
         let now_ms = self.now_ms();
@@ -119,7 +127,11 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut outcome = ReceiveOutcome::default();
-        for sealed in versions {
+        let (waiting, ready): (Vec<&SealedVersion>, Vec<&SealedVersion>) = versions
+            .iter()
+            .partition(|sealed| awaits_newer_key(keys, sealed));
+        outcome.held = hold(&tx, waiting.into_iter())?;
+        for sealed in ready {
             let opened = open_received(keys, sealed);
             let version = match opened {
                 Ok(version) => version,
@@ -168,6 +180,22 @@ impl Store {
         )?;
         Ok(())
     }
+}
+
+/// Whether a version is sealed under an epoch of its kind's class newer than
+/// any this device holds. A class the device holds no key of (its role may
+/// not read it) is not waited for: such a version is rejected.
+fn awaits_newer_key(keys: &super::vault::UnlockedKeys, sealed: &SealedVersion) -> bool {
+    let (Ok(kind), Some(class)) = (
+        sealed.kind.parse::<RecordKind>(),
+        SensitivityClass::parse(&sealed.key_class),
+    ) else {
+        return false;
+    };
+    class == kind.sensitivity()
+        && keys
+            .current_epoch(class)
+            .is_some_and(|current| sealed.key_epoch > current)
 }
 
 /// Opens a received version: the sealed body must decrypt under the named

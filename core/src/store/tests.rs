@@ -899,7 +899,46 @@ fn a_new_key_epoch_reaches_the_remaining_devices_and_not_the_revoked_one() {
     let none = revoked.accept_key_envelopes(&keys.envelopes).unwrap();
     assert_eq!((none.learned, none.refused), (0, 3));
     let outcome = revoked.receive(&outbox).unwrap();
-    assert_eq!((outcome.merged, outcome.rejected.len()), (0, 1));
+    // It stays sealed in the inbox, waiting for keys the revoked device never gets.
+    assert_eq!((outcome.merged, outcome.held), (0, 1));
+    assert!(outcome.rejected.is_empty());
+    assert!(matches!(
+        revoked.get(client),
+        Err(Error::RecordNotFound { .. })
+    ));
+    assert_eq!(revoked.held_count().unwrap(), 1);
+}
+
+/// A version under a key epoch the device has not learned yet (its sync
+/// pulled it before the new keys, or the store was unlocked between the key
+/// check and the merge) waits in the inbox and merges once the keys arrive,
+/// instead of being skipped for good. The simulation found the loss (seed
+/// 109, `tests/sim/tests/regressions.rs`).
+#[test]
+fn a_version_under_a_newer_key_epoch_waits_for_its_keys() {
+    let fx = Fixture::new();
+    let mut supervisor = fx.create();
+    let (mut outreach, _a) = enroll(&mut supervisor, Role::Outreach);
+    let remaining = vec![info(&mut supervisor), info(&mut outreach)];
+    let request = supervisor.rotate_keys(&remaining).unwrap();
+    let client = add_client(&mut supervisor, "after rotation");
+    let outbox = supervisor.unpushed(100).unwrap();
+
+    let early = outreach.receive(&outbox).unwrap();
+    assert_eq!((early.merged, early.held), (0, 1));
+    assert!(early.rejected.is_empty(), "{early:?}");
+    assert_eq!(outreach.held_count().unwrap(), 1);
+
+    assert_eq!(
+        outreach.accept_key_envelopes(&request.envelopes).unwrap(),
+        1
+    );
+    assert_eq!(outreach.merge_held().unwrap().merged, 1);
+    assert_eq!(outreach.held_count().unwrap(), 0);
+    assert_eq!(
+        outreach.get(client).unwrap().text("alias"),
+        Some("after rotation")
+    );
 }
 
 #[test]
