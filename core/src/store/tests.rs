@@ -919,8 +919,11 @@ fn a_version_under_a_newer_key_epoch_waits_for_its_keys() {
     let fx = Fixture::new();
     let mut supervisor = fx.create();
     let (mut outreach, _a) = enroll(&mut supervisor, Role::Outreach);
-    let remaining = vec![info(&mut supervisor), info(&mut outreach)];
-    let request = supervisor.rotate_keys(&remaining).unwrap();
+    let (leaving, _b) = enroll(&mut supervisor, Role::Outreach);
+    let revocation = supervisor.make_revocation(leaving.device_id()).unwrap();
+    relay(&revocation.links, &mut [&mut supervisor, &mut outreach]);
+    let request = revocation.keys.unwrap();
+    supervisor.accept_key_envelopes(&request.envelopes).unwrap();
     let client = add_client(&mut supervisor, "after rotation");
     let outbox = supervisor.unpushed(100).unwrap();
 
@@ -930,7 +933,10 @@ fn a_version_under_a_newer_key_epoch_waits_for_its_keys() {
     assert_eq!(outreach.held_count().unwrap(), 1);
 
     assert_eq!(
-        outreach.accept_key_envelopes(&request.envelopes).unwrap(),
+        outreach
+            .accept_key_envelopes(&request.envelopes)
+            .unwrap()
+            .learned,
         1
     );
     assert_eq!(outreach.merge_held().unwrap().merged, 1);
