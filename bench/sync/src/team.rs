@@ -3,19 +3,16 @@
 //! (as `fieldbook-hub team create` does), the supervisor's device enrolls
 //! with it, makes an invite for an outreach worker and registers it on the
 //! hub (as `fieldbook invite` does), and the outreach worker's device
-//! enrolls with that code.
+//! enrolls with that code; both then sync once, taking the team's signed
+//! roster.
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use chrono::Utc;
 use fieldbook_core::crypto::SoftwareKeyProvider;
-use fieldbook_core::enrollment::EnrollmentCode;
 use fieldbook_core::store::{CreateOptions, Role, Store};
-use fieldbook_core::sync::{client_for, enroll, RetryPolicy};
-use fieldbook_proto::paths;
-use reqwest::Method;
+use fieldbook_core::sync::{enroll, invite, sync, SyncOptions};
 
 use crate::hub::Hub;
 use crate::Res;
@@ -63,17 +60,25 @@ pub fn set_up(hub: &Hub, device_url: &str, dir: &Path, kdf: Kdf) -> Res<Team> {
         storage.as_ref(),
         "Đội ngoại tuyến Hải Phòng",
     ))?;
-    let founder_code = founder.code;
+    let founder_code = founder.code.to_text();
     let mut supervisor = enroll_device(dir, "supervisor", &founder_code, device_url, kdf)?;
 
-    let invite = supervisor.make_invite(Role::Outreach, Utc::now() + chrono::Duration::days(1))?;
-    client_for(&mut supervisor, RetryPolicy::default())?.call_empty(
-        Method::POST,
-        paths::INVITES,
-        Some(&invite.request),
-        &AtomicBool::new(false),
-    )?;
-    let outreach = enroll_device(dir, "outreach", &invite.code, device_url, kdf)?;
+    let code = invite(&mut supervisor, Role::Outreach, 1)?.code;
+    let mut outreach = enroll_device(dir, "outreach", &code, device_url, kdf)?;
+    // Both take the team's roster as it is now (the outreach device's join
+    // included), as their first syncs after enrolling would: the measured
+    // syncs carry records only.
+    for store in [&mut supervisor, &mut outreach] {
+        let summary = sync(
+            store,
+            &SyncOptions::default(),
+            None,
+            &AtomicBool::new(false),
+        )?;
+        if !summary.ok {
+            return Err(format!("a set-up sync failed: {:?}", summary.errors).into());
+        }
+    }
     Ok(Team {
         team_id: supervisor.team_id().0,
         supervisor,
@@ -81,19 +86,13 @@ pub fn set_up(hub: &Hub, device_url: &str, dir: &Path, kdf: Kdf) -> Res<Team> {
     })
 }
 
-fn enroll_device(
-    dir: &Path,
-    name: &str,
-    code: &EnrollmentCode,
-    hub_url: &str,
-    kdf: Kdf,
-) -> Res<Store> {
+fn enroll_device(dir: &Path, name: &str, code: &str, hub_url: &str, kdf: Kdf) -> Res<Store> {
     let provider = Arc::new(SoftwareKeyProvider::new(dir.join(format!("{name}-key"))));
     Ok(enroll(
         &dir.join(name),
         PIN,
         provider,
-        code.to_text().as_str(),
+        code,
         hub_url,
         // Plain HTTP on loopback: no certificate to pin.
         None,
