@@ -7,7 +7,7 @@ public struct CoreError: Error, Equatable, Sendable {
     public enum Reason: Equatable, Sendable {
         case locked, wrongPin, tryLater, erased, noStore, storeExists
         case invalid, duplicateClient, notFound, damaged, notPermitted
-        case hub, keyStore, internalError
+        case hub, untrusted, keyStore, internalError
     }
 
     public let reason: Reason
@@ -38,7 +38,7 @@ public extension FieldbookError {
         switch self {
         case let .Locked(detail), let .Erased(detail), let .NoStore(detail),
              let .StoreExists(detail), let .NotFound(detail), let .Damaged(detail),
-             let .NotPermitted(detail), let .Hub(detail), let .KeyStore(detail),
+             let .NotPermitted(detail), let .Hub(detail), let .Untrusted(detail), let .KeyStore(detail),
              let .Internal(detail):
             return detail
         case let .WrongPin(_, detail), let .TryLater(_, detail),
@@ -61,6 +61,8 @@ public extension FieldbookError {
         case .Damaged: return .damaged
         case .NotPermitted: return .notPermitted
         case .Hub: return .hub
+        // The hub said something no supervisor signed: shown, never acted on.
+        case .Untrusted: return .untrusted
         case .KeyStore: return .keyStore
         case .Internal: return .internalError
         }
