@@ -1,6 +1,7 @@
 //! The hub's HTTP API: an axum router over `Arc<dyn HubStorage>`.
 
 mod auth;
+mod body_limit;
 mod compact;
 mod devices;
 mod enroll;
@@ -175,9 +176,17 @@ pub fn router_with(storage: Arc<dyn HubStorage>, enroll_limit: EnrollRateLimit) 
             || route.path == paths::ENROLL_INVITE
             || (route.path == paths::ROSTER && route.method == "get" && *s == 410)
             || route.statuses.contains(s)));
-        let mut endpoint = handler(route.method, route.path);
-        if authenticated(route) {
-            endpoint = endpoint.layer(DefaultBodyLimit::max(BODY_LIMIT));
+        let limit = if authenticated(route) {
+            BODY_LIMIT
+        } else {
+            UNAUTHENTICATED_BODY_LIMIT
+        };
+        let mut endpoint = handler(route.method, route.path).layer(DefaultBodyLimit::max(limit));
+        if route.statuses.contains(&413) {
+            endpoint = endpoint.route_layer(middleware::from_fn_with_state(
+                limit,
+                body_limit::refuse_announced_oversize,
+            ));
         }
         if route.path == paths::ENROLL {
             endpoint = endpoint.route_layer(middleware::from_fn_with_state(

@@ -1,18 +1,23 @@
 //! One connection: the TLS handshake if any, then HTTP/1.1 requests to the
-//! router until the client leaves, the registry closes it, or the hub stops.
+//! router until the client leaves, the registry closes it, or the hub stops;
+//! then a short linger so the client gets its last answer.
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
+use axum::response::Response;
 use axum::Router;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
@@ -57,6 +62,10 @@ pub(super) async fn serve(
     drop(slot);
 }
 
+/// What the service answers with: boxed, so the connection is `Unpin` and
+/// can hand its socket back once done (for [`linger`]).
+type Answer = Pin<Box<dyn Future<Output = Result<Response<AnswerBody>, Infallible>> + Send>>;
+
 async fn http<T>(
     io: T,
     connection: Arc<Connection>,
@@ -68,44 +77,75 @@ async fn http<T>(
 {
     let io = WatchedIo::new(io, Arc::clone(&connection));
     let watched = Arc::clone(&connection);
-    let service = service_fn(move |req: hyper::Request<Incoming>| {
+    let service = service_fn(move |req: hyper::Request<Incoming>| -> Answer {
         let in_flight = InFlight::start(Arc::clone(&watched));
         let mut req = req.map(|body| Body::new(WatchedBody::new(body, Arc::clone(&watched))));
         req.extensions_mut().insert(ConnectInfo(peer));
         let app = app.clone();
-        async move {
+        Box::pin(async move {
             let answer = app.oneshot(req).await.unwrap_or_else(|e| match e {});
-            Ok::<_, Infallible>(answer.map(|body| AnswerBody::new(body, in_flight)))
-        }
+            Ok(answer.map(|body| AnswerBody::new(body, in_flight)))
+        })
     });
     let mut builder = http1::Builder::new();
     builder
         .keep_alive(true)
         .max_header_size(MAX_HEAD)
         .max_buf_size(MAX_BUFFER);
-    let served = builder.serve_connection(TokioIo::new(io), service);
-    tokio::pin!(served);
+    let mut served = builder.serve_connection(TokioIo::new(io), service);
     let mut stopping = *stop.borrow();
     if stopping {
-        served.as_mut().graceful_shutdown();
+        Pin::new(&mut served).graceful_shutdown();
     }
-    loop {
+    let ended = loop {
         tokio::select! {
-            result = served.as_mut() => {
-                if let Err(e) = result {
-                    tracing::debug!(error = %e, "connection ended with an error");
-                }
-                return;
-            }
+            ended = std::future::poll_fn(|cx| served.poll_without_shutdown(cx)) => break ended,
             // Dropping the connection closes the socket.
             _ = connection.closed() => return,
             changed = stop.changed(), if !stopping => {
                 stopping = true;
                 if changed.is_ok() {
                     // Finish the request in progress, then close.
-                    served.as_mut().graceful_shutdown();
+                    Pin::new(&mut served).graceful_shutdown();
                 }
             }
         }
+    };
+    match ended {
+        Ok(()) => {
+            let io = served.into_parts().io.into_inner();
+            tokio::select! {
+                _ = linger(io, &connection) => {}
+                _ = connection.closed() => {}
+            }
+        }
+        Err(e) => tracing::debug!(error = %e, "connection ended with an error"),
     }
+}
+
+/// How long a connection the hub ended stays open to take what its client
+/// still sends.
+const LINGER: Duration = Duration::from_secs(2);
+
+/// Ends a connection after its last answer. Its client may still be sending
+/// a body the hub answered without reading (401, 413, 429): closing the
+/// socket with those bytes unread would reset the connection, and the client
+/// could lose the answer. So the hub says it is done writing, then reads and
+/// discards for up to [`LINGER`] until the client closes.
+async fn linger<T: AsyncRead + AsyncWrite + Unpin>(mut io: T, connection: &Connection) {
+    connection.lingering();
+    let _ = tokio::time::timeout(LINGER, async {
+        if io.shutdown().await.is_err() {
+            return;
+        }
+        // On the heap, and only now: a buffer in the future itself would
+        // weigh on every connection, lingering or not.
+        let mut discard = vec![0u8; 4096];
+        while let Ok(n) = io.read(&mut discard).await {
+            if n == 0 {
+                break;
+            }
+        }
+    })
+    .await;
 }

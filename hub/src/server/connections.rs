@@ -140,6 +140,13 @@ impl Connection {
         }
     }
 
+    /// The hub is done with the connection and waits for its client to
+    /// close: like any waiting connection, it may go to make room.
+    pub(super) fn lingering(&self) {
+        self.write_progressed();
+        self.enter(Phase::Idle);
+    }
+
     pub(super) fn write_pending(&self) {
         if self.write_blocked.load(Ordering::Relaxed) == 0 {
             self.write_blocked.store(self.now(), Ordering::Relaxed);

@@ -15,6 +15,8 @@ pub struct HubProcess {
     data_dir: PathBuf,
     /// A `postgres://` URL when the hub runs on PostgreSQL instead of SQLite.
     database: Option<String>,
+    /// Options added to `serve` (limits and timeouts).
+    serve_args: Vec<String>,
     _data: tempfile::TempDir,
 }
 
@@ -27,15 +29,20 @@ impl Drop for HubProcess {
 impl HubProcess {
     /// A new hub with its own embedded SQLite store, on a free loopback port.
     pub fn start() -> HubProcess {
-        HubProcess::start_with(None)
+        HubProcess::start_with(None, &[])
     }
 
     /// A hub on the PostgreSQL database at `url` (several may share one).
     pub fn start_on_postgres(url: &str) -> HubProcess {
-        HubProcess::start_with(Some(url.to_string()))
+        HubProcess::start_with(Some(url.to_string()), &[])
     }
 
-    fn start_with(database: Option<String>) -> HubProcess {
+    /// A hub on SQLite served with extra `serve` options, e.g. `--header-timeout 2`.
+    pub fn start_serving_with(serve_args: &[&str]) -> HubProcess {
+        HubProcess::start_with(None, serve_args)
+    }
+
+    fn start_with(database: Option<String>, serve_args: &[&str]) -> HubProcess {
         let data = tempfile::tempdir().unwrap();
         let data_dir = data.path().join("hub");
         let port = free_port();
@@ -44,6 +51,7 @@ impl HubProcess {
             port,
             data_dir,
             database,
+            serve_args: serve_args.iter().map(|a| a.to_string()).collect(),
             _data: data,
         };
         hub.restart();
@@ -71,6 +79,11 @@ impl HubProcess {
     /// The PostgreSQL URL the hub runs on (`None`: embedded SQLite).
     pub fn database(&self) -> Option<&str> {
         self.database.as_deref()
+    }
+
+    /// The running hub's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("the hub runs").id()
     }
 
     /// Where the hub keeps its files (the SQLite database and its WAL).
@@ -102,6 +115,7 @@ impl HubProcess {
         let child = self
             .command()
             .args(["serve", "--listen", &format!("127.0.0.1:{}", self.port)])
+            .args(&self.serve_args)
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())
             .stderr(log)

@@ -94,6 +94,26 @@ async fn every_route_with_a_token_answers_401_before_reading_the_body(h: Hub) {
 }
 
 async fn bodies_without_a_token_are_limited_to_a_few_kib(h: Hub) {
+    // Announced over the limit: refused before a byte of it is read.
+    let polls = Arc::new(AtomicUsize::new(0));
+    let body = NeverBody {
+        len: 16 * 1024 * 1024,
+        polls: Arc::clone(&polls),
+    };
+    let req = Request::builder()
+        .method("POST")
+        .uri(paths::ENROLL)
+        .header("content-type", "application/json")
+        .header("content-length", 16 * 1024 * 1024)
+        .body(Body::new(body))
+        .unwrap();
+    let answer = tokio::time::timeout(Duration::from_secs(5), h.app.clone().oneshot(req))
+        .await
+        .expect("answered without waiting for the body")
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(polls.load(Ordering::Relaxed), 0);
+    // Sent whole, just over the limit.
     let mut big = enroll_body(Uuid::now_v7(), b"verifier");
     big["label"] = json!("x".repeat(UNAUTHENTICATED_BODY_LIMIT));
     let (s, v, _) = call(&h.app, "POST", paths::ENROLL, None, Some(big)).await;
