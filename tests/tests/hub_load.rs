@@ -334,6 +334,34 @@ fn unfinished_enrollment_bodies_keep_memory_bounded_and_are_closed() {
     assert!(worst_413 < Duration::from_secs(2), "413 took {worst_413:?}");
 }
 
+/// A server whose hard limit leaves room for fewer connections than the
+/// cap: the hub serves as many as fit, says so, and still holds the flood.
+#[test]
+fn a_low_open_file_limit_lowers_the_cap_and_health_still_answers() {
+    let _alone = one_at_a_time();
+    raise_open_file_limit(8192);
+    let hub = HubProcess::start_with_open_file_limit(600);
+    let log = std::fs::read_to_string(hub.log_file()).unwrap();
+    assert!(
+        log.contains("the open-file limit (600) leaves room for 344 connections, not 4096"),
+        "{log}"
+    );
+    let pid = hub.pid();
+    let mut flood = stall(hub.port(), HALF_OPEN, HALF_HEAD);
+    std::thread::sleep(Duration::from_millis(1500));
+    let during = probe(&hub, 20);
+    let fds = open_fds(pid);
+    assert!(fds <= 600, "{fds} descriptors");
+    let mut shed = 0;
+    for tcp in &mut flood {
+        shed += usize::from(closed_within(tcp, Duration::from_millis(1)));
+    }
+    eprintln!(
+        "half-open flood ({HALF_OPEN}) with 600 open files (cap lowered to 344): health during: median {:?}, worst {:?}; {shed} shed; {fds} descriptors",
+        during.median, during.worst
+    );
+}
+
 /// The routes that take a device token, from hub/openapi.yaml.
 fn authenticated_posts() -> Vec<String> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../hub/openapi.yaml");

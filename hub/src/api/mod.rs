@@ -145,9 +145,10 @@ fn handler(method: &str, path: &str) -> MethodRouter<Arc<AppState>> {
 }
 
 /// The request body limit on routes that take a device token. The body is
-/// read only after the token was checked: the token extractor comes before
-/// the body in every handler, so a caller without a token gets 401 while its
-/// body is still unread.
+/// read only after the token was checked: axum runs the body extractor
+/// (`ApiJson`) after every other one, the token's (`AuthDevice`) among them,
+/// so a caller without a valid token gets 401 with its body unread
+/// (`api::tests::limits` checks every such route).
 pub const BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// The request body limit everywhere else (enrollment, health, unknown
