@@ -43,6 +43,8 @@ const RSS_GROWTH_BOUND_KIB: u64 = 48 * 1024;
 
 /// Raises this process's soft limit on open files (the floods hold over a
 /// thousand sockets); the hub it starts inherits it, and raises its own.
+// `rlim_t` is u64 here but not on every unix.
+#[allow(clippy::unnecessary_cast)]
 fn raise_open_file_limit(wanted: u64) {
     let mut limit = libc::rlimit {
         rlim_cur: 0,

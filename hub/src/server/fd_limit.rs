@@ -47,6 +47,8 @@ pub fn fit_to_descriptor_limit(limits: ConnectionLimits) -> ConnectionLimits {
 /// Sets the soft `RLIMIT_NOFILE` to at least `wanted` (not above the hard
 /// limit) and returns the soft limit in force.
 #[cfg(unix)]
+// `rlim_t` is u64 here but not on every unix.
+#[allow(clippy::unnecessary_cast)]
 fn raise_soft_limit(wanted: u64) -> std::io::Result<u64> {
     let mut limit = libc::rlimit {
         rlim_cur: 0,
@@ -82,6 +84,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::unnecessary_cast)]
     fn the_soft_limit_is_raised_to_fit_a_small_cap() {
         // The test process's limit already fits 64 connections, or is raised to.
         let limits = ConnectionLimits {
