@@ -86,11 +86,12 @@ pub struct LimitArgs {
     /// Seconds a request body may pause, or a client leave the answer untaken.
     #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_BODY_TIMEOUT.as_secs(), value_parser = seconds())]
     pub body_timeout: u64,
-    /// Enrollment attempts one address may make at once (IPv6: one /64).
-    /// Behind a reverse proxy all devices share the proxy's address.
+    /// Enrollment requests one address may make at once (IPv6: one /64); a
+    /// device enrolling makes two. Behind a reverse proxy all devices share
+    /// the proxy's address.
     #[arg(long, default_value_t = EnrollRateLimit::default().burst, value_parser = clap::value_parser!(u32).range(1..))]
     pub enroll_burst: u32,
-    /// Enrollment attempts an address regains per minute after its burst.
+    /// Enrollment requests an address regains per minute after its burst.
     #[arg(long, default_value_t = EnrollRateLimit::default().per_minute, value_parser = clap::value_parser!(u32).range(1..))]
     pub enroll_per_minute: u32,
 }

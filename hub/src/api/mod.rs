@@ -59,7 +59,7 @@ pub const ROUTES: &[Route] = &[
     Route {
         method: "post",
         path: paths::ENROLL_INVITE,
-        statuses: &[200, 400, 403, 413, 500, 503],
+        statuses: &[200, 400, 403, 413, 429, 500, 503],
     },
     Route {
         method: "post",
@@ -165,7 +165,8 @@ pub fn router(storage: Arc<dyn HubStorage>) -> Router {
     router_with(storage, EnrollRateLimit::default())
 }
 
-/// The API, with `enroll_limit` on `POST /v1/enroll` per client address (see
+/// The API, with `enroll_limit` on the enrollment routes (`POST /v1/enroll`
+/// and `/v1/enroll/invite`) per client address (see
 /// [`crate::server::serve_with`], which supplies the address).
 pub fn router_with(storage: Arc<dyn HubStorage>, enroll_limit: EnrollRateLimit) -> Router {
     let limiter = Arc::new(rate_limit::RateLimiter::new(enroll_limit));
@@ -189,7 +190,8 @@ pub fn router_with(storage: Arc<dyn HubStorage>, enroll_limit: EnrollRateLimit) 
                 body_limit::refuse_announced_oversize,
             ));
         }
-        if route.path == paths::ENROLL {
+        // Both check a code's verifier: one bucket per address for the two.
+        if route.path == paths::ENROLL || route.path == paths::ENROLL_INVITE {
             endpoint = endpoint.route_layer(middleware::from_fn_with_state(
                 Arc::clone(&limiter),
                 rate_limit::limit_enrollment,

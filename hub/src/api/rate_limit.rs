@@ -1,6 +1,7 @@
-//! Enrollment attempts per client address: a token bucket for each address
-//! (IPv6 by /64, the block one subscriber gets), answered with 429 and
-//! `Retry-After` when empty.
+//! Enrollment requests per client address: a token bucket for each address
+//! (IPv6 by /64, the block one subscriber gets) shared by the two routes
+//! that check a code's verifier (`/v1/enroll/invite`, then `/v1/enroll`),
+//! answered with 429 and `Retry-After` when empty.
 //!
 //! Behind a reverse proxy every client has the proxy's address, so the
 //! limit is then shared by all; raise it there.
@@ -18,21 +19,23 @@ use axum::response::{IntoResponse, Response};
 
 use super::error::ApiError;
 
-/// How many enrollment attempts one address may make.
+/// How many enrollment requests one address may make. A device enrolling
+/// makes two (it looks its invite up, then joins), and one more per
+/// thousand links of a long roster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EnrollRateLimit {
-    /// Attempts at once: a whole team enrolling at a training, behind the
-    /// office's one address.
+    /// Requests at once: 60 lets 30 devices enroll together, a team at a
+    /// training behind the office's one address.
     pub burst: u32,
-    /// Attempts regained per minute after that.
+    /// Requests regained per minute after that: 10 devices a minute.
     pub per_minute: u32,
 }
 
 impl Default for EnrollRateLimit {
     fn default() -> Self {
         EnrollRateLimit {
-            burst: 30,
-            per_minute: 10,
+            burst: 60,
+            per_minute: 20,
         }
     }
 }
@@ -129,8 +132,8 @@ impl RateLimiter {
     }
 }
 
-/// Middleware for the enrollment route: 429 with `Retry-After` once the
-/// caller's address has used its attempts; the request is not read.
+/// Middleware for the enrollment routes: 429 with `Retry-After` once the
+/// caller's address has used its requests; the request is not read.
 pub async fn limit_enrollment(
     State(limiter): State<Arc<RateLimiter>>,
     req: Request,
@@ -148,7 +151,7 @@ pub async fn limit_enrollment(
             let mut answer = ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
-                format!("too many enrollment attempts from this address: try again in {seconds} s"),
+                format!("too many enrollment requests from this address: try again in {seconds} s"),
             )
             .into_response();
             answer

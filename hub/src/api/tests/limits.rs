@@ -152,28 +152,47 @@ async fn enrollment_attempts_are_limited_per_address(h: Hub) {
             per_minute: 6,
         },
     );
-    let attempt = |from: &str| {
+    let post = |path: &'static str, from: &str, body: serde_json::Value| {
         let peer: SocketAddr = format!("{from}:40000").parse().unwrap();
         let mut req = Request::builder()
             .method("POST")
-            .uri(paths::ENROLL)
+            .uri(path)
             .header("content-type", "application/json")
-            .body(Body::from(enroll_body(Uuid::now_v7(), b"v").to_string()))
+            .body(Body::from(body.to_string()))
             .unwrap();
         req.extensions_mut().insert(ConnectInfo(peer));
         app.clone().oneshot(req)
     };
-    for _ in 0..2 {
-        assert_eq!(
-            attempt("192.0.2.1").await.unwrap().status(),
-            StatusCode::FORBIDDEN
-        );
-    }
+    let attempt = |from: &str| post(paths::ENROLL, from, enroll_body(Uuid::now_v7(), b"v"));
+    let look_up = |from: &str| {
+        let body = json!({"invite_id": Uuid::now_v7(), "verifier": "dg==", "since": 0});
+        post(paths::ENROLL_INVITE, from, body)
+    };
+    assert_eq!(
+        look_up("192.0.2.1").await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        attempt("192.0.2.1").await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
     let limited = attempt("192.0.2.1").await.unwrap();
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(limited.headers()["retry-after"], "10");
-    assert_eq!(limited.headers()[fieldbook_proto::PROTOCOL_HEADER], "1");
+    assert_eq!(
+        limited.headers()[fieldbook_proto::PROTOCOL_HEADER],
+        fieldbook_proto::PROTOCOL_VERSION.to_string().as_str()
+    );
+    // Looking an invite up checks a verifier too: it draws on the same bucket.
+    assert_eq!(
+        look_up("192.0.2.1").await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
     // Another address is not held back; health never is.
+    assert_eq!(
+        look_up("192.0.2.2").await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(
         attempt("192.0.2.2").await.unwrap().status(),
         StatusCode::FORBIDDEN
