@@ -6,11 +6,13 @@
 //! SQLite (the default) or in PostgreSQL shared by several hub processes.
 //! [`api`] is the HTTP API over it; [`roster`] checks the team's signed
 //! roster before anything is stored; [`server`] listens (plain on loopback,
-//! or TLS) and shuts down gracefully.
+//! or TLS), holds every connection to timeouts and a cap, and shuts down
+//! gracefully; [`private_files`] keeps the data readable by the hub's user only.
 
 pub mod admin;
 pub mod api;
 pub mod housekeeping;
+pub mod private_files;
 pub mod roster;
 pub mod server;
 pub mod storage;

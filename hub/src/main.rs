@@ -9,7 +9,7 @@ use clap::Parser;
 use cli::{Cli, Command, DevicesCommand, TeamCommand};
 use fieldbook_hub::admin::{self, NewTeam};
 use fieldbook_hub::storage::{HubStorage, PostgresStorage, SqliteStorage};
-use fieldbook_hub::{api, server};
+use fieldbook_hub::{api, private_files, server};
 
 type Error = Box<dyn std::error::Error>;
 
@@ -38,7 +38,7 @@ async fn open(cli: &Cli) -> Result<Arc<dyn HubStorage>, Error> {
         .data
         .as_ref()
         .ok_or("pass --data DIR (embedded SQLite) or --database postgres://…")?;
-    std::fs::create_dir_all(dir)?;
+    private_files::private_dir(dir)?;
     Ok(Arc::new(SqliteStorage::open(dir.join("hub.db"))?))
 }
 
@@ -54,6 +54,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
             listen,
             tls_cert,
             tls_key,
+            limits,
         } => {
             let tls = match (tls_cert, tls_key) {
                 (Some(c), Some(k)) => {
@@ -68,6 +69,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 _ => None,
             };
             server::check_listen(listen, tls.is_some())?;
+            let connection_limits = server::fit_to_descriptor_limit(limits.connection_limits());
             let listener = server::bind(listen)?;
             let addr = listener.local_addr()?;
             let scheme = if tls.is_some() { "https" } else { "http" };
@@ -77,10 +79,11 @@ async fn run(cli: Cli) -> Result<(), Error> {
             );
             eprintln!("listening on {scheme}://{addr}");
             tokio::spawn(fieldbook_hub::housekeeping::run(storage.clone()));
-            server::serve(
+            server::serve_with(
                 listener,
-                api::router(storage),
+                api::router_with(storage, limits.enroll_limit()),
                 tls,
+                connection_limits,
                 server::shutdown_signal(),
             )
             .await?;

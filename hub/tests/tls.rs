@@ -74,15 +74,31 @@ impl RunningHub {
         certificate: Option<TestCertificate>,
         config: Option<Arc<rustls::ServerConfig>>,
     ) -> RunningHub {
+        RunningHub::serving_with(
+            dir,
+            certificate,
+            config,
+            server::ConnectionLimits::default(),
+        )
+        .await
+    }
+
+    async fn serving_with(
+        dir: tempfile::TempDir,
+        certificate: Option<TestCertificate>,
+        config: Option<Arc<rustls::ServerConfig>>,
+        limits: server::ConnectionLimits,
+    ) -> RunningHub {
         let storage: Arc<dyn HubStorage> =
             Arc::new(SqliteStorage::open(dir.path().join("hub.db")).unwrap());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(server::serve(
+        let server = tokio::spawn(server::serve_with(
             listener,
             api::router(storage.clone()),
             config,
+            limits,
             async {
                 let _ = stopped.await;
             },
@@ -142,6 +158,48 @@ async fn the_pinned_certificate_is_trusted_over_tls() {
         health(by_name, Some(hub.pin())).await.unwrap()["status"],
         "ok"
     );
+    hub.stop().await;
+}
+
+/// Connections that never start their handshake: past the cap, the ones
+/// that waited longest make room, and each is closed after the header
+/// timeout; a device's request over TLS is answered all along.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stalled_handshakes_neither_keep_devices_out_nor_stay() {
+    let dir = tempfile::tempdir().unwrap();
+    let certificate = TestCertificate::make(dir.path());
+    let config = server::load_tls(&certificate.cert_path, &certificate.key_path).unwrap();
+    let limits = server::ConnectionLimits {
+        max_connections: 128,
+        header_timeout: Duration::from_secs(3),
+        ..Default::default()
+    };
+    let hub = RunningHub::serving_with(dir, Some(certificate), Some(config), limits).await;
+    let opened = Instant::now();
+    let mut stalled = Vec::new();
+    for _ in 0..300 {
+        stalled.push(tokio::net::TcpStream::connect(hub.addr).await.unwrap());
+    }
+    // Past the cap, stalled connections give way once they waited
+    // SHED_AFTER: the listen queue drains by the cap every SHED_AFTER.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    for _ in 0..3 {
+        let asked = Instant::now();
+        let answer = health(hub.url("https"), Some(hub.pin())).await.unwrap();
+        assert_eq!(answer["status"], "ok");
+        let took = asked.elapsed();
+        assert!(took < Duration::from_secs(1), "health took {took:?}");
+    }
+    // Every stalled connection is closed by the header timeout (plus the sweep).
+    for tcp in &mut stalled {
+        let left = Duration::from_secs(6).saturating_sub(opened.elapsed());
+        let mut byte = [0u8; 1];
+        let read = tokio::time::timeout(left, tokio::io::AsyncReadExt::read(tcp, &mut byte)).await;
+        assert!(
+            matches!(read, Ok(Ok(0)) | Ok(Err(_))),
+            "a stalled handshake was still open after 6 s: {read:?}"
+        );
+    }
     hub.stop().await;
 }
 

@@ -1,6 +1,7 @@
 //! The hub's HTTP API: an axum router over `Arc<dyn HubStorage>`.
 
 mod auth;
+mod body_limit;
 mod compact;
 mod devices;
 mod enroll;
@@ -8,6 +9,7 @@ mod error;
 mod health;
 mod invites;
 mod keys;
+mod rate_limit;
 mod roster;
 mod sync;
 #[cfg(test)]
@@ -26,6 +28,7 @@ use fieldbook_proto::{paths, PROTOCOL_HEADER, PROTOCOL_VERSION};
 
 pub use auth::token_hash;
 pub use error::ApiError;
+pub use rate_limit::EnrollRateLimit;
 
 use crate::storage::HubStorage;
 
@@ -51,12 +54,12 @@ pub const ROUTES: &[Route] = &[
     Route {
         method: "post",
         path: paths::ENROLL,
-        statuses: &[200, 400, 403, 413, 500, 503],
+        statuses: &[200, 400, 403, 413, 429, 500, 503],
     },
     Route {
         method: "post",
         path: paths::ENROLL_INVITE,
-        statuses: &[200, 400, 403, 413, 500, 503],
+        statuses: &[200, 400, 403, 413, 429, 500, 503],
     },
     Route {
         method: "post",
@@ -141,10 +144,32 @@ fn handler(method: &str, path: &str) -> MethodRouter<Arc<AppState>> {
     }
 }
 
-/// The whole request body limit.
+/// The request body limit on routes that take a device token. The body is
+/// read only after the token was checked: axum runs the body extractor
+/// (`ApiJson`) after every other one, the token's (`AuthDevice`) among them,
+/// so a caller without a valid token gets 401 with its body unread
+/// (`api::tests::limits` checks every such route).
 pub const BODY_LIMIT: usize = 16 * 1024 * 1024;
 
+/// The request body limit everywhere else (enrollment, health, unknown
+/// routes): an enrollment request is a few hundred bytes.
+pub const UNAUTHENTICATED_BODY_LIMIT: usize = 8 * 1024;
+
+/// Whether a route takes a device token: it answers 401 without one.
+fn authenticated(route: &Route) -> bool {
+    route.statuses.contains(&401)
+}
+
+/// The API with the default enrollment rate limit.
 pub fn router(storage: Arc<dyn HubStorage>) -> Router {
+    router_with(storage, EnrollRateLimit::default())
+}
+
+/// The API, with `enroll_limit` on the enrollment routes (`POST /v1/enroll`
+/// and `/v1/enroll/invite`) per client address (see
+/// [`crate::server::serve_with`], which supplies the address).
+pub fn router_with(storage: Arc<dyn HubStorage>, enroll_limit: EnrollRateLimit) -> Router {
+    let limiter = Arc::new(rate_limit::RateLimiter::new(enroll_limit));
     let mut r = Router::new();
     for route in ROUTES {
         // Every authenticated route answers these; the roster also to revoked devices.
@@ -153,7 +178,26 @@ pub fn router(storage: Arc<dyn HubStorage>) -> Router {
             || route.path == paths::ENROLL_INVITE
             || (route.path == paths::ROSTER && route.method == "get" && *s == 410)
             || route.statuses.contains(s)));
-        r = r.route(route.path, handler(route.method, route.path));
+        let limit = if authenticated(route) {
+            BODY_LIMIT
+        } else {
+            UNAUTHENTICATED_BODY_LIMIT
+        };
+        let mut endpoint = handler(route.method, route.path).layer(DefaultBodyLimit::max(limit));
+        if route.statuses.contains(&413) {
+            endpoint = endpoint.route_layer(middleware::from_fn_with_state(
+                limit,
+                body_limit::refuse_announced_oversize,
+            ));
+        }
+        // Both check a code's verifier: one bucket per address for the two.
+        if route.path == paths::ENROLL || route.path == paths::ENROLL_INVITE {
+            endpoint = endpoint.route_layer(middleware::from_fn_with_state(
+                Arc::clone(&limiter),
+                rate_limit::limit_enrollment,
+            ));
+        }
+        r = r.route(route.path, endpoint);
     }
     r.fallback(|| async { ApiError::not_found("no such route") })
         .method_not_allowed_fallback(|| async {
@@ -163,7 +207,7 @@ pub fn router(storage: Arc<dyn HubStorage>) -> Router {
                 "method not allowed",
             )
         })
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(DefaultBodyLimit::max(UNAUTHENTICATED_BODY_LIMIT))
         .layer(middleware::from_fn(log_and_tag))
         .with_state(Arc::new(AppState { storage }))
 }

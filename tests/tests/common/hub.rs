@@ -15,6 +15,10 @@ pub struct HubProcess {
     data_dir: PathBuf,
     /// A `postgres://` URL when the hub runs on PostgreSQL instead of SQLite.
     database: Option<String>,
+    /// Options added to `serve` (limits and timeouts).
+    serve_args: Vec<String>,
+    /// A hard (and soft) limit on the hub's open files, as a small server may have.
+    open_file_limit: Option<u64>,
     _data: tempfile::TempDir,
 }
 
@@ -27,15 +31,29 @@ impl Drop for HubProcess {
 impl HubProcess {
     /// A new hub with its own embedded SQLite store, on a free loopback port.
     pub fn start() -> HubProcess {
-        HubProcess::start_with(None)
+        HubProcess::start_with(None, &[], None)
     }
 
     /// A hub on the PostgreSQL database at `url` (several may share one).
     pub fn start_on_postgres(url: &str) -> HubProcess {
-        HubProcess::start_with(Some(url.to_string()))
+        HubProcess::start_with(Some(url.to_string()), &[], None)
     }
 
-    fn start_with(database: Option<String>) -> HubProcess {
+    /// A hub on SQLite served with extra `serve` options, e.g. `--header-timeout 2`.
+    pub fn start_serving_with(serve_args: &[&str]) -> HubProcess {
+        HubProcess::start_with(None, serve_args, None)
+    }
+
+    /// A hub on SQLite whose process may open at most `limit` files.
+    pub fn start_with_open_file_limit(limit: u64) -> HubProcess {
+        HubProcess::start_with(None, &[], Some(limit))
+    }
+
+    fn start_with(
+        database: Option<String>,
+        serve_args: &[&str],
+        open_file_limit: Option<u64>,
+    ) -> HubProcess {
         let data = tempfile::tempdir().unwrap();
         let data_dir = data.path().join("hub");
         let port = free_port();
@@ -44,6 +62,8 @@ impl HubProcess {
             port,
             data_dir,
             database,
+            serve_args: serve_args.iter().map(|a| a.to_string()).collect(),
+            open_file_limit,
             _data: data,
         };
         hub.restart();
@@ -73,6 +93,11 @@ impl HubProcess {
         self.database.as_deref()
     }
 
+    /// The running hub's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("the hub runs").id()
+    }
+
     /// Where the hub keeps its files (the SQLite database and its WAL).
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
@@ -99,14 +124,30 @@ impl HubProcess {
             .append(true)
             .open(self.log_file())
             .unwrap();
-        let child = self
-            .command()
+        let mut command = self.command();
+        command
             .args(["serve", "--listen", &format!("127.0.0.1:{}", self.port)])
+            .args(&self.serve_args)
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("starting fieldbook-hub");
+            .stderr(log);
+        if let Some(limit) = self.open_file_limit {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: only setrlimit, which is async-signal-safe, runs in the child before exec.
+            unsafe {
+                command.pre_exec(move || {
+                    let rlimit = libc::rlimit {
+                        rlim_cur: limit as libc::rlim_t,
+                        rlim_max: limit as libc::rlim_t,
+                    };
+                    if libc::setrlimit(libc::RLIMIT_NOFILE, &rlimit) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
+        }
+        let child = command.spawn().expect("starting fieldbook-hub");
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(30);
         while TcpStream::connect(("127.0.0.1", self.port)).is_err() {

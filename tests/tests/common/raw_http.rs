@@ -5,16 +5,28 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-/// What the hub answered: the status (0 when it closed without answering) and the body.
+/// What the hub answered: the status (0 when it closed without answering), the head and the body.
 #[derive(Debug)]
 pub struct Answer {
     pub status: u16,
+    /// The status line and headers.
+    pub head: String,
     pub body: String,
 }
 
 impl Answer {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// A header's value (the name in any case).
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().skip(1).find_map(|line| {
+            let (n, v) = line.split_once(':')?;
+            n.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.trim().to_string())
+        })
     }
 
     /// The `error` code of a JSON error body.
@@ -69,16 +81,16 @@ pub fn send_raw(port: u16, bytes: &[u8]) -> Answer {
     parse(&answer)
 }
 
-fn parse(answer: &[u8]) -> Answer {
+pub fn parse(answer: &[u8]) -> Answer {
     let text = String::from_utf8_lossy(answer);
     let status = text
         .strip_prefix("HTTP/1.1 ")
         .and_then(|rest| rest.get(..3))
         .and_then(|code| code.parse().ok())
         .unwrap_or(0);
-    let body = text
+    let (head, body) = text
         .split_once("\r\n\r\n")
-        .map(|(_, body)| body.to_string())
+        .map(|(head, body)| (head.to_string(), body.to_string()))
         .unwrap_or_default();
-    Answer { status, body }
+    Answer { status, head, body }
 }

@@ -54,6 +54,7 @@ macro_rules! api_suite {
 }
 
 mod compact;
+mod limits;
 
 api_suite!(sqlite, postgres; [
     health_answers_without_auth,

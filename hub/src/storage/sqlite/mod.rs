@@ -64,9 +64,13 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl SqliteStorage {
     /// Opens (creating if missing) the hub store at `path` and brings its
-    /// schema up to date. Blocks: call it at startup, or from a blocking task.
+    /// schema up to date. The file and its journal files are made readable
+    /// by the hub's user only ([`crate::private_files`]). Blocks: call it at
+    /// startup, or from a blocking task.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref().to_path_buf();
+        crate::private_files::private_database(&path)
+            .map_err(|e| StorageError::Unavailable(e.to_string()))?;
         let mut writer = Connection::open(&path)?;
         writer.busy_timeout(BUSY_TIMEOUT)?;
         let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
@@ -1071,5 +1075,36 @@ mod tests {
             SqliteStorage::open(&other),
             Err(StorageError::InvalidInput(_))
         ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_database_and_its_journal_files_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hub.db");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let s = SqliteStorage::open(&path).unwrap();
+        rt.block_on(s.create_team("Team")).unwrap();
+        // While open, SQLite keeps the WAL and its index beside the database.
+        for name in ["hub.db", "hub.db-wal", "hub.db-shm"] {
+            assert_eq!(mode(&dir.path().join(name)), 0o600, "{name}");
+        }
+        drop(s);
+        // A store from before: readable by all. Opening tightens it.
+        for name in ["hub.db", "hub.db-wal", "hub.db-shm"] {
+            let p = dir.path().join(name);
+            if p.exists() {
+                std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+            }
+        }
+        let s = SqliteStorage::open(&path).unwrap();
+        rt.block_on(s.create_team("Team 2")).unwrap();
+        for name in ["hub.db", "hub.db-wal", "hub.db-shm"] {
+            assert_eq!(mode(&dir.path().join(name)), 0o600, "{name}");
+        }
     }
 }

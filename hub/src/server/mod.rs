@@ -1,21 +1,35 @@
-//! Listening: plain HTTP on loopback only, or TLS (rustls) anywhere; graceful shutdown.
+//! Listening: plain HTTP on loopback only, or TLS (rustls) anywhere; each
+//! connection held to [`ConnectionLimits`]; graceful shutdown.
 
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use fieldbook_core::sync::CertificatePin;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
-use tokio_rustls::server::TlsStream;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
+
+mod connection;
+mod connections;
+mod fd_limit;
+mod limits;
+mod progress;
+#[cfg(test)]
+mod tests;
+
+use connections::Registry;
+pub use fd_limit::{fit_to_descriptor_limit, RESERVED_DESCRIPTORS};
+pub use limits::{
+    ConnectionLimits, DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS, SHED_AFTER,
+};
 
 /// Refuses plain HTTP on a non-loopback address: tokens would cross the network in clear.
 pub fn check_listen(addr: SocketAddr, tls: bool) -> Result<(), String> {
@@ -78,22 +92,86 @@ pub fn load_tls(cert: &Path, key: &Path) -> Result<Arc<rustls::ServerConfig>, St
     Ok(Arc::new(config))
 }
 
-/// Serves `app` on `listener` (TLS when `tls` is set) until `shutdown` resolves.
+/// Serves `app` on `listener` (TLS when `tls` is set) until `shutdown`
+/// resolves, with the default [`ConnectionLimits`].
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     tls: Option<Arc<rustls::ServerConfig>>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    match tls {
-        None => {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown)
-                .await
-        }
-        Some(config) => {
-            let tls = TlsListener::new(listener, TlsAcceptor::from(config))?;
-            axum::serve(tls, app).with_graceful_shutdown(shutdown).await
+    serve_with(listener, app, tls, ConnectionLimits::default(), shutdown).await
+}
+
+/// Serves `app` on `listener` (TLS when `tls` is set) until `shutdown`
+/// resolves, holding every connection to `limits`. Each request carries its
+/// client's address as [`axum::extract::ConnectInfo`]. At shutdown it stops
+/// accepting, closes connections between requests, and returns once the
+/// requests in progress were answered.
+pub async fn serve_with(
+    listener: TcpListener,
+    app: Router,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    limits: ConnectionLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    let registry = Registry::new(limits);
+    let sweeper = tokio::spawn(Arc::clone(&registry).sweep());
+    let acceptor = tls.map(TlsAcceptor::from);
+    let (stop, stopped) = watch::channel(false);
+    let mut accept_errors = AcceptErrors::default();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (tcp, peer) = tokio::select! {
+            _ = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    accept_errors.note(&e);
+                    // Out of descriptors or a connection reset in the queue:
+                    // give the ones being closed a moment.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let slot = tokio::select! {
+            _ = &mut shutdown => break,
+            slot = registry.admit() => slot,
+        };
+        // Answers are small and whole: send them without waiting for more.
+        let _ = tcp.set_nodelay(true);
+        tokio::spawn(connection::serve(
+            tcp,
+            peer,
+            slot,
+            app.clone(),
+            acceptor.clone(),
+            stopped.clone(),
+        ));
+    }
+    drop(listener);
+    registry.begin_shutdown();
+    let _ = stop.send(true);
+    registry.drained().await;
+    sweeper.abort();
+    Ok(())
+}
+
+/// Says at most once a minute that accepting connections fails.
+#[derive(Default)]
+struct AcceptErrors {
+    last_warned: Option<Instant>,
+}
+
+impl AcceptErrors {
+    fn note(&mut self, e: &io::Error) {
+        if self
+            .last_warned
+            .is_none_or(|t| t.elapsed() >= Duration::from_secs(60))
+        {
+            self.last_warned = Some(Instant::now());
+            tracing::warn!(error = %e, "cannot accept connections");
         }
     }
 }
@@ -116,65 +194,4 @@ pub async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutting down");
-}
-
-/// Accepts TCP and runs each TLS handshake in its own task (with a timeout),
-/// so one slow client cannot stall the others.
-struct TlsListener {
-    rx: mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
-    local: SocketAddr,
-    task: JoinHandle<()>,
-}
-
-impl TlsListener {
-    fn new(listener: TcpListener, acceptor: TlsAcceptor) -> io::Result<Self> {
-        let local = listener.local_addr()?;
-        let (tx, rx) = mpsc::channel(64);
-        let task = tokio::spawn(async move {
-            loop {
-                let (tcp, peer) = match listener.accept().await {
-                    Ok(c) => c,
-                    Err(_) => {
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
-                    }
-                };
-                let acceptor = acceptor.clone();
-                let sender = tx.clone();
-                tokio::spawn(async move {
-                    if let Ok(Ok(stream)) =
-                        tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await
-                    {
-                        let _ = sender.send((stream, peer)).await;
-                    }
-                });
-                if tx.is_closed() {
-                    break;
-                }
-            }
-        });
-        Ok(TlsListener { rx, local, task })
-    }
-}
-
-impl Drop for TlsListener {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-impl axum::serve::Listener for TlsListener {
-    type Io = TlsStream<TcpStream>;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        match self.rx.recv().await {
-            Some(c) => c,
-            None => std::future::pending().await,
-        }
-    }
-
-    fn local_addr(&self) -> io::Result<SocketAddr> {
-        Ok(self.local)
-    }
 }
