@@ -10,7 +10,7 @@ android {
 
     defaultConfig {
         applicationId = "org.fieldbook.android"
-        minSdk = 26
+        minSdk = 28
         targetSdk = 36
         versionCode = 1
         versionName = "0.1.0"

@@ -14,7 +14,7 @@ android {
     compileSdk = 36
 
     defaultConfig {
-        minSdk = 26
+        minSdk = 28
         consumerProguardFiles("consumer-rules.pro")
     }
 

@@ -94,7 +94,7 @@ impl FieldbookError {
                 retry_after_secs,
                 detail,
             },
-            Error::Erased => FieldbookError::Erased { detail },
+            Error::Erased | Error::OfflineTooLong { .. } => FieldbookError::Erased { detail },
             Error::NotAStore { .. } => FieldbookError::NoStore { detail },
             Error::AlreadyExists { .. } => FieldbookError::StoreExists { detail },
             Error::Validation(errors) => FieldbookError::Invalid {
@@ -102,6 +102,7 @@ impl FieldbookError {
                 detail,
             },
             Error::InvalidInput(_)
+            | Error::WeakPin(_)
             | Error::Uic(_)
             | Error::WrongLinkKind { .. }
             | Error::LinkNotFound { .. } => FieldbookError::Invalid {

@@ -29,11 +29,21 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for PlatformKeyError {
 
 /// Implemented by each app. `wrap` creates the key under `key_label` on first
 /// use; `unwrap` must fail (not return garbage) for bytes its key did not
-/// wrap; `destroy` is idempotent and makes everything wrapped unreadable.
+/// wrap; `destroy` is idempotent and makes everything wrapped or bound under
+/// the label unreadable.
+///
+/// `bind_pin` is what makes each PIN guess need this phone: it applies a
+/// second non-exportable key (created on first use, under the same label) to
+/// `challenge`, a P-256 point in uncompressed SEC1 form (65 bytes). Android:
+/// HMAC-SHA256 of the bytes with an AndroidKeyStore HMAC key (StrongBox
+/// where present). iOS: ECDH of a Secure Enclave P-256 key with the point.
+/// The answer must be deterministic, at least 32 bytes, and impossible to
+/// compute without the key.
 #[uniffi::export(with_foreign)]
 pub trait PlatformKeyStore: Send + Sync {
     fn wrap(&self, key_label: String, plaintext: Vec<u8>) -> Result<Vec<u8>, PlatformKeyError>;
     fn unwrap(&self, key_label: String, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformKeyError>;
+    fn bind_pin(&self, key_label: String, challenge: Vec<u8>) -> Result<Vec<u8>, PlatformKeyError>;
     fn destroy(&self, key_label: String) -> Result<(), PlatformKeyError>;
 }
 
@@ -60,6 +70,10 @@ impl PlatformKeyProvider for ForeignKeyProvider {
 
     fn unwrap(&self, key_label: &str, wrapped: &[u8]) -> Result<Vec<u8>, CoreKeyError> {
         Ok(self.0.unwrap(key_label.to_string(), wrapped.to_vec())?)
+    }
+
+    fn bind_pin(&self, key_label: &str, challenge: &[u8]) -> Result<Vec<u8>, CoreKeyError> {
+        Ok(self.0.bind_pin(key_label.to_string(), challenge.to_vec())?)
     }
 
     fn destroy(&self, key_label: &str) -> Result<(), CoreKeyError> {

@@ -22,6 +22,7 @@ pub mod forms;
 pub mod key_store;
 pub mod records;
 pub mod reports;
+pub mod seizure;
 pub mod store;
 pub mod sync;
 pub mod team;

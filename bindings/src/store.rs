@@ -182,11 +182,6 @@ impl FieldbookStore {
         self.with(|s| s.change_pin(&new_pin, fieldbook_core::crypto::KdfParams::make_default()))
     }
 
-    /// Crypto-erases the store now: the person's own choice, or a panic button.
-    pub fn erase(&self) -> Result<()> {
-        self.with(|s| s.erase())
-    }
-
     /// Validates and stores a new record; returns its id. A client whose
     /// identifier code another client has is refused with `DuplicateClient`
     /// unless `allow_duplicate` (two people can share a code).

@@ -35,10 +35,15 @@ fn exit_code(err: &Error) -> u8 {
     match err {
         Error::Validation(_)
         | Error::InvalidInput(_)
+        | Error::WeakPin(_)
         | Error::LinkNotFound { .. }
         | Error::WrongLinkKind { .. }
         | Error::Uic(_) => 3,
-        Error::WrongPin { .. } | Error::BackOff { .. } | Error::Erased | Error::Locked => 4,
+        Error::WrongPin { .. }
+        | Error::BackOff { .. }
+        | Error::Erased
+        | Error::OfflineTooLong { .. }
+        | Error::Locked => 4,
         Error::DuplicateClient { .. } => 5,
         Error::RecordCorrupt { .. } => 6,
         _ => 1,

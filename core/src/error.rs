@@ -52,6 +52,10 @@ pub enum Error {
     SupervisorOnly(SupervisorTask),
     #[error("invalid input: {0}")]
     InvalidInput(String),
+    #[error("{0}")]
+    WeakPin(crate::store::PinProblem),
+    #[error("this store was erased: it had not reached the office hub for {days} days")]
+    OfflineTooLong { days: u32 },
     #[error("client identifier code: {0}")]
     Uic(#[from] UicError),
     #[error("encryption: {0}")]
@@ -160,6 +164,10 @@ impl Error {
                 format!("Chỉ thiết bị của giám sát viên mới được {}", task.vi())
             }
             Error::InvalidInput(detail) => format!("Dữ liệu không hợp lệ: {detail}"),
+            Error::WeakPin(problem) => problem.vi(),
+            Error::OfflineTooLong { days } => format!(
+                "Kho dữ liệu này đã bị xoá: thiết bị không kết nối với máy chủ văn phòng trong {days} ngày"
+            ),
             Error::Uic(e) => format!("Mã định danh khách hàng: {e}"),
             Error::Crypto(e) => format!("Lỗi mã hoá: {e}"),
             Error::Platform(e) => format!("Lỗi khoá thiết bị: {e}"),

@@ -78,6 +78,11 @@ impl KdfParams {
         Self::make(64, 1, 1)
     }
 
+    /// The same costs with a fresh salt (a new store that must cost what this one did).
+    pub fn with_new_salt(&self) -> Self {
+        Self::make(self.m_cost_kib, self.t_cost, self.p_cost)
+    }
+
     fn make(m_cost_kib: u32, t_cost: u32, p_cost: u32) -> Self {
         let mut salt = vec![0u8; SALT_LEN];
         OsRng.fill_bytes(&mut salt);

@@ -126,10 +126,12 @@ pub enum KeyPurpose {
     SigningKeys,
     /// Sealing the verified roster in the store.
     Roster,
+    /// The desktop key file's stand-in for a hardware PIN-binding key.
+    SoftwarePinBinding,
 }
 
 impl KeyPurpose {
-    pub const ALL: [KeyPurpose; 12] = [
+    pub const ALL: [KeyPurpose; 13] = [
         KeyPurpose::RecordSeal,
         KeyPurpose::BlindIndex,
         KeyPurpose::Uic,
@@ -142,6 +144,7 @@ impl KeyPurpose {
         KeyPurpose::InviteSigning,
         KeyPurpose::SigningKeys,
         KeyPurpose::Roster,
+        KeyPurpose::SoftwarePinBinding,
     ];
 
     /// The HKDF info string (domain separation label).
@@ -159,6 +162,7 @@ impl KeyPurpose {
             KeyPurpose::InviteSigning => b"fieldbook/v1/invite-signing",
             KeyPurpose::SigningKeys => b"fieldbook/v1/signing-keys",
             KeyPurpose::Roster => b"fieldbook/v1/roster",
+            KeyPurpose::SoftwarePinBinding => b"fieldbook/v2/software-pin-binding",
         }
     }
 }

@@ -14,6 +14,7 @@
 //! - [`mac`]: the keyed hash chain of the audit trail.
 //! - [`envelope`]: values sealed to a device's X25519 public key.
 //! - [`padding`]: size buckets for what the hub sees.
+//! - [`pin_binding`]: each PIN guess bound to the phone's hardware key.
 //!
 //! Naming follows bitwarden-crypto: `derive_*` is deterministic, `make_*` is random.
 //!
@@ -29,6 +30,7 @@ pub mod kdf;
 pub mod keys;
 pub mod mac;
 pub mod padding;
+pub mod pin_binding;
 pub mod platform;
 pub mod seal;
 pub mod wrap;

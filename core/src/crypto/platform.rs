@@ -23,7 +23,8 @@ use zeroize::Zeroizing;
 
 use super::keys::KEY_LEN;
 use super::seal::{open, seal};
-use super::{put_field, CryptoError, SecretKey};
+use super::{hmac_sha256, mac_field, put_field, CryptoError, KeyPurpose, SecretKey};
+use hmac::Mac;
 
 /// Errors a platform key provider reports. Messages never carry key material.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
@@ -51,10 +52,17 @@ impl From<PlatformKeyError> for CryptoError {
 /// `wrap` creates the key on first use. `unwrap` returns secret bytes in a
 /// plain `Vec` (the FFI cannot do better): callers must zeroize them, e.g.
 /// through [`platform_unwrap_key`]. `destroy` is idempotent: after `Ok`, no
-/// key exists under the label and everything wrapped with it is unreadable.
+/// key exists under the label (neither the wrapping nor the binding key) and
+/// everything wrapped or bound with it is unreadable.
+///
+/// `bind_pin` applies a second non-exportable key under the same label to a
+/// challenge (see [`super::pin_binding`]): the answer must be deterministic
+/// (the same challenge always gives the same answer), at least 32 bytes, and
+/// impossible to compute without the key. It creates the key on first use.
 pub trait PlatformKeyProvider: Send + Sync {
     fn wrap(&self, key_label: &str, plaintext: &[u8]) -> Result<Vec<u8>, PlatformKeyError>;
     fn unwrap(&self, key_label: &str, wrapped: &[u8]) -> Result<Vec<u8>, PlatformKeyError>;
+    fn bind_pin(&self, key_label: &str, challenge: &[u8]) -> Result<Vec<u8>, PlatformKeyError>;
     fn destroy(&self, key_label: &str) -> Result<(), PlatformKeyError>;
 }
 
@@ -80,6 +88,7 @@ pub fn platform_unwrap_key(
 }
 
 const PLATFORM_WRAP_DOMAIN: &[u8] = b"fieldbook/v1/platform-wrap";
+const SOFTWARE_PIN_BINDING_DOMAIN: &[u8] = b"fieldbook/v2/software-pin-binding";
 
 /// A file-backed platform key provider: one random 32-byte key per label in
 /// `<dir>/platform-<label>.key` (mode 0600 on unix). See the module docs for
@@ -184,6 +193,19 @@ impl PlatformKeyProvider for SoftwareKeyProvider {
             .map_err(|e| PlatformKeyError::Failed(e.to_string()))?;
         // Move the buffer out without leaving a copy behind.
         Ok(std::mem::take(&mut *plain))
+    }
+
+    /// HMAC-SHA256 under a key derived from the key file's. This gives the
+    /// *shape* of the hardware binding, not its protection: whoever copies
+    /// the key file can compute it too (see the module docs).
+    fn bind_pin(&self, key_label: &str, challenge: &[u8]) -> Result<Vec<u8>, PlatformKeyError> {
+        let key = self.load_or_create(key_label)?;
+        let binding = key.derive_subkey(KeyPurpose::SoftwarePinBinding);
+        let mut mac = hmac_sha256(binding.expose());
+        mac_field(&mut mac, SOFTWARE_PIN_BINDING_DOMAIN);
+        mac_field(&mut mac, key_label.as_bytes());
+        mac_field(&mut mac, challenge);
+        Ok(mac.finalize().into_bytes().to_vec())
     }
 
     /// Overwrites the key file with zeros, fsyncs, removes it and fsyncs the

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-const PIN: &str = "2468";
+const PIN: &str = "482916";
 
 struct Device {
     _tmp: tempfile::TempDir,

@@ -1,8 +1,11 @@
 //! The local audit trail: who did what to which record and when, never the
 //! contents. Each entry's MAC covers the previous entry's MAC, under a key
 //! derived from the vault key, so an entry cannot be edited, inserted or
-//! removed from the middle without `verify` noticing. The newest MAC is also
-//! kept in `meta`, so a cut tail shows too.
+//! removed from the middle without `verify` noticing. The newest MAC and the
+//! count are also kept in `meta` under a tag of the same key, so a cut tail
+//! shows too. The chain starts when the store is created and every store
+//! has that first entry, so a missing head, or a trail deleted whole, is a
+//! cut as well, never an empty trail.
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
@@ -144,15 +147,24 @@ fn last_row(conn: &Connection) -> Result<(i64, [u8; 32])> {
 /// `verify` reports the cut for good instead of the next write hiding it.
 const TAIL_MISSING: &str = "audit_tail_missing";
 
+/// Starts the trail of a new store with its first entry.
+pub fn start(conn: &Transaction, keys: &UnlockedKeys, entry: &AuditEntry) -> Result<()> {
+    debug_assert_eq!(entry.action, AuditAction::CreateStore);
+    let action = match entry.extra {
+        Some(extra) => format!("{}:{extra}", entry.action.as_str()),
+        None => entry.action.as_str().to_string(),
+    };
+    let (seq, mac) = insert(conn, keys, 1, &AUDIT_GENESIS, entry, action)?;
+    write_head(conn, keys, seq, &mac)
+}
+
 /// Appends an entry in the caller's transaction. It takes a transaction, not
 /// a connection: the entry and the head in `meta` are two writes, and a
 /// process killed between them would leave a trail that reads as cut.
 pub fn append(conn: &Transaction, keys: &UnlockedKeys, entry: &AuditEntry) -> Result<()> {
     let (last_seq, last_mac) = last_row(conn)?;
-    let head_matches = match read_head(conn, keys)? {
-        Some(head) => head.seq == last_seq && head.mac == last_mac,
-        None => last_seq == 0 && meta::get_blob(conn, meta::AUDIT_HEAD)?.is_none(),
-    };
+    let head_matches =
+        read_head(conn, keys)?.is_some_and(|head| head.seq == last_seq && head.mac == last_mac);
     let (mut seq, mut prev) = (last_seq, last_mac);
     if !head_matches {
         let gap = AuditEntry {
@@ -281,13 +293,25 @@ pub fn verify(conn: &Connection, keys: &UnlockedKeys) -> Result<AuditReport> {
         if action == TAIL_MISSING {
             return Ok(bad(seq, entries, "entries before this one were removed"));
         }
+        if seq == 1 && !action.starts_with(AuditAction::CreateStore.as_str()) {
+            return Ok(bad(
+                seq,
+                entries,
+                "the trail does not start where the store began",
+            ));
+        }
         prev = mac;
         expected_seq += 1;
         entries += 1;
     }
-    let head_matches =
-        read_head(conn, keys)?.is_some_and(|head| head.seq == expected_seq - 1 && head.mac == prev);
-    if !head_matches {
+    let Some(head) = read_head(conn, keys)? else {
+        return Ok(bad(
+            expected_seq,
+            entries,
+            "the trail's head is missing or forged: entries were removed",
+        ));
+    };
+    if entries == 0 || head.seq != expected_seq - 1 || head.mac != prev {
         return Ok(bad(
             expected_seq,
             entries,

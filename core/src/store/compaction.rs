@@ -191,7 +191,7 @@ mod tests {
     use serde_json::json;
     use std::sync::Arc;
 
-    const PIN: &str = "2468";
+    const PIN: &str = "482916";
 
     struct Device {
         _tmp: tempfile::TempDir,

@@ -112,6 +112,8 @@ impl Store {
                 .map_err(|e| Error::InvalidInput(format!("cannot encode the hub link: {e}")))?,
         );
         self.put_sealed_meta(HUB_LINK, KeyPurpose::HubCredentials, &plain)?;
+        // Enrolling is the first hub contact: offline expiry counts from it.
+        self.record_hub_contact()?;
         self.keep_hub_link_for_background(link)
     }
 

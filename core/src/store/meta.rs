@@ -19,6 +19,13 @@ pub const LAST_FAILED_UNLOCK_MS: &str = "last_failed_unlock_ms";
 pub const ERASED: &str = "erased";
 pub const HLC_LAST: &str = "hlc_last";
 pub const AUDIT_HEAD: &str = "audit_head";
+pub const VAULT_FORMAT: &str = "vault_format";
+pub const DURESS_TAG: &str = "duress_tag";
+/// The time since boot of the last counted PIN attempt (back-off follows it).
+pub const BACKOFF_ANCHOR: &str = "backoff_anchor";
+pub const LAST_HUB_CONTACT_MS: &str = "last_hub_contact_ms";
+/// The latest wall-clock time the store has seen, with the time since boot then.
+pub const WALL_CLOCK_SEEN: &str = "wall_clock_seen";
 
 pub fn get_blob(conn: &Connection, key: &str) -> Result<Option<Vec<u8>>> {
     Ok(conn

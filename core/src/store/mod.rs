@@ -10,9 +10,13 @@ mod background;
 mod clock;
 mod compaction;
 mod db;
+mod erase;
 mod exchange;
+mod locking;
 mod membership;
 mod meta;
+mod offline_expiry;
+mod pin_rules;
 mod policy;
 mod records;
 mod role;
@@ -21,16 +25,20 @@ mod schema;
 mod sealed_meta;
 mod sealing;
 mod trust;
+mod unlock_attempts;
 mod vault;
 mod view;
 
 pub use audit::{AuditAction, AuditReport};
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, SinceBoot, SystemClock};
 pub use compaction::Compaction;
 pub use db::{configure as configure_connection, db_path, DB_FILE};
+pub use erase::EraseReport;
 pub use exchange::{ReceiveOutcome, RejectedVersion};
 pub use membership::{key_envelope_aad, HubLink, Invite, KeysOutcome};
-pub use policy::SecurityPolicy;
+pub use offline_expiry::OfflineStatus;
+pub use pin_rules::{check_pin, PinProblem, MIN_PIN_DIGITS};
+pub use policy::{SecurityPolicy, OFFLINE_WARNING_DAYS};
 pub use records::lookup_fields;
 pub use role::Role;
 pub use schema::{APPLICATION_ID, V1 as SCHEMA_V1, VERSION as SCHEMA_VERSION};
@@ -190,7 +198,7 @@ impl Store {
         options: CreateOptions,
     ) -> Result<Store> {
         options.policy.validate().map_err(Error::InvalidInput)?;
-        validate_pin(pin)?;
+        check_pin(pin, options.policy.min_pin_digits).map_err(Error::WeakPin)?;
         let mut conn = db::create_new(dir)?;
         let store_id = uuid::Uuid::new_v4().as_bytes().to_vec();
         let classes = options.role.key_classes();
@@ -227,7 +235,7 @@ impl Store {
             &team_keys,
         )?;
         let now_ms = options.open.clock.now().timestamp_millis().max(0) as u64;
-        audit::append(
+        audit::start(
             &tx,
             &keys,
             &AuditEntry {
@@ -287,7 +295,7 @@ impl Store {
             .ok_or_else(|| Error::StoreDamaged("missing role".into()))?;
         let policy: SecurityPolicy = meta::get_json(&conn, meta::POLICY)?.unwrap_or_default();
         let hlc: Hlc = meta::get_json(&conn, meta::HLC_LAST)?.unwrap_or_default();
-        Ok(Store {
+        let mut store = Store {
             dir: dir.to_path_buf(),
             conn,
             store_id,
@@ -301,7 +309,9 @@ impl Store {
             keys: None,
             hlc: HlcClock::resume(hlc),
             last_activity_ms: 0,
-        })
+        };
+        store.erase_if_offline_too_long()?;
+        Ok(store)
     }
 
     pub fn dir(&self) -> &Path {
@@ -335,41 +345,6 @@ impl Store {
             today: self.clock.today(),
             options,
         }
-    }
-
-    /// Unlocks with the PIN. Wrong PINs are counted, slowed down, and past the
-    /// policy's limit erase the store.
-    pub fn unlock(&mut self, pin: &str) -> Result<()> {
-        let now_ms = self.now_ms();
-        let keys = vault::unlock(
-            &mut self.conn,
-            &self.store_id,
-            pin,
-            self.provider.as_ref(),
-            &self.policy,
-            self.kdf_floor,
-            now_ms,
-        )?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        audit::append(
-            &tx,
-            &keys,
-            &AuditEntry {
-                at_ms: now_ms as i64,
-                actor: self.device,
-                action: AuditAction::Unlock,
-                kind: None,
-                record_id: None,
-                version_id: None,
-                extra: None,
-            },
-        )?;
-        tx.commit()?;
-        self.keys = Some(keys);
-        self.last_activity_ms = now_ms;
-        self.after_unlock()
     }
 
     /// Forgets every key (they zeroize on drop).
@@ -411,46 +386,6 @@ impl Store {
         meta::put_json(&self.conn, meta::POLICY, &policy)?;
         self.policy = policy;
         Ok(())
-    }
-
-    /// Re-wraps the vault key under a new PIN.
-    pub fn change_pin(&mut self, new_pin: &str, kdf: KdfParams) -> Result<()> {
-        validate_pin(new_pin)?;
-        self.keys()?;
-        let keys = self.keys.as_ref().ok_or(Error::Locked)?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        vault::change_pin(
-            &tx,
-            &self.store_id,
-            keys,
-            new_pin,
-            &kdf,
-            self.kdf_floor,
-            self.provider.as_ref(),
-        )?;
-        audit::append(
-            &tx,
-            keys,
-            &AuditEntry {
-                at_ms: self.clock.now().timestamp_millis(),
-                actor: self.device,
-                action: AuditAction::ChangePin,
-                kind: None,
-                record_id: None,
-                version_id: None,
-                extra: None,
-            },
-        )?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// Crypto-erases the store now (remote wipe, or the person's own choice).
-    pub fn erase(&mut self) -> Result<()> {
-        self.keys = None;
-        vault::erase(&self.conn, &self.store_id, self.provider.as_ref())
     }
 
     /// Validates and stores a new record; returns its id.
@@ -676,15 +611,6 @@ impl Store {
     pub fn holds(&mut self, class: SensitivityClass) -> Result<bool> {
         Ok(self.keys()?.holds(class))
     }
-}
-
-fn validate_pin(pin: &str) -> Result<()> {
-    if pin.chars().count() < 4 {
-        return Err(Error::InvalidInput(
-            "the PIN must have at least 4 characters".into(),
-        ));
-    }
-    Ok(())
 }
 
 fn audit_entry(

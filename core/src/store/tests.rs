@@ -7,7 +7,7 @@ use chrono::{TimeZone, Utc};
 use fieldbook_trust::Link;
 use serde_json::json;
 
-const PIN: &str = "2468";
+const PIN: &str = "482916";
 
 struct Fixture {
     _tmp: tempfile::TempDir,

@@ -1,11 +1,18 @@
 //! The vault: the key hierarchy on the device, PIN unlock with back-off, and
 //! crypto-erase.
 //!
-//! The vault key seals the team keys. It is wrapped first by a key derived from
-//! the PIN with Argon2id (parameters stored beside it), then by the platform key
-//! the shell supplies (Keystore/Keychain), so the file alone gives an attacker
-//! nothing to brute-force offline. A canary sealed under the vault key tells a
-//! wrong key from damaged data.
+//! The vault key seals the team keys. It is wrapped first by the unlock key,
+//! then by the platform key the shell supplies (Keystore/Keychain), so the
+//! file alone gives an attacker nothing to brute-force offline. The unlock key
+//! comes from the PIN through Argon2id (parameters stored beside it) and then
+//! through the platform's PIN-binding key (see `crypto::pin_binding`): every
+//! guess needs the phone's hardware, so the counter and erase below apply to
+//! every guess, even on a copy of the store with its platform-wrapped layer
+//! opened. A canary sealed under the vault key tells a wrong key from damaged
+//! data.
+//!
+//! Format 1 (before the binding) wrapped the vault under the Argon2id key
+//! alone; such a vault is re-wrapped in format 2 at its first unlock.
 
 use rusqlite::{params, Connection};
 use sha2::{Digest, Sha256};
@@ -13,15 +20,20 @@ use std::collections::BTreeMap;
 use subtle::ConstantTimeEq;
 
 use super::meta;
-use super::policy::SecurityPolicy;
 use crate::crypto::{
-    derive_pin_key_with_floor, open, seal, unwrap_key, wrap_key, AuditMac, BlindIndex, CryptoError,
-    KdfFloor, KdfParams, KeyPurpose, PlatformKeyProvider, SecretKey,
+    derive_pin_key_with_floor, open, pin_binding, seal, unwrap_key, wrap_key, AuditMac, BlindIndex,
+    CryptoError, KdfFloor, KdfParams, KeyPurpose, PlatformKeyProvider, SecretKey,
 };
 use crate::record::SensitivityClass;
 use crate::{Error, Result};
 
 const CANARY: &[u8] = b"fieldbook vault canary v1";
+/// The vault wrapped under the Argon2id key alone.
+const FORMAT_PIN_ONLY: u64 = 1;
+/// The vault wrapped under the Argon2id key bound to the platform's key.
+const FORMAT_BOUND: u64 = 2;
+/// What a duress PIN's unlock key is recognised by.
+const DURESS_TAG_DOMAIN: &[u8] = b"fieldbook/v2/duress-pin";
 /// The team secret the client codes are keyed with. It is never rotated, so a
 /// client's code stays the same across key epochs.
 const UIC_CLASS: &str = "uic";
@@ -135,12 +147,8 @@ pub fn create(
     team_keys: &[TeamKey],
 ) -> Result<UnlockedKeys> {
     let vault = SecretKey::make_random();
-    let pin_key = derive_pin_key_with_floor(pin.as_bytes(), kdf, floor)?;
-    let inner = wrap_key(&pin_key, &vault, &vault_aad(store_id));
-    let outer = provider.wrap(&platform_label(store_id), &inner)?;
-    meta::put_json(conn, meta::KDF_PARAMS, kdf)?;
-    meta::put_blob(conn, meta::VAULT_WRAPPED, &outer)?;
-    meta::put_blob(conn, meta::VAULT_WRAPPED_SHA256, &Sha256::digest(&outer))?;
+    let unlock_key = derive_unlock_key(pin, kdf, floor, store_id, provider)?;
+    put_wrapped_vault(conn, store_id, &unlock_key, &vault, kdf, provider)?;
     let canary = seal(
         &vault.derive_subkey(KeyPurpose::VaultCanary),
         &canary_aad(store_id),
@@ -151,6 +159,51 @@ pub fn create(
         store_team_key(conn, &vault, key)?;
     }
     load_keys(conn, vault)
+}
+
+/// The key a PIN opens the vault with: Argon2id, then the platform's
+/// PIN-binding key. One platform operation per call, so one per guess.
+fn derive_unlock_key(
+    pin: &str,
+    kdf: &KdfParams,
+    floor: KdfFloor,
+    store_id: &[u8],
+    provider: &dyn PlatformKeyProvider,
+) -> Result<SecretKey> {
+    let pin_key = derive_pin_key_with_floor(pin.as_bytes(), kdf, floor)?;
+    let challenge = pin_binding::derive_challenge(&pin_key, store_id)?;
+    let response =
+        zeroize::Zeroizing::new(provider.bind_pin(&platform_label(store_id), &challenge)?);
+    Ok(pin_binding::derive_unlock_key(
+        &pin_key, &response, store_id,
+    )?)
+}
+
+/// Stores the vault wrapped under `unlock_key`, then the platform key (format 2).
+fn put_wrapped_vault(
+    conn: &Connection,
+    store_id: &[u8],
+    unlock_key: &SecretKey,
+    vault: &SecretKey,
+    kdf: &KdfParams,
+    provider: &dyn PlatformKeyProvider,
+) -> Result<()> {
+    let inner = wrap_key(unlock_key, vault, &vault_aad(store_id));
+    let outer = provider.wrap(&platform_label(store_id), &inner)?;
+    meta::put_json(conn, meta::KDF_PARAMS, kdf)?;
+    meta::put_blob(conn, meta::VAULT_WRAPPED, &outer)?;
+    meta::put_blob(conn, meta::VAULT_WRAPPED_SHA256, &Sha256::digest(&outer))?;
+    meta::put_u64(conn, meta::VAULT_FORMAT, FORMAT_BOUND)
+}
+
+/// What a duress PIN's unlock key leaves in the store: a MAC only that key
+/// makes. Finding it costs the same Argon2id run and platform operation as
+/// trying the real PIN, so the two look alike from outside.
+fn duress_tag(unlock_key: &SecretKey, store_id: &[u8]) -> [u8; 32] {
+    let mut mac = crate::crypto::hmac_sha256(unlock_key.expose());
+    crate::crypto::mac_field(&mut mac, DURESS_TAG_DOMAIN);
+    crate::crypto::mac_field(&mut mac, store_id);
+    hmac::Mac::finalize(mac).into_bytes().into()
 }
 
 fn store_team_key(conn: &Connection, vault: &SecretKey, key: &TeamKey) -> Result<()> {
@@ -224,30 +277,25 @@ fn load_keys(conn: &Connection, vault: SecretKey) -> Result<UnlockedKeys> {
     Ok(keys)
 }
 
-/// Tries a PIN. Each attempt is counted before it is checked, so killing the
-/// process mid-attempt does not reset the count.
-pub fn unlock(
-    conn: &mut Connection,
+/// What a PIN turned out to be.
+pub enum PinOutcome {
+    Opened(UnlockedKeys),
+    /// The duress PIN: the caller erases the store and opens an empty one.
+    Duress,
+    Wrong,
+}
+
+/// Tries a PIN: one Argon2id run and one platform binding, whatever the
+/// outcome. The caller counts the attempt before (see `unlock_attempts`).
+/// A format-1 vault opened here is re-wrapped in format 2, in `conn`'s
+/// transaction.
+pub fn try_pin(
+    conn: &Connection,
     store_id: &[u8],
     pin: &str,
     provider: &dyn PlatformKeyProvider,
-    policy: &SecurityPolicy,
     floor: KdfFloor,
-    now_ms: u64,
-) -> Result<UnlockedKeys> {
-    if meta::get_u64(conn, meta::ERASED)? != 0 {
-        return Err(Error::Erased);
-    }
-    let failures = meta::get_u64(conn, meta::FAILED_UNLOCKS)? as u32;
-    let last_failure_ms = meta::get_u64(conn, meta::LAST_FAILED_UNLOCK_MS)?;
-    let wait_ms = policy.backoff_secs(failures) * 1000;
-    let elapsed_ms = now_ms.saturating_sub(last_failure_ms);
-    if failures > 0 && elapsed_ms < wait_ms {
-        return Err(Error::BackOff {
-            retry_after_secs: (wait_ms - elapsed_ms).div_ceil(1000),
-        });
-    }
-
+) -> Result<PinOutcome> {
     let outer = meta::require_blob(conn, meta::VAULT_WRAPPED)?;
     let expected_digest = meta::require_blob(conn, meta::VAULT_WRAPPED_SHA256)?;
     if !bool::from(Sha256::digest(&outer).as_slice().ct_eq(&expected_digest)) {
@@ -257,36 +305,43 @@ pub fn unlock(
     }
     let kdf: KdfParams = meta::get_json(conn, meta::KDF_PARAMS)?
         .ok_or_else(|| Error::StoreDamaged("missing key derivation parameters".into()))?;
-
-    let record_failure = |conn: &Connection, count: u32| -> Result<()> {
-        meta::put_u64(conn, meta::FAILED_UNLOCKS, count as u64)?;
-        meta::put_u64(conn, meta::LAST_FAILED_UNLOCK_MS, now_ms)
+    let format = match meta::get_u64(conn, meta::VAULT_FORMAT)? {
+        0 => FORMAT_PIN_ONLY,
+        n => n,
     };
-    record_failure(conn, failures + 1)?;
-
-    let inner = match provider.unwrap(&platform_label(store_id), &outer) {
-        Ok(inner) => zeroize::Zeroizing::new(inner),
-        Err(e) => {
-            // Not the person's mistake: do not count it against them.
-            record_failure(conn, failures)?;
-            return Err(e.into());
+    let inner = zeroize::Zeroizing::new(provider.unwrap(&platform_label(store_id), &outer)?);
+    let unlock_key = match format {
+        FORMAT_PIN_ONLY => derive_pin_key_with_floor(pin.as_bytes(), &kdf, floor)?,
+        FORMAT_BOUND => derive_unlock_key(pin, &kdf, floor, store_id, provider)?,
+        other => {
+            return Err(Error::StoreDamaged(format!(
+                "unknown vault format {other} (written by a newer Fieldbook?)"
+            )))
         }
     };
-    let pin_key = derive_pin_key_with_floor(pin.as_bytes(), &kdf, floor)?;
-    let vault = match unwrap_key(&pin_key, &inner, &vault_aad(store_id)) {
+    let vault = match unwrap_key(&unlock_key, &inner, &vault_aad(store_id)) {
         Ok(vault) => vault,
         Err(CryptoError::Authentication) => {
-            let failures = failures + 1;
-            if failures >= policy.max_failed_unlocks {
-                erase(conn, store_id, provider)?;
-                return Err(Error::Erased);
-            }
-            return Err(Error::WrongPin {
-                attempts_left: policy.max_failed_unlocks - failures,
+            let is_duress = meta::get_blob(conn, meta::DURESS_TAG)?.is_some_and(|tag| {
+                bool::from(duress_tag(&unlock_key, store_id).as_slice().ct_eq(&tag))
+            });
+            return Ok(if is_duress {
+                PinOutcome::Duress
+            } else {
+                PinOutcome::Wrong
             });
         }
         Err(e) => return Err(e.into()),
     };
+    check_canary(conn, store_id, &vault)?;
+    if format == FORMAT_PIN_ONLY {
+        let unlock_key = derive_unlock_key(pin, &kdf, floor, store_id, provider)?;
+        put_wrapped_vault(conn, store_id, &unlock_key, &vault, &kdf, provider)?;
+    }
+    Ok(PinOutcome::Opened(load_keys(conn, vault)?))
+}
+
+fn check_canary(conn: &Connection, store_id: &[u8], vault: &SecretKey) -> Result<()> {
     let canary = meta::require_blob(conn, meta::VAULT_CANARY)?;
     let opened = open(
         &vault.derive_subkey(KeyPurpose::VaultCanary),
@@ -299,12 +354,49 @@ pub fn unlock(
             "the vault canary does not match this key".into(),
         ));
     }
-    meta::put_u64(conn, meta::FAILED_UNLOCKS, 0)?;
-    meta::put_u64(conn, meta::LAST_FAILED_UNLOCK_MS, 0)?;
-    load_keys(conn, vault)
+    Ok(())
+}
+
+/// Sets (or replaces) the duress PIN. It must differ from the real PIN,
+/// which must be the one that unlocked `keys`.
+pub fn set_duress_pin(
+    conn: &Connection,
+    store_id: &[u8],
+    keys: &UnlockedKeys,
+    duress_pin: &str,
+    provider: &dyn PlatformKeyProvider,
+    floor: KdfFloor,
+) -> Result<()> {
+    let kdf: KdfParams = meta::get_json(conn, meta::KDF_PARAMS)?
+        .ok_or_else(|| Error::StoreDamaged("missing key derivation parameters".into()))?;
+    let unlock_key = derive_unlock_key(duress_pin, &kdf, floor, store_id, provider)?;
+    let outer = meta::require_blob(conn, meta::VAULT_WRAPPED)?;
+    let inner = zeroize::Zeroizing::new(provider.unwrap(&platform_label(store_id), &outer)?);
+    if let Ok(vault) = unwrap_key(&unlock_key, &inner, &vault_aad(store_id)) {
+        if vault == *keys.vault() {
+            return Err(Error::InvalidInput(
+                "the duress PIN must differ from the PIN".into(),
+            ));
+        }
+    }
+    meta::put_blob(conn, meta::DURESS_TAG, &duress_tag(&unlock_key, store_id))
+}
+
+pub fn clear_duress_pin(conn: &Connection) -> Result<()> {
+    conn.execute("DELETE FROM meta WHERE key = ?1", [meta::DURESS_TAG])?;
+    Ok(())
+}
+
+pub fn has_duress_pin(conn: &Connection) -> Result<bool> {
+    Ok(meta::get_blob(conn, meta::DURESS_TAG)?.is_some())
 }
 
 /// Re-wraps the vault key under a new PIN (the old one must have unlocked it).
+///
+/// With a duress PIN set, the stored Argon2id parameters (and salt) are kept:
+/// the duress PIN is recognised through them, and the worker should not have
+/// to set it again because they changed their PIN. The new PIN must not be
+/// the duress PIN.
 pub fn change_pin(
     conn: &Connection,
     store_id: &[u8],
@@ -314,38 +406,102 @@ pub fn change_pin(
     floor: KdfFloor,
     provider: &dyn PlatformKeyProvider,
 ) -> Result<()> {
-    let pin_key = derive_pin_key_with_floor(new_pin.as_bytes(), kdf, floor)?;
-    let inner = wrap_key(&pin_key, keys.vault(), &vault_aad(store_id));
-    let outer = provider.wrap(&platform_label(store_id), &inner)?;
-    meta::put_json(conn, meta::KDF_PARAMS, kdf)?;
-    meta::put_blob(conn, meta::VAULT_WRAPPED, &outer)?;
-    meta::put_blob(conn, meta::VAULT_WRAPPED_SHA256, &Sha256::digest(&outer))?;
-    Ok(())
+    let kdf = match meta::get_blob(conn, meta::DURESS_TAG)? {
+        Some(tag) => {
+            let stored: KdfParams = meta::get_json(conn, meta::KDF_PARAMS)?
+                .ok_or_else(|| Error::StoreDamaged("missing key derivation parameters".into()))?;
+            let unlock_key = derive_unlock_key(new_pin, &stored, floor, store_id, provider)?;
+            if bool::from(duress_tag(&unlock_key, store_id).as_slice().ct_eq(&tag)) {
+                return Err(Error::InvalidInput(
+                    "the PIN must differ from the duress PIN".into(),
+                ));
+            }
+            stored
+        }
+        None => kdf.clone(),
+    };
+    let unlock_key = derive_unlock_key(new_pin, &kdf, floor, store_id, provider)?;
+    put_wrapped_vault(conn, store_id, &unlock_key, keys.vault(), &kdf, provider)
 }
 
-/// Crypto-erase: destroys every wrapped key (overwritten, then deleted with
-/// secure_delete on), the sealed records, and the platform key. What remains
-/// cannot be decrypted by anyone, with or without the PIN.
-pub fn erase(conn: &Connection, store_id: &[u8], provider: &dyn PlatformKeyProvider) -> Result<()> {
-    conn.execute_batch(
-        "BEGIN IMMEDIATE;
-         UPDATE meta SET value = randomblob(length(value))
-           WHERE key IN ('vault_wrapped', 'vault_wrapped_sha256', 'vault_canary', 'audit_head');
-         DELETE FROM meta WHERE key IN ('vault_wrapped', 'vault_wrapped_sha256', 'vault_canary', 'audit_head');
-         UPDATE team_keys SET wrapped = randomblob(length(wrapped));
-         DELETE FROM team_keys;
-         DELETE FROM lookup;
-         DELETE FROM versions;
-         DELETE FROM records;
-         DELETE FROM audit;
-         INSERT INTO meta (key, value) VALUES ('erased', 1)
-           ON CONFLICT (key) DO UPDATE SET value = 1;
-         COMMIT;",
-    )?;
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-    conn.execute_batch("VACUUM")?;
-    // The wrapped keys are gone already; failing to destroy the platform key
-    // leaves nothing it could unwrap.
-    let _ = provider.destroy(&platform_label(store_id));
-    Ok(())
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::SoftwareKeyProvider;
+
+    const PIN: &str = "482916";
+    const STORE: &[u8] = b"store-id";
+
+    fn setup() -> (
+        tempfile::TempDir,
+        SoftwareKeyProvider,
+        Connection,
+        KdfParams,
+    ) {
+        let tmp = tempfile::tempdir().unwrap();
+        let provider = SoftwareKeyProvider::new(tmp.path().to_path_buf());
+        let mut conn = Connection::open_in_memory().unwrap();
+        let tx = conn.transaction().unwrap();
+        super::super::schema::create(&tx).unwrap();
+        tx.commit().unwrap();
+        (tmp, provider, conn, KdfParams::make_fast_for_tests())
+    }
+
+    #[test]
+    fn the_right_pin_with_the_platform_layer_opened_still_needs_the_binding_key() {
+        let (_tmp, provider, conn, kdf) = setup();
+        create(&conn, STORE, PIN, &kdf, KdfFloor::TestsOnly, &provider, &[]).unwrap();
+        // The examiner has opened the platform layer and even knows the PIN.
+        let outer = meta::require_blob(&conn, meta::VAULT_WRAPPED).unwrap();
+        let inner = provider.unwrap(&platform_label(STORE), &outer).unwrap();
+        let pin_key = derive_pin_key_with_floor(PIN.as_bytes(), &kdf, KdfFloor::TestsOnly).unwrap();
+        assert!(unwrap_key(&pin_key, &inner, &vault_aad(STORE)).is_err());
+        // The binding key's answer is the missing piece.
+        let unlock = derive_unlock_key(PIN, &kdf, KdfFloor::TestsOnly, STORE, &provider).unwrap();
+        assert!(unwrap_key(&unlock, &inner, &vault_aad(STORE)).is_ok());
+    }
+
+    #[test]
+    fn a_vault_wrapped_before_the_binding_opens_and_is_rewrapped_bound() {
+        let (_tmp, provider, conn, kdf) = setup();
+        // Format 1, as stores made before the binding hold it.
+        let vault = SecretKey::make_random();
+        let pin_key = derive_pin_key_with_floor(PIN.as_bytes(), &kdf, KdfFloor::TestsOnly).unwrap();
+        let inner = wrap_key(&pin_key, &vault, &vault_aad(STORE));
+        let outer = provider.wrap(&platform_label(STORE), &inner).unwrap();
+        meta::put_json(&conn, meta::KDF_PARAMS, &kdf).unwrap();
+        meta::put_blob(&conn, meta::VAULT_WRAPPED, &outer).unwrap();
+        meta::put_blob(&conn, meta::VAULT_WRAPPED_SHA256, &Sha256::digest(&outer)).unwrap();
+        let canary = seal(
+            &vault.derive_subkey(KeyPurpose::VaultCanary),
+            &canary_aad(STORE),
+            CANARY,
+        );
+        meta::put_blob(&conn, meta::VAULT_CANARY, &canary).unwrap();
+
+        assert!(matches!(
+            try_pin(&conn, STORE, "111111", &provider, KdfFloor::TestsOnly).unwrap(),
+            PinOutcome::Wrong
+        ));
+        let PinOutcome::Opened(keys) =
+            try_pin(&conn, STORE, PIN, &provider, KdfFloor::TestsOnly).unwrap()
+        else {
+            panic!("the PIN opens a format-1 vault");
+        };
+        assert_eq!(*keys.vault(), vault);
+        assert_eq!(
+            meta::get_u64(&conn, meta::VAULT_FORMAT).unwrap(),
+            FORMAT_BOUND
+        );
+        let outer = meta::require_blob(&conn, meta::VAULT_WRAPPED).unwrap();
+        let inner = provider.unwrap(&platform_label(STORE), &outer).unwrap();
+        assert!(
+            unwrap_key(&pin_key, &inner, &vault_aad(STORE)).is_err(),
+            "no longer open to the PIN alone"
+        );
+        assert!(matches!(
+            try_pin(&conn, STORE, PIN, &provider, KdfFloor::TestsOnly).unwrap(),
+            PinOutcome::Opened(_)
+        ));
+    }
 }

@@ -146,14 +146,23 @@ pub(super) fn settle(
     wiped: &mut bool,
 ) -> Result<bool> {
     match outcome {
-        Ok(()) => Ok(true),
+        Ok(()) => {
+            // Pushed and pulled: the hub was reached, offline expiry starts over.
+            store.record_hub_contact()?;
+            Ok(true)
+        }
         Err(Failure::WipeOrder { signed: true }) => {
-            store.erase()?;
+            let report = store.erase()?;
             *wiped = true;
             errors.push(
                 "a supervisor revoked this device: it erased its data as the team's roster orders"
                     .into(),
             );
+            if let Some(left) = report.platform_key_left {
+                errors.push(format!(
+                    "the platform key could not be destroyed ({left}); nothing is left for it to open"
+                ));
+            }
             Ok(false)
         }
         Err(Failure::WipeOrder { signed: false })

@@ -9,7 +9,7 @@ final class Fixture {
     let root: URL
     let keys = TestKeyStore()
     let app: AppModel
-    static let pin = "2468"
+    static let pin = "482916"
 
     init(language: Language = .english) throws {
         root = FileManager.default.temporaryDirectory

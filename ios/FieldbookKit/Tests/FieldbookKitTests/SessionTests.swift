@@ -63,7 +63,7 @@ final class SessionTests: XCTestCase {
         let fixture = try Fixture()
         let app = try await fixture.unlockedStore()
         try await app.perform {
-            try $0.setSecuritySettings(settings: SecuritySettings(autoLockSecs: 300, maxFailedUnlocks: 2, freeAttempts: 2))
+            try $0.setSecuritySettings(settings: SecuritySettings(autoLockSecs: 300, maxFailedUnlocks: 3, freeAttempts: 3))
         }
         await app.lock()
         let unlock = UnlockModel(app: app)
@@ -71,6 +71,9 @@ final class SessionTests: XCTestCase {
         await unlock.unlock()
         XCTAssertEqual(app.phase, .locked)
         unlock.pin = "2222"
+        await unlock.unlock()
+        XCTAssertEqual(app.phase, .locked)
+        unlock.pin = "3333"
         await unlock.unlock()
         XCTAssertEqual(app.phase, .erased)
 
@@ -108,11 +111,11 @@ final class SessionTests: XCTestCase {
         await fixture.app.startIfNeeded()
         let setup = SetupModel(app: fixture.app)
         setup.mode = .standalone
-        setup.pin = "2468"
+        setup.pin = "482916"
         setup.pinConfirmation = "2469"
         XCTAssertFalse(setup.canSubmit)
         setup.mode = .enroll
-        setup.pinConfirmation = "2468"
+        setup.pinConfirmation = "482916"
         XCTAssertFalse(setup.canSubmit, "enrolling needs a code and a hub")
     }
 }

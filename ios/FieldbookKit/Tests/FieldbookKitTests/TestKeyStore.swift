@@ -9,9 +9,11 @@ final class TestKeyStore: PlatformKeyStore, @unchecked Sendable {
     // @unchecked: every access to the state goes through `lock`.
     private let lock = NSLock()
     private var keys: [String: SymmetricKey] = [:]
+    private var bindingKeys: [String: SymmetricKey] = [:]
     private var _unavailable = false
     private(set) var wraps = 0
     private(set) var unwraps = 0
+    private(set) var bindings = 0
 
     var unavailable: Bool {
         get { lock.withLock { _unavailable } }
@@ -47,7 +49,24 @@ final class TestKeyStore: PlatformKeyStore, @unchecked Sendable {
         }
     }
 
+    /// HMAC-SHA256 of the challenge under a second key of the label: the
+    /// shape of the app's Secure Enclave binding (deterministic, keyed).
+    func bindPin(keyLabel: String, challenge: Data) throws -> Data {
+        let key: SymmetricKey = try lock.withLock {
+            if _unavailable { throw PlatformKeyError.Unavailable }
+            bindings += 1
+            if let key = bindingKeys[keyLabel] { return key }
+            let key = SymmetricKey(size: .bits256)
+            bindingKeys[keyLabel] = key
+            return key
+        }
+        return Data(HMAC<SHA256>.authenticationCode(for: challenge, using: key))
+    }
+
     func destroy(keyLabel: String) throws {
-        lock.withLock { _ = keys.removeValue(forKey: keyLabel) }
+        lock.withLock {
+            _ = keys.removeValue(forKey: keyLabel)
+            _ = bindingKeys.removeValue(forKey: keyLabel)
+        }
     }
 }

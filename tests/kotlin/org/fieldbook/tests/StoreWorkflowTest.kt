@@ -29,7 +29,7 @@ import java.time.LocalDate
 class StoreWorkflowTest {
     private lateinit var root: File
     private lateinit var keys: TestKeyStore
-    private val pin = "2468"
+    private val pin = "482916"
 
     @Before
     fun setUp() {

@@ -7,6 +7,7 @@ import java.security.SecureRandom
 import java.util.concurrent.atomic.AtomicInteger
 import javax.crypto.AEADBadTagException
 import javax.crypto.Cipher
+import javax.crypto.Mac
 import javax.crypto.spec.GCMParameterSpec
 import javax.crypto.spec.SecretKeySpec
 
@@ -19,6 +20,8 @@ import javax.crypto.spec.SecretKeySpec
 class TestKeyStore(private val dir: File) : PlatformKeyStore {
     val wraps = AtomicInteger()
     val unwraps = AtomicInteger()
+    /** PIN bindings done: one per PIN tried, so one per guess. */
+    val bindings = AtomicInteger()
     @Volatile var unavailable = false
 
     private fun keyFile(label: String): File {
@@ -62,11 +65,30 @@ class TestKeyStore(private val dir: File) : PlatformKeyStore {
         }
     }
 
+    /**
+     * The PIN binding as the Android app does it with a Keystore HMAC key:
+     * HMAC-SHA256 of the challenge under a second key of the label, which
+     * here lives in [dir] beside the wrapping key.
+     */
+    override fun bindPin(keyLabel: String, challenge: ByteArray): ByteArray {
+        if (unavailable) throw PlatformKeyException.Unavailable()
+        bindings.incrementAndGet()
+        val file = keyFile("$keyLabel.binding")
+        if (!file.exists()) {
+            dir.mkdirs()
+            file.writeBytes(ByteArray(32).also { SecureRandom().nextBytes(it) })
+        }
+        val mac = Mac.getInstance("HmacSHA256")
+        mac.init(SecretKeySpec(file.readBytes(), "HmacSHA256"))
+        return mac.doFinal(challenge)
+    }
+
     override fun destroy(keyLabel: String) {
-        val file = keyFile(keyLabel)
-        if (file.exists()) {
-            file.writeBytes(ByteArray(file.length().toInt()))
-            file.delete()
+        for (file in listOf(keyFile(keyLabel), keyFile("$keyLabel.binding"))) {
+            if (file.exists()) {
+                file.writeBytes(ByteArray(file.length().toInt()))
+                file.delete()
+            }
         }
     }
 }

@@ -1,6 +1,5 @@
 package org.fieldbook.android.security
 
-import android.os.Build
 import android.security.keystore.KeyGenParameterSpec
 import android.security.keystore.KeyPermanentlyInvalidatedException
 import android.security.keystore.KeyProperties
@@ -13,6 +12,7 @@ import java.security.ProviderException
 import javax.crypto.AEADBadTagException
 import javax.crypto.Cipher
 import javax.crypto.KeyGenerator
+import javax.crypto.Mac
 import javax.crypto.SecretKey
 import javax.crypto.spec.GCMParameterSpec
 
@@ -29,6 +29,13 @@ import javax.crypto.spec.GCMParameterSpec
  * key unusable while the phone itself is locked (a seized, locked phone).
  *
  * Wrapped bytes are the 12-byte IV the Keystore chose, then ciphertext and tag.
+ *
+ * [bindPin] uses a second key under the label, an HMAC-SHA256 key made in
+ * the Keystore (StrongBox where present) the same way: every PIN guess needs
+ * one HMAC from this phone's secure hardware, so a copy of the app's files,
+ * even with the AES layer opened, cannot be searched for the PIN elsewhere.
+ * minSdk is 28, so `setUnlockedDeviceRequired` applies to both keys on
+ * every supported phone: a locked phone answers neither.
  */
 class AndroidKeystoreKeyStore : PlatformKeyStore {
     private val keyStore: KeyStore = KeyStore.getInstance(PROVIDER).apply { load(null) }
@@ -47,43 +54,58 @@ class AndroidKeystoreKeyStore : PlatformKeyStore {
         cipher.doFinal(wrapped, IV_BYTES, wrapped.size - IV_BYTES)
     }
 
-    /** Deleting the entry is the crypto-erase: whatever it wrapped is unreadable for good. */
+    /** HMAC-SHA256 of the core's challenge with this label's Keystore HMAC key. */
+    override fun bindPin(keyLabel: String, challenge: ByteArray): ByteArray = guarded {
+        val key = keyStore.getKey(bindingAlias(keyLabel), null) as? SecretKey ?: generateBinding(keyLabel)
+        Mac.getInstance(KeyProperties.KEY_ALGORITHM_HMAC_SHA256).run {
+            init(key)
+            doFinal(challenge)
+        }
+    }
+
+    /** Deleting the entries is the crypto-erase: whatever they wrapped or bound is unreadable for good. */
     override fun destroy(keyLabel: String) = guarded {
-        val alias = alias(keyLabel)
-        if (keyStore.containsAlias(alias)) keyStore.deleteEntry(alias)
+        for (alias in listOf(alias(keyLabel), bindingAlias(keyLabel))) {
+            if (keyStore.containsAlias(alias)) keyStore.deleteEntry(alias)
+        }
     }
 
     private fun key(label: String): SecretKey? = keyStore.getKey(alias(label), null) as? SecretKey
 
-    private fun generate(label: String): SecretKey {
-        if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.P) {
-            try {
-                return generate(label, strongBox = true)
-            } catch (e: ProviderException) {
-                // StrongBoxUnavailableException (API 28) is a ProviderException: no secure element, use the TEE.
-            }
-        }
-        return generate(label, strongBox = false)
-    }
-
-    private fun generate(label: String, strongBox: Boolean): SecretKey {
+    private fun generate(label: String): SecretKey = inStrongBoxIfPresent { strongBox ->
         val spec = KeyGenParameterSpec.Builder(alias(label), KeyProperties.PURPOSE_ENCRYPT or KeyProperties.PURPOSE_DECRYPT)
             .setKeySize(256)
             .setBlockModes(KeyProperties.BLOCK_MODE_GCM)
             .setEncryptionPaddings(KeyProperties.ENCRYPTION_PADDING_NONE)
             .setRandomizedEncryptionRequired(true)
-            .apply {
-                if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.P) {
-                    setIsStrongBoxBacked(strongBox)
-                    setUnlockedDeviceRequired(true)
-                }
-            }
+            .setIsStrongBoxBacked(strongBox)
+            .setUnlockedDeviceRequired(true)
             .build()
-        return KeyGenerator.getInstance(KeyProperties.KEY_ALGORITHM_AES, PROVIDER).run {
+        KeyGenerator.getInstance(KeyProperties.KEY_ALGORITHM_AES, PROVIDER).run {
             init(spec)
             generateKey()
         }
     }
+
+    private fun generateBinding(label: String): SecretKey = inStrongBoxIfPresent { strongBox ->
+        val spec = KeyGenParameterSpec.Builder(bindingAlias(label), KeyProperties.PURPOSE_SIGN)
+            .setDigests(KeyProperties.DIGEST_SHA256)
+            .setIsStrongBoxBacked(strongBox)
+            .setUnlockedDeviceRequired(true)
+            .build()
+        KeyGenerator.getInstance(KeyProperties.KEY_ALGORITHM_HMAC_SHA256, PROVIDER).run {
+            init(spec)
+            generateKey()
+        }
+    }
+
+    private inline fun inStrongBoxIfPresent(make: (strongBox: Boolean) -> SecretKey): SecretKey =
+        try {
+            make(true)
+        } catch (e: ProviderException) {
+            // StrongBoxUnavailableException is a ProviderException: no secure element, use the TEE.
+            make(false)
+        }
 
     /** The core's error kinds; messages name the failure, never key material. */
     private inline fun <T> guarded(block: () -> T): T = try {
@@ -101,6 +123,8 @@ class AndroidKeystoreKeyStore : PlatformKeyStore {
     }
 
     private fun alias(label: String) = "org.fieldbook.$label"
+
+    private fun bindingAlias(label: String) = "org.fieldbook.$label.pin-binding"
 
     private companion object {
         const val PROVIDER = "AndroidKeyStore"

@@ -6,6 +6,7 @@ import java.io.File
 import java.security.SecureRandom
 import javax.crypto.AEADBadTagException
 import javax.crypto.Cipher
+import javax.crypto.Mac
 import javax.crypto.spec.GCMParameterSpec
 import javax.crypto.spec.SecretKeySpec
 
@@ -45,7 +46,24 @@ class FileKeyStore(private val dir: File) : PlatformKeyStore {
         }
     }
 
+    /**
+     * The PIN binding as the Android app does it with a Keystore HMAC key:
+     * HMAC-SHA256 of the challenge under a second key of the label, which
+     * here lives in [dir] beside the wrapping key.
+     */
+    override fun bindPin(keyLabel: String, challenge: ByteArray): ByteArray {
+        val file = file("$keyLabel.binding")
+        if (!file.exists()) {
+            dir.mkdirs()
+            file.writeBytes(ByteArray(32).also { SecureRandom().nextBytes(it) })
+        }
+        val mac = Mac.getInstance("HmacSHA256")
+        mac.init(SecretKeySpec(file.readBytes(), "HmacSHA256"))
+        return mac.doFinal(challenge)
+    }
+
     override fun destroy(keyLabel: String) {
         file(keyLabel).delete()
+        file("$keyLabel.binding").delete()
     }
 }

@@ -30,6 +30,6 @@ class TestDevice(language: Language = Language.ENGLISH) : AutoCloseable {
     }
 
     companion object {
-        const val PIN = "2468"
+        const val PIN = "482916"
     }
 }

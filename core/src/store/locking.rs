@@ -1,0 +1,215 @@
+//! Unlocking and what guards it on a seized phone: counted attempts, the
+//! duress PIN, offline expiry, PIN changes and crypto-erase.
+
+use rusqlite::TransactionBehavior;
+use std::sync::Arc;
+
+use super::audit::{self, AuditAction, AuditEntry};
+use super::erase::{self, EraseReport};
+use super::offline_expiry::{self, OfflineStatus};
+use super::pin_rules::check_pin;
+use super::vault::{self, PinOutcome};
+use super::{db, meta, unlock_attempts, CreateOptions, Membership, OpenOptions, Store};
+use crate::crypto::{KdfParams, PlatformKeyProvider};
+use crate::{Error, Result};
+
+impl Store {
+    /// Unlocks with the PIN. Every attempt is counted on disk before it is
+    /// checked; waits grow after the free attempts, and past the policy's
+    /// limit the store erases itself. The duress PIN erases the store without
+    /// a sign and leaves an empty one, unlocked, in its place.
+    pub fn unlock(&mut self, pin: &str) -> Result<()> {
+        self.erase_if_offline_too_long()?;
+        let counted = unlock_attempts::begin(&mut self.conn, &self.policy, self.clock.as_ref())?;
+        let now_ms = self.now_ms();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let outcome = vault::try_pin(
+            &tx,
+            &self.store_id,
+            pin,
+            self.provider.as_ref(),
+            self.kdf_floor,
+        );
+        let keys = match outcome {
+            Ok(PinOutcome::Opened(keys)) => keys,
+            Ok(PinOutcome::Wrong) => {
+                drop(tx);
+                if counted >= self.policy.max_failed_unlocks {
+                    self.erase()?;
+                    return Err(Error::Erased);
+                }
+                return Err(Error::WrongPin {
+                    attempts_left: self.policy.max_failed_unlocks - counted,
+                });
+            }
+            Ok(PinOutcome::Duress) => {
+                drop(tx);
+                return self.replace_with_decoy(pin);
+            }
+            Err(e) => {
+                drop(tx);
+                unlock_attempts::not_counted(&mut self.conn, counted)?;
+                return Err(e);
+            }
+        };
+        unlock_attempts::clear(&tx)?;
+        offline_expiry::observe(&tx, self.clock.as_ref())?;
+        audit::append(
+            &tx,
+            &keys,
+            &AuditEntry {
+                at_ms: now_ms as i64,
+                actor: self.device,
+                action: AuditAction::Unlock,
+                kind: None,
+                record_id: None,
+                version_id: None,
+                extra: None,
+            },
+        )?;
+        tx.commit()?;
+        self.keys = Some(keys);
+        self.last_activity_ms = now_ms;
+        self.after_unlock()
+    }
+
+    /// Re-wraps the vault key under a new PIN (which must meet the PIN rules).
+    pub fn change_pin(&mut self, new_pin: &str, kdf: KdfParams) -> Result<()> {
+        check_pin(new_pin, self.policy.min_pin_digits).map_err(Error::WeakPin)?;
+        self.keys()?;
+        let keys = self.keys.as_ref().ok_or(Error::Locked)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        vault::change_pin(
+            &tx,
+            &self.store_id,
+            keys,
+            new_pin,
+            &kdf,
+            self.kdf_floor,
+            self.provider.as_ref(),
+        )?;
+        audit::append(
+            &tx,
+            keys,
+            &AuditEntry {
+                at_ms: self.clock.now().timestamp_millis(),
+                actor: self.device,
+                action: AuditAction::ChangePin,
+                kind: None,
+                record_id: None,
+                version_id: None,
+                extra: None,
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Sets the duress PIN: typed at the unlock screen, it erases the store
+    /// without a sign and opens an empty one that works like any other. It
+    /// meets the same rules as the PIN and must differ from it.
+    pub fn set_duress_pin(&mut self, duress_pin: &str) -> Result<()> {
+        check_pin(duress_pin, self.policy.min_pin_digits).map_err(Error::WeakPin)?;
+        self.keys()?;
+        let keys = self.keys.as_ref().ok_or(Error::Locked)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        vault::set_duress_pin(
+            &tx,
+            &self.store_id,
+            keys,
+            duress_pin,
+            self.provider.as_ref(),
+            self.kdf_floor,
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn clear_duress_pin(&mut self) -> Result<()> {
+        self.keys()?;
+        vault::clear_duress_pin(&self.conn)
+    }
+
+    /// Whether a duress PIN is set (unlocked only: a locked store does not say).
+    pub fn has_duress_pin(&mut self) -> Result<bool> {
+        self.keys()?;
+        vault::has_duress_pin(&self.conn)
+    }
+
+    /// Crypto-erases the store now (remote wipe, or the person's own choice),
+    /// and says what it could not remove.
+    pub fn erase(&mut self) -> Result<EraseReport> {
+        self.keys = None;
+        erase::erase(&self.conn, &self.store_id, self.provider.as_ref())
+    }
+
+    /// How long this device has been away from its hub; `None` for a store
+    /// never linked to one. Readable while locked, for the apps' warning.
+    pub fn offline_status(&self) -> Result<Option<OfflineStatus>> {
+        offline_expiry::status(&self.conn, self.clock.as_ref(), &self.policy)
+    }
+
+    /// The hub answered this device: the offline time starts over.
+    pub(crate) fn record_hub_contact(&mut self) -> Result<()> {
+        offline_expiry::record_hub_contact(&self.conn, self.clock.as_ref())
+    }
+
+    /// Erases the store if it has been away from its hub too long.
+    pub(super) fn erase_if_offline_too_long(&mut self) -> Result<()> {
+        if offline_expiry::expired(&self.conn, self.clock.as_ref(), &self.policy)? {
+            self.erase()?;
+            return Err(Error::OfflineTooLong {
+                days: self.policy.offline_erase_days,
+            });
+        }
+        offline_expiry::observe(&self.conn, self.clock.as_ref())
+    }
+
+    /// The duress PIN was typed: the real store goes, and a new, empty one
+    /// of the same role and cost, unlocked with the PIN just typed, takes
+    /// its place in the same directory. Nothing on screen differs from an
+    /// ordinary unlock of a store with no records.
+    fn replace_with_decoy(&mut self, pin: &str) -> Result<()> {
+        let kdf: KdfParams = meta::get_json(&self.conn, meta::KDF_PARAMS)?
+            .map(|k: KdfParams| k.with_new_salt())
+            .ok_or_else(|| Error::StoreDamaged("missing key derivation parameters".into()))?;
+        // A failed platform-key destroy leaves a key with nothing to open.
+        erase::erase(&self.conn, &self.store_id, self.provider.as_ref())?;
+        let old = std::mem::replace(&mut self.conn, rusqlite::Connection::open_in_memory()?);
+        drop(old);
+        remove_database_files(&self.dir)?;
+        let provider: Arc<dyn PlatformKeyProvider> = self.provider.clone();
+        let options = CreateOptions {
+            role: self.role,
+            kdf,
+            policy: self.policy,
+            open: OpenOptions {
+                clock: self.clock.clone(),
+                kdf_floor: self.kdf_floor,
+            },
+            membership: Membership::NewTeam,
+        };
+        *self = Store::create(&self.dir.clone(), pin, provider, options)?;
+        Ok(())
+    }
+}
+
+fn remove_database_files(dir: &std::path::Path) -> Result<()> {
+    let db = db::db_path(dir);
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut path = db.clone().into_os_string();
+        path.push(suffix);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,462 @@
+//! A seized phone gives up nothing: each test plays the examiner who holds
+//! the phone (or a copy of its store and key file) and shows the attack fail.
+//! The claims and these tests are listed in docs/threat-model.md.
+
+use chrono::{TimeZone, Utc};
+use fieldbook_core::crypto::{PlatformKeyError, PlatformKeyProvider, SoftwareKeyProvider};
+use fieldbook_core::record::RecordKind;
+use fieldbook_core::store::{
+    CreateOptions, HubLink, ManualClock, OpenOptions, Role, SecurityPolicy, Store, WriteOptions,
+};
+use fieldbook_core::{Error, Lang};
+use rusqlite::Connection;
+use serde_json::{json, Map, Value};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::Arc;
+
+const PIN: &str = "482916";
+const DURESS_PIN: &str = "730519";
+const MARKER: &str = "Trần Thị Seizure-Marker";
+
+/// The software key file, counting every operation the core asks of it, and
+/// able to fail its destroy (a key store that refuses).
+struct Counting {
+    inner: SoftwareKeyProvider,
+    bindings: AtomicU32,
+    refuse_destroy: AtomicBool,
+    abort_on_binding: bool,
+}
+
+impl Counting {
+    fn new(dir: PathBuf) -> Self {
+        Counting {
+            inner: SoftwareKeyProvider::new(dir),
+            bindings: AtomicU32::new(0),
+            refuse_destroy: AtomicBool::new(false),
+            abort_on_binding: false,
+        }
+    }
+}
+
+impl PlatformKeyProvider for Counting {
+    fn wrap(&self, label: &str, plaintext: &[u8]) -> Result<Vec<u8>, PlatformKeyError> {
+        self.inner.wrap(label, plaintext)
+    }
+    fn unwrap(&self, label: &str, wrapped: &[u8]) -> Result<Vec<u8>, PlatformKeyError> {
+        self.inner.unwrap(label, wrapped)
+    }
+    fn bind_pin(&self, label: &str, challenge: &[u8]) -> Result<Vec<u8>, PlatformKeyError> {
+        if self.abort_on_binding {
+            // The battery is pulled while the PIN is being checked.
+            std::process::abort();
+        }
+        self.bindings.fetch_add(1, Ordering::SeqCst);
+        self.inner.bind_pin(label, challenge)
+    }
+    fn destroy(&self, label: &str) -> Result<(), PlatformKeyError> {
+        if self.refuse_destroy.load(Ordering::SeqCst) {
+            return Err(PlatformKeyError::Unavailable);
+        }
+        self.inner.destroy(label)
+    }
+}
+
+struct Phone {
+    _tmp: tempfile::TempDir,
+    dir: PathBuf,
+    keys_dir: PathBuf,
+    provider: Arc<Counting>,
+    clock: ManualClock,
+}
+
+impl Phone {
+    fn new() -> Phone {
+        let tmp = tempfile::tempdir().unwrap();
+        let keys_dir = tmp.path().join("platform");
+        Phone {
+            dir: tmp.path().join("store"),
+            provider: Arc::new(Counting::new(keys_dir.clone())),
+            keys_dir,
+            _tmp: tmp,
+            clock: ManualClock::new(Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap()),
+        }
+    }
+
+    fn options(&self) -> OpenOptions {
+        OpenOptions {
+            clock: Arc::new(self.clock.clone()),
+            ..OpenOptions::for_tests()
+        }
+    }
+
+    fn create(&self, role: Role) -> Result<Store, Error> {
+        Store::create(
+            &self.dir,
+            PIN,
+            self.provider.clone(),
+            CreateOptions {
+                role,
+                open: self.options(),
+                ..CreateOptions::for_tests()
+            },
+        )
+    }
+
+    fn open(&self) -> Result<Store, Error> {
+        Store::open(&self.dir, self.provider.clone(), self.options())
+    }
+}
+
+fn client(alias: &str) -> Map<String, Value> {
+    json!({"alias": alias, "sex": "female", "birth_year": 1990, "notes": "n"})
+        .as_object()
+        .unwrap()
+        .clone()
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+fn holds(dir: &Path, needle: &[u8]) -> bool {
+    files_under(dir).iter().any(|f| {
+        let bytes = std::fs::read(f).unwrap_or_default();
+        bytes.windows(needle.len()).any(|w| w == needle)
+    })
+}
+
+#[test]
+fn each_pin_guess_needs_one_operation_of_the_phones_key() {
+    let phone = Phone::new();
+    let mut store = phone.create(Role::Outreach).unwrap();
+    store.lock();
+    drop(store);
+    let before = phone.provider.bindings.load(Ordering::SeqCst);
+    let mut store = phone.open().unwrap();
+    for guess in ["111111", "222222", "333333"] {
+        assert!(matches!(store.unlock(guess), Err(Error::WrongPin { .. })));
+    }
+    phone.clock.advance_secs(60);
+    store.unlock(PIN).unwrap();
+    assert_eq!(
+        phone.provider.bindings.load(Ordering::SeqCst) - before,
+        4,
+        "one platform binding per PIN tried, right or wrong"
+    );
+}
+
+#[test]
+fn a_process_killed_while_checking_a_wrong_pin_keeps_the_count() {
+    if let Ok(dir) = std::env::var("FIELDBOOK_SEIZED_CHILD") {
+        // The child: tries a wrong PIN and is killed inside the check.
+        let keys = std::env::var("FIELDBOOK_SEIZED_KEYS").unwrap();
+        let provider = Arc::new(Counting {
+            abort_on_binding: true,
+            ..Counting::new(PathBuf::from(keys))
+        });
+        let mut store = Store::open(Path::new(&dir), provider, OpenOptions::for_tests()).unwrap();
+        let _ = store.unlock("999999");
+        unreachable!("the binding aborts the process");
+    }
+    let phone = Phone::new();
+    let policy = SecurityPolicy {
+        max_failed_unlocks: 5,
+        free_attempts: 5,
+        ..SecurityPolicy::default()
+    };
+    let mut store = phone.create(Role::Outreach).unwrap();
+    store.set_policy(policy).unwrap();
+    drop(store);
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "a_process_killed_while_checking_a_wrong_pin_keeps_the_count",
+            "--nocapture",
+        ])
+        .env("FIELDBOOK_SEIZED_CHILD", &phone.dir)
+        .env("FIELDBOOK_SEIZED_KEYS", &phone.keys_dir)
+        .output()
+        .unwrap();
+    assert!(!status.status.success(), "the child was killed");
+    let mut store = phone.open().unwrap();
+    match store.unlock("888888") {
+        Err(Error::WrongPin { attempts_left }) => assert_eq!(
+            attempts_left, 3,
+            "the killed attempt counted: 5 allowed, 2 used"
+        ),
+        other => panic!("expected a wrong PIN, got {other:?}"),
+    }
+}
+
+#[test]
+fn back_off_waits_do_not_shorten_when_the_clock_is_set_forward() {
+    let phone = Phone::new();
+    let mut store = phone.create(Role::Outreach).unwrap();
+    store.lock();
+    for _ in 0..3 {
+        assert!(matches!(
+            store.unlock("111111"),
+            Err(Error::WrongPin { .. })
+        ));
+    }
+    // Past the free attempts: a wait. Setting the clock a day forward does not end it.
+    phone.clock.set_wall_clock_by_secs(24 * 3600);
+    assert!(matches!(store.unlock(PIN), Err(Error::BackOff { .. })));
+    // Restarting the phone starts the wait over; it does not skip it.
+    phone.clock.restart();
+    assert!(matches!(store.unlock(PIN), Err(Error::BackOff { .. })));
+    // Time passing ends it.
+    phone.clock.advance_secs(3600);
+    store.unlock(PIN).unwrap();
+}
+
+#[test]
+fn the_duress_pin_leaves_nothing_of_the_real_records_and_an_ordinary_empty_store() {
+    let phone = Phone::new();
+    let mut store = phone.create(Role::CaseManager).unwrap();
+    let real_device = store.device_id();
+    for i in 0..5 {
+        store
+            .add(
+                RecordKind::Client,
+                &client(&format!("{MARKER} {i}")),
+                WriteOptions::default(),
+            )
+            .unwrap();
+    }
+    store.set_duress_pin(DURESS_PIN).unwrap();
+    assert!(
+        matches!(store.set_duress_pin(PIN), Err(Error::InvalidInput(_))),
+        "the duress PIN must differ from the PIN"
+    );
+    drop(store);
+
+    let mut store = phone.open().unwrap();
+    store.unlock(DURESS_PIN).unwrap();
+    assert!(store.list(RecordKind::Client).unwrap().records.is_empty());
+    assert_ne!(store.device_id(), real_device);
+    assert_eq!(
+        store.role(),
+        Role::CaseManager,
+        "looks like the phone it was"
+    );
+    assert!(!store.has_duress_pin().unwrap());
+    // It works as any store does, and opens again with the PIN typed.
+    store
+        .add(
+            RecordKind::Client,
+            &client("Decoy"),
+            WriteOptions::default(),
+        )
+        .unwrap();
+    drop(store);
+    let mut store = phone.open().unwrap();
+    store.unlock(DURESS_PIN).unwrap();
+    assert_eq!(store.list(RecordKind::Client).unwrap().records.len(), 1);
+    assert!(store.verify_audit().unwrap().ok);
+    drop(store);
+    // The real PIN opens nothing any more.
+    let mut store = phone.open().unwrap();
+    assert!(matches!(store.unlock(PIN), Err(Error::WrongPin { .. })));
+    // Not a byte of the real records is left, in the store or the key files.
+    assert!(!holds(&phone.dir, MARKER.as_bytes()));
+    assert!(!holds(&phone.keys_dir, MARKER.as_bytes()));
+}
+
+#[test]
+fn offline_expiry_erases_at_the_limit_even_after_the_clock_was_moved_back() {
+    let phone = Phone::new();
+    let mut store = phone.create(Role::Outreach).unwrap();
+    store
+        .set_hub_link(&HubLink {
+            url: "https://hub.example".into(),
+            token: "t".into(),
+            certificate_sha256: None,
+        })
+        .unwrap();
+    store
+        .add(RecordKind::Client, &client(MARKER), WriteOptions::default())
+        .unwrap();
+    drop(store);
+
+    phone.clock.advance_secs(24 * 24 * 3600);
+    let store = phone.open().unwrap();
+    let status = store.offline_status().unwrap().unwrap();
+    assert_eq!(status.days_offline, 24);
+    assert_eq!(status.days_left, 6);
+    assert!(status.warn, "a week before, the apps warn");
+    drop(store);
+
+    // The clock is set back ten days; seven more days pass with the phone on.
+    phone.clock.set_wall_clock_by_secs(-10 * 24 * 3600);
+    phone.clock.advance_secs(7 * 24 * 3600);
+    match phone.open() {
+        Err(Error::OfflineTooLong { days: 30 }) => {}
+        other => panic!("expected the offline erase, got {:?}", other.err()),
+    }
+    assert!(matches!(phone.open(), Err(Error::Erased)));
+    assert!(!holds(&phone.dir, MARKER.as_bytes()));
+    assert!(
+        files_under(&phone.keys_dir).is_empty(),
+        "the platform key is gone"
+    );
+}
+
+#[test]
+fn a_store_that_never_reached_a_hub_does_not_expire() {
+    let phone = Phone::new();
+    let store = phone.create(Role::Supervisor).unwrap();
+    assert_eq!(store.offline_status().unwrap(), None);
+    drop(store);
+    phone.clock.advance_secs(400 * 24 * 3600);
+    phone.open().unwrap();
+}
+
+#[test]
+fn deleting_the_whole_audit_trail_or_its_tail_is_detected() {
+    for whole in [true, false] {
+        let phone = Phone::new();
+        let mut store = phone.create(Role::Outreach).unwrap();
+        for i in 0..3 {
+            store
+                .add(
+                    RecordKind::Client,
+                    &client(&format!("c{i}")),
+                    WriteOptions::default(),
+                )
+                .unwrap();
+        }
+        assert!(store.verify_audit().unwrap().ok);
+        drop(store);
+        let db = Connection::open(phone.dir.join("fieldbook.db")).unwrap();
+        if whole {
+            db.execute_batch("DELETE FROM audit; DELETE FROM meta WHERE key = 'audit_head';")
+                .unwrap();
+        } else {
+            db.execute_batch(
+                "DELETE FROM audit WHERE seq > 2; DELETE FROM meta WHERE key = 'audit_head';",
+            )
+            .unwrap();
+        }
+        drop(db);
+        let mut store = phone.open().unwrap();
+        store.unlock(PIN).unwrap();
+        let report = store.verify_audit().unwrap();
+        assert!(!report.ok, "whole={whole}: {report:?}");
+    }
+}
+
+#[test]
+fn short_and_common_pins_are_refused_in_both_languages() {
+    for pin in [
+        "4821", "48291", "000000", "123456", "121212", "987654", "abc",
+    ] {
+        let phone = Phone::new();
+        let err = Store::create(
+            &phone.dir,
+            pin,
+            phone.provider.clone(),
+            CreateOptions::for_tests(),
+        )
+        .err()
+        .unwrap_or_else(|| panic!("{pin} accepted"));
+        assert!(matches!(err, Error::WeakPin(_)), "{pin}: {err:?}");
+        assert!(!err.message(Lang::En).is_empty());
+        assert!(
+            err.message(Lang::Vi).contains("PIN") || err.message(Lang::Vi).contains("mật khẩu"),
+            "{}",
+            err.message(Lang::Vi)
+        );
+        assert!(!phone.dir.join("fieldbook.db").exists(), "nothing written");
+    }
+    let phone = Phone::new();
+    let mut store = phone.create(Role::Outreach).unwrap();
+    assert!(matches!(
+        store.change_pin(
+            "1234",
+            fieldbook_core::crypto::KdfParams::make_fast_for_tests()
+        ),
+        Err(Error::WeakPin(_))
+    ));
+}
+
+#[test]
+fn policy_values_outside_their_floors_and_ceilings_are_refused() {
+    let phone = Phone::new();
+    let mut store = phone.create(Role::Supervisor).unwrap();
+    for policy in [
+        SecurityPolicy {
+            max_failed_unlocks: u32::MAX,
+            ..SecurityPolicy::default()
+        },
+        SecurityPolicy {
+            offline_erase_days: 3650,
+            ..SecurityPolicy::default()
+        },
+        SecurityPolicy {
+            min_pin_digits: 4,
+            ..SecurityPolicy::default()
+        },
+        SecurityPolicy {
+            auto_lock_secs: 0,
+            ..SecurityPolicy::default()
+        },
+    ] {
+        assert!(
+            matches!(store.set_policy(policy), Err(Error::InvalidInput(_))),
+            "{policy:?}"
+        );
+    }
+    assert_eq!(store.policy(), SecurityPolicy::default());
+}
+
+#[test]
+fn erase_removes_everything_even_when_the_platform_key_stays() {
+    let phone = Phone::new();
+    let mut store = phone.create(Role::Outreach).unwrap();
+    store
+        .set_hub_link(&HubLink {
+            url: "https://hub.example".into(),
+            token: "secret-hub-token".into(),
+            certificate_sha256: None,
+        })
+        .unwrap();
+    store
+        .add(RecordKind::Client, &client(MARKER), WriteOptions::default())
+        .unwrap();
+    phone.provider.refuse_destroy.store(true, Ordering::SeqCst);
+    let report = store.erase().unwrap();
+    assert!(!report.complete(), "the refused destroy is reported");
+    drop(store);
+    let db = Connection::open(phone.dir.join("fieldbook.db")).unwrap();
+    let tables: Vec<String> = db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for table in tables {
+        let rows: i64 = db
+            .query_row(&format!("SELECT count(*) FROM \"{table}\""), [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        let expected = if table == "meta" { 1 } else { 0 };
+        assert_eq!(rows, expected, "{table} keeps {rows} rows after erase");
+    }
+    drop(db);
+    assert!(!holds(&phone.dir, MARKER.as_bytes()));
+    assert!(!holds(&phone.dir, b"secret-hub-token"));
+    assert!(matches!(phone.open(), Err(Error::Erased)));
+}
