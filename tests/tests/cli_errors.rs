@@ -6,7 +6,7 @@ mod common;
 
 use common::{day, files_under, Fieldbook};
 use rusqlite::Connection;
-use serde_json::json;
+use serde_json::{json, Value};
 
 const WRONG_PIN: &str = "111111";
 
@@ -192,16 +192,25 @@ fn wrong_pins_count_down_back_off_and_erase() {
     assert!(run.stderr.contains("giây"), "{}", run.stderr);
     assert_eq!(meta_u64(&fb, "failed_unlocks"), 3);
 
-    // Let the back-off pass (rewind the last failure's time by 31 s rather than sleeping).
+    // Let the back-off pass: rewind the last failure's time since boot by
+    // 31 s rather than sleeping (waits follow the boot clock, not the wall clock).
     {
         let conn = Connection::open(fb.db()).unwrap();
-        let changed = conn
-            .execute(
-                "UPDATE meta SET value = value - 31000 WHERE key = 'last_failed_unlock_ms'",
+        let anchor: Vec<u8> = conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'backoff_anchor'",
                 [],
+                |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(changed, 1);
+        let mut anchor: Value = serde_json::from_slice(&anchor).unwrap();
+        let ms = anchor["ms"].as_u64().unwrap();
+        anchor["ms"] = json!(ms.saturating_sub(31_000));
+        conn.execute(
+            "UPDATE meta SET value = ?1 WHERE key = 'backoff_anchor'",
+            [serde_json::to_vec(&anchor).unwrap()],
+        )
+        .unwrap();
     }
     // The fourth wrong PIN erases the store.
     let run = fb.run_with_pin(&["list", "client"], WRONG_PIN);
