@@ -31,6 +31,8 @@ ensure_postgres() {
         return
     fi
     if command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1 -p 5432; then
+        # One already answers (started by an earlier run of this script): its URL.
+        export FIELDBOOK_TEST_POSTGRES="postgres://postgres:fieldbook@127.0.0.1:5432/test"
         return
     fi
     log "starting PostgreSQL"

@@ -87,6 +87,60 @@ class StoreWorkflowTest {
     }
 
     @Test
+    fun everyPinTriedIsBoundByTheKeyStoreOnce() {
+        val store = newStore()
+        assertTrue("the vault is bound to the key store's binding key", keys.bindings.get() >= 1)
+        store.lock()
+        val before = keys.bindings.get()
+        for (guess in listOf("111111", "222222")) {
+            try {
+                store.unlock(guess)
+                fail("a wrong PIN must be refused")
+            } catch (e: FieldbookException.WrongPin) {
+            }
+        }
+        store.unlock(pin)
+        assertEquals("one binding per PIN tried", 3, keys.bindings.get() - before)
+    }
+
+    @Test
+    fun aShortOrCommonPinIsRefusedInBothLanguages() {
+        for ((bad, language, words) in listOf(
+            Triple("1234", Language.ENGLISH, "at least 6 digits"),
+            Triple("123456", Language.VIETNAMESE, "Mã PIN"),
+        )) {
+            try {
+                FieldbookStore.create(dataDir(), bad, Role.OUTREACH, keys, language)
+                fail("$bad must be refused")
+            } catch (e: FieldbookException.Invalid) {
+                assertTrue(e.detail, e.detail.contains(words))
+            }
+        }
+    }
+
+    @Test
+    fun theDuressPinOpensAnEmptyStoreAndTheRealRecordsAreGone() {
+        val store = newStore(Role.CASE_MANAGER)
+        store.add(RecordKind.CLIENT, mapOf("alias" to text("Anh Tuấn")), false)
+        store.setDuressPin("730519")
+        assertTrue(store.hasDuressPin())
+        store.lock()
+        val reopened = FieldbookStore.open(dataDir(), keys, Language.ENGLISH)
+        reopened.unlock("730519")
+        assertFalse(reopened.isLocked())
+        assertTrue(reopened.list(RecordKind.CLIENT).records.isEmpty())
+        assertEquals(Role.CASE_MANAGER, reopened.identity().role)
+        reopened.add(RecordKind.CLIENT, mapOf("alias" to text("Lan")), false)
+        assertEquals(1, reopened.list(RecordKind.CLIENT).records.size)
+        reopened.lock()
+        try {
+            reopened.unlock(pin)
+            fail("the real PIN opens nothing any more")
+        } catch (e: FieldbookException.WrongPin) {
+        }
+    }
+
+    @Test
     fun keyStoreFailureIsReportedAndLosesNothing() {
         newStore().add(RecordKind.CLIENT, mapOf("alias" to text("Anh Tuấn")), false)
         keys.unavailable = true
