@@ -233,7 +233,14 @@ fn wrong_pins_count_down_back_off_and_erase() {
 
     // What is left holds no records, no keys and no platform key file.
     let conn = Connection::open(fb.db()).unwrap();
-    for table in ["records", "versions", "team_keys", "lookup", "audit"] {
+    for table in [
+        "records",
+        "versions",
+        "team_keys",
+        "lookup",
+        "audit",
+        "audit_sealed",
+    ] {
         let n: i64 = conn
             .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
             .unwrap();

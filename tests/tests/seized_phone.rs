@@ -340,11 +340,13 @@ fn deleting_the_whole_audit_trail_or_its_tail_is_detected() {
         drop(store);
         let db = Connection::open(phone.dir.join("fieldbook.db")).unwrap();
         if whole {
-            db.execute_batch("DELETE FROM audit; DELETE FROM meta WHERE key = 'audit_head';")
-                .unwrap();
+            db.execute_batch(
+                "DELETE FROM audit_sealed; DELETE FROM meta WHERE key = 'audit_head';",
+            )
+            .unwrap();
         } else {
             db.execute_batch(
-                "DELETE FROM audit WHERE seq > 2; DELETE FROM meta WHERE key = 'audit_head';",
+                "DELETE FROM audit_sealed WHERE seq > 2; DELETE FROM meta WHERE key = 'audit_head';",
             )
             .unwrap();
         }
@@ -459,4 +461,45 @@ fn erase_removes_everything_even_when_the_platform_key_stays() {
     assert!(!holds(&phone.dir, MARKER.as_bytes()));
     assert!(!holds(&phone.dir, b"secret-hub-token"));
     assert!(matches!(phone.open(), Err(Error::Erased)));
+}
+
+#[test]
+fn a_locked_store_shows_how_many_audit_entries_and_nothing_of_them() {
+    let phone = Phone::new();
+    let mut store = phone.create(Role::CaseManager).unwrap();
+    let id = store
+        .add(RecordKind::Client, &client(MARKER), WriteOptions::default())
+        .unwrap();
+    store
+        .update(
+            id,
+            json!({"notes": "moved"}).as_object().unwrap(),
+            WriteOptions::default(),
+        )
+        .unwrap();
+    store.delete(id).unwrap();
+    drop(store);
+    let db = Connection::open(phone.dir.join("fieldbook.db")).unwrap();
+    let clear: i64 = db
+        .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(clear, 0, "no entry in clear");
+    let sizes: Vec<i64> = db
+        .prepare("SELECT DISTINCT length(body) FROM audit_sealed")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        sizes.len(),
+        1,
+        "a create, an update and a delete look alike: {sizes:?}"
+    );
+    let entries: i64 = db
+        .query_row("SELECT count(*) FROM audit_sealed", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(entries, 4, "the count shows, as the threat model says");
+    drop(db);
+    assert!(!holds(&phone.dir, MARKER.as_bytes()));
 }

@@ -234,34 +234,23 @@ fn a_sealed_value_moved_to_a_record_of_another_kind_is_refused() {
     assert_eq!(fb.values(&client)["alias"], "Bảo");
 }
 
+/// An audit entry as a locked store shows it: a number, a sealed body and
+/// the chain's MAC. Time, actor, action and record are inside the body.
 struct AuditRow {
     seq: i64,
-    at_ms: i64,
-    actor: Vec<u8>,
-    action: String,
-    kind: Option<String>,
-    record_id: Option<Vec<u8>>,
-    version_id: Option<Vec<u8>>,
+    body: Vec<u8>,
     mac: Vec<u8>,
 }
 
 fn audit_rows(conn: &Connection) -> Vec<AuditRow> {
     let mut stmt = conn
-        .prepare(
-            "SELECT seq, at_ms, actor, action, kind, record_id, version_id, mac
-             FROM audit ORDER BY seq",
-        )
+        .prepare("SELECT seq, body, mac FROM audit_sealed ORDER BY seq")
         .unwrap();
     stmt.query_map([], |r| {
         Ok(AuditRow {
             seq: r.get(0)?,
-            at_ms: r.get(1)?,
-            actor: r.get(2)?,
-            action: r.get(3)?,
-            kind: r.get(4)?,
-            record_id: r.get(5)?,
-            version_id: r.get(6)?,
-            mac: r.get(7)?,
+            body: r.get(1)?,
+            mac: r.get(2)?,
         })
     })
     .unwrap()
@@ -271,18 +260,16 @@ fn audit_rows(conn: &Connection) -> Vec<AuditRow> {
 
 fn insert_row(conn: &Connection, row: &AuditRow) {
     conn.execute(
-        "INSERT INTO audit (seq, at_ms, actor, action, kind, record_id, version_id, mac)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            row.seq,
-            row.at_ms,
-            row.actor,
-            row.action,
-            row.kind,
-            row.record_id,
-            row.version_id,
-            row.mac
-        ],
+        "INSERT INTO audit_sealed (seq, body, mac) VALUES (?1, ?2, ?3)",
+        params![row.seq, row.body, row.mac],
+    )
+    .unwrap();
+}
+
+fn set_body(conn: &Connection, seq: i64, body: &[u8]) {
+    conn.execute(
+        "UPDATE audit_sealed SET body = ?1 WHERE seq = ?2",
+        params![body, seq],
     )
     .unwrap();
 }
@@ -320,59 +307,42 @@ fn edits_to_the_audit_trail_are_detected() {
 
     let conn = Connection::open(fb.db()).unwrap();
     let rows = audit_rows(&conn);
-    let create = rows
-        .iter()
-        .find(|r| r.action == "create")
-        .expect("a create entry");
+    // An entry from the middle of the trail (a locked store does not say what it records).
+    let create = rows.iter().find(|r| r.seq == 2).expect("entry 2");
     let seq = create.seq;
-    assert!(seq > 1 && seq < rows.last().unwrap().seq);
+    assert!(seq < rows.last().unwrap().seq);
 
-    // A changed action, then put back.
-    conn.execute("UPDATE audit SET action = 'delete' WHERE seq = ?1", [seq])
-        .unwrap();
-    assert_tampered(&fb, seq, "action changed");
-    conn.execute(
-        "UPDATE audit SET action = ?1 WHERE seq = ?2",
-        params![create.action, seq],
-    )
-    .unwrap();
-    assert_intact(&fb, "action restored");
+    // One bit of the sealed body flipped, then put back.
+    let mut flipped = create.body.clone();
+    flipped[20] ^= 1;
+    set_body(&conn, seq, &flipped);
+    assert_tampered(&fb, seq, "body changed");
+    set_body(&conn, seq, &create.body);
+    assert_intact(&fb, "body restored");
 
-    // A changed time, then put back.
-    conn.execute(
-        "UPDATE audit SET at_ms = at_ms - 3600000 WHERE seq = ?1",
-        [seq],
-    )
-    .unwrap();
-    assert_tampered(&fb, seq, "at_ms changed");
-    conn.execute(
-        "UPDATE audit SET at_ms = ?1 WHERE seq = ?2",
-        params![create.at_ms, seq],
-    )
-    .unwrap();
-    assert_intact(&fb, "at_ms restored");
+    // Another entry's sealed body (another record, another time) in its place.
+    let other = &rows[2];
+    set_body(&conn, seq, &other.body);
+    assert_tampered(&fb, seq, "body of another entry");
+    set_body(&conn, seq, &create.body);
+    assert_intact(&fb, "body restored again");
 
-    // Another record's id on the entry.
-    let other = audit_rows(&conn)
-        .into_iter()
-        .rev()
-        .find(|r| r.action == "create" && r.seq != seq)
-        .unwrap();
+    // Another entry's MAC.
     conn.execute(
-        "UPDATE audit SET record_id = ?1 WHERE seq = ?2",
-        params![other.record_id, seq],
+        "UPDATE audit_sealed SET mac = ?1 WHERE seq = ?2",
+        params![other.mac, seq],
     )
     .unwrap();
-    assert_tampered(&fb, seq, "record_id changed");
+    assert_tampered(&fb, seq, "mac changed");
     conn.execute(
-        "UPDATE audit SET record_id = ?1 WHERE seq = ?2",
-        params![create.record_id, seq],
+        "UPDATE audit_sealed SET mac = ?1 WHERE seq = ?2",
+        params![create.mac, seq],
     )
     .unwrap();
-    assert_intact(&fb, "record_id restored");
+    assert_intact(&fb, "mac restored");
 
     // An entry removed from the middle, then put back.
-    conn.execute("DELETE FROM audit WHERE seq = ?1", [seq])
+    conn.execute("DELETE FROM audit_sealed WHERE seq = ?1", [seq])
         .unwrap();
     assert_tampered(&fb, seq, "middle entry removed");
     insert_row(&conn, create);
@@ -380,7 +350,7 @@ fn edits_to_the_audit_trail_are_detected() {
 
     // The newest entry removed.
     let last = audit_rows(&conn).pop().unwrap();
-    conn.execute("DELETE FROM audit WHERE seq = ?1", [last.seq])
+    conn.execute("DELETE FROM audit_sealed WHERE seq = ?1", [last.seq])
         .unwrap();
     let (code, report, _) = verify(&fb);
     assert_ne!(code, Some(0), "last entry removed: {report}");
@@ -392,8 +362,8 @@ fn edits_to_the_audit_trail_are_detected() {
 }
 
 /// Cutting the newest entries must show even when the cutter also rewinds the
-/// `audit_head` copy in `meta` to the new last row: everything needed for that
-/// (the previous row's seq and MAC) is stored in clear.
+/// `audit_head` copy in `meta` to the new last row: the previous row's seq
+/// and MAC are in clear (the head's tag is not forgeable).
 #[test]
 fn cutting_the_tail_and_rewinding_the_head_is_detected() {
     let fb = Fieldbook::init();
@@ -403,10 +373,12 @@ fn cutting_the_tail_and_rewinding_the_head_is_detected() {
 
     let conn = Connection::open(fb.db()).unwrap();
     let rows = audit_rows(&conn);
-    // Remove the delete entry and everything after it (the unlocks).
-    let delete = rows.iter().find(|r| r.action == "delete").unwrap();
+    // The entries: the store created (1); the add's unlock and create (2, 3);
+    // the delete's unlock and delete (4, 5); then each verify's unlock.
+    // Remove the delete entry and everything after it.
+    let delete = rows.iter().find(|r| r.seq == 5).unwrap();
     let keep = rows.iter().rev().find(|r| r.seq < delete.seq).unwrap();
-    conn.execute("DELETE FROM audit WHERE seq >= ?1", [delete.seq])
+    conn.execute("DELETE FROM audit_sealed WHERE seq >= ?1", [delete.seq])
         .unwrap();
     let mut head = keep.seq.to_be_bytes().to_vec();
     head.extend_from_slice(&keep.mac);

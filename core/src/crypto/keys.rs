@@ -128,10 +128,12 @@ pub enum KeyPurpose {
     Roster,
     /// The desktop key file's stand-in for a hardware PIN-binding key.
     SoftwarePinBinding,
+    /// Sealing the audit trail's entries.
+    AuditSeal,
 }
 
 impl KeyPurpose {
-    pub const ALL: [KeyPurpose; 13] = [
+    pub const ALL: [KeyPurpose; 14] = [
         KeyPurpose::RecordSeal,
         KeyPurpose::BlindIndex,
         KeyPurpose::Uic,
@@ -145,6 +147,7 @@ impl KeyPurpose {
         KeyPurpose::SigningKeys,
         KeyPurpose::Roster,
         KeyPurpose::SoftwarePinBinding,
+        KeyPurpose::AuditSeal,
     ];
 
     /// The HKDF info string (domain separation label).
@@ -163,6 +166,7 @@ impl KeyPurpose {
             KeyPurpose::SigningKeys => b"fieldbook/v1/signing-keys",
             KeyPurpose::Roster => b"fieldbook/v1/roster",
             KeyPurpose::SoftwarePinBinding => b"fieldbook/v2/software-pin-binding",
+            KeyPurpose::AuditSeal => b"fieldbook/v1/audit-seal",
         }
     }
 }

@@ -6,13 +6,17 @@
 //! shows too. The chain starts when the store is created and every store
 //! has that first entry, so a missing head, or a trail deleted whole, is a
 //! cut as well, never an empty trail.
+//!
+//! Each entry is sealed (AES-256-GCM under a key of the vault, padded to a
+//! bucket) in `audit_sealed`: a locked store shows how many entries there
+//! are, never when, who, what or which record.
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use super::meta;
 use super::vault::UnlockedKeys;
-use crate::crypto::AUDIT_GENESIS;
+use crate::crypto::{open, seal, AUDIT_GENESIS};
 use crate::record::{DeviceId, RecordId, RecordKind, VersionId};
 use crate::Result;
 
@@ -131,7 +135,7 @@ fn write_head(conn: &Connection, keys: &UnlockedKeys, seq: i64, mac: &[u8; 32]) 
 fn last_row(conn: &Connection) -> Result<(i64, [u8; 32])> {
     let row: Option<(i64, Vec<u8>)> = conn
         .query_row(
-            "SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1",
+            "SELECT seq, mac FROM audit_sealed ORDER BY seq DESC LIMIT 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -206,21 +210,95 @@ fn insert(
         version.as_deref(),
     );
     let mac = keys.audit.chain(prev, &bytes);
-    conn.execute(
-        "INSERT INTO audit (seq, at_ms, actor, action, kind, record_id, version_id, mac)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            seq,
-            entry.at_ms,
-            entry.actor.as_bytes().as_slice(),
-            action,
-            kind,
-            record,
-            version,
-            mac.as_slice()
-        ],
-    )?;
+    put_sealed(conn, keys, seq, &bytes, &mac)?;
     Ok((seq, mac))
+}
+
+/// Entries are padded to this many bytes (or a multiple), so their sealed
+/// sizes do not tell a create from an unlock.
+const PAD_TO: usize = 128;
+
+fn sealed_aad(seq: i64) -> Vec<u8> {
+    [b"fieldbook/audit-entry/v1/".as_slice(), &seq.to_be_bytes()].concat()
+}
+
+fn put_sealed(
+    conn: &Connection,
+    keys: &UnlockedKeys,
+    seq: i64,
+    bytes: &[u8],
+    mac: &[u8; 32],
+) -> Result<()> {
+    let mut padded = (bytes.len() as u32).to_be_bytes().to_vec();
+    padded.extend_from_slice(bytes);
+    padded.resize(padded.len().div_ceil(PAD_TO) * PAD_TO, 0);
+    let body = seal(&keys.audit_seal, &sealed_aad(seq), &padded);
+    conn.execute(
+        "INSERT INTO audit_sealed (seq, body, mac) VALUES (?1, ?2, ?3)",
+        params![seq, body, mac.as_slice()],
+    )?;
+    Ok(())
+}
+
+/// The encoded entry a sealed row holds, or `None` when it does not open.
+fn open_sealed(keys: &UnlockedKeys, seq: i64, body: &[u8]) -> Option<Vec<u8>> {
+    let padded = open(&keys.audit_seal, &sealed_aad(seq), body).ok()?;
+    let len = u32::from_be_bytes(padded.get(..4)?.try_into().ok()?) as usize;
+    padded.get(4..4 + len).map(<[u8]>::to_vec)
+}
+
+/// The action an encoded entry records (after seq, time and actor).
+fn action_of(bytes: &[u8]) -> Option<String> {
+    let field = |at: usize| -> Option<(&[u8], usize)> {
+        let len = u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?) as usize;
+        Some((bytes.get(at + 4..at + 4 + len)?, at + 4 + len))
+    };
+    let (_actor, next) = field(16)?;
+    let (action, _) = field(next)?;
+    String::from_utf8(action.to_vec()).ok()
+}
+
+/// Moves the entries a store kept in clear before they were sealed into
+/// `audit_sealed`, unchanged in their MACs, at the first unlock after the
+/// upgrade. In the caller's transaction.
+pub fn seal_clear_entries(conn: &Transaction, keys: &UnlockedKeys) -> Result<u64> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, at_ms, actor, action, kind, record_id, version_id, mac FROM audit ORDER BY seq",
+    )?;
+    let rows: Vec<Row> = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    drop(stmt);
+    let moved = rows.len() as u64;
+    for (seq, at_ms, actor, action, kind, record, version, mac) in rows {
+        let bytes = encode(
+            seq,
+            at_ms,
+            &actor,
+            &action,
+            kind.as_deref(),
+            record.as_deref(),
+            version.as_deref(),
+        );
+        // A malformed MAC stays malformed: verify reports it as altered.
+        let mac: [u8; 32] = mac.as_slice().try_into().unwrap_or([0u8; 32]);
+        put_sealed(conn, keys, seq, &bytes, &mac)?;
+    }
+    if moved > 0 {
+        conn.execute("DELETE FROM audit", [])?;
+    }
+    Ok(moved)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -246,19 +324,12 @@ type Row = (
 );
 
 pub fn verify(conn: &Connection, keys: &UnlockedKeys) -> Result<AuditReport> {
-    let mut stmt = conn.prepare(
-        "SELECT seq, at_ms, actor, action, kind, record_id, version_id, mac FROM audit ORDER BY seq",
-    )?;
+    let mut stmt = conn.prepare("SELECT seq, body, mac FROM audit_sealed ORDER BY seq")?;
     let rows = stmt.query_map([], |r| {
         Ok((
-            r.get(0)?,
-            r.get(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-            r.get(5)?,
-            r.get(6)?,
-            r.get(7)?,
+            r.get::<_, i64>(0)?,
+            r.get::<_, Vec<u8>>(1)?,
+            r.get::<_, Vec<u8>>(2)?,
         ))
     })?;
     let mut prev = AUDIT_GENESIS;
@@ -271,25 +342,21 @@ pub fn verify(conn: &Connection, keys: &UnlockedKeys) -> Result<AuditReport> {
         problem: Some(problem.to_string()),
     };
     for row in rows {
-        let (seq, at_ms, actor, action, kind, record, version, mac): Row = row?;
+        let (seq, body, mac) = row?;
         if seq != expected_seq {
             return Ok(bad(expected_seq, entries, "an entry is missing"));
         }
-        let bytes = encode(
-            seq,
-            at_ms,
-            &actor,
-            &action,
-            kind.as_deref(),
-            record.as_deref(),
-            version.as_deref(),
-        );
+        let Some(bytes) = open_sealed(keys, seq, &body) else {
+            return Ok(bad(seq, entries, "an entry was altered"));
+        };
         let Ok(mac) = <[u8; 32]>::try_from(mac.as_slice()) else {
             return Ok(bad(seq, entries, "an entry's MAC is malformed"));
         };
-        if !keys.audit.verify(&prev, &bytes, &mac) {
+        if bytes.get(..8) != Some(&seq.to_be_bytes()[..]) || !keys.audit.verify(&prev, &bytes, &mac)
+        {
             return Ok(bad(seq, entries, "an entry was altered"));
         }
+        let action = action_of(&bytes).unwrap_or_default();
         if action == TAIL_MISSING {
             return Ok(bad(seq, entries, "entries before this one were removed"));
         }
@@ -324,4 +391,16 @@ pub fn verify(conn: &Connection, keys: &UnlockedKeys) -> Result<AuditReport> {
         first_bad_seq: None,
         problem: None,
     })
+}
+
+/// An entry encoded as the clear table's rows were, for tests of the move.
+#[cfg(test)]
+pub(super) fn tests_encode(seq: i64, at_ms: i64, actor: &[u8], action: &str) -> Vec<u8> {
+    encode(seq, at_ms, actor, action, None, None, None)
+}
+
+/// A head over `seq` and `mac`, for tests of the move.
+#[cfg(test)]
+pub(super) fn tests_head(keys: &UnlockedKeys, seq: i64, mac: &[u8; 32]) -> Vec<u8> {
+    [&seq.to_be_bytes()[..], mac, &head_tag(keys, seq, mac)].concat()
 }

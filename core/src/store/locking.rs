@@ -56,6 +56,8 @@ impl Store {
         };
         unlock_attempts::clear(&tx)?;
         offline_expiry::observe(&tx, self.clock.as_ref())?;
+        // A store from before sealed audit entries seals its clear ones now.
+        audit::seal_clear_entries(&tx, &keys)?;
         audit::append(
             &tx,
             &keys,

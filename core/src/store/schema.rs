@@ -12,7 +12,7 @@ use crate::{Error, Result};
 pub const APPLICATION_ID: i32 = 0x4642_4b31;
 
 /// The schema version this build writes. Add a step to [`upgrade_from`] with each bump.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// Version 1, frozen: never edit it; add migrations instead.
 pub const V1: &str = "
@@ -93,6 +93,18 @@ CREATE TABLE inbox (
 );
 ";
 
+/// Version 3: audit entries sealed under a key of the vault, so a locked
+/// store shows how many there are and nothing of what they say. Rows of the
+/// clear `audit` table move here, sealed, at the first unlock after the
+/// upgrade (sealing needs the key).
+const V2_TO_V3: &str = "
+CREATE TABLE audit_sealed (
+    seq  INTEGER PRIMARY KEY,
+    body BLOB NOT NULL,
+    mac  BLOB NOT NULL
+);
+";
+
 pub fn user_version(conn: &Connection) -> Result<u32> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get::<_, u32>(0))?)
 }
@@ -114,8 +126,10 @@ pub fn upgrade_from(tx: &Transaction, mut version: u32) -> Result<()> {
         });
     }
     while version < VERSION {
-        if version == 1 {
-            tx.execute_batch(V1_TO_V2)?;
+        match version {
+            1 => tx.execute_batch(V1_TO_V2)?,
+            2 => tx.execute_batch(V2_TO_V3)?,
+            _ => {}
         }
         version += 1;
     }

@@ -449,13 +449,69 @@ fn the_audit_trail_verifies_and_shows_tampering() {
     assert!(report.ok, "{report:?}");
     assert_eq!(report.entries, 3); // store created, client created, client updated
 
+    // One flipped bit in a sealed entry, or entry 3's body put in place of 2's.
     store
         .conn
-        .execute("UPDATE audit SET action = 'delete' WHERE seq = 2", [])
+        .execute(
+            "UPDATE audit_sealed SET body = CAST(substr(body, 1, 20) || x'ff' || substr(body, 22) AS BLOB) WHERE seq = 2",
+            [],
+        )
         .unwrap();
     let report = store.verify_audit().unwrap();
     assert!(!report.ok);
     assert_eq!(report.first_bad_seq, Some(2));
+}
+
+#[test]
+fn a_locked_store_shows_no_audit_detail_and_old_clear_entries_are_sealed_at_unlock() {
+    let fx = Fixture::new();
+    let mut store = fx.create();
+    add_client(&mut store, "Hoa");
+    let clear: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(clear, 0, "nothing in the clear table");
+    // Make it look like a store from before sealing: entries back in clear.
+    let rows: Vec<(i64, Vec<u8>, Vec<u8>)> = store
+        .conn
+        .prepare("SELECT seq, body, mac FROM audit_sealed ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    let device = store.device_id();
+    let keys = store.keys.as_ref().unwrap();
+    let tx = store.conn.transaction().unwrap();
+    tx.execute("DELETE FROM audit_sealed", []).unwrap();
+    let mut prev = crate::crypto::AUDIT_GENESIS;
+    for (seq, action) in [(1i64, "create_store:supervisor"), (2, "create")] {
+        let bytes = super::audit::tests_encode(seq, 5, device.as_bytes(), action);
+        let mac = keys.audit.chain(&prev, &bytes);
+        tx.execute(
+            "INSERT INTO audit (seq, at_ms, actor, action, mac) VALUES (?1, 5, ?2, ?3, ?4)",
+            rusqlite::params![seq, device.as_bytes().as_slice(), action, mac.as_slice()],
+        )
+        .unwrap();
+        prev = mac;
+    }
+    let head_tag = super::audit::tests_head(keys, 2, &prev);
+    meta::put_blob(&tx, meta::AUDIT_HEAD, &head_tag).unwrap();
+    tx.commit().unwrap();
+    drop(store);
+
+    let mut store = fx.open().unwrap();
+    store.unlock(PIN).unwrap();
+    let clear: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(clear, 0, "the clear entries were sealed at unlock");
+    let report = store.verify_audit().unwrap();
+    assert!(report.ok, "{report:?}");
+    assert_eq!(report.entries, 3, "two moved, and the unlock");
 }
 
 #[test]
@@ -466,7 +522,7 @@ fn a_cut_audit_tail_is_detected() {
     store
         .conn
         .execute(
-            "DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)",
+            "DELETE FROM audit_sealed WHERE seq = (SELECT max(seq) FROM audit_sealed)",
             [],
         )
         .unwrap();
@@ -482,13 +538,13 @@ fn rewinding_the_audit_head_over_a_cut_tail_is_detected_even_after_more_writes()
     // Cut the newest entry and point the head at the one before, as copied from the table.
     let (seq, mac): (i64, Vec<u8>) = store
         .conn
-        .query_row("SELECT seq, mac FROM audit WHERE seq = 2", [], |r| {
+        .query_row("SELECT seq, mac FROM audit_sealed WHERE seq = 2", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
         .unwrap();
     store
         .conn
-        .execute("DELETE FROM audit WHERE seq = 3", [])
+        .execute("DELETE FROM audit_sealed WHERE seq = 3", [])
         .unwrap();
     let head = meta::get_blob(&store.conn, meta::AUDIT_HEAD)
         .unwrap()

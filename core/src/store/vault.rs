@@ -83,6 +83,8 @@ pub struct UnlockedKeys {
     indexes: BTreeMap<SensitivityClass, BlindIndex>,
     uic: Option<SecretKey>,
     pub audit: AuditMac,
+    /// Seals the audit trail's entries.
+    pub audit_seal: SecretKey,
 }
 
 impl UnlockedKeys {
@@ -241,6 +243,7 @@ fn load_keys(conn: &Connection, vault: SecretKey) -> Result<UnlockedKeys> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut keys = UnlockedKeys {
         audit: AuditMac::new(vault.derive_subkey(KeyPurpose::AuditMac)),
+        audit_seal: vault.derive_subkey(KeyPurpose::AuditSeal),
         vault,
         team_keys: Vec::new(),
         seal_keys: BTreeMap::new(),

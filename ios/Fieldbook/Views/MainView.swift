@@ -8,6 +8,25 @@ struct MainView: View {
     let app: AppModel
 
     var body: some View {
+        tabs
+            .safeAreaInset(edge: .top) {
+                if let offline = app.offline, offline.warn {
+                    OfflineWarning(status: offline)
+                }
+            }
+            .overlay(alignment: .topTrailing) {
+                Button {
+                    Task { await app.quickHide() }
+                } label: {
+                    Label("Hide now", systemImage: "eye.slash")
+                        .labelStyle(.iconOnly)
+                        .padding(10)
+                }
+                .accessibilityLabel(Text("Hide now: lock and show a blank screen"))
+            }
+    }
+
+    private var tabs: some View {
         TabView {
             NavigationStack { TodayView(app: app).recordDestinations(app: app) }
                 .tabItem { Label("Today", systemImage: "calendar") }
@@ -22,5 +41,23 @@ struct MainView: View {
                     .tabItem { Label("Team", systemImage: "chart.bar.xaxis") }
             }
         }
+    }
+}
+
+/// From a week before the offline erase: sync soon, or the store goes.
+@MainActor
+struct OfflineWarning: View {
+    let status: OfflineStatus
+
+    var body: some View {
+        Label {
+            Text("Not synced for \(Int(status.daysOffline)) days. Sync within \(Int(status.daysLeft)) days, or this phone erases its records.")
+        } icon: {
+            Image(systemName: "exclamationmark.triangle")
+        }
+        .font(.footnote)
+        .padding(8)
+        .frame(maxWidth: .infinity)
+        .background(.yellow.opacity(0.25))
     }
 }

@@ -15,6 +15,12 @@ struct RootView: View {
                 // Also what the app switcher's snapshot shows.
                 if scenePhase != .active { PrivacyCover() }
             }
+            .overlay {
+                // Quick-hide: locked already; a tap brings back the unlock screen.
+                if app.hidden {
+                    PrivacyCover().onTapGesture { app.reveal() }
+                }
+            }
             .task { await app.startIfNeeded() }
             .task(id: app.phase) { await watchIdleTime() }
     }

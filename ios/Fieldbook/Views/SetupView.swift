@@ -59,7 +59,7 @@ struct SetupView: View {
                     Text("PIN")
                 } footer: {
                     if !model.pin.isEmpty && !model.pinIsLongEnough {
-                        Text("At least 4 digits.")
+                        Text("At least 6 digits.")
                     } else if !model.pinConfirmation.isEmpty && !model.pinsMatch {
                         Text("The two PINs differ.").foregroundStyle(.red)
                     } else {

@@ -6,6 +6,7 @@ import SwiftUI
 @MainActor
 struct SyncView: View {
     @Environment(SyncModel.self) private var sync
+    @Environment(AppModel.self) private var app
 
     var body: some View {
         List {
@@ -36,6 +37,9 @@ struct SyncView: View {
                 Text("Everything is encrypted on this phone before it leaves; the office hub cannot read it.")
             }
             lastResult
+            Section("This phone") {
+                NavigationLink("Duress PIN") { DuressPinView(app: app) }
+            }
         }
         .navigationTitle("Sync")
     }

@@ -112,10 +112,57 @@ final class SessionTests: XCTestCase {
         let setup = SetupModel(app: fixture.app)
         setup.mode = .standalone
         setup.pin = "482916"
-        setup.pinConfirmation = "2469"
+        setup.pinConfirmation = "482917"
         XCTAssertFalse(setup.canSubmit)
         setup.mode = .enroll
         setup.pinConfirmation = "482916"
         XCTAssertFalse(setup.canSubmit, "enrolling needs a code and a hub")
+    }
+
+    func testEveryPinTriedIsBoundOnceByTheKeyStore() async throws {
+        let fixture = try Fixture()
+        let app = try await fixture.unlockedStore()
+        await app.lock()
+        let before = fixture.keys.bindings
+        let unlock = UnlockModel(app: app)
+        unlock.pin = "111111"
+        await unlock.unlock()
+        unlock.pin = Fixture.pin
+        await unlock.unlock()
+        XCTAssertEqual(app.phase, .unlocked)
+        XCTAssertEqual(fixture.keys.bindings - before, 2, "one binding per PIN tried")
+    }
+
+    func testTheDuressPinOpensAnEmptyStoreOfTheSameRole() async throws {
+        let fixture = try Fixture()
+        let app = try await fixture.unlockedStore(role: .caseManager)
+        _ = try await fixture.add(.client, ["alias": text("Hoa")])
+        let realDevice = app.identity?.deviceId
+        let duress = DuressPinModel(app: app)
+        duress.pin = "730519"
+        duress.confirmation = "730519"
+        await duress.save()
+        XCTAssertEqual(duress.status, .saved)
+        await app.lock()
+
+        let unlock = UnlockModel(app: app)
+        unlock.pin = "730519"
+        await unlock.unlock()
+        XCTAssertEqual(app.phase, .unlocked)
+        XCTAssertEqual(app.identity?.role, .caseManager)
+        XCTAssertNotEqual(app.identity?.deviceId, realDevice)
+        let clients = try await app.perform { try $0.clients() }
+        XCTAssertTrue(clients.records.isEmpty)
+    }
+
+    func testQuickHideLocksAndCoversTheScreenUntilTapped() async throws {
+        let fixture = try Fixture()
+        let app = try await fixture.unlockedStore()
+        await app.quickHide()
+        XCTAssertTrue(app.hidden)
+        XCTAssertEqual(app.phase, .locked)
+        app.reveal()
+        XCTAssertFalse(app.hidden)
+        XCTAssertEqual(app.phase, .locked, "revealing shows the unlock screen, not the data")
     }
 }

@@ -25,6 +25,13 @@ public final class AppModel {
     public private(set) var identity: DeviceIdentity?
     public private(set) var language: Language
     public private(set) var forms: FormCatalog
+    /// How long this device has been away from its hub (`nil`: never linked
+    /// to one). The core erases the store at the limit; from a week before,
+    /// `warn` asks the screens to say so.
+    public private(set) var offline: OfflineStatus?
+    /// Quick-hide: the store is locked and a neutral screen is drawn until
+    /// the person taps it, so a phone can be handed over at once.
+    public private(set) var hidden = false
 
     @ObservationIgnored public private(set) var store: FieldbookStore?
     public let location: StoreLocation
@@ -52,6 +59,7 @@ public final class AppModel {
             }
             self.store = store
             identity = await Background.value { store.identity() }
+            await refreshOfflineStatus()
             let locked = await Background.value { store.isLocked() }
             phase = locked ? .locked : .unlocked
         } catch FieldbookError.NoStore {
@@ -67,7 +75,26 @@ public final class AppModel {
     public func adopt(_ store: FieldbookStore) async {
         self.store = store
         identity = await Background.value { store.identity() }
+        await refreshOfflineStatus()
         phase = .unlocked
+    }
+
+    /// Reads the offline time again (after a sync, or when the app opens).
+    /// Works while locked: the unlock screen shows the warning too.
+    public func refreshOfflineStatus() async {
+        guard let store else { return }
+        offline = try? await Background.run { try store.offlineStatus() }
+    }
+
+    /// Locks now and shows a neutral screen: one tap on a checkpoint.
+    public func quickHide() async {
+        hidden = true
+        await lock()
+    }
+
+    /// The person tapped the neutral screen: the unlock screen comes back.
+    public func reveal() {
+        hidden = false
     }
 
     /// Forgets every key now. Waits (off the main actor) for a call in

@@ -29,8 +29,9 @@ public final class SetupModel {
         self.app = app
     }
 
-    /// The core's own floor is four characters; it checks again.
-    public var pinIsLongEnough: Bool { pin.count >= 4 }
+    /// The core's floor is six digits (or a passphrase of eight characters);
+    /// it checks again, and refuses common PINs with its own message.
+    public var pinIsLongEnough: Bool { pin.count >= 6 }
     public var pinsMatch: Bool { pin == pinConfirmation }
 
     public var canSubmit: Bool {

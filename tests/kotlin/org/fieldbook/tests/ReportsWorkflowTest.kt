@@ -25,7 +25,7 @@ class ReportsWorkflowTest {
     fun setUp() {
         root = Files.createTempDirectory("fieldbook-kotlin-reports").toFile()
         store = FieldbookStore.create(
-            File(root, "store").path, "8642", Role.SUPERVISOR, TestKeyStore(File(root, "keys")), Language.ENGLISH,
+            File(root, "store").path, "864271", Role.SUPERVISOR, TestKeyStore(File(root, "keys")), Language.ENGLISH,
         )
     }
 

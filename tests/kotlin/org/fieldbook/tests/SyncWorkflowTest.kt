@@ -42,7 +42,7 @@ class SyncWorkflowTest {
     private fun enroll(name: String, code: String): Device {
         val keys = TestKeyStore(File(root, "$name-keys"))
         val store = FieldbookStore.enroll(
-            File(root, name).path, "1357", code, hub.url, null, name, keys, Language.ENGLISH,
+            File(root, name).path, "531864", code, hub.url, null, name, keys, Language.ENGLISH,
         )
         return Device(store, keys)
     }
@@ -134,7 +134,7 @@ class SyncWorkflowTest {
         assertTrue(background.errors.toString(), background.ok)
         assertEquals(1u, background.held)
         assertTrue(peer.store.isLocked())
-        peer.store.unlock("1357")
+        peer.store.unlock("531864")
         assertTrue(peer.store.clients().records.any { (it.values["alias"] as FieldValue.Text).value == "Chú Năm" })
 
         val devices = supervisor.store.devices()
@@ -148,7 +148,7 @@ class SyncWorkflowTest {
         assertFalse(wiped.ok)
         assertTrue("the revoked device was told to erase itself", wiped.wiped)
         try {
-            FieldbookStore.open(File(root, "outreach").path, outreach.keys, Language.ENGLISH).unlock("1357")
+            FieldbookStore.open(File(root, "outreach").path, outreach.keys, Language.ENGLISH).unlock("531864")
             fail("a wiped store must stay erased")
         } catch (e: FieldbookException.Erased) {
         }

@@ -67,6 +67,6 @@ class SetupStateHolder(private val session: StoreSession, private val scope: Cor
 
     companion object {
         /** A short PIN is still guarded by the Keystore key and the erase limit. */
-        const val MIN_PIN_LENGTH = 4
+        const val MIN_PIN_LENGTH = 6
     }
 }
