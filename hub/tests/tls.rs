@@ -342,7 +342,7 @@ async fn a_device_enrolls_over_tls_and_keeps_using_the_pin() {
         let provider = Arc::new(SoftwareKeyProvider::new(device_dir.join("keys")));
         let mut store = sync::enroll(
             &device_dir.join("store"),
-            "2468",
+            "482916",
             provider,
             &code_text,
             &url,
