@@ -15,4 +15,4 @@ dependencyResolutionManagement {
 }
 
 rootProject.name = "Fieldbook"
-include(":state", ":app")
+include(":state", ":ui", ":app")

@@ -38,19 +38,14 @@ kotlin {
 }
 
 dependencies {
-    implementation(project(":state"))
+    // The screens (shared with the desktop app) and, through them, the state holders and the core.
+    implementation(project(":ui"))
     implementation(libs.kotlinx.coroutines.android)
     implementation(libs.androidx.core.ktx)
     implementation(libs.androidx.activity.compose)
     implementation(platform(libs.androidx.compose.bom))
-    implementation(libs.androidx.compose.ui)
-    implementation(libs.androidx.compose.ui.tooling.preview)
+    // The phone's own colours (dynamic colour, Android 12+).
     implementation(libs.androidx.compose.material3)
-    implementation(libs.androidx.compose.material.icons)
-    implementation(libs.androidx.lifecycle.runtime.compose)
-    implementation(libs.androidx.lifecycle.viewmodel.compose)
     implementation(libs.androidx.lifecycle.process)
-    implementation(libs.androidx.navigation.compose)
     implementation(libs.androidx.work.runtime)
-    debugImplementation(libs.androidx.compose.ui.tooling)
 }

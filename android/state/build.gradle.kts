@@ -1,44 +1,71 @@
-// The screens' state holders: pure Kotlin over the generated bindings, so the
-// same sources compile and are tested on the JVM (scripts/kotlin-tests.sh).
+// The screens' state holders: plain Kotlin over the generated bindings, for
+// the Android app and the desktop app alike. Kotlin Multiplatform with two
+// JVM targets (Android, desktop) that share one source set, jvmShared: the
+// code uses the JDK and JNA, which both have but Kotlin's common code does
+// not (KT-42466). scripts/kotlin-build.sh compiles the same sources here.
 plugins {
+    alias(libs.plugins.kotlin.multiplatform)
     alias(libs.plugins.android.library)
-    alias(libs.plugins.kotlin.android)
 }
 
 // Written by scripts/build-native.sh from the built library; never committed.
 val generatedBindings = layout.projectDirectory.dir("src/generated/kotlin")
 val repoRoot = rootDir.parentFile
 
-android {
-    namespace = "org.fieldbook.android.state"
-    compileSdk = 36
-
-    defaultConfig {
-        minSdk = 28
-        consumerProguardFiles("consumer-rules.pro")
-    }
+kotlin {
+    jvmToolchain(17)
+    androidTarget()
+    jvm("desktop")
 
     sourceSets {
-        getByName("main").java.srcDir(generatedBindings)
-    }
-
-    compileOptions {
-        sourceCompatibility = JavaVersion.VERSION_17
-        targetCompatibility = JavaVersion.VERSION_17
-    }
-
-    testOptions {
-        unitTests.all {
-            // The JVM tests run against the host-built core and a real hub,
-            // as scripts/kotlin-tests.sh runs them.
-            it.systemProperty("jna.library.path", File(repoRoot, "target/debug").path)
-            it.systemProperty("fieldbook.hub", File(repoRoot, "target/debug/fieldbook-hub").path)
+        val jvmShared by creating {
+            dependsOn(commonMain.get())
+            kotlin.srcDir("src/main/kotlin")
+            kotlin.srcDir(generatedBindings)
+            dependencies {
+                api(libs.kotlinx.coroutines.core)
+            }
+        }
+        androidMain {
+            dependsOn(jvmShared)
+            dependencies {
+                // The Android flavour of JNA ships its native dispatch library per ABI.
+                implementation(libs.jna) { artifact { type = "aar" } }
+            }
+        }
+        val desktopMain by getting {
+            dependsOn(jvmShared)
+            dependencies { implementation(libs.jna) }
+        }
+        // The JVM tests run on the desktop target against the host-built core and a real hub.
+        val desktopTest by getting {
+            kotlin.srcDir("src/test/kotlin")
+            dependencies {
+                implementation(libs.jna)
+                implementation(libs.junit)
+            }
         }
     }
 }
 
-kotlin {
-    jvmToolchain(17)
+android {
+    namespace = "org.fieldbook.android.state"
+    compileSdk = 36
+    defaultConfig {
+        minSdk = 28
+        consumerProguardFiles("consumer-rules.pro")
+    }
+    sourceSets["main"].manifest.srcFile("src/main/AndroidManifest.xml")
+    compileOptions {
+        sourceCompatibility = JavaVersion.VERSION_17
+        targetCompatibility = JavaVersion.VERSION_17
+    }
+}
+
+tasks.withType<Test>().configureEach {
+    // As scripts/kotlin-tests.sh runs them.
+    systemProperty("jna.library.path", File(repoRoot, "target/debug").path)
+    systemProperty("fieldbook.hub", File(repoRoot, "target/debug/fieldbook-hub").path)
 }
 
 val checkBindings by tasks.registering {
@@ -49,14 +76,4 @@ val checkBindings by tasks.registering {
         }
     }
 }
-tasks.named("preBuild") { dependsOn(checkBindings) }
-
-dependencies {
-    // The Android flavour of JNA ships its native dispatch library per ABI.
-    implementation(libs.jna) { artifact { type = "aar" } }
-    api(libs.kotlinx.coroutines.core)
-
-    // On the JVM the plain JNA jar loads the host-built libfieldbook.
-    testImplementation(libs.jna)
-    testImplementation(libs.junit)
-}
+tasks.matching { it.name.startsWith("compile") }.configureEach { dependsOn(checkBindings) }

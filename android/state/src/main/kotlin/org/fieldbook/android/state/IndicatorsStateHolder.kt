@@ -39,7 +39,7 @@ class IndicatorsStateHolder(
     private val scope: CoroutineScope,
     /** One worker's device (from the overdue list); `null` for the whole team. */
     worker: String? = null,
-    clock: Clock = Clock.systemDefaultZone(),
+    private val clock: Clock = Clock.systemDefaultZone(),
 ) {
     private val _state: MutableStateFlow<IndicatorsState>
     val state: StateFlow<IndicatorsState>
@@ -55,6 +55,12 @@ class IndicatorsStateHolder(
     fun setPeriod(from: String, to: String) {
         _state.update { it.copy(from = from, to = to) }
         refresh()
+    }
+
+    /** The last [months] months, this one included, up to today. */
+    fun setLastMonths(months: Int) {
+        val today = LocalDate.now(clock)
+        setPeriod(today.withDayOfMonth(1).minusMonths(months - 1L).toString(), today.toString())
     }
 
     fun setWorker(worker: String?) {

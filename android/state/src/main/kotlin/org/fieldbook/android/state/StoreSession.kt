@@ -112,6 +112,12 @@ class StoreSession(
         }
     }
 
+    /** Whether [file] lies inside the store's folder (where nothing may be written in clear). */
+    fun holds(file: File): Boolean {
+        val store = dataDir.canonicalFile.toPath()
+        return file.canonicalFile.toPath().startsWith(store)
+    }
+
     fun setLanguage(language: Language) {
         _language.value = language
         store?.setLanguage(language)

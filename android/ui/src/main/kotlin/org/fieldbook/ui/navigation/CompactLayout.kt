@@ -1,0 +1,93 @@
+package org.fieldbook.ui.navigation
+
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.padding
+import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.automirrored.filled.ArrowBack
+import androidx.compose.material.icons.filled.Lock
+import androidx.compose.material.icons.filled.Refresh
+import androidx.compose.material3.ExperimentalMaterial3Api
+import androidx.compose.material3.Icon
+import androidx.compose.material3.IconButton
+import androidx.compose.material3.NavigationBar
+import androidx.compose.material3.NavigationBarItem
+import androidx.compose.material3.Scaffold
+import androidx.compose.material3.Text
+import androidx.compose.material3.TopAppBar
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.key
+import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.testTag
+import androidx.compose.ui.text.style.TextOverflow
+import kotlinx.coroutines.launch
+import org.fieldbook.ui.AppServices
+import org.fieldbook.ui.strings.tr
+
+/** A phone: one screen at a time, a top bar with back, sync and lock, the daily tasks at the bottom. */
+@OptIn(ExperimentalMaterial3Api::class)
+@Composable
+fun CompactLayout(services: AppServices, nav: Navigator) {
+    val scope = rememberCoroutineScope()
+    val entry = nav.current
+    val bar = nav.destinations.filter { it in PHONE_BAR }
+    Scaffold(
+        topBar = {
+            TopAppBar(
+                title = { Text(titleOf(entry.route), maxLines = 1, overflow = TextOverflow.Ellipsis) },
+                navigationIcon = {
+                    if (nav.stack.size > 1) {
+                        IconButton(onClick = { nav.back() }, modifier = Modifier.testTag("nav-back")) {
+                            Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = tr("back"))
+                        }
+                    }
+                },
+                actions = {
+                    if (entry.route != Route.Sync) {
+                        IconButton(onClick = { nav.open(Route.Sync) }, modifier = Modifier.testTag("nav-sync")) {
+                            Icon(Icons.Filled.Refresh, contentDescription = tr("nav_sync"))
+                        }
+                    }
+                    IconButton(onClick = { scope.launch { services.session.lock() } }, modifier = Modifier.testTag("lock")) {
+                        Icon(Icons.Filled.Lock, contentDescription = tr("lock_now"))
+                    }
+                },
+            )
+        },
+        bottomBar = {
+            NavigationBar {
+                bar.forEach { destination ->
+                    NavigationBarItem(
+                        selected = nav.top == destination,
+                        onClick = { nav.select(destination) },
+                        icon = { Icon(iconOf(destination), contentDescription = null) },
+                        label = { Text(navLabel(destination), maxLines = 1, overflow = TextOverflow.Ellipsis) },
+                        modifier = Modifier.testTag("nav-" + navTag(destination)),
+                    )
+                }
+            }
+        },
+    ) { padding ->
+        Box(Modifier.padding(padding).fillMaxSize()) {
+            // One composition per entry: going back to a screen finds its holder as it was left.
+            key(entry) { RouteContent(entry, services, nav) }
+        }
+    }
+}
+
+/** A stable name for a destination in tests and accessibility tooling. */
+fun navTag(route: Route): String = when (route) {
+    Route.Today -> "today"
+    Route.Clients -> "clients"
+    Route.Referrals -> "referrals"
+    Route.Meetings -> "meetings"
+    Route.Sync -> "sync"
+    Route.Team -> "team"
+    is Route.Indicators -> "indicators"
+    Route.Overdue -> "overdue"
+    Route.Devices -> "devices"
+    Route.Export -> "export"
+    is Route.Timeline -> "timeline"
+    is Route.Form -> "form"
+}
