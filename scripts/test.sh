@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need and runs every test: Rust (format, lint, unit,
-# end-to-end), Kotlin on the JVM over the generated bindings, and the iOS
-# app's Swift (syntax, and its uses of the core against the Swift bindings).
+# end-to-end), Kotlin on the JVM over the generated bindings, the shared
+# Compose screens with the desktop app and their UI tests, and the iOS app's
+# Swift (syntax, and its uses of the core against the Swift bindings).
 # The README's test command, and what CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,3 +72,11 @@ scripts/kotlin-tests.sh
 
 # The iOS app's uses of the core against the Swift bindings just generated.
 scripts/swift-gates.sh api
+
+# The Android app's platform files against android-all, then the Compose
+# screens shared by the Android and desktop apps, the desktop app, and their
+# UI tests (every screen clicked through, offscreen, against the real core
+# and a real hub). Libraries come from Maven Central into ~/.m2, which
+# stays between runs.
+scripts/android-check.sh
+scripts/desktop-tests.sh

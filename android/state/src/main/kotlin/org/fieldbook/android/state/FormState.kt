@@ -38,6 +38,8 @@ data class FormState(
     val savedId: String? = null,
     /** The save was refused: another client has this code (save anyway, or open that one). */
     val duplicate: DuplicateWarning? = null,
+    /** Counts saves refused for what the core found wrong: the screen brings the first flagged field into view. */
+    val refusedSaves: Int = 0,
     /** Clients with the code the values typed so far give: the warning before saving. */
     val sameCode: DuplicateWarning? = null,
     val error: ErrorInfo? = null,

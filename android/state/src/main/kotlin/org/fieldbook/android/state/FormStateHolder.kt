@@ -151,7 +151,7 @@ class FormStateHolder(
         scope.launch {
             try {
                 if (recompute().isNotEmpty()) {
-                    _state.update { it.copy(saving = false) }
+                    _state.update { it.copy(saving = false, refusedSaves = it.refusedSaves + 1) }
                     return@launch
                 }
                 val snapshot = values.toMap()
@@ -172,7 +172,7 @@ class FormStateHolder(
                 issues = e.fields
                 publish(form)
                 _state.update {
-                    it.copy(saving = false, error = if (e.fields.isEmpty()) ErrorInfo.of(e) else null)
+                    it.copy(saving = false, error = if (e.fields.isEmpty()) ErrorInfo.of(e) else null, refusedSaves = it.refusedSaves + 1)
                 }
             } catch (e: Exception) {
                 _state.update { it.copy(saving = false, error = errorOf(e)) }

@@ -9,9 +9,7 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
 import androidx.compose.material.icons.Icons
-import androidx.compose.material.icons.filled.Add
 import androidx.compose.material.icons.filled.Search
-import androidx.compose.material3.ExtendedFloatingActionButton
 import androidx.compose.material3.Icon
 import androidx.compose.material3.LinearProgressIndicator
 import androidx.compose.material3.OutlinedTextField
@@ -22,9 +20,11 @@ import androidx.compose.runtime.getValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
+import androidx.compose.ui.text.style.TextOverflow
 import androidx.compose.ui.unit.dp
 import org.fieldbook.android.state.ClientsStateHolder
 import org.fieldbook.android.state.StoreSession
+import org.fieldbook.ui.common.AddButton
 import org.fieldbook.ui.common.EmptyText
 import org.fieldbook.ui.common.ErrorMessage
 import org.fieldbook.ui.common.RecordRow
@@ -46,7 +46,7 @@ fun ClientsScreen(session: StoreSession, onOpen: (String) -> Unit, onAdd: () -> 
                 value = state.query,
                 onValueChange = holder::setQuery,
                 leadingIcon = { Icon(Icons.Filled.Search, contentDescription = null) },
-                placeholder = { Text(tr("clients_search")) },
+                placeholder = { Text(tr("clients_search"), maxLines = 1, overflow = TextOverflow.Ellipsis) },
                 singleLine = true,
                 modifier = Modifier.fillMaxWidth().padding(16.dp).testTag("clients-search"),
             )
@@ -63,11 +63,6 @@ fun ClientsScreen(session: StoreSession, onOpen: (String) -> Unit, onAdd: () -> 
                 }
             }
         }
-        ExtendedFloatingActionButton(
-            onClick = onAdd,
-            icon = { Icon(Icons.Filled.Add, contentDescription = null) },
-            text = { Text(tr("clients_add")) },
-            modifier = Modifier.align(Alignment.BottomEnd).padding(16.dp),
-        )
+        AddButton(tr("clients_add"), onAdd, Modifier.align(Alignment.BottomEnd).padding(16.dp).testTag("clients-add"))
     }
 }

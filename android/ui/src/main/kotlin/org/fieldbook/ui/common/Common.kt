@@ -12,8 +12,10 @@ import androidx.compose.foundation.layout.widthIn
 import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.verticalScroll
 import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.filled.Add
 import androidx.compose.material.icons.filled.Warning
 import androidx.compose.material3.CircularProgressIndicator
+import androidx.compose.material3.ExtendedFloatingActionButton
 import androidx.compose.material3.Icon
 import androidx.compose.material3.ListItem
 import androidx.compose.material3.MaterialTheme
@@ -22,6 +24,8 @@ import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.style.TextAlign
 import androidx.compose.ui.unit.dp
 import org.fieldbook.android.state.ErrorInfo
@@ -99,6 +103,21 @@ fun UnreadableNote(count: Int) {
             modifier = Modifier.padding(horizontal = 16.dp, vertical = 4.dp),
         )
     }
+}
+
+/**
+ * The floating "add" button. Its label is also its content description: the
+ * extended button keeps its text out of the semantics, which would leave a
+ * screen reader (and a UI test) with an unnamed button.
+ */
+@Composable
+fun AddButton(label: String, onClick: () -> Unit, modifier: Modifier = Modifier) {
+    ExtendedFloatingActionButton(
+        onClick = onClick,
+        icon = { Icon(Icons.Filled.Add, contentDescription = null) },
+        text = { Text(label) },
+        modifier = modifier.semantics { contentDescription = label },
+    )
 }
 
 /**

@@ -5,7 +5,10 @@ import androidx.compose.foundation.text.selection.SelectionContainer
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.ExperimentalLayoutApi
 import androidx.compose.foundation.layout.FlowRow
+import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.widthIn
+import androidx.compose.foundation.layout.wrapContentWidth
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
@@ -34,6 +37,7 @@ import org.fieldbook.ui.common.ErrorMessage
 import org.fieldbook.ui.navigation.RefreshOnReturn
 import org.fieldbook.ui.navigation.rememberHolder
 import org.fieldbook.ui.roleLabel
+import org.fieldbook.ui.localTime
 import org.fieldbook.ui.shortId
 import org.fieldbook.ui.strings.tr
 import org.fieldbook.ffi.Invitation
@@ -49,7 +53,8 @@ fun DevicesScreen(session: StoreSession) {
     var inviteRole by remember { mutableStateOf(Role.OUTREACH) }
     RefreshOnReturn(holder::refresh)
 
-    LazyColumn {
+    // A laptop's window is wide: the list keeps a readable width.
+    LazyColumn(Modifier.fillMaxSize().wrapContentWidth().widthIn(max = 840.dp)) {
         item {
             Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
                 Text(tr("devices_invite_role"), style = MaterialTheme.typography.labelLarge)
@@ -77,7 +82,7 @@ fun DevicesScreen(session: StoreSession) {
             onDismissRequest = holder::cancelRevoke,
             title = { Text(tr("devices_revoke_title")) },
             text = { Text(listOfNotNull(device.label, shortId(device.deviceId)).joinToString(" · ") + "\n\n" + tr("devices_revoke_body")) },
-            confirmButton = { Button(onClick = holder::confirmRevoke) { Text(tr("devices_revoke")) } },
+            confirmButton = { Button(onClick = holder::confirmRevoke, modifier = Modifier.testTag("revoke-confirm")) { Text(tr("devices_revoke")) } },
             dismissButton = { TextButton(onClick = holder::cancelRevoke) { Text(tr("cancel")) } },
         )
     }
@@ -95,7 +100,7 @@ private fun DeviceRow(device: TeamDevice, isThis: Boolean, onRevoke: () -> Unit)
             Text(
                 listOfNotNull(
                     if (active) tr("devices_active") else tr("devices_revoked"),
-                    device.lastSeenAt?.let { tr("devices_last_seen", it) },
+                    device.lastSeenAt?.let { tr("devices_last_seen", localTime(it)) },
                 ).joinToString(" · "),
             )
         },
@@ -117,7 +122,7 @@ private fun InvitationDialog(invitation: Invitation, onDismiss: () -> Unit) {
                     Text(invitation.code, style = MaterialTheme.typography.titleLarge, fontFamily = FontFamily.Monospace, modifier = Modifier.testTag("invitation-code"))
                 }
                 Text(roleLabel(invitation.role))
-                Text(tr("devices_code_body", invitation.expiresAt))
+                Text(tr("devices_code_body", localTime(invitation.expiresAt)))
                 Text(tr("devices_hub", invitation.hubUrl))
                 invitation.hubCertificateSha256?.let { Text(tr("devices_hub_pin", it), fontFamily = FontFamily.Monospace) }
             }

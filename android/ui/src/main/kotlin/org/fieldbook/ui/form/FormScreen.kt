@@ -10,6 +10,7 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.layout.widthIn
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
+import androidx.compose.foundation.lazy.rememberLazyListState
 import androidx.compose.material3.AlertDialog
 import androidx.compose.material3.Button
 import androidx.compose.material3.Card
@@ -34,6 +35,7 @@ import org.fieldbook.ui.common.Loading
 import org.fieldbook.ui.navigation.rememberHolder
 import org.fieldbook.ui.strings.LocalStrings
 import org.fieldbook.ui.strings.tr
+import org.fieldbook.ui.strings.trPlural
 
 /**
  * The one form screen for every kind (client, contact, case note, referral,
@@ -54,7 +56,14 @@ fun FormScreen(
         FormStateHolder(session, scope, kind, recordId = recordId, clientId = clientId).also { it.load() }
     }
     val state by holder.state.collectAsState()
+    val list = rememberLazyListState()
     LaunchedEffect(state.savedId) { state.savedId?.let(onSaved) }
+    // A refused save: the first field the core flagged comes into view (the title and a warning card come first).
+    LaunchedEffect(state.refusedSaves) {
+        if (state.refusedSaves == 0) return@LaunchedEffect
+        val first = state.fields.indexOfFirst { it.messages.isNotEmpty() }
+        if (first >= 0) list.animateScrollToItem(first + 1 + (if (state.sameCode != null) 1 else 0))
+    }
 
     if (state.loading) {
         Column {
@@ -65,6 +74,7 @@ fun FormScreen(
     Box(Modifier.fillMaxSize(), contentAlignment = Alignment.TopCenter) {
         LazyColumn(
             Modifier.widthIn(max = 720.dp).fillMaxWidth().testTag("form-list"),
+            state = list,
             contentPadding = PaddingValues(horizontal = 16.dp, vertical = 8.dp),
             verticalArrangement = Arrangement.spacedBy(8.dp),
         ) {
@@ -87,6 +97,10 @@ fun FormScreen(
             }
             items(state.formMessages) { Text(it, color = MaterialTheme.colorScheme.error) }
             state.error?.let { error -> item { ErrorMessage(error) } }
+            val flagged = state.fields.count { it.messages.isNotEmpty() }
+            if (flagged > 0 && state.refusedSaves > 0) {
+                item { Text(trPlural("form_fix_fields", flagged, flagged), color = MaterialTheme.colorScheme.error) }
+            }
             item {
                 Button(
                     onClick = holder::save,

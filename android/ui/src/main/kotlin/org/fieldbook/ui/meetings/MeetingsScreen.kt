@@ -7,10 +7,6 @@ import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
-import androidx.compose.material.icons.Icons
-import androidx.compose.material.icons.filled.Add
-import androidx.compose.material3.ExtendedFloatingActionButton
-import androidx.compose.material3.Icon
 import androidx.compose.material3.LinearProgressIndicator
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
@@ -18,10 +14,12 @@ import androidx.compose.runtime.collectAsState
 import androidx.compose.runtime.getValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.unit.dp
 import org.fieldbook.android.state.RecordListStateHolder
 import org.fieldbook.android.state.StoreSession
 import org.fieldbook.ffi.RecordKind
+import org.fieldbook.ui.common.AddButton
 import org.fieldbook.ui.common.EmptyText
 import org.fieldbook.ui.common.ErrorMessage
 import org.fieldbook.ui.common.RecordRow
@@ -48,12 +46,7 @@ fun MeetingsScreen(session: StoreSession, onOpen: (String) -> Unit, onAdd: () ->
             }
         }
         if (state.canAdd) {
-            ExtendedFloatingActionButton(
-                onClick = onAdd,
-                icon = { Icon(Icons.Filled.Add, contentDescription = null) },
-                text = { Text(tr("meetings_add")) },
-                modifier = Modifier.align(Alignment.BottomEnd).padding(16.dp),
-            )
+            AddButton(tr("meetings_add"), onAdd, Modifier.align(Alignment.BottomEnd).padding(16.dp).testTag("meetings-add"))
         }
     }
 }

@@ -7,11 +7,9 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
 import androidx.compose.material.icons.Icons
-import androidx.compose.material.icons.filled.Add
 import androidx.compose.material.icons.filled.Edit
 import androidx.compose.material3.DropdownMenu
 import androidx.compose.material3.DropdownMenuItem
-import androidx.compose.material3.ExtendedFloatingActionButton
 import androidx.compose.material3.HorizontalDivider
 import androidx.compose.material3.Icon
 import androidx.compose.material3.MaterialTheme
@@ -25,11 +23,13 @@ import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.unit.dp
 import org.fieldbook.android.state.FormCatalog
 import org.fieldbook.android.state.StoreSession
 import org.fieldbook.android.state.TimelineStateHolder
 import org.fieldbook.ffi.RecordKind
+import org.fieldbook.ui.common.AddButton
 import org.fieldbook.ui.common.EmptyText
 import org.fieldbook.ui.common.ErrorMessage
 import org.fieldbook.ui.common.Loading
@@ -81,11 +81,7 @@ fun TimelineScreen(
         }
         if (state.canAdd.isNotEmpty()) {
             Box(Modifier.align(Alignment.BottomEnd).padding(16.dp)) {
-                ExtendedFloatingActionButton(
-                    onClick = { menu = true },
-                    icon = { Icon(Icons.Filled.Add, contentDescription = null) },
-                    text = { Text(tr("timeline_add")) },
-                )
+                AddButton(tr("timeline_add"), { menu = true }, Modifier.testTag("timeline-add"))
                 DropdownMenu(expanded = menu, onDismissRequest = { menu = false }) {
                     val catalog = FormCatalog.of(language)
                     state.canAdd.forEach { kind ->

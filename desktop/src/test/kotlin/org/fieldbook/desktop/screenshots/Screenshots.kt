@@ -1,0 +1,198 @@
+package org.fieldbook.desktop.screenshots
+
+import androidx.compose.ui.graphics.toAwtImage
+import androidx.compose.ui.test.DesktopComposeUiTest
+import androidx.compose.ui.test.ExperimentalTestApi
+import androidx.compose.ui.test.SkikoComposeUiTest
+import androidx.compose.ui.test.performTextInput
+import androidx.compose.ui.unit.Density
+import kotlinx.coroutines.runBlocking
+import org.fieldbook.desktop.ui.LAPTOP_HEIGHT
+import org.fieldbook.desktop.ui.LAPTOP_WIDTH
+import org.fieldbook.desktop.ui.PHONE_HEIGHT
+import org.fieldbook.desktop.ui.PHONE_WIDTH
+import org.fieldbook.desktop.ui.TestComputer
+import org.fieldbook.desktop.ui.choose
+import org.fieldbook.desktop.ui.field
+import org.fieldbook.desktop.ui.replace
+import org.fieldbook.desktop.ui.tap
+import org.fieldbook.desktop.ui.tapTag
+import org.fieldbook.desktop.ui.type
+import org.fieldbook.desktop.ui.waitForTag
+import org.fieldbook.desktop.ui.waitForText
+import org.fieldbook.ffi.Language
+import org.fieldbook.ui.FieldbookApp
+import org.fieldbook.ui.FieldbookTheme
+import java.io.File
+import java.time.LocalDate
+import javax.imageio.ImageIO
+import kotlin.coroutines.EmptyCoroutineContext
+import kotlin.system.exitProcess
+
+/**
+ * Renders every screen offscreen (Compose's test scene, the same drawing as
+ * a window) with a team's half year of work, at a phone's size and at the
+ * desktop window's, in Vietnamese and in English:
+ * OUT/<size>-<screen>-vi.png and -en.png.
+ * Usage: java … org.fieldbook.desktop.screenshots.ScreenshotsKt OUT_DIR
+ */
+fun main(args: Array<String>) {
+    val out = File(args.singleOrNull() ?: run {
+        System.err.println("usage: Screenshots OUT_DIR")
+        exitProcess(2)
+    })
+    out.mkdirs()
+    val written = DemoTeam().use { demo ->
+        demo.seed()
+        Studio(out).run {
+            phone(demo)
+            laptop(demo)
+            written
+        }
+    }
+    println("screenshots: ${written.size} files in $out")
+    exitProcess(0)
+}
+
+/** Pixels per dp: a phone's screen is dense; the laptop's window is drawn at 1:1. */
+private const val PHONE_DENSITY = 2f
+private const val LAPTOP_DENSITY = 1f
+
+@OptIn(ExperimentalTestApi::class)
+private class Studio(private val out: File) {
+    val written = mutableListOf<File>()
+
+    /** One screen in both languages: [ready] names a text each language shows once the screen is drawn. */
+    fun SkikoComposeUiTest.shoot(computer: TestComputer, name: String, vi: String, en: String) {
+        for ((language, marker) in listOf(Language.VIETNAMESE to vi, Language.ENGLISH to en)) {
+            computer.session.setLanguage(language)
+            waitForText(marker)
+            waitForIdle()
+            val file = File(out, "$name-${if (language == Language.VIETNAMESE) "vi" else "en"}.png")
+            ImageIO.write(captureToImage().toAwtImage(), "png", file)
+            written += file
+        }
+        computer.session.setLanguage(Language.VIETNAMESE)
+        waitForIdle()
+    }
+
+    fun screen(computer: TestComputer, width: Int, height: Int, density: Float, block: SkikoComposeUiTest.() -> Unit) {
+        DesktopComposeUiTest((width * density).toInt(), (height * density).toInt(), EmptyCoroutineContext, Density(density)).runTest {
+            setContent { FieldbookTheme(dark = false) { FieldbookApp(computer.app.services) } }
+            block()
+        }
+    }
+
+    fun SkikoComposeUiTest.unlock() {
+        waitForTag("unlock-pin")
+        type("unlock-pin", TestComputer.PIN)
+        tapTag("unlock-button")
+        waitForTag("nav-today")
+    }
+
+    fun phone(demo: DemoTeam) {
+        val fresh = TestComputer()
+        try {
+            screen(fresh, PHONE_WIDTH, PHONE_HEIGHT, PHONE_DENSITY) {
+                shoot(fresh, "phone-setup", "Thiết lập thiết bị", "Set up this device")
+            }
+        } finally {
+            fresh.close()
+        }
+        val lan = demo.outreach
+        runBlocking { lan.session.lock() }
+        screen(lan, PHONE_WIDTH, PHONE_HEIGHT, PHONE_DENSITY) {
+            waitForTag("unlock-pin")
+            type("unlock-pin", TestComputer.WRONG_PIN)
+            tapTag("unlock-button")
+            shoot(lan, "phone-unlock-wrong-pin", "Sai mã PIN", "Wrong PIN")
+            unlock()
+            shoot(lan, "phone-today", "Quá hạn", "Overdue")
+            tapTag("nav-clients")
+            shoot(lan, "phone-clients", "Bé Na", "Bé Na")
+            tap("Tuấn")
+            shoot(lan, "phone-client", "Hoạt động", "Activity")
+            tap("Thêm…")
+            tap("Lần tiếp cận")
+            waitForTag("form-list")
+            field("place").performTextInput("Gầm cầu Lạc Long")
+            choose("visit_type", "Tiếp cận lại")
+            field("services-syringes").performTextInput("10")
+            field("services-condoms").performTextInput("6")
+            field("services-naloxone").performTextInput("2")
+            shoot(lan, "phone-contact-form", "Bơm kim tiêm", "Syringes")
+            tapTag("nav-back")
+            tapTag("nav-back")
+            tap("Thêm khách hàng")
+            field("alias").performTextInput("Tuấn Gầy")
+            field("uic_mother_name").performTextInput("Hoa")
+            field("uic_father_name").performTextInput("Minh")
+            choose("sex", "Nam")
+            field("birth_year").performTextInput("1990")
+            waitForTag("same-code")
+            shoot(lan, "phone-client-duplicate", "Có thể đã có khách hàng này", "This client may exist already")
+            tapTag("nav-back")
+            tapTag("nav-referrals")
+            shoot(lan, "phone-referrals", "Đã chuyển gửi", "Sent")
+            tapTag("nav-meetings")
+            shoot(lan, "phone-meetings", "Nhóm Bình Minh", "Nhóm Bình Minh")
+            tapTag("nav-sync")
+            tapTag("sync-now")
+            shoot(lan, "phone-sync", "Thành công", "Succeeded")
+        }
+        val hanh = demo.caseManager
+        runBlocking { hanh.session.lock() }
+        screen(hanh, PHONE_WIDTH, PHONE_HEIGHT, PHONE_DENSITY) {
+            unlock()
+            tapTag("nav-clients")
+            tap("Tuấn")
+            tap("Thêm…")
+            tap("Ghi chép quản lý ca")
+            field("date").performTextInput(LocalDate.now().toString())
+            field("narrative").performTextInput("Gặp tại nhà, có mẹ cùng tham gia")
+            choose("drug_use_rating", "Trung bình")
+            field("drug_use_narrative").performTextInput("Đã giảm còn hai lần mỗi ngày")
+            choose("physical_health_rating", "Nhẹ")
+            shoot(hanh, "phone-case-note-form", "Sử dụng ma túy", "Drug use")
+        }
+        val sup = demo.supervisor
+        runBlocking { sup.session.lock() }
+        screen(sup, PHONE_WIDTH, PHONE_HEIGHT, PHONE_DENSITY) {
+            unlock()
+            tapTag("nav-team")
+            shoot(sup, "phone-team", "Thiết bị", "Devices")
+            tap("Chỉ số theo kỳ")
+            shoot(sup, "phone-indicators", "Theo tháng", "By month")
+        }
+    }
+
+    fun laptop(demo: DemoTeam) {
+        val sup = demo.supervisor
+        runBlocking { sup.session.lock() }
+        screen(sup, LAPTOP_WIDTH, LAPTOP_HEIGHT, LAPTOP_DENSITY) {
+            shoot(sup, "desktop-unlock", "Nhập mã PIN", "Enter your PIN")
+            unlock()
+            tap("Tuấn · Điều trị methadone (MMT)")
+            shoot(sup, "desktop-today", "Hoạt động", "Activity")
+            tapTag("nav-indicators")
+            shoot(sup, "desktop-indicators", "Theo tháng", "By month")
+            tapTag("nav-overdue")
+            shoot(sup, "desktop-overdue", "Điện thoại của Lan", "Điện thoại của Lan")
+            tapTag("nav-referrals")
+            tap("Chị Mai · Đã hoàn thành")
+            shoot(sup, "desktop-referral", "Kết quả", "Outcome")
+            tapTag("nav-devices")
+            shoot(sup, "desktop-devices", "Máy anh Dũng", "Máy anh Dũng")
+            tapTag("nav-export")
+            replace("export-folder", out.path)
+            tapTag("export-xlsx")
+            waitForTag("export-written")
+            shoot(sup, "desktop-export", "Đã lưu", "Saved")
+            tapTag("nav-sync")
+            tapTag("sync-now")
+            shoot(sup, "desktop-sync", "Thành công", "Succeeded")
+        }
+        // The export above is not a screenshot.
+        out.listFiles { f -> f.extension == "xlsx" }?.forEach { it.delete() }
+    }
+}
