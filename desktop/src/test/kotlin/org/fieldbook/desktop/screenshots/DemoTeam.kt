@@ -13,6 +13,7 @@ import org.fieldbook.ffi.Quantity
 import org.fieldbook.ffi.RecordKind
 import org.fieldbook.ffi.Role
 import java.time.LocalDate
+import kotlin.time.Duration.Companion.minutes
 import java.time.ZoneOffset
 
 /**
@@ -23,7 +24,8 @@ import java.time.ZoneOffset
  * by on the street; no real person is in here.
  */
 class DemoTeam : AutoCloseable {
-    val team = Team()
+    /** The desktop's own schedule, as a person sees it on the sync screen (nothing fires while the pictures are taken). */
+    val team = Team(syncEvery = 15.minutes)
     val supervisor get() = team.supervisor
     val outreach = team.member(Role.OUTREACH, "Điện thoại của Lan")
     val caseManager = team.member(Role.CASE_MANAGER, "Máy của chị Hạnh")

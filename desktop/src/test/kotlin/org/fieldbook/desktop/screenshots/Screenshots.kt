@@ -1,9 +1,19 @@
 package org.fieldbook.desktop.screenshots
 
+import androidx.compose.ui.geometry.Offset
 import androidx.compose.ui.graphics.toAwtImage
+import androidx.compose.ui.semantics.ProgressBarRangeInfo
+import androidx.compose.ui.semantics.SemanticsProperties
+import androidx.compose.ui.test.SemanticsMatcher
 import androidx.compose.ui.test.DesktopComposeUiTest
 import androidx.compose.ui.test.ExperimentalTestApi
 import androidx.compose.ui.test.SkikoComposeUiTest
+import androidx.compose.ui.test.hasTestTag
+import androidx.compose.ui.test.onNodeWithTag
+import androidx.compose.ui.test.onRoot
+import androidx.compose.ui.test.performMouseInput
+import androidx.compose.ui.test.performScrollToIndex
+import androidx.compose.ui.test.performScrollToNode
 import androidx.compose.ui.test.performTextInput
 import androidx.compose.ui.unit.Density
 import kotlinx.coroutines.runBlocking
@@ -16,6 +26,7 @@ import org.fieldbook.desktop.ui.choose
 import org.fieldbook.desktop.ui.field
 import org.fieldbook.desktop.ui.replace
 import org.fieldbook.desktop.ui.tap
+import org.fieldbook.desktop.ui.threadDump
 import org.fieldbook.desktop.ui.tapTag
 import org.fieldbook.desktop.ui.type
 import org.fieldbook.desktop.ui.waitForTag
@@ -67,19 +78,47 @@ private class Studio(private val out: File) {
         for ((language, marker) in listOf(Language.VIETNAMESE to vi, Language.ENGLISH to en)) {
             computer.session.setLanguage(language)
             waitForText(marker)
+            // Whatever was loading has loaded (a language switch reloads the labels).
+            runCatching { waitUntil(timeoutMillis = 30_000) { onAllNodes(busy).fetchSemanticsNodes().isEmpty() } }
+            // No pointer left over a row: a hover highlight is not part of the screen.
+            runCatching { onRoot().performMouseInput { moveTo(Offset(1f, 1f)) } }
             waitForIdle()
             val file = File(out, "$name-${if (language == Language.VIETNAMESE) "vi" else "en"}.png")
             ImageIO.write(captureToImage().toAwtImage(), "png", file)
             written += file
         }
+        check(name)
         computer.session.setLanguage(Language.VIETNAMESE)
         waitForIdle()
+    }
+
+    /** A progress indicator that turns without end: something is still loading. */
+    private val busy = SemanticsMatcher.expectValue(SemanticsProperties.ProgressBarRangeInfo, ProgressBarRangeInfo.Indeterminate)
+
+    /** Neither picture blank, and the two languages differ: what the issue asks of every screen. */
+    private fun check(name: String) {
+        val (vi, en) = listOf("vi", "en").map { ImageIO.read(File(out, "$name-$it.png")) }
+        fun colours(image: java.awt.image.BufferedImage) =
+            (0 until image.height step 4).flatMap { y -> (0 until image.width step 4).map { x -> image.getRGB(x, y) } }.toSet().size
+        check(colours(vi) > 8 && colours(en) > 8) { "$name: a blank picture" }
+        val same = vi.width == en.width && vi.height == en.height &&
+            (0 until vi.height).all { y -> (0 until vi.width).all { x -> vi.getRGB(x, y) == en.getRGB(x, y) } }
+        check(!same) { "$name: the same picture in both languages" }
     }
 
     fun screen(computer: TestComputer, width: Int, height: Int, density: Float, block: SkikoComposeUiTest.() -> Unit) {
         DesktopComposeUiTest((width * density).toInt(), (height * density).toInt(), EmptyCoroutineContext, Density(density)).runTest {
             setContent { FieldbookTheme(dark = false) { FieldbookApp(computer.app.services) } }
-            block()
+            try {
+                block()
+            } catch (e: Throwable) {
+                // What the screen showed when a step failed, beside the pictures (not one of them).
+                val file = File(out.parentFile ?: out, "screenshots-failure.png")
+                runCatching { ImageIO.write(captureToImage().toAwtImage(), "png", file) }
+                // Where every thread was: a screen that waits forever shows who it waits for.
+                runCatching { File(file.path.removeSuffix(".png") + "-threads.txt").writeText(threadDump()) }
+                throw AssertionError("${e.message} (the screen: $file)", e)
+            }
         }
     }
 
@@ -120,6 +159,9 @@ private class Studio(private val out: File) {
             field("services-syringes").performTextInput("10")
             field("services-condoms").performTextInput("6")
             field("services-naloxone").performTextInput("2")
+            // The place at the top, the services below it.
+            onNodeWithTag("form-list").performScrollToNode(hasTestTag("field-place"))
+            onNodeWithTag("form-list").performScrollToIndex(3)
             shoot(lan, "phone-contact-form", "Bơm kim tiêm", "Syringes")
             tapTag("nav-back")
             tapTag("nav-back")
@@ -166,6 +208,9 @@ private class Studio(private val out: File) {
         }
     }
 
+    /** Where the supervisor's export goes in the pictures: a folder with a Vietnamese name, as on their laptop. */
+    private val reports = File(System.getProperty("java.io.tmpdir"), "Báo cáo tháng").apply { mkdirs() }
+
     fun laptop(demo: DemoTeam) {
         val sup = demo.supervisor
         runBlocking { sup.session.lock() }
@@ -180,11 +225,11 @@ private class Studio(private val out: File) {
             shoot(sup, "desktop-overdue", "Điện thoại của Lan", "Điện thoại của Lan")
             tapTag("nav-referrals")
             tap("Chị Mai · Đã hoàn thành")
-            shoot(sup, "desktop-referral", "Kết quả", "Outcome")
+            shoot(sup, "desktop-referral", "Cơ sở tiếp nhận", "Receiving facility")
             tapTag("nav-devices")
             shoot(sup, "desktop-devices", "Máy anh Dũng", "Máy anh Dũng")
             tapTag("nav-export")
-            replace("export-folder", out.path)
+            replace("export-folder", reports.path)
             tapTag("export-xlsx")
             waitForTag("export-written")
             shoot(sup, "desktop-export", "Đã lưu", "Saved")
@@ -192,7 +237,6 @@ private class Studio(private val out: File) {
             tapTag("sync-now")
             shoot(sup, "desktop-sync", "Thành công", "Succeeded")
         }
-        // The export above is not a screenshot.
-        out.listFiles { f -> f.extension == "xlsx" }?.forEach { it.delete() }
+        reports.deleteRecursively()
     }
 }

@@ -51,6 +51,8 @@ fun onScreen(computer: TestComputer, width: Int, height: Int, block: ComposeUiTe
             val dir = File(System.getProperty("fieldbook.failures") ?: System.getProperty("java.io.tmpdir")).apply { mkdirs() }
             val file = File(dir, "ui-failure-${System.currentTimeMillis()}.png")
             runCatching { ImageIO.write(captureToImage().toAwtImage(), "png", file) }
+            // Where every thread was: a screen that waits forever shows who it waits for.
+            runCatching { File(file.path.removeSuffix(".png") + "-threads.txt").writeText(threadDump()) }
             runCatching { File(dir, file.nameWithoutExtension + ".txt").writeText(onRoot().printToString()) }
             throw AssertionError("${e.message} (the screen: $file)", e)
         }
@@ -146,4 +148,9 @@ fun SemanticsNodeInteraction.scrollIfPossible(): SemanticsNodeInteraction {
     } catch (e: AssertionError) {
         this
     }
+}
+
+/** Every thread's stack, for a failure report. */
+fun threadDump(): String = Thread.getAllStackTraces().entries.joinToString("\n\n") { (thread, stack) ->
+    "${thread.name} (${thread.state})\n" + stack.joinToString("\n") { "    at $it" }
 }

@@ -6,18 +6,20 @@ import org.fieldbook.ffi.FieldValue
 import org.fieldbook.ffi.Language
 import org.fieldbook.ffi.RecordKind
 import org.fieldbook.ffi.Role
+import kotlin.time.Duration
+import kotlin.time.Duration.Companion.hours
 
 /** A real hub on loopback and the team's supervisor, who hands out codes; what each test adds to them is its own. */
-class Team : AutoCloseable {
+class Team(private val syncEvery: Duration = 24.hours) : AutoCloseable {
     val hub: LocalHub = LocalHub.start()
-    val supervisor = TestComputer().enroll(hub.createTeam("Hải Phòng"), hub.url, "Máy văn phòng")
+    val supervisor = TestComputer(syncEvery = syncEvery).enroll(hub.createTeam("Hải Phòng"), hub.url, "Máy văn phòng")
 
     /** A one-time code for a new device, as the supervisor's devices screen would show it. */
     fun invite(role: Role): String = runBlocking { supervisor.session.call { it.invite(role, 7u) }.code }
 
     /** A teammate set up outside the screens under test. */
     fun member(role: Role, label: String, language: Language = Language.VIETNAMESE): TestComputer =
-        TestComputer(language).enroll(invite(role), hub.url, label)
+        TestComputer(language, syncEvery).enroll(invite(role), hub.url, label)
 
     override fun close() {
         supervisor.close()

@@ -6,6 +6,7 @@ import org.fieldbook.desktop.DesktopFolders
 import org.fieldbook.ffi.Language
 import java.io.File
 import java.nio.file.Files
+import kotlin.time.Duration
 import kotlin.time.Duration.Companion.hours
 
 /**
@@ -13,15 +14,18 @@ import kotlin.time.Duration.Companion.hours
  * key file, its sync and report writer) in a folder of its own. Nothing
  * below the screens is replaced.
  */
-class TestComputer(language: Language = Language.VIETNAMESE) : AutoCloseable {
+class TestComputer(
+    language: Language = Language.VIETNAMESE,
+    /** The tests sync on demand: by default no schedule fires during one. */
+    syncEvery: Duration = 24.hours,
+) : AutoCloseable {
     val root: File = Files.createTempDirectory("fieldbook-ui").toFile()
     val exports = File(root, "exports").apply { mkdirs() }
     val app = DesktopApp(
         DesktopFolders(store = File(root, "store"), config = File(root, "config"), keys = File(root, "keys"), exports = exports),
         language,
         forceKeyFile = true,
-        // The tests sync on demand; no schedule fires during one.
-        syncEvery = 24.hours,
+        syncEvery = syncEvery,
     )
 
     init {

@@ -90,6 +90,26 @@ class FormStateHolder(
         }
     }
 
+    /**
+     * The person switched language: the same answers, the form's words (and
+     * the core's messages, and the linked records' summaries) in the new one.
+     */
+    fun relabel() {
+        val current = spec ?: return
+        val form = FormCatalog.of(session.language.value).form(kind)
+        if (form === current) return
+        spec = form
+        scope.launch {
+            try {
+                linkOptions = session.call { store -> linkOptionsOf(form, store) }
+                _state.update { it.copy(title = form.title) }
+                recompute()
+            } catch (e: Exception) {
+                _state.update { it.copy(error = errorOf(e)) }
+            }
+        }
+    }
+
     /** A value from a picker, a switch or a chip; `null` clears the field. */
     fun setValue(key: String, value: FieldValue?) {
         if (value == null) values.remove(key) else values[key] = value

@@ -16,8 +16,16 @@ data class RecordSummary(
     val hasConflicts: Boolean,
 )
 
-/** Turns records into [RecordSummary] lines; [clientAliases] names linked clients. */
-class RecordSummarizer(private val catalog: FormCatalog, private val clientAliases: Map<String, String> = emptyMap()) {
+/**
+ * Turns records into [RecordSummary] lines; [clientAliases] names linked
+ * clients. On one client's own timeline [aboutOneClient] leaves their name
+ * out of every line (a case note then shows its goals instead).
+ */
+class RecordSummarizer(
+    private val catalog: FormCatalog,
+    private val clientAliases: Map<String, String> = emptyMap(),
+    private val aboutOneClient: Boolean = false,
+) {
     fun summarize(record: Record, date: String? = null): RecordSummary {
         val v = record.values
         val kind = record.kind
@@ -28,12 +36,12 @@ class RecordSummarizer(private val catalog: FormCatalog, private val clientAlias
             is FieldValue.Datetime -> value.value
             else -> null
         }
-        val client = (v["client_id"] as? FieldValue.Link)?.let { clientAliases[it.id] }
+        val client = (v["client_id"] as? FieldValue.Link)?.let { clientAliases[it.id] }?.takeUnless { aboutOneClient }
         val (headline, details) = when (kind) {
             RecordKind.CLIENT -> (text("alias") ?: "—") to listOfNotNull(text("uic"), text("area"), choice("status"))
             RecordKind.CONTACT -> (text("place") ?: client ?: catalog.title(kind)) to
                 listOfNotNull(client, choice("visit_type"), services(record))
-            RecordKind.CASE_NOTE -> (client ?: catalog.title(kind)) to
+            RecordKind.CASE_NOTE -> (client ?: text("goals") ?: catalog.title(kind)) to
                 listOfNotNull(dateOf("next_follow_up")?.let { "${catalog.fieldLabel(kind, "next_follow_up")}: $it" })
             RecordKind.REFERRAL -> (choice("service") ?: catalog.title(kind)) to
                 listOfNotNull(client, choice("status"), text("facility"))

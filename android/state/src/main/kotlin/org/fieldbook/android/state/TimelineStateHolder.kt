@@ -37,8 +37,7 @@ class TimelineStateHolder(
                         LINKED_KINDS.filter(store::mayWrite),
                     )
                 }
-                val aliases = client.alias()?.let { mapOf(client.id to it) } ?: emptyMap()
-                val summarizer = RecordSummarizer(FormCatalog.of(session.language.value), aliases)
+                val summarizer = RecordSummarizer(FormCatalog.of(session.language.value), aboutOneClient = true)
                 _state.value = TimelineState(
                     loading = false,
                     client = summarizer.summarize(client),

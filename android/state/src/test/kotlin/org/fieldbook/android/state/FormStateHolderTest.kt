@@ -43,6 +43,24 @@ class FormStateHolderTest {
     }
 
     @Test
+    fun aNewLanguageKeepsWhatWasTyped() {
+        val device = device(Language.VIETNAMESE)
+        val form = FormStateHolder(device.session, device.scope, RecordKind.CLIENT)
+        form.load()
+        assertEquals("Hồ sơ khách hàng", form.state.value.title)
+        form.setText("alias", "Tuấn")
+        form.setText("birth_year", "19x0")
+        assertTrue(form.messages("birth_year").single().contains("Năm sinh"))
+
+        device.session.setLanguage(Language.ENGLISH)
+        form.relabel()
+        assertEquals("Client", form.state.value.title)
+        assertEquals("Tuấn", form.state.value.fields.first { it.spec.key == "alias" }.text)
+        assertEquals("Alias", form.state.value.fields.first { it.spec.key == "alias" }.spec.label)
+        assertTrue(form.messages("birth_year").single().contains("Birth year"))
+    }
+
+    @Test
     fun validationMessagesInEnglishThenSave() {
         val device = device()
         val form = FormStateHolder(device.session, device.scope, RecordKind.CLIENT)

@@ -6,6 +6,7 @@ import org.fieldbook.ffi.RecordKind
 import org.fieldbook.ffi.Role
 import org.junit.After
 import org.junit.Assert.assertEquals
+import org.junit.Assert.assertTrue
 import org.junit.Test
 
 class TimelineStateHolderTest {
@@ -38,6 +39,7 @@ class TimelineStateHolderTest {
         assertEquals("Chị Tư", state.client?.headline)
         assertEquals(listOf(newer, older), state.entries.map { it.id })
         assertEquals(listOf("Nhóm Long Biên", "Chợ Long Biên"), state.entries.map { it.headline })
+        assertTrue("the client's own page does not repeat their name", state.entries.none { "Chị Tư" in it.details })
         assertEquals("a peer leader writes no case notes", false, RecordKind.CASE_NOTE in state.canAdd)
         assertEquals(true, RecordKind.MEETING in state.canAdd)
     }

@@ -50,11 +50,12 @@ fun FormScreen(
     onSaved: (String) -> Unit,
     onOpenClient: (String) -> Unit,
 ) {
-    // The form's labels and messages come from the core in the person's language: a new language, a new form.
-    val language = LocalStrings.current.language
-    val holder = rememberHolder("${kind.name}/$recordId/$clientId/$language") { scope ->
+    val holder = rememberHolder("${kind.name}/$recordId/$clientId") { scope ->
         FormStateHolder(session, scope, kind, recordId = recordId, clientId = clientId).also { it.load() }
     }
+    // The form's labels and messages come from the core in the person's language; what was typed stays.
+    val language = LocalStrings.current.language
+    LaunchedEffect(language) { holder.relabel() }
     val state by holder.state.collectAsState()
     val list = rememberLazyListState()
     LaunchedEffect(state.savedId) { state.savedId?.let(onSaved) }
@@ -136,9 +137,9 @@ private fun SameCodeCard(same: DuplicateWarning, onOpen: () -> Unit) {
         modifier = Modifier.fillMaxWidth().testTag("same-code"),
     ) {
         Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
-            Text(tr("duplicate_title"), style = MaterialTheme.typography.titleSmall)
-            Text(tr("duplicate_body", same.code.orEmpty()))
-            same.matches.forEach { Text("• " + (listOf(it.headline) + it.details).joinToString(" · ")) }
+            Text(tr("duplicate_title"), style = MaterialTheme.typography.titleMedium)
+            Text(tr("duplicate_body", same.code.orEmpty()), style = MaterialTheme.typography.bodyMedium)
+            same.matches.forEach { Text("• " + (listOf(it.headline) + it.details).joinToString(" · "), style = MaterialTheme.typography.bodyMedium) }
             TextButton(onClick = onOpen) { Text(tr("duplicate_open")) }
         }
     }

@@ -63,6 +63,16 @@ fun BarChart(chart: Chart, names: List<String>, description: String, modifier: M
                         topLeft = Offset(groupStart + s * barWidth, baseline - height),
                         size = Size(barWidth * 0.9f, height),
                     )
+                    // The value over its bar, where the bar is wide enough to hold it.
+                    if (value > 0) {
+                        val text = measurer.measure(value.toString(), labelStyle)
+                        if (text.size.width <= barWidth * 1.2f) {
+                            drawText(
+                                text,
+                                topLeft = Offset(groupStart + s * barWidth + (barWidth * 0.9f - text.size.width) / 2, baseline - height - text.size.height),
+                            )
+                        }
+                    }
                 }
                 // "2026-11" becomes "11/26": short enough for twelve months.
                 val label = month.substring(5, 7) + "/" + month.substring(2, 4)

@@ -1,6 +1,10 @@
 package org.fieldbook.ui.indicators
 
 import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.BoxWithConstraints
+import androidx.compose.foundation.layout.IntrinsicSize
+import androidx.compose.foundation.layout.Spacer
+import androidx.compose.foundation.layout.fillMaxHeight
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.ExperimentalLayoutApi
 import androidx.compose.foundation.layout.FlowRow
@@ -8,8 +12,6 @@ import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.height
 import androidx.compose.foundation.layout.padding
-import androidx.compose.foundation.layout.width
-import androidx.compose.foundation.layout.widthIn
 import androidx.compose.material3.AssistChip
 import androidx.compose.material3.Card
 import androidx.compose.material3.LinearProgressIndicator
@@ -30,7 +32,6 @@ import androidx.compose.ui.unit.dp
 import org.fieldbook.android.state.IndicatorsStateHolder
 import org.fieldbook.android.state.Measure
 import org.fieldbook.android.state.StoreSession
-import org.fieldbook.ffi.Breakdown
 import org.fieldbook.ui.common.ErrorMessage
 import org.fieldbook.ui.common.ReadableColumn
 import org.fieldbook.ui.common.SectionHeader
@@ -79,20 +80,22 @@ fun IndicatorsScreen(session: StoreSession, worker: String?, workerLabel: String
         state.error?.let { ErrorMessage(it, holder::refresh) }
 
         state.totals?.let { totals ->
-            FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-                Figure(tr("ind_unique_clients"), totals.uniqueClientsReached)
-                Figure(tr("ind_new_clients"), totals.newClients)
-                Figure(tr("ind_contacts"), totals.contacts.total)
-                Figure(tr("ind_referrals_made"), totals.referralsMade)
-                Figure(tr("ind_referrals_completed"), totals.referralsCompleted)
-                Figure(tr("ind_completion_rate"), totals.referralCompletionRate?.let { "${(it * 100).roundToInt()}%" } ?: "—")
-                Figure(tr("ind_median_days"), totals.medianDaysToCompletion?.let { "%.1f".format(it) } ?: "—")
-                Figure(tr("ind_referrals_overdue"), totals.referralsOverdue)
-                Figure(tr("ind_referrals_lost"), totals.referralsLost)
-                totals.caseNotes?.let { Figure(tr("ind_case_notes"), it) }
-                Figure(tr("ind_meetings"), totals.meetings.toString())
-                Figure(tr("ind_attendance"), totals.attendanceTotal.toString())
-            }
+            FigureGrid(
+                buildList {
+                    add(tr("ind_unique_clients") to totals.uniqueClientsReached.total.toString())
+                    add(tr("ind_new_clients") to totals.newClients.total.toString())
+                    add(tr("ind_contacts") to totals.contacts.total.total.toString())
+                    add(tr("ind_referrals_made") to totals.referralsMade.total.toString())
+                    add(tr("ind_referrals_completed") to totals.referralsCompleted.total.toString())
+                    add(tr("ind_completion_rate") to (totals.referralCompletionRate?.let { "${(it * 100).roundToInt()}%" } ?: "—"))
+                    add(tr("ind_median_days") to (totals.medianDaysToCompletion?.let { "%.1f".format(it) } ?: "—"))
+                    add(tr("ind_referrals_overdue") to totals.referralsOverdue.total.toString())
+                    add(tr("ind_referrals_lost") to totals.referralsLost.total.toString())
+                    totals.caseNotes?.let { add(tr("ind_case_notes") to it.total.toString()) }
+                    add(tr("ind_meetings") to totals.meetings.toString())
+                    add(tr("ind_attendance") to totals.attendanceTotal.toString())
+                },
+            )
         }
 
         if (state.charts.isNotEmpty()) SectionHeader(tr("ind_by_month"), Modifier.testTag("charts"))
@@ -123,15 +126,28 @@ fun IndicatorsScreen(session: StoreSession, worker: String?, workerLabel: String
     }
 }
 
+/** The headline figures as equal cards, as many to a row as the width holds (two on a phone). */
 @Composable
-private fun Figure(name: String, breakdown: Breakdown) = Figure(name, breakdown.total.toString())
+private fun FigureGrid(figures: List<Pair<String, String>>) {
+    BoxWithConstraints(Modifier.fillMaxWidth()) {
+        val columns = (maxWidth / 170.dp).toInt().coerceIn(2, 6)
+        Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
+            figures.chunked(columns).forEach { row ->
+                Row(horizontalArrangement = Arrangement.spacedBy(8.dp), modifier = Modifier.height(IntrinsicSize.Min)) {
+                    row.forEach { (name, value) -> Figure(name, value, Modifier.weight(1f).fillMaxHeight()) }
+                    repeat(columns - row.size) { Spacer(Modifier.weight(1f)) }
+                }
+            }
+        }
+    }
+}
 
 @Composable
-private fun Figure(name: String, value: String) {
-    Card(Modifier.width(164.dp)) {
-        Column(Modifier.padding(12.dp).widthIn(min = 140.dp)) {
+private fun Figure(name: String, value: String, modifier: Modifier) {
+    Card(modifier) {
+        Column(Modifier.padding(12.dp)) {
             Text(value, style = MaterialTheme.typography.headlineSmall)
-            Text(name, style = MaterialTheme.typography.bodySmall, minLines = 2)
+            Text(name, style = MaterialTheme.typography.bodySmall)
         }
     }
 }

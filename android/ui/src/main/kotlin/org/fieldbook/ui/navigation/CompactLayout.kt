@@ -10,6 +10,7 @@ import androidx.compose.material.icons.filled.Refresh
 import androidx.compose.material3.ExperimentalMaterial3Api
 import androidx.compose.material3.Icon
 import androidx.compose.material3.IconButton
+import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.NavigationBar
 import androidx.compose.material3.NavigationBarItem
 import androidx.compose.material3.Scaffold
@@ -62,7 +63,7 @@ fun CompactLayout(services: AppServices, nav: Navigator) {
                         selected = nav.top == destination,
                         onClick = { nav.select(destination) },
                         icon = { Icon(iconOf(destination), contentDescription = null) },
-                        label = { Text(navLabel(destination), maxLines = 1, overflow = TextOverflow.Ellipsis) },
+                        label = { Text(navLabel(destination), maxLines = 1, overflow = TextOverflow.Ellipsis, style = MaterialTheme.typography.labelSmall) },
                         modifier = Modifier.testTag("nav-" + navTag(destination)),
                     )
                 }

@@ -11,6 +11,7 @@ import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.runtime.setValue
 import androidx.compose.runtime.staticCompositionLocalOf
 import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancel
@@ -23,6 +24,7 @@ import org.fieldbook.ui.strings.LocalStrings
  */
 class BackStackEntry internal constructor(val route: Route, parent: CoroutineScope) {
     val scope: CoroutineScope = CoroutineScope(parent.coroutineContext + SupervisorJob(parent.coroutineContext[Job]))
+
     private val holders = HashMap<String, Any>()
 
     @Suppress("UNCHECKED_CAST")
@@ -96,11 +98,19 @@ class Navigator internal constructor(val destinations: List<Route>, private val 
 /** A navigator for the composition's lifetime; leaving the composition (the lock) closes every entry. */
 @Composable
 fun rememberNavigator(destinations: List<Route>): Navigator {
-    val scope = rememberCoroutineScope()
+    val scope = rememberHolderScope()
     val navigator = remember(destinations) { Navigator(destinations, scope) }
     DisposableEffect(navigator) { onDispose { navigator.closeAll() } }
     return navigator
 }
+
+/**
+ * The scope state holders work in: the UI thread, like a view model's
+ * (`Dispatchers.Main.immediate`), whatever drives the composition's own
+ * effects; it ends when the composition that remembered it leaves.
+ */
+@Composable
+fun rememberHolderScope(): CoroutineScope = rememberCoroutineScope { Dispatchers.Main.immediate }
 
 /** Changes whenever a screen closed; screens reload their data on it (see [RefreshOnReturn]). */
 val LocalClosedScreens = staticCompositionLocalOf { 0 }

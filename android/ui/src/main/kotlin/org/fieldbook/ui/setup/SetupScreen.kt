@@ -19,7 +19,6 @@ import androidx.compose.runtime.collectAsState
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
-import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
@@ -32,6 +31,7 @@ import org.fieldbook.android.state.SetupStateHolder
 import org.fieldbook.android.state.StoreSession
 import org.fieldbook.ffi.Role
 import org.fieldbook.ui.common.ErrorMessage
+import org.fieldbook.ui.navigation.rememberHolderScope
 import org.fieldbook.ui.common.ReadableColumn
 import org.fieldbook.ui.roleLabel
 import org.fieldbook.ui.strings.tr
@@ -40,7 +40,7 @@ import org.fieldbook.ui.strings.tr
 @OptIn(ExperimentalLayoutApi::class)
 @Composable
 fun SetupScreen(session: StoreSession) {
-    val scope = rememberCoroutineScope()
+    val scope = rememberHolderScope()
     val holder = remember { SetupStateHolder(session, scope) }
     val state by holder.state.collectAsState()
     // Secrets live only in this composition: never saved, never logged.
