@@ -130,8 +130,7 @@ fun ComposeUiTest.field(key: String): SemanticsNodeInteraction {
 /** Brings a choice of a form field into view and taps it. */
 @OptIn(ExperimentalTestApi::class)
 fun ComposeUiTest.choose(fieldKey: String, choiceLabel: String) {
-    onNodeWithTag("form-list").performScrollToNode(hasTestTag("field-$fieldKey"))
-    onNodeWithTag("field-$fieldKey").let { }
+    field(fieldKey)
     onNode(hasText(choiceLabel) and androidx.compose.ui.test.hasAnyAncestor(hasTestTag("field-$fieldKey"))).scrollIfPossible().performClick()
 }
 
