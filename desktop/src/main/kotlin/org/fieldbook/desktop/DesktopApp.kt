@@ -4,6 +4,8 @@ import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancel
+import kotlinx.coroutines.flow.drop
+import kotlinx.coroutines.launch
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.runBlocking
 import org.fieldbook.android.state.StoreSession
@@ -59,10 +61,14 @@ class DesktopApp(
         syncEveryMinutes = syncEvery.inWholeMinutes.toInt(),
     )
 
-    /** Opens the store (locked) and starts the schedule. */
+    /** The language the person last chose in the app, when no `--lang` says otherwise. */
+    val preferences = Preferences(File(folders.config, "preferences.properties"))
+
+    /** Opens the store (locked), starts the schedule, and remembers language switches. */
     suspend fun start() {
         session.open()
         schedule.start()
+        scope.launch { session.language.drop(1).collect(preferences::setLanguage) }
     }
 
     /** Closing the window: stop syncing and forget every key. */

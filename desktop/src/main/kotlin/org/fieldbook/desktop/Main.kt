@@ -16,13 +16,14 @@ import kotlin.system.exitProcess
 private const val USAGE = """Usage: fieldbook-desktop [--data DIR] [--key-dir DIR] [--lang vi|en]
   --data DIR      where the encrypted store and the settings live (default ~/.local/share/fieldbook)
   --key-dir DIR   keep the platform key as a 0600 file in DIR (other media) instead of the OS key store
-  --lang vi|en    the language of the screens and messages (default vi; switchable in the app)"""
+  --lang vi|en    the language of the screens and messages (default: the last chosen in the app, else vi)"""
 
 /** The supervisor's office app: the shared screens in a laptop window. */
 fun main(args: Array<String>) {
     val options = parse(args)
     val folders = DesktopFolders.of(options.data, options.keyDir)
-    val app = DesktopApp(folders, options.language, forceKeyFile = options.keyDir != null, chooseFolder = ::chooseFolder)
+    val language = options.language ?: Preferences(File(folders.config, "preferences.properties")).language() ?: Language.VIETNAMESE
+    val app = DesktopApp(folders, language, forceKeyFile = options.keyDir != null, chooseFolder = ::chooseFolder)
     application {
         val state = rememberWindowState(size = DpSize(1280.dp, 820.dp))
         Window(
@@ -40,12 +41,12 @@ fun main(args: Array<String>) {
     }
 }
 
-private data class Options(val data: File?, val keyDir: File?, val language: Language)
+private data class Options(val data: File?, val keyDir: File?, val language: Language?)
 
 private fun parse(args: Array<String>): Options {
     var data: File? = null
     var keyDir: File? = null
-    var language = Language.VIETNAMESE
+    var language: Language? = null
     val rest = args.iterator()
     fun value(flag: String): String = if (rest.hasNext()) rest.next() else usage("$flag needs a value")
     while (rest.hasNext()) {
