@@ -1,6 +1,6 @@
 # Sourced by the Kotlin scripts: installs what they need where it is missing
-# (a JDK, kotlinc from npm's kotlin-compiler, JNA and JUnit 4 from Debian,
-# Maven) and names it:
+# (a JDK, kotlinc from npm's kotlin-compiler, JNA, JUnit 4 and sqlite3 from
+# Debian, Maven) and names it:
 #   kotlin_home  kotlinc and its lib/ (stdlib, coroutines, compose-compiler-plugin.jar)
 #   target       cargo's target directory, where every build output goes
 # and offers `fresh DIR SOURCES...`: true when DIR was built from exactly
@@ -25,6 +25,11 @@ fi
 if ! [ -f /usr/share/java/jna.jar ] || ! [ -f /usr/share/java/junit4.jar ]; then
     log "installing JNA and JUnit 4"
     apt_install libjna-java junit4
+fi
+# The tests play an attacker who writes the hub's database with sqlite3.
+if ! command -v sqlite3 >/dev/null 2>&1; then
+    log "installing sqlite3"
+    apt_install sqlite3
 fi
 if ! [ -x "$kotlin_home/bin/kotlinc" ]; then
     log "installing kotlinc $KOTLIN_VERSION"

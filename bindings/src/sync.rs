@@ -67,9 +67,17 @@ pub struct SyncSummary {
     pub conflicts: u32,
     /// New team keys learned (a key epoch after a revocation).
     pub keys_learned: u32,
+    /// Key envelopes refused: no supervisor the team's signed roster
+    /// certifies signed them, or they were not for this device.
+    pub keys_refused: u32,
+    /// Links of the team's signed roster verified and kept.
+    pub roster_links: u32,
     /// Received versions that could not be opened (damaged or tampered with).
     pub rejected: u32,
     pub errors: Vec<String>,
+    /// What the person should know that is not a failure (the team's roster
+    /// not signed yet, a roster taken on first use with its fingerprint).
+    pub warnings: Vec<String>,
     /// The hub ordered this device erased, and it was.
     pub wiped: bool,
     pub requests: u32,
@@ -123,8 +131,11 @@ impl FieldbookStore {
             held: summary.held,
             conflicts: summary.conflicts,
             keys_learned: summary.keys_learned,
+            keys_refused: summary.keys_refused,
+            roster_links: summary.roster_links,
             rejected: summary.rejected.len() as u32,
             errors: summary.errors,
+            warnings: summary.warnings,
             wiped: summary.wiped,
             requests: summary.requests,
             cancelled: cancellation.is_cancelled(),

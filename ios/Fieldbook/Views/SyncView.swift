@@ -96,6 +96,10 @@ private struct SummaryRows: View {
         if summary.rejected > 0 {
             LabeledContent("Could not be opened") { Text(verbatim: "\(summary.rejected)").foregroundStyle(.red) }
         }
+        if summary.keysRefused > 0 {
+            // Key envelopes no supervisor of the team signed: refused, never used.
+            LabeledContent("Team keys refused") { Text(verbatim: "\(summary.keysRefused)").foregroundStyle(.red) }
+        }
         if summary.cancelled {
             Text("Stopped before the end; the next sync continues from there.").foregroundStyle(.secondary)
         }
@@ -104,6 +108,12 @@ private struct SummaryRows: View {
         }
         ForEach(Array(summary.errors.enumerated()), id: \.offset) { _, error in
             Text(error).font(.callout).foregroundStyle(.red)
+        }
+        if !summary.warnings.isEmpty {
+            Text("Good to know").font(.headline)
+            ForEach(Array(summary.warnings.enumerated()), id: \.offset) { _, warning in
+                Text(warning).font(.callout)
+            }
         }
     }
 }

@@ -14,6 +14,12 @@ data class DevicesState(
     val loading: Boolean = true,
     val devices: List<TeamDevice> = emptyList(),
     val thisDevice: String? = null,
+    /**
+     * The team's fingerprint as this device verified it, which a new
+     * device's person compares in person with the one their code carried;
+     * `null` before the team signed its roster.
+     */
+    val teamFingerprint: String? = null,
     /** The invitation just made: its code is shown once, then forgotten. */
     val invitation: Invitation? = null,
     /** The device waiting for the supervisor to confirm its revocation. */
@@ -24,7 +30,11 @@ data class DevicesState(
     val error: ErrorInfo? = null,
 )
 
-/** The supervisor's device list: invite a device (code shown once), revoke one. */
+/**
+ * The supervisor's device list: invite a device (code shown once), revoke
+ * one, and the team's fingerprint. A device the hub lists but the signed
+ * roster does not certify comes marked unverified ([TeamDevice.verified]).
+ */
 class DevicesStateHolder(private val session: StoreSession, private val scope: CoroutineScope) {
     private val _state = MutableStateFlow(DevicesState())
     val state: StateFlow<DevicesState> = _state.asStateFlow()
@@ -33,8 +43,8 @@ class DevicesStateHolder(private val session: StoreSession, private val scope: C
         _state.update { it.copy(loading = true, error = null) }
         scope.launch {
             try {
-                val (devices, me) = session.call { it.devices() to it.identity().deviceId }
-                _state.update { it.copy(loading = false, devices = devices, thisDevice = me) }
+                val (devices, me, fingerprint) = session.call { Triple(it.devices(), it.identity().deviceId, it.teamFingerprint()) }
+                _state.update { it.copy(loading = false, devices = devices, thisDevice = me, teamFingerprint = fingerprint) }
             } catch (e: Exception) {
                 _state.update { it.copy(loading = false, error = errorOf(e)) }
             }

@@ -17,6 +17,7 @@ object SyncResultCodec {
             is SyncResult.Failed -> {
                 put(KIND, FAILED)
                 result.error.detail?.let { put(DETAIL, it) }
+                if (result.error.untrusted) put(UNTRUSTED, "true")
             }
             is SyncResult.Finished -> {
                 val s = result.summary
@@ -29,8 +30,11 @@ object SyncResultCodec {
                 put("held", s.held.toString())
                 put("conflicts", s.conflicts.toString())
                 put("keys_learned", s.keysLearned.toString())
+                put("keys_refused", s.keysRefused.toString())
+                put("roster_links", s.rosterLinks.toString())
                 put("rejected", s.rejected.toString())
                 put("errors", s.errors.joinToString("\n"))
+                put("warnings", s.warnings.joinToString("\n"))
                 put("wiped", s.wiped.toString())
                 put("requests", s.requests.toString())
                 put("cancelled", s.cancelled.toString())
@@ -43,9 +47,10 @@ object SyncResultCodec {
         val at = entries[AT]?.toLongOrNull()?.let(Instant::ofEpochMilli) ?: return null
         fun count(key: String) = entries[key]?.toUIntOrNull() ?: 0u
         fun flag(key: String) = entries[key]?.toBooleanStrictOrNull() ?: false
+        fun lines(key: String) = entries[key].orEmpty().split('\n').filter { it.isNotEmpty() }
         return when (entries[KIND]) {
             LOCKED -> SyncResult.Locked(at)
-            FAILED -> SyncResult.Failed(at, ErrorInfo(entries[DETAIL]))
+            FAILED -> SyncResult.Failed(at, ErrorInfo(entries[DETAIL], untrusted = flag(UNTRUSTED)))
             FINISHED -> SyncResult.Finished(
                 at,
                 SyncSummary(
@@ -57,8 +62,11 @@ object SyncResultCodec {
                     held = count("held"),
                     conflicts = count("conflicts"),
                     keysLearned = count("keys_learned"),
+                    keysRefused = count("keys_refused"),
+                    rosterLinks = count("roster_links"),
                     rejected = count("rejected"),
-                    errors = entries["errors"].orEmpty().split('\n').filter { it.isNotEmpty() },
+                    errors = lines("errors"),
+                    warnings = lines("warnings"),
                     wiped = flag("wiped"),
                     requests = count("requests"),
                     cancelled = flag("cancelled"),
@@ -71,6 +79,7 @@ object SyncResultCodec {
     private const val AT = "at"
     private const val KIND = "kind"
     private const val DETAIL = "detail"
+    private const val UNTRUSTED = "untrusted"
     private const val LOCKED = "locked"
     private const val FAILED = "failed"
     private const val FINISHED = "finished"

@@ -20,6 +20,37 @@ class LocalHub private constructor(private val process: Process, val url: String
         return lines.last().trim()
     }
 
+    /**
+     * A breached hub: an attacker who can write the hub's own database
+     * (with the `sqlite3` tool) but holds none of the team's keys. What the
+     * devices make of it is what the tests check.
+     */
+    fun breach(sql: String) {
+        val tool = ProcessBuilder("sqlite3", File(dataDir, "hub.db").path, sql).redirectErrorStream(true).start()
+        val output = tool.inputStream.bufferedReader().readText()
+        check(tool.waitFor(30, TimeUnit.SECONDS) && tool.exitValue() == 0) { "sqlite3 failed: $output" }
+    }
+
+    /** The attacker lists a device of its own in the team: the hub shows it, no supervisor signed it. */
+    fun plantDevice(label: String) = breach(
+        "INSERT INTO devices (id, team_id, role, public_key, token_hash, status, created_at, label) " +
+            "SELECT randomblob(16), team_id, 'supervisor', randomblob(32), randomblob(32), 'active', " +
+            "CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER), '$label' FROM devices LIMIT 1",
+    )
+
+    /**
+     * The hub fails to store roster links (a fault, a full disk) until
+     * [acceptRosterWrites]: a founder's genesis posted at enrollment is
+     * lost, and its first sync signs the roster instead.
+     */
+    fun refuseRosterWrites() =
+        breach("CREATE TRIGGER refuse_roster BEFORE INSERT ON roster_links BEGIN SELECT RAISE(ABORT, 'refused'); END")
+
+    fun acceptRosterWrites() = breach("DROP TRIGGER refuse_roster")
+
+    /** The attacker hides the team's signed roster: a new device can no longer check whom it joins. */
+    fun hideRoster() = breach("DELETE FROM roster_links")
+
     override fun close() {
         process.destroy()
         if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly()

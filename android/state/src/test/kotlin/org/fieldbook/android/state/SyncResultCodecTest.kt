@@ -14,10 +14,19 @@ class SyncResultCodecTest {
     fun everyKindOfResultComesBackAsItWent() {
         val summary = SyncSummary(
             ok = false, pushed = 3u, pushDuplicates = 1u, pulled = 7u, merged = 6u, held = 2u, conflicts = 1u,
-            keysLearned = 1u, rejected = 1u, errors = listOf("the hub did not answer", "a second line"),
+            keysLearned = 1u, keysRefused = 2u, rosterLinks = 5u, rejected = 1u,
+            errors = listOf("the hub did not answer", "a second line"),
+            warnings = listOf("took the team's signed roster on first use; team fingerprint 1a2b 3c4d"),
             wiped = false, requests = 4u, cancelled = true,
         )
-        for (result in listOf(SyncResult.Finished(at, summary), SyncResult.Locked(at), SyncResult.Failed(at, ErrorInfo("damaged")), SyncResult.Failed(at, ErrorInfo(null)))) {
+        val results = listOf(
+            SyncResult.Finished(at, summary),
+            SyncResult.Locked(at),
+            SyncResult.Failed(at, ErrorInfo("damaged")),
+            SyncResult.Failed(at, ErrorInfo("the roster does not verify", untrusted = true)),
+            SyncResult.Failed(at, ErrorInfo(null)),
+        )
+        for (result in results) {
             assertEquals(result, SyncResultCodec.decode(SyncResultCodec.encode(result)))
         }
     }

@@ -123,4 +123,23 @@ class SyncStateHolderTest {
         assertTrue((wiped as SyncResult.Finished).summary.wiped)
         assertEquals(SessionState.Erased, outreach.session.state.value)
     }
+
+    @Test
+    fun whatTheSyncWantsThePersonToKnowIsKeptWithTheResult() {
+        // The hub lost the founder's roster at enrollment: its first sync signs it, on first use, and says so.
+        val code = hub.createTeam("Hải Phòng")
+        hub.refuseRosterWrites()
+        runBlocking { supervisor.session.enroll(TestDevice.PIN, code, hub.url, null, "office laptop") }
+        hub.acceptRosterWrites()
+        assertNull(runBlocking { supervisor.session.call { it.teamFingerprint() } })
+        val remembered = RememberedSync()
+        val sync = SyncStateHolder(supervisor.session, kotlinx.coroutines.Dispatchers.Unconfined, remembered)
+        val result = runBlocking { sync.sync() } as SyncResult.Finished
+        assertTrue(result.summary.errors.toString(), result.summary.ok)
+        assertTrue(result.summary.rosterLinks >= 1u)
+        val fingerprint = runBlocking { supervisor.session.call { it.teamFingerprint() } }!!
+        assertTrue("a warning, not a failure, naming the fingerprint: ${result.summary}", result.summary.warnings.any { fingerprint in it })
+        assertEquals(result, sync.state.value.last)
+        assertEquals("the warnings outlive the process", result, SyncStateHolder(supervisor.session, kotlinx.coroutines.Dispatchers.Unconfined, remembered).state.value.last)
+    }
 }
