@@ -24,9 +24,11 @@ import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.style.TextAlign
+import androidx.compose.ui.unit.Dp
 import androidx.compose.ui.unit.dp
 import org.fieldbook.android.state.ErrorInfo
 import org.fieldbook.android.state.RecordSummary
@@ -37,14 +39,21 @@ fun Loading(modifier: Modifier = Modifier) {
     Box(modifier.fillMaxSize(), contentAlignment = Alignment.Center) { CircularProgressIndicator() }
 }
 
-/** The core's message (already in the person's language), or a generic one. */
+/**
+ * The core's message (already in the person's language), or a generic one.
+ * Something no supervisor signed is said in plain words first: the core's
+ * detail names the rule it broke, which means little to most people.
+ */
 @Composable
-fun ErrorMessage(error: ErrorInfo, onRetry: (() -> Unit)? = null) {
-    Column(Modifier.fillMaxWidth().padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+fun ErrorMessage(error: ErrorInfo, onRetry: (() -> Unit)? = null, padding: Dp = 16.dp) {
+    Column(Modifier.fillMaxWidth().padding(padding).testTag("error"), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+        if (error.untrusted) {
+            Text(tr("error_untrusted"), color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.titleSmall)
+        }
         Text(
             error.detail ?: tr("error_generic"),
             color = MaterialTheme.colorScheme.error,
-            style = MaterialTheme.typography.bodyMedium,
+            style = if (error.untrusted) MaterialTheme.typography.bodySmall else MaterialTheme.typography.bodyMedium,
         )
         if (onRetry != null) TextButton(onClick = onRetry) { Text(tr("retry")) }
     }

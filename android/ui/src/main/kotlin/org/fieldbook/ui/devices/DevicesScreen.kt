@@ -12,8 +12,12 @@ import androidx.compose.foundation.layout.wrapContentWidth
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
+import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.filled.Warning
 import androidx.compose.material3.AlertDialog
 import androidx.compose.material3.Button
+import androidx.compose.material3.Card
+import androidx.compose.material3.Icon
 import androidx.compose.material3.FilterChip
 import androidx.compose.material3.LinearProgressIndicator
 import androidx.compose.material3.ListItem
@@ -69,6 +73,7 @@ fun DevicesScreen(session: StoreSession) {
                 state.revokedEpoch?.let { Text(tr("devices_revoked_epoch", it)) }
             }
         }
+        if (!state.loading) item { TeamFingerprint(state.teamFingerprint) }
         if (state.loading || state.busy) item { LinearProgressIndicator(Modifier.fillMaxWidth()) }
         state.error?.let { error -> item { ErrorMessage(error, holder::refresh) } }
         if (!state.loading && state.devices.isEmpty() && state.error == null) item { EmptyText(tr("devices_none")) }
@@ -88,21 +93,47 @@ fun DevicesScreen(session: StoreSession) {
     }
 }
 
+/** What supervisors compare in person: the same team shows the same fingerprint on every device. */
+@Composable
+private fun TeamFingerprint(fingerprint: String?) {
+    Card(Modifier.fillMaxWidth().padding(horizontal = 16.dp, vertical = 8.dp).testTag("team-fingerprint")) {
+        Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {
+            Text(tr("devices_fingerprint_title"), style = MaterialTheme.typography.titleSmall)
+            if (fingerprint == null) {
+                Text(tr("devices_fingerprint_none"))
+            } else {
+                SelectionContainer {
+                    Text(fingerprint, style = MaterialTheme.typography.titleMedium, fontFamily = FontFamily.Monospace)
+                }
+                Text(tr("devices_fingerprint_body"), style = MaterialTheme.typography.bodySmall)
+            }
+        }
+    }
+}
+
+/** A device the hub lists but no supervisor signed is marked so, in the error colour, with a sign beside it. */
 @Composable
 private fun DeviceRow(device: TeamDevice, isThis: Boolean, onRevoke: () -> Unit) {
     val active = device.status == "active"
+    val error = MaterialTheme.colorScheme.error
     ListItem(
+        leadingContent = if (device.verified) null else ({ Icon(Icons.Filled.Warning, contentDescription = null, tint = error) }),
         overlineContent = { Text(roleLabel(device.role)) },
         headlineContent = {
             Text(listOfNotNull(device.label, shortId(device.deviceId), tr("devices_this").takeIf { isThis }).joinToString(" · "))
         },
         supportingContent = {
-            Text(
-                listOfNotNull(
-                    if (active) tr("devices_active") else tr("devices_revoked"),
-                    device.lastSeenAt?.let { tr("devices_last_seen", localTime(it)) },
-                ).joinToString(" · "),
-            )
+            Column {
+                if (!device.verified) {
+                    Text(tr("devices_unverified"), color = error, modifier = Modifier.testTag("unverified-" + device.deviceId))
+                }
+                Text(
+                    listOfNotNull(
+                        if (active) tr("devices_active") else tr("devices_revoked"),
+                        device.lastSeenAt?.let { tr("devices_last_seen", localTime(it)) },
+                    ).joinToString(" · "),
+                )
+            }
         },
         trailingContent = {
             if (active && !isThis) TextButton(onClick = onRevoke, modifier = Modifier.testTag("revoke-" + device.deviceId)) { Text(tr("devices_revoke")) }

@@ -81,7 +81,7 @@ fun SetupScreen(session: StoreSession) {
         Button(
             onClick = { holder.enroll(pin, pinAgain, code, hub, hubPin, label) },
             enabled = !state.busy,
-            modifier = Modifier.fillMaxWidth(),
+            modifier = Modifier.fillMaxWidth().testTag("setup-enroll"),
         ) { Text(if (state.busy) tr("setup_joining") else tr("setup_enroll")) }
 
         HorizontalDivider(Modifier.padding(vertical = 8.dp))

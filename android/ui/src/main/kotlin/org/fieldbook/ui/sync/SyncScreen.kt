@@ -22,6 +22,7 @@ import org.fieldbook.android.state.SyncProgress
 import org.fieldbook.android.state.SyncResult
 import org.fieldbook.ffi.SyncPhase
 import org.fieldbook.ui.AppServices
+import org.fieldbook.ui.common.ErrorMessage
 import org.fieldbook.ui.common.ReadableColumn
 import org.fieldbook.ui.strings.LocalStrings
 import org.fieldbook.ui.strings.tr
@@ -91,7 +92,7 @@ private fun LastResult(last: SyncResult?) {
             Text(tr("sync_last_at", at), style = MaterialTheme.typography.titleSmall)
             when (last) {
                 is SyncResult.Locked -> Text(tr("sync_locked"))
-                is SyncResult.Failed -> Text(last.error.detail ?: tr("error_generic"), color = error)
+                is SyncResult.Failed -> ErrorMessage(last.error, padding = 0.dp)
                 is SyncResult.Finished -> {
                     val s = last.summary
                     val verdict = when {
@@ -103,8 +104,15 @@ private fun LastResult(last: SyncResult?) {
                     Text(tr("sync_counts", s.pushed.toInt(), s.pulled.toInt(), s.merged.toInt(), s.conflicts.toInt()))
                     if (s.held > 0u) Text(tr("sync_held", s.held.toInt()))
                     if (s.rejected > 0u) Text(tr("sync_rejected", s.rejected.toInt()), color = error)
+                    if (s.keysRefused > 0u) Text(tr("sync_keys_refused", s.keysRefused.toInt()), color = error)
                     if (s.wiped) Text(tr("sync_wiped"), color = error)
                     s.errors.forEach { Text(it, color = error, style = MaterialTheme.typography.bodySmall) }
+                    if (s.warnings.isNotEmpty()) {
+                        Column(Modifier.testTag("sync-warnings"), verticalArrangement = Arrangement.spacedBy(4.dp)) {
+                            Text(tr("sync_warnings"), style = MaterialTheme.typography.titleSmall)
+                            s.warnings.forEach { Text(it, style = MaterialTheme.typography.bodySmall) }
+                        }
+                    }
                 }
             }
         }
