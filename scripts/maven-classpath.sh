@@ -2,14 +2,15 @@
 # Resolves a pom's libraries from Maven Central with Maven (installed where
 # missing) and writes the classpath of one scope to a file, once per change
 # of the pom: later runs read the file and start no Maven. The jars stay in
-# the local Maven repository (~/.m2, or FIELDBOOK_MAVEN_REPO), which is the
-# cache between runs.
+# a local Maven repository beside the other downloads the scripts cache,
+# ~/.cache/fieldbook/maven ($XDG_CACHE_HOME; or FIELDBOOK_MAVEN_REPO), which
+# is the cache between runs: a CI that keeps ~/.cache downloads nothing twice.
 # Usage: scripts/maven-classpath.sh POM SCOPE OUT_FILE   (SCOPE: runtime, test, provided)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pom=$1 scope=$2 out=$3
 
-repo=${FIELDBOOK_MAVEN_REPO:-$HOME/.m2/repository}
+repo=${FIELDBOOK_MAVEN_REPO:-${XDG_CACHE_HOME:-$HOME/.cache}/fieldbook/maven}
 key="$(sha256sum "$pom" | cut -d' ' -f1) $scope $repo"
 if [ -f "$out" ] && [ -f "$out.key" ] && [ "$(cat "$out.key")" = "$key" ]; then
     # Still there? A cleaned repository needs Maven again.

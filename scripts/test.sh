@@ -76,7 +76,7 @@ scripts/swift-gates.sh api
 # The Android app's platform files against android-all, then the Compose
 # screens shared by the Android and desktop apps, the desktop app, and their
 # UI tests (every screen clicked through, offscreen, against the real core
-# and a real hub). Libraries come from Maven Central into ~/.m2, which
-# stays between runs.
+# and a real hub). Libraries come from Maven Central into
+# ~/.cache/fieldbook/maven, which stays between runs.
 scripts/android-check.sh
 scripts/desktop-tests.sh
