@@ -12,6 +12,7 @@ import androidx.compose.ui.test.hasTestTag
 import androidx.compose.ui.test.onNodeWithTag
 import androidx.compose.ui.test.onRoot
 import androidx.compose.ui.test.performMouseInput
+import androidx.compose.ui.test.performScrollTo
 import androidx.compose.ui.test.performScrollToIndex
 import androidx.compose.ui.test.performScrollToNode
 import androidx.compose.ui.test.performTextInput
@@ -58,6 +59,7 @@ fun main(args: Array<String>) {
         Studio(out).run {
             phone(demo)
             laptop(demo)
+            trust(demo)
             written
         }
     }
@@ -90,6 +92,30 @@ private class Studio(private val out: File) {
         check(name)
         computer.session.setLanguage(Language.VIETNAMESE)
         waitForIdle()
+    }
+
+    /**
+     * One picture of a screen whose words come partly from the core in the
+     * language the device was set up in (a refused setup): each language
+     * on a computer of its own, drawn by [block].
+     */
+    fun shootEach(name: String, width: Int, height: Int, density: Float, block: SkikoComposeUiTest.(TestComputer, Language) -> Unit) {
+        for (language in listOf(Language.VIETNAMESE, Language.ENGLISH)) {
+            val computer = TestComputer(language)
+            try {
+                screen(computer, width, height, density) {
+                    block(computer, language)
+                    runCatching { onRoot().performMouseInput { moveTo(Offset(1f, 1f)) } }
+                    waitForIdle()
+                    val file = File(out, "$name-${if (language == Language.VIETNAMESE) "vi" else "en"}.png")
+                    ImageIO.write(captureToImage().toAwtImage(), "png", file)
+                    written += file
+                }
+            } finally {
+                computer.close()
+            }
+        }
+        check(name)
     }
 
     /** A progress indicator that turns without end: something is still loading. */
@@ -238,5 +264,54 @@ private class Studio(private val out: File) {
             shoot(sup, "desktop-sync", "Thành công", "Succeeded")
         }
         reports.deleteRecursively()
+    }
+
+    /**
+     * What the screens say of the team's signed roster: a founder whose
+     * roster the hub lost at enrollment signs it at its first sync and is
+     * told so; then the demo team's hub is breached (last, as it spoils the
+     * hub for anything after): a device no supervisor signed on the devices
+     * screen, and a phone's setup refused because the hub hides the roster.
+     */
+    fun trust(demo: DemoTeam) {
+        org.fieldbook.android.state.LocalHub.start().use { hub ->
+            val code = hub.createTeam("Hải Phòng")
+            val founder = TestComputer(syncEvery = kotlin.time.Duration.parse("15m"))
+            try {
+                hub.refuseRosterWrites()
+                founder.enroll(code, hub.url, "Máy văn phòng")
+                hub.acceptRosterWrites()
+                screen(founder, LAPTOP_WIDTH, LAPTOP_HEIGHT, LAPTOP_DENSITY) {
+                    tapTag("nav-sync")
+                    tapTag("sync-now")
+                    waitForTag("sync-warnings")
+                    shoot(founder, "desktop-sync-warnings", "Cần biết", "Good to know")
+                }
+            } finally {
+                founder.close()
+            }
+        }
+
+        val sup = demo.supervisor
+        val codes = List(2) { runBlocking { sup.session.call { it.invite(org.fieldbook.ffi.Role.OUTREACH, 7u) }.code } }
+        demo.team.hub.plantDevice("Máy lạ")
+        screen(sup, LAPTOP_WIDTH, LAPTOP_HEIGHT, LAPTOP_DENSITY) {
+            tapTag("nav-devices")
+            waitForText("Máy lạ")
+            shoot(sup, "desktop-devices-unverified", "Chưa xác minh", "Unverified")
+        }
+        demo.team.hub.hideRoster()
+        val codeFor = mapOf(Language.VIETNAMESE to codes[0], Language.ENGLISH to codes[1])
+        shootEach("phone-setup-untrusted", PHONE_WIDTH, PHONE_HEIGHT, PHONE_DENSITY) { phone, language ->
+            type("setup-code", codeFor.getValue(language))
+            type("setup-hub", demo.team.hub.url)
+            type("setup-label", "Điện thoại của Bình")
+            type("setup-pin", TestComputer.PIN)
+            type("setup-pin-again", TestComputer.PIN)
+            tapTag("setup-enroll")
+            waitForTag("error")
+            onNodeWithTag("error").performScrollTo()
+            check(phone.session.state.value == org.fieldbook.android.state.SessionState.NoStore) { "the phone joined an untrusted hub" }
+        }
     }
 }

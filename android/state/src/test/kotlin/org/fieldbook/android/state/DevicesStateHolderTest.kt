@@ -68,6 +68,7 @@ class DevicesStateHolderTest {
         assertNull(state.error)
         val planted = state.devices.single { it.label == "máy lạ" }
         assertFalse("no supervisor signed it", planted.verified)
+        assertEquals("listed first, where it cannot be missed", planted, state.devices.first())
         assertTrue(state.devices.filter { it != planted }.all { it.verified })
     }
 
