@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException
 import java.security.SecureRandom
 import javax.crypto.AEADBadTagException
 import javax.crypto.Cipher
+import javax.crypto.Mac
 import javax.crypto.spec.GCMParameterSpec
 import javax.crypto.spec.SecretKeySpec
 
@@ -53,8 +54,33 @@ class AesGcmKeyStore(private val slots: KeySlots) : PlatformKeyStore {
         }
     }
 
-    /** Deleting the key is the crypto-erase: whatever it wrapped is unreadable for good. */
-    override fun destroy(keyLabel: String) = guarded { slots.delete(keyLabel) }
+    /**
+     * The PIN binding, as the Android app does it with a Keystore HMAC key:
+     * HMAC-SHA256 of the core's challenge under a second key of the label,
+     * made on first use and kept in the same slots. On a desktop that key is
+     * software, so it binds guesses to this computer's key store only as far
+     * as the slots keep it (see the README's known limit).
+     */
+    override fun bindPin(keyLabel: String, challenge: ByteArray): ByteArray = guarded {
+        val label = bindingLabel(keyLabel)
+        val key = slots.read(label) ?: ByteArray(KEY_BYTES).also(random::nextBytes).also { slots.write(label, it) }
+        try {
+            Mac.getInstance(MAC).run {
+                init(SecretKeySpec(key, MAC))
+                doFinal(challenge)
+            }
+        } finally {
+            key.fill(0)
+        }
+    }
+
+    /** Deleting both keys is the crypto-erase: whatever they wrapped or bound is unreadable for good. */
+    override fun destroy(keyLabel: String) = guarded {
+        slots.delete(keyLabel)
+        slots.delete(bindingLabel(keyLabel))
+    }
+
+    private fun bindingLabel(keyLabel: String) = "$keyLabel.pin-binding"
 
     /** The core's error kinds; messages name the failure, never key material. */
     private inline fun <T> guarded(block: () -> T): T = try {
@@ -71,6 +97,7 @@ class AesGcmKeyStore(private val slots: KeySlots) : PlatformKeyStore {
 
     private companion object {
         const val TRANSFORMATION = "AES/GCM/NoPadding"
+        const val MAC = "HmacSHA256"
         const val KEY_BYTES = 32
         const val NONCE_BYTES = 12
         const val TAG_BITS = 128

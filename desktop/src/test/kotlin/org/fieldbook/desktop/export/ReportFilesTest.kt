@@ -34,7 +34,7 @@ class ReportFilesTest {
     private fun report(): MonthlyReport {
         val today = LocalDate.now()
         return runBlocking {
-            session.create("246810", Role.SUPERVISOR)
+            session.create("580314", Role.SUPERVISOR)
             session.call { store ->
                 val client = store.add(RecordKind.CLIENT, mapOf("alias" to FieldValue.Text("Anh \"Ba\", chợ Sắt"), "sex" to FieldValue.Choice("male")), false)
                 store.add(

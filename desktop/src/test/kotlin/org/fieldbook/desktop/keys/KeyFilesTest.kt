@@ -44,6 +44,21 @@ class KeyFilesTest {
     }
 
     @Test
+    fun thePinBindingIsStableOwnerOnlyAndGoesWithDestroy() {
+        val store = AesGcmKeyStore(KeyFiles(dir))
+        val challenge = ByteArray(65) { (it * 3).toByte() }
+        val bound = store.bindPin("vault", challenge)
+        assertEquals(32, bound.size)
+        assertArrayEquals("the same answer each time", bound, store.bindPin("vault", challenge))
+        assertFalse("another challenge, another answer", bound.contentEquals(store.bindPin("vault", ByteArray(65))))
+        val file = dir.listFiles()!!.single()
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.toPath())))
+        store.destroy("vault")
+        assertTrue("both keys are gone", dir.listFiles()!!.isEmpty())
+        assertFalse("a new binding key, a new answer", bound.contentEquals(store.bindPin("vault", challenge)))
+    }
+
+    @Test
     fun aChangedValueOrAMissingKeyIsRefused() {
         val store = AesGcmKeyStore(KeyFiles(dir))
         val wrapped = store.wrap("vault", ByteArray(32) { 7 })
@@ -69,7 +84,7 @@ class KeyFilesTest {
         val (backend, keyStore) = PlatformKeyChoice(config, dir).open(forceKeyFile = true)
         assertEquals(KeyBackend.KEY_FILE, backend)
         val storeDir = File(root, "store")
-        runBlocking { StoreSession(storeDir, keyStore, Language.ENGLISH, Dispatchers.IO).create("246810", Role.SUPERVISOR) }
+        runBlocking { StoreSession(storeDir, keyStore, Language.ENGLISH, Dispatchers.IO).create("580314", Role.SUPERVISOR) }
 
         // Later runs use the same key store, whatever answers then.
         val (again, reopened) = PlatformKeyChoice(config, dir).open(forceKeyFile = false)
@@ -84,7 +99,7 @@ class KeyFilesTest {
             } catch (e: FieldbookException.WrongPin) {
                 // Counted by the core.
             }
-            session.unlock("246810")
+            session.unlock("580314")
         }
         assertTrue(session.state.value is SessionState.Unlocked)
     }

@@ -45,7 +45,7 @@ class TestComputer(
     }
 
     companion object {
-        const val PIN = "246810"
-        const val WRONG_PIN = "135799"
+        const val PIN = "580314"
+        const val WRONG_PIN = "907162"
     }
 }

@@ -23,7 +23,7 @@ fun main(args: Array<String>) {
             DesktopApp(folders, forceKeyFile = true).use { app ->
                 runBlocking {
                     app.session.open()
-                    app.session.create(args.getOrElse(3) { "246810" }, Role.SUPERVISOR)
+                    app.session.create(args.getOrElse(3) { "580314" }, Role.SUPERVISOR)
                 }
             }
         }

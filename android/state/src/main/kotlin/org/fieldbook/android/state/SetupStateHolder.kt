@@ -66,7 +66,11 @@ class SetupStateHolder(private val session: StoreSession, private val scope: Cor
     }
 
     companion object {
-        /** A short PIN is still guarded by the Keystore key and the erase limit. */
+        /**
+         * The core's floor (six digits; a passphrase needs eight characters).
+         * Said before the core is asked; the core also refuses patterns and
+         * common PINs, and its message is shown as it words it.
+         */
         const val MIN_PIN_LENGTH = 6
     }
 }
