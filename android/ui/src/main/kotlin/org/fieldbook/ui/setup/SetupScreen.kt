@@ -72,7 +72,7 @@ fun SetupScreen(session: StoreSession) {
             label, { label = it }, label = { Text(tr("setup_label")) }, singleLine = true,
             modifier = Modifier.fillMaxWidth().testTag("setup-label"),
         )
-        PinField(pin, { pin = it }, tr("setup_pin"), Modifier.testTag("setup-pin"))
+        PinField(pin, { pin = it }, tr("setup_pin"), Modifier.testTag("setup-pin"), hint = tr("setup_pin_hint", SetupStateHolder.MIN_PIN_LENGTH))
         PinField(pinAgain, { pinAgain = it }, tr("setup_pin_again"), Modifier.testTag("setup-pin-again"))
         state.problems.forEach { problem ->
             Text(problemText(problem), color = MaterialTheme.colorScheme.error)
@@ -101,9 +101,10 @@ fun SetupScreen(session: StoreSession) {
 }
 
 @Composable
-fun PinField(value: String, onChange: (String) -> Unit, label: String, modifier: Modifier = Modifier, onDone: (() -> Unit)? = null) {
+fun PinField(value: String, onChange: (String) -> Unit, label: String, modifier: Modifier = Modifier, hint: String? = null, onDone: (() -> Unit)? = null) {
     OutlinedTextField(
         value = value,
+        supportingText = hint?.let { { Text(it) } },
         // Digits only: the PIN pad on a phone, and no stray letters on a keyboard.
         onValueChange = { typed -> onChange(typed.filter(Char::isDigit)) },
         label = { Text(label) },
