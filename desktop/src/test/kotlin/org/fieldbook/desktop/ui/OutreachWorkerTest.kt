@@ -14,7 +14,6 @@ import org.fieldbook.ffi.RecordKind
 import org.fieldbook.ffi.Role
 import org.fieldbook.ffi.SyncPhase
 import org.junit.After
-import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertTrue
 import org.junit.Test
@@ -119,8 +118,11 @@ class OutreachWorkerTest {
             field("date").performTextInput(LocalDate.now().toString())
             field("follow_up_due").performTextInput(LocalDate.now().plusDays(14).toString())
             save()
-            waitForText("Điều trị methadone (MMT)")
-            assertEquals(1, runBlocking { phone.session.call { it.list(RecordKind.REFERRAL) } }.records.size)
+            // The chosen service shows in the form too: wait for the store, not the text.
+            waitUntil("the referral stored", SLOW_MS) {
+                runBlocking { phone.session.call { it.list(RecordKind.REFERRAL) } }.records.size == 1
+            }
+            waitForText("Cơ sở MMT Lê Chân")
 
             // Sync: progress while it runs, then the result, honestly.
             val seen = mutableListOf<SyncPhase>()
