@@ -59,7 +59,7 @@ pub struct TeamDevice {
 /// (clamped to 1..=30), certifies it in the roster and registers it on the
 /// hub. Supervisors only.
 pub fn invite(store: &mut Store, role: Role, days: i64) -> Result<IssuedInvite> {
-    let expires_at = Utc::now() + Duration::days(days.clamp(1, MAX_INVITE_DAYS));
+    let expires_at = store.now() + Duration::days(days.clamp(1, MAX_INVITE_DAYS));
     let client = client_for(store, RetryPolicy::default())?;
     let cancel = AtomicBool::new(false);
     refresh_roster(store, &client, &cancel)?;
