@@ -1,0 +1,246 @@
+//! What the simulation knows independently of the code under test: the
+//! records it asked devices to write, every write a store acknowledged, and
+//! what the hub answered (which versions it stored, what compaction dropped,
+//! whom it revoked). The invariants compare the devices and the hub with it.
+
+use std::collections::{HashMap, HashSet};
+
+use fieldbook_core::record::{RecordId, RecordKind};
+use fieldbook_proto::devices::{KeysResponse, PutKeysRequest};
+use fieldbook_proto::enroll::EnrollResponse;
+use fieldbook_proto::paths;
+use fieldbook_proto::sync::{CompactRequest, PullResponse, PushRequest};
+use serde_json::Value;
+use uuid::Uuid;
+
+use fieldbook_core::sync::HubResponse;
+
+use crate::task::WireRequest;
+
+/// A record the schedule created; its handle is its place in [`Model::records`].
+#[derive(Debug, Clone)]
+pub struct RecordInfo {
+    pub id: RecordId,
+    pub kind: RecordKind,
+}
+
+/// A write a device's store acknowledged (the call returned `Ok`).
+#[derive(Debug, Clone)]
+pub struct Ack {
+    pub record: usize,
+    pub version: Uuid,
+    pub device: usize,
+    /// The fields the write set, as stored (`null`: cleared).
+    pub values: Vec<(String, Value)>,
+    pub deletes: bool,
+    /// The versions of the record the writer had merged before writing.
+    pub saw: Vec<Uuid>,
+    pub step: usize,
+}
+
+/// A rotation the hub accepted: its epoch and, per device, the classes wrapped to it.
+#[derive(Debug, Clone)]
+pub struct Rotation {
+    /// The hub event that accepted it.
+    pub event: u64,
+    pub epoch: u32,
+    pub envelopes: HashMap<Uuid, HashSet<String>>,
+}
+
+#[derive(Default)]
+pub struct Model {
+    pub records: Vec<RecordInfo>,
+    pub acks: Vec<Ack>,
+    /// Versions the hub stored (answered a push of them with success), and
+    /// the hub event that first did.
+    pub on_hub: HashMap<Uuid, u64>,
+    /// Merged versions whose compaction the hub carried out, and the versions
+    /// each named to drop.
+    pub merged: HashMap<Uuid, Vec<Uuid>>,
+    /// Device ids the hub revoked, and the hub event that did.
+    pub revoked: HashMap<Uuid, u64>,
+    pub rotations: Vec<Rotation>,
+    /// Hub device ids of the simulated devices.
+    pub device_of: HashMap<Uuid, usize>,
+    /// What each device has been seen to get, for the schedule's choices
+    /// (learned from its writes and the answers it received, never by
+    /// asking its store, which would count as use and delay its auto-lock):
+    /// the records it wrote or pulled, and the newest key epoch it made or
+    /// was sent.
+    pub known_records: HashMap<usize, HashSet<usize>>,
+    pub known_epoch: HashMap<usize, u32>,
+}
+
+/// Something the hub did that no correct hub does.
+pub type Violation = (&'static str, String);
+
+impl Model {
+    pub fn record_handle(&self, id: RecordId) -> Option<usize> {
+        self.records.iter().position(|r| r.id == id)
+    }
+
+    /// Learns from one answer of the hub to `device`'s request (`event` is
+    /// the hub's running count of requests), and checks what the hub may
+    /// never do whatever the schedule.
+    pub fn observe(
+        &mut self,
+        device: usize,
+        device_id: Option<Uuid>,
+        request: &WireRequest,
+        response: &HubResponse,
+        event: u64,
+    ) -> Result<(), Violation> {
+        let ok = (200..300).contains(&response.status);
+        let revoked_before = device_id.and_then(|id| self.revoked.get(&id).copied());
+        if ok && request.token.is_some() {
+            if let Some(at) = revoked_before {
+                return Err((
+                    "a revoked device receives nothing",
+                    format!(
+                        "the hub answered {} with {} at hub event {event}, after it revoked the device at hub event {at}",
+                        request.line(),
+                        response.status
+                    ),
+                ));
+            }
+        }
+        if !ok {
+            return Ok(());
+        }
+        let body = request.body.as_deref().unwrap_or_default();
+        match (request.method.as_str(), request.path.as_str()) {
+            ("POST", paths::PUSH) => {
+                let push: PushRequest = parse(body)?;
+                for v in push.versions {
+                    self.on_hub.entry(v.version_id).or_insert(event);
+                }
+            }
+            ("POST", paths::COMPACT) => {
+                let compact: CompactRequest = parse(body)?;
+                for entry in compact.compactions {
+                    self.merged
+                        .entry(entry.keep_version_id)
+                        .or_default()
+                        .extend(entry.drop_version_ids);
+                }
+            }
+            ("POST", paths::KEYS) => {
+                let keys: PutKeysRequest = parse(body)?;
+                let mut envelopes: HashMap<Uuid, HashSet<String>> = HashMap::new();
+                for e in keys.envelopes {
+                    envelopes
+                        .entry(e.device_id)
+                        .or_default()
+                        .insert(e.key_class);
+                }
+                self.rotations.push(Rotation {
+                    event,
+                    epoch: keys.epoch,
+                    envelopes,
+                });
+            }
+            ("POST", paths::ENROLL) => {
+                let enrolled: EnrollResponse = parse(&response.body)?;
+                self.device_of.insert(enrolled.device_id, device);
+            }
+            ("GET", paths::PULL) => {
+                let _: PullResponse = parse(&response.body)?;
+            }
+            ("GET", paths::KEYS) => {
+                let _: KeysResponse = parse(&response.body)?;
+            }
+            ("POST", path) if path.starts_with("/v1/devices/") && path.ends_with("/revoke") => {
+                let id = path
+                    .trim_start_matches("/v1/devices/")
+                    .trim_end_matches("/revoke");
+                if let Ok(id) = id.parse::<Uuid>() {
+                    self.revoked.entry(id).or_insert(event);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// A request leaves `device` (whatever becomes of it).
+    pub fn sent(&mut self, device: usize, request: &WireRequest) {
+        if (request.method.as_str(), request.path.as_str()) == ("POST", paths::KEYS) {
+            // The supervisor rotated before sending the new keys.
+            if let Ok(keys) = serde_json::from_slice::<PutKeysRequest>(
+                request.body.as_deref().unwrap_or_default(),
+            ) {
+                let epoch = self.known_epoch.entry(device).or_default();
+                *epoch = (*epoch).max(keys.epoch);
+            }
+        }
+    }
+
+    /// An answer reaches `device`.
+    pub fn delivered(&mut self, device: usize, request: &WireRequest, response: &HubResponse) {
+        if !(200..300).contains(&response.status) {
+            return;
+        }
+        match (request.method.as_str(), request.path.as_str()) {
+            ("GET", paths::PULL) => {
+                if let Ok(page) = serde_json::from_slice::<PullResponse>(&response.body) {
+                    for v in page.versions {
+                        let id = fieldbook_core::record::RecordId(v.version.record_id);
+                        if let Some(handle) = self.record_handle(id) {
+                            self.known_records.entry(device).or_default().insert(handle);
+                        }
+                    }
+                }
+            }
+            ("GET", paths::KEYS) => {
+                if let Ok(keys) = serde_json::from_slice::<KeysResponse>(&response.body) {
+                    let newest = keys.envelopes.iter().map(|e| e.epoch).max().unwrap_or(0);
+                    let epoch = self.known_epoch.entry(device).or_default();
+                    *epoch = (*epoch).max(newest);
+                }
+            }
+            ("POST", paths::ENROLL) => {
+                if let Ok(enrolled) = serde_json::from_slice::<EnrollResponse>(&response.body) {
+                    self.known_epoch.insert(device, enrolled.key_epoch);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether the writer of `later` had merged `earlier` (directly, through
+    /// a merged version that folded it, or through a write that had).
+    pub fn has_seen(&self, later: &Ack, earlier: Uuid) -> bool {
+        let by_version: HashMap<Uuid, &Ack> = self
+            .acks
+            .iter()
+            .filter(|a| a.record == later.record)
+            .map(|a| (a.version, a))
+            .collect();
+        let mut queue: Vec<Uuid> = later.saw.clone();
+        let mut visited = HashSet::new();
+        while let Some(id) = queue.pop() {
+            if id == earlier {
+                return true;
+            }
+            if !visited.insert(id) {
+                continue;
+            }
+            if let Some(drops) = self.merged.get(&id) {
+                queue.extend(drops.iter().copied());
+            }
+            if let Some(ack) = by_version.get(&id) {
+                queue.extend(ack.saw.iter().copied());
+            }
+        }
+        false
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Violation> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        (
+            "the hub speaks the protocol",
+            format!("a body that does not parse: {e}"),
+        )
+    })
+}
