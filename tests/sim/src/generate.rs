@@ -73,7 +73,10 @@ pub fn next_step(world: &mut World, rng: &mut Rng, avoid: Avoid) -> Step {
     loop {
         let choices = [
             (Choice::Write, 30),
-            (Choice::Advance, if world.parked() > 0 { 40 } else { 0 }),
+            (
+                Choice::Advance,
+                if world.parked().is_empty() { 0 } else { 40 },
+            ),
             (Choice::Sync, 9),
             (Choice::Tick, 6),
             (Choice::Skew, 2),
@@ -116,7 +119,7 @@ fn propose(world: &mut World, rng: &mut Rng, choice: Choice) -> Option<Step> {
                 Fate::Linger,
             ][rng.weighted(&[82, 5, 6, 4, 3])];
             Some(Step::Advance {
-                pick: rng.below(world.parked()),
+                task: *rng.pick(&world.parked()),
                 fate,
             })
         }
@@ -254,7 +257,7 @@ fn write(world: &mut World, rng: &mut Rng) -> Option<Step> {
         }
         1 => {
             let record = pick_record(world, rng, device, &writable)?;
-            let kind = world.model.records[record].kind;
+            let kind = world.model.record(record)?.kind;
             Some(Step::Edit {
                 device,
                 record,
@@ -269,7 +272,8 @@ fn write(world: &mut World, rng: &mut Rng) -> Option<Step> {
 }
 
 /// A record of one of `kinds` the device was seen to write or pull (it may
-/// since have lost it, or hold it unmerged; the store then refuses).
+/// since have lost it, or hold it unmerged; the store then refuses), named
+/// by the step that added it.
 fn pick_record(world: &World, rng: &mut Rng, device: usize, kinds: &[RecordKind]) -> Option<usize> {
     let known = world.model.known_records.get(&device)?;
     let mut held: Vec<usize> = known
@@ -278,7 +282,7 @@ fn pick_record(world: &World, rng: &mut Rng, device: usize, kinds: &[RecordKind]
         .filter(|h| kinds.contains(&world.model.records[*h].kind))
         .collect();
     held.sort_unstable();
-    (!held.is_empty()).then(|| *rng.pick(&held))
+    (!held.is_empty()).then(|| world.model.records[*rng.pick(&held)].key)
 }
 
 fn live<'a>(world: &'a World) -> impl Iterator<Item = usize> + 'a {

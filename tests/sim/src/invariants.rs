@@ -241,6 +241,7 @@ fn convergence(world: &World, active: &[usize], states: &States) -> Checked {
 fn acknowledged(world: &mut World, active: &[usize], states: &States) -> Checked {
     let lost = "no acknowledged write is lost";
     let acks = world.model.acks.clone();
+    let mut histories: HashMap<(usize, usize), HashSet<Uuid>> = HashMap::new();
     for ack in &acks {
         let reached = world.model.on_hub.contains_key(&ack.version);
         let writer_active = active.contains(&ack.device);
@@ -259,11 +260,17 @@ fn acknowledged(world: &mut World, active: &[usize], states: &States) -> Checked
             ));
         }
         if writer_active {
-            let history = world.devices[ack.device]
-                .store
-                .with(|s| s.history(record.id))
-                .expect("a live device has a store");
-            let kept = history.is_ok_and(|h| h.iter().any(|e| e.version_id.0 == ack.version));
+            let kept = histories
+                .entry((ack.device, ack.record))
+                .or_insert_with(|| {
+                    world.devices[ack.device]
+                        .store
+                        .with(|s| s.history(record.id))
+                        .expect("a live device has a store")
+                        .map(|h| h.iter().map(|e| e.version_id.0).collect())
+                        .unwrap_or_default()
+                })
+                .contains(&ack.version);
             if !kept {
                 return Err(world.failure(
                     lost,

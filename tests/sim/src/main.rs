@@ -11,6 +11,7 @@ use clap::Parser;
 use fieldbook_sim::generate::Avoid;
 use fieldbook_sim::hub::Backend;
 use fieldbook_sim::run::{self, Config};
+use fieldbook_sim::step::Schedule;
 
 #[derive(Parser)]
 #[command(
@@ -41,9 +42,30 @@ struct Args {
     /// Do not steer around the known, unfixed product bugs.
     #[arg(long)]
     known_bugs: bool,
-    /// Where to write the full traces of failures.
+    /// Where to write each failure's trace and its shrunk schedule (JSON,
+    /// for `--replay` and for a regression test).
+    #[arg(long, default_value = "target/simulation")]
+    out: PathBuf,
+    /// Run the schedule in this file (as written by a failure) and print its trace.
     #[arg(long)]
-    out: Option<PathBuf>,
+    replay: Option<PathBuf>,
+}
+
+/// Runs one schedule file; exits 1 if it breaks an invariant.
+fn replay_file(path: &std::path::Path, config: &Config) -> ! {
+    let schedule: Schedule = std::fs::read_to_string(path)
+        .map_err(|e| e.to_string())
+        .and_then(|text| serde_json::from_str(&text).map_err(|e| e.to_string()))
+        .unwrap_or_else(|e| {
+            eprintln!("error: cannot read the schedule {}: {e}", path.display());
+            std::process::exit(2)
+        });
+    let rt = run::runtime();
+    let outcome = run::replay(&rt, schedule.seed, &schedule.steps, config);
+    println!("{}", run::describe(&outcome));
+    let failed = outcome.failure.is_some();
+    println!("1 schedules, {} failures", u8::from(failed));
+    std::process::exit(i32::from(failed))
 }
 
 fn default_jobs() -> usize {
@@ -54,8 +76,9 @@ fn main() {
     let args = Args::parse();
     let backend = if args.postgres {
         Backend::Postgres(
-            std::env::var("FIELDBOOK_TEST_POSTGRES")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string()),
+            std::env::var("FIELDBOOK_TEST_POSTGRES").unwrap_or_else(|_| {
+                "postgres://postgres:fieldbook@127.0.0.1:5432/test".to_string()
+            }),
         )
     } else {
         Backend::Sqlite
@@ -69,6 +92,9 @@ fn main() {
             Avoid::KNOWN
         },
     };
+    if let Some(path) = &args.replay {
+        replay_file(path, &config);
+    }
     let started = Instant::now();
     let done = std::sync::atomic::AtomicU64::new(0);
     let failures = run::run_range(args.start, args.seeds, args.jobs, &config, &|outcome| {
@@ -90,25 +116,45 @@ fn main() {
     });
     let ran = started.elapsed();
     let rt = run::runtime();
+    let _ = std::fs::create_dir_all(&args.out);
     for failure in &failures {
         println!("\n{}", run::describe(failure));
-        if args.shrink_secs > 0 {
+        let trace = args.out.join(format!("seed-{}.txt", failure.seed));
+        let _ = std::fs::write(&trace, run::describe(failure));
+        let kept = if args.shrink_secs > 0 {
             let shrunk = run::shrink(&rt, failure, &config, Duration::from_secs(args.shrink_secs));
             println!(
-                "shrunk from {} to {} steps (replay it with the steps below on seed {}):\n{}",
+                "shrunk from {} to {} steps:\n{}",
                 failure.steps.len(),
                 shrunk.steps.len(),
-                failure.seed,
                 run::describe(&shrunk)
             );
-            for (i, step) in shrunk.steps.iter().enumerate() {
-                println!("  step {}: {step}", i + 1);
+            shrunk
+        } else {
+            run::Outcome {
+                seed: failure.seed,
+                steps: failure.steps.clone(),
+                trace: Vec::new(),
+                failure: failure.failure.clone(),
             }
-        }
-        if let Some(dir) = &args.out {
-            let _ = std::fs::create_dir_all(dir);
-            let path = dir.join(format!("seed-{}.txt", failure.seed));
-            let _ = std::fs::write(&path, run::describe(failure));
+        };
+        let schedule = Schedule {
+            seed: kept.seed,
+            about: kept
+                .failure
+                .as_ref()
+                .map(|f| f.invariant.clone())
+                .unwrap_or_default(),
+            steps: kept.steps,
+        };
+        let path = args.out.join(format!("seed-{}.json", failure.seed));
+        match serde_json::to_string_pretty(&schedule) {
+            Ok(json) if std::fs::write(&path, &json).is_ok() => println!(
+                "its schedule: {} (replay: scripts/simulate.sh --replay {})",
+                path.display(),
+                path.display()
+            ),
+            _ => eprintln!("could not write {}", path.display()),
         }
     }
     println!(

@@ -6,6 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use fieldbook_core::record::{RecordId, RecordKind};
+use fieldbook_core::store::Role;
 use fieldbook_proto::devices::{KeysResponse, PutKeysRequest};
 use fieldbook_proto::enroll::EnrollResponse;
 use fieldbook_proto::paths;
@@ -17,9 +18,12 @@ use fieldbook_core::sync::HubResponse;
 
 use crate::task::WireRequest;
 
-/// A record the schedule created; its handle is its place in [`Model::records`].
+/// A record the schedule created. Its handle (`r3` in traces) is its place
+/// in [`Model::records`]; steps name it by `key`, the number of the step
+/// that added it.
 #[derive(Debug, Clone)]
 pub struct RecordInfo {
+    pub key: usize,
     pub id: RecordId,
     pub kind: RecordKind,
 }
@@ -62,6 +66,8 @@ pub struct Model {
     pub rotations: Vec<Rotation>,
     /// Hub device ids of the simulated devices.
     pub device_of: HashMap<Uuid, usize>,
+    /// Every device the hub enrolled (simulated or not), with its role.
+    pub roles: HashMap<Uuid, Role>,
     /// What each device has been seen to get, for the schedule's choices
     /// (learned from its writes and the answers it received, never by
     /// asking its store, which would count as use and delay its auto-lock):
@@ -69,6 +75,9 @@ pub struct Model {
     /// was sent.
     pub known_records: HashMap<usize, HashSet<usize>>,
     pub known_epoch: HashMap<usize, u32>,
+    /// Key epochs a device was sent and has not been seen to keep yet (its
+    /// sync may still fail, lock or crash before it stores them).
+    pub pending_epoch: HashMap<usize, u32>,
 }
 
 /// Something the hub did that no correct hub does.
@@ -77,6 +86,15 @@ pub type Violation = (&'static str, String);
 impl Model {
     pub fn record_handle(&self, id: RecordId) -> Option<usize> {
         self.records.iter().position(|r| r.id == id)
+    }
+
+    /// The handle of the record the step numbered `key` added.
+    pub fn handle(&self, key: usize) -> Option<usize> {
+        self.records.iter().position(|r| r.key == key)
+    }
+
+    pub fn record(&self, key: usize) -> Option<&RecordInfo> {
+        self.records.iter().find(|r| r.key == key)
     }
 
     /// Learns from one answer of the hub to `device`'s request (`event` is
@@ -133,6 +151,10 @@ impl Model {
                         .or_default()
                         .insert(e.key_class);
                 }
+                if !self.rotations.iter().any(|r| r.epoch == keys.epoch) {
+                    // A late copy of a rotation already made changes nothing.
+                    self.covers_the_team(device_id, keys.epoch, &envelopes)?;
+                }
                 self.rotations.push(Rotation {
                     event,
                     epoch: keys.epoch,
@@ -142,6 +164,9 @@ impl Model {
             ("POST", paths::ENROLL) => {
                 let enrolled: EnrollResponse = parse(&response.body)?;
                 self.device_of.insert(enrolled.device_id, device);
+                if let Ok(role) = enrolled.role.parse() {
+                    self.roles.insert(enrolled.device_id, role);
+                }
             }
             ("GET", paths::PULL) => {
                 let _: PullResponse = parse(&response.body)?;
@@ -158,6 +183,41 @@ impl Model {
                 }
             }
             _ => {}
+        }
+        Ok(())
+    }
+
+    /// A rotation must give every device the hub has active, other than the
+    /// rotating one, the new key of every class its role holds: a device
+    /// left out can no longer read what is written after, and a class left
+    /// out stays readable by the revoked device's old keys.
+    fn covers_the_team(
+        &self,
+        sender: Option<Uuid>,
+        epoch: u32,
+        envelopes: &HashMap<Uuid, HashSet<String>>,
+    ) -> Result<(), Violation> {
+        let mut active: Vec<(&Uuid, &Role)> = self
+            .roles
+            .iter()
+            .filter(|(id, _)| Some(**id) != sender && !self.revoked.contains_key(id))
+            .collect();
+        active.sort_by_key(|(id, _)| **id);
+        for (id, role) in active {
+            for class in role.key_classes() {
+                let wrapped = envelopes
+                    .get(id)
+                    .is_some_and(|classes| classes.contains(class.as_str()));
+                if !wrapped {
+                    return Err((
+                        "a key rotation reaches every remaining device",
+                        format!(
+                            "the rotation to epoch {epoch} wraps no {} key for {id} ({role})",
+                            class.as_str()
+                        ),
+                    ));
+                }
+            }
         }
         Ok(())
     }
@@ -194,7 +254,7 @@ impl Model {
             ("GET", paths::KEYS) => {
                 if let Ok(keys) = serde_json::from_slice::<KeysResponse>(&response.body) {
                     let newest = keys.envelopes.iter().map(|e| e.epoch).max().unwrap_or(0);
-                    let epoch = self.known_epoch.entry(device).or_default();
+                    let epoch = self.pending_epoch.entry(device).or_default();
                     *epoch = (*epoch).max(newest);
                 }
             }
@@ -204,6 +264,17 @@ impl Model {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// A device's task ended: the keys it was sent are kept if it says it
+    /// learned some, and forgotten otherwise.
+    pub fn keys_kept(&mut self, device: usize, learned: bool) {
+        if let Some(pending) = self.pending_epoch.remove(&device) {
+            if learned {
+                let epoch = self.known_epoch.entry(device).or_default();
+                *epoch = (*epoch).max(pending);
+            }
         }
     }
 

@@ -11,7 +11,7 @@ use tokio::runtime::Runtime;
 use crate::generate::{self, Avoid};
 use crate::hub::Backend;
 use crate::rng::Rng;
-use crate::step::Step;
+use crate::step::{Numbered, Step};
 use crate::world::{Failure, World};
 
 #[derive(Debug, Clone)]
@@ -36,7 +36,7 @@ impl Default for Config {
 /// One schedule's run: its steps, its trace, and the broken invariant if any.
 pub struct Outcome {
     pub seed: u64,
-    pub steps: Vec<Step>,
+    pub steps: Vec<Numbered>,
     pub trace: Vec<String>,
     pub failure: Option<Failure>,
 }
@@ -66,17 +66,24 @@ pub fn run_seed(rt: &Runtime, seed: u64, config: &Config) -> Outcome {
         }
     };
     let mut failure = None;
-    for _ in 0..config.steps {
+    for id in 1..=config.steps {
         let step = generate::next_step(&mut world, &mut rng, config.avoid);
-        steps.push(step.clone());
-        if let Err(f) = world.apply(&step) {
+        steps.push(Numbered {
+            id,
+            step: step.clone(),
+        });
+        if let Err(f) = world.apply(id, &step) {
             failure = Some(f);
             break;
         }
     }
     if failure.is_none() {
-        steps.push(Step::Quiet);
-        failure = world.apply(&Step::Quiet).err();
+        let id = config.steps + 1;
+        steps.push(Numbered {
+            id,
+            step: Step::Quiet,
+        });
+        failure = world.apply(id, &Step::Quiet).err();
     }
     Outcome {
         seed,
@@ -87,7 +94,7 @@ pub fn run_seed(rt: &Runtime, seed: u64, config: &Config) -> Outcome {
 }
 
 /// Runs `steps` (a quiet point is added at the end) on the team `seed` sets up.
-pub fn replay(rt: &Runtime, seed: u64, steps: &[Step], config: &Config) -> Outcome {
+pub fn replay(rt: &Runtime, seed: u64, steps: &[Numbered], config: &Config) -> Outcome {
     let mut rng = Rng::new(seed);
     let second_supervisor = rng.chance(300);
     let mut world = match World::new(rt, &config.backend, second_supervisor) {
@@ -103,16 +110,21 @@ pub fn replay(rt: &Runtime, seed: u64, steps: &[Step], config: &Config) -> Outco
     };
     let mut failure = None;
     let mut ran = Vec::new();
-    for step in steps {
-        ran.push(step.clone());
-        if let Err(f) = world.apply(step) {
+    for numbered in steps {
+        ran.push(numbered.clone());
+        if let Err(f) = world.apply(numbered.id, &numbered.step) {
             failure = Some(f);
             break;
         }
     }
-    if failure.is_none() && !matches!(ran.last(), Some(Step::Quiet)) {
-        ran.push(Step::Quiet);
-        failure = world.apply(&Step::Quiet).err();
+    let last = ran.last().map(|n| (n.id, matches!(n.step, Step::Quiet)));
+    if failure.is_none() && !matches!(last, Some((_, true))) {
+        let id = last.map_or(1, |(id, _)| id + 1);
+        ran.push(Numbered {
+            id,
+            step: Step::Quiet,
+        });
+        failure = world.apply(id, &Step::Quiet).err();
     }
     Outcome {
         seed,
@@ -139,6 +151,39 @@ pub fn shrink(rt: &Runtime, failed: &Outcome, config: &Config, budget: Duration)
             failure: failed.failure.clone(),
         };
     }
+    // A shorter schedule that breaks the same invariant (a replay adds a
+    // closing quiet point, so what it ran is compared, not what it was given).
+    let still_fails = |steps: &[Numbered], than: usize| {
+        let tried = replay(rt, failed.seed, steps, config);
+        let same = tried.failure.as_ref().map(|f| &f.invariant) == Some(&target);
+        (same && tried.steps.len() < than).then_some(tried)
+    };
+    // First whole groups at once: every step of one kind, every step of one device.
+    let mut groups: Vec<String> = Vec::new();
+    for numbered in &best.steps {
+        for group in groups_of(&numbered.step) {
+            if !groups.contains(&group) {
+                groups.push(group);
+            }
+        }
+    }
+    for group in groups {
+        if started.elapsed() >= budget {
+            break;
+        }
+        let candidate: Vec<Numbered> = best
+            .steps
+            .iter()
+            .filter(|n| !groups_of(&n.step).contains(&group))
+            .cloned()
+            .collect();
+        if candidate.len() < best.steps.len() {
+            if let Some(tried) = still_fails(&candidate, best.steps.len()) {
+                best = tried;
+            }
+        }
+    }
+    // Then runs of steps, halving their length (delta debugging).
     let mut chunk = (best.steps.len() / 2).max(1);
     while started.elapsed() < budget {
         let mut progress = false;
@@ -147,12 +192,12 @@ pub fn shrink(rt: &Runtime, failed: &Outcome, config: &Config, budget: Duration)
             let mut candidate = best.steps.clone();
             let end = (at + chunk).min(candidate.len());
             candidate.drain(at..end);
-            let tried = replay(rt, failed.seed, &candidate, config);
-            if tried.failure.as_ref().map(|f| &f.invariant) == Some(&target) {
-                best = tried;
-                progress = true;
-            } else {
-                at += chunk;
+            match still_fails(&candidate, best.steps.len()) {
+                Some(tried) => {
+                    best = tried;
+                    progress = true;
+                }
+                None => at += chunk,
             }
         }
         if !progress {
@@ -163,6 +208,19 @@ pub fn shrink(rt: &Runtime, failed: &Outcome, config: &Config, budget: Duration)
         }
     }
     best
+}
+
+/// The groups a step belongs to for shrinking: its kind, and its device.
+fn groups_of(step: &Step) -> Vec<String> {
+    let kind = format!("{step:?}")
+        .split([' ', '{', '('])
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let device = step.devices().first().map(|d| format!("d{d}"));
+    let mut groups = vec![kind];
+    groups.extend(device);
+    groups
 }
 
 /// Runs seeds `start..start + count` on `jobs` threads; `report` sees each

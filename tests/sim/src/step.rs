@@ -1,16 +1,20 @@
-//! A schedule is a list of steps. Steps name devices, records and parked
-//! tasks by their place in the schedule (never by random ids), so a list
-//! replays the same way, and a shortened list still makes sense: a step that
-//! no longer applies (its device is gone, nothing is parked) is skipped.
+//! A schedule is a list of numbered steps. Steps never name anything by a
+//! random id: a record is named by the number of the step that added it, a
+//! task by the step that started it, a code by the step that issued it, a
+//! device by its place in the team. So a list replays the same way, and a
+//! list with steps taken out (shrinking) still means what it meant: a step
+//! whose record, task or device is gone is skipped.
 
 use std::fmt;
 
 use fieldbook_core::record::RecordKind;
 use fieldbook_core::store::Role;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// What the network does with one request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Fate {
     /// Delivered, and the answer comes back.
     Deliver,
@@ -24,7 +28,8 @@ pub enum Fate {
     Linger,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Step {
     /// A worker saves a new record (`link`: the client it is about).
     Add {
@@ -33,6 +38,7 @@ pub enum Step {
         input: Map<String, Value>,
         link: Option<usize>,
     },
+    /// `record`: the number of the step that added it.
     Edit {
         device: usize,
         record: usize,
@@ -73,7 +79,7 @@ pub enum Step {
         device: usize,
         role: Role,
     },
-    /// A new device enrolls with the `invite`th code handed out.
+    /// A new device enrolls with the code the step numbered `invite` issued.
     Enroll {
         invite: usize,
     },
@@ -81,10 +87,10 @@ pub enum Step {
         device: usize,
         target: usize,
     },
-    /// One parked task moves on: the `pick`th of them (modulo), and if it is
+    /// The parked task the step numbered `task` started moves on; if it is
     /// waiting on the network, its request meets `fate`.
     Advance {
-        pick: usize,
+        task: usize,
         fate: Fate,
     },
     /// A lingering copy of an old request reaches the hub; its answer is lost.
@@ -96,6 +102,31 @@ pub enum Step {
     Quiet,
 }
 
+impl Step {
+    /// The devices a step names.
+    pub fn devices(&self) -> Vec<usize> {
+        match self {
+            Step::Add { device, .. }
+            | Step::Edit { device, .. }
+            | Step::Delete { device, .. }
+            | Step::Lock { device }
+            | Step::Unlock { device }
+            | Step::Crash { device }
+            | Step::Skew { device, .. }
+            | Step::Sync { device }
+            | Step::Compact { device }
+            | Step::Invite { device, .. } => vec![*device],
+            Step::Revoke { device, target } => vec![*device, *target],
+            Step::CrashHub
+            | Step::Tick { .. }
+            | Step::Enroll { .. }
+            | Step::Advance { .. }
+            | Step::Ghost { .. }
+            | Step::Quiet => Vec::new(),
+        }
+    }
+}
+
 impl fmt::Display for Step {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -104,7 +135,7 @@ impl fmt::Display for Step {
             } => {
                 write!(f, "d{device} adds a {kind}")?;
                 if let Some(link) = link {
-                    write!(f, " about r{link}")?;
+                    write!(f, " about the client of step {link}")?;
                 }
                 Ok(())
             }
@@ -114,9 +145,15 @@ impl fmt::Display for Step {
                 input,
             } => {
                 let keys: Vec<&str> = input.keys().map(String::as_str).collect();
-                write!(f, "d{device} edits r{record} ({})", keys.join(", "))
+                write!(
+                    f,
+                    "d{device} edits the record of step {record} ({})",
+                    keys.join(", ")
+                )
             }
-            Step::Delete { device, record } => write!(f, "d{device} deletes r{record}"),
+            Step::Delete { device, record } => {
+                write!(f, "d{device} deletes the record of step {record}")
+            }
             Step::Lock { device } => write!(f, "d{device} locks"),
             Step::Unlock { device } => write!(f, "d{device} unlocks"),
             Step::Crash { device } => write!(f, "d{device} crashes and restarts"),
@@ -132,14 +169,36 @@ impl fmt::Display for Step {
             }
             Step::Sync { device } => write!(f, "d{device} starts a sync"),
             Step::Compact { device } => write!(f, "d{device} starts a compaction"),
-            Step::Invite { device, role } => write!(f, "d{device} invites a {role}"),
-            Step::Enroll { invite } => write!(f, "a new device enrolls with code #{invite}"),
+            Step::Invite { device, role } => write!(f, "d{device} invites a new {role} device"),
+            Step::Enroll { invite } => {
+                write!(f, "a new device enrolls with the code of step {invite}")
+            }
             Step::Revoke { device, target } => write!(f, "d{device} revokes d{target}"),
-            Step::Advance { pick, fate } => write!(f, "task pick {pick} advances ({fate:?})"),
+            Step::Advance { task, fate } => {
+                write!(f, "the task of step {task} moves on ({fate:?})")
+            }
             Step::Ghost { pick } => write!(f, "a lingering request #{pick} arrives"),
             Step::Quiet => write!(f, "quiet point"),
         }
     }
+}
+
+/// A step and its number in the schedule it was generated in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Numbered {
+    pub id: usize,
+    pub step: Step,
+}
+
+/// A schedule as a file: the seed that set up its team, and its steps.
+/// Regression schedules are kept this way (`tests/sim/regressions/`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Schedule {
+    pub seed: u64,
+    /// What the schedule shows, for people.
+    #[serde(default)]
+    pub about: String,
+    pub steps: Vec<Numbered>,
 }
 
 fn sign(ms: i64) -> &'static str {

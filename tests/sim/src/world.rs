@@ -2,7 +2,6 @@
 //! the network between them, driven one [`Step`] at a time. Every step is
 //! told in the trace; the first broken invariant ends the schedule.
 
-use std::collections::HashSet;
 use std::sync::atomic::AtomicBool;
 
 use fieldbook_core::record::RecordKind;
@@ -42,9 +41,7 @@ enum Work {
     },
     Compact,
     Invite,
-    Enroll {
-        invite: usize,
-    },
+    Enroll,
     Revoke,
 }
 
@@ -63,6 +60,8 @@ enum Parked {
 }
 
 struct Running {
+    /// The number of the step that started it.
+    key: usize,
     task: Task<Outcome>,
     device: usize,
     work: Work,
@@ -70,6 +69,8 @@ struct Running {
 }
 
 struct Invitation {
+    /// The number of the step that issued it.
+    key: usize,
     code: String,
     role: Role,
     used: bool,
@@ -88,9 +89,13 @@ pub struct World<'rt> {
     trace: Vec<String>,
     /// Requests the hub has handled, in order.
     events: u64,
+    /// The number of the step being applied (setup steps count from [`SETUP`]).
     step: usize,
     sync_options: SyncOptions,
 }
+
+/// Where the numbers of setup steps start, apart from the schedule's.
+const SETUP: usize = 1_000_000;
 
 /// The most devices a schedule enrolls (the team and the ones invited later).
 pub const MAX_DEVICES: usize = 8;
@@ -114,6 +119,7 @@ impl<'rt> World<'rt> {
             devices: Vec::new(),
             tasks: Vec::new(),
             invites: vec![Invitation {
+                key: SETUP,
                 code: founder_code,
                 role: Role::Supervisor,
                 used: false,
@@ -130,17 +136,18 @@ impl<'rt> World<'rt> {
             },
         };
         world.note("setup: the founding supervisor enrolls and invites the team".into());
-        world.apply(&Step::Enroll { invite: 0 })?;
+        let mut key = SETUP;
+        world.apply(key + 1, &Step::Enroll { invite: SETUP })?;
         world.drain()?;
         let mut roles = vec![Role::Outreach, Role::CaseManager, Role::PeerLeader];
         if second_supervisor {
             roles.push(Role::Supervisor);
         }
         for role in roles {
-            world.apply(&Step::Invite { device: 0, role })?;
+            key += 2;
+            world.apply(key, &Step::Invite { device: 0, role })?;
             world.drain()?;
-            let invite = world.invites.len() - 1;
-            world.apply(&Step::Enroll { invite })?;
+            world.apply(key + 1, &Step::Enroll { invite: key })?;
             world.drain()?;
         }
         if world.devices.iter().any(|d| !d.is_live()) {
@@ -164,8 +171,17 @@ impl<'rt> World<'rt> {
 
     pub(crate) fn note(&mut self, line: String) {
         let at = duration(self.clock.elapsed_ms());
-        self.trace
-            .push(format!("{:>5} {:>12}  {line}", self.step, at));
+        let step = self.label(self.step);
+        self.trace.push(format!("{step:>5} {at:>12}  {line}"));
+    }
+
+    /// A step's number as the trace shows it (setup steps are `s1`, `s2`, …).
+    fn label(&self, key: usize) -> String {
+        if key >= SETUP {
+            format!("s{}", key - SETUP)
+        } else {
+            key.to_string()
+        }
     }
 
     pub(crate) fn failure(&self, invariant: &str, detail: String) -> Failure {
@@ -198,19 +214,21 @@ impl<'rt> World<'rt> {
         self.hub.as_ref().expect("the hub is up between steps")
     }
 
-    /// Tasks parked now, in the order they started.
-    pub fn parked(&self) -> usize {
-        self.tasks.len()
+    /// The tasks parked now (by the step that started each), in the order they started.
+    pub fn parked(&self) -> Vec<usize> {
+        self.tasks.iter().map(|t| t.key).collect()
     }
 
     pub fn ghosts(&self) -> usize {
         self.ghosts.len()
     }
 
-    /// Codes handed out and not used yet.
+    /// Codes handed out and not used yet (by the step that issued each).
     pub fn open_invites(&self) -> Vec<usize> {
-        (0..self.invites.len())
-            .filter(|i| !self.invites[*i].used)
+        self.invites
+            .iter()
+            .filter(|i| !i.used)
+            .map(|i| i.key)
             .collect()
     }
 
@@ -254,7 +272,7 @@ impl<'rt> World<'rt> {
         let joining = self
             .tasks
             .iter()
-            .any(|t| matches!(t.work, Work::Invite | Work::Enroll { .. }));
+            .any(|t| matches!(t.work, Work::Invite | Work::Enroll));
         (revoking, joining)
     }
 
@@ -274,9 +292,13 @@ impl<'rt> World<'rt> {
             .is_some_and(|id| self.model.revoked.contains_key(&id.0))
     }
 
-    /// Runs one step; `Err` is the first broken invariant.
-    pub fn apply(&mut self, step: &Step) -> Checked {
-        self.step += 1;
+    /// Runs step number `id`; `Err` is the first broken invariant.
+    pub fn apply(&mut self, id: usize, step: &Step) -> Checked {
+        self.step = id;
+        if step.devices().iter().any(|d| *d >= self.devices.len()) {
+            // A shortened schedule no longer enrolls that device.
+            return Ok(());
+        }
         match step {
             Step::Add {
                 device,
@@ -322,21 +344,19 @@ impl<'rt> World<'rt> {
             Step::Invite { device, role } => self.start_invite(*device, *role),
             Step::Enroll { invite } => self.start_enroll(*invite),
             Step::Revoke { device, target } => self.start_revoke(*device, *target),
-            Step::Advance { pick, fate } => {
-                if self.tasks.is_empty() {
-                    return Ok(());
-                }
-                self.advance(pick % self.tasks.len(), *fate)
-            }
+            Step::Advance { task, fate } => match self.tasks.iter().position(|t| t.key == *task) {
+                Some(i) => self.advance(i, *fate),
+                None => Ok(()),
+            },
             Step::Ghost { pick } => {
                 if self.ghosts.is_empty() {
                     return Ok(());
                 }
                 let (device, request) = self.ghosts.remove(pick % self.ghosts.len());
                 let answer = self.hub_answer(device, &request)?;
+                let line = self.readable(&request.line());
                 self.note(format!(
-                    "a lingering copy of d{device}'s {} reaches the hub: {} (answer lost)",
-                    request.line(),
+                    "a lingering copy of d{device}'s {line} reaches the hub: {} (answer lost)",
                     answer.status
                 ));
                 Ok(())
@@ -359,7 +379,7 @@ impl<'rt> World<'rt> {
         }
         let mut input = input.clone();
         if let Some(link) = link {
-            let Some(client) = self.model.records.get(link) else {
+            let Some(client) = self.model.record(link) else {
                 return Ok(());
             };
             let id = json!(client.id.to_string());
@@ -368,7 +388,10 @@ impl<'rt> World<'rt> {
                 _ => input.insert("client_id".into(), id),
             };
         }
-        let line = format!("d{device} adds a {kind}{}", about(link));
+        let line = format!(
+            "d{device} adds a {kind}{}",
+            about(link.and_then(|l| self.model.handle(l)))
+        );
         let written = self.devices[device].store.with(|s| {
             let id = s.add(kind, &input, WriteOptions::default())?;
             Ok::<_, Error>((id, s.history(id)?))
@@ -382,7 +405,11 @@ impl<'rt> World<'rt> {
                     ));
                 };
                 let handle = self.model.records.len();
-                self.model.records.push(RecordInfo { id, kind });
+                self.model.records.push(RecordInfo {
+                    key: self.step,
+                    id,
+                    kind,
+                });
                 self.model
                     .known_records
                     .entry(device)
@@ -419,17 +446,20 @@ impl<'rt> World<'rt> {
         if !self.app_may_use(device) {
             return Ok(());
         }
-        let Some(info) = self.model.records.get(record).cloned() else {
+        let (Some(handle), Some(info)) = (self.model.handle(record), self.model.record(record))
+        else {
             return Ok(());
         };
-        let line = format!("d{device} edits r{record} ({})", keys(input));
+        let info = info.clone();
+        let line = format!("d{device} edits r{handle} ({})", keys(input));
         let written = self.devices[device].store.with(|s| {
-            let before = s.history(info.id)?;
+            let waiting = s.unpushed_count()?;
             s.update(info.id, input, WriteOptions::default())?;
-            Ok::<_, Error>((before, s.history(info.id)?))
+            let wrote = s.unpushed_count()? > waiting;
+            Ok::<_, Error>((wrote, s.history(info.id)?))
         });
         match written.expect("a live device has a store") {
-            Ok((before, after)) => self.acknowledge(line, device, record, before, after, false),
+            Ok((wrote, history)) => self.acknowledge(line, device, handle, wrote, history, false),
             Err(e) => self.refused(line, e),
         }
     }
@@ -438,44 +468,40 @@ impl<'rt> World<'rt> {
         if !self.app_may_use(device) {
             return Ok(());
         }
-        let Some(info) = self.model.records.get(record).cloned() else {
+        let (Some(handle), Some(info)) = (self.model.handle(record), self.model.record(record))
+        else {
             return Ok(());
         };
-        let line = format!("d{device} deletes r{record}");
+        let info = info.clone();
+        let line = format!("d{device} deletes r{handle}");
         let written = self.devices[device].store.with(|s| {
-            let before = s.history(info.id)?;
+            let waiting = s.unpushed_count()?;
             s.delete(info.id)?;
-            Ok::<_, Error>((before, s.history(info.id)?))
+            let wrote = s.unpushed_count()? > waiting;
+            Ok::<_, Error>((wrote, s.history(info.id)?))
         });
         match written.expect("a live device has a store") {
-            Ok((before, after)) => self.acknowledge(line, device, record, before, after, true),
+            Ok((wrote, history)) => self.acknowledge(line, device, handle, wrote, history, true),
             Err(e) => self.refused(line, e),
         }
     }
 
-    /// Records an acknowledged edit or deletion: the one version it added,
-    /// with the fields that version wrote (unchanged fields are not written).
+    /// Records an acknowledged edit or deletion: the version it added (the
+    /// newest on this device, so the last of the record's history), with the
+    /// fields it wrote (unchanged fields are not written) and the versions
+    /// its writer had merged before it.
     fn acknowledge(
         &mut self,
         line: String,
         device: usize,
         record: usize,
-        before: Vec<HistoryEntry>,
-        after: Vec<HistoryEntry>,
+        wrote: bool,
+        history: Vec<HistoryEntry>,
         deletes: bool,
     ) -> Checked {
-        let saw: Vec<Uuid> = before.iter().map(|h| h.version_id.0).collect();
-        let seen: HashSet<Uuid> = saw.iter().copied().collect();
-        let new: Vec<&HistoryEntry> = after
-            .iter()
-            .filter(|h| !seen.contains(&h.version_id.0))
-            .collect();
-        match new.as_slice() {
-            [] => {
-                self.note(format!("{line}: nothing changed"));
-                Ok(())
-            }
-            [version] => {
+        match history.split_last() {
+            Some((version, before)) if wrote => {
+                let saw: Vec<Uuid> = before.iter().map(|h| h.version_id.0).collect();
                 let values = version
                     .changes
                     .iter()
@@ -494,10 +520,10 @@ impl<'rt> World<'rt> {
                 self.note(format!("{line}: saved"));
                 Ok(())
             }
-            more => Err(self.failure(
-                "one write adds one version",
-                format!("{line} added {} versions", more.len()),
-            )),
+            _ => {
+                self.note(format!("{line}: nothing changed"));
+                Ok(())
+            }
         }
     }
 
@@ -549,6 +575,7 @@ impl<'rt> World<'rt> {
             let mut run = self.tasks.remove(i);
             match run.task.resume(Resume::Crash) {
                 Stop::Done(Ending::Crashed) => {
+                    self.model.keys_kept(device, false);
                     self.note(format!("d{device} crashes during its {}", run.work.name()))
                 }
                 Stop::Done(ending) => self.finish(run, ending)?,
@@ -639,7 +666,7 @@ impl<'rt> World<'rt> {
             return Ok(());
         }
         let shared = self.devices[device].store.clone();
-        self.note(format!("d{device} invites a {role}"));
+        self.note(format!("d{device} invites {}", with_article(role)));
         self.start(device, Work::Invite, move || {
             let mut store = shared.lock();
             let store = store.as_mut().expect("a live device has a store");
@@ -648,7 +675,7 @@ impl<'rt> World<'rt> {
     }
 
     fn start_enroll(&mut self, invite: usize) -> Checked {
-        let Some(invitation) = self.invites.get_mut(invite) else {
+        let Some(invitation) = self.invites.iter_mut().find(|i| i.key == invite) else {
             return Ok(());
         };
         if invitation.used || self.devices.len() >= MAX_DEVICES {
@@ -668,8 +695,11 @@ impl<'rt> World<'rt> {
         std::fs::create_dir_all(&device.dir).expect("a device directory");
         let label = format!("{} {}", device.name, role);
         self.devices.push(device);
-        self.note(format!("d{index} ({role}) enrolls with code #{invite}"));
-        self.start(index, Work::Enroll { invite }, move || {
+        let issued = self.label(invite);
+        self.note(format!(
+            "d{index} ({role}) enrolls with the code of step {issued}"
+        ));
+        self.start(index, Work::Enroll, move || {
             Outcome::Enroll(
                 sync::enroll(
                     &dir,
@@ -711,12 +741,14 @@ impl<'rt> World<'rt> {
         let name = format!("sim d{device} {}", work.name());
         let (task, stop) = Task::start(name, body);
         let at = self.tasks.len();
-        self.park(task, device, work, stop, at)
+        let key = self.step;
+        self.park(key, task, device, work, stop, at)
     }
 
     /// Files a task at its stop (at `at` in the parked list), or finishes it.
     fn park(
         &mut self,
+        key: usize,
         task: Task<Outcome>,
         device: usize,
         work: Work,
@@ -729,6 +761,7 @@ impl<'rt> World<'rt> {
             Stop::Done(ending) => {
                 return self.finish(
                     Running {
+                        key,
                         task,
                         device,
                         work,
@@ -741,6 +774,7 @@ impl<'rt> World<'rt> {
         self.tasks.insert(
             at,
             Running {
+                key,
                 task,
                 device,
                 work,
@@ -753,6 +787,7 @@ impl<'rt> World<'rt> {
     /// Moves the `i`th parked task on; a request meets `fate` on the way.
     fn advance(&mut self, i: usize, fate: Fate) -> Checked {
         let Running {
+            key,
             mut task,
             device,
             work,
@@ -763,7 +798,7 @@ impl<'rt> World<'rt> {
             Parked::Request(request) => Resume::Answer(self.network(device, &work, request, fate)?),
         };
         let stop = task.resume(resume);
-        self.park(task, device, work, stop, i)
+        self.park(key, task, device, work, stop, i)
     }
 
     /// What becomes of one request, and the answer the device gets.
@@ -774,7 +809,11 @@ impl<'rt> World<'rt> {
         request: WireRequest,
         fate: Fate,
     ) -> Result<Result<HubResponse, TransportError>, Failure> {
-        let who = format!("d{device} {}: {}", work.name(), request.line());
+        let who = format!(
+            "d{device} {}: {}",
+            work.name(),
+            self.readable(&request.line())
+        );
         let lost = |what: &str| Err(TransportError::Unreachable(what.to_string()));
         self.model.sent(device, &request);
         let answer = match fate {
@@ -831,6 +870,12 @@ impl<'rt> World<'rt> {
     /// A task ended: learn from its result and check what it claims.
     fn finish(&mut self, run: Running, ending: Ending<Outcome>) -> Checked {
         let device = run.device;
+        let learned = match &ending {
+            Ending::Finished(Outcome::Sync(Ok(s))) => s.keys_learned > 0,
+            Ending::Finished(Outcome::Compact(Ok(s))) => s.sync.keys_learned > 0,
+            _ => false,
+        };
+        self.model.keys_kept(device, learned);
         let outcome = match ending {
             Ending::Finished(outcome) => outcome,
             Ending::Crashed => {
@@ -852,12 +897,9 @@ impl<'rt> World<'rt> {
             (Work::Invite, Outcome::Invite(result)) => {
                 match result {
                     Ok(invite) => {
-                        let number = self.invites.len();
-                        self.note(format!(
-                            "d{device} invited a {}: code #{number}",
-                            invite.role
-                        ));
+                        self.note(format!("d{device} invited {}", with_article(invite.role)));
                         self.invites.push(Invitation {
+                            key: run.key,
                             code: invite.code.clone(),
                             role: invite.role,
                             used: false,
@@ -867,9 +909,7 @@ impl<'rt> World<'rt> {
                 }
                 Ok(())
             }
-            (Work::Enroll { invite }, Outcome::Enroll(result)) => {
-                self.enrolled(device, invite, result)
-            }
+            (Work::Enroll, Outcome::Enroll(result)) => self.enrolled(device, result),
             (Work::Revoke, Outcome::Revoke(result)) => match result {
                 Ok(epoch) => {
                     self.note(format!(
@@ -898,12 +938,7 @@ impl<'rt> World<'rt> {
         }
     }
 
-    fn enrolled(
-        &mut self,
-        device: usize,
-        invite: usize,
-        result: Result<Box<Store>, Error>,
-    ) -> Checked {
+    fn enrolled(&mut self, device: usize, result: Result<Box<Store>, Error>) -> Checked {
         match result {
             Ok(store) => {
                 let mut store = *store;
@@ -913,7 +948,7 @@ impl<'rt> World<'rt> {
                 d.id = Some(id);
                 d.life = Life::Live;
                 d.store.put(store);
-                self.note(format!("d{device} enrolled with code #{invite}"));
+                self.note(format!("d{device} enrolled"));
                 match held {
                     Some(detail) => Err(self.failure(
                         "no device holds a key its role may not hold",
@@ -1081,9 +1116,17 @@ impl Work {
             Work::Sync { .. } => "sync",
             Work::Compact => "compaction",
             Work::Invite => "invite",
-            Work::Enroll { .. } => "enrollment",
+            Work::Enroll => "enrollment",
             Work::Revoke => "revocation",
         }
+    }
+}
+
+/// "an outreach", "a supervisor".
+fn with_article(role: Role) -> String {
+    match role {
+        Role::Outreach => format!("an {role} worker"),
+        _ => format!("a {role}"),
     }
 }
 
