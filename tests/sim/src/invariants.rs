@@ -87,7 +87,7 @@ fn rotated_after_revocations(world: &World) -> Checked {
     let mut revoked: Vec<(&Uuid, &u64)> = world.model.revoked.iter().collect();
     revoked.sort_by_key(|(_, event)| **event);
     for (device, event) in revoked {
-        if !world.model.rotations.iter().any(|r| r.event > *event) {
+        if !world.model.rotations.iter().any(|r| r.event >= *event) {
             return Err(world.failure(
                 "every revocation is followed by a key rotation",
                 format!("{device} was revoked at hub event {event} and the team's keys never changed after"),

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use fieldbook_core::record::{RecordId, RecordKind};
 use fieldbook_core::store::Role;
-use fieldbook_proto::devices::{KeysResponse, PutKeysRequest};
+use fieldbook_proto::devices::{KeysResponse, PutKeysRequest, RevokeRequest};
 use fieldbook_proto::enroll::EnrollResponse;
 use fieldbook_proto::paths;
 use fieldbook_proto::sync::{CompactRequest, PullResponse, PushRequest};
@@ -110,7 +110,11 @@ impl Model {
     ) -> Result<(), Violation> {
         let ok = (200..300).contains(&response.status);
         let revoked_before = device_id.and_then(|id| self.revoked.get(&id).copied());
-        if ok && request.token.is_some() {
+        // The signed roster is served to a revoked device too, so it can
+        // verify its own revocation before it erases itself: it holds
+        // membership, never records or keys.
+        let roster = request.method == "GET" && request.path.starts_with(paths::ROSTER);
+        if ok && request.token.is_some() && !roster {
             if let Some(at) = revoked_before {
                 return Err((
                     "a revoked device receives nothing",
@@ -144,22 +148,7 @@ impl Model {
             }
             ("POST", paths::KEYS) => {
                 let keys: PutKeysRequest = parse(body)?;
-                let mut envelopes: HashMap<Uuid, HashSet<String>> = HashMap::new();
-                for e in keys.envelopes {
-                    envelopes
-                        .entry(e.device_id)
-                        .or_default()
-                        .insert(e.key_class);
-                }
-                if !self.rotations.iter().any(|r| r.epoch == keys.epoch) {
-                    // A late copy of a rotation already made changes nothing.
-                    self.covers_the_team(device_id, keys.epoch, &envelopes)?;
-                }
-                self.rotations.push(Rotation {
-                    event,
-                    epoch: keys.epoch,
-                    envelopes,
-                });
+                self.rotated(device_id, keys, event)?;
             }
             ("POST", paths::ENROLL) => {
                 let enrolled: EnrollResponse = parse(&response.body)?;
@@ -181,9 +170,39 @@ impl Model {
                 if let Ok(id) = id.parse::<Uuid>() {
                     self.revoked.entry(id).or_insert(event);
                 }
+                // A signed revocation carries its rotation, landed with it.
+                if !body.is_empty() {
+                    let revocation: RevokeRequest = parse(body)?;
+                    if let Some(keys) = revocation.keys {
+                        self.rotated(device_id, keys, event)?;
+                    }
+                }
             }
             _ => {}
         }
+        Ok(())
+    }
+
+    /// A rotation the hub accepted (alone, or with the revocation it follows).
+    fn rotated(
+        &mut self,
+        sender: Option<Uuid>,
+        keys: PutKeysRequest,
+        event: u64,
+    ) -> Result<(), Violation> {
+        let mut envelopes: HashMap<Uuid, HashSet<String>> = HashMap::new();
+        for e in keys.envelopes {
+            envelopes.entry(e.device_id).or_default().insert(e.key_class);
+        }
+        if !self.rotations.iter().any(|r| r.epoch == keys.epoch) {
+            // A late copy of a rotation already made changes nothing.
+            self.covers_the_team(sender, keys.epoch, &envelopes)?;
+        }
+        self.rotations.push(Rotation {
+            event,
+            epoch: keys.epoch,
+            envelopes,
+        });
         Ok(())
     }
 
