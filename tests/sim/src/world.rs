@@ -943,7 +943,14 @@ impl<'rt> World<'rt> {
             Ok(store) => {
                 let mut store = *store;
                 let id = store.device_id();
-                let held = crate::invariants::keys_beyond_role(&mut store);
+                // A store whose auto-lock ran out while the enrollment
+                // waited on the network asks for the PIN first; its keys are
+                // checked at the next quiet point then.
+                let held = if store.is_locked() {
+                    None
+                } else {
+                    crate::invariants::keys_beyond_role(&mut store)
+                };
                 let d = &mut self.devices[device];
                 d.id = Some(id);
                 d.life = Life::Live;
