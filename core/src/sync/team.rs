@@ -155,18 +155,45 @@ pub fn revoke_device(store: &mut Store, device: DeviceId) -> Result<u32> {
     loop {
         attempt += 1;
         refresh_roster(store, &client, &cancel)?;
+        if attempt > 1 {
+            // The hub refused the last attempt's links, or the roster moved
+            // under them: that attempt may have landed after all (its answer
+            // lost, the client's retry refused as a copy), or another
+            // supervisor revoked the device first. Either way it is done.
+            if let Some(epoch) = revoked_in_roster(store, device)? {
+                return Ok(epoch);
+            }
+        }
         let request = store.make_revocation(device)?;
         let epoch = request.keys.as_ref().map_or(0, |k| k.epoch);
         match client.call_empty(Method::POST, &path, Some(&request), &cancel) {
             Ok(()) => {
-                // The new keys come back through the hub like everyone's.
-                refresh_roster(store, &client, &cancel)?;
-                return Ok(epoch);
+                // Done on the hub. The new keys come back through the hub
+                // like everyone's: now, or at the next sync when this
+                // refresh cannot (the store locked itself meanwhile, the
+                // network dropped); only an erasure outranks the news.
+                return match refresh_roster(store, &client, &cancel) {
+                    Err(Error::Erased) => Err(Error::Erased),
+                    _ => Ok(epoch),
+                };
             }
-            Err(e) if moved(&e) && attempt < SIGN_ATTEMPTS => continue,
+            Err(e) if (moved(&e) || refused_links(&e)) && attempt < SIGN_ATTEMPTS => continue,
             Err(e) => return on_hub(store, &client, Err(e)),
         }
     }
+}
+
+/// The team's key epoch when the verified roster shows `device` revoked.
+fn revoked_in_roster(store: &mut Store, device: DeviceId) -> Result<Option<u32>> {
+    let Some(roster) = store.roster()? else {
+        return Ok(None);
+    };
+    let member = roster.members().any(|m| m.member.device == device.0);
+    Ok((member && !roster.is_active(device.0)).then(|| roster.current_epoch()))
+}
+
+fn refused_links(e: &TransportError) -> bool {
+    matches!(e, TransportError::Refused { error, .. } if error == "roster_refused")
 }
 
 fn moved(e: &TransportError) -> bool {
