@@ -31,45 +31,7 @@ enum Choice {
     Quiet,
 }
 
-/// Product bugs the simulation found that are not fixed yet. Schedules
-/// steer around each one (so it does not hide other failures) unless told
-/// not to; each has a regression test that replays its seed.
-#[derive(Debug, Clone, Copy)]
-pub struct Avoid {
-    /// A device enrolled with a code whose keys predate the team's epoch (the
-    /// code was issued before a rotation, or by a supervisor who had not
-    /// learned it yet) never receives the newer keys: no revocation while a
-    /// code is open or a device joins, no invite or enrollment while a
-    /// revocation runs, and invites only from supervisors at the hub's epoch.
-    pub stale_invites: bool,
-    /// A revocation cut short after the hub revoked (a crash, or the store
-    /// locking itself meanwhile) leaves the team on the old keys, or the
-    /// supervisor alone on new ones: while a revocation runs, its device
-    /// neither crashes nor sees enough time pass to lock.
-    pub interrupted_revocations: bool,
-    /// Two rotations to the same epoch (two supervisors at once, or one that
-    /// has not learned the last rotation) give the team two different keys
-    /// for one epoch: one revocation at a time, by a supervisor at the hub's
-    /// epoch.
-    pub concurrent_rotations: bool,
-}
-
-impl Avoid {
-    /// Steer around every known bug.
-    pub const KNOWN: Avoid = Avoid {
-        stale_invites: true,
-        interrupted_revocations: true,
-        concurrent_rotations: true,
-    };
-    /// Steer around nothing.
-    pub const NOTHING: Avoid = Avoid {
-        stale_invites: false,
-        interrupted_revocations: false,
-        concurrent_rotations: false,
-    };
-}
-
-pub fn next_step(world: &mut World, rng: &mut Rng, avoid: Avoid) -> Step {
+pub fn next_step(world: &mut World, rng: &mut Rng) -> Step {
     loop {
         let choices = [
             (Choice::Write, 30),
@@ -100,9 +62,7 @@ pub fn next_step(world: &mut World, rng: &mut Rng, avoid: Avoid) -> Step {
         let weights: Vec<u32> = choices.iter().map(|(_, w)| *w).collect();
         let choice = choices[rng.weighted(&weights)].0;
         if let Some(step) = propose(world, rng, choice) {
-            if !avoided(world, &step, avoid) {
-                return step;
-            }
+            return step;
         }
     }
 }
@@ -193,29 +153,6 @@ fn propose(world: &mut World, rng: &mut Rng, choice: Choice) -> Option<Step> {
             pick: rng.below(world.ghosts()),
         }),
         Choice::Quiet => Some(Step::Quiet),
-    }
-}
-
-fn avoided(world: &mut World, step: &Step, avoid: Avoid) -> bool {
-    let (revoking, joining) = world.team_work();
-    match step {
-        Step::Invite { device, .. } => {
-            avoid.stale_invites && (revoking || world.known_epoch(*device) != world.hub_epoch())
-        }
-        Step::Enroll { .. } => avoid.stale_invites && revoking,
-        Step::Revoke { device, .. } => {
-            (avoid.stale_invites && (joining || !world.open_invites().is_empty()))
-                || (avoid.concurrent_rotations
-                    && (revoking || world.known_epoch(*device) != world.hub_epoch()))
-        }
-        Step::Crash { device } => {
-            avoid.interrupted_revocations && world.revoking_device() == Some(*device)
-        }
-        Step::Tick { ms } => avoid.interrupted_revocations && revoking && *ms > 60_000,
-        Step::Skew { device, ms } => {
-            avoid.interrupted_revocations && world.revoking_device() == Some(*device) && *ms > 0
-        }
-        _ => false,
     }
 }
 

@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use fieldbook_sim::generate::Avoid;
 use fieldbook_sim::hub::Backend;
 use fieldbook_sim::run::{self, Config};
 use fieldbook_sim::step::Schedule;
@@ -39,9 +38,10 @@ struct Args {
     /// Run the hub on PostgreSQL (FIELDBOOK_TEST_POSTGRES, or a local server).
     #[arg(long)]
     postgres: bool,
-    /// Do not steer around the known, unfixed product bugs.
+    /// Also write the schedule (JSON) of every seed that passes, to keep
+    /// one that reaches a scenario as a regression test.
     #[arg(long)]
-    known_bugs: bool,
+    keep: bool,
     /// Where to write each failure's trace and its shrunk schedule (JSON,
     /// for `--replay` and for a regression test).
     #[arg(long, default_value = "target/simulation")]
@@ -86,15 +86,11 @@ fn main() {
     let config = Config {
         steps: args.steps,
         backend,
-        avoid: if args.known_bugs {
-            Avoid::NOTHING
-        } else {
-            Avoid::KNOWN
-        },
     };
     if let Some(path) = &args.replay {
         replay_file(path, &config);
     }
+    let _ = std::fs::create_dir_all(&args.out);
     let started = Instant::now();
     let done = std::sync::atomic::AtomicU64::new(0);
     let failures = run::run_range(args.start, args.seeds, args.jobs, &config, &|outcome| {
@@ -102,6 +98,20 @@ fn main() {
         let mut out = std::io::stdout().lock();
         if args.trace {
             let _ = writeln!(out, "{}", run::describe(outcome));
+        }
+        if args.keep && outcome.failure.is_none() {
+            let schedule = Schedule {
+                seed: outcome.seed,
+                about: String::new(),
+                steps: outcome.steps.clone(),
+            };
+            let path = args.out.join(format!("seed-{}.json", outcome.seed));
+            if let Err(e) = serde_json::to_string_pretty(&schedule)
+                .map_err(|e| e.to_string())
+                .and_then(|json| std::fs::write(&path, json).map_err(|e| e.to_string()))
+            {
+                eprintln!("could not write {}: {e}", path.display());
+            }
         }
         if let Some(f) = &outcome.failure {
             let _ = writeln!(
@@ -116,7 +126,6 @@ fn main() {
     });
     let ran = started.elapsed();
     let rt = run::runtime();
-    let _ = std::fs::create_dir_all(&args.out);
     for failure in &failures {
         println!("\n{}", run::describe(failure));
         let trace = args.out.join(format!("seed-{}.txt", failure.seed));

@@ -68,16 +68,11 @@ pub struct Model {
     pub device_of: HashMap<Uuid, usize>,
     /// Every device the hub enrolled (simulated or not), with its role.
     pub roles: HashMap<Uuid, Role>,
-    /// What each device has been seen to get, for the schedule's choices
-    /// (learned from its writes and the answers it received, never by
-    /// asking its store, which would count as use and delay its auto-lock):
-    /// the records it wrote or pulled, and the newest key epoch it made or
-    /// was sent.
+    /// The records each device has been seen to write or pull, for the
+    /// schedule's choices (learned from its writes and the answers it
+    /// received, never by asking its store, which would count as use and
+    /// delay its auto-lock).
     pub known_records: HashMap<usize, HashSet<usize>>,
-    pub known_epoch: HashMap<usize, u32>,
-    /// Key epochs a device was sent and has not been seen to keep yet (its
-    /// sync may still fail, lock or crash before it stores them).
-    pub pending_epoch: HashMap<usize, u32>,
 }
 
 /// Something the hub did that no correct hub does.
@@ -192,7 +187,10 @@ impl Model {
     ) -> Result<(), Violation> {
         let mut envelopes: HashMap<Uuid, HashSet<String>> = HashMap::new();
         for e in keys.envelopes {
-            envelopes.entry(e.device_id).or_default().insert(e.key_class);
+            envelopes
+                .entry(e.device_id)
+                .or_default()
+                .insert(e.key_class);
         }
         if !self.rotations.iter().any(|r| r.epoch == keys.epoch) {
             // A late copy of a rotation already made changes nothing.
@@ -241,58 +239,20 @@ impl Model {
         Ok(())
     }
 
-    /// A request leaves `device` (whatever becomes of it).
-    pub fn sent(&mut self, device: usize, request: &WireRequest) {
-        if (request.method.as_str(), request.path.as_str()) == ("POST", paths::KEYS) {
-            // The supervisor rotated before sending the new keys.
-            if let Ok(keys) = serde_json::from_slice::<PutKeysRequest>(
-                request.body.as_deref().unwrap_or_default(),
-            ) {
-                let epoch = self.known_epoch.entry(device).or_default();
-                *epoch = (*epoch).max(keys.epoch);
-            }
-        }
-    }
-
     /// An answer reaches `device`.
     pub fn delivered(&mut self, device: usize, request: &WireRequest, response: &HubResponse) {
         if !(200..300).contains(&response.status) {
             return;
         }
-        match (request.method.as_str(), request.path.as_str()) {
-            ("GET", paths::PULL) => {
-                if let Ok(page) = serde_json::from_slice::<PullResponse>(&response.body) {
-                    for v in page.versions {
-                        let id = fieldbook_core::record::RecordId(v.version.record_id);
-                        if let Some(handle) = self.record_handle(id) {
-                            self.known_records.entry(device).or_default().insert(handle);
-                        }
-                    }
-                }
-            }
-            ("GET", paths::KEYS) => {
-                if let Ok(keys) = serde_json::from_slice::<KeysResponse>(&response.body) {
-                    let newest = keys.envelopes.iter().map(|e| e.epoch).max().unwrap_or(0);
-                    let epoch = self.pending_epoch.entry(device).or_default();
-                    *epoch = (*epoch).max(newest);
-                }
-            }
-            ("POST", paths::ENROLL) => {
-                if let Ok(enrolled) = serde_json::from_slice::<EnrollResponse>(&response.body) {
-                    self.known_epoch.insert(device, enrolled.key_epoch);
-                }
-            }
-            _ => {}
+        if (request.method.as_str(), request.path.as_str()) != ("GET", paths::PULL) {
+            return;
         }
-    }
-
-    /// A device's task ended: the keys it was sent are kept if it says it
-    /// learned some, and forgotten otherwise.
-    pub fn keys_kept(&mut self, device: usize, learned: bool) {
-        if let Some(pending) = self.pending_epoch.remove(&device) {
-            if learned {
-                let epoch = self.known_epoch.entry(device).or_default();
-                *epoch = (*epoch).max(pending);
+        if let Ok(page) = serde_json::from_slice::<PullResponse>(&response.body) {
+            for v in page.versions {
+                let id = fieldbook_core::record::RecordId(v.version.record_id);
+                if let Some(handle) = self.record_handle(id) {
+                    self.known_records.entry(device).or_default().insert(handle);
+                }
             }
         }
     }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use tokio::runtime::Runtime;
 
-use crate::generate::{self, Avoid};
+use crate::generate;
 use crate::hub::Backend;
 use crate::rng::Rng;
 use crate::step::{Numbered, Step};
@@ -19,8 +19,6 @@ pub struct Config {
     /// Random steps after the team is set up (a quiet point ends every schedule).
     pub steps: usize,
     pub backend: Backend,
-    /// Known product bugs schedules steer around.
-    pub avoid: Avoid,
 }
 
 impl Default for Config {
@@ -28,7 +26,6 @@ impl Default for Config {
         Config {
             steps: 150,
             backend: Backend::Sqlite,
-            avoid: Avoid::KNOWN,
         }
     }
 }
@@ -67,7 +64,7 @@ pub fn run_seed(rt: &Runtime, seed: u64, config: &Config) -> Outcome {
     };
     let mut failure = None;
     for id in 1..=config.steps {
-        let step = generate::next_step(&mut world, &mut rng, config.avoid);
+        let step = generate::next_step(&mut world, &mut rng);
         steps.push(Numbered {
             id,
             step: step.clone(),

@@ -42,7 +42,13 @@ enum Work {
     Compact,
     Invite,
     Enroll,
-    Revoke,
+    /// `already`: `target` was revoked on the hub when it started;
+    /// `confirmed`: the device heard the hub accept its revocation.
+    Revoke {
+        target: Uuid,
+        already: bool,
+        confirmed: bool,
+    },
 }
 
 /// What a task's core call returned.
@@ -236,27 +242,6 @@ impl<'rt> World<'rt> {
         self.tasks.iter().any(|t| t.device == device)
     }
 
-    /// The device whose revocation runs, if one does.
-    pub fn revoking_device(&self) -> Option<usize> {
-        self.tasks
-            .iter()
-            .find(|t| matches!(t.work, Work::Revoke))
-            .map(|t| t.device)
-    }
-
-    /// The team's key epoch on the hub.
-    pub fn hub_epoch(&self) -> u32 {
-        let team = self.hub().team;
-        self.rt
-            .block_on(self.hub().storage().current_epoch(team))
-            .expect("the hub knows its team")
-    }
-
-    /// The newest key epoch a device has been seen to make or receive.
-    pub fn known_epoch(&self, device: usize) -> u32 {
-        self.model.known_epoch.get(&device).copied().unwrap_or(0)
-    }
-
     /// Whether a live device's store is locked (asking may lock it, if it
     /// idled too long, as any look at the app would).
     pub fn locked(&self, device: usize) -> bool {
@@ -264,16 +249,6 @@ impl<'rt> World<'rt> {
             .store
             .with(|s| s.is_locked())
             .unwrap_or(true)
-    }
-
-    /// Whether team work is under way: (revocations, invites or enrollments).
-    pub fn team_work(&self) -> (bool, bool) {
-        let revoking = self.tasks.iter().any(|t| matches!(t.work, Work::Revoke));
-        let joining = self
-            .tasks
-            .iter()
-            .any(|t| matches!(t.work, Work::Invite | Work::Enroll));
-        (revoking, joining)
     }
 
     /// Whether the app may use the store now: a sync lets go of it between
@@ -575,7 +550,6 @@ impl<'rt> World<'rt> {
             let mut run = self.tasks.remove(i);
             match run.task.resume(Resume::Crash) {
                 Stop::Done(Ending::Crashed) => {
-                    self.model.keys_kept(device, false);
                     self.note(format!("d{device} crashes during its {}", run.work.name()))
                 }
                 Stop::Done(ending) => self.finish(run, ending)?,
@@ -725,7 +699,12 @@ impl<'rt> World<'rt> {
         };
         let shared = self.devices[device].store.clone();
         self.note(format!("d{device} revokes d{target}"));
-        self.start(device, Work::Revoke, move || {
+        let work = Work::Revoke {
+            target: target_id.0,
+            already: self.model.revoked.contains_key(&target_id.0),
+            confirmed: false,
+        };
+        self.start(device, work, move || {
             let mut store = shared.lock();
             let store = store.as_mut().expect("a live device has a store");
             Outcome::Revoke(sync::revoke_device(store, target_id))
@@ -790,12 +769,20 @@ impl<'rt> World<'rt> {
             key,
             mut task,
             device,
-            work,
+            mut work,
             parked,
         } = self.tasks.remove(i);
         let resume = match parked {
             Parked::StoreStep => Resume::Go,
-            Parked::Request(request) => Resume::Answer(self.network(device, &work, request, fate)?),
+            Parked::Request(request) => {
+                let revocation =
+                    request.method.as_str() == "POST" && request.path.ends_with("/revoke");
+                let answer = self.network(device, &work, request, fate)?;
+                if let (Work::Revoke { confirmed, .. }, Ok(response)) = (&mut work, &answer) {
+                    *confirmed |= revocation && (200..300).contains(&response.status);
+                }
+                Resume::Answer(answer)
+            }
         };
         let stop = task.resume(resume);
         self.park(key, task, device, work, stop, i)
@@ -815,7 +802,6 @@ impl<'rt> World<'rt> {
             self.readable(&request.line())
         );
         let lost = |what: &str| Err(TransportError::Unreachable(what.to_string()));
-        self.model.sent(device, &request);
         let answer = match fate {
             Fate::Deliver => {
                 let answer = self.hub_answer(device, &request)?;
@@ -870,12 +856,6 @@ impl<'rt> World<'rt> {
     /// A task ended: learn from its result and check what it claims.
     fn finish(&mut self, run: Running, ending: Ending<Outcome>) -> Checked {
         let device = run.device;
-        let learned = match &ending {
-            Ending::Finished(Outcome::Sync(Ok(s))) => s.keys_learned > 0,
-            Ending::Finished(Outcome::Compact(Ok(s))) => s.sync.keys_learned > 0,
-            _ => false,
-        };
-        self.model.keys_kept(device, learned);
         let outcome = match ending {
             Ending::Finished(outcome) => outcome,
             Ending::Crashed => {
@@ -910,12 +890,33 @@ impl<'rt> World<'rt> {
                 Ok(())
             }
             (Work::Enroll, Outcome::Enroll(result)) => self.enrolled(device, result),
-            (Work::Revoke, Outcome::Revoke(result)) => match result {
+            (
+                Work::Revoke {
+                    target,
+                    already,
+                    confirmed,
+                },
+                Outcome::Revoke(result),
+            ) => match result {
                 Ok(epoch) => {
                     self.note(format!(
                         "d{device} revoked; the team is at key epoch {epoch}"
                     ));
                     Ok(())
+                }
+                // A device that heard the hub accept must say so; one that
+                // did not must find out, unless its store is locked.
+                Err(e)
+                    if !already
+                        && self.model.revoked.contains_key(&target)
+                        && !matches!(e, Error::Erased)
+                        && (confirmed || !matches!(e, Error::Locked)) =>
+                {
+                    let line = self.readable(&format!("d{device} revocation: {e}"));
+                    Err(self.failure(
+                        "team work reports what happened",
+                        format!("the hub revoked the device, yet {line}"),
+                    ))
                 }
                 Err(e) => self.team_work_failed(device, "revocation", e),
             },
@@ -1124,7 +1125,7 @@ impl Work {
             Work::Compact => "compaction",
             Work::Invite => "invite",
             Work::Enroll => "enrollment",
-            Work::Revoke => "revocation",
+            Work::Revoke { .. } => "revocation",
         }
     }
 }

@@ -1,10 +1,9 @@
-//! Every product bug the simulation found, as the shrunk schedule that
-//! showed it (`tests/sim/regressions/`), named by its seed. A fixed bug's
-//! schedule must keep every invariant. An unfixed bug's test is ignored
-//! until its fix lands (`cargo test -p fieldbook-sim --test regressions --
-//! --ignored` shows it failing), and the random schedules steer around it
-//! meanwhile (`fieldbook_sim::generate::Avoid`); removing the ignore and the
-//! avoidance is part of the fix.
+//! Every product bug the simulation found, as the schedule that showed it
+//! (`tests/sim/regressions/`), named by its seed: each must keep every
+//! invariant. A bug fixed by a rework that changed the protocol (so its old
+//! schedule no longer reaches the same place) is kept as a schedule of
+//! today's protocol that reaches the scenario, with a check that it still
+//! does.
 
 use std::path::Path;
 
@@ -24,11 +23,23 @@ fn replay(file: &str) -> (Schedule, Outcome) {
     (schedule, outcome)
 }
 
-fn keeps_every_invariant(file: &str) {
+fn keeps_every_invariant(file: &str) -> Outcome {
     let (schedule, outcome) = replay(file);
     if outcome.failure.is_some() {
         panic!("{}\n\n{}", schedule.about, run::describe(&outcome));
     }
+    outcome
+}
+
+/// Fails when no line of the schedule's trace shows `what`: the schedule no
+/// longer tests what it is named for.
+fn reaches(outcome: &Outcome, what: &str, line: impl Fn(&str) -> bool) {
+    assert!(
+        outcome.trace.iter().any(|t| line(t)),
+        "seed {}'s schedule no longer reaches {what}; pick a seed that does \
+         (scripts/simulate.sh --keep writes every schedule)",
+        outcome.seed
+    );
 }
 
 /// A sync found its store locked when it checked for a new key epoch, the
@@ -39,77 +50,68 @@ fn seed_109_versions_under_a_new_epoch_survive_an_unlock_mid_sync() {
     keeps_every_invariant("seed-109-unlocked-between-key-check-and-merge.json");
 }
 
-// --- found, not fixed yet: key rotation and enrollment (the signed roster
-// and signed rotations rework this code; each test below is the check that
-// it did). `Avoid` in `generate.rs` names the same bugs.
-
-/// A code issued before a rotation enrolls a device that never receives
-/// the new epoch's keys (`Avoid::stale_invites`).
+/// The hub committed a revocation whose answer was lost; the client's
+/// retry was refused as a copy, and the supervisor was told it failed.
 #[test]
-#[ignore = "a product bug the simulation found, not fixed yet"]
-fn seed_8_a_code_issued_before_a_rotation_still_gets_the_new_keys() {
-    keeps_every_invariant("seed-8-code-issued-before-a-rotation.json");
+fn seed_53_a_revocation_whose_answer_was_lost_reports_done() {
+    keeps_every_invariant("seed-53-revocation-answer-lost.json");
+    let (_, outcome) = replay("seed-53-revocation-answer-lost.json");
+    reaches(&outcome, "the lost answer", |t| {
+        t.contains("revoke → 204, answer lost")
+    });
+    reaches(&outcome, "the revocation reported done", |t| {
+        t.contains("d0 revoked; the team is at key epoch 2")
+    });
 }
 
-/// A supervisor behind the team's key epoch issues a code with old keys
-/// only (`Avoid::stale_invites`).
+// --- found before the signed roster, fixed by it: each schedule reaches
+// the old bug's scenario on today's protocol.
+
+/// A code issued before a rotation enrolls a device that must receive the
+/// new epoch's keys (was seeds 8 and 148).
 #[test]
-#[ignore = "a product bug the simulation found, not fixed yet"]
-fn seed_148_a_code_from_a_supervisor_behind_the_epoch_still_gets_the_new_keys() {
-    keeps_every_invariant("seed-148-code-issued-by-a-supervisor-behind-the-epoch.json");
+fn seed_95_a_code_issued_before_a_revocation_still_gets_the_new_keys() {
+    let outcome = keeps_every_invariant("seed-95-code-issued-before-a-revocation.json");
+    let trace = outcome.trace.join("\n");
+    let invited = trace
+        .find("d0 invites an outreach worker")
+        .expect("an invite");
+    let rotated = trace[invited..]
+        .find("revoked; the team is at key epoch 2")
+        .map(|i| invited + i)
+        .expect("a revocation after the invite");
+    assert!(
+        trace[rotated..].contains(" enrolled"),
+        "seed 95 no longer enrolls with the older code after the revocation: pick another \
+         seed that does (scripts/simulate.sh --keep)"
+    );
 }
 
-/// A crash between the hub's revocation and the key rotation leaves the
-/// team on keys the revoked device holds (`Avoid::interrupted_revocations`).
+/// Two supervisors revoke one device at once: one key per epoch, and both
+/// told it is done (was seeds 233 and 255 before the signed roster).
 #[test]
-#[ignore = "a product bug the simulation found, not fixed yet"]
-fn seed_92_a_revocation_cut_by_a_crash_still_rotates_the_keys() {
-    keeps_every_invariant("seed-92-crash-during-a-revocation.json");
-}
-
-/// The store locking itself between the hub's revocation and the rotation
-/// does the same (`Avoid::interrupted_revocations`).
-#[test]
-#[ignore = "a product bug the simulation found, not fixed yet"]
-fn seed_260_a_revocation_cut_by_an_auto_lock_still_rotates_the_keys() {
-    keeps_every_invariant("seed-260-store-locks-during-a-revocation.json");
-}
-
-/// Two supervisors rotating at once make two keys for one epoch
-/// (`Avoid::concurrent_rotations`).
-#[test]
-#[ignore = "a product bug the simulation found, not fixed yet"]
 fn seed_233_two_supervisors_revoking_at_once_agree_on_the_keys() {
-    keeps_every_invariant("seed-233-two-supervisors-rotate-at-once.json");
-}
-
-/// A supervisor behind the team's epoch rotates to an epoch that already
-/// exists, with other keys (`Avoid::concurrent_rotations`).
-#[test]
-#[ignore = "a product bug the simulation found, not fixed yet"]
-fn seed_255_a_rotation_from_a_stale_epoch_does_not_reuse_the_epoch() {
-    keeps_every_invariant("seed-255-rotation-from-a-stale-epoch.json");
-}
-
-/// Each unfixed bug's schedule still fails today, so the ignored tests
-/// above are real: when one starts to pass, its bug was fixed and the test
-/// (and its `Avoid`) can be switched on.
-#[test]
-fn the_unfixed_bugs_schedules_still_fail() {
-    for file in [
-        "seed-8-code-issued-before-a-rotation.json",
-        "seed-148-code-issued-by-a-supervisor-behind-the-epoch.json",
-        "seed-92-crash-during-a-revocation.json",
-        "seed-260-store-locks-during-a-revocation.json",
-        "seed-233-two-supervisors-rotate-at-once.json",
-        "seed-255-rotation-from-a-stale-epoch.json",
-    ] {
-        let (schedule, outcome) = replay(file);
-        assert!(
-            outcome.failure.is_some(),
-            "{file} now keeps every invariant: its bug looks fixed; switch its test on \
-             and stop avoiding it in generate.rs ({})",
-            schedule.about
-        );
+    let outcome = keeps_every_invariant("seed-233-two-supervisors-revoke-at-once.json");
+    reaches(&outcome, "the second revocation refused", |t| {
+        t.contains("d0 revocation: POST /v1/devices/d1/revoke → 400")
+    });
+    for supervisor in ["d0", "d4"] {
+        reaches(&outcome, "both revocations reported done", |t| {
+            t.contains(&format!("{supervisor} revoked; the team is at key epoch 2"))
+        });
     }
+}
+
+/// A revocation cut by the store locking, then one cut by a crash after the
+/// hub revoked: the team still leaves the revoked device's keys behind
+/// (was seeds 92 and 260).
+#[test]
+fn seed_67_a_revocation_cut_short_still_rotates_the_keys() {
+    let outcome = keeps_every_invariant("seed-67-revocation-locked-then-cut-by-a-crash.json");
+    reaches(&outcome, "a revocation failing on a locked store", |t| {
+        t.contains("revocation failed: the store is locked")
+    });
+    reaches(&outcome, "a crash after the hub revoked", |t| {
+        t.contains("crashes during its revocation")
+    });
 }
