@@ -143,7 +143,8 @@ fn with_roster(listed: Vec<DeviceInfo>, roster: Option<&Roster>) -> Vec<TeamDevi
 }
 
 /// Revokes a device and moves the team to a new key epoch that only the
-/// remaining members receive, in one signed request. Returns the new epoch.
+/// remaining members receive, in one signed request. Returns the new epoch
+/// (the team's epoch when the device was revoked already).
 pub fn revoke_device(store: &mut Store, device: DeviceId) -> Result<u32> {
     if device == store.device_id() {
         return Err(Error::CannotRevokeSelf);
@@ -155,14 +156,11 @@ pub fn revoke_device(store: &mut Store, device: DeviceId) -> Result<u32> {
     loop {
         attempt += 1;
         refresh_roster(store, &client, &cancel)?;
-        if attempt > 1 {
-            // The hub refused the last attempt's links, or the roster moved
-            // under them: that attempt may have landed after all (its answer
-            // lost, the client's retry refused as a copy), or another
-            // supervisor revoked the device first. Either way it is done.
-            if let Some(epoch) = revoked_in_roster(store, device)? {
-                return Ok(epoch);
-            }
+        // Another supervisor may have revoked the device first, or the last
+        // attempt landed after all (its answer lost, the client's retry
+        // refused as a copy): either way it is done.
+        if let Some(epoch) = revoked_in_roster(store, device)? {
+            return Ok(epoch);
         }
         let request = store.make_revocation(device)?;
         let epoch = request.keys.as_ref().map_or(0, |k| k.epoch);

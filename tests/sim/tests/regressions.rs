@@ -64,6 +64,18 @@ fn seed_53_a_revocation_whose_answer_was_lost_reports_done() {
     });
 }
 
+/// A second supervisor revoking a device the first just revoked was told it
+/// failed: the device was not an active member any more.
+#[test]
+fn seed_1282_a_device_revoked_by_another_supervisor_first_reports_done() {
+    let outcome = keeps_every_invariant("seed-1282-revoked-by-another-supervisor-first.json");
+    for supervisor in ["d0", "d4"] {
+        reaches(&outcome, "both revocations reported done", |t| {
+            t.contains(&format!("{supervisor} revoked; the team is at key epoch 2"))
+        });
+    }
+}
+
 // --- found before the signed roster, fixed by it: each schedule reaches
 // the old bug's scenario on today's protocol.
 
