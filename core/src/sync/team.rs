@@ -69,6 +69,9 @@ pub fn invite(store: &mut Store, role: Role, days: i64) -> Result<IssuedInvite> 
         let invite = store.make_invite(role, expires_at)?;
         match client.call_empty(Method::POST, paths::INVITES, Some(&invite.request), &cancel) {
             Ok(()) => break invite,
+            // The client's retry of a copy that landed, its answer lost:
+            // this very invite (its id is fresh) is registered.
+            Err(e) if registered_already(&e) => break invite,
             Err(e) if moved(&e) && attempt < SIGN_ATTEMPTS => {
                 refresh_roster(store, &client, &cancel)?;
             }
@@ -188,6 +191,10 @@ fn revoked_in_roster(store: &mut Store, device: DeviceId) -> Result<Option<u32>>
     };
     let member = roster.members().any(|m| m.member.device == device.0);
     Ok((member && !roster.is_active(device.0)).then(|| roster.current_epoch()))
+}
+
+fn registered_already(e: &TransportError) -> bool {
+    matches!(e, TransportError::Refused { status: 409, error, .. } if error == "conflict")
 }
 
 fn refused_links(e: &TransportError) -> bool {
