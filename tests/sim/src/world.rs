@@ -11,6 +11,8 @@ use fieldbook_core::sync::{
     SyncSummary, TransportError,
 };
 use fieldbook_core::Error;
+use fieldbook_proto::enroll::CreateInviteRequest;
+use fieldbook_proto::paths;
 use serde_json::{json, Value};
 use tokio::runtime::Runtime;
 use uuid::Uuid;
@@ -40,7 +42,10 @@ enum Work {
         pending: Vec<Uuid>,
     },
     Compact,
-    Invite,
+    /// `invite`: the id of the last invite it asked the hub to register.
+    Invite {
+        invite: Option<Uuid>,
+    },
     Enroll,
     /// `already`: `target` was revoked on the hub when it started;
     /// `confirmed`: the device heard the hub accept its revocation.
@@ -240,6 +245,13 @@ impl<'rt> World<'rt> {
 
     pub fn busy(&self, device: usize) -> bool {
         self.tasks.iter().any(|t| t.device == device)
+    }
+
+    /// Whether the hub holds the invite with this id.
+    fn hub_has_invite(&self, id: Uuid) -> bool {
+        self.rt
+            .block_on(self.hub().storage().get_invite(id))
+            .is_ok()
     }
 
     /// Whether a live device's store is locked (asking may lock it, if it
@@ -641,7 +653,7 @@ impl<'rt> World<'rt> {
         }
         let shared = self.devices[device].store.clone();
         self.note(format!("d{device} invites {}", with_article(role)));
-        self.start(device, Work::Invite, move || {
+        self.start(device, Work::Invite { invite: None }, move || {
             let mut store = shared.lock();
             let store = store.as_mut().expect("a live device has a store");
             Outcome::Invite(sync::invite(store, role, 7))
@@ -777,6 +789,16 @@ impl<'rt> World<'rt> {
             Parked::Request(request) => {
                 let revocation =
                     request.method.as_str() == "POST" && request.path.ends_with("/revoke");
+                if let Work::Invite { invite } = &mut work {
+                    if (request.method.as_str(), request.path.as_str()) == ("POST", paths::INVITES)
+                    {
+                        *invite = request
+                            .body
+                            .as_deref()
+                            .and_then(|b| serde_json::from_slice::<CreateInviteRequest>(b).ok())
+                            .map(|r| r.invite_id);
+                    }
+                }
                 let answer = self.network(device, &work, request, fate)?;
                 if let (Work::Revoke { confirmed, .. }, Ok(response)) = (&mut work, &answer) {
                     *confirmed |= revocation && (200..300).contains(&response.status);
@@ -874,7 +896,7 @@ impl<'rt> World<'rt> {
                 self.synced(device, &pending, result)
             }
             (Work::Compact, Outcome::Compact(result)) => self.compacted(device, result),
-            (Work::Invite, Outcome::Invite(result)) => {
+            (Work::Invite { invite }, Outcome::Invite(result)) => {
                 match result {
                     Ok(invite) => {
                         self.note(format!("d{device} invited {}", with_article(invite.role)));
@@ -884,6 +906,19 @@ impl<'rt> World<'rt> {
                             role: invite.role,
                             used: false,
                         });
+                    }
+                    // An invite the hub registered is a code to hand out:
+                    // reported failed, it is lost (unless the store locked,
+                    // and then the supervisor asks again).
+                    Err(e)
+                        if !matches!(e, Error::Erased | Error::Locked)
+                            && invite.is_some_and(|id| self.hub_has_invite(id)) =>
+                    {
+                        let line = self.readable(&format!("d{device} invite: {e}"));
+                        return Err(self.failure(
+                            "team work reports what happened",
+                            format!("the hub registered the invite, yet {line}"),
+                        ));
                     }
                     Err(e) => return self.team_work_failed(device, "invite", e),
                 }
@@ -1123,7 +1158,7 @@ impl Work {
         match self {
             Work::Sync { .. } => "sync",
             Work::Compact => "compaction",
-            Work::Invite => "invite",
+            Work::Invite { .. } => "invite",
             Work::Enroll => "enrollment",
             Work::Revoke { .. } => "revocation",
         }
