@@ -76,6 +76,19 @@ fn seed_1282_a_device_revoked_by_another_supervisor_first_reports_done() {
     }
 }
 
+/// The hub registered an invite whose answer was lost; the client's retry
+/// was refused as registered already, and the supervisor was told it failed.
+#[test]
+fn seed_4_an_invite_whose_answer_was_lost_is_issued() {
+    let outcome = keeps_every_invariant("seed-4-invite-answer-lost.json");
+    reaches(&outcome, "the lost answer", |t| {
+        t.contains("invite: POST /v1/invites → 201, answer lost")
+    });
+    reaches(&outcome, "the invite issued", |t| {
+        t.contains("d0 invited a peer-leader")
+    });
+}
+
 // --- found before the signed roster, fixed by it: each schedule reaches
 // the old bug's scenario on today's protocol.
 
