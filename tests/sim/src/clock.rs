@@ -8,7 +8,7 @@
 //! same point of a schedule whenever it is replayed.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use fieldbook_core::store::Clock;
+use fieldbook_core::store::{Clock, SinceBoot};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
@@ -86,7 +86,20 @@ impl Clock for DeviceClock {
     fn today(&self) -> NaiveDate {
         self.now().date_naive()
     }
+    /// World time, without the skew: drift and jumps are the wall clock's
+    /// (which anyone holding the phone can set); the time since boot only
+    /// ever runs forward with the world. A crash restarts the app, not the
+    /// phone, so the boot stays the same.
+    fn since_boot(&self) -> SinceBoot {
+        SinceBoot {
+            boot: "simulated".into(),
+            ms: BOOTED_MS_BEFORE_START + self.world.elapsed_ms().max(0) as u64,
+        }
+    }
 }
+
+/// How long each phone has been on when a schedule starts.
+const BOOTED_MS_BEFORE_START: u64 = 3_600_000;
 
 #[cfg(test)]
 mod tests {
