@@ -64,6 +64,10 @@ cargo clippy --all-targets -- -D warnings
 cargo clippy -p fieldbook-bench --all-targets -- -D warnings
 
 log "tests"
+# Includes the team simulation's share (docs/testing.md): 2,000 seeded
+# schedules on SQLite and 100 on the PostgreSQL above, about 400 s of CPU
+# (3.5 minutes of the two cores). FIELDBOOK_SIM_SEEDS / FIELDBOOK_SIM_START
+# change the range; scripts/simulate.sh runs longer ones.
 cargo test
 
 # The bindings generated from the built library, and the Kotlin on the JVM:

@@ -193,6 +193,7 @@ impl Store {
             policy: self.policy,
             open: OpenOptions {
                 clock: self.clock.clone(),
+                network: self.network.clone(),
                 kdf_floor: self.kdf_floor,
             },
             membership: Membership::NewTeam,

@@ -57,6 +57,7 @@ use crate::record::{
     meta_fields, DeviceId, Hlc, HlcClock, RecordId, RecordKind, RecordState, RecordVersion,
     SensitivityClass, Stamp, TeamId, VersionId,
 };
+use crate::sync::{HttpNetwork, Network};
 use crate::uic;
 use crate::{Error, Lang, Result};
 use audit::AuditEntry;
@@ -112,11 +113,14 @@ impl CreateOptions {
     }
 }
 
-/// How a store is opened: its clock, and the minimum key-derivation strength
-/// it accepts (chosen by code, never by the stored data).
+/// How a store is opened: its clock, how its syncs reach the hub, and the
+/// minimum key-derivation strength it accepts (chosen by code, never by the
+/// stored data).
 #[derive(Clone)]
 pub struct OpenOptions {
     pub clock: Arc<dyn Clock>,
+    /// HTTP(S) on devices; the team simulation plugs in its own network.
+    pub network: Arc<dyn Network>,
     pub kdf_floor: KdfFloor,
 }
 
@@ -124,6 +128,7 @@ impl Default for OpenOptions {
     fn default() -> Self {
         OpenOptions {
             clock: Arc::new(SystemClock),
+            network: Arc::new(HttpNetwork),
             kdf_floor: KdfFloor::Production,
         }
     }
@@ -183,6 +188,7 @@ pub struct Store {
     policy: SecurityPolicy,
     provider: Arc<dyn PlatformKeyProvider>,
     clock: Arc<dyn Clock>,
+    network: Arc<dyn Network>,
     kdf_floor: KdfFloor,
     keys: Option<UnlockedKeys>,
     hlc: HlcClock,
@@ -259,6 +265,7 @@ impl Store {
             policy: options.policy,
             provider,
             clock: options.open.clock,
+            network: options.open.network,
             kdf_floor: options.open.kdf_floor,
             keys: Some(keys),
             hlc: HlcClock::resume(Hlc::ZERO),
@@ -305,6 +312,7 @@ impl Store {
             policy,
             provider,
             clock: options.clock,
+            network: options.network,
             kdf_floor: options.kdf_floor,
             keys: None,
             hlc: HlcClock::resume(hlc),
@@ -331,6 +339,14 @@ impl Store {
     }
     pub fn today(&self) -> chrono::NaiveDate {
         self.clock.today()
+    }
+    /// The time on this store's clock: what stamps its writes and dates its invites.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+    /// How this store's syncs reach the hub.
+    pub(crate) fn network(&self) -> &dyn Network {
+        self.network.as_ref()
     }
 
     fn now_ms(&self) -> u64 {

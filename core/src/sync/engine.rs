@@ -56,7 +56,8 @@ pub fn client_for(store: &mut Store, retry: RetryPolicy) -> Result<HubClient> {
         .map_err(|_| {
             Error::StoreDamaged("the hub certificate's fingerprint is malformed".into())
         })?;
-    Ok(HubClient::new(
+    Ok(HubClient::over(
+        store.network(),
         &link.url,
         pin,
         Some(link.token.clone()),

@@ -55,7 +55,13 @@ pub fn enroll(
             path: dir.to_path_buf(),
         });
     }
-    let client = HubClient::new(hub_url, hub_certificate, None, RetryPolicy::default())?;
+    let client = HubClient::over(
+        options.open.network.as_ref(),
+        hub_url,
+        hub_certificate,
+        None,
+        RetryPolicy::default(),
+    )?;
     let cancel = AtomicBool::new(false);
     let (lookup, links) = look_up(&client, &code, &cancel)?;
     let role: Role = lookup.role.parse().map_err(Error::InvalidInput)?;
@@ -108,7 +114,7 @@ pub fn enroll(
                 lookup.team_id,
                 code.invite_id,
                 member.clone(),
-                chrono::Utc::now().timestamp_millis(),
+                options.open.clock.now().timestamp_millis(),
             );
             let (statement, signature) = statement.sign_unplaced(&code.invite_signing_key())?;
             Some(SignedJoin {
@@ -158,7 +164,8 @@ pub fn enroll(
         certificate_sha256: hub_certificate.map(|p| p.to_hex()),
     };
     store.set_hub_link(&link)?;
-    let client = HubClient::new(
+    let client = HubClient::over(
+        store.network(),
         hub_url,
         hub_certificate,
         Some(link.token),

@@ -6,6 +6,7 @@ mod access;
 mod compact;
 mod engine;
 mod enroll;
+mod http;
 mod pinning;
 pub(crate) mod roster;
 mod summary;
@@ -16,10 +17,13 @@ pub use access::StoreAccess;
 pub use compact::{compact, CompactOptions, CompactSummary};
 pub use engine::{client_for, sync, sync_shared, SyncOptions};
 pub use enroll::enroll;
+pub use http::HttpNetwork;
 pub use pinning::{CertificatePin, PinParseError};
 pub use summary::{SyncListener, SyncPhase, SyncSummary};
 pub use team::{
     invite, list_devices, revoke_device, IssuedInvite, TeamDevice, DEFAULT_INVITE_DAYS,
     MAX_INVITE_DAYS,
 };
-pub use transport::{HubClient, RetryPolicy, TransportError};
+pub use transport::{
+    HubClient, HubRequest, HubResponse, Network, RetryPolicy, Transport, TransportError,
+};

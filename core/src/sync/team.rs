@@ -59,7 +59,7 @@ pub struct TeamDevice {
 /// (clamped to 1..=30), certifies it in the roster and registers it on the
 /// hub. Supervisors only.
 pub fn invite(store: &mut Store, role: Role, days: i64) -> Result<IssuedInvite> {
-    let expires_at = Utc::now() + Duration::days(days.clamp(1, MAX_INVITE_DAYS));
+    let expires_at = store.now() + Duration::days(days.clamp(1, MAX_INVITE_DAYS));
     let client = client_for(store, RetryPolicy::default())?;
     let cancel = AtomicBool::new(false);
     refresh_roster(store, &client, &cancel)?;
@@ -69,6 +69,9 @@ pub fn invite(store: &mut Store, role: Role, days: i64) -> Result<IssuedInvite> 
         let invite = store.make_invite(role, expires_at)?;
         match client.call_empty(Method::POST, paths::INVITES, Some(&invite.request), &cancel) {
             Ok(()) => break invite,
+            // The client's retry of a copy that landed, its answer lost:
+            // this very invite (its id is fresh) is registered.
+            Err(e) if registered_already(&e) => break invite,
             Err(e) if moved(&e) && attempt < SIGN_ATTEMPTS => {
                 refresh_roster(store, &client, &cancel)?;
             }
@@ -143,7 +146,8 @@ fn with_roster(listed: Vec<DeviceInfo>, roster: Option<&Roster>) -> Vec<TeamDevi
 }
 
 /// Revokes a device and moves the team to a new key epoch that only the
-/// remaining members receive, in one signed request. Returns the new epoch.
+/// remaining members receive, in one signed request. Returns the new epoch
+/// (the team's epoch when the device was revoked already).
 pub fn revoke_device(store: &mut Store, device: DeviceId) -> Result<u32> {
     if device == store.device_id() {
         return Err(Error::CannotRevokeSelf);
@@ -155,18 +159,46 @@ pub fn revoke_device(store: &mut Store, device: DeviceId) -> Result<u32> {
     loop {
         attempt += 1;
         refresh_roster(store, &client, &cancel)?;
+        // Another supervisor may have revoked the device first, or the last
+        // attempt landed after all (its answer lost, the client's retry
+        // refused as a copy): either way it is done.
+        if let Some(epoch) = revoked_in_roster(store, device)? {
+            return Ok(epoch);
+        }
         let request = store.make_revocation(device)?;
         let epoch = request.keys.as_ref().map_or(0, |k| k.epoch);
         match client.call_empty(Method::POST, &path, Some(&request), &cancel) {
             Ok(()) => {
-                // The new keys come back through the hub like everyone's.
-                refresh_roster(store, &client, &cancel)?;
-                return Ok(epoch);
+                // Done on the hub. The new keys come back through the hub
+                // like everyone's: now, or at the next sync when this
+                // refresh cannot (the store locked itself meanwhile, the
+                // network dropped); only an erasure outranks the news.
+                return match refresh_roster(store, &client, &cancel) {
+                    Err(Error::Erased) => Err(Error::Erased),
+                    _ => Ok(epoch),
+                };
             }
-            Err(e) if moved(&e) && attempt < SIGN_ATTEMPTS => continue,
+            Err(e) if (moved(&e) || refused_links(&e)) && attempt < SIGN_ATTEMPTS => continue,
             Err(e) => return on_hub(store, &client, Err(e)),
         }
     }
+}
+
+/// The team's key epoch when the verified roster shows `device` revoked.
+fn revoked_in_roster(store: &mut Store, device: DeviceId) -> Result<Option<u32>> {
+    let Some(roster) = store.roster()? else {
+        return Ok(None);
+    };
+    let member = roster.members().any(|m| m.member.device == device.0);
+    Ok((member && !roster.is_active(device.0)).then(|| roster.current_epoch()))
+}
+
+fn registered_already(e: &TransportError) -> bool {
+    matches!(e, TransportError::Refused { status: 409, error, .. } if error == "conflict")
+}
+
+fn refused_links(e: &TransportError) -> bool {
+    matches!(e, TransportError::Refused { error, .. } if error == "roster_refused")
 }
 
 fn moved(e: &TransportError) -> bool {

@@ -1,24 +1,20 @@
-//! HTTP to the hub: reqwest with rustls (ring provider), timeouts, and
-//! retries with exponential back-off and jitter for failures that may pass
-//! (no connection, time-outs, 5xx, 429). A 4xx is final; 410 with `wipe`
-//! is the hub's order to crypto-erase.
-//!
-//! An `https://` hub is trusted only through its pinned certificate
-//! ([`CertificatePin`]); plain `http://` is allowed only to a loopback
-//! address, where the token never crosses a network.
+//! The sync client: requests to the hub through a [`Transport`], with
+//! retries, exponential back-off and jitter for failures that may pass (no
+//! answer, 5xx, 429). A 4xx is final; 410 with `wipe` is the hub's order to
+//! crypto-erase. The transport is HTTP on devices (`super::http`) and an
+//! in-process network in the team simulation.
 
 use fieldbook_proto::error::ErrorBody;
-use fieldbook_proto::{paths, PROTOCOL_HEADER, PROTOCOL_VERSION};
+use fieldbook_proto::paths;
 use rand::Rng;
-use reqwest::blocking::{Client, Response};
 use reqwest::{Method, StatusCode};
 use serde::{de::DeserializeOwned, Serialize};
-use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use zeroize::Zeroizing;
 
-use super::pinning::{self, CertificatePin};
+use super::http::HttpNetwork;
+use super::pinning::CertificatePin;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TransportError {
@@ -73,8 +69,51 @@ impl RetryPolicy {
     }
 }
 
+/// One request to the hub, as the sync client hands it to a [`Transport`].
+pub struct HubRequest<'a> {
+    pub method: &'a Method,
+    /// The path under the hub's base URL (`/v1/sync/push`).
+    pub path: &'a str,
+    pub query: &'a [(&'a str, String)],
+    /// A JSON body.
+    pub body: Option<&'a [u8]>,
+    /// The device's bearer token; a secret, never logged.
+    pub token: Option<&'a str>,
+}
+
+/// The hub's answer, whatever its status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HubResponse {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// How requests reach one hub. `send` returns `Ok` for any answer the hub
+/// gave, refusals included, and an error only when no whole answer came
+/// (`Unreachable`, `CertificateMismatch`). Retries, back-off and decoding
+/// stay in [`HubClient`], above every transport.
+pub trait Transport: Send + Sync {
+    fn send(&self, request: &HubRequest<'_>) -> Result<HubResponse, TransportError>;
+
+    /// Waits before a retry. A simulated network waits in simulated time.
+    fn pause(&self, delay: Duration) {
+        std::thread::sleep(delay);
+    }
+}
+
+/// Opens transports to hubs: [`HttpNetwork`](super::HttpNetwork) on every
+/// device; the team simulation in `tests/` plugs in its own, which hands
+/// requests to the hub's router in the same process.
+pub trait Network: Send + Sync {
+    fn connect(
+        &self,
+        base_url: &str,
+        pin: Option<CertificatePin>,
+    ) -> Result<Box<dyn Transport>, TransportError>;
+}
+
 pub struct HubClient {
-    http: Client,
+    transport: Box<dyn Transport>,
     base: String,
     token: Option<Zeroizing<String>>,
     retry: RetryPolicy,
@@ -87,102 +126,82 @@ impl std::fmt::Debug for HubClient {
 }
 
 impl HubClient {
-    /// A client for the hub at `base_url`. An `https://` hub needs `pin`, the
-    /// SHA-256 of its certificate, and no other certificate is trusted;
-    /// `http://` is allowed only to a loopback host, and then without a pin.
+    /// A client for the hub at `base_url` over HTTP(S). An `https://` hub
+    /// needs `pin`, the SHA-256 of its certificate, and no other certificate
+    /// is trusted; `http://` is allowed only to a loopback host, and then
+    /// without a pin.
     pub fn new(
         base_url: &str,
         pin: Option<CertificatePin>,
         token: Option<String>,
         retry: RetryPolicy,
     ) -> Result<Self, TransportError> {
-        let secure = check_hub_address(base_url, pin.is_some())?;
-        // A plain-HTTP client never speaks TLS (redirects are off), but its
-        // TLS configuration still trusts nothing rather than every CA.
-        let tls = pinning::client_config(pin).map_err(TransportError::HubAddress)?;
-        let mut builder = Client::builder()
-            .tls_backend_preconfigured(tls)
-            .https_only(secure)
-            // The hub never redirects; following one could leave the pinned host.
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(60))
-            .user_agent(concat!("fieldbook/", env!("CARGO_PKG_VERSION")));
-        if !secure {
-            // A proxy would carry the clear-text token off this machine.
-            builder = builder.no_proxy();
-        }
-        let http = builder
-            .build()
-            .map_err(|e| TransportError::HubAddress(without_url(&e)))?;
+        Self::over(&HttpNetwork, base_url, pin, token, retry)
+    }
+
+    /// A client for the hub at `base_url`, reached through `network`.
+    pub fn over(
+        network: &dyn Network,
+        base_url: &str,
+        pin: Option<CertificatePin>,
+        token: Option<String>,
+        retry: RetryPolicy,
+    ) -> Result<Self, TransportError> {
         Ok(HubClient {
-            http,
+            transport: network.connect(base_url, pin)?,
             base: base_url.trim_end_matches('/').to_string(),
             token: token.map(Zeroizing::new),
             retry,
         })
     }
 
-    /// Sends a request, retrying failures that may pass, and returns the
-    /// successful answer's body. With `read_body` the body is read inside the
-    /// retry loop: a connection cut in the middle of the answer is retried
-    /// like one cut before it (push and pull are idempotent).
+    /// Sends a request, retrying failures that may pass (no answer, 5xx,
+    /// 429), and returns the successful answer's body. An answer cut off in
+    /// the middle is retried like one never sent (push and pull are
+    /// idempotent). A 4xx is final.
     fn send(
         &self,
         method: &Method,
         path: &str,
         query: &[(&str, String)],
-        body: Option<&Vec<u8>>,
-        read_body: bool,
+        body: Option<&[u8]>,
         cancel: &AtomicBool,
     ) -> Result<Vec<u8>, TransportError> {
+        let request = HubRequest {
+            method,
+            path,
+            query,
+            body,
+            token: self.token.as_ref().map(|t| t.as_str()),
+        };
         let mut attempt = 0;
         loop {
             if cancel.load(Ordering::Relaxed) {
                 return Err(TransportError::Cancelled);
             }
-            let mut request = self
-                .http
-                .request(method.clone(), format!("{}{path}", self.base))
-                .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
-                .query(query);
-            if let Some(token) = &self.token {
-                request = request.bearer_auth(token.as_str());
-            }
-            if let Some(body) = body {
-                request = request
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(body.clone());
-            }
-            let retryable = match request.send() {
-                Ok(response) => {
-                    let status = response.status();
-                    if status.is_success() && !read_body {
-                        return Ok(Vec::new());
-                    }
+            let retryable = match self.transport.send(&request) {
+                Ok(answer) => {
+                    let status = StatusCode::from_u16(answer.status).map_err(|_| {
+                        TransportError::Protocol(format!("status {}", answer.status))
+                    })?;
                     if status.is_success() {
-                        match response.bytes() {
-                            Ok(bytes) => return Ok(bytes.into()),
-                            Err(e) => TransportError::Unreachable(without_url(&e)),
-                        }
-                    } else if !(status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS)
-                    {
-                        return Err(refusal(status, response));
-                    } else {
-                        refusal(status, response)
+                        return Ok(answer.body);
                     }
+                    let refused = refusal(status, &answer.body);
+                    if !(status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS) {
+                        return Err(refused);
+                    }
+                    refused
                 }
-                Err(e) if pinning::is_pin_mismatch(&e) => {
-                    // Retrying cannot change the certificate the hub shows.
-                    return Err(TransportError::CertificateMismatch);
-                }
-                Err(e) => TransportError::Unreachable(without_url(&e)),
+                Err(e @ TransportError::Unreachable(_)) => e,
+                // Retrying cannot change the certificate the hub shows, nor an address.
+                Err(e) => return Err(e),
             };
             attempt += 1;
             if attempt >= self.retry.attempts {
                 return Err(retryable);
             }
-            std::thread::sleep(self.retry.delay(attempt));
+            self.transport.pause(self.retry.delay(attempt));
         }
     }
 
@@ -198,7 +217,7 @@ impl HubClient {
             .map(serde_json::to_vec)
             .transpose()
             .map_err(|e| TransportError::Protocol(e.to_string()))?;
-        let text = self.send(&method, path, query, bytes.as_ref(), true, cancel)?;
+        let text = self.send(&method, path, query, bytes.as_deref(), cancel)?;
         serde_json::from_slice(&text).map_err(|e| TransportError::Protocol(format!("{path}: {e}")))
     }
 
@@ -214,7 +233,7 @@ impl HubClient {
             .map(serde_json::to_vec)
             .transpose()
             .map_err(|e| TransportError::Protocol(e.to_string()))?;
-        self.send(&method, path, &[], bytes.as_ref(), false, cancel)
+        self.send(&method, path, &[], bytes.as_deref(), cancel)
             .map(|_| ())
     }
 
@@ -223,65 +242,8 @@ impl HubClient {
     }
 }
 
-/// Checks that `base_url` may carry a token: `https://` with a pin, or
-/// `http://` to a loopback host without one. Returns whether it is `https`.
-/// Messages never repeat the address (it could hold credentials).
-fn check_hub_address(base_url: &str, pinned: bool) -> Result<bool, TransportError> {
-    let refuse = |why: &str| Err(TransportError::HubAddress(why.to_string()));
-    let Ok(url) = reqwest::Url::parse(base_url) else {
-        return refuse("it is not a URL like https://hub.example:8443");
-    };
-    if !url.username().is_empty() || url.password().is_some() {
-        return refuse("it must not contain a user name or password");
-    }
-    match url.scheme() {
-        "https" if pinned => Ok(true),
-        "https" => refuse(
-            "an https:// hub needs the SHA-256 fingerprint of its certificate to pin (the hub prints it)",
-        ),
-        "http" if pinned => refuse(
-            "a certificate fingerprint was given for a plain http:// address; use the hub's https:// address",
-        ),
-        "http" if is_loopback(&url) => Ok(false),
-        "http" => refuse(
-            "plain http:// is allowed only to this machine (127.0.0.1, ::1, localhost): the device's token would cross the network in clear; use the hub's https:// address and certificate fingerprint",
-        ),
-        _ => refuse("it must start with https:// (or http:// on this machine)"),
-    }
-}
-
-fn is_loopback(url: &reqwest::Url) -> bool {
-    match url.host_str() {
-        Some(host) if host.eq_ignore_ascii_case("localhost") => true,
-        Some(host) => {
-            let bare = host.trim_start_matches('[').trim_end_matches(']');
-            bare.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
-                || bare.parse::<Ipv6Addr>().is_ok_and(|ip| ip.is_loopback())
-        }
-        None => false,
-    }
-}
-
-/// reqwest's errors name the URL; keep only what went wrong.
-fn without_url(e: &reqwest::Error) -> String {
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "could not connect"
-    } else if e.is_body() || e.is_decode() {
-        "the answer was cut off or malformed"
-    } else {
-        "request failed"
-    };
-    kind.to_string()
-}
-
-fn refusal(status: StatusCode, response: Response) -> TransportError {
-    let body: Option<ErrorBody> = response
-        .bytes()
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok());
-    match body {
+fn refusal(status: StatusCode, body: &[u8]) -> TransportError {
+    match serde_json::from_slice::<ErrorBody>(body).ok() {
         Some(body) if body.wipe => TransportError::Wipe,
         Some(body) => TransportError::Refused {
             status: status.as_u16(),
@@ -299,6 +261,7 @@ fn refusal(status: StatusCode, response: Response) -> TransportError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::{Arc, Mutex};
 
     #[test]
     fn back_off_grows_but_stays_under_its_cap() {
@@ -308,138 +271,115 @@ mod tests {
         }
     }
 
-    #[test]
-    fn an_unreachable_hub_is_reported_after_the_retries() {
-        let client = HubClient::new(
-            "http://127.0.0.1:9",
-            None,
-            None,
-            RetryPolicy {
-                attempts: 2,
-                base_delay: Duration::from_millis(1),
-                max_delay: Duration::from_millis(2),
-            },
-        )
-        .unwrap();
-        let err = client.health(&AtomicBool::new(false)).unwrap_err();
-        assert!(matches!(err, TransportError::Unreachable(_)), "{err}");
-        let cancelled = client.health(&AtomicBool::new(true)).unwrap_err();
-        assert!(matches!(cancelled, TransportError::Cancelled));
+    /// A transport that plays back answers in order and records what it was
+    /// asked and how long it was told to wait.
+    #[derive(Clone, Default)]
+    struct Scripted {
+        answers: Arc<Mutex<Vec<Result<HubResponse, TransportError>>>>,
+        /// "METHOD path" and the token of each request.
+        sent: Arc<Mutex<Vec<[Option<String>; 2]>>>,
+        pauses: Arc<Mutex<Vec<Duration>>>,
     }
 
-    fn address_error(url: &str, pin: Option<CertificatePin>) -> String {
-        match HubClient::new(url, pin, None, RetryPolicy::default()) {
-            Err(TransportError::HubAddress(why)) => why,
-            Err(other) => panic!("{url}: unexpected {other}"),
-            Ok(_) => panic!("{url} was accepted"),
+    impl Transport for Scripted {
+        fn send(&self, request: &HubRequest<'_>) -> Result<HubResponse, TransportError> {
+            self.sent.lock().unwrap().push([
+                Some(format!("{} {}", request.method, request.path)),
+                request.token.map(str::to_string),
+            ]);
+            self.answers.lock().unwrap().remove(0)
+        }
+        fn pause(&self, delay: Duration) {
+            self.pauses.lock().unwrap().push(delay);
         }
     }
 
-    #[test]
-    fn only_pinned_https_or_loopback_http_is_accepted() {
-        let pin = Some(CertificatePin::of_certificate(b"hub certificate"));
-        for url in [
-            "http://127.0.0.1:8080",
-            "http://127.8.9.10/",
-            "http://localhost:8080",
-            "http://LOCALHOST",
-            "http://[::1]:8080",
-        ] {
-            assert!(
-                HubClient::new(url, None, None, RetryPolicy::default()).is_ok(),
-                "{url}"
-            );
+    impl Network for Scripted {
+        fn connect(
+            &self,
+            _: &str,
+            _: Option<CertificatePin>,
+        ) -> Result<Box<dyn Transport>, TransportError> {
+            Ok(Box::new(self.clone()))
         }
-        for url in ["https://hub.example:8443", "https://10.0.0.5"] {
-            assert!(
-                HubClient::new(url, pin, None, RetryPolicy::default()).is_ok(),
-                "{url}"
-            );
-        }
-        assert!(address_error("https://hub.example:8443", None).contains("fingerprint"));
-        for url in [
-            "http://10.0.0.5:8080",
-            "http://hub.example",
-            "http://[::ffff:127.0.0.1]/",
-            "http://localhost.evil.example/",
-        ] {
-            assert!(address_error(url, None).contains("in clear"), "{url}");
-        }
-        assert!(address_error("http://127.0.0.1:8080", pin).contains("http://"));
-        assert!(address_error("ftp://hub.example", pin).contains("https://"));
-        assert!(address_error("hub.example:8443", pin).contains("https://"));
-        assert!(address_error("10.0.0.5:8443", pin).contains("not a URL"));
     }
 
-    #[test]
-    fn address_errors_never_repeat_credentials() {
-        let why = address_error("https://admin:s3cret@hub.example", None);
-        assert!(!why.contains("s3cret") && !why.contains("admin"), "{why}");
-        let why = address_error("http://user:s3cret@10.0.0.5", None);
-        assert!(!why.contains("s3cret"), "{why}");
+    fn answer(status: u16, body: &str) -> Result<HubResponse, TransportError> {
+        Ok(HubResponse {
+            status,
+            body: body.as_bytes().to_vec(),
+        })
     }
 
-    /// A hub on loopback that serves `connections` connections, one answer
-    /// each: the first `cut` answers promise more body than they send and
-    /// then hang up; the others are whole. Returns its URL and, when joined,
-    /// how many connections it served.
-    fn hub_cutting_answers(
-        cut: usize,
-        connections: usize,
-    ) -> (String, std::thread::JoinHandle<usize>) {
-        use std::io::{Read, Write};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let server = std::thread::spawn(move || {
-            let mut served = 0;
-            for stream in listener.incoming().take(connections) {
-                let mut stream = stream.unwrap();
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap() == 1 {
-                    head.push(byte[0]);
-                }
-                let body = br#"{"status":"ok"}"#;
-                let promised = if served < cut {
-                    body.len() + 40
-                } else {
-                    body.len()
-                };
-                let answer = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {promised}\r\nconnection: close\r\n\r\n"
-                );
-                stream.write_all(answer.as_bytes()).unwrap();
-                stream.write_all(body).unwrap();
-                served += 1;
-            }
-            served
-        });
-        (url, server)
-    }
-
-    fn quick(attempts: u32) -> RetryPolicy {
-        RetryPolicy {
+    fn client(script: &Scripted, attempts: u32) -> HubClient {
+        let retry = RetryPolicy {
             attempts,
-            base_delay: Duration::from_millis(1),
-            max_delay: Duration::from_millis(5),
-        }
+            ..RetryPolicy::default()
+        };
+        HubClient::over(script, "sim://hub", None, Some("t0ken".into()), retry).unwrap()
     }
 
     #[test]
-    fn an_answer_cut_off_mid_body_is_retried_like_a_dropped_connection() {
-        let (url, server) = hub_cutting_answers(2, 3);
-        let client = HubClient::new(&url, None, None, quick(3)).unwrap();
-        let health = client.health(&AtomicBool::new(false)).unwrap();
+    fn failures_that_may_pass_are_retried_through_the_transports_pause() {
+        let script = Scripted::default();
+        *script.answers.lock().unwrap() = vec![
+            Err(TransportError::Unreachable("cut".into())),
+            answer(503, r#"{"error":"unavailable","message":"busy"}"#),
+            answer(429, ""),
+            answer(200, r#"{"status":"ok"}"#),
+        ];
+        let health = client(&script, 5).health(&AtomicBool::new(false)).unwrap();
         assert_eq!(health["status"], "ok");
-        assert_eq!(server.join().unwrap(), 3);
+        let sent = script.sent.lock().unwrap();
+        assert_eq!(sent.len(), 4);
+        assert!(sent
+            .iter()
+            .all(|[what, token]| what.as_deref() == Some("GET /v1/health")
+                && token.as_deref() == Some("t0ken")));
+        assert_eq!(
+            script.pauses.lock().unwrap().len(),
+            3,
+            "one pause per retry"
+        );
     }
 
     #[test]
-    fn an_answer_cut_off_on_the_last_attempt_is_reported() {
-        let (url, server) = hub_cutting_answers(1, 1);
-        let client = HubClient::new(&url, None, None, quick(1)).unwrap();
-        let err = client.health(&AtomicBool::new(false)).unwrap_err();
+    fn a_refusal_is_final_and_a_wipe_order_is_recognised() {
+        let script = Scripted::default();
+        *script.answers.lock().unwrap() = vec![
+            answer(403, r#"{"error":"forbidden","message":"no"}"#),
+            answer(410, r#"{"error":"revoked","message":"gone","wipe":true}"#),
+        ];
+        let client = client(&script, 5);
+        let cancel = AtomicBool::new(false);
+        match client.health(&cancel).unwrap_err() {
+            TransportError::Refused { status, error, .. } => {
+                assert_eq!((status, error.as_str()), (403, "forbidden"))
+            }
+            other => panic!("unexpected {other}"),
+        }
+        assert!(matches!(
+            client.health(&cancel).unwrap_err(),
+            TransportError::Wipe
+        ));
+        assert_eq!(script.sent.lock().unwrap().len(), 2, "no retries");
+        assert!(script.pauses.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_last_failure_is_reported_after_the_attempts_run_out() {
+        let script = Scripted::default();
+        *script.answers.lock().unwrap() = vec![
+            answer(500, ""),
+            Err(TransportError::Unreachable("timed out".into())),
+        ];
+        let err = client(&script, 2)
+            .health(&AtomicBool::new(false))
+            .unwrap_err();
         assert!(matches!(err, TransportError::Unreachable(_)), "{err}");
-        assert_eq!(server.join().unwrap(), 1);
+        let cancelled = client(&script, 2)
+            .health(&AtomicBool::new(true))
+            .unwrap_err();
+        assert!(matches!(cancelled, TransportError::Cancelled));
     }
 }

@@ -1,0 +1,222 @@
+//! A schedule is a list of numbered steps. Steps never name anything by a
+//! random id: a record is named by the number of the step that added it, a
+//! task by the step that started it, a code by the step that issued it, a
+//! device by its place in the team. So a list replays the same way, and a
+//! list with steps taken out (shrinking) still means what it meant: a step
+//! whose record, task or device is gone is skipped.
+
+use std::fmt;
+
+use fieldbook_core::record::RecordKind;
+use fieldbook_core::store::Role;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// What the network does with one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fate {
+    /// Delivered, and the answer comes back.
+    Deliver,
+    /// Lost on the way: the hub never sees it.
+    LoseRequest,
+    /// The hub handles it (and commits), but the answer is lost.
+    LoseResponse,
+    /// The hub receives it twice; the first answer comes back.
+    Duplicate,
+    /// Delivered, and a copy lingers in the network to arrive much later.
+    Linger,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// A worker saves a new record (`link`: the client it is about).
+    Add {
+        device: usize,
+        kind: RecordKind,
+        input: Map<String, Value>,
+        link: Option<usize>,
+    },
+    /// `record`: the number of the step that added it.
+    Edit {
+        device: usize,
+        record: usize,
+        input: Map<String, Value>,
+    },
+    Delete {
+        device: usize,
+        record: usize,
+    },
+    Lock {
+        device: usize,
+    },
+    Unlock {
+        device: usize,
+    },
+    /// The phone dies (battery, crash, killed) and is started again.
+    Crash {
+        device: usize,
+    },
+    /// The hub's process dies and is started again.
+    CrashHub,
+    /// The world's time moves on.
+    Tick {
+        ms: i64,
+    },
+    /// A device's clock drifts or jumps.
+    Skew {
+        device: usize,
+        ms: i64,
+    },
+    Sync {
+        device: usize,
+    },
+    Compact {
+        device: usize,
+    },
+    Invite {
+        device: usize,
+        role: Role,
+    },
+    /// A new device enrolls with the code the step numbered `invite` issued.
+    Enroll {
+        invite: usize,
+    },
+    Revoke {
+        device: usize,
+        target: usize,
+    },
+    /// The parked task the step numbered `task` started moves on; if it is
+    /// waiting on the network, its request meets `fate`.
+    Advance {
+        task: usize,
+        fate: Fate,
+    },
+    /// A lingering copy of an old request reaches the hub; its answer is lost.
+    Ghost {
+        pick: usize,
+    },
+    /// The network heals, every task finishes, every device unlocks and
+    /// syncs, and every invariant is checked.
+    Quiet,
+}
+
+impl Step {
+    /// The devices a step names.
+    pub fn devices(&self) -> Vec<usize> {
+        match self {
+            Step::Add { device, .. }
+            | Step::Edit { device, .. }
+            | Step::Delete { device, .. }
+            | Step::Lock { device }
+            | Step::Unlock { device }
+            | Step::Crash { device }
+            | Step::Skew { device, .. }
+            | Step::Sync { device }
+            | Step::Compact { device }
+            | Step::Invite { device, .. } => vec![*device],
+            Step::Revoke { device, target } => vec![*device, *target],
+            Step::CrashHub
+            | Step::Tick { .. }
+            | Step::Enroll { .. }
+            | Step::Advance { .. }
+            | Step::Ghost { .. }
+            | Step::Quiet => Vec::new(),
+        }
+    }
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Step::Add {
+                device, kind, link, ..
+            } => {
+                write!(f, "d{device} adds a {kind}")?;
+                if let Some(link) = link {
+                    write!(f, " about the client of step {link}")?;
+                }
+                Ok(())
+            }
+            Step::Edit {
+                device,
+                record,
+                input,
+            } => {
+                let keys: Vec<&str> = input.keys().map(String::as_str).collect();
+                write!(
+                    f,
+                    "d{device} edits the record of step {record} ({})",
+                    keys.join(", ")
+                )
+            }
+            Step::Delete { device, record } => {
+                write!(f, "d{device} deletes the record of step {record}")
+            }
+            Step::Lock { device } => write!(f, "d{device} locks"),
+            Step::Unlock { device } => write!(f, "d{device} unlocks"),
+            Step::Crash { device } => write!(f, "d{device} crashes and restarts"),
+            Step::CrashHub => write!(f, "the hub crashes and restarts"),
+            Step::Tick { ms } => write!(f, "time passes: {}", duration(*ms)),
+            Step::Skew { device, ms } => {
+                write!(
+                    f,
+                    "d{device}'s clock moves {}{}",
+                    sign(*ms),
+                    duration(ms.abs())
+                )
+            }
+            Step::Sync { device } => write!(f, "d{device} starts a sync"),
+            Step::Compact { device } => write!(f, "d{device} starts a compaction"),
+            Step::Invite { device, role } => write!(f, "d{device} invites a new {role} device"),
+            Step::Enroll { invite } => {
+                write!(f, "a new device enrolls with the code of step {invite}")
+            }
+            Step::Revoke { device, target } => write!(f, "d{device} revokes d{target}"),
+            Step::Advance { task, fate } => {
+                write!(f, "the task of step {task} moves on ({fate:?})")
+            }
+            Step::Ghost { pick } => write!(f, "a lingering request #{pick} arrives"),
+            Step::Quiet => write!(f, "quiet point"),
+        }
+    }
+}
+
+/// A step and its number in the schedule it was generated in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Numbered {
+    pub id: usize,
+    pub step: Step,
+}
+
+/// A schedule as a file: the seed that set up its team, and its steps.
+/// Regression schedules are kept this way (`tests/sim/regressions/`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Schedule {
+    pub seed: u64,
+    /// What the schedule shows, for people.
+    #[serde(default)]
+    pub about: String,
+    pub steps: Vec<Numbered>,
+}
+
+fn sign(ms: i64) -> &'static str {
+    if ms < 0 {
+        "back "
+    } else {
+        "ahead "
+    }
+}
+
+/// `1h02m03.400s`-style, for traces.
+pub fn duration(ms: i64) -> String {
+    let (h, rest) = (ms / 3_600_000, ms % 3_600_000);
+    let (m, rest) = (rest / 60_000, rest % 60_000);
+    let s = rest as f64 / 1000.0;
+    match (h, m) {
+        (0, 0) => format!("{s:.1}s"),
+        (0, m) => format!("{m}m{s:04.1}s"),
+        (h, m) => format!("{h}h{m:02}m{s:04.1}s"),
+    }
+}
