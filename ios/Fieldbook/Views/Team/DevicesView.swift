@@ -22,6 +22,15 @@ struct DevicesView: View {
                     Text("Revoked. The team now uses key epoch \(Int(epoch)); the revoked device will be erased when it next reaches the hub.")
                 }
             }
+            if let fingerprint = model.fingerprint {
+                Section {
+                    Text(fingerprint).font(.body.monospaced()).textSelection(.enabled)
+                } header: {
+                    Text("Team fingerprint")
+                } footer: {
+                    Text("When setting up a new device or meeting another supervisor, compare this line in person: every device of the team shows the same.")
+                }
+            }
             Section("Active") {
                 ForEach(model.active, id: \.deviceId) { device in
                     DeviceRow(device: device, isThisDevice: model.isThisDevice(device))
@@ -86,6 +95,11 @@ private struct DeviceRow: View {
             }
             if let role = Role(hubName: device.role) {
                 Text(role.title).font(.subheadline).foregroundStyle(.secondary)
+            }
+            if !device.verified {
+                Label("Unverified: not in the team's signed roster. This device gets no keys.", systemImage: "exclamationmark.triangle.fill")
+                    .font(.caption)
+                    .foregroundStyle(.red)
             }
             if let seen = device.lastSeenAt {
                 Text("Last seen \(FieldDates.displayInstant(seen))").font(.caption).foregroundStyle(.secondary)

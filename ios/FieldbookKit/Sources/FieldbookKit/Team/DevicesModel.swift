@@ -9,6 +9,9 @@ import Observation
 @Observable
 public final class DevicesModel {
     public private(set) var devices: [TeamDevice] = []
+    /// The team's fingerprint as this device verified it, for supervisors to
+    /// compare in person; `nil` before the team signed its roster.
+    public private(set) var fingerprint: String?
     /// The code just made. Held only while its sheet is open.
     public private(set) var invitation: Invitation?
     public private(set) var isWorking = false
@@ -22,7 +25,10 @@ public final class DevicesModel {
         self.app = app
     }
 
-    public var active: [TeamDevice] { devices.filter { $0.status != "revoked" } }
+    /// Unverified devices first: the hub lists them, the signed roster does not.
+    public var active: [TeamDevice] {
+        devices.filter { $0.status != "revoked" }.sorted { !$0.verified && $1.verified }
+    }
     public var revoked: [TeamDevice] { devices.filter { $0.status == "revoked" } }
 
     public func isThisDevice(_ device: TeamDevice) -> Bool {
@@ -34,6 +40,7 @@ public final class DevicesModel {
         defer { isWorking = false }
         do {
             devices = try await app.perform { try $0.devices() }
+            fingerprint = try await app.perform { try $0.teamFingerprint() }
             error = nil
         } catch {
             self.error = CoreError(error)
