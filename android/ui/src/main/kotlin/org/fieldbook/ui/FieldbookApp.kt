@@ -17,6 +17,7 @@ import org.fieldbook.android.state.SessionState
 import org.fieldbook.ui.common.ErrorMessage
 import org.fieldbook.ui.common.Loading
 import org.fieldbook.ui.common.ReadableColumn
+import org.fieldbook.ui.hide.HiddenScreen
 import org.fieldbook.ui.navigation.MainScreen
 import org.fieldbook.ui.setup.SetupScreen
 import org.fieldbook.ui.strings.LocalStrings
@@ -35,7 +36,13 @@ fun FieldbookApp(services: AppServices, modifier: Modifier = Modifier) {
     val language by services.session.language.collectAsState()
     CompositionLocalProvider(LocalStrings provides Strings.of(language)) {
         val session by services.session.state.collectAsState()
+        val hidden by services.session.hidden.collectAsState()
         Surface(modifier.fillMaxSize()) {
+            // Quick-hide: the store is locked; a neutral screen until the person taps it.
+            if (hidden) {
+                HiddenScreen(onReveal = services.session::reveal)
+                return@Surface
+            }
             when (val state = session) {
                 SessionState.Starting -> Loading()
                 SessionState.NoStore -> SetupScreen(services.session)

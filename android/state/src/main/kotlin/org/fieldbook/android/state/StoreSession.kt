@@ -10,6 +10,7 @@ import kotlinx.coroutines.withContext
 import org.fieldbook.ffi.FieldbookException
 import org.fieldbook.ffi.FieldbookStore
 import org.fieldbook.ffi.Language
+import org.fieldbook.ffi.OfflineStatus
 import org.fieldbook.ffi.PlatformKeyStore
 import org.fieldbook.ffi.Role
 import java.io.File
@@ -31,6 +32,21 @@ class StoreSession(
     private val _language = MutableStateFlow(language)
     val language: StateFlow<Language> = _language.asStateFlow()
 
+    /**
+     * Quick-hide: the store is locked and a neutral screen is drawn until
+     * the person taps it, so a phone can be handed over at once.
+     */
+    private val _hidden = MutableStateFlow(false)
+    val hidden: StateFlow<Boolean> = _hidden.asStateFlow()
+
+    /**
+     * How long this device has been away from its hub (`null`: never linked
+     * to one). The core erases the store at the limit; from a week before,
+     * `warn` asks the screens to say so.
+     */
+    private val _offline = MutableStateFlow<OfflineStatus?>(null)
+    val offline: StateFlow<OfflineStatus?> = _offline.asStateFlow()
+
     @Volatile
     private var store: FieldbookStore? = null
 
@@ -44,6 +60,7 @@ class StoreSession(
                 if (store != null) return@withContext
                 val opened = FieldbookStore.open(dataDir.path, keyStore, _language.value)
                 store = opened
+                readOfflineStatus(opened)
                 _state.value = if (opened.isLocked()) SessionState.Locked else unlocked(opened)
             } catch (e: FieldbookException.NoStore) {
                 _state.value = SessionState.NoStore
@@ -55,12 +72,18 @@ class StoreSession(
         }
     }
 
-    /** Throws the core's refusal (`WrongPin`, `TryLater`, `Erased`) for the unlock screen. */
+    /**
+     * Throws the core's refusal (`WrongPin`, `TryLater`, `Erased`) for the
+     * unlock screen. The duress PIN unlocks too: the core has then erased
+     * the real store and opened an empty one of the same role in its place,
+     * and nothing here tells the two apart.
+     */
     suspend fun unlock(pin: String) {
         withContext(io) {
             val opened = store ?: error("open() first")
             try {
                 opened.unlock(pin)
+                readOfflineStatus(opened)
                 _state.value = unlocked(opened)
             } catch (e: FieldbookException.Erased) {
                 _state.value = SessionState.Erased
@@ -100,6 +123,26 @@ class StoreSession(
     }
 
     /**
+     * Locks now and shows a neutral screen: one tap at a checkpoint. The
+     * screen is hidden before the lock, which may wait for a running sync.
+     */
+    suspend fun quickHide() {
+        _hidden.value = true
+        lock()
+    }
+
+    /** The person tapped the neutral screen: the unlock screen comes back. */
+    fun reveal() {
+        _hidden.value = false
+    }
+
+    /** Reads the offline time again (after a sync); works while locked. */
+    suspend fun refreshOfflineStatus() {
+        val opened = store ?: return
+        withContext(io) { readOfflineStatus(opened) }
+    }
+
+    /**
      * After an erase, removes what is left (ciphertext nobody can open any
      * more) so the device can enroll again.
      */
@@ -107,6 +150,7 @@ class StoreSession(
         withContext(io) {
             store?.close()
             store = null
+            _offline.value = null
             dataDir.deleteRecursively()
             _state.value = SessionState.NoStore
         }
@@ -145,7 +189,17 @@ class StoreSession(
     private fun replace(created: FieldbookStore) {
         store?.close()
         store = created
+        readOfflineStatus(created)
         _state.value = unlocked(created)
+    }
+
+    /** A failed read leaves no banner rather than a wrong one; the core still erases at the limit. */
+    private fun readOfflineStatus(opened: FieldbookStore) {
+        _offline.value = try {
+            opened.offlineStatus()
+        } catch (e: FieldbookException) {
+            null
+        }
     }
 
     private fun unlocked(opened: FieldbookStore) = SessionState.Unlocked(opened.identity())

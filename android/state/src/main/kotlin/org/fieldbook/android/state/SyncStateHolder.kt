@@ -90,6 +90,8 @@ class SyncStateHolder(
             _state.update { it.copy(running = false, progress = null) }
         }
         if (result is SyncResult.Finished && result.summary.wiped) session.markErased()
+        // Reaching the hub restarts the offline time: the banner goes.
+        if (result is SyncResult.Finished) session.refreshOfflineStatus()
         // A periodic run that found the store locked did nothing: the last real result stays on screen.
         if (result !is SyncResult.Locked) {
             lastSync?.save(result)

@@ -5,6 +5,7 @@ import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.padding
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.automirrored.filled.ArrowBack
+import androidx.compose.material.icons.automirrored.filled.ExitToApp
 import androidx.compose.material.icons.filled.Lock
 import androidx.compose.material.icons.filled.Refresh
 import androidx.compose.material3.ExperimentalMaterial3Api
@@ -26,7 +27,10 @@ import kotlinx.coroutines.launch
 import org.fieldbook.ui.AppServices
 import org.fieldbook.ui.strings.tr
 
-/** A phone: one screen at a time, a top bar with back, sync and lock, the daily tasks at the bottom. */
+/**
+ * A phone: one screen at a time, a top bar with back, sync, quick-hide and
+ * lock, the daily tasks at the bottom.
+ */
 @OptIn(ExperimentalMaterial3Api::class)
 @Composable
 fun CompactLayout(services: AppServices, nav: Navigator) {
@@ -49,6 +53,9 @@ fun CompactLayout(services: AppServices, nav: Navigator) {
                         IconButton(onClick = { nav.open(Route.Sync) }, modifier = Modifier.testTag("nav-sync")) {
                             Icon(Icons.Filled.Refresh, contentDescription = tr("nav_sync"))
                         }
+                    }
+                    IconButton(onClick = { scope.launch { services.session.quickHide() } }, modifier = Modifier.testTag("hide-now")) {
+                        Icon(Icons.AutoMirrored.Filled.ExitToApp, contentDescription = tr("hide_now_description"))
                     }
                     IconButton(onClick = { scope.launch { services.session.lock() } }, modifier = Modifier.testTag("lock")) {
                         Icon(Icons.Filled.Lock, contentDescription = tr("lock_now"))
@@ -89,6 +96,7 @@ fun navTag(route: Route): String = when (route) {
     Route.Overdue -> "overdue"
     Route.Devices -> "devices"
     Route.Export -> "export"
+    Route.DuressPin -> "duress-pin"
     is Route.Timeline -> "timeline"
     is Route.Form -> "form"
 }

@@ -6,6 +6,7 @@ import androidx.compose.material.icons.automirrored.filled.Send
 import androidx.compose.material.icons.filled.AccountBox
 import androidx.compose.material.icons.filled.DateRange
 import androidx.compose.material.icons.filled.Home
+import androidx.compose.material.icons.filled.Lock
 import androidx.compose.material.icons.filled.Person
 import androidx.compose.material.icons.filled.Phone
 import androidx.compose.material.icons.filled.Refresh
@@ -50,6 +51,7 @@ fun iconOf(route: Route): ImageVector = when (route) {
     Route.Overdue -> Icons.Filled.Warning
     Route.Devices -> Icons.Filled.Phone
     Route.Export -> Icons.Filled.Share
+    Route.DuressPin -> Icons.Filled.Lock
     is Route.Timeline, is Route.Form -> Icons.Filled.Person
 }
 
@@ -67,7 +69,7 @@ fun navLabel(route: Route): String = when (route) {
     Route.Overdue -> tr("nav_overdue")
     Route.Devices -> tr("nav_devices")
     Route.Export -> tr("nav_export")
-    is Route.Timeline, is Route.Form -> titleOf(route)
+    Route.DuressPin, is Route.Timeline, is Route.Form -> titleOf(route)
 }
 
 /** A screen's title in its top bar. */
@@ -84,6 +86,7 @@ fun titleOf(route: Route): String = when (route) {
     Route.Overdue -> tr("title_overdue")
     Route.Devices -> tr("title_devices")
     Route.Export -> tr("title_export")
+    Route.DuressPin -> tr("duress_title")
     is Route.Timeline -> tr("title_timeline")
     is Route.Form -> if (route.recordId == null) tr("title_form_new") else tr("title_form_edit")
 }

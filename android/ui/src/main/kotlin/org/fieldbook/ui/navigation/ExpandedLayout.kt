@@ -13,6 +13,7 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.layout.width
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.automirrored.filled.ArrowBack
+import androidx.compose.material.icons.automirrored.filled.ExitToApp
 import androidx.compose.material.icons.filled.Close
 import androidx.compose.material.icons.filled.Lock
 import androidx.compose.material3.HorizontalDivider
@@ -124,6 +125,13 @@ private fun Rail(services: AppServices, identity: DeviceIdentity, nav: Navigator
         }
         Spacer(Modifier.weight(1f))
         if (services.languageSwitch) LanguageSwitch(services)
+        NavigationRailItem(
+            selected = false,
+            onClick = { scope.launch { services.session.quickHide() } },
+            icon = { Icon(Icons.AutoMirrored.Filled.ExitToApp, contentDescription = tr("hide_now_description")) },
+            label = { Text(tr("hide_now"), textAlign = TextAlign.Center) },
+            modifier = Modifier.testTag("hide-now"),
+        )
         NavigationRailItem(
             selected = false,
             onClick = { scope.launch { services.session.lock() } },

@@ -15,6 +15,9 @@ sealed interface Route {
     data object Overdue : Route
     data object Devices : Route
     data object Export : Route
+
+    /** Set, change or remove the duress PIN; opened from the sync screen. */
+    data object DuressPin : Route
     /** The team's figures, or one worker's ([workerLabel] names them on screen). */
     data class Indicators(val worker: String? = null, val workerLabel: String? = null) : Route
     data class Timeline(val clientId: String) : Route

@@ -6,6 +6,7 @@ import org.fieldbook.ffi.RecordKind
 import org.fieldbook.ui.AppServices
 import org.fieldbook.ui.clients.ClientsScreen
 import org.fieldbook.ui.devices.DevicesScreen
+import org.fieldbook.ui.duress.DuressPinScreen
 import org.fieldbook.ui.export.ExportScreen
 import org.fieldbook.ui.form.FormScreen
 import org.fieldbook.ui.indicators.IndicatorsScreen
@@ -37,7 +38,8 @@ fun RouteContent(entry: BackStackEntry, services: AppServices, nav: Navigator) {
                 onOpen = { go(Route.Form(RecordKind.MEETING, recordId = it)) },
                 onAdd = { go(Route.Form(RecordKind.MEETING)) },
             )
-            Route.Sync -> SyncScreen(services)
+            Route.Sync -> SyncScreen(services, onDuressPin = { go(Route.DuressPin) })
+            Route.DuressPin -> DuressPinScreen(session)
             Route.Team -> TeamScreen(
                 onIndicators = { go(Route.Indicators()) },
                 onOverdue = { go(Route.Overdue) },

@@ -33,10 +33,11 @@ import java.util.Locale
 
 /**
  * Sync status: the running sync's progress (whoever started it: a schedule
- * or "sync now") and the last result, told honestly.
+ * or "sync now") and the last result, told honestly; below, this device's
+ * own safeguards (the duress PIN).
  */
 @Composable
-fun SyncScreen(services: AppServices) {
+fun SyncScreen(services: AppServices, onDuressPin: () -> Unit) {
     val state by services.sync.state.collectAsState()
     val waitingFlow = remember(services) { services.waitingForNetwork ?: MutableStateFlow(false) }
     val waiting by waitingFlow.collectAsState()
@@ -54,6 +55,8 @@ fun SyncScreen(services: AppServices) {
         }
         services.syncEveryMinutes?.let { Text(tr("sync_schedule", it), style = MaterialTheme.typography.bodySmall) }
         LastResult(state.last)
+        Text(tr("sync_this_device"), style = MaterialTheme.typography.titleMedium)
+        OutlinedButton(onClick = onDuressPin, modifier = Modifier.fillMaxWidth().testTag("open-duress-pin")) { Text(tr("duress_title")) }
     }
 }
 
