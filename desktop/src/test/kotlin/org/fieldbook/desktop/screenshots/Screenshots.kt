@@ -67,6 +67,9 @@ fun main(args: Array<String>) {
     exitProcess(0)
 }
 
+/** The duress PIN the pictures set (and remove again). */
+private const val DURESS_PIN = "605814"
+
 /** Pixels per dp: a phone's screen is dense; the laptop's window is drawn at 1:1. */
 private const val PHONE_DENSITY = 2f
 private const val LAPTOP_DENSITY = 1f
@@ -116,6 +119,22 @@ private class Studio(private val out: File) {
             }
         }
         check(name)
+    }
+
+    /**
+     * One picture for a screen with no words of either language (the
+     * quick-hide cover): OUT/<name>.png, checked only for not being blank.
+     */
+    fun SkikoComposeUiTest.shootWordless(name: String) {
+        runCatching { onRoot().performMouseInput { moveTo(Offset(1f, 1f)) } }
+        waitForIdle()
+        val file = File(out, "$name.png")
+        val image = captureToImage().toAwtImage()
+        ImageIO.write(image, "png", file)
+        written += file
+        val picture = ImageIO.read(file)
+        val colours = (0 until picture.height step 4).flatMap { y -> (0 until picture.width step 4).map { x -> picture.getRGB(x, y) } }.toSet().size
+        check(colours > 8) { "$name: a blank picture" }
     }
 
     /** A progress indicator that turns without end: something is still loading. */
@@ -207,6 +226,24 @@ private class Studio(private val out: File) {
             tapTag("nav-sync")
             tapTag("sync-now")
             shoot(lan, "phone-sync", "Thành công", "Succeeded")
+            // The duress PIN, set from the sync screen.
+            tapTag("open-duress-pin")
+            type("duress-pin", DURESS_PIN)
+            type("duress-pin-again", DURESS_PIN)
+            tapTag("duress-save")
+            shoot(lan, "phone-duress-pin", "Đã lưu mã PIN khẩn cấp", "Duress PIN saved")
+            tapTag("duress-remove")
+            waitForText("Đã bỏ mã PIN khẩn cấp")
+            // Quick-hide: locked, and a cover with nothing of the app's screens.
+            tapTag("hide-now")
+            waitForTag("hidden-cover")
+            shootWordless("phone-hidden")
+            tapTag("hidden-cover")
+            // Three weeks and more away from the hub: the warning above the main screens.
+            lan.lastReachedHub(daysAgo = 25)
+            unlock()
+            waitForTag("offline-warning")
+            shoot(lan, "phone-offline-warning", "Đã 25 ngày chưa đồng bộ", "Not synced for 25 days")
         }
         val hanh = demo.caseManager
         runBlocking { hanh.session.lock() }
@@ -262,6 +299,8 @@ private class Studio(private val out: File) {
             tapTag("nav-sync")
             tapTag("sync-now")
             shoot(sup, "desktop-sync", "Thành công", "Succeeded")
+            tapTag("open-duress-pin")
+            shoot(sup, "desktop-duress-pin", "Chưa đặt mã PIN khẩn cấp.", "No duress PIN is set.")
         }
         reports.deleteRecursively()
     }
@@ -299,6 +338,16 @@ private class Studio(private val out: File) {
             tapTag("nav-devices")
             waitForText("Máy lạ")
             shoot(sup, "desktop-devices-unverified", "Chưa xác minh", "Unverified")
+        }
+        // A common PIN refused as a duress PIN, in the words of the core in each language.
+        shootEach("phone-duress-pin-refused", PHONE_WIDTH, PHONE_HEIGHT, PHONE_DENSITY) { phone, _ ->
+            runBlocking { phone.session.create(TestComputer.PIN, org.fieldbook.ffi.Role.OUTREACH) }
+            tapTag("nav-sync")
+            tapTag("open-duress-pin")
+            type("duress-pin", "123456")
+            type("duress-pin-again", "123456")
+            tapTag("duress-save")
+            waitForTag("error")
         }
         demo.team.hub.hideRoster()
         val codeFor = mapOf(Language.VIETNAMESE to codes[0], Language.ENGLISH to codes[1])
