@@ -301,6 +301,16 @@ private class Studio(private val out: File) {
             shoot(sup, "desktop-sync", "Thành công", "Succeeded")
             tapTag("open-duress-pin")
             shoot(sup, "desktop-duress-pin", "Chưa đặt mã PIN khẩn cấp.", "No duress PIN is set.")
+            // The offline warning beside the rail; a sync clears it for the pictures after.
+            sup.lastReachedHub(daysAgo = 25)
+            tapTag("nav-today")
+            waitForTag("offline-warning")
+            shoot(sup, "desktop-offline-warning", "Đã 25 ngày chưa đồng bộ", "Not synced for 25 days")
+            tapTag("nav-sync")
+            // Sync's stack still shows the duress PIN screen: a second tap goes back to its root.
+            tapTag("nav-sync")
+            tapTag("sync-now")
+            waitUntil(timeoutMillis = 60_000) { onAllNodes(hasTestTag("offline-warning")).fetchSemanticsNodes().isEmpty() }
         }
         reports.deleteRecursively()
     }

@@ -1,6 +1,7 @@
 package org.fieldbook.ui.navigation
 
 import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.padding
 import androidx.compose.material.icons.Icons
@@ -18,6 +19,8 @@ import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
 import androidx.compose.material3.TopAppBar
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.collectAsState
+import androidx.compose.runtime.getValue
 import androidx.compose.runtime.key
 import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.ui.Modifier
@@ -25,6 +28,7 @@ import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.text.style.TextOverflow
 import kotlinx.coroutines.launch
 import org.fieldbook.ui.AppServices
+import org.fieldbook.ui.offline.OfflineBanner
 import org.fieldbook.ui.strings.tr
 
 /**
@@ -37,31 +41,36 @@ fun CompactLayout(services: AppServices, nav: Navigator) {
     val scope = rememberCoroutineScope()
     val entry = nav.current
     val bar = nav.destinations.filter { it in PHONE_BAR }
+    val offline by services.session.offline.collectAsState()
     Scaffold(
         topBar = {
-            TopAppBar(
-                title = { Text(titleOf(entry.route), maxLines = 1, overflow = TextOverflow.Ellipsis) },
-                navigationIcon = {
-                    if (nav.stack.size > 1) {
-                        IconButton(onClick = { nav.back() }, modifier = Modifier.testTag("nav-back")) {
-                            Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = tr("back"))
+            Column {
+                TopAppBar(
+                    title = { Text(titleOf(entry.route), maxLines = 1, overflow = TextOverflow.Ellipsis) },
+                    navigationIcon = {
+                        if (nav.stack.size > 1) {
+                            IconButton(onClick = { nav.back() }, modifier = Modifier.testTag("nav-back")) {
+                                Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = tr("back"))
+                            }
                         }
-                    }
-                },
-                actions = {
-                    if (entry.route != Route.Sync) {
-                        IconButton(onClick = { nav.open(Route.Sync) }, modifier = Modifier.testTag("nav-sync")) {
-                            Icon(Icons.Filled.Refresh, contentDescription = tr("nav_sync"))
+                    },
+                    actions = {
+                        if (entry.route != Route.Sync) {
+                            IconButton(onClick = { nav.open(Route.Sync) }, modifier = Modifier.testTag("nav-sync")) {
+                                Icon(Icons.Filled.Refresh, contentDescription = tr("nav_sync"))
+                            }
                         }
-                    }
-                    IconButton(onClick = { scope.launch { services.session.quickHide() } }, modifier = Modifier.testTag("hide-now")) {
-                        Icon(Icons.AutoMirrored.Filled.ExitToApp, contentDescription = tr("hide_now_description"))
-                    }
-                    IconButton(onClick = { scope.launch { services.session.lock() } }, modifier = Modifier.testTag("lock")) {
-                        Icon(Icons.Filled.Lock, contentDescription = tr("lock_now"))
-                    }
-                },
-            )
+                        IconButton(onClick = { scope.launch { services.session.quickHide() } }, modifier = Modifier.testTag("hide-now")) {
+                            Icon(Icons.AutoMirrored.Filled.ExitToApp, contentDescription = tr("hide_now_description"))
+                        }
+                        IconButton(onClick = { scope.launch { services.session.lock() } }, modifier = Modifier.testTag("lock")) {
+                            Icon(Icons.Filled.Lock, contentDescription = tr("lock_now"))
+                        }
+                    },
+                )
+                // Below the bar, which already keeps clear of the status bar.
+                OfflineBanner(offline)
+            }
         },
         bottomBar = {
             NavigationBar {

@@ -27,6 +27,8 @@ import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.material3.VerticalDivider
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.collectAsState
+import androidx.compose.runtime.getValue
 import androidx.compose.runtime.key
 import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.ui.Alignment
@@ -39,6 +41,7 @@ import kotlinx.coroutines.launch
 import org.fieldbook.ffi.DeviceIdentity
 import org.fieldbook.ffi.Language
 import org.fieldbook.ui.AppServices
+import org.fieldbook.ui.offline.OfflineBanner
 import org.fieldbook.ui.roleLabel
 import org.fieldbook.ui.strings.LocalStrings
 import org.fieldbook.ui.strings.tr
@@ -50,29 +53,39 @@ import org.fieldbook.ui.strings.tr
  */
 @Composable
 fun ExpandedLayout(services: AppServices, identity: DeviceIdentity, nav: Navigator) {
+    val offline by services.session.offline.collectAsState()
     Row(Modifier.fillMaxSize()) {
         Rail(services, identity, nav)
         VerticalDivider()
-        val stack = nav.stack
-        if (nav.top.hasDetailPane) {
-            Pane(stack.first(), services, nav, Modifier.width(420.dp).fillMaxHeight(), closable = false)
-            VerticalDivider()
-            val detail = stack.drop(1).lastOrNull()
-            if (detail == null) {
-                Box(Modifier.fillMaxSize().padding(32.dp), contentAlignment = Alignment.Center) {
-                    Text(
-                        tr("detail_empty"),
-                        style = MaterialTheme.typography.bodyLarge,
-                        color = MaterialTheme.colorScheme.onSurfaceVariant,
-                        textAlign = TextAlign.Center,
-                    )
-                }
-            } else {
-                Pane(detail, services, nav, Modifier.fillMaxSize(), closable = true)
+        Column(Modifier.fillMaxSize()) {
+            OfflineBanner(offline)
+            Row(Modifier.fillMaxSize()) { Panes(services, nav) }
+        }
+    }
+}
+
+/** The list and its detail, or one screen across. */
+@Composable
+private fun Panes(services: AppServices, nav: Navigator) {
+    val stack = nav.stack
+    if (nav.top.hasDetailPane) {
+        Pane(stack.first(), services, nav, Modifier.width(420.dp).fillMaxHeight(), closable = false)
+        VerticalDivider()
+        val detail = stack.drop(1).lastOrNull()
+        if (detail == null) {
+            Box(Modifier.fillMaxSize().padding(32.dp), contentAlignment = Alignment.Center) {
+                Text(
+                    tr("detail_empty"),
+                    style = MaterialTheme.typography.bodyLarge,
+                    color = MaterialTheme.colorScheme.onSurfaceVariant,
+                    textAlign = TextAlign.Center,
+                )
             }
         } else {
-            Pane(stack.last(), services, nav, Modifier.fillMaxSize(), closable = stack.size > 1)
+            Pane(detail, services, nav, Modifier.fillMaxSize(), closable = true)
         }
+    } else {
+        Pane(stack.last(), services, nav, Modifier.fillMaxSize(), closable = stack.size > 1)
     }
 }
 
