@@ -23,4 +23,8 @@ class FileLastSyncStore(private val file: File) : LastSyncStore {
         partial.outputStream().use { props.store(it, null) }
         Files.move(partial.toPath(), file.toPath(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE)
     }
+
+    override fun clear() {
+        Files.deleteIfExists(file.toPath())
+    }
 }

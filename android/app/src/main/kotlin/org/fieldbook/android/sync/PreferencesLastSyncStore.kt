@@ -22,4 +22,8 @@ class PreferencesLastSyncStore(context: Context) : LastSyncStore {
         SyncResultCodec.encode(result).forEach { (key, value) -> editor.putString(key, value) }
         editor.apply()
     }
+
+    override fun clear() {
+        prefs.edit().clear().apply()
+    }
 }

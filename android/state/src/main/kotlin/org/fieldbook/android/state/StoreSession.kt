@@ -14,6 +14,7 @@ import org.fieldbook.ffi.OfflineStatus
 import org.fieldbook.ffi.PlatformKeyStore
 import org.fieldbook.ffi.Role
 import java.io.File
+import java.util.concurrent.CopyOnWriteArrayList
 
 /**
  * The app's one encrypted store and its lock state. Every screen reaches the
@@ -50,6 +51,9 @@ class StoreSession(
     @Volatile
     private var store: FieldbookStore? = null
 
+    /** Told when another store takes the place of the one before (see [onStoreReplaced]). */
+    private val replacedListeners = CopyOnWriteArrayList<() -> Unit>()
+
     /** The app's start and a sync worker in a fresh process may both open the store: once. */
     private val opening = Mutex()
 
@@ -81,10 +85,13 @@ class StoreSession(
     suspend fun unlock(pin: String) {
         withContext(io) {
             val opened = store ?: error("open() first")
+            val before = deviceIdOf(opened)
             try {
                 opened.unlock(pin)
                 readOfflineStatus(opened)
-                _state.value = unlocked(opened)
+                val now = unlocked(opened)
+                if (before != null && before != now.identity.deviceId) storeReplaced()
+                _state.value = now
             } catch (e: FieldbookException.Erased) {
                 _state.value = SessionState.Erased
                 throw e
@@ -186,9 +193,28 @@ class StoreSession(
         _state.value = SessionState.Erased
     }
 
+    /**
+     * Runs [listener] whenever another store takes this one's place: a new
+     * setup, or the duress PIN's empty store. What the app remembers of the
+     * store before (the last sync's result) must go, or it would give the
+     * empty store away.
+     */
+    fun onStoreReplaced(listener: () -> Unit) {
+        replacedListeners += listener
+    }
+
+    private fun storeReplaced() = replacedListeners.forEach { it() }
+
+    private fun deviceIdOf(opened: FieldbookStore): String? = try {
+        opened.identity().deviceId
+    } catch (e: FieldbookException) {
+        null
+    }
+
     private fun replace(created: FieldbookStore) {
         store?.close()
         store = created
+        storeReplaced()
         readOfflineStatus(created)
         _state.value = unlocked(created)
     }

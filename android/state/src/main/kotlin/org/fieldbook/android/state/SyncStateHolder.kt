@@ -43,6 +43,9 @@ data class SyncState(
 interface LastSyncStore {
     fun load(): SyncResult?
     fun save(result: SyncResult)
+
+    /** Forgets the result: it belonged to a store that is gone. */
+    fun clear()
 }
 
 /**
@@ -59,6 +62,14 @@ class SyncStateHolder(
     private val _state = MutableStateFlow(SyncState(last = lastSync?.load()))
     val state: StateFlow<SyncState> = _state.asStateFlow()
     private val running = Mutex()
+
+    init {
+        // Another store in this one's place (a new setup, the duress PIN): its last sync is not this store's.
+        session.onStoreReplaced {
+            lastSync?.clear()
+            _state.update { it.copy(last = null) }
+        }
+    }
 
     @Volatile
     private var cancellation: SyncCancellation? = null

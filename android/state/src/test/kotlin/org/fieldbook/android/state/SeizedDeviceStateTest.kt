@@ -1,5 +1,6 @@
 package org.fieldbook.android.state
 
+import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.runBlocking
 import org.fieldbook.ffi.FieldValue
 import org.fieldbook.ffi.Language
@@ -13,6 +14,7 @@ import org.junit.Assert.assertNotNull
 import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
 import org.junit.Test
+import java.time.Instant
 
 /**
  * What the apps do for a seized device, through the state holders and the
@@ -71,6 +73,37 @@ class SeizedDeviceStateTest {
         assertEquals(SessionState.Locked, device.session.state.value)
         assertNotNull("the real PIN is refused as a wrong one", unlock.state.value.attemptsLeft)
         assertNotNull(unlock.state.value.error?.detail)
+    }
+
+    @Test
+    fun theDuressUnlockForgetsTheLastSyncSoTheEmptyStoreLooksNeverSynced() {
+        val device = device()
+        val remembered = object : LastSyncStore {
+            var saved: SyncResult? = SyncResult.Failed(Instant.parse("2026-11-30T08:00:00Z"), ErrorInfo("the hub was out of reach"))
+            override fun load() = saved
+            override fun save(result: SyncResult) {
+                saved = result
+            }
+            override fun clear() {
+                saved = null
+            }
+        }
+        val sync = SyncStateHolder(device.session, Dispatchers.Unconfined, remembered)
+        assertNotNull(sync.state.value.last)
+        duressHolder(device).save(DURESS, DURESS)
+
+        // The real PIN keeps it: the same store.
+        runBlocking { device.session.lock() }
+        val unlock = UnlockStateHolder(device.session, device.scope)
+        unlock.unlock(TestDevice.PIN)
+        assertNotNull(sync.state.value.last)
+        assertNotNull(remembered.saved)
+
+        runBlocking { device.session.lock() }
+        unlock.unlock(DURESS)
+        assertTrue(device.session.state.value is SessionState.Unlocked)
+        assertNull("the screen shows no sync of the store that went", sync.state.value.last)
+        assertNull("nor does the next launch", remembered.saved)
     }
 
     @Test

@@ -32,6 +32,9 @@ class SyncStateHolderTest {
         override fun save(result: SyncResult) {
             saved = result
         }
+        override fun clear() {
+            saved = null
+        }
     }
 
     private fun enrollTeam() {
