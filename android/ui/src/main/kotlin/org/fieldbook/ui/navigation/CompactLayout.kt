@@ -1,6 +1,8 @@
 package org.fieldbook.ui.navigation
 
 import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.text.BasicText
+import androidx.compose.foundation.text.TextAutoSize
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.padding
@@ -12,6 +14,8 @@ import androidx.compose.material.icons.filled.Refresh
 import androidx.compose.material3.ExperimentalMaterial3Api
 import androidx.compose.material3.Icon
 import androidx.compose.material3.IconButton
+import androidx.compose.material3.LocalContentColor
+import androidx.compose.material3.LocalTextStyle
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.NavigationBar
 import androidx.compose.material3.NavigationBarItem
@@ -26,6 +30,7 @@ import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.text.style.TextOverflow
+import androidx.compose.ui.unit.sp
 import kotlinx.coroutines.launch
 import org.fieldbook.ui.AppServices
 import org.fieldbook.ui.offline.OfflineBanner
@@ -46,7 +51,7 @@ fun CompactLayout(services: AppServices, nav: Navigator) {
         topBar = {
             Column {
                 TopAppBar(
-                    title = { Text(titleOf(entry.route), maxLines = 1, overflow = TextOverflow.Ellipsis) },
+                    title = { BarTitle(titleOf(entry.route)) },
                     navigationIcon = {
                         if (nav.stack.size > 1) {
                             IconButton(onClick = { nav.back() }, modifier = Modifier.testTag("nav-back")) {
@@ -91,6 +96,24 @@ fun CompactLayout(services: AppServices, nav: Navigator) {
             key(entry) { RouteContent(entry, services, nav) }
         }
     }
+}
+
+/**
+ * A screen's title beside up to four buttons: a long one ("Đồng bộ với văn
+ * phòng") shrinks to fit, down to 14 sp.
+ */
+@Composable
+private fun BarTitle(text: String) {
+    val style = LocalTextStyle.current
+    BasicText(
+        text,
+        style = style.copy(color = LocalContentColor.current),
+        maxLines = 1,
+        // On one line and clipped, so a title too wide overflows (and shrinks) rather than wraps or ends in an ellipsis.
+        softWrap = false,
+        overflow = TextOverflow.Clip,
+        autoSize = TextAutoSize.StepBased(minFontSize = 14.sp, maxFontSize = style.fontSize, stepSize = 1.sp),
+    )
 }
 
 /** A stable name for a destination in tests and accessibility tooling. */
