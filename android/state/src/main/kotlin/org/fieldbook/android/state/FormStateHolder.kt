@@ -15,6 +15,7 @@ import org.fieldbook.ffi.FormSpec
 import org.fieldbook.ffi.RecordKind
 import java.time.Clock
 import java.time.OffsetDateTime
+import java.time.format.DateTimeFormatter
 import java.time.temporal.ChronoUnit
 
 /**
@@ -266,5 +267,7 @@ class FormStateHolder(
         _state.update { it.copy(loading = false, fields = fields, formMessages = formMessages) }
     }
 
-    private fun now(): String = OffsetDateTime.now(clock).truncatedTo(ChronoUnit.SECONDS).toString()
+    // toString() drops ":00" seconds (12:30+07:00), which the core refuses: always write them.
+    private fun now(): String =
+        OffsetDateTime.now(clock).truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
 }
