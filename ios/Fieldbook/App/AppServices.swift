@@ -24,6 +24,7 @@ final class AppServices {
         app = AppModel(location: location, keyStore: KeychainKeyStore(), language: language)
         sync = SyncModel(app: app)
         background = BackgroundSync(app: app, sync: sync)
+        app.onStoreReplaced = { [weak sync = self.sync] in sync?.forgetLastResult() }
     }
 
     /// Leaving the foreground: a running sync is cancelled (it resumes next

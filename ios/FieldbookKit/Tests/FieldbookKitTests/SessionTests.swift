@@ -144,6 +144,8 @@ final class SessionTests: XCTestCase {
         await duress.save()
         XCTAssertEqual(duress.status, .saved)
         await app.lock()
+        var replaced = false
+        app.onStoreReplaced = { replaced = true }
 
         let unlock = UnlockModel(app: app)
         unlock.pin = "730519"
@@ -151,6 +153,7 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(app.phase, .unlocked)
         XCTAssertEqual(app.identity?.role, .caseManager)
         XCTAssertNotEqual(app.identity?.deviceId, realDevice)
+        XCTAssertTrue(replaced, "the screens are told to forget the real store's state")
         let clients = try await app.perform { try $0.clients() }
         XCTAssertTrue(clients.records.isEmpty)
     }

@@ -34,6 +34,9 @@ public final class AppModel {
     public private(set) var hidden = false
 
     @ObservationIgnored public private(set) var store: FieldbookStore?
+    /// Called when an unlock left a different store in place (the duress
+    /// PIN): whatever the screens kept of the old one must go with it.
+    @ObservationIgnored public var onStoreReplaced: (@MainActor () -> Void)?
     public let location: StoreLocation
     public let keyStore: PlatformKeyStore
 
@@ -74,7 +77,11 @@ public final class AppModel {
     /// A store just created, enrolled or unlocked: show the app.
     public func adopt(_ store: FieldbookStore) async {
         self.store = store
+        let before = identity
         identity = await Background.value { store.identity() }
+        if let before, before.deviceId != identity?.deviceId {
+            onStoreReplaced?()
+        }
         await refreshOfflineStatus()
         phase = .unlocked
     }

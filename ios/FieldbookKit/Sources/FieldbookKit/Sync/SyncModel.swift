@@ -109,6 +109,17 @@ public final class SyncModel {
         self.progress = progress
     }
 
+    /// Forgets the last result, here and across launches: after a duress
+    /// unlock, the empty store must not show the real one's last sync.
+    public func forgetLastResult() {
+        lastOutcome = nil
+        lastTrigger = nil
+        lastFinishedAt = nil
+        lastSucceeded = nil
+        defaults.removeObject(forKey: Self.finishedKey)
+        defaults.removeObject(forKey: Self.succeededKey)
+    }
+
     /// Stops a running sync at its next request or batch.
     public func cancel() {
         cancellation?.cancel()
