@@ -2,7 +2,10 @@
 //! the phone (or a copy of its store and key file) and shows the attack fail.
 //! The claims and these tests are listed in docs/threat-model.md.
 
+mod common;
+
 use chrono::{TimeZone, Utc};
+use common::files_under;
 use fieldbook_core::crypto::{PlatformKeyError, PlatformKeyProvider, SoftwareKeyProvider};
 use fieldbook_core::record::RecordKind;
 use fieldbook_core::store::{
@@ -113,19 +116,6 @@ fn client(alias: &str) -> Map<String, Value> {
         .as_object()
         .unwrap()
         .clone()
-}
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(files_under(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
 }
 
 fn holds(dir: &Path, needle: &[u8]) -> bool {

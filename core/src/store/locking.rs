@@ -19,7 +19,7 @@ impl Store {
     /// limit the store erases itself. The duress PIN erases the store without
     /// a sign and leaves an empty one, unlocked, in its place.
     pub fn unlock(&mut self, pin: &str) -> Result<()> {
-        self.erase_if_offline_too_long()?;
+        self.check_offline_expiry()?;
         let counted = unlock_attempts::begin(&mut self.conn, &self.policy, self.clock.as_ref())?;
         let now_ms = self.now_ms();
         let tx = self
@@ -55,7 +55,6 @@ impl Store {
             }
         };
         unlock_attempts::clear(&tx)?;
-        offline_expiry::observe(&tx, self.clock.as_ref())?;
         // A store from before sealed audit entries seals its clear ones now.
         audit::seal_clear_entries(&tx, &keys)?;
         audit::append(
@@ -162,8 +161,9 @@ impl Store {
         offline_expiry::record_hub_contact(&self.conn, self.clock.as_ref())
     }
 
-    /// Erases the store if it has been away from its hub too long.
-    pub(super) fn erase_if_offline_too_long(&mut self) -> Result<()> {
+    /// At open and at every unlock attempt: erases the store if it has been
+    /// away from its hub too long, else moves the latest time seen on.
+    pub(super) fn check_offline_expiry(&mut self) -> Result<()> {
         if offline_expiry::expired(&self.conn, self.clock.as_ref(), &self.policy)? {
             self.erase()?;
             return Err(Error::OfflineTooLong {

@@ -318,7 +318,7 @@ impl Store {
             hlc: HlcClock::resume(hlc),
             last_activity_ms: 0,
         };
-        store.erase_if_offline_too_long()?;
+        store.check_offline_expiry()?;
         Ok(store)
     }
 

@@ -409,7 +409,7 @@ pub fn change_pin(
     floor: KdfFloor,
     provider: &dyn PlatformKeyProvider,
 ) -> Result<()> {
-    let kdf = match meta::get_blob(conn, meta::DURESS_TAG)? {
+    let (kdf, unlock_key) = match meta::get_blob(conn, meta::DURESS_TAG)? {
         Some(tag) => {
             let stored: KdfParams = meta::get_json(conn, meta::KDF_PARAMS)?
                 .ok_or_else(|| Error::StoreDamaged("missing key derivation parameters".into()))?;
@@ -419,11 +419,13 @@ pub fn change_pin(
                     "the PIN must differ from the duress PIN".into(),
                 ));
             }
-            stored
+            (stored, unlock_key)
         }
-        None => kdf.clone(),
+        None => {
+            let unlock_key = derive_unlock_key(new_pin, kdf, floor, store_id, provider)?;
+            (kdf.clone(), unlock_key)
+        }
     };
-    let unlock_key = derive_unlock_key(new_pin, &kdf, floor, store_id, provider)?;
     put_wrapped_vault(conn, store_id, &unlock_key, keys.vault(), &kdf, provider)
 }
 
