@@ -55,6 +55,9 @@ pub enum FieldbookError {
     /// The platform key store (Keystore, Keychain) failed.
     #[error("{detail}")]
     KeyStore { detail: String },
+    /// The phone's storage is full: nothing was written; reading still works.
+    #[error("{detail}")]
+    StorageFull { detail: String },
     /// Anything else (database, file system): for whoever fixes it.
     #[error("{detail}")]
     Internal { detail: String },
@@ -126,6 +129,7 @@ impl FieldbookError {
             Error::Hub(_) => FieldbookError::Hub { detail },
             Error::Untrusted(_) => FieldbookError::Untrusted { detail },
             Error::Platform(_) => FieldbookError::KeyStore { detail },
+            Error::StorageFull => FieldbookError::StorageFull { detail },
             Error::Sqlite(_) | Error::Io(_) => FieldbookError::Internal { detail },
         }
     }

@@ -4,7 +4,7 @@
 //! Errors exit non-zero with one line on standard error, in the language
 //! chosen with `--lang`. Exit codes: 1 any other error, 2 bad usage,
 //! 3 invalid input (field-level errors listed), 4 PIN refused or store erased,
-//! 5 duplicate client, 6 some records could not be read.
+//! 5 duplicate client, 6 some records could not be read, 7 the disk is full.
 
 mod args;
 mod commands;
@@ -46,6 +46,7 @@ fn exit_code(err: &Error) -> u8 {
         | Error::Locked => 4,
         Error::DuplicateClient { .. } => 5,
         Error::RecordCorrupt { .. } => 6,
+        Error::StorageFull => 7,
         _ => 1,
     }
 }

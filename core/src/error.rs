@@ -74,10 +74,39 @@ pub enum Error {
         "a supervisor cannot revoke its own device: another supervisor must (hand over first)"
     )]
     CannotRevokeSelf,
+    #[error("the phone's storage is full: free some space and try again (nothing already saved is lost)")]
+    StorageFull,
     #[error("database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error("file system: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
+}
+
+/// A full disk is the person's to fix, not a fault: it gets its own error
+/// wherever SQLite or the file system reports it.
+impl From<rusqlite::Error> for Error {
+    fn from(err: rusqlite::Error) -> Self {
+        match err.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull) => Error::StorageFull,
+            _ => Error::Sqlite(err),
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Self {
+        match err.kind() {
+            std::io::ErrorKind::StorageFull => Error::StorageFull,
+            _ => Error::Io(err),
+        }
+    }
+}
+
+impl Error {
+    /// Whether this is the disk being full (however it was reported).
+    pub fn is_storage_full(&self) -> bool {
+        matches!(self, Error::StorageFull)
+    }
 }
 
 /// What only a supervisor's device may do.
@@ -178,6 +207,7 @@ impl Error {
             Error::NotCertified => "Thiết bị này chưa phải là giám sát viên được danh sách thành viên của nhóm cho phép ký (hãy đồng bộ trước, hoặc nhờ giám sát viên khác xác nhận)".into(),
             Error::CannotRevokeSelf => "Giám sát viên không thể tự thu hồi thiết bị của mình: một giám sát viên khác phải làm việc này (hãy bàn giao trước)".into(),
             Error::NoRoster => "Nhóm chưa có danh sách thành viên đã ký: thiết bị của giám sát viên sẽ ký ở lần đồng bộ tới".into(),
+            Error::StorageFull => "Bộ nhớ của điện thoại đã đầy: hãy giải phóng bớt dung lượng rồi thử lại (dữ liệu đã lưu không bị mất)".into(),
             Error::Sqlite(e) => format!("Lỗi cơ sở dữ liệu: {e}"),
             Error::Io(e) => format!("Lỗi tệp: {e}"),
         }

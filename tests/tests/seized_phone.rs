@@ -145,19 +145,29 @@ fn each_pin_guess_needs_one_operation_of_the_phones_key() {
     );
 }
 
-#[test]
-fn a_process_killed_while_checking_a_wrong_pin_keeps_the_count() {
-    if let Ok(dir) = std::env::var("FIELDBOOK_SEIZED_CHILD") {
-        // The child: tries a wrong PIN and is killed inside the check.
-        let keys = std::env::var("FIELDBOOK_SEIZED_KEYS").unwrap();
-        let provider = Arc::new(Counting {
-            abort_on_binding: true,
-            ..Counting::new(PathBuf::from(keys))
-        });
-        let mut store = Store::open(Path::new(&dir), provider, OpenOptions::for_tests()).unwrap();
-        let _ = store.unlock("999999");
-        unreachable!("the binding aborts the process");
-    }
+/// Runs this test binary again as a child, on the phone's store, to do
+/// `what` (the child branch of the calling test) and die.
+fn run_child(test: &str, what: &str, phone: &Phone) -> std::process::Output {
+    std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", test, "--nocapture"])
+        .env("FIELDBOOK_SEIZED_CHILD", &phone.dir)
+        .env("FIELDBOOK_SEIZED_KEYS", &phone.keys_dir)
+        .env("FIELDBOOK_SEIZED_DO", what)
+        .output()
+        .unwrap()
+}
+
+fn child_store(abort_on_binding: bool) -> Option<Store> {
+    let dir = std::env::var("FIELDBOOK_SEIZED_CHILD").ok()?;
+    let keys = std::env::var("FIELDBOOK_SEIZED_KEYS").unwrap();
+    let provider = Arc::new(Counting {
+        abort_on_binding,
+        ..Counting::new(PathBuf::from(keys))
+    });
+    Some(Store::open(Path::new(&dir), provider, OpenOptions::for_tests()).unwrap())
+}
+
+fn phone_allowing_five() -> Phone {
     let phone = Phone::new();
     let policy = SecurityPolicy {
         max_failed_unlocks: 5,
@@ -167,22 +177,58 @@ fn a_process_killed_while_checking_a_wrong_pin_keeps_the_count() {
     let mut store = phone.create(Role::Outreach).unwrap();
     store.set_policy(policy).unwrap();
     drop(store);
-    let status = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "a_process_killed_while_checking_a_wrong_pin_keeps_the_count",
-            "--nocapture",
-        ])
-        .env("FIELDBOOK_SEIZED_CHILD", &phone.dir)
-        .env("FIELDBOOK_SEIZED_KEYS", &phone.keys_dir)
-        .output()
-        .unwrap();
-    assert!(!status.status.success(), "the child was killed");
+    phone
+}
+
+#[test]
+fn a_pin_attempt_killed_before_its_result_counts_for_nothing() {
+    const TEST: &str = "a_pin_attempt_killed_before_its_result_counts_for_nothing";
+    if let Some(mut store) = child_store(true) {
+        // The child: tries a PIN and is killed inside the check, before
+        // anything could tell whether it was right.
+        let pin = if std::env::var("FIELDBOOK_SEIZED_DO").unwrap() == "right" {
+            PIN
+        } else {
+            "999999"
+        };
+        let _ = store.unlock(pin);
+        unreachable!("the binding aborts the process");
+    }
+    let phone = phone_allowing_five();
+    for what in ["wrong", "right", "wrong"] {
+        let out = run_child(TEST, what, &phone);
+        assert!(!out.status.success(), "the child was killed");
+    }
+    let mut store = phone.open().unwrap();
+    match store.unlock("888888") {
+        Err(Error::WrongPin { attempts_left }) => assert_eq!(
+            attempts_left, 4,
+            "three killed attempts counted for nothing: 5 allowed, 1 used"
+        ),
+        other => panic!("expected a wrong PIN, got {other:?}"),
+    }
+    store.unlock(PIN).unwrap();
+    assert!(store.verify_audit().unwrap().ok);
+}
+
+#[test]
+fn a_wrong_pin_counts_even_when_the_process_dies_right_after_its_result() {
+    const TEST: &str = "a_wrong_pin_counts_even_when_the_process_dies_right_after_its_result";
+    if let Some(mut store) = child_store(false) {
+        // The child: learns the PIN was wrong, and dies that instant.
+        if let Err(Error::WrongPin { .. }) = store.unlock("999999") {
+            std::process::abort();
+        }
+        unreachable!("the PIN was wrong");
+    }
+    let phone = phone_allowing_five();
+    let out = run_child(TEST, "wrong", &phone);
+    assert!(!out.status.success(), "the child died");
     let mut store = phone.open().unwrap();
     match store.unlock("888888") {
         Err(Error::WrongPin { attempts_left }) => assert_eq!(
             attempts_left, 3,
-            "the killed attempt counted: 5 allowed, 2 used"
+            "the attempt whose result was seen counted: 5 allowed, 2 used"
         ),
         other => panic!("expected a wrong PIN, got {other:?}"),
     }

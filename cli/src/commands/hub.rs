@@ -103,6 +103,8 @@ pub fn sync_now(ctx: &Context, json: bool, page_size: Option<u32>) -> Result<Exi
     }
     Ok(if summary.ok {
         ExitCode::SUCCESS
+    } else if summary.storage_full {
+        ExitCode::from(7)
     } else {
         ExitCode::from(1)
     })

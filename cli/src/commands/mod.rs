@@ -185,6 +185,15 @@ fn audit_verify(ctx: &Context, json: bool) -> Result<ExitCode> {
             report.entries,
             ctx.lang.pick("mục", "entries")
         );
+        if report.late > 0 {
+            println!(
+                "{}",
+                ctx.lang.pick(
+                    &format!("{} mục được ghi muộn (bộ nhớ đầy hoặc ứng dụng bị dừng), đã đánh dấu trong nhật ký", report.late),
+                    &format!("{} entries were written late (storage was full or the app was stopped), marked in the trail", report.late),
+                )
+            );
+        }
     }
     if report.ok {
         Ok(ExitCode::SUCCESS)

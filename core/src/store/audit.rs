@@ -10,15 +10,21 @@
 //! Each entry is sealed (AES-256-GCM under a key of the vault, padded to a
 //! bucket) in `audit_sealed`: a locked store shows how many entries there
 //! are, never when, who, what or which record.
+//!
+//! An unlock's entry is first kept, sealed, with the unlock's outcome (see
+//! [`defer`]), and enters the chain just after. When that cannot happen (the
+//! disk is full, the app was stopped), it enters at the next write, behind a
+//! marker that says how many entries came late: the gap shows in the trail,
+//! and nothing in it is lost.
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::meta;
 use super::vault::UnlockedKeys;
 use crate::crypto::{open, seal, AUDIT_GENESIS};
 use crate::record::{DeviceId, RecordId, RecordKind, VersionId};
-use crate::Result;
+use crate::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -154,11 +160,7 @@ const TAIL_MISSING: &str = "audit_tail_missing";
 /// Starts the trail of a new store with its first entry.
 pub fn start(conn: &Transaction, keys: &UnlockedKeys, entry: &AuditEntry) -> Result<()> {
     debug_assert_eq!(entry.action, AuditAction::CreateStore);
-    let action = match entry.extra {
-        Some(extra) => format!("{}:{extra}", entry.action.as_str()),
-        None => entry.action.as_str().to_string(),
-    };
-    let (seq, mac) = insert(conn, keys, 1, &AUDIT_GENESIS, entry, action)?;
+    let (seq, mac) = insert(conn, keys, 1, &AUDIT_GENESIS, entry, action_text(entry))?;
     write_head(conn, keys, seq, &mac)
 }
 
@@ -166,6 +168,18 @@ pub fn start(conn: &Transaction, keys: &UnlockedKeys, entry: &AuditEntry) -> Res
 /// a connection: the entry and the head in `meta` are two writes, and a
 /// process killed between them would leave a trail that reads as cut.
 pub fn append(conn: &Transaction, keys: &UnlockedKeys, entry: &AuditEntry) -> Result<()> {
+    flush_deferred(conn, keys, None)?;
+    append_now(conn, keys, entry, action_text(entry))
+}
+
+/// Chains `entry` under `action` (its action with any extra, or a marker),
+/// first marking a cut tail where the head does not match the table.
+fn append_now(
+    conn: &Transaction,
+    keys: &UnlockedKeys,
+    entry: &AuditEntry,
+    action: String,
+) -> Result<()> {
     let (last_seq, last_mac) = last_row(conn)?;
     let head_matches =
         read_head(conn, keys)?.is_some_and(|head| head.seq == last_seq && head.mac == last_mac);
@@ -181,12 +195,127 @@ pub fn append(conn: &Transaction, keys: &UnlockedKeys, entry: &AuditEntry) -> Re
         };
         (seq, prev) = insert(conn, keys, seq + 1, &prev, &gap, TAIL_MISSING.to_string())?;
     }
-    let action = match entry.extra {
-        Some(extra) => format!("{}:{extra}", entry.action.as_str()),
-        None => entry.action.as_str().to_string(),
-    };
     (seq, prev) = insert(conn, keys, seq + 1, &prev, entry, action)?;
     write_head(conn, keys, seq, &prev)
+}
+
+/// An entry kept aside until it can enter the chain.
+#[derive(Serialize, Deserialize)]
+struct Deferred {
+    at_ms: i64,
+    actor: [u8; 16],
+    action: String,
+}
+
+/// At most this many deferred entries are kept; older ones are dropped and
+/// counted, so a phone full for months cannot grow this without bound.
+const MAX_DEFERRED: usize = 1000;
+
+#[derive(Serialize, Deserialize, Default)]
+struct DeferredList {
+    entries: Vec<Deferred>,
+    dropped: u64,
+}
+
+const DEFERRED_AAD: &[u8] = b"fieldbook/audit-deferred/v1";
+
+fn read_deferred(conn: &Connection, keys: &UnlockedKeys) -> Result<DeferredList> {
+    let Some(sealed) = meta::get_blob(conn, meta::AUDIT_DEFERRED)? else {
+        return Ok(DeferredList::default());
+    };
+    let plain = open(&keys.audit_seal, DEFERRED_AAD, &sealed)
+        .map_err(|_| Error::StoreDamaged("the deferred audit entries are damaged".into()))?;
+    serde_json::from_slice(&plain)
+        .map_err(|_| Error::StoreDamaged("the deferred audit entries are damaged".into()))
+}
+
+/// Keeps an entry aside, sealed, in the caller's transaction (an unlock's
+/// outcome): it enters the chain at [`flush_deferred`].
+pub fn defer(conn: &Connection, keys: &UnlockedKeys, entry: &AuditEntry) -> Result<()> {
+    let mut list = read_deferred(conn, keys)?;
+    if list.entries.len() >= MAX_DEFERRED {
+        list.entries.remove(0);
+        list.dropped += 1;
+    }
+    list.entries.push(Deferred {
+        at_ms: entry.at_ms,
+        actor: *entry.actor.as_bytes(),
+        action: action_text(entry),
+    });
+    let plain = serde_json::to_vec(&list)
+        .map_err(|e| Error::InvalidInput(format!("cannot encode audit entries: {e}")))?;
+    meta::put_blob(
+        conn,
+        meta::AUDIT_DEFERRED,
+        &seal(&keys.audit_seal, DEFERRED_AAD, &plain),
+    )
+}
+
+/// Puts the deferred entries into the chain. The one made at `on_time_ms`
+/// (the unlock just done) goes in as usual; any others came late, so a
+/// marker saying how many goes in before them.
+pub fn flush_deferred(
+    conn: &Transaction,
+    keys: &UnlockedKeys,
+    on_time_ms: Option<i64>,
+) -> Result<()> {
+    let list = read_deferred(conn, keys)?;
+    if list.entries.is_empty() && list.dropped == 0 {
+        return Ok(());
+    }
+    let late = list
+        .entries
+        .iter()
+        .filter(|e| Some(e.at_ms) != on_time_ms)
+        .count() as u64
+        + list.dropped;
+    for (i, deferred) in list.entries.iter().enumerate() {
+        if i == 0 && late > 0 {
+            let marker = format!("{LATE_MARKER}:{late}");
+            append_action(conn, keys, deferred, marker)?;
+        }
+        append_action(conn, keys, deferred, deferred.action.clone())?;
+    }
+    if list.entries.is_empty() {
+        // Only dropped ones: the marker still says they are missing.
+        let now = Deferred {
+            at_ms: on_time_ms.unwrap_or(0),
+            actor: [0; 16],
+            action: String::new(),
+        };
+        append_action(conn, keys, &now, format!("{LATE_MARKER}:{late}"))?;
+    }
+    conn.execute("DELETE FROM meta WHERE key = ?1", [meta::AUDIT_DEFERRED])?;
+    Ok(())
+}
+
+fn append_action(
+    conn: &Transaction,
+    keys: &UnlockedKeys,
+    deferred: &Deferred,
+    action: String,
+) -> Result<()> {
+    let entry = AuditEntry {
+        at_ms: deferred.at_ms,
+        actor: DeviceId(uuid::Uuid::from_bytes(deferred.actor)),
+        action: AuditAction::Unlock,
+        kind: None,
+        record_id: None,
+        version_id: None,
+        extra: None,
+    };
+    append_now(conn, keys, &entry, action)
+}
+
+/// Says that the entries after it were written late (storage was full, or
+/// the app was stopped between an unlock and its entry), and how many.
+const LATE_MARKER: &str = "audit_entries_late";
+
+fn action_text(entry: &AuditEntry) -> String {
+    match entry.extra {
+        Some(extra) => format!("{}:{extra}", entry.action.as_str()),
+        None => entry.action.as_str().to_string(),
+    }
 }
 
 fn insert(
@@ -310,6 +439,10 @@ pub struct AuditReport {
     pub first_bad_seq: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
+    /// Entries that entered the trail late (after a full disk or a stopped
+    /// app), behind a marker; each is whole, but it was not written when it
+    /// happened.
+    pub late: u64,
 }
 
 type Row = (
@@ -335,11 +468,13 @@ pub fn verify(conn: &Connection, keys: &UnlockedKeys) -> Result<AuditReport> {
     let mut prev = AUDIT_GENESIS;
     let mut expected_seq = 1;
     let mut entries = 0;
+    let mut late = 0;
     let bad = |seq: i64, entries: u64, problem: &str| AuditReport {
         entries,
         ok: false,
         first_bad_seq: Some(seq),
         problem: Some(problem.to_string()),
+        late: 0,
     };
     for row in rows {
         let (seq, body, mac) = row?;
@@ -359,6 +494,12 @@ pub fn verify(conn: &Connection, keys: &UnlockedKeys) -> Result<AuditReport> {
         let action = action_of(&bytes).unwrap_or_default();
         if action == TAIL_MISSING {
             return Ok(bad(seq, entries, "entries before this one were removed"));
+        }
+        if let Some(count) = action
+            .strip_prefix(LATE_MARKER)
+            .and_then(|r| r.strip_prefix(':'))
+        {
+            late += count.parse::<u64>().unwrap_or(0);
         }
         if seq == 1 && !action.starts_with(AuditAction::CreateStore.as_str()) {
             return Ok(bad(
@@ -385,11 +526,19 @@ pub fn verify(conn: &Connection, keys: &UnlockedKeys) -> Result<AuditReport> {
             "the newest entries were removed",
         ));
     }
+    if read_deferred(conn, keys).is_err() {
+        return Ok(bad(
+            expected_seq,
+            entries,
+            "the entries waiting to enter the trail were altered",
+        ));
+    }
     Ok(AuditReport {
         entries,
         ok: true,
         first_bad_seq: None,
         problem: None,
+        late,
     })
 }
 

@@ -134,6 +134,10 @@ impl Store {
     /// After an unlock: a store enrolled before background sync existed gets
     /// its background hub link, and what a locked sync held is merged.
     pub(super) fn after_unlock(&mut self) -> Result<()> {
+        // On a full phone these wait for room: the unlock itself must not fail.
+        if self.ensure_room_to_write().is_err() {
+            return Ok(());
+        }
         if meta::get_blob(&self.conn, HUB_LINK_PLATFORM)?.is_none() {
             if let Some(link) = self.hub_link()? {
                 self.keep_hub_link_for_background(&link)?;

@@ -4,7 +4,7 @@
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use std::path::{Path, PathBuf};
 
-use super::schema;
+use super::{schema, storage_reserve};
 use crate::{Error, Result};
 
 pub const DB_FILE: &str = "fieldbook.db";
@@ -36,12 +36,37 @@ fn map_open_error(err: rusqlite::Error, path: &Path) -> Error {
         Some(ErrorCode::DatabaseCorrupt) => {
             Error::StoreDamaged("the database file is corrupted".into())
         }
-        _ => Error::Sqlite(err),
+        _ => err.into(),
     }
 }
 
-/// Opens an existing store, refusing anything that is not one.
+/// Opens an existing store, refusing anything that is not one. On a full
+/// disk SQLite cannot even read (it needs room for its shared-memory file):
+/// the store's reserve is given up for that.
 pub fn open_existing(dir: &Path) -> Result<Connection> {
+    match open_existing_once(dir) {
+        Err(e) if looks_like_full_disk(&e, dir) => {
+            if storage_reserve::release(dir) {
+                open_existing_once(dir)
+            } else {
+                Err(Error::StorageFull)
+            }
+        }
+        other => other,
+    }
+}
+
+/// SQLite reports a full disk while opening as an I/O error (it could not
+/// size its shared-memory file); the free space tells which it was.
+fn looks_like_full_disk(err: &Error, dir: &Path) -> bool {
+    let io_error = matches!(err, Error::Sqlite(e) if e.sqlite_error_code() == Some(ErrorCode::SystemIoFailure));
+    err.is_storage_full()
+        || (io_error
+            && storage_reserve::free_bytes(dir)
+                .is_some_and(|free| free < storage_reserve::RESERVE_BYTES))
+}
+
+fn open_existing_once(dir: &Path) -> Result<Connection> {
     let path = db_path(dir);
     if !path.is_file() {
         return Err(Error::NotAStore {

@@ -8,34 +8,56 @@ use super::audit::{self, AuditAction, AuditEntry};
 use super::erase::{self, EraseReport};
 use super::offline_expiry::{self, OfflineStatus};
 use super::pin_rules::check_pin;
+use super::unlock_attempts::{self, Attempt, Start};
+use super::vault::UnlockedKeys;
 use super::vault::{self, PinOutcome};
-use super::{db, meta, unlock_attempts, CreateOptions, Membership, OpenOptions, Store};
+use super::{db, meta, storage_reserve, CreateOptions, Membership, OpenOptions, Store};
 use crate::crypto::{KdfParams, PlatformKeyProvider};
+use crate::record::DeviceId;
 use crate::{Error, Result};
 
 impl Store {
-    /// Unlocks with the PIN. Every attempt is counted on disk before it is
-    /// checked; waits grow after the free attempts, and past the policy's
-    /// limit the store erases itself. The duress PIN erases the store without
-    /// a sign and leaves an empty one, unlocked, in its place.
+    /// Unlocks with the PIN. Every attempt is marked on disk before it is
+    /// checked, and its outcome is on disk before anyone learns it (see
+    /// `unlock_attempts`); waits grow after the free attempts, and past the
+    /// policy's limit the store erases itself. The duress PIN erases the store
+    /// without a sign and leaves an empty one, unlocked, in its place.
     pub fn unlock(&mut self, pin: &str) -> Result<()> {
         self.check_offline_expiry()?;
-        let counted = unlock_attempts::begin(&mut self.conn, &self.policy, self.clock.as_ref())?;
+        let attempt = match unlock_attempts::begin(
+            &mut self.conn,
+            &self.dir,
+            &self.policy,
+            self.clock.as_ref(),
+        )? {
+            Start::Check(attempt) => attempt,
+            Start::EraseNow => {
+                self.erase()?;
+                return Err(Error::Erased);
+            }
+        };
         let now_ms = self.now_ms();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let outcome = vault::try_pin(
-            &tx,
-            &self.store_id,
-            pin,
-            self.provider.as_ref(),
-            self.kdf_floor,
-        );
-        let keys = match outcome {
+        let (store_id, provider, floor) = (&self.store_id, self.provider.clone(), self.kdf_floor);
+        // The check and, for the right PIN, its outcome: one transaction,
+        // synced before it returns.
+        let checked = unlock_attempts::with_full_sync(&mut self.conn, |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let outcome = vault::try_pin(&tx, store_id, pin, provider.as_ref(), floor)?;
+            if let PinOutcome::Opened(keys) = &outcome {
+                record_success(&tx, keys, self.device, now_ms, attempt)?;
+                tx.commit()?;
+            }
+            Ok(outcome)
+        });
+        let keys = match checked {
             Ok(PinOutcome::Opened(keys)) => keys,
             Ok(PinOutcome::Wrong) => {
-                drop(tx);
+                let counted = unlock_attempts::failed(
+                    &mut self.conn,
+                    &self.dir,
+                    self.clock.as_ref(),
+                    attempt,
+                )?;
                 if counted >= self.policy.max_failed_unlocks {
                     self.erase()?;
                     return Err(Error::Erased);
@@ -44,35 +66,21 @@ impl Store {
                     attempts_left: self.policy.max_failed_unlocks - counted,
                 });
             }
-            Ok(PinOutcome::Duress) => {
-                drop(tx);
-                return self.replace_with_decoy(pin);
+            Ok(PinOutcome::Duress) => return self.replace_with_decoy(pin),
+            Err(Error::StorageFull) => {
+                // The right PIN, or a wrong one, could not be told apart
+                // without its outcome written: ask again once there is room.
+                unlock_attempts::abandoned(&mut self.conn, &self.dir)?;
+                return Err(Error::StorageFull);
             }
             Err(e) => {
-                drop(tx);
-                unlock_attempts::not_counted(&mut self.conn, counted)?;
+                unlock_attempts::abandoned(&mut self.conn, &self.dir)?;
                 return Err(e);
             }
         };
-        unlock_attempts::clear(&tx)?;
-        // A store from before sealed audit entries seals its clear ones now.
-        audit::seal_clear_entries(&tx, &keys)?;
-        audit::append(
-            &tx,
-            &keys,
-            &AuditEntry {
-                at_ms: now_ms as i64,
-                actor: self.device,
-                action: AuditAction::Unlock,
-                kind: None,
-                record_id: None,
-                version_id: None,
-                extra: None,
-            },
-        )?;
-        tx.commit()?;
         self.keys = Some(keys);
         self.last_activity_ms = now_ms;
+        self.enter_deferred_audit(now_ms);
         self.after_unlock()
     }
 
@@ -170,7 +178,12 @@ impl Store {
                 days: self.policy.offline_erase_days,
             });
         }
-        offline_expiry::observe(&self.conn, self.clock.as_ref())
+        match offline_expiry::observe(&self.conn, self.clock.as_ref()) {
+            // A full disk keeps the latest time seen where it was: the clock
+            // can still not be moved back before that.
+            Err(Error::StorageFull) => Ok(()),
+            other => other,
+        }
     }
 
     /// The duress PIN was typed: the real store goes, and a new, empty one
@@ -200,6 +213,60 @@ impl Store {
         };
         *self = Store::create(&self.dir.clone(), pin, provider, options)?;
         Ok(())
+    }
+}
+
+/// The right PIN's outcome, in the unlock's transaction: the counts start
+/// over, and the unlock's audit entry is kept aside with it (it enters the
+/// chain just after, or late if the disk is full).
+fn record_success(
+    tx: &rusqlite::Transaction,
+    keys: &UnlockedKeys,
+    device: DeviceId,
+    now_ms: u64,
+    attempt: Attempt,
+) -> Result<()> {
+    unlock_attempts::succeeded(tx)?;
+    let interrupted = format!("after_interrupted={}", attempt.interrupted);
+    audit::defer(
+        tx,
+        keys,
+        &AuditEntry {
+            at_ms: now_ms as i64,
+            actor: device,
+            action: AuditAction::Unlock,
+            kind: None,
+            record_id: None,
+            version_id: None,
+            extra: (attempt.interrupted > 0).then_some(interrupted.as_str()),
+        },
+    )
+}
+
+impl Store {
+    /// Puts the unlock's entry (and any that came late) into the audit
+    /// chain. A full disk leaves them aside, sealed, for the next write.
+    fn enter_deferred_audit(&mut self, now_ms: u64) {
+        let Some(keys) = self.keys.as_ref() else {
+            return;
+        };
+        // On a full phone the room left is for unlocking: the entries wait.
+        if !storage_reserve::ensure(&self.dir) {
+            return;
+        }
+        let entered = (|| -> Result<()> {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // A store from before sealed audit entries seals its clear ones now.
+            audit::seal_clear_entries(&tx, keys)?;
+            audit::flush_deferred(&tx, keys, Some(now_ms as i64))?;
+            tx.commit()?;
+            Ok(())
+        })();
+        // Left aside, the entries are safe: they are whole, sealed, in
+        // `meta`, and the next write puts them into the chain.
+        let _ = entered;
     }
 }
 

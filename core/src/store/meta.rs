@@ -23,6 +23,12 @@ pub const VAULT_FORMAT: &str = "vault_format";
 pub const DURESS_TAG: &str = "duress_tag";
 /// The time since boot of the last counted PIN attempt (back-off follows it).
 pub const BACKOFF_ANCHOR: &str = "backoff_anchor";
+/// 1 while a PIN attempt is being checked: found set, that attempt was killed.
+pub const UNLOCK_IN_PROGRESS: &str = "unlock_in_progress";
+/// Attempts since the last unlock that were killed before their outcome.
+pub const INTERRUPTED_UNLOCKS: &str = "interrupted_unlocks";
+/// Audit entries kept aside (sealed) until they can enter the chain.
+pub const AUDIT_DEFERRED: &str = "audit_deferred";
 pub const LAST_HUB_CONTACT_MS: &str = "last_hub_contact_ms";
 /// The latest wall-clock time the store has seen, with the time since boot then.
 pub const WALL_CLOCK_SEEN: &str = "wall_clock_seen";

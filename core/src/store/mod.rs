@@ -24,6 +24,7 @@ mod scan;
 mod schema;
 mod sealed_meta;
 mod sealing;
+mod storage_reserve;
 mod trust;
 mod unlock_attempts;
 mod vault;
@@ -206,6 +207,7 @@ impl Store {
         options.policy.validate().map_err(Error::InvalidInput)?;
         check_pin(pin, options.policy.min_pin_digits).map_err(Error::WeakPin)?;
         let mut conn = db::create_new(dir)?;
+        storage_reserve::ensure(dir);
         let store_id = uuid::Uuid::new_v4().as_bytes().to_vec();
         let classes = options.role.key_classes();
         let (team, device, team_keys) = match options.membership {
@@ -396,6 +398,17 @@ impl Store {
         Ok((&self.conn, keys))
     }
 
+    /// Refuses a write while the disk is so full that the store could not
+    /// keep its reserve: what room is left belongs to unlocking (see
+    /// `storage_reserve`). Reading goes on.
+    pub(crate) fn ensure_room_to_write(&self) -> Result<()> {
+        if storage_reserve::ensure(&self.dir) {
+            Ok(())
+        } else {
+            Err(Error::StorageFull)
+        }
+    }
+
     pub fn set_policy(&mut self, policy: SecurityPolicy) -> Result<()> {
         policy.validate().map_err(Error::InvalidInput)?;
         self.keys()?;
@@ -422,6 +435,7 @@ impl Store {
         options: WriteOptions,
     ) -> Result<Vec<RecordId>> {
         self.keys()?;
+        self.ensure_room_to_write()?;
         let writer = self.writer(options);
         let now_ms = writer.now_ms;
         let keys = self.keys.as_ref().ok_or(Error::Locked)?;
@@ -457,6 +471,7 @@ impl Store {
     ) -> Result<RecordView> {
         self.keys()?;
         let writer = self.writer(options);
+        self.ensure_room_to_write()?;
         let now_ms = writer.now_ms;
         let keys = self.keys.as_ref().ok_or(Error::Locked)?;
         let tx = self
@@ -490,6 +505,7 @@ impl Store {
     /// history stays.
     pub fn delete(&mut self, id: RecordId) -> Result<()> {
         self.keys()?;
+        self.ensure_room_to_write()?;
         let now_ms = self.now_ms();
         let keys = self.keys.as_ref().ok_or(Error::Locked)?;
         let tx = self
@@ -531,6 +547,7 @@ impl Store {
     /// Merges a version received from another device (sync).
     pub fn apply_received(&mut self, version: &RecordVersion) -> Result<Option<RecordView>> {
         self.keys()?;
+        self.ensure_room_to_write()?;
         let now_ms = self.now_ms();
         let keys = self.keys.as_ref().ok_or(Error::Locked)?;
         let tx = self

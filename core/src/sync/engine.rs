@@ -98,8 +98,9 @@ pub fn sync_shared<S: StoreAccess>(
         .and_then(|()| pull(store, &client, options, listener, cancel, &mut summary));
     let outcome = check_wipe_order(store, &client, outcome, cancel, &mut summary);
     store.with(|s| {
+        summary.storage_full = matches!(outcome, Err(Failure::Store(Error::StorageFull)));
         let finished = settle(s, outcome, &mut summary.errors, &mut summary.wiped)?;
-        if !summary.wiped && !s.is_locked() {
+        if !summary.wiped && !s.is_locked() && !summary.storage_full {
             // Held by an earlier locked sync, or under a key epoch learned just now.
             summary.add_received(s.merge_held()?);
         }
@@ -149,8 +150,17 @@ pub(super) fn settle(
     match outcome {
         Ok(()) => {
             // Pushed and pulled: the hub was reached, offline expiry starts over.
-            store.record_hub_contact()?;
-            Ok(true)
+            match store.record_hub_contact() {
+                Err(Error::StorageFull) => {
+                    errors.push(Error::StorageFull.to_string());
+                    Ok(false)
+                }
+                other => other.map(|()| true),
+            }
+        }
+        Err(Failure::Store(Error::StorageFull)) => {
+            errors.push(Error::StorageFull.to_string());
+            Ok(false)
         }
         Err(Failure::WipeOrder { signed: true }) => {
             let report = store.erase()?;
@@ -250,6 +260,9 @@ fn pull<S: StoreAccess>(
 ) -> Result<(), Failure> {
     let mut roster_checked = false;
     loop {
+        // A phone too full to keep the store's reserve pulls nothing (the
+        // room left is for unlocking); the summary says so.
+        store.with(|s| s.ensure_room_to_write())?;
         let since = store.with(|s| s.sync_cursor())?;
         summary.requests += 1;
         let page: PullResponse = client.call::<(), _>(

@@ -36,6 +36,9 @@ pub struct SyncSummary {
     /// This device was revoked by a supervisor (the roster says so) and
     /// erased itself.
     pub wiped: bool,
+    /// The phone's storage is full: what could not be written was not, and
+    /// the next sync once there is room picks up where this one stopped.
+    pub storage_full: bool,
     pub requests: u32,
 }
 

@@ -7,7 +7,7 @@ public struct CoreError: Error, Equatable, Sendable {
     public enum Reason: Equatable, Sendable {
         case locked, wrongPin, tryLater, erased, noStore, storeExists
         case invalid, duplicateClient, notFound, damaged, notPermitted
-        case hub, untrusted, keyStore, internalError
+        case hub, untrusted, keyStore, storageFull, internalError
     }
 
     public let reason: Reason
@@ -39,7 +39,7 @@ public extension FieldbookError {
         case let .Locked(detail), let .Erased(detail), let .NoStore(detail),
              let .StoreExists(detail), let .NotFound(detail), let .Damaged(detail),
              let .NotPermitted(detail), let .Hub(detail), let .Untrusted(detail), let .KeyStore(detail),
-             let .Internal(detail):
+             let .StorageFull(detail), let .Internal(detail):
             return detail
         case let .WrongPin(_, detail), let .TryLater(_, detail),
              let .Invalid(_, detail), let .DuplicateClient(_, detail):
@@ -64,6 +64,8 @@ public extension FieldbookError {
         // The hub said something no supervisor signed: shown, never acted on.
         case .Untrusted: return .untrusted
         case .KeyStore: return .keyStore
+        // Nothing was written; reading goes on. The person frees some space.
+        case .StorageFull: return .storageFull
         case .Internal: return .internalError
         }
     }

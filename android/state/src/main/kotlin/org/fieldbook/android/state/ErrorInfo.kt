@@ -40,6 +40,7 @@ data class ErrorInfo(val detail: String?, val untrusted: Boolean = false) {
             is FieldbookException.Hub -> error.detail
             is FieldbookException.Untrusted -> error.detail
             is FieldbookException.KeyStore -> error.detail
+            is FieldbookException.StorageFull -> error.detail
             is FieldbookException.Internal -> error.detail
         }
     }
