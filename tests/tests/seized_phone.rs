@@ -539,3 +539,63 @@ fn a_locked_store_shows_how_many_audit_entries_and_nothing_of_them() {
     drop(db);
     assert!(!holds(&phone.dir, MARKER.as_bytes()));
 }
+
+#[test]
+fn a_locked_store_does_not_group_a_clients_records() {
+    let phone = Phone::new();
+    let mut store = phone.create(Role::CaseManager).unwrap();
+    let hoa = store
+        .add(RecordKind::Client, &client("Hoa"), WriteOptions::default())
+        .unwrap();
+    let lan = store
+        .add(RecordKind::Client, &client("Lan"), WriteOptions::default())
+        .unwrap();
+    let mut linked = Vec::new();
+    for (kind, fields) in [
+        (RecordKind::Contact, json!({"at": "2026-11-20T08:00:00Z"})),
+        (RecordKind::Contact, json!({"at": "2026-11-21T08:00:00Z"})),
+        (
+            RecordKind::CaseNote,
+            json!({"date": "2026-11-21", "narrative": "n"}),
+        ),
+        (
+            RecordKind::Referral,
+            json!({"service": "methadone", "status": "sent", "date": "2026-11-21"}),
+        ),
+    ] {
+        for owner in [hoa, lan] {
+            let mut values = fields.as_object().unwrap().clone();
+            values.insert("client_id".into(), json!(owner.to_string()));
+            linked.push(store.add(kind, &values, WriteOptions::default()).unwrap());
+        }
+    }
+    let found = store.lookup("client_id", &hoa.to_string()).unwrap();
+    assert_eq!(found.len(), 4, "unlocked, the client's records are found");
+    drop(store);
+
+    let db = Connection::open(phone.dir.join("fieldbook.db")).unwrap();
+    let clear: i64 = db
+        .query_row("SELECT count(*) FROM lookup", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(clear, 0, "no term sits beside a record id in clear");
+    let rows: Vec<(Vec<u8>, Vec<u8>)> = db
+        .prepare("SELECT term, body FROM lookup_postings")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!rows.is_empty());
+    for id in linked.iter().chain([&hoa, &lan]) {
+        for (term, body) in &rows {
+            for column in [term, body] {
+                assert!(
+                    !column.windows(16).any(|w| w == id.as_bytes()),
+                    "a posting list names a record in clear"
+                );
+            }
+        }
+    }
+    let sizes: std::collections::BTreeSet<usize> = rows.iter().map(|(_, b)| b.len()).collect();
+    assert_eq!(sizes.len(), 1, "every chunk is one size: {sizes:?}");
+}

@@ -17,7 +17,7 @@ use hmac::Mac;
 use unicode_normalization::UnicodeNormalization;
 use zeroize::Zeroizing;
 
-use super::{hmac_sha256, mac_field, SecretKey};
+use super::{hmac_sha256, mac_field, KeyPurpose, SecretKey};
 
 const DOMAIN: &[u8] = b"fieldbook/v1/blind-index";
 
@@ -40,6 +40,12 @@ impl BlindIndex {
         mac_field(&mut mac, field.as_bytes());
         mac_field(&mut mac, normalized.as_bytes());
         mac.finalize().into_bytes().into()
+    }
+
+    /// The key that seals which records share a term (the posting lists),
+    /// so that a locked store does not show records grouped by client.
+    pub fn postings_key(&self) -> SecretKey {
+        self.key.derive_subkey(KeyPurpose::LookupPostings)
     }
 }
 

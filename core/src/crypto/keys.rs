@@ -130,10 +130,12 @@ pub enum KeyPurpose {
     SoftwarePinBinding,
     /// Sealing the audit trail's entries.
     AuditSeal,
+    /// Sealing the lists of records that share a lookup term.
+    LookupPostings,
 }
 
 impl KeyPurpose {
-    pub const ALL: [KeyPurpose; 14] = [
+    pub const ALL: [KeyPurpose; 15] = [
         KeyPurpose::RecordSeal,
         KeyPurpose::BlindIndex,
         KeyPurpose::Uic,
@@ -148,6 +150,7 @@ impl KeyPurpose {
         KeyPurpose::Roster,
         KeyPurpose::SoftwarePinBinding,
         KeyPurpose::AuditSeal,
+        KeyPurpose::LookupPostings,
     ];
 
     /// The HKDF info string (domain separation label).
@@ -167,6 +170,7 @@ impl KeyPurpose {
             KeyPurpose::Roster => b"fieldbook/v1/roster",
             KeyPurpose::SoftwarePinBinding => b"fieldbook/v2/software-pin-binding",
             KeyPurpose::AuditSeal => b"fieldbook/v1/audit-seal",
+            KeyPurpose::LookupPostings => b"fieldbook/v1/lookup-postings",
         }
     }
 }

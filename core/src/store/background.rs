@@ -138,12 +138,33 @@ impl Store {
         if self.ensure_room_to_write().is_err() {
             return Ok(());
         }
+        self.seal_clear_lookup_terms()?;
         if meta::get_blob(&self.conn, HUB_LINK_PLATFORM)?.is_none() {
             if let Some(link) = self.hub_link()? {
                 self.keep_hub_link_for_background(&link)?;
             }
         }
         self.merge_held()?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// A store from before sealed posting lists seals its clear lookup rows
+    /// now (once; see `lookup`).
+    fn seal_clear_lookup_terms(&mut self) -> Result<()> {
+        let Some(keys) = self.keys.as_ref() else {
+            return Ok(());
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let pending: bool =
+            tx.query_row("SELECT EXISTS (SELECT 1 FROM lookup)", [], |r| r.get(0))?;
+        if pending {
+            super::lookup::seal_clear_terms(&tx, keys)?;
+        }
+        tx.commit()?;
         Ok(())
     }
 }

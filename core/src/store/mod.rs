@@ -13,6 +13,7 @@ mod db;
 mod erase;
 mod exchange;
 mod locking;
+mod lookup;
 mod membership;
 mod meta;
 mod offline_expiry;
@@ -36,11 +37,11 @@ pub use compaction::Compaction;
 pub use db::{configure as configure_connection, db_path, DB_FILE};
 pub use erase::EraseReport;
 pub use exchange::{ReceiveOutcome, RejectedVersion};
+pub use lookup::lookup_fields;
 pub use membership::{key_envelope_aad, HubLink, Invite, KeysOutcome};
 pub use offline_expiry::OfflineStatus;
 pub use pin_rules::{check_pin, PinProblem, MIN_PIN_DIGITS};
 pub use policy::{SecurityPolicy, OFFLINE_WARNING_DAYS};
-pub use records::lookup_fields;
 pub use role::Role;
 pub use schema::{APPLICATION_ID, V1 as SCHEMA_V1, VERSION as SCHEMA_VERSION};
 pub use vault::TeamKey;
@@ -611,7 +612,7 @@ impl Store {
     /// Record ids whose `field` equals `value`, through the keyed lookup index.
     pub fn lookup(&mut self, field: &str, value: &str) -> Result<Vec<RecordId>> {
         let (conn, keys) = self.unlocked()?;
-        records::lookup(conn, keys, field, value)
+        lookup::find(conn, keys, field, value)
     }
 
     /// The clients with this identifier code (two people can share one).
@@ -794,7 +795,7 @@ fn assign_uic(
     let key = keys.uic_key().ok_or(Error::Locked)?;
     let code = uic::compute_uic(key, &inputs)?;
     if !options.allow_duplicate_uic {
-        for existing in records::lookup(conn, keys, "uic", &code)? {
+        for existing in lookup::find(conn, keys, "uic", &code)? {
             if existing != id && records::kind_of(conn, existing)? == Some(RecordKind::Client) {
                 return Err(Error::DuplicateClient { existing });
             }

@@ -2,50 +2,15 @@
 //! keep every version as history, refresh the keyed lookup terms.
 
 use rusqlite::{params, Connection, OptionalExtension};
-use serde_json::Value;
 
+use super::lookup;
 use super::sealing::{BlobRole, SealContext};
 use super::vault::UnlockedKeys;
 use super::view::RecordView;
-use crate::crypto::BlindIndex;
 use crate::record::{
     RecordId, RecordKind, RecordState, RecordVersion, SensitivityClass, VersionId,
 };
 use crate::{Error, Result};
-
-/// The fields exact lookups need, per kind. Their values are stored only as
-/// keyed hashes, never in clear.
-pub fn lookup_fields(kind: RecordKind) -> &'static [&'static str] {
-    match kind {
-        RecordKind::Client => &["uic", "area"],
-        RecordKind::Contact | RecordKind::CaseNote => &["client_id"],
-        RecordKind::Referral => &["client_id", "status"],
-        RecordKind::Meeting => &["attendee_ids"],
-    }
-}
-
-pub fn lookup_term(index: &BlindIndex, field: &str, value: &str) -> [u8; 32] {
-    index.term(field, value)
-}
-
-fn terms_of(index: &BlindIndex, view: &RecordView) -> Vec<[u8; 32]> {
-    if view.deleted {
-        return Vec::new();
-    }
-    let mut terms = Vec::new();
-    for field in lookup_fields(view.kind) {
-        match view.values.get(*field) {
-            Some(Value::String(s)) => terms.push(lookup_term(index, field, s)),
-            Some(Value::Array(items)) => {
-                for s in items.iter().filter_map(Value::as_str) {
-                    terms.push(lookup_term(index, field, s));
-                }
-            }
-            _ => {}
-        }
-    }
-    terms
-}
 
 /// The sealed head of a record as stored.
 pub struct StoredRecord {
@@ -172,15 +137,18 @@ pub fn apply_version(
     }
     let seq = conn.last_insert_rowid();
 
-    let state = match load_state(conn, keys, id)? {
+    let (state, old_view) = match load_state(conn, keys, id)? {
         Some((kind, _)) if kind != version.kind => {
             return Err(Error::InvalidInput(format!(
                 "record {id} is a {kind}, not a {}",
                 version.kind
             )))
         }
-        Some((_, state)) => state.merge(&version.as_state()),
-        None => version.as_state(),
+        Some((_, old)) => (
+            old.merge(&version.as_state()),
+            Some(RecordView::from_state(id, version.kind, &old)),
+        ),
+        None => (version.as_state(), None),
     };
     let view = RecordView::from_state(id, version.kind, &state);
     let head_ctx = version_ctx;
@@ -202,42 +170,8 @@ pub fn apply_version(
         ],
     )?;
     let index = keys.index(class).ok_or(Error::NotPermitted(version.kind))?;
-    conn.execute(
-        "DELETE FROM lookup WHERE record_id = ?1",
-        [id.as_bytes().as_slice()],
-    )?;
-    let mut insert =
-        conn.prepare_cached("INSERT OR IGNORE INTO lookup (term, record_id) VALUES (?1, ?2)")?;
-    for term in terms_of(index, &view) {
-        insert.execute(params![term.as_slice(), id.as_bytes().as_slice()])?;
-    }
+    lookup::reindex(conn, index, id, old_view.as_ref(), &view)?;
     Ok(Some(view))
-}
-
-/// Records whose lookup term for `field` equals `value`, across the classes this device holds.
-pub fn lookup(
-    conn: &Connection,
-    keys: &UnlockedKeys,
-    field: &str,
-    value: &str,
-) -> Result<Vec<RecordId>> {
-    let mut stmt = conn.prepare_cached("SELECT record_id FROM lookup WHERE term = ?1")?;
-    let mut ids = Vec::new();
-    for class in SensitivityClass::ALL {
-        let Some(index) = keys.index(class) else {
-            continue;
-        };
-        let term = lookup_term(index, field, value);
-        let rows = stmt.query_map([term.as_slice()], |r| r.get::<_, Vec<u8>>(0))?;
-        for row in rows {
-            if let Some(id) = RecordId::from_slice(&row?) {
-                ids.push(id);
-            }
-        }
-    }
-    ids.sort();
-    ids.dedup();
-    Ok(ids)
 }
 
 /// Every version of a record, oldest first.

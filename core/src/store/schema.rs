@@ -12,7 +12,7 @@ use crate::{Error, Result};
 pub const APPLICATION_ID: i32 = 0x4642_4b31;
 
 /// The schema version this build writes. Add a step to [`upgrade_from`] with each bump.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// Version 1, frozen: never edit it; add migrations instead.
 pub const V1: &str = "
@@ -105,6 +105,19 @@ CREATE TABLE audit_sealed (
 );
 ";
 
+/// Version 4: the records that share a lookup term are kept in sealed,
+/// padded chunks, so a locked store does not group a client's records. Rows
+/// of the clear `lookup` table move here at the first unlock after the
+/// upgrade (sealing needs the keys).
+const V3_TO_V4: &str = "
+CREATE TABLE lookup_postings (
+    term  BLOB NOT NULL,
+    chunk INTEGER NOT NULL,
+    body  BLOB NOT NULL,
+    PRIMARY KEY (term, chunk)
+) WITHOUT ROWID;
+";
+
 pub fn user_version(conn: &Connection) -> Result<u32> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get::<_, u32>(0))?)
 }
@@ -129,6 +142,7 @@ pub fn upgrade_from(tx: &Transaction, mut version: u32) -> Result<()> {
         match version {
             1 => tx.execute_batch(V1_TO_V2)?,
             2 => tx.execute_batch(V2_TO_V3)?,
+            3 => tx.execute_batch(V3_TO_V4)?,
             _ => {}
         }
         version += 1;

@@ -165,7 +165,14 @@ fn wrong_pins_are_counted_slowed_down_and_finally_erase_the_store() {
     assert!(matches!(fx.open(), Err(Error::Erased)));
     // Nothing sealed is left behind.
     let conn = rusqlite::Connection::open(db_path(&fx.dir)).unwrap();
-    for table in ["records", "versions", "team_keys", "lookup", "audit"] {
+    for table in [
+        "records",
+        "versions",
+        "team_keys",
+        "lookup",
+        "lookup_postings",
+        "audit_sealed",
+    ] {
         let n: i64 = conn
             .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
             .unwrap();
@@ -1082,5 +1089,48 @@ fn the_hub_link_and_device_key_are_sealed_and_survive_reopening() {
     assert_eq!(
         store.hub_link().unwrap().unwrap().token,
         "secret-token-value"
+    );
+}
+
+#[test]
+fn clear_lookup_rows_from_before_sealed_postings_are_sealed_at_the_next_unlock() {
+    let fx = Fixture::new();
+    let mut store = fx.create();
+    let client = add_client(&mut store, "Hoa");
+    let contact = store
+        .add(
+            RecordKind::Contact,
+            &obj(json!({"client_id": client.to_string(), "at": "2026-11-20T08:00:00Z"})),
+            WriteOptions::default(),
+        )
+        .unwrap();
+    // As a schema-3 store kept it: the term beside the record id, in clear.
+    let term = {
+        let keys = store.keys.as_ref().unwrap();
+        let index = keys.index(RecordKind::Contact.sensitivity()).unwrap();
+        super::lookup::lookup_term(index, "client_id", &client.to_string())
+    };
+    store
+        .conn
+        .execute("DELETE FROM lookup_postings", [])
+        .unwrap();
+    store
+        .conn
+        .execute(
+            "INSERT INTO lookup (term, record_id) VALUES (?1, ?2)",
+            rusqlite::params![term.as_slice(), contact.as_bytes().as_slice()],
+        )
+        .unwrap();
+    store.lock();
+    store.unlock(PIN).unwrap();
+    let clear: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM lookup", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(clear, 0, "the clear rows are gone");
+    assert_eq!(
+        store.lookup("client_id", &client.to_string()).unwrap(),
+        vec![contact],
+        "and the lookup still finds the contact"
     );
 }
