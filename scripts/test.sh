@@ -75,6 +75,11 @@ if [ "$(id -u)" = 0 ]; then
 fi
 cargo test
 
+# The hub against its description, driven by schemathesis (a Python tool, so
+# the test is ignored by the plain `cargo test` above; this installs it and
+# runs the test, on SQLite and on the PostgreSQL above).
+scripts/openapi-fuzz.sh
+
 # The bindings generated from the built library, and the Kotlin on the JVM:
 # the workflow tests and the Android app's state holders.
 scripts/kotlin-tests.sh

@@ -25,13 +25,9 @@ pub mod option {
         }
     }
 
+    /// A present value must be base64; `null` is refused like any other
+    /// non-string (the field is optional through `#[serde(default)]`).
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
-        match Option::<String>::deserialize(d)? {
-            None => Ok(None),
-            Some(text) => STANDARD
-                .decode(text)
-                .map(Some)
-                .map_err(|_| serde::de::Error::custom("invalid base64")),
-        }
+        super::deserialize(d).map(Some)
     }
 }

@@ -36,7 +36,11 @@ pub struct KeyEnvelope {
     /// The supervisor device that signed the envelope, and its signature
     /// over the team, recipient, class, epoch and wrapped key: a device
     /// accepts no key without them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::no_null::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub signer: Option<Uuid>,
     #[serde(
         default,
@@ -54,7 +58,11 @@ pub struct KeyEnvelope {
 pub struct PutKeysRequest {
     pub epoch: u32,
     pub envelopes: Vec<KeyEnvelope>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::no_null::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub link: Option<crate::roster::RosterLink>,
 }
 
@@ -67,6 +75,11 @@ pub struct RevokeRequest {
     /// The revocation link, then the rotation link.
     pub links: Vec<crate::roster::RosterLink>,
     /// The new epoch's keys, wrapped to every remaining device that may hold them.
+    #[serde(
+        default,
+        deserialize_with = "crate::no_null::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub keys: Option<PutKeysRequest>,
 }
 

@@ -22,16 +22,28 @@ pub struct EnrollRequest {
     /// The device's X25519 public key: later key epochs are wrapped to it.
     #[serde(with = "crate::bytes")]
     pub public_key: Vec<u8>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::no_null::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub label: Option<String>,
     /// The id the device chose for itself (random, so it carries no clock);
     /// the hub picks one for a device that does not say.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::no_null::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub device_id: Option<Uuid>,
     /// The device's join to the team's roster, signed with the invite's
     /// one-time key; absent only for a team's first supervisor and for codes
     /// made before the team signed its roster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::no_null::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub join: Option<SignedJoin>,
 }
 
@@ -78,7 +90,11 @@ pub struct CreateInviteRequest {
     pub expires_at: DateTime<Utc>,
     /// The roster link that certifies the invite (its role and one-time key),
     /// signed by the inviting supervisor; required once the team has a roster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::no_null::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub link: Option<crate::roster::RosterLink>,
 }
 

@@ -9,6 +9,7 @@ pub mod bytes;
 pub mod devices;
 pub mod enroll;
 pub mod error;
+pub mod no_null;
 pub mod roster;
 pub mod sync;
 pub mod version;

@@ -155,6 +155,8 @@ fn malformed_oversized_and_replayed_requests_change_nothing() {
         "since=abc",
         "limit=many",
         "since=99999999999999999999999",
+        "limit=0",
+        "limit=1001",
     ] {
         let path = format!("{}?{query}", paths::PULL);
         assert_refused(&request(port, "GET", &path, Some(&token), None), 400, query);
@@ -165,7 +167,8 @@ fn malformed_oversized_and_replayed_requests_change_nothing() {
         "garbage bytes: {garbage:?}"
     );
 
-    // Oversized: too many versions, one huge body, a request over the limit.
+    // Oversized: too many versions or one huge body break the description's
+    // limits (400, like any schema limit); a request over the body limit is 413.
     let many: Vec<SealedVersion> = (0..1001)
         .map(|_| {
             let mut v = s.outreach_pushed[0].clone();
@@ -173,11 +176,11 @@ fn malformed_oversized_and_replayed_requests_change_nothing() {
             v
         })
         .collect();
-    assert_refused(&push(&push_body(&many)), 413, "1001 versions");
+    assert_refused(&push(&push_body(&many)), 400, "1001 versions");
     let mut huge = s.outreach_pushed[0].clone();
     huge.version_id = uuid::Uuid::now_v7();
     huge.body = vec![7u8; 65 * 1024];
-    assert_refused(&push(&push_body(&[huge])), 413, "a 65 KiB version");
+    assert_refused(&push(&push_body(&[huge])), 400, "a 65 KiB version");
     let mut over = b"{\"versions\": [], \"pad\": \"".to_vec();
     over.resize(17 * 1024 * 1024, b'a');
     over.extend_from_slice(b"\"}");
@@ -242,6 +245,22 @@ fn malformed_oversized_and_replayed_requests_change_nothing() {
     );
     assert_refused(&second, 409, "the same invite twice");
     s.assert_unchanged(&devices_before_replay);
+
+    // Keys of an epoch no signed rotation made are refused, and the team's
+    // epoch hint stays where the roster put it (an empty request moved it
+    // before); an optional field sent as null is refused too.
+    let epoch_hint = |token: &str| {
+        request(port, "GET", paths::PULL, Some(token), None).json()["key_epoch"].clone()
+    };
+    let hint = epoch_hint(&sup_token);
+    for body in [
+        &br#"{"epoch": 4000000000, "envelopes": []}"#[..],
+        br#"{"epoch": 1, "envelopes": [], "link": null}"#,
+    ] {
+        let answer = request(port, "POST", paths::KEYS, Some(&sup_token), Some(body));
+        assert_refused(&answer, 400, "keys of no signed rotation, or a null link");
+    }
+    assert_eq!(epoch_hint(&sup_token), hint);
 
     s.assert_unchanged(&before);
     // And the team still syncs.

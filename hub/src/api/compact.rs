@@ -28,7 +28,7 @@ pub async fn compact(
 ) -> Result<Json<CompactResponse>, ApiError> {
     caller.require_supervisor()?;
     if req.compactions.len() > MAX_COMPACT_ENTRIES {
-        return Err(ApiError::too_large(format!(
+        return Err(ApiError::invalid(format!(
             "more than {MAX_COMPACT_ENTRIES} records in one compact request"
         )));
     }
@@ -38,7 +38,7 @@ pub async fn compact(
         .map(|c| c.drop_version_ids.len())
         .sum();
     if drops > MAX_COMPACT_DROPS {
-        return Err(ApiError::too_large(format!(
+        return Err(ApiError::invalid(format!(
             "more than {MAX_COMPACT_DROPS} versions to drop in one compact request"
         )));
     }

@@ -140,6 +140,9 @@ pub async fn lookup(
     State(state): State<Arc<AppState>>,
     ApiJson(req): ApiJson<InviteLookupRequest>,
 ) -> Result<Json<InviteLookup>, ApiError> {
+    if i64::try_from(req.since).is_err() {
+        return Err(ApiError::invalid("since too large"));
+    }
     let verifier_hash: [u8; 32] = Sha256::digest(&req.verifier).into();
     let invite = match state.storage.get_invite(req.invite_id).await {
         Ok(i) if bool::from(i.verifier_hash.ct_eq(&verifier_hash)) => i,

@@ -30,6 +30,9 @@ impl ApiError {
     pub fn invalid(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "invalid_request", message)
     }
+    /// A body over its route's limit in bytes (8 KiB or 16 MiB). A field
+    /// over its own limit (a list, a sealed body) is `invalid`, as
+    /// `hub/openapi.yaml` says of every schema limit.
     pub fn too_large(message: impl Into<String>) -> Self {
         Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", message)
     }

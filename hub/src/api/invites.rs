@@ -37,7 +37,7 @@ pub async fn create_invite(
         return Err(ApiError::invalid("expires_at must be in the next 30 days"));
     }
     if req.key_bundle.len() > 64 * 1024 {
-        return Err(ApiError::too_large("key_bundle too large"));
+        return Err(ApiError::invalid("key_bundle is over 64 KiB"));
     }
     let team = caller.0.team_id;
     state.storage.delete_expired_invites(t).await?;

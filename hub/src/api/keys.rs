@@ -56,7 +56,16 @@ pub fn keys_write(
         // A team from before signed rosters, until a supervisor signs one.
         (None, None) => (None, RosterWrite::default()),
         (None, Some(_)) => return Err(ApiError::invalid("the team has no roster yet")),
-        (Some(current), None) => (Some(current), RosterWrite::default()),
+        // Keys of an epoch the roster made, for a member that lacks them: an
+        // epoch no signed rotation made would only move the team's epoch hint.
+        (Some(current), None) => {
+            if current.epoch_made_at(req.epoch).is_none() {
+                return Err(ApiError::invalid(
+                    "no signed rotation made this epoch: send its link",
+                ));
+            }
+            (Some(current), RosterWrite::default())
+        }
         (Some(current), Some(link)) => {
             let checked =
                 roster::check(team, Some(current), &[link]).map_err(ApiError::untrusted)?;

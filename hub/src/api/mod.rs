@@ -36,7 +36,8 @@ pub struct AppState {
     pub storage: Arc<dyn HubStorage>,
 }
 
-/// One route: method, path and every status it can answer (documented in `hub/openapi.yaml`).
+/// One route: method, path and every status it can answer (documented in
+/// `hub/openapi.yaml`; 431 comes from the server, for a request head over 16 KiB).
 pub struct Route {
     pub method: &'static str,
     pub path: &'static str,
@@ -49,77 +50,77 @@ pub const ROUTES: &[Route] = &[
     Route {
         method: "get",
         path: paths::HEALTH,
-        statuses: &[200],
+        statuses: &[200, 431],
     },
     Route {
         method: "post",
         path: paths::ENROLL,
-        statuses: &[200, 400, 403, 413, 429, 500, 503],
+        statuses: &[200, 400, 403, 409, 413, 429, 431, 500, 503],
     },
     Route {
         method: "post",
         path: paths::ENROLL_INVITE,
-        statuses: &[200, 400, 403, 413, 429, 500, 503],
+        statuses: &[200, 400, 403, 413, 429, 431, 500, 503],
     },
     Route {
         method: "post",
         path: paths::INVITES,
-        statuses: &[201, 400, 401, 403, 409, 410, 413, 500, 503],
+        statuses: &[201, 400, 401, 403, 409, 410, 413, 431, 500, 503],
     },
     Route {
         method: "post",
         path: paths::PUSH,
-        statuses: &[200, 400, 401, 403, 409, 410, 413, 500, 503],
+        statuses: &[200, 400, 401, 403, 409, 410, 413, 431, 500, 503],
     },
     Route {
         method: "get",
         path: paths::PULL,
-        statuses: &[200, 400, 401, 410, 500, 503],
+        statuses: &[200, 400, 401, 410, 431, 500, 503],
     },
     Route {
         method: "post",
         path: paths::COMPACT,
-        statuses: &[200, 400, 401, 403, 404, 410, 413, 500, 503],
+        statuses: &[200, 400, 401, 403, 404, 410, 413, 431, 500, 503],
     },
     Route {
         method: "get",
         path: paths::DEVICES,
-        statuses: &[200, 401, 403, 410, 500, 503],
+        statuses: &[200, 401, 403, 410, 431, 500, 503],
     },
     Route {
         method: "post",
         path: paths::REVOKE,
-        statuses: &[204, 400, 401, 403, 404, 409, 410, 413, 500, 503],
+        statuses: &[204, 400, 401, 403, 404, 409, 410, 413, 431, 500, 503],
     },
     Route {
         method: "post",
         path: paths::KEYS,
-        statuses: &[204, 400, 401, 403, 409, 410, 413, 500, 503],
+        statuses: &[204, 400, 401, 403, 409, 410, 413, 431, 500, 503],
     },
     Route {
         method: "get",
         path: paths::KEYS,
-        statuses: &[200, 401, 410, 500, 503],
+        statuses: &[200, 401, 410, 431, 500, 503],
     },
     Route {
         method: "get",
         path: paths::ROSTER,
-        statuses: &[200, 400, 401, 500, 503],
+        statuses: &[200, 400, 401, 431, 500, 503],
     },
     Route {
         method: "post",
         path: paths::ROSTER,
-        statuses: &[204, 400, 401, 403, 409, 410, 413, 500, 503],
+        statuses: &[204, 400, 401, 403, 409, 410, 413, 431, 500, 503],
     },
     Route {
         method: "post",
         path: paths::CLAIMS,
-        statuses: &[204, 400, 401, 403, 404, 410, 413, 500, 503],
+        statuses: &[204, 400, 401, 403, 404, 410, 413, 431, 500, 503],
     },
     Route {
         method: "get",
         path: paths::CLAIMS,
-        statuses: &[200, 401, 403, 410, 500, 503],
+        statuses: &[200, 401, 403, 410, 431, 500, 503],
     },
 ];
 

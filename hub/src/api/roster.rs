@@ -33,8 +33,12 @@ pub async fn get(
     params: Result<Query<RosterParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<RosterPage>, ApiError> {
     let Query(p) = params.map_err(|_| ApiError::invalid("bad since"))?;
+    let since = p.since.unwrap_or(0);
+    if i64::try_from(since).is_err() {
+        return Err(ApiError::invalid("since too large"));
+    }
     let team = caller.0.team_id;
-    let links = state.storage.roster(team, p.since.unwrap_or(0)).await?;
+    let links = state.storage.roster(team, since).await?;
     let head = state.storage.roster_head(team).await?;
     Ok(Json(RosterPage {
         links: links.iter().map(roster::to_wire).collect(),
@@ -108,8 +112,8 @@ fn allowed_here(
     }
 }
 
-/// The largest claim accepted, in bytes of JSON.
-const MAX_CLAIM_LEN: usize = 16 * 1024;
+/// The most MACs in one claim: one per supervisor that can sign.
+const MAX_CLAIM_MACS: usize = 64;
 
 pub async fn put_claim(
     State(state): State<Arc<AppState>>,
@@ -119,15 +123,17 @@ pub async fn put_claim(
     if claim.device_id != caller.0.id {
         return Err(ApiError::forbidden("a device claims only its own key"));
     }
-    if claim.signing_key.len() != 32 || claim.macs.len() > 64 {
+    // HMAC-SHA256 MACs: with these limits a stored claim is at most about
+    // 6.5 KB of JSON.
+    if claim.signing_key.len() != 32
+        || claim.macs.len() > MAX_CLAIM_MACS
+        || claim.macs.iter().any(|m| m.mac.len() != 32)
+    {
         return Err(ApiError::invalid(
-            "signing_key must be 32 bytes, at most 64 MACs",
+            "signing_key and each mac must be 32 bytes, at most 64 MACs",
         ));
     }
     let bytes = serde_json::to_vec(&claim).map_err(|_| ApiError::invalid("malformed claim"))?;
-    if bytes.len() > MAX_CLAIM_LEN {
-        return Err(ApiError::too_large("claim too large"));
-    }
     state
         .storage
         .put_claim(caller.0.team_id, caller.0.id, bytes)

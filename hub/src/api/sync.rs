@@ -45,7 +45,7 @@ pub async fn push(
     ApiJson(req): ApiJson<PushRequest>,
 ) -> Result<Json<PushResponse>, ApiError> {
     if req.versions.len() > MAX_BATCH {
-        return Err(ApiError::too_large("more than 1000 versions in one push"));
+        return Err(ApiError::invalid("more than 1000 versions in one push"));
     }
     for v in &req.versions {
         if wire_kind(&v.kind).is_none() {
@@ -54,8 +54,8 @@ pub async fn push(
         if SensitivityClass::parse(&v.key_class).is_none() {
             return Err(ApiError::invalid("unknown key_class"));
         }
-        if v.body.len() > MAX_BODY {
-            return Err(ApiError::too_large("a version body exceeds 64 KiB"));
+        if v.body.is_empty() || v.body.len() > MAX_BODY {
+            return Err(ApiError::invalid("a version body must be 1 byte to 64 KiB"));
         }
     }
     let role = caller.0.role;
@@ -105,10 +105,10 @@ pub async fn pull(
     let Query(p) = params.map_err(|_| ApiError::invalid("bad since or limit"))?;
     let since =
         i64::try_from(p.since.unwrap_or(0)).map_err(|_| ApiError::invalid("since too large"))?;
-    let limit = p
-        .limit
-        .unwrap_or(DEFAULT_PULL_LIMIT)
-        .clamp(1, MAX_PULL_LIMIT);
+    let limit = p.limit.unwrap_or(DEFAULT_PULL_LIMIT);
+    if !(1..=MAX_PULL_LIMIT).contains(&limit) {
+        return Err(ApiError::invalid("limit must be 1 to 1000"));
+    }
     let page = state.storage.pull(caller.0.team_id, since, limit).await?;
     let role = caller.0.role;
     // A device's own versions are left out: it has them, and sending them back

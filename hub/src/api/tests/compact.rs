@@ -149,7 +149,7 @@ async fn only_supervisors_compact_within_limits_and_known_versions(h: Hub) {
         json!({"compactions": entries}),
     )
     .await;
-    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(s, StatusCode::BAD_REQUEST);
     let drops = vec![old; fieldbook_proto::sync::MAX_COMPACT_DROPS + 1];
     let (s, _) = post(
         &h,
@@ -158,7 +158,7 @@ async fn only_supervisors_compact_within_limits_and_known_versions(h: Hub) {
         request(record, merged, &drops),
     )
     .await;
-    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(h.storage.log_stats(team.id).await.unwrap().versions, 2);
 
     let (s, v) = post(&h, paths::COMPACT, Some(&supervisor), body).await;
