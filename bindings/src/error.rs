@@ -105,6 +105,7 @@ impl FieldbookError {
                 detail,
             },
             Error::InvalidInput(_)
+            | Error::Input(_)
             | Error::WeakPin(_)
             | Error::Uic(_)
             | Error::WrongLinkKind { .. }

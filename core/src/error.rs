@@ -3,7 +3,7 @@
 //! language. No variant carries record contents, keys or PINs.
 
 use crate::crypto::{CryptoError, PlatformKeyError};
-use crate::forms::ValidationErrors;
+use crate::forms::{InputError, ValidationErrors};
 use crate::record::{RecordId, RecordKind};
 use crate::uic::UicError;
 use crate::Lang;
@@ -31,6 +31,9 @@ pub enum Error {
     SchemaTooNew { found: u32, supported: u32 },
     #[error("invalid input: {0}")]
     Validation(ValidationErrors),
+    /// A record's JSON text that cannot be read as one (before any field).
+    #[error("invalid input: {0}")]
+    Input(InputError),
     #[error("a client with this identifier code already exists: {existing}")]
     DuplicateClient { existing: RecordId },
     #[error("no record {id}")]
@@ -135,6 +138,12 @@ impl SupervisorTask {
     }
 }
 
+impl From<InputError> for Error {
+    fn from(error: InputError) -> Self {
+        Error::Input(error)
+    }
+}
+
 impl From<ValidationErrors> for Error {
     fn from(errors: ValidationErrors) -> Self {
         Error::Validation(errors)
@@ -170,6 +179,7 @@ impl Error {
                 "Kho dữ liệu được tạo bởi phiên bản Fieldbook mới hơn (lược đồ {found}, phiên bản này đọc đến {supported})"
             ),
             Error::Validation(errors) => format!("Dữ liệu không hợp lệ: {errors}"),
+            Error::Input(error) => format!("Dữ liệu không hợp lệ: {}", error.message(lang)),
             Error::DuplicateClient { existing } => {
                 format!("Đã có khách hàng với mã định danh này: {existing}")
             }
