@@ -77,6 +77,8 @@ pub enum Error {
         "a supervisor cannot revoke its own device: another supervisor must (hand over first)"
     )]
     CannotRevokeSelf,
+    #[error("this is the team's last supervisor device: enroll another supervisor and let it take over before this one is revoked")]
+    LastSupervisor,
     #[error("the phone's storage is full: free some space and try again (nothing already saved is lost)")]
     StorageFull,
     #[error("database: {0}")]
@@ -215,6 +217,7 @@ impl Error {
                 format!("Danh sách thành viên đã ký của nhóm không cho phép việc này: {e}")
             }
             Error::NotCertified => "Thiết bị này chưa phải là giám sát viên được danh sách thành viên của nhóm cho phép ký (hãy đồng bộ trước, hoặc nhờ giám sát viên khác xác nhận)".into(),
+            Error::LastSupervisor => "Đây là thiết bị giám sát viên cuối cùng của nhóm: hãy đăng ký một thiết bị giám sát viên khác và bàn giao cho thiết bị đó trước khi thu hồi thiết bị này".into(),
             Error::CannotRevokeSelf => "Giám sát viên không thể tự thu hồi thiết bị của mình: một giám sát viên khác phải làm việc này (hãy bàn giao trước)".into(),
             Error::NoRoster => "Nhóm chưa có danh sách thành viên đã ký: thiết bị của giám sát viên sẽ ký ở lần đồng bộ tới".into(),
             Error::StorageFull => "Bộ nhớ của điện thoại đã đầy: hãy giải phóng bớt dung lượng rồi thử lại (dữ liệu đã lưu không bị mất)".into(),
