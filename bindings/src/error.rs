@@ -45,6 +45,14 @@ pub enum FieldbookError {
     /// This device's role may not do this.
     #[error("{detail}")]
     NotPermitted { detail: String },
+    /// The team keeps a supervisor: a device is not revoked by itself;
+    /// another supervisor takes over, then revokes it. `last_supervisor`:
+    /// no other supervisor can sign yet, so one must be enrolled first.
+    #[error("{detail}")]
+    HandOverFirst {
+        last_supervisor: bool,
+        detail: String,
+    },
     /// The office hub could not be reached or refused.
     #[error("{detail}")]
     Hub { detail: String },
@@ -105,6 +113,7 @@ impl FieldbookError {
                 detail,
             },
             Error::InvalidInput(_)
+            | Error::Input(_)
             | Error::WeakPin(_)
             | Error::Uic(_)
             | Error::WrongLinkKind { .. }
@@ -124,8 +133,15 @@ impl FieldbookError {
             Error::NotPermitted(_)
             | Error::SupervisorOnly(_)
             | Error::NotCertified
-            | Error::NoRoster
-            | Error::CannotRevokeSelf => FieldbookError::NotPermitted { detail },
+            | Error::NoRoster => FieldbookError::NotPermitted { detail },
+            Error::CannotRevokeSelf => FieldbookError::HandOverFirst {
+                last_supervisor: false,
+                detail,
+            },
+            Error::LastSupervisor => FieldbookError::HandOverFirst {
+                last_supervisor: true,
+                detail,
+            },
             Error::Hub(_) => FieldbookError::Hub { detail },
             Error::Untrusted(_) => FieldbookError::Untrusted { detail },
             Error::Platform(_) => FieldbookError::KeyStore { detail },

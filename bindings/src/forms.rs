@@ -70,6 +70,9 @@ pub struct FieldSpec {
     pub system: bool,
     pub link_kind: Option<RecordKind>,
     pub multiple: bool,
+    /// A text field of several lines (notes, narratives): draw a text box
+    /// that takes line breaks. Other text fields refuse them.
+    pub multiline: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -123,6 +126,7 @@ fn field_spec(field: &FieldDef, lang: Lang) -> FieldSpec {
         system: field.system,
         link_kind: field.link_kind.map(Into::into),
         multiple: field.multiple,
+        multiline: field.multiline,
     }
 }
 

@@ -63,10 +63,11 @@ impl FieldValue {
             | FieldValue::Choice { value } => Value::String(value.clone()),
             FieldValue::Link { id } => Value::String(id.clone()),
             FieldValue::Integer { value } => Value::Number((*value).into()),
-            // A non-finite number has no JSON form; null makes the form say "required".
-            FieldValue::Decimal { value } => {
-                Number::from_f64(*value).map_or(Value::Null, Value::Number)
-            }
+            // A non-finite number has no JSON form. Passed on as its text,
+            // it is refused by the form, naming the field; null would
+            // silently clear it.
+            FieldValue::Decimal { value } => Number::from_f64(*value)
+                .map_or_else(|| Value::String(value.to_string()), Value::Number),
             FieldValue::YesNo { value } => Value::Bool(*value),
             FieldValue::Choices { values } => strings(values),
             FieldValue::Links { ids } => strings(ids),
@@ -269,8 +270,25 @@ mod tests {
     }
 
     #[test]
-    fn a_decimal_with_no_json_form_becomes_null() {
+    fn a_decimal_with_no_json_form_is_refused_naming_its_field() {
         let value = FieldValue::Decimal { value: f64::NAN };
-        assert_eq!(value.to_json(), Value::Null);
+        assert_eq!(value.to_json(), json!("NaN"));
+        let form = fieldbook_core::forms::FormDefinition::from_json(
+            &json!({"kind": "meeting", "version": 1, "title": {"vi": "T", "en": "T"},
+                    "fields": [{"key": "dose", "type": "decimal",
+                                "label": {"vi": "Liều", "en": "Dose"}}]})
+            .to_string(),
+        )
+        .unwrap();
+        let input = to_input(&HashMap::from([("dose".to_string(), value)]));
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let errors = form
+            .validate(&input, None, today, fieldbook_core::Lang::En)
+            .unwrap_err();
+        assert_eq!(
+            errors.codes(),
+            [("dose", fieldbook_core::forms::FieldErrorCode::InvalidType)]
+        );
+        assert_eq!(errors.0[0].message, "Dose must be a number");
     }
 }

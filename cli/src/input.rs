@@ -1,27 +1,23 @@
 //! Reading what the user gives: a record's JSON from a file or standard input, dates.
 
 use chrono::NaiveDate;
+use fieldbook_core::forms::parse_input;
 use fieldbook_core::{Error, Lang, Result};
 use serde_json::{Map, Value};
 use std::io::Read;
 use std::path::Path;
 
+/// A record's fields as the person wrote them; the core decides what a
+/// readable input is (UTF-8, a leading byte order mark allowed, each key once).
 pub fn read_object(path: &Path) -> Result<Map<String, Value>> {
-    let text = if path.as_os_str() == "-" {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text)?;
-        text
+    let bytes = if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes)?;
+        bytes
     } else {
-        std::fs::read_to_string(path)?
+        std::fs::read(path)?
     };
-    match serde_json::from_str::<Value>(&text) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(Error::InvalidInput(
-            "the JSON must be an object of field keys and values".into(),
-        )),
-        // serde's message names a line and column, never the content.
-        Err(e) => Err(Error::InvalidInput(format!("malformed JSON: {e}"))),
-    }
+    Ok(parse_input(&bytes)?)
 }
 
 /// A `YYYY-MM-DD` date from the command line.

@@ -34,6 +34,7 @@ fn main() -> ExitCode {
 fn exit_code(err: &Error) -> u8 {
     match err {
         Error::Validation(_)
+        | Error::Input(_)
         | Error::InvalidInput(_)
         | Error::WeakPin(_)
         | Error::LinkNotFound { .. }

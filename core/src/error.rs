@@ -3,7 +3,7 @@
 //! language. No variant carries record contents, keys or PINs.
 
 use crate::crypto::{CryptoError, PlatformKeyError};
-use crate::forms::ValidationErrors;
+use crate::forms::{InputError, ValidationErrors};
 use crate::record::{RecordId, RecordKind};
 use crate::uic::UicError;
 use crate::Lang;
@@ -31,6 +31,9 @@ pub enum Error {
     SchemaTooNew { found: u32, supported: u32 },
     #[error("invalid input: {0}")]
     Validation(ValidationErrors),
+    /// A record's JSON text that cannot be read as one (before any field).
+    #[error("invalid input: {0}")]
+    Input(InputError),
     #[error("a client with this identifier code already exists: {existing}")]
     DuplicateClient { existing: RecordId },
     #[error("no record {id}")]
@@ -74,6 +77,8 @@ pub enum Error {
         "a supervisor cannot revoke its own device: another supervisor must (hand over first)"
     )]
     CannotRevokeSelf,
+    #[error("this is the team's last supervisor device: enroll another supervisor and let it take over before this one is revoked")]
+    LastSupervisor,
     #[error("the phone's storage is full: free some space and try again (nothing already saved is lost)")]
     StorageFull,
     #[error("database: {0}")]
@@ -135,6 +140,12 @@ impl SupervisorTask {
     }
 }
 
+impl From<InputError> for Error {
+    fn from(error: InputError) -> Self {
+        Error::Input(error)
+    }
+}
+
 impl From<ValidationErrors> for Error {
     fn from(errors: ValidationErrors) -> Self {
         Error::Validation(errors)
@@ -170,6 +181,7 @@ impl Error {
                 "Kho dữ liệu được tạo bởi phiên bản Fieldbook mới hơn (lược đồ {found}, phiên bản này đọc đến {supported})"
             ),
             Error::Validation(errors) => format!("Dữ liệu không hợp lệ: {errors}"),
+            Error::Input(error) => format!("Dữ liệu không hợp lệ: {}", error.message(lang)),
             Error::DuplicateClient { existing } => {
                 format!("Đã có khách hàng với mã định danh này: {existing}")
             }
@@ -205,6 +217,7 @@ impl Error {
                 format!("Danh sách thành viên đã ký của nhóm không cho phép việc này: {e}")
             }
             Error::NotCertified => "Thiết bị này chưa phải là giám sát viên được danh sách thành viên của nhóm cho phép ký (hãy đồng bộ trước, hoặc nhờ giám sát viên khác xác nhận)".into(),
+            Error::LastSupervisor => "Đây là thiết bị giám sát viên cuối cùng của nhóm: hãy đăng ký một thiết bị giám sát viên khác và bàn giao cho thiết bị đó trước khi thu hồi thiết bị này".into(),
             Error::CannotRevokeSelf => "Giám sát viên không thể tự thu hồi thiết bị của mình: một giám sát viên khác phải làm việc này (hãy bàn giao trước)".into(),
             Error::NoRoster => "Nhóm chưa có danh sách thành viên đã ký: thiết bị của giám sát viên sẽ ký ở lần đồng bộ tới".into(),
             Error::StorageFull => "Bộ nhớ của điện thoại đã đầy: hãy giải phóng bớt dung lượng rồi thử lại (dữ liệu đã lưu không bị mất)".into(),

@@ -460,3 +460,154 @@ fn searching_by_code_finds_every_client_sharing_it() {
         "search {uic} --area finds the second client"
     );
 }
+
+/// Runs `add client --json FILE` with `bytes` in the file.
+fn add_client_from_file(fb: &Fieldbook, bytes: &[u8], lang: &str) -> common::Run {
+    let file = fb.root().join("input.json");
+    std::fs::write(&file, bytes).unwrap();
+    fb.run(&[
+        "--lang",
+        lang,
+        "add",
+        "client",
+        "--json",
+        file.to_str().unwrap(),
+    ])
+}
+
+/// Odd input from a file, each against its exact outcome: stored exactly as
+/// written, or refused with exit 3 and a message naming what is wrong, in
+/// English and in Vietnamese, never echoing the content.
+#[test]
+fn odd_input_is_taken_exactly_or_refused_clearly() {
+    let fb = Fieldbook::init();
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let with_bom = [BOM, r#"{"alias": "Notepad"}"#.as_bytes()].concat();
+    // What is stored is byte for byte what was written.
+    let stored: Vec<(&str, Vec<u8>, Value)> = vec![
+        (
+            "a leading byte order mark",
+            with_bom,
+            json!({"alias": "Notepad"}),
+        ),
+        (
+            "combining marks",
+            r#"{"alias": "Ho\u0300a"}"#.into(),
+            json!({"alias": "Ho\u{300}a"}),
+        ),
+        (
+            "spaces around an alias",
+            r#"{"alias": " Tí "}"#.into(),
+            json!({"alias": " Tí "}),
+        ),
+        (
+            "lines and a tab in a note",
+            r#"{"alias": "A", "notes": "một\nhai\r\n\tba"}"#.into(),
+            json!({"alias": "A", "notes": "một\nhai\r\n\tba"}),
+        ),
+    ];
+    for (what, bytes, want) in stored {
+        let run = add_client_from_file(&fb, &bytes, "en");
+        assert!(run.ok(), "{what}: {run:?}");
+        let values = fb.values(run.stdout.trim());
+        for (key, value) in want.as_object().unwrap() {
+            assert_eq!(&values[key], value, "{what}: {key}");
+        }
+    }
+    let stored_count = fb.list("client").len();
+
+    // (what, input, the key or position named, en words, vi words)
+    let refused: Vec<(&str, Vec<u8>, &str, &str, &str)> = vec![
+        (
+            "a key given twice",
+            br#"{"alias": "SecretA", "alias": "SecretB"}"#.to_vec(),
+            "“alias”",
+            "is given twice",
+            "được nhập hai lần",
+        ),
+        (
+            "a quantity given twice",
+            br#"{"alias": "A", "services": {"syringes": 1, "syringes": 2}}"#.to_vec(),
+            "“services.syringes”",
+            "is given twice",
+            "được nhập hai lần",
+        ),
+        (
+            "bytes that are not UTF-8",
+            b"{\"alias\":\n \"Secret\xff\"}".to_vec(),
+            "UTF-8",
+            "not UTF-8 text (invalid bytes on line 2)",
+            "không phải văn bản UTF-8 (byte không hợp lệ ở dòng 2)",
+        ),
+        (
+            "a list given as one value",
+            br#"{"alias": "A", "primary_substances": "heroin"}"#.to_vec(),
+            "primary_substances",
+            "must be a list of choices",
+            "phải là một danh sách các lựa chọn",
+        ),
+        (
+            "yes/no as a word",
+            br#"{"alias": "A", "injecting": "yes"}"#.to_vec(),
+            "injecting",
+            "must be true or false",
+            "phải là true hoặc false",
+        ),
+        (
+            "a number in quotes",
+            br#"{"alias": "A", "birth_year": "1990"}"#.to_vec(),
+            "birth_year",
+            "must be a whole number",
+            "phải là một số nguyên",
+        ),
+        (
+            "NUL in an alias",
+            br#"{"alias": "Secret\u0000"}"#.to_vec(),
+            "U+0000",
+            "hidden control character",
+            "ký tự điều khiển ẩn",
+        ),
+        (
+            "a right-to-left override in an alias",
+            "{\"alias\": \"Secret\u{202E}txt\"}".as_bytes().to_vec(),
+            "U+202E",
+            "reverses the direction of text",
+            "đảo chiều văn bản",
+        ),
+        (
+            "a line break in an alias",
+            br#"{"alias": "Secret\nline"}"#.to_vec(),
+            "alias",
+            "one line of text",
+            "một dòng văn bản",
+        ),
+    ];
+    for (what, bytes, named, en, vi) in refused {
+        for (lang, words) in [("en", en), ("vi", vi)] {
+            let run = add_client_from_file(&fb, &bytes, lang);
+            assert_invalid(&run, &[named], &format!("{what} ({lang})"));
+            assert!(
+                run.stderr.contains(words),
+                "{what} ({lang}): {}",
+                run.stderr
+            );
+            assert!(!run.stderr.contains("Secret"), "{what}: {}", run.stderr);
+            assert_eq!(run.stderr.trim().lines().count(), 1, "{}", run.stderr);
+        }
+    }
+
+    // A bad consent date is the only error, though a scope depends on it.
+    let run = add_client_from_file(
+        &fb,
+        br#"{"alias": "A", "consent_date": "2026-13-01", "consent_scope": ["referral"]}"#,
+        "en",
+    );
+    assert_invalid(&run, &["consent_date"], "bad consent date");
+    assert!(!run.stderr.contains("consent_scope"), "{}", run.stderr);
+
+    assert_eq!(
+        fb.list("client").len(),
+        stored_count,
+        "nothing refused was stored"
+    );
+}

@@ -150,3 +150,70 @@ fn outreach_device_id(devices: &serde_json::Value) -> String {
         .unwrap()
         .to_string()
 }
+
+/// This device's id, as `team --json` gives it.
+fn own_id(device: &Fieldbook) -> String {
+    let team = device.run(&["team", "--json"]).json();
+    team["device_id"].as_str().unwrap().to_string()
+}
+
+/// The team keeps a supervisor: the last one cannot be revoked, nobody
+/// revokes its own device, and a supervisor hands over to another first.
+#[test]
+fn the_last_supervisor_and_ones_own_device_are_not_revoked() {
+    let hub = HubProcess::start();
+    let first = enroll(&hub, &hub.create_team("Nam Định").1);
+    sync(&first);
+    let first_id = own_id(&first);
+
+    let alone = first.run(&["--lang", "en", "devices", "revoke", &first_id]);
+    assert!(!alone.ok() && alone.stdout.trim().is_empty(), "{alone:?}");
+    assert!(
+        alone.stderr.contains("the team's last supervisor device"),
+        "{}",
+        alone.stderr
+    );
+    let alone = first.run(&["--lang", "vi", "devices", "revoke", &first_id]);
+    assert!(!alone.ok(), "{alone:?}");
+    assert!(
+        alone.stderr.contains("thiết bị giám sát viên cuối cùng"),
+        "{}",
+        alone.stderr
+    );
+
+    // A second supervisor joins; its signing key is certified by the first.
+    let second = enroll(&hub, &invite(&first, "supervisor"));
+    sync(&second);
+    sync(&first);
+    sync(&second);
+    let second_id = own_id(&second);
+
+    let own = first.run(&["--lang", "en", "devices", "revoke", &first_id]);
+    assert!(!own.ok(), "{own:?}");
+    assert!(
+        own.stderr.contains("cannot revoke its own device") && own.stderr.contains("hand over"),
+        "{}",
+        own.stderr
+    );
+    let own = first.run(&["--lang", "vi", "devices", "revoke", &first_id]);
+    assert!(
+        own.stderr.contains("không thể tự thu hồi"),
+        "{}",
+        own.stderr
+    );
+
+    // The hand-over: the second supervisor revokes the first, and is then
+    // the last one.
+    let handed = second.run(&["devices", "revoke", &first_id]);
+    assert!(handed.ok(), "{handed:?}");
+    let last = second.run(&["--lang", "en", "devices", "revoke", &second_id]);
+    assert!(!last.ok(), "{last:?}");
+    assert!(
+        last.stderr.contains("the team's last supervisor device"),
+        "{}",
+        last.stderr
+    );
+    let wiped = first.run(&["sync", "--json"]);
+    assert_eq!(wiped.json()["wiped"], true, "{wiped:?}");
+    assert_eq!(sync(&second)["ok"], true);
+}

@@ -135,6 +135,13 @@ fn check_field(field: &FieldDef, report: &mut dyn FnMut(String)) {
     if field.multiple && t != FieldType::Link {
         report("only link fields can be multiple".into());
     }
+    if field.multiline && t != FieldType::Text {
+        report("only text fields can be multiline".into());
+    }
+    let is_list = t == FieldType::MultipleChoice || (t == FieldType::Link && field.multiple);
+    if field.single_as_list && !is_list {
+        report("single_as_list applies only to multiple choice and multiple link fields".into());
+    }
     if field.system && (field.required || field.input_only || field.default.is_some()) {
         report("a system field cannot be required, input_only or have a default".into());
     }
@@ -396,6 +403,10 @@ mod tests {
             {"key": "h", "type": "text", "label": label(), "constraint": "h != 'x'"},
             {"key": "i", "type": "text", "label": label(), "constraints": {"pattern": "("}},
             {"key": "j", "type": "integer", "label": label(), "default": "many"},
+            {"key": "k", "type": "integer", "label": label(), "multiline": true},
+            {"key": "l", "type": "single_choice", "label": label(), "single_as_list": true,
+             "choices": [{"value": "a", "label": label()}]},
+            {"key": "m", "type": "integer", "label": label(), "default": "1"},
             {"key": "later", "type": "text", "label": label()}
         ]));
         let expect = [
@@ -410,6 +421,9 @@ mod tests {
             "h: a constraint needs a constraint_message",
             "i: pattern does not compile",
             "j: default \"many\" is not a valid integer value",
+            "k: only text fields can be multiline",
+            "l: single_as_list applies only to multiple choice and multiple link fields",
+            "m: default \"1\" is not a valid integer value",
         ];
         for e in expect {
             assert!(p.iter().any(|x| x.contains(e)), "missing {e:?} in {p:#?}");

@@ -28,7 +28,8 @@ impl Localized {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldType {
-    /// A string (NFC-normalized, trimmed; empty means unset).
+    /// A string, exactly as given (blank means unset), without control
+    /// characters; tabs and line breaks only in a `multiline` field.
     Text,
     /// A JSON integer.
     Integer,
@@ -162,6 +163,15 @@ pub struct FieldDef {
     /// For link fields: a list of ids rather than one.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub multiple: bool,
+    /// For text fields: several lines (notes, narratives), so tabs and line
+    /// breaks are part of the text; elsewhere they are refused.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub multiline: bool,
+    /// For list fields (multiple choice, multiple links): one value given
+    /// alone is read as a one-item list. Without it a list must be a list,
+    /// so a value meant for another field is not quietly taken.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub single_as_list: bool,
 }
 
 impl FieldDef {

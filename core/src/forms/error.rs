@@ -39,10 +39,13 @@ pub enum FieldErrorCode {
     InvalidQuantity,
     /// A cross-field constraint does not hold.
     ConstraintFailed,
+    /// Text holding a control character (NUL, a text-direction override, a
+    /// line break in a one-line field…).
+    ControlCharacter,
 }
 
 impl FieldErrorCode {
-    pub const ALL: [FieldErrorCode; 14] = [
+    pub const ALL: [FieldErrorCode; 15] = [
         FieldErrorCode::UnknownField,
         FieldErrorCode::Readonly,
         FieldErrorCode::Required,
@@ -57,6 +60,7 @@ impl FieldErrorCode {
         FieldErrorCode::PatternMismatch,
         FieldErrorCode::InvalidQuantity,
         FieldErrorCode::ConstraintFailed,
+        FieldErrorCode::ControlCharacter,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -75,6 +79,7 @@ impl FieldErrorCode {
             FieldErrorCode::PatternMismatch => "pattern_mismatch",
             FieldErrorCode::InvalidQuantity => "invalid_quantity",
             FieldErrorCode::ConstraintFailed => "constraint_failed",
+            FieldErrorCode::ControlCharacter => "control_character",
         }
     }
 }
@@ -124,6 +129,37 @@ impl fmt::Display for ValidationErrors {
 
 impl std::error::Error for ValidationErrors {}
 
+/// Why a record's JSON text was refused before any field was read. Positions
+/// are 1-based lines and columns; nothing of the content is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputError {
+    /// Bytes that are not UTF-8 text, first on this line.
+    NotUtf8 { line: usize },
+    /// Not JSON.
+    Malformed { line: usize, column: usize },
+    /// JSON that ends before its value does (an empty input included).
+    Truncated { line: usize, column: usize },
+    /// JSON, but not an object of field keys and values.
+    NotAnObject,
+    /// A key given twice in one object (`services.syringes` for a nested one).
+    RepeatedKey { key: String },
+}
+
+impl InputError {
+    /// The message for a person, in their language.
+    pub fn message(&self, lang: crate::Lang) -> String {
+        super::messages::input_message(self, lang)
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(crate::Lang::En))
+    }
+}
+
+impl std::error::Error for InputError {}
+
 /// A problem with one field, with what its message needs; turned into a
 /// [`FieldError`] by [`super::messages`].
 #[derive(Debug, Clone, PartialEq)]
@@ -143,6 +179,7 @@ pub(crate) enum Problem {
     InvalidQuantity { item: String },
     QuantityTooLarge { item: String, max: String },
     ConstraintFailed,
+    ControlCharacter(char),
 }
 
 /// A bound as the message shows it.
@@ -171,6 +208,7 @@ impl Problem {
             Problem::PatternMismatch => FieldErrorCode::PatternMismatch,
             Problem::InvalidQuantity { .. } => FieldErrorCode::InvalidQuantity,
             Problem::ConstraintFailed => FieldErrorCode::ConstraintFailed,
+            Problem::ControlCharacter(_) => FieldErrorCode::ControlCharacter,
         }
     }
 }

@@ -62,6 +62,12 @@ fn localized_field(field: &FieldDef, lang: Lang) -> Value {
     if let Some(default) = &field.default {
         out.insert("default".into(), default.clone());
     }
+    if field.multiline {
+        out.insert("multiline".into(), json!(true));
+    }
+    if field.single_as_list {
+        out.insert("single_as_list".into(), json!(true));
+    }
     if let Some(kind) = field.link_kind {
         out.insert("link_kind".into(), json!(kind.as_str()));
         out.insert("multiple".into(), json!(field.multiple));

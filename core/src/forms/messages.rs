@@ -5,7 +5,7 @@
 //! English ones ISO (unambiguous for every English reader).
 
 use super::definition::{FieldDef, FieldType, FormDefinition};
-use super::error::{FieldError, Limit, Problem};
+use super::error::{FieldError, InputError, Limit, Problem};
 use crate::lang::Lang;
 use chrono::NaiveDate;
 
@@ -58,7 +58,7 @@ fn field_message(field: &FieldDef, problem: &Problem, lang: Lang) -> String {
             Lang::En => format!("{label} does not apply given the other answers; leave it empty"),
         },
         Problem::InvalidType => {
-            let expected = expected(field, lang);
+            let expected = expected_type(field, lang);
             match lang {
                 Lang::Vi => format!("{label} phải là {expected}"),
                 Lang::En => format!("{label} must be {expected}"),
@@ -152,6 +152,102 @@ fn field_message(field: &FieldDef, problem: &Problem, lang: Lang) -> String {
                 Lang::En => format!("{label} does not meet the form's condition"),
             },
         },
+        Problem::ControlCharacter(c) => control_character(label, *c, field.multiline, lang),
+    }
+}
+
+/// The code point is named (`U+202E`) so that whoever fixes the text can
+/// find a character that shows as nothing.
+fn control_character(label: &str, c: char, multiline: bool, lang: Lang) -> String {
+    let code = format!("U+{:04X}", u32::from(c));
+    match (c, lang) {
+        ('\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}', Lang::Vi) if !multiline => {
+            format!("{label} phải là một dòng văn bản, không có dấu xuống dòng hoặc dấu tab")
+        }
+        ('\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}', Lang::En) if !multiline => {
+            format!("{label} must be one line of text, without line breaks or tabs")
+        }
+        (_, Lang::Vi) if is_direction_control(c) => format!(
+            "{label} chứa một ký tự ẩn làm đảo chiều văn bản ({code}); hãy xoá ký tự này"
+        ),
+        (_, Lang::En) if is_direction_control(c) => format!(
+            "{label} holds a hidden character that reverses the direction of text ({code}); remove it"
+        ),
+        (_, Lang::Vi) => {
+            format!("{label} chứa một ký tự điều khiển ẩn ({code}); hãy xoá ký tự này")
+        }
+        (_, Lang::En) => format!("{label} holds a hidden control character ({code}); remove it"),
+    }
+}
+
+fn is_direction_control(c: char) -> bool {
+    // The overrides and isolates of `normalize::is_control_character`.
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// What a value's JSON must be, for type errors: where the words for a
+/// person would mislead one who writes JSON (yes/no is `true`/`false`, a
+/// list is in brackets), the JSON is named.
+fn expected_type(field: &FieldDef, lang: Lang) -> String {
+    let list_example = || {
+        field
+            .choices
+            .first()
+            .map(|c| format!(" [\"{}\"]", c.value))
+            .unwrap_or_default()
+    };
+    match (field.field_type, field.multiple) {
+        (FieldType::YesNo, _) => lang.pick("true hoặc false", "true or false").into(),
+        (FieldType::MultipleChoice, _) => match lang {
+            Lang::Vi => format!(
+                "một danh sách các lựa chọn trong ngoặc vuông, ví dụ{}",
+                list_example()
+            ),
+            Lang::En => format!("a list of choices in brackets, e.g.{}", list_example()),
+        },
+        (FieldType::Link, true) => lang
+            .pick(
+                "một danh sách mã định danh hồ sơ (UUID) trong ngoặc vuông",
+                "a list of record ids (UUIDs) in brackets",
+            )
+            .into(),
+        _ => expected(field, lang).into(),
+    }
+}
+
+/// Why a record's JSON text was refused, for a person.
+pub(crate) fn input_message(error: &InputError, lang: Lang) -> String {
+    match (error, lang) {
+        (InputError::NotUtf8 { line }, Lang::Vi) => {
+            format!("dữ liệu vào không phải văn bản UTF-8 (byte không hợp lệ ở dòng {line})")
+        }
+        (InputError::NotUtf8 { line }, Lang::En) => {
+            format!("the input is not UTF-8 text (invalid bytes on line {line})")
+        }
+        (InputError::Malformed { line, column }, Lang::Vi) => {
+            format!("JSON sai cú pháp ở dòng {line}, cột {column}")
+        }
+        (InputError::Malformed { line, column }, Lang::En) => {
+            format!("malformed JSON at line {line}, column {column}")
+        }
+        (InputError::Truncated { line, column }, Lang::Vi) => {
+            format!("JSON trống hoặc bị cắt cụt ở dòng {line}, cột {column}")
+        }
+        (InputError::Truncated { line, column }, Lang::En) => {
+            format!("malformed JSON: empty or cut short at line {line}, column {column}")
+        }
+        (InputError::NotAnObject, Lang::Vi) => {
+            "JSON phải là một đối tượng gồm các mục và giá trị của chúng".into()
+        }
+        (InputError::NotAnObject, Lang::En) => {
+            "the JSON must be an object of field keys and values".into()
+        }
+        (InputError::RepeatedKey { key }, Lang::Vi) => {
+            format!("“{key}” được nhập hai lần; mỗi mục chỉ được nhập một lần")
+        }
+        (InputError::RepeatedKey { key }, Lang::En) => {
+            format!("“{key}” is given twice; give each field once")
+        }
     }
 }
 

@@ -7,10 +7,11 @@
 //! - [`builtin`]: the embedded definitions, parsed once.
 //! - [`check`]: the load-time checks of a definition.
 //! - [`expr`]: the skip-logic / constraint expression language.
-//! - `normalize`: reading one value into its canonical form.
+//! - `json_input`: reading a record's JSON text (each key once, UTF-8).
+//! - `normalize`: reading one value, strictly, into the form stored.
 //! - [`validate`]: validating a new record or a change (`scope`: how its
 //!   values look to expressions).
-//! - [`error`] and `messages`: what validation reports, in vi and en.
+//! - [`error`] and `messages`: what reading and validation report, in vi and en.
 //! - [`localized`]: a form in one language, for a shell to draw.
 
 pub mod builtin;
@@ -18,6 +19,7 @@ pub mod check;
 pub mod definition;
 pub mod error;
 pub mod expr;
+mod json_input;
 pub mod localized;
 mod messages;
 mod normalize;
@@ -29,5 +31,7 @@ pub use check::DefinitionError;
 pub use definition::{
     Bound, Choice, Constraints, FieldDef, FieldType, FormDefinition, FormSpec, Localized,
 };
-pub use error::{FieldError, FieldErrorCode, ValidationErrors};
+pub use error::{FieldError, FieldErrorCode, InputError, ValidationErrors};
+pub use json_input::parse_input;
+pub use normalize::is_control_character;
 pub use validate::Validated;

@@ -1,34 +1,42 @@
 //! Reading one field's value: from what a shell or the CLI sends to the one
-//! canonical JSON representation stored, and the per-value limits.
+//! representation stored, and the per-value limits.
 //!
-//! Lenient on input, strict on output: numbers may arrive as numeric strings,
-//! yes/no as "có"/"không", a single choice where a list is expected; what is
-//! stored is always the canonical form (see [`FieldType`]), so two devices
-//! entering the same answer store the same bytes and merges see no change.
+//! Strict on input: each field takes one JSON type (a number is never text
+//! in quotes, yes/no is `true`/`false`, a list is an array unless the form
+//! says a single value may stand for a one-item list), so what a person
+//! wrote is either taken or refused, never guessed at. Text is stored
+//! exactly as given (search keys are folded apart, see
+//! `queries::fold_for_search` and the blind index), and never holds control
+//! characters. Values that are not text keep one canonical form (dates,
+//! instants in UTC, record ids, sets of choices in the form's order), so two
+//! devices entering the same answer store the same bytes.
 
 use super::definition::{Bound, FieldDef, FieldType, THIS_YEAR, TODAY};
 use super::error::{Limit, Problem};
 use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 use regex::Regex;
-use serde_json::{Map, Number, Value};
-use unicode_normalization::UnicodeNormalization;
+use serde_json::{Map, Value};
 
 /// Reads `raw` as a value of `field`. `Ok(None)` means empty (null, blank
-/// text, an empty list): the field is unset.
+/// text, an empty string for a date, choice or link, an empty list): the
+/// field is unset.
 pub(crate) fn parse_value(field: &FieldDef, raw: &Value) -> Result<Option<Value>, Problem> {
     if raw.is_null() {
         return Ok(None);
     }
     match field.field_type {
-        FieldType::Text => text(raw).map(|t| t.map(Value::String)),
-        FieldType::Integer => integer(raw).map(|n| n.map(Value::from)),
-        FieldType::Decimal => decimal(raw),
+        FieldType::Text => text(field, raw).map(|t| t.map(Value::String)),
+        FieldType::Integer => integer(raw).map(|n| Some(Value::from(n))),
+        FieldType::Decimal => decimal(raw).map(Some),
         FieldType::Date => date(raw).map(|d| d.map(|d| Value::String(format_date(d)))),
         FieldType::Datetime => datetime(raw).map(|t| t.map(|t| Value::String(format_datetime(t)))),
-        FieldType::SingleChoice => single_choice(field, raw).map(|c| c.map(Value::String)),
+        FieldType::SingleChoice => choice_value(field, raw).map(|c| c.map(Value::String)),
         FieldType::MultipleChoice => multiple_choice(field, raw),
-        FieldType::YesNo => yes_no(raw).map(|b| b.map(Value::Bool)),
-        FieldType::Link if field.multiple => links(raw),
+        FieldType::YesNo => raw
+            .as_bool()
+            .map(|b| Some(Value::Bool(b)))
+            .ok_or(Problem::InvalidType),
+        FieldType::Link if field.multiple => links(field, raw),
         FieldType::Link => link(raw).map(|l| l.map(Value::String)),
         FieldType::Quantities => quantities(field, raw),
     }
@@ -130,57 +138,73 @@ fn date_bound(bound: Option<&Bound>, today: NaiveDate) -> Option<(NaiveDate, Lim
     }
 }
 
-/// Text is NFC-normalized (Vietnamese keyboards emit both composed and
-/// decomposed diacritics) and trimmed; blank text is no value.
-fn text(raw: &Value) -> Result<Option<String>, Problem> {
+/// Text as given; blank text (empty or only spaces) is no value.
+fn text(field: &FieldDef, raw: &Value) -> Result<Option<String>, Problem> {
     let s = raw.as_str().ok_or(Problem::InvalidType)?;
-    let s: String = s.nfc().collect();
-    let trimmed = s.trim();
-    Ok((!trimmed.is_empty()).then(|| trimmed.to_string()))
-}
-
-/// A JSON integer, a number with no fraction, or a numeric string.
-fn integer(raw: &Value) -> Result<Option<i64>, Problem> {
-    match raw {
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => Ok(Some(i)),
-            None => n
-                .as_f64()
-                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
-                .map(|f| Some(f as i64))
-                .ok_or(Problem::InvalidFormat),
-        },
-        Value::String(s) if s.trim().is_empty() => Ok(None),
-        Value::String(s) => s
-            .trim()
-            .parse::<i64>()
-            .map(Some)
-            .map_err(|_| Problem::InvalidFormat),
-        _ => Err(Problem::InvalidType),
+    if let Some(c) = refused_character(s, field.multiline) {
+        return Err(Problem::ControlCharacter(c));
     }
+    Ok((!s.trim().is_empty()).then(|| s.to_string()))
 }
 
-fn decimal(raw: &Value) -> Result<Option<Value>, Problem> {
-    match raw {
-        Value::Number(_) => Ok(Some(raw.clone())),
-        Value::String(s) if s.trim().is_empty() => Ok(None),
-        Value::String(s) => {
-            let s = s.trim();
-            if let Ok(i) = s.parse::<i64>() {
-                return Ok(Some(Value::from(i)));
-            }
-            s.parse::<f64>()
-                .ok()
-                .and_then(Number::from_f64)
-                .map(|n| Some(Value::Number(n)))
-                .ok_or(Problem::InvalidFormat)
+/// The first character text may not hold (see [`is_control_character`]).
+/// A multi-line field keeps its tabs and line breaks (`\r` only as part of
+/// `\r\n`).
+fn refused_character(s: &str, multiline: bool) -> Option<char> {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let allowed = match c {
+            '\t' | '\n' | '\u{2028}' | '\u{2029}' => multiline,
+            '\r' => multiline && chars.peek() == Some(&'\n'),
+            c => !is_control_character(c),
+        };
+        if !allowed {
+            return Some(c);
         }
+    }
+    None
+}
+
+/// Control characters (C0, DEL, C1), the line and paragraph separators,
+/// and the bidirectional overrides and isolates that make text display in
+/// another order than it is stored (an alias that reads differently from
+/// what it is, or hides what follows it).
+pub fn is_control_character(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// A JSON number with no fraction (`1990` or `1990.0`).
+fn integer(raw: &Value) -> Result<i64, Problem> {
+    let Value::Number(n) = raw else {
+        return Err(Problem::InvalidType);
+    };
+    match n.as_i64() {
+        Some(i) => Ok(i),
+        None => n
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+            .map(|f| f as i64)
+            .ok_or(Problem::InvalidFormat),
+    }
+}
+
+fn decimal(raw: &Value) -> Result<Value, Problem> {
+    match raw {
+        Value::Number(_) => Ok(raw.clone()),
         _ => Err(Problem::InvalidType),
     }
 }
 
+/// A date written exactly `YYYY-MM-DD` (not `2026-1-5`, not padded).
 pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, Problem> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| Problem::InvalidFormat)
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .filter(|d| format_date(*d) == s)
+        .ok_or(Problem::InvalidFormat)
 }
 
 pub(crate) fn format_date(d: NaiveDate) -> String {
@@ -195,7 +219,7 @@ pub(crate) fn format_datetime(t: DateTime<Utc>) -> String {
 
 fn date(raw: &Value) -> Result<Option<NaiveDate>, Problem> {
     match raw {
-        Value::String(s) if s.trim().is_empty() => Ok(None),
+        Value::String(s) if s.is_empty() => Ok(None),
         Value::String(s) => parse_date(s).map(Some),
         _ => Err(Problem::InvalidType),
     }
@@ -203,41 +227,32 @@ fn date(raw: &Value) -> Result<Option<NaiveDate>, Problem> {
 
 fn datetime(raw: &Value) -> Result<Option<DateTime<Utc>>, Problem> {
     match raw {
-        Value::String(s) if s.trim().is_empty() => Ok(None),
-        Value::String(s) => DateTime::parse_from_rfc3339(s.trim())
+        Value::String(s) if s.is_empty() => Ok(None),
+        Value::String(s) => DateTime::parse_from_rfc3339(s)
             .map(|t| Some(t.with_timezone(&Utc)))
             .map_err(|_| Problem::InvalidFormat),
         _ => Err(Problem::InvalidType),
     }
 }
 
-/// One choice value; a number is read as its decimal string (ratings "1".."4").
+/// One choice value, exactly as the form spells it.
 fn choice_value(field: &FieldDef, raw: &Value) -> Result<Option<String>, Problem> {
-    let value = match raw {
-        Value::String(s) => s.trim().to_string(),
-        Value::Number(n) => n.to_string(),
-        _ => return Err(Problem::InvalidType),
-    };
+    let value = raw.as_str().ok_or(Problem::InvalidType)?;
     if value.is_empty() {
         return Ok(None);
     }
-    match field.choice(&value) {
+    match field.choice(value) {
         Some(choice) => Ok(Some(choice.value.clone())),
         None => Err(Problem::InvalidChoice),
     }
 }
 
-fn single_choice(field: &FieldDef, raw: &Value) -> Result<Option<String>, Problem> {
-    choice_value(field, raw)
-}
-
-/// The items of a list field: an array, or one string of comma-separated
-/// items (what a command line gives; choice values and ids hold no comma).
-fn list_items(raw: &Value) -> Result<Vec<Value>, Problem> {
+/// The items of a list field: an array, or one value alone where the form
+/// allows it (`single_as_list`).
+fn list_items<'a>(field: &FieldDef, raw: &'a Value) -> Result<&'a [Value], Problem> {
     match raw {
-        Value::Array(items) => Ok(items.clone()),
-        Value::String(s) => Ok(s.split(',').map(|i| Value::String(i.into())).collect()),
-        Value::Number(_) => Ok(vec![raw.clone()]),
+        Value::Array(items) => Ok(items),
+        Value::String(_) if field.single_as_list => Ok(std::slice::from_ref(raw)),
         _ => Err(Problem::InvalidType),
     }
 }
@@ -245,40 +260,26 @@ fn list_items(raw: &Value) -> Result<Vec<Value>, Problem> {
 /// A set of choices, stored without repeats in the order the form lists them.
 fn multiple_choice(field: &FieldDef, raw: &Value) -> Result<Option<Value>, Problem> {
     let mut picked = Vec::new();
-    for item in &list_items(raw)? {
-        if let Some(value) = choice_value(field, item)? {
-            picked.push(value);
-        }
+    for item in list_items(field, raw)? {
+        let value = item.as_str().ok_or(Problem::InvalidType)?;
+        let choice = field.choice(value).ok_or(Problem::InvalidChoice)?;
+        picked.push(&choice.value);
     }
     let ordered: Vec<Value> = field
         .choices
         .iter()
-        .filter(|c| picked.contains(&c.value))
+        .filter(|c| picked.contains(&&c.value))
         .map(|c| Value::String(c.value.clone()))
         .collect();
     Ok((!ordered.is_empty()).then_some(Value::Array(ordered)))
 }
 
-fn yes_no(raw: &Value) -> Result<Option<bool>, Problem> {
-    match raw {
-        Value::Bool(b) => Ok(Some(*b)),
-        Value::String(s) => {
-            let word: String = s.nfc().collect::<String>().trim().to_lowercase();
-            match word.as_str() {
-                "" => Ok(None),
-                "yes" | "y" | "true" | "có" | "co" | "1" => Ok(Some(true)),
-                "no" | "n" | "false" | "không" | "khong" | "0" => Ok(Some(false)),
-                _ => Err(Problem::InvalidFormat),
-            }
-        }
-        _ => Err(Problem::InvalidType),
-    }
-}
-
+/// A record id, kept in its one spelling (lowercase, hyphenated) so that
+/// the same record is always named the same way.
 fn link(raw: &Value) -> Result<Option<String>, Problem> {
     match raw {
-        Value::String(s) if s.trim().is_empty() => Ok(None),
-        Value::String(s) => uuid::Uuid::parse_str(s.trim())
+        Value::String(s) if s.is_empty() => Ok(None),
+        Value::String(s) => uuid::Uuid::parse_str(s)
             .map(|id| Some(id.hyphenated().to_string()))
             .map_err(|_| Problem::InvalidFormat),
         _ => Err(Problem::InvalidType),
@@ -286,43 +287,38 @@ fn link(raw: &Value) -> Result<Option<String>, Problem> {
 }
 
 /// Several record ids, without repeats, in the order given.
-fn links(raw: &Value) -> Result<Option<Value>, Problem> {
-    if raw.is_number() {
-        return Err(Problem::InvalidType);
-    }
+fn links(field: &FieldDef, raw: &Value) -> Result<Option<Value>, Problem> {
     let mut ids: Vec<Value> = Vec::new();
-    for item in &list_items(raw)? {
-        if let Some(id) = link(item)? {
-            let id = Value::String(id);
-            if !ids.contains(&id) {
-                ids.push(id);
-            }
+    for item in list_items(field, raw)? {
+        let Value::String(s) = item else {
+            return Err(Problem::InvalidType);
+        };
+        let id = uuid::Uuid::parse_str(s).map_err(|_| Problem::InvalidFormat)?;
+        let id = Value::String(id.hyphenated().to_string());
+        if !ids.contains(&id) {
+            ids.push(id);
         }
     }
     Ok((!ids.is_empty()).then_some(Value::Array(ids)))
 }
 
-/// Item → count. Zero counts are dropped (a shell may send every counter).
+/// Item → count, each count a whole number, zero or more. Zero counts are
+/// dropped (a shell may send every counter).
 fn quantities(field: &FieldDef, raw: &Value) -> Result<Option<Value>, Problem> {
     let Value::Object(items) = raw else {
         return Err(Problem::InvalidType);
     };
     let mut out = Map::new();
     for (item, qty) in items {
-        let Some(choice) = field.choice(item.trim()) else {
+        let Some(choice) = field.choice(item) else {
             return Err(Problem::InvalidChoice);
         };
-        let bad = || Problem::InvalidQuantity {
-            item: choice.value.clone(),
-        };
-        let n = match qty {
-            Value::Null => 0,
-            Value::Number(_) | Value::String(_) => integer(qty).map_err(|_| bad())?.unwrap_or(0),
-            _ => return Err(bad()),
-        };
-        if n < 0 {
-            return Err(bad());
-        }
+        let n = integer(qty)
+            .ok()
+            .filter(|n| *n >= 0)
+            .ok_or_else(|| Problem::InvalidQuantity {
+                item: choice.value.clone(),
+            })?;
         if n > 0 {
             out.insert(choice.value.clone(), Value::from(n));
         }
@@ -354,31 +350,75 @@ mod tests {
     }
 
     #[test]
-    fn text_is_trimmed_nfc_and_blank_is_unset() {
+    fn text_is_kept_as_given_and_blank_is_unset() {
         let f = typed("text");
-        // "Hòa" with a combining grave accent becomes the composed form.
-        let decomposed = "Ho\u{0300}a";
+        // A combining grave accent stays as typed: only search keys fold.
+        let decomposed = "  Ho\u{0300}a ";
         assert_eq!(
-            parse_value(&f, &json!(format!("  {decomposed} "))),
-            Ok(Some(json!("Hòa")))
+            parse_value(&f, &json!(decomposed)),
+            Ok(Some(json!(decomposed)))
         );
         assert_eq!(parse_value(&f, &json!("   ")), Ok(None));
+        assert_eq!(parse_value(&f, &json!("")), Ok(None));
         assert_eq!(parse_value(&f, &json!(5)), Err(Problem::InvalidType));
     }
 
     #[test]
-    fn numbers_accept_numeric_strings() {
+    fn control_characters_are_refused_and_lines_kept_only_where_they_belong() {
+        let line = typed("text");
+        let mut note = typed("text");
+        note.multiline = true;
+        for c in [
+            '\u{0}', '\u{7}', '\u{1B}', '\u{7F}', '\u{80}', '\u{9F}', '\u{202A}', '\u{202B}',
+            '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+        ] {
+            let text = json!(format!("a{c}b"));
+            assert_eq!(
+                parse_value(&line, &text),
+                Err(Problem::ControlCharacter(c)),
+                "{c:?}"
+            );
+            assert_eq!(
+                parse_value(&note, &text),
+                Err(Problem::ControlCharacter(c)),
+                "{c:?}"
+            );
+        }
+        for text in ["a\nb", "a\tb", "a\r\nb", "a\u{2028}b", "a\u{2029}b"] {
+            let c = text.chars().nth(1).unwrap();
+            assert_eq!(
+                parse_value(&line, &json!(text)),
+                Err(Problem::ControlCharacter(c))
+            );
+            assert_eq!(parse_value(&note, &json!(text)), Ok(Some(json!(text))));
+        }
+        for text in ["a\rb", "a\r"] {
+            assert_eq!(
+                parse_value(&note, &json!(text)),
+                Err(Problem::ControlCharacter('\r'))
+            );
+        }
+        // Marks that are not overrides are text (names in Arabic or Hebrew need them).
+        for text in ["a\u{200E}b", "a\u{200F}b", "a\u{200D}b", "a\u{A0}b"] {
+            assert_eq!(parse_value(&line, &json!(text)), Ok(Some(json!(text))));
+        }
+    }
+
+    #[test]
+    fn numbers_are_json_numbers() {
         let i = typed("integer");
         assert_eq!(parse_value(&i, &json!(1990)), Ok(Some(json!(1990))));
         assert_eq!(parse_value(&i, &json!(1990.0)), Ok(Some(json!(1990))));
-        assert_eq!(parse_value(&i, &json!(" 1990 ")), Ok(Some(json!(1990))));
+        assert_eq!(parse_value(&i, &json!(" 1990 ")), Err(Problem::InvalidType));
+        assert_eq!(parse_value(&i, &json!("1990")), Err(Problem::InvalidType));
+        assert_eq!(parse_value(&i, &json!("")), Err(Problem::InvalidType));
         assert_eq!(parse_value(&i, &json!(1.5)), Err(Problem::InvalidFormat));
-        assert_eq!(parse_value(&i, &json!("abc")), Err(Problem::InvalidFormat));
+        assert_eq!(parse_value(&i, &json!(1e300)), Err(Problem::InvalidFormat));
         assert_eq!(parse_value(&i, &json!(true)), Err(Problem::InvalidType));
         let d = typed("decimal");
-        assert_eq!(parse_value(&d, &json!("2.5")), Ok(Some(json!(2.5))));
+        assert_eq!(parse_value(&d, &json!(2.5)), Ok(Some(json!(2.5))));
         assert_eq!(parse_value(&d, &json!(3)), Ok(Some(json!(3))));
-        assert_eq!(parse_value(&d, &json!("x")), Err(Problem::InvalidFormat));
+        assert_eq!(parse_value(&d, &json!("2.5")), Err(Problem::InvalidType));
     }
 
     #[test]
@@ -396,6 +436,21 @@ mod tests {
             parse_value(&d, &json!("20/11/2026")),
             Err(Problem::InvalidFormat)
         );
+        for loose in [
+            "2026-1-5",
+            "2026-01-5",
+            " 2026-01-05",
+            "2026-01-05 ",
+            "+2026-01-05",
+        ] {
+            assert_eq!(
+                parse_value(&d, &json!(loose)),
+                Err(Problem::InvalidFormat),
+                "{loose}"
+            );
+        }
+        assert_eq!(parse_value(&d, &json!("")), Ok(None));
+        assert_eq!(parse_value(&d, &json!(20261120)), Err(Problem::InvalidType));
         let t = typed("datetime");
         assert_eq!(
             parse_value(&t, &json!("2026-11-20T08:30:00+07:00")),
@@ -412,49 +467,55 @@ mod tests {
     }
 
     #[test]
-    fn choices_are_checked_and_ordered() {
+    fn choices_are_exact_and_lists_are_lists() {
         let s = choices("single_choice");
         assert_eq!(parse_value(&s, &json!("a")), Ok(Some(json!("a"))));
-        assert_eq!(parse_value(&s, &json!(3)), Ok(Some(json!("3"))));
+        assert_eq!(parse_value(&s, &json!("3")), Ok(Some(json!("3"))));
+        assert_eq!(parse_value(&s, &json!(3)), Err(Problem::InvalidType));
+        assert_eq!(parse_value(&s, &json!(" a")), Err(Problem::InvalidChoice));
+        assert_eq!(parse_value(&s, &json!("A")), Err(Problem::InvalidChoice));
         assert_eq!(parse_value(&s, &json!("z")), Err(Problem::InvalidChoice));
+        assert_eq!(parse_value(&s, &json!("")), Ok(None));
         let m = choices("multiple_choice");
         assert_eq!(
             parse_value(&m, &json!(["b", "a", "b"])),
             Ok(Some(json!(["a", "b"])))
         );
-        assert_eq!(parse_value(&m, &json!("b")), Ok(Some(json!(["b"]))));
-        assert_eq!(parse_value(&m, &json!("b, a")), Ok(Some(json!(["a", "b"]))));
+        assert_eq!(parse_value(&m, &json!("b")), Err(Problem::InvalidType));
+        assert_eq!(parse_value(&m, &json!("b, a")), Err(Problem::InvalidType));
+        assert_eq!(parse_value(&m, &json!(["a", 3])), Err(Problem::InvalidType));
         assert_eq!(parse_value(&m, &json!({"a": 1})), Err(Problem::InvalidType));
         assert_eq!(parse_value(&m, &json!([])), Ok(None));
+        assert_eq!(parse_value(&m, &json!([""])), Err(Problem::InvalidChoice));
         assert_eq!(
             parse_value(&m, &json!(["a", "z"])),
             Err(Problem::InvalidChoice)
         );
+        let mut single = choices("multiple_choice");
+        single.single_as_list = true;
+        assert_eq!(parse_value(&single, &json!("b")), Ok(Some(json!(["b"]))));
+        assert_eq!(
+            parse_value(&single, &json!("b,a")),
+            Err(Problem::InvalidChoice)
+        );
+        assert_eq!(parse_value(&single, &json!(3)), Err(Problem::InvalidType));
     }
 
     #[test]
-    fn yes_no_accepts_words_in_both_languages() {
+    fn yes_no_is_true_or_false() {
         let f = typed("yes_no");
-        for (word, want) in [
-            ("yes", true),
-            ("Có", true),
-            ("co", true),
-            ("no", false),
-            ("KHÔNG", false),
-            ("Kho\u{0302}ng", false),
-        ] {
-            assert_eq!(
-                parse_value(&f, &json!(word)),
-                Ok(Some(json!(want))),
-                "{word}"
-            );
-        }
+        assert_eq!(parse_value(&f, &json!(true)), Ok(Some(json!(true))));
         assert_eq!(parse_value(&f, &json!(false)), Ok(Some(json!(false))));
-        assert_eq!(
-            parse_value(&f, &json!("maybe")),
-            Err(Problem::InvalidFormat)
-        );
-        assert_eq!(parse_value(&f, &json!(1)), Err(Problem::InvalidType));
+        for word in [
+            json!("yes"),
+            json!("Có"),
+            json!("không"),
+            json!("false"),
+            json!(""),
+            json!(1),
+        ] {
+            assert_eq!(parse_value(&f, &word), Err(Problem::InvalidType), "{word}");
+        }
     }
 
     #[test]
@@ -479,19 +540,35 @@ mod tests {
             parse_value(&many, &json!([id, id.to_uppercase()])),
             Ok(Some(json!([id])))
         );
-        assert_eq!(
-            parse_value(&many, &json!(format!("{id},{}", id.to_uppercase()))),
-            Ok(Some(json!([id])))
-        );
+        assert_eq!(parse_value(&many, &json!(id)), Err(Problem::InvalidType));
+        assert_eq!(parse_value(&many, &json!([7])), Err(Problem::InvalidType));
         assert_eq!(parse_value(&many, &json!(7)), Err(Problem::InvalidType));
+        assert_eq!(
+            parse_value(&many, &json!([id, "x"])),
+            Err(Problem::InvalidFormat)
+        );
+        assert_eq!(
+            parse_value(&f, &json!(format!(" {id}"))),
+            Err(Problem::InvalidFormat)
+        );
     }
 
     #[test]
     fn quantities_drop_zeros_and_reject_negatives() {
         let f = choices("quantities");
         assert_eq!(
-            parse_value(&f, &json!({"a": 10, "b": 0, "3": "2"})),
+            parse_value(&f, &json!({"a": 10, "b": 0, "3": 2})),
             Ok(Some(json!({"a": 10, "3": 2})))
+        );
+        for bad in [json!("2"), json!(null), json!(true), json!([2])] {
+            assert_eq!(
+                parse_value(&f, &json!({"a": bad})),
+                Err(Problem::InvalidQuantity { item: "a".into() })
+            );
+        }
+        assert_eq!(
+            parse_value(&f, &json!({" a": 1})),
+            Err(Problem::InvalidChoice)
         );
         assert_eq!(parse_value(&f, &json!({"a": 0})), Ok(None));
         assert_eq!(

@@ -3,7 +3,9 @@
 //!
 //! Order of work, each step on the candidate record (base overlaid with input):
 //! 1. each input key: known? user-settable? readable as the field's type?
-//!    within its limits?
+//!    within its limits? (In an update, a value equal to the stored one is
+//!    no change and is not read again: a record written by an older
+//!    version stays editable when a shell sends every value back.)
 //! 2. new records only: defaults for absent fields;
 //! 3. skip logic, top to bottom: a field whose `relevant` expression is false
 //!    loses its value (a value the user just gave is an error, one kept from
@@ -12,7 +14,11 @@
 //!    after the change must be complete;
 //! 5. cross-field `constraint`s hold for every relevant field with a value.
 //!
-//! At most one error is reported per field, the first found.
+//! At most one error is reported per field, the first found. A rule that
+//! reads a field already in error is not judged (its verdict would be
+//! noise): a malformed consent date does not also make the consent scope
+//! "not applicable" or "required", and fields whose relevance hangs on such
+//! a rule are unsettled in turn.
 
 use super::definition::{FieldDef, FieldType, FormDefinition, NOW, TODAY};
 use super::error::{FieldError, Problem, ValidationErrors};
@@ -73,12 +79,15 @@ impl FormDefinition {
                 run.fail(key, Problem::UnknownField);
                 continue;
             };
+            // Echoing the current value back is harmless, and is no change.
+            let unchanged = base.get(key).unwrap_or(&Value::Null) == raw;
             if field.system {
-                // Echoing the current value back is harmless; changing it is not.
-                let unchanged = base.get(key).unwrap_or(&Value::Null) == raw;
                 if !unchanged {
                     run.fail(key, Problem::Readonly);
                 }
+                continue;
+            }
+            if unchanged && !is_new && !raw.is_null() {
                 continue;
             }
             let index = self.index_of(key).unwrap_or_default();
@@ -114,18 +123,25 @@ impl FormDefinition {
 
         // 3. Skip logic. Relevance refers only to fields above, which are
         // already settled, so one pass in order decides every field.
-        let mut relevant = vec![true; self.fields.len()];
+        // `unsettled`: fields in error, and fields whose relevance reads one.
+        let mut unsettled: HashSet<String> = run.failed.clone();
+        let mut relevant = vec![Relevance::Shown; self.fields.len()];
         for (i, field) in self.fields.iter().enumerate() {
             let Some(expr) = &self.compiled().fields[i].relevant else {
                 continue;
             };
+            if expr.fields().iter().any(|k| unsettled.contains(*k)) {
+                relevant[i] = Relevance::Unknown;
+                unsettled.insert(field.key.clone());
+                continue;
+            }
             let shown = expr.eval(&RecordScope {
                 form: self,
                 values: &candidate,
                 today,
             });
             if !shown {
-                relevant[i] = false;
+                relevant[i] = Relevance::Hidden;
                 if given.contains(field.key.as_str()) {
                     run.fail(&field.key, Problem::NotApplicable);
                 }
@@ -136,21 +152,22 @@ impl FormDefinition {
         // 4. Required fields. Input-only ones can only be given when the
         // record is created: an update never has them in its base.
         for (i, field) in self.fields.iter().enumerate() {
-            let needed = field.required && relevant[i] && (is_new || !field.input_only);
+            let shown = relevant[i] == Relevance::Shown;
+            let needed = field.required && shown && (is_new || !field.input_only);
             if needed && !candidate.contains_key(&field.key) {
                 run.fail(&field.key, Problem::Required);
             }
         }
 
         // 5. Cross-field constraints, skipped where a field they read is
-        // already in error (its value is unknown, the verdict would be noise).
+        // unsettled (its value is unknown, the verdict would be noise).
         for (i, field) in self.fields.iter().enumerate() {
             let Some(expr) = &self.compiled().fields[i].constraint else {
                 continue;
             };
-            if !relevant[i]
+            if relevant[i] != Relevance::Shown
                 || !candidate.contains_key(&field.key)
-                || expr.fields().iter().any(|k| run.failed.contains(*k))
+                || expr.fields().iter().any(|k| unsettled.contains(*k))
             {
                 continue;
             }
@@ -249,6 +266,15 @@ fn default_value(field: &FieldDef, today: NaiveDate) -> Option<Value> {
         (FieldType::Datetime, Some(NOW)) => Some(Value::String(format_datetime(Utc::now()))),
         _ => parse_value(field, default).ok().flatten(),
     }
+}
+
+/// What skip logic decided for a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Relevance {
+    Shown,
+    Hidden,
+    /// Its rule reads a field in error: neither shown nor hidden.
+    Unknown,
 }
 
 /// The errors of one validation, one per field.
@@ -448,6 +474,9 @@ mod tests {
                               "next_follow_up": "2026-11-19"}), None, "next_follow_up", ConstraintFailed,
              "Ngày theo dõi tiếp theo phải trùng hoặc sau ngày ghi chép",
              "The next follow-up must be on or after the date of the note"),
+            (Client, json!({"alias": "Tí\u{202E}"}), None, "alias", ControlCharacter,
+             "Tên gọi chứa một ký tự ẩn làm đảo chiều văn bản (U+202E); hãy xoá ký tự này",
+             "Alias holds a hidden character that reverses the direction of text (U+202E); remove it"),
         ];
         let mut covered = vec![FieldErrorCode::TooShort]; // needs a custom form: see below
         for (kind, input, base, field, code, vi, en) in cases {
@@ -642,13 +671,20 @@ mod tests {
         let v = ok(update(
             RecordKind::Client,
             base.clone(),
-            json!({"alias": " A ", "birth_year": "1991", "notes": null, "phone": null,
+            json!({"alias": "A", "birth_year": 1991, "notes": null, "phone": null,
                    "uic": "LAHU90M"}),
         ));
         assert_eq!(
             Value::Object(v.values),
             json!({"birth_year": 1991, "notes": null})
         );
+        // Text is taken as given: spaces around it are a change.
+        let v = ok(update(
+            RecordKind::Client,
+            base.clone(),
+            json!({"alias": " A "}),
+        ));
+        assert_eq!(Value::Object(v.values), json!({"alias": " A "}));
         // Blank text clears too.
         let v = ok(update(
             RecordKind::Client,
@@ -732,21 +768,24 @@ mod tests {
     }
 
     #[test]
-    fn yes_no_is_normalized() {
-        for (word, want) in [("có", true), ("Không", false), ("yes", true), ("no", false)] {
+    fn yes_no_is_a_boolean() {
+        for want in [true, false] {
             let v = ok(create(
                 RecordKind::Client,
-                json!({"alias": "A", "injecting": word}),
+                json!({"alias": "A", "injecting": want}),
             ));
-            assert_eq!(v.values["injecting"], want, "{word}");
+            assert_eq!(v.values["injecting"], want);
         }
-        assert_eq!(
-            codes(create(
-                RecordKind::Client,
-                json!({"alias": "A", "injecting": "hay"})
-            )),
-            one("injecting", FieldErrorCode::InvalidFormat)
-        );
+        for word in [json!("yes"), json!("có"), json!("true"), json!(1)] {
+            assert_eq!(
+                codes(create(
+                    RecordKind::Client,
+                    json!({"alias": "A", "injecting": word})
+                )),
+                one("injecting", FieldErrorCode::InvalidType),
+                "{word}"
+            );
+        }
     }
 
     #[test]
@@ -754,7 +793,7 @@ mod tests {
         let at = "2026-11-20T08:30:00Z";
         let v = ok(create(
             RecordKind::Contact,
-            json!({"at": at, "services": {"syringes": 20, "condoms": "5", "naloxone": 0}}),
+            json!({"at": at, "services": {"syringes": 20, "condoms": 5, "naloxone": 0}}),
         ));
         assert_eq!(v.values["services"], json!({"syringes": 20, "condoms": 5}));
         // All zero: nothing handed out, nothing stored.
@@ -820,6 +859,438 @@ mod tests {
             "zzz: “zzz” is not a field of the “Client” form; alias: Alias must be text; \
              birth_year: Birth year must be at least 1920; \
              phone: Phone number is not in a valid format (Digits only, with an optional leading + and spaces)"
+        );
+    }
+
+    /// What became of one input: stored with these values (the keys
+    /// listed, exactly), or refused with exactly these errors.
+    enum Outcome {
+        Stored(Value),
+        Refused(Vec<(&'static str, FieldErrorCode)>),
+    }
+
+    /// Odd input, each against its exact outcome: text as given or refused,
+    /// types strict, the field named, no error on a field that only depends
+    /// on one in error.
+    #[test]
+    fn input_edge_cases_have_exact_outcomes() {
+        use FieldErrorCode::*;
+        use Outcome::*;
+        use RecordKind::*;
+        let at = "2026-11-20T08:30:00Z";
+        let cases: Vec<(&str, RecordKind, Value, Outcome)> = vec![
+            // Types are strict.
+            (
+                "a list given as one value",
+                Client,
+                json!({"alias": "A", "primary_substances": "heroin"}),
+                Refused(vec![("primary_substances", InvalidType)]),
+            ),
+            (
+                "a list of choices, repeats dropped, in the form's order",
+                Client,
+                json!({"alias": "A", "primary_substances": ["opium", "heroin", "opium"]}),
+                Stored(json!({"primary_substances": ["heroin", "opium"]})),
+            ),
+            (
+                "a list holding a number",
+                Client,
+                json!({"alias": "A", "primary_substances": ["heroin", 3]}),
+                Refused(vec![("primary_substances", InvalidType)]),
+            ),
+            (
+                "a comma-separated list",
+                Client,
+                json!({"alias": "A", "primary_substances": "heroin,opium"}),
+                Refused(vec![("primary_substances", InvalidType)]),
+            ),
+            (
+                "yes/no as a word",
+                Client,
+                json!({"alias": "A", "injecting": "yes"}),
+                Refused(vec![("injecting", InvalidType)]),
+            ),
+            (
+                "yes/no as a number",
+                Client,
+                json!({"alias": "A", "injecting": 1}),
+                Refused(vec![("injecting", InvalidType)]),
+            ),
+            (
+                "a number in quotes",
+                Client,
+                json!({"alias": "A", "birth_year": "1990"}),
+                Refused(vec![("birth_year", InvalidType)]),
+            ),
+            (
+                "a whole number written with a fraction of zero",
+                Client,
+                json!({"alias": "A", "birth_year": 1990.0}),
+                Stored(json!({"birth_year": 1990})),
+            ),
+            (
+                "a number with a fraction",
+                Client,
+                json!({"alias": "A", "birth_year": 1990.5}),
+                Refused(vec![("birth_year", InvalidFormat)]),
+            ),
+            (
+                "a choice as a number",
+                CaseNote,
+                json!({"client_id": CLIENT_ID, "legal_rating": 2}),
+                Refused(vec![("legal_rating", InvalidType)]),
+            ),
+            (
+                "a choice in quotes",
+                CaseNote,
+                json!({"client_id": CLIENT_ID, "legal_rating": "2"}),
+                Stored(json!({"legal_rating": "2"})),
+            ),
+            (
+                "a choice with a space",
+                Client,
+                json!({"alias": "A", "sex": " male"}),
+                Refused(vec![("sex", InvalidChoice)]),
+            ),
+            (
+                "a choice in other case",
+                Client,
+                json!({"alias": "A", "sex": "Male"}),
+                Refused(vec![("sex", InvalidChoice)]),
+            ),
+            (
+                "text as a number",
+                Client,
+                json!({"alias": 7}),
+                Refused(vec![("alias", InvalidType)]),
+            ),
+            (
+                "a date not padded",
+                Client,
+                json!({"alias": "A", "consent_date": "2026-11-1", "consent_scope": ["referral"]}),
+                Refused(vec![("consent_date", InvalidFormat)]),
+            ),
+            (
+                "a date with spaces",
+                Client,
+                json!({"alias": "A", "consent_date": " 2026-11-01", "consent_scope": ["referral"]}),
+                Refused(vec![("consent_date", InvalidFormat)]),
+            ),
+            (
+                "a date as a number",
+                Client,
+                json!({"alias": "A", "consent_date": 20261101, "consent_scope": ["referral"]}),
+                Refused(vec![("consent_date", InvalidType)]),
+            ),
+            (
+                "a quantity in quotes",
+                Contact,
+                json!({"at": at, "services": {"syringes": "5"}}),
+                Refused(vec![("services", InvalidQuantity)]),
+            ),
+            (
+                "a quantity of null",
+                Contact,
+                json!({"at": at, "services": {"syringes": null}}),
+                Refused(vec![("services", InvalidQuantity)]),
+            ),
+            (
+                "a quantity item with a space",
+                Contact,
+                json!({"at": at, "services": {" syringes": 5}}),
+                Refused(vec![("services", InvalidChoice)]),
+            ),
+            (
+                "one record id for a list of them",
+                Meeting,
+                json!({"group_name": "G", "attendee_ids": CLIENT_ID}),
+                Refused(vec![("attendee_ids", InvalidType)]),
+            ),
+            (
+                "an instant in another zone, kept in UTC",
+                Contact,
+                json!({"at": "2026-11-20T08:30:00+07:00"}),
+                Stored(json!({"at": "2026-11-20T01:30:00Z"})),
+            ),
+            // Text is stored as given.
+            (
+                "combining marks",
+                Client,
+                json!({"alias": "Ho\u{0300}a"}),
+                Stored(json!({"alias": "Ho\u{0300}a"})),
+            ),
+            (
+                "spaces around text",
+                Client,
+                json!({"alias": " Tí "}),
+                Stored(json!({"alias": " Tí "})),
+            ),
+            (
+                "blank text is no value",
+                Client,
+                json!({"alias": "  "}),
+                Refused(vec![("alias", Required)]),
+            ),
+            (
+                "a right-to-left mark (not an override)",
+                Client,
+                json!({"alias": "A\u{200F}B"}),
+                Stored(json!({"alias": "A\u{200F}B"})),
+            ),
+            (
+                "emoji with a joiner",
+                Client,
+                json!({"alias": "Tí 👩\u{200D}👩"}),
+                Stored(json!({"alias": "Tí 👩\u{200D}👩"})),
+            ),
+            (
+                "line breaks and tabs in a note",
+                Client,
+                json!({"alias": "A", "notes": "một\nhai\r\n\tba"}),
+                Stored(json!({"notes": "một\nhai\r\n\tba"})),
+            ),
+            // Control characters are refused in text.
+            (
+                "NUL",
+                Client,
+                json!({"alias": "T\u{0}í"}),
+                Refused(vec![("alias", ControlCharacter)]),
+            ),
+            (
+                "escape",
+                Client,
+                json!({"alias": "\u{1B}[2J"}),
+                Refused(vec![("alias", ControlCharacter)]),
+            ),
+            (
+                "DEL",
+                Client,
+                json!({"alias": "A\u{7F}"}),
+                Refused(vec![("alias", ControlCharacter)]),
+            ),
+            (
+                "a C1 control",
+                Client,
+                json!({"alias": "A\u{85}"}),
+                Refused(vec![("alias", ControlCharacter)]),
+            ),
+            (
+                "a right-to-left override",
+                Client,
+                json!({"alias": "A\u{202E}B"}),
+                Refused(vec![("alias", ControlCharacter)]),
+            ),
+            (
+                "a left-to-right embedding",
+                Client,
+                json!({"alias": "A\u{202A}B"}),
+                Refused(vec![("alias", ControlCharacter)]),
+            ),
+            (
+                "a first-strong isolate",
+                Client,
+                json!({"alias": "A\u{2068}B"}),
+                Refused(vec![("alias", ControlCharacter)]),
+            ),
+            (
+                "a pop directional isolate",
+                Client,
+                json!({"alias": "A\u{2069}"}),
+                Refused(vec![("alias", ControlCharacter)]),
+            ),
+            (
+                "a line break in a one-line field",
+                Client,
+                json!({"alias": "A\nB"}),
+                Refused(vec![("alias", ControlCharacter)]),
+            ),
+            (
+                "a tab in a one-line field",
+                Client,
+                json!({"alias": "A\tB"}),
+                Refused(vec![("alias", ControlCharacter)]),
+            ),
+            (
+                "a line separator in a one-line field",
+                Client,
+                json!({"alias": "A\u{2028}B"}),
+                Refused(vec![("alias", ControlCharacter)]),
+            ),
+            (
+                "a lone carriage return in a note",
+                Client,
+                json!({"alias": "A", "notes": "a\rb"}),
+                Refused(vec![("notes", ControlCharacter)]),
+            ),
+            (
+                "an override in a note",
+                Client,
+                json!({"alias": "A", "notes": "x\u{202D}"}),
+                Refused(vec![("notes", ControlCharacter)]),
+            ),
+            (
+                "NUL in a parent's name, never stored",
+                Client,
+                json!({"alias": "A", "uic_mother_name": "L\u{0}an"}),
+                Refused(vec![("uic_mother_name", ControlCharacter)]),
+            ),
+            // A field that depends on one in error gets no message of its own.
+            (
+                "a bad consent date, with a scope",
+                Client,
+                json!({"alias": "A", "consent_date": "2026-13-01", "consent_scope": ["referral"]}),
+                Refused(vec![("consent_date", InvalidFormat)]),
+            ),
+            (
+                "a bad consent date, without a scope",
+                Client,
+                json!({"alias": "A", "consent_date": "hôm qua"}),
+                Refused(vec![("consent_date", InvalidFormat)]),
+            ),
+            (
+                "no consent date, with a scope",
+                Client,
+                json!({"alias": "A", "consent_scope": ["referral"]}),
+                Refused(vec![("consent_scope", NotApplicable)]),
+            ),
+            (
+                "a bad referral status, with a completion date",
+                Referral,
+                json!({"client_id": CLIENT_ID, "service": "tb", "status": "done",
+                    "completed_date": "2026-11-20"}),
+                Refused(vec![("status", InvalidChoice)]),
+            ),
+            (
+                "a bad total, with women attending",
+                Meeting,
+                json!({"group_name": "G", "attendance_total": "ten", "attendance_women": 4}),
+                Refused(vec![("attendance_total", InvalidType)]),
+            ),
+        ];
+        for (what, kind, input, outcome) in cases {
+            let result = create(kind, input.clone());
+            match outcome {
+                Stored(want) => {
+                    let v = result.unwrap_or_else(|e| panic!("{what}: {input}: {e}"));
+                    for (key, value) in map(want) {
+                        assert_eq!(v.values.get(&key), Some(&value), "{what}: {key}");
+                    }
+                }
+                Refused(want) => {
+                    let got = codes(result);
+                    let want: Vec<(String, FieldErrorCode)> =
+                        want.into_iter().map(|(k, c)| (k.to_string(), c)).collect();
+                    assert_eq!(got, want, "{what}: {input}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_form_may_take_one_value_for_a_list_when_it_says_so() {
+        let form = |single: bool| {
+            FormDefinition::from_json(
+                &json!({"kind": "meeting", "version": 2, "title": {"vi": "Thử", "en": "Test"},
+                "fields": [
+                    {"key": "topics", "type": "multiple_choice", "single_as_list": single,
+                     "label": {"vi": "Chủ đề", "en": "Topics"},
+                     "choices": [{"value": "hiv", "label": {"vi": "HIV", "en": "HIV"}},
+                                 {"value": "tb", "label": {"vi": "Lao", "en": "TB"}}]},
+                    {"key": "people", "type": "link", "link_kind": "client", "multiple": true,
+                     "single_as_list": single, "label": {"vi": "Người", "en": "People"}}
+                ]})
+                .to_string(),
+            )
+            .unwrap()
+        };
+        let input = map(json!({"topics": "tb", "people": CLIENT_ID}));
+        let v = form(true)
+            .validate(&input, None, today(), Lang::En)
+            .unwrap();
+        assert_eq!(
+            Value::Object(v.values),
+            json!({"topics": ["tb"], "people": [CLIENT_ID]})
+        );
+        let e = form(false)
+            .validate(&input, None, today(), Lang::En)
+            .unwrap_err();
+        assert_eq!(
+            e.codes(),
+            [
+                ("topics", FieldErrorCode::InvalidType),
+                ("people", FieldErrorCode::InvalidType)
+            ]
+        );
+        assert_eq!(
+            e.0[0].message,
+            "Topics must be a list of choices in brackets, e.g. [\"hiv\"]"
+        );
+        let e = form(false)
+            .validate(&input, None, today(), Lang::Vi)
+            .unwrap_err();
+        assert_eq!(
+            e.0[0].message,
+            "Chủ đề phải là một danh sách các lựa chọn trong ngoặc vuông, ví dụ [\"hiv\"]"
+        );
+        // Still one value: a comma does not make two.
+        let e = form(true)
+            .validate(&map(json!({"topics": "hiv,tb"})), None, today(), Lang::En)
+            .unwrap_err();
+        assert_eq!(e.codes(), [("topics", FieldErrorCode::InvalidChoice)]);
+    }
+
+    /// A record written before the rules tightened (synced from an older
+    /// version) stays editable: a value sent back unchanged is no change
+    /// and is not judged again; a new one is.
+    #[test]
+    fn stored_values_sent_back_unchanged_are_not_judged_again() {
+        let base = json!({"alias": "Ti\u{202E}", "injecting": true, "status": "active"});
+        let v = ok(update(
+            RecordKind::Client,
+            base.clone(),
+            json!({"alias": "Ti\u{202E}", "injecting": true, "notes": "ok"}),
+        ));
+        assert_eq!(Value::Object(v.values), json!({"notes": "ok"}));
+        assert_eq!(
+            codes(update(
+                RecordKind::Client,
+                base,
+                json!({"alias": "Tí\u{202E}"})
+            )),
+            one("alias", FieldErrorCode::ControlCharacter)
+        );
+    }
+
+    #[test]
+    fn one_line_and_control_character_messages_in_both_languages() {
+        let message = |input: Value, lang| {
+            definition(RecordKind::Client)
+                .validate(&map(input), None, today(), lang)
+                .unwrap_err()
+                .0
+                .remove(0)
+                .message
+        };
+        assert_eq!(
+            message(json!({"alias": "A\nB"}), Lang::En),
+            "Alias must be one line of text, without line breaks or tabs"
+        );
+        assert_eq!(
+            message(json!({"alias": "A\nB"}), Lang::Vi),
+            "Tên gọi phải là một dòng văn bản, không có dấu xuống dòng hoặc dấu tab"
+        );
+        assert_eq!(
+            message(json!({"alias": "A\u{0}"}), Lang::En),
+            "Alias holds a hidden control character (U+0000); remove it"
+        );
+        assert_eq!(
+            message(json!({"alias": "A\u{0}"}), Lang::Vi),
+            "Tên gọi chứa một ký tự điều khiển ẩn (U+0000); hãy xoá ký tự này"
+        );
+        // In a note a line break is text; a lone carriage return is not.
+        assert_eq!(
+            message(json!({"alias": "A", "notes": "a\rb"}), Lang::En),
+            "Notes holds a hidden control character (U+000D); remove it"
         );
     }
 

@@ -188,9 +188,7 @@ impl Store {
         if self.role != Role::Supervisor {
             return Err(Error::SupervisorOnly(SupervisorTask::RotateKeys));
         }
-        if device == self.device {
-            return Err(Error::CannotRevokeSelf);
-        }
+        self.check_revocable(device)?;
         let roster = self.roster()?.ok_or(Error::NoRoster)?;
         if !roster.is_active(device.0) {
             return Err(Error::InvalidInput(format!(
@@ -225,6 +223,28 @@ impl Store {
                 envelopes,
                 link: None,
             }),
+        })
+    }
+
+    /// Refuses to revoke this device itself: a supervisor hands over to
+    /// another, who then revokes it. When no other supervisor in the
+    /// verified roster can sign yet, the refusal says this is the team's last
+    /// supervisor (enroll one first). Revoking another device leaves this
+    /// one, so the roster's rule (a supervisor who can sign remains) holds
+    /// whenever this device can sign at all; signing says so when it cannot.
+    pub fn check_revocable(&mut self, device: DeviceId) -> Result<()> {
+        if device != self.device {
+            return Ok(());
+        }
+        let others_sign = self.roster()?.is_some_and(|roster| {
+            roster
+                .members()
+                .any(|m| m.member.device != device.0 && roster.may_sign(m.member.device))
+        });
+        Err(if others_sign {
+            Error::CannotRevokeSelf
+        } else {
+            Error::LastSupervisor
         })
     }
 

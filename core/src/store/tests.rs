@@ -917,8 +917,70 @@ fn only_a_supervisor_invites_and_rotates_keys_in_either_language() {
     ));
     assert!(matches!(
         supervisor.make_revocation(supervisor.device_id()),
-        Err(Error::CannotRevokeSelf)
+        Err(Error::LastSupervisor)
     ));
+}
+
+/// Revoking the team's last supervisor, or one's own device, is refused
+/// before anything is signed, with a message in either language; a
+/// supervisor hands over to another, who revokes it.
+#[test]
+fn the_team_keeps_a_supervisor_who_hands_over_first() {
+    let fx = Fixture::new();
+    let mut first = fx.create();
+    let (mut outreach, _fx_outreach) = enroll(&mut first, Role::Outreach);
+    let first_id = first.device_id();
+
+    // Alone, the first supervisor is the last one.
+    let refused = first.make_revocation(first_id).unwrap_err();
+    assert!(matches!(refused, Error::LastSupervisor), "{refused:?}");
+    assert_eq!(
+        refused.message(Lang::En),
+        "this is the team's last supervisor device: enroll another supervisor and let it take over before this one is revoked"
+    );
+    assert_eq!(
+        refused.message(Lang::Vi),
+        "Đây là thiết bị giám sát viên cuối cùng của nhóm: hãy đăng ký một thiết bị giám sát viên khác và bàn giao cho thiết bị đó trước khi thu hồi thiết bị này"
+    );
+    assert!(matches!(
+        first.check_revocable(first_id),
+        Err(Error::LastSupervisor)
+    ));
+
+    // With a second supervisor that can sign, still not its own device.
+    let (mut second, _fx_second) = enroll(&mut first, Role::Supervisor);
+    let second_id = second.device_id();
+    assert!(first.roster().unwrap().unwrap().may_sign(second_id.0));
+    let refused = first.make_revocation(first_id).unwrap_err();
+    assert!(matches!(refused, Error::CannotRevokeSelf), "{refused:?}");
+    assert_eq!(
+        refused.message(Lang::En),
+        "a supervisor cannot revoke its own device: another supervisor must (hand over first)"
+    );
+    assert!(refused
+        .message(Lang::Vi)
+        .starts_with("Giám sát viên không thể tự thu hồi thiết bị của mình"));
+    // A worker's device can never revoke a supervisor's.
+    assert!(matches!(
+        outreach.make_revocation(first_id),
+        Err(Error::SupervisorOnly(_))
+    ));
+
+    // The second takes over and revokes the first; now it is the last one.
+    let request = second.make_revocation(first_id).unwrap();
+    relay(
+        &request.links,
+        &mut [&mut second, &mut first, &mut outreach],
+    );
+    let roster = second.roster().unwrap().unwrap();
+    assert!(!roster.is_active(first_id.0));
+    assert!(matches!(
+        second.make_revocation(second_id),
+        Err(Error::LastSupervisor)
+    ));
+    // It may still revoke a worker's device.
+    let request = second.make_revocation(outreach.device_id()).unwrap();
+    assert_eq!(request.links.len(), 2, "a revocation and a rotation");
 }
 
 #[test]

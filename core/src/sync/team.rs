@@ -147,11 +147,12 @@ fn with_roster(listed: Vec<DeviceInfo>, roster: Option<&Roster>) -> Vec<TeamDevi
 
 /// Revokes a device and moves the team to a new key epoch that only the
 /// remaining members receive, in one signed request. Returns the new epoch
-/// (the team's epoch when the device was revoked already).
+/// (the team's epoch when the device was revoked already). Refused for this
+/// device itself, the team's last supervisor included.
 pub fn revoke_device(store: &mut Store, device: DeviceId) -> Result<u32> {
-    if device == store.device_id() {
-        return Err(Error::CannotRevokeSelf);
-    }
+    // Its own device is refused at once, without the hub (the roster this
+    // device holds only picks the message).
+    store.check_revocable(device)?;
     let client = client_for(store, RetryPolicy::default())?;
     let cancel = AtomicBool::new(false);
     let path = paths::REVOKE.replace("{id}", &device.to_string());

@@ -30,10 +30,14 @@ struct FieldInputView: View {
 
     @ViewBuilder private var input: some View {
         switch field.fieldType {
-        case .text:
+        case .text where field.multiline:
             TextField(label, text: textBinding, axis: .vertical)
-                .lineLimit(1 ... 8)
+                .lineLimit(3 ... 8)
                 // The keyboard would learn names and words from case notes.
+                .autocorrectionDisabled()
+        case .text:
+            // One line: the core refuses line breaks outside multi-line fields.
+            TextField(label, text: textBinding)
                 .autocorrectionDisabled()
         case .integer:
             TextField(label, text: numberBinding)

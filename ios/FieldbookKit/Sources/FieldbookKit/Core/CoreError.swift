@@ -7,6 +7,8 @@ public struct CoreError: Error, Equatable, Sendable {
     public enum Reason: Equatable, Sendable {
         case locked, wrongPin, tryLater, erased, noStore, storeExists
         case invalid, duplicateClient, notFound, damaged, notPermitted
+        /// A supervisor's device is revoked by another supervisor, after a hand-over.
+        case handOverFirst
         case hub, untrusted, keyStore, storageFull, internalError
     }
 
@@ -42,7 +44,8 @@ public extension FieldbookError {
              let .StorageFull(detail), let .Internal(detail):
             return detail
         case let .WrongPin(_, detail), let .TryLater(_, detail),
-             let .Invalid(_, detail), let .DuplicateClient(_, detail):
+             let .Invalid(_, detail), let .DuplicateClient(_, detail),
+             let .HandOverFirst(_, detail):
             return detail
         }
     }
@@ -60,6 +63,7 @@ public extension FieldbookError {
         case .NotFound: return .notFound
         case .Damaged: return .damaged
         case .NotPermitted: return .notPermitted
+        case .HandOverFirst: return .handOverFirst
         case .Hub: return .hub
         // The hub said something no supervisor signed: shown, never acted on.
         case .Untrusted: return .untrusted

@@ -139,6 +139,15 @@ class SyncWorkflowTest {
 
         val devices = supervisor.store.devices()
         assertEquals(3, devices.count { it.status == "active" })
+        // The team keeps its one supervisor: its own device is refused, typed and said.
+        try {
+            supervisor.store.revokeDevice(supervisor.store.identity().deviceId)
+            fail("the last supervisor revoked its own device")
+        } catch (e: FieldbookException.HandOverFirst) {
+            assertTrue(e.lastSupervisor)
+            assertTrue(e.detail, e.detail.contains("last supervisor"))
+        }
+        assertEquals(3, supervisor.store.devices().count { it.status == "active" })
         val outreachId = outreach.store.identity().deviceId
         val epoch = supervisor.store.revokeDevice(outreachId)
         assertTrue(epoch >= 2u)

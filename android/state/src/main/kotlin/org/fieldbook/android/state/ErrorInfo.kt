@@ -37,6 +37,7 @@ data class ErrorInfo(val detail: String?, val untrusted: Boolean = false) {
             is FieldbookException.NotFound -> error.detail
             is FieldbookException.Damaged -> error.detail
             is FieldbookException.NotPermitted -> error.detail
+            is FieldbookException.HandOverFirst -> error.detail
             is FieldbookException.Hub -> error.detail
             is FieldbookException.Untrusted -> error.detail
             is FieldbookException.KeyStore -> error.detail

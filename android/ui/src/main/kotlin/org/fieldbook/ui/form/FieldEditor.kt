@@ -81,7 +81,8 @@ private fun TextEditor(field: FieldUi, label: String, onText: (String) -> Unit) 
         FieldType.DECIMAL -> KeyboardType.Decimal
         else -> KeyboardType.Text
     }
-    val long = (field.spec.maxLength ?: 0u) > 200u
+    // The form says which text fields take several lines; the others refuse line breaks.
+    val long = field.spec.multiline
     OutlinedTextField(
         value = field.text,
         onValueChange = onText,
