@@ -27,6 +27,8 @@ pub enum DamagedPart {
     State,
     /// One version of a record (history, and what sync sends).
     Version,
+    /// The lookup index (a client's records, clients by code or area).
+    LookupIndex,
     AuditTrail,
 }
 
@@ -107,6 +109,7 @@ fn damage(d: &core_store::Damage, lang: Lang) -> Damage {
             P::View => DamagedPart::View,
             P::State => DamagedPart::State,
             P::Version => DamagedPart::Version,
+            P::LookupIndex => DamagedPart::LookupIndex,
             P::AuditTrail => DamagedPart::AuditTrail,
         },
         record_id: d.record_id.map(|id| id.to_string()),

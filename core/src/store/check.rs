@@ -1,5 +1,6 @@
 //! Finding damage: every stored team key, every record's sealed state and
-//! view, every version body, the audit trail and the file header. Nothing
+//! view, every version body, the lookup index's sealed chunks, the audit
+//! trail and the file header. Nothing
 //! is changed here (`repair` rebuilds, `crate::sync::check` restores from
 //! the hub); each finding names the record, version or key by its clear
 //! routing metadata only.
@@ -13,6 +14,7 @@ use rusqlite::Connection;
 
 use super::audit::{self, AuditReport};
 use super::header::{self, HeaderState};
+use super::lookup;
 use super::sealing::{BlobRole, SealContext};
 use super::vault::{DamagedKey, UnlockedKeys};
 use super::view::RecordView;
@@ -68,6 +70,9 @@ pub(crate) struct Findings {
     pub keys: Vec<KeyFinding>,
     pub heads: Vec<HeadFinding>,
     pub damaged_versions: Vec<VersionFinding>,
+    /// Sealed chunks of the lookup index that do not open (not counted
+    /// while a class's index key is itself damaged).
+    pub damaged_lookup_chunks: u64,
     pub audit: AuditReport,
 }
 
@@ -77,6 +82,7 @@ impl Findings {
             && self.keys.is_empty()
             && self.heads.is_empty()
             && self.damaged_versions.is_empty()
+            && self.damaged_lookup_chunks == 0
             && self.audit.ok
     }
 
@@ -106,6 +112,14 @@ impl Store {
         let team_keys = conn.query_row("SELECT count(*) FROM team_keys", [], |r| r.get(0))?;
         let (records, heads) = check_heads(conn, keys, &mut by_key)?;
         let (versions, damaged_versions) = check_versions(conn, keys, &mut by_key)?;
+        let index_keys_whole = SensitivityClass::ALL
+            .iter()
+            .all(|c| !keys.holds(*c) || keys.index(*c).is_some());
+        let damaged_lookup_chunks = if index_keys_whole {
+            lookup::unopenable_chunks(conn, keys)?
+        } else {
+            0 // the damaged key is reported, and what it keyed with it
+        };
         let audit = audit::verify(conn, keys)?;
         let keys = by_key
             .into_iter()
@@ -123,6 +137,7 @@ impl Store {
             keys,
             heads,
             damaged_versions,
+            damaged_lookup_chunks,
             audit,
         })
     }

@@ -27,6 +27,8 @@ pub enum DamagedPart {
     State,
     /// One version of a record (history, and what sync sends).
     Version,
+    /// The lookup index (a client's records, clients by code or area).
+    LookupIndex,
     /// The audit trail.
     AuditTrail,
 }
@@ -216,6 +218,12 @@ impl Damage {
                     Lang::Vi => format!("Phiên bản {version} của bản ghi {}", record()),
                 }
             }
+            (DamagedPart::LookupIndex, Lang::En) => {
+                "The lookup index (a client's records, clients by code or area)".into()
+            }
+            (DamagedPart::LookupIndex, Lang::Vi) => {
+                "Chỉ mục tra cứu (hồ sơ của một khách hàng, khách hàng theo mã hoặc khu vực)".into()
+            }
             (DamagedPart::AuditTrail, Lang::En) => format!(
                 "The audit trail, from entry #{}",
                 self.audit_seq.unwrap_or_default()
@@ -320,6 +328,12 @@ pub(crate) fn report(
                 }
             }
         }
+        if findings.damaged_lookup_chunks > 0 {
+            add(
+                Item::LookupIndex,
+                Damage::new(DamagedPart::LookupIndex, Remedy::Rebuilt),
+            );
+        }
         for version in &findings.damaged_versions {
             let mut found = Damage::new(DamagedPart::Version, Remedy::Rebuilt);
             found.record_id = Some(version.record);
@@ -364,6 +378,7 @@ fn still_damaged(item: &Item, after: &Findings) -> bool {
         Item::View(id) => after.head_of(*id).is_some_and(|h| h.view),
         Item::State(id) => after.head_of(*id).is_some_and(|h| h.state),
         Item::Version(seq) => after.damaged_versions.iter().any(|v| v.seq == *seq),
+        Item::LookupIndex => after.damaged_lookup_chunks > 0,
     }
 }
 
@@ -404,6 +419,8 @@ fn remedy(item: &Item, after: &Findings, log: &RepairLog, run: &CheckRun) -> Rem
                 Remedy::NeedsEnrollment
             }
         }
+        // Filed again from the views once no team key is damaged.
+        Item::LookupIndex => Remedy::Rebuildable,
         Item::View(id) if !after.head_of(*id).is_some_and(|h| h.state) => Remedy::Rebuildable,
         Item::View(id) | Item::State(id) => match versions_remedy(*id) {
             // Every version opens, yet the state was not rebuilt: its

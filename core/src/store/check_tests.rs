@@ -359,3 +359,96 @@ fn a_damaged_header_is_a_damaged_store_and_its_fixed_fields_are_written_back() {
         assert_eq!(store.get(client).unwrap().text("alias"), Some("Hoa"));
     }
 }
+
+#[test]
+fn a_damaged_lookup_chunk_is_named_and_the_index_filed_again_from_the_views() {
+    let fx = Fixture::new();
+    let mut store = fx.create();
+    let hoa = store
+        .add(
+            RecordKind::Client,
+            &obj(json!({"alias": "Hoa", "area": "Chợ Mơ"})),
+            WriteOptions::default(),
+        )
+        .unwrap();
+    let lan = store
+        .add(
+            RecordKind::Client,
+            &obj(json!({"alias": "Lan", "area": "Long Biên"})),
+            WriteOptions::default(),
+        )
+        .unwrap();
+    let note = case_note(&mut store, hoa).unwrap();
+    assert_eq!(store.lookup("area", "Chợ Mơ").unwrap(), vec![hoa]);
+    let chunks: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM lookup_postings", [], |r| r.get(0))
+        .unwrap();
+    // Every chunk in turn: whichever holds Hoa's area stops finding her.
+    for chunk in 0..chunks {
+        flip(
+            &store,
+            "lookup_postings",
+            "body",
+            "(term, chunk) =
+                (SELECT term, chunk FROM lookup_postings ORDER BY term, chunk LIMIT 1 OFFSET :key)",
+            &chunk,
+        );
+    }
+    assert!(store.lookup("area", "Chợ Mơ").unwrap().is_empty());
+
+    let looked = check(&mut store, false);
+    assert_eq!(
+        find(&looked, DamagedPart::LookupIndex, None).remedy,
+        Remedy::Rebuildable
+    );
+    let repaired = check(&mut store, true);
+    assert!(repaired.ok, "{repaired:#?}");
+    assert_eq!(
+        find(&repaired, DamagedPart::LookupIndex, None).remedy,
+        Remedy::Rebuilt
+    );
+    assert_eq!(store.lookup("area", "Chợ Mơ").unwrap(), vec![hoa]);
+    assert_eq!(store.lookup("area", "Long Biên").unwrap(), vec![lan]);
+    assert_eq!(
+        store.lookup("client_id", &hoa.to_string()).unwrap(),
+        vec![note]
+    );
+    assert!(check(&mut store, true).damage.is_empty());
+}
+
+#[test]
+fn a_record_rebuilt_without_its_old_values_leaves_no_stale_lookup_term() {
+    let fx = Fixture::new();
+    let mut store = fx.create();
+    let id = store
+        .add(
+            RecordKind::Client,
+            &obj(json!({"alias": "Hoa", "area": "Chợ Mơ"})),
+            WriteOptions::default(),
+        )
+        .unwrap();
+    fx.clock.advance_secs(5);
+    store
+        .update(
+            id,
+            &obj(json!({"area": "Kiến An"})),
+            WriteOptions::default(),
+        )
+        .unwrap();
+    // The newest edit is lost with the state and view beside it: the record
+    // goes back to its first area, and is found there only.
+    let id_key = id.as_bytes().to_vec();
+    flip(&store, "records", "state", "id = :key", &id_key);
+    flip(&store, "records", "view", "id = :key", &id_key);
+    let newest = version_seqs(&store, id)[1];
+    flip(&store, "versions", "body", "seq = :key", &newest);
+    let report = check(&mut store, true);
+    assert_eq!(
+        find(&report, DamagedPart::Version, Some(id)).remedy,
+        Remedy::NeverReachedHub
+    );
+    assert_eq!(store.get(id).unwrap().text("area"), Some("Chợ Mơ"));
+    assert_eq!(store.lookup("area", "Chợ Mơ").unwrap(), vec![id]);
+    assert!(store.lookup("area", "Kiến An").unwrap().is_empty());
+}

@@ -24,6 +24,7 @@ use super::audit::{self, AuditAction};
 use super::check::{Findings, VersionFinding};
 use super::compaction::is_merged;
 use super::exchange::open_received;
+use super::lookup;
 use super::records::{self, Origin};
 use super::sealing::{BlobRole, SealContext};
 use super::vault::UnlockedKeys;
@@ -43,6 +44,7 @@ pub(crate) enum Item {
         class: String,
         epoch: u32,
     },
+    LookupIndex,
     View(RecordId),
     State(RecordId),
     /// A version row, by its seq (a damaged row may not have a readable id).
@@ -72,6 +74,7 @@ impl Store {
         log: &mut RepairLog,
     ) -> Result<()> {
         self.keys()?;
+        self.ensure_room_to_write()?;
         let now_ms = self.now_ms();
         let device = self.device;
         let keys = self.keys.as_ref().ok_or(Error::Locked)?;
@@ -94,6 +97,9 @@ impl Store {
                 repair.head(kind, head.id, head.state, head.view, false)?;
             }
         }
+        if findings.damaged_lookup_chunks > 0 || repair.log.reindex {
+            repair.refile_lookup_index(findings.damaged_lookup_chunks > 0)?;
+        }
         meta::put_json(&tx, meta::HLC_LAST, &self.hlc.last())?;
         tx.commit()?;
         Ok(())
@@ -111,6 +117,7 @@ impl Store {
         log: &mut RepairLog,
     ) -> Result<()> {
         self.keys()?;
+        self.ensure_room_to_write()?;
         let now_ms = self.now_ms();
         let device = self.device;
         let keys = self.keys.as_ref().ok_or(Error::Locked)?;
@@ -180,6 +187,9 @@ impl Store {
             if let (Some(kind), true) = (head.kind, touched.contains(&head.id)) {
                 repair.head(kind, head.id, head.state, head.view, true)?;
             }
+        }
+        if repair.log.reindex {
+            repair.refile_lookup_index(false)?;
         }
         meta::put_json(&tx, meta::HLC_LAST, &self.hlc.last())?;
         tx.commit()?;
@@ -256,7 +266,15 @@ impl Repair<'_, '_> {
             [id.as_bytes().as_slice()],
             |r| r.get(0),
         )?;
-        records::write_head(self.conn, self.keys, kind, id, &state, old_view.as_ref(), seq)?;
+        records::write_head(
+            self.conn,
+            self.keys,
+            kind,
+            id,
+            &state,
+            old_view.as_ref(),
+            seq,
+        )?;
         if state_damaged {
             self.done(Item::State(id), from_hub);
         }
@@ -371,6 +389,49 @@ impl Repair<'_, '_> {
             )?;
         }
         self.done(Item::Version(damaged.seq), compacted);
+        Ok(())
+    }
+
+    /// Files every readable record under the lookup terms of its view
+    /// again, from an empty index: the index is a function of the views.
+    /// Waits while any team key is damaged (what it sealed could not be
+    /// filed, and would drop out of lookups).
+    fn refile_lookup_index(&mut self, was_damaged: bool) -> Result<()> {
+        if !self.keys.damaged().is_empty() {
+            return Ok(());
+        }
+        lookup::clear(self.conn)?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, kind, key_class, key_epoch, view FROM records")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let (id, kind, class): (Vec<u8>, String, String) =
+                (row.get(0)?, row.get(1)?, row.get(2)?);
+            let (Some(id), Ok(kind), Some(class)) = (
+                RecordId::from_slice(&id),
+                kind.parse::<RecordKind>(),
+                crate::record::SensitivityClass::parse(&class),
+            ) else {
+                continue;
+            };
+            let ctx = SealContext {
+                kind,
+                id,
+                class,
+                epoch: row.get(3)?,
+            };
+            let view =
+                ctx.open::<RecordView>(self.keys, BlobRole::View, &row.get::<_, Vec<u8>>(4)?);
+            let (Ok(view), Some(index)) = (view, self.keys.index(class)) else {
+                continue; // named by the check as damage of its own
+            };
+            lookup::reindex(self.conn, index, id, None, &view)?;
+        }
+        self.log.reindex = false;
+        if was_damaged {
+            self.log.rebuilt.insert(Item::LookupIndex);
+        }
         Ok(())
     }
 
