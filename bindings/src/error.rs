@@ -127,6 +127,8 @@ impl FieldbookError {
             },
             Error::RecordNotFound { .. } => FieldbookError::NotFound { detail },
             Error::RecordCorrupt { .. }
+            | Error::KeyDamaged { .. }
+            | Error::HeaderDamaged { .. }
             | Error::StoreDamaged(_)
             | Error::SchemaTooNew { .. }
             | Error::Crypto(_) => FieldbookError::Damaged { detail },

@@ -11,12 +11,14 @@
 //! - [`team`]: enrollment, invites and devices.
 //! - [`sync`]: sync with a progress listener, cancellation and an honest summary.
 //! - [`reports`]: the supervisors' indicators and the overdue list.
+//! - [`check`]: a check of the store: what is damaged, rebuilt, restored or lost.
 //!
 //! Every call that touches the store or the network blocks: the apps call
 //! them off the main thread (a coroutine dispatcher, a background task).
 
 uniffi::setup_scaffolding!();
 
+pub mod check;
 pub mod error;
 pub mod forms;
 pub mod key_store;

@@ -213,6 +213,16 @@ pub enum Command {
         #[command(subcommand)]
         command: DevicesCommand,
     },
+    /// Check every sealed record, version and team key, the audit trail and
+    /// the file header; rebuild what this device can, and restore from the
+    /// hub what it holds. Names what is damaged and what became of it.
+    Check {
+        /// Only look: change nothing, and say what a repair could do.
+        #[arg(long)]
+        no_repair: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Audit trail commands.
     Audit {
         #[command(subcommand)]

@@ -4,7 +4,9 @@
 //! Errors exit non-zero with one line on standard error, in the language
 //! chosen with `--lang`. Exit codes: 1 any other error, 2 bad usage,
 //! 3 invalid input (field-level errors listed), 4 PIN refused or store erased,
-//! 5 duplicate client, 6 some records could not be read, 7 the disk is full.
+//! 5 duplicate client, 6 some records could not be read (or, for `check`,
+//! some stored data is left damaged; a check whose only finding is a
+//! damaged audit trail exits 1, as `audit verify` does), 7 the disk is full.
 
 mod args;
 mod commands;
@@ -46,7 +48,7 @@ fn exit_code(err: &Error) -> u8 {
         | Error::OfflineTooLong { .. }
         | Error::Locked => 4,
         Error::DuplicateClient { .. } => 5,
-        Error::RecordCorrupt { .. } => 6,
+        Error::RecordCorrupt { .. } | Error::KeyDamaged { .. } | Error::HeaderDamaged { .. } => 6,
         Error::StorageFull => 7,
         _ => 1,
     }

@@ -27,6 +27,10 @@ pub enum Error {
     AlreadyExists { path: PathBuf },
     #[error("the store is damaged: {0}")]
     StoreDamaged(String),
+    #[error("the store at {} is damaged: its file header is unreadable (a check of the store repairs what it can)", path.display())]
+    HeaderDamaged { path: PathBuf },
+    #[error("the team key for {} (epoch {epoch}) is damaged on this device: what it sealed cannot be read or written (a check of the store says whether the hub can restore it)", class_label(class, Lang::En))]
+    KeyDamaged { class: String, epoch: u32 },
     #[error("the store was written by a newer Fieldbook (schema {found}, this one reads up to {supported})")]
     SchemaTooNew { found: u32, supported: u32 },
     #[error("invalid input: {0}")]
@@ -114,6 +118,21 @@ impl Error {
     }
 }
 
+/// What a team key's class seals, for people: the stored class names are
+/// for programs.
+pub fn class_label(class: &str, lang: Lang) -> String {
+    let label = match class {
+        "outreach" => lang.pick(
+            "khách hàng, lần tiếp cận, chuyển gửi và buổi sinh hoạt nhóm",
+            "clients, contacts, referrals and meetings",
+        ),
+        "case_notes" => lang.pick("ghi chép quản lý ca", "case notes"),
+        "uic" => lang.pick("mã định danh khách hàng", "client identifier codes"),
+        other => return other.to_string(),
+    };
+    label.to_string()
+}
+
 /// What only a supervisor's device may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SupervisorTask {
@@ -177,6 +196,14 @@ impl Error {
                 format!("Đã có kho dữ liệu Fieldbook tại {}", path.display())
             }
             Error::StoreDamaged(detail) => format!("Kho dữ liệu bị hỏng: {detail}"),
+            Error::HeaderDamaged { path } => format!(
+                "Kho dữ liệu tại {} bị hỏng: phần đầu tệp không đọc được (kiểm tra kho dữ liệu sẽ sửa những gì sửa được)",
+                path.display()
+            ),
+            Error::KeyDamaged { class, epoch } => format!(
+                "Khoá nhóm dùng cho {} (thế hệ {epoch}) trên thiết bị này bị hỏng: không đọc hay ghi được những gì nó niêm phong (kiểm tra kho dữ liệu sẽ cho biết máy chủ văn phòng có khôi phục được không)",
+                class_label(class, Lang::Vi)
+            ),
             Error::SchemaTooNew { found, supported } => format!(
                 "Kho dữ liệu được tạo bởi phiên bản Fieldbook mới hơn (lược đồ {found}, phiên bản này đọc đến {supported})"
             ),

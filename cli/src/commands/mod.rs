@@ -1,5 +1,6 @@
 //! One function per command; `run` opens the store and dispatches.
 
+mod check;
 mod forms;
 mod hub;
 mod queries;
@@ -129,6 +130,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Devices {
             command: DevicesCommand::Revoke { id },
         } => hub::devices_revoke(&ctx, &id),
+        Command::Check { no_repair, json } => check::check(&ctx, no_repair, json),
         Command::Audit {
             command: AuditCommand::Verify { json },
         } => audit_verify(&ctx, json),

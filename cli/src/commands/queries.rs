@@ -21,6 +21,13 @@ pub fn report_unreadable(lang: Lang, unreadable: &[RecordId]) -> Result<ExitCode
             Error::RecordCorrupt { id: *id }.message(lang)
         );
     }
+    eprintln!(
+        "{}",
+        lang.pick(
+            "`fieldbook check` cho biết phần nào bị hỏng và khôi phục những gì khôi phục được.",
+            "`fieldbook check` says what is damaged and restores what can be."
+        )
+    );
     Ok(ExitCode::from(6))
 }
 

@@ -12,7 +12,7 @@ use fieldbook_proto::version::SealedVersion;
 use rusqlite::{params, Connection, TransactionBehavior};
 use zeroize::Zeroizing;
 
-use super::exchange::ReceiveOutcome;
+use super::exchange::{must_wait, ReceiveOutcome};
 use super::{meta, vault, HubLink, Store};
 use crate::record::SensitivityClass;
 use crate::{Error, Result};
@@ -84,11 +84,14 @@ impl Store {
             after = last;
             let ready: Vec<SealedVersion> = {
                 let (_, keys) = self.unlocked()?;
+                // Exactly those `receive` would not hold again: the rest are
+                // deleted from the inbox below.
                 batch
                     .into_iter()
                     .filter(|v| {
                         SensitivityClass::parse(&v.key_class)
                             .is_none_or(|class| keys.seal_key(class, v.key_epoch).is_some())
+                            && !must_wait(keys, v)
                     })
                     .collect()
             };

@@ -4,7 +4,7 @@
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use std::path::{Path, PathBuf};
 
-use super::{schema, storage_reserve};
+use super::{header, schema, storage_reserve};
 use crate::{Error, Result};
 
 pub const DB_FILE: &str = "fieldbook.db";
@@ -30,9 +30,8 @@ pub fn configure(conn: &Connection) -> Result<()> {
 
 fn map_open_error(err: rusqlite::Error, path: &Path) -> Error {
     match err.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase) => Error::NotAStore {
-            path: path.to_path_buf(),
-        },
+        // A damaged header makes SQLite refuse a store as it refuses a foreign file.
+        Some(ErrorCode::NotADatabase) => header::refusal(path),
         Some(ErrorCode::DatabaseCorrupt) => {
             Error::StoreDamaged("the database file is corrupted".into())
         }
@@ -82,9 +81,7 @@ fn open_existing_once(dir: &Path) -> Result<Connection> {
         .query_row("PRAGMA application_id", [], |r| r.get(0))
         .map_err(|e| map_open_error(e, dir))?;
     if app_id != schema::APPLICATION_ID {
-        return Err(Error::NotAStore {
-            path: dir.to_path_buf(),
-        });
+        return Err(header::refusal(dir));
     }
     configure(&conn).map_err(|e| match e {
         Error::Sqlite(e) => map_open_error(e, dir),

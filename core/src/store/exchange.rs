@@ -127,9 +127,8 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut outcome = ReceiveOutcome::default();
-        let (waiting, ready): (Vec<&SealedVersion>, Vec<&SealedVersion>) = versions
-            .iter()
-            .partition(|sealed| awaits_newer_key(keys, sealed));
+        let (waiting, ready): (Vec<&SealedVersion>, Vec<&SealedVersion>) =
+            versions.iter().partition(|sealed| must_wait(keys, sealed));
         outcome.held = hold(&tx, waiting.into_iter())?;
         for sealed in ready {
             let opened = open_received(keys, sealed);
@@ -182,25 +181,31 @@ impl Store {
     }
 }
 
-/// Whether a version is sealed under an epoch of its kind's class newer than
-/// any this device holds. A class the device holds no key of (its role may
-/// not read it) is not waited for: such a version is rejected.
-fn awaits_newer_key(keys: &super::vault::UnlockedKeys, sealed: &SealedVersion) -> bool {
+/// Whether a received version waits sealed in the inbox instead of merging
+/// now: it is sealed under an epoch of its kind's class newer than any this
+/// device holds, or a key it needs here is damaged (the version's own, or
+/// the one its record's head is sealed with) until a check restores it.
+/// A class the device holds no key of (its role may not read it) is not
+/// waited for: such a version is rejected.
+pub(super) fn must_wait(keys: &super::vault::UnlockedKeys, sealed: &SealedVersion) -> bool {
     let (Ok(kind), Some(class)) = (
         sealed.kind.parse::<RecordKind>(),
         SensitivityClass::parse(&sealed.key_class),
     ) else {
         return false;
     };
+    let Some(current) = keys.current_epoch(class) else {
+        return false;
+    };
     class == kind.sensitivity()
-        && keys
-            .current_epoch(class)
-            .is_some_and(|current| sealed.key_epoch > current)
+        && (sealed.key_epoch > current
+            || keys.is_damaged(&sealed.key_class, sealed.key_epoch)
+            || matches!(keys.check_writable(kind), Err(Error::KeyDamaged { .. })))
 }
 
 /// Opens a received version: the sealed body must decrypt under the named
 /// key and agree with its routing metadata.
-fn open_received(
+pub(super) fn open_received(
     keys: &super::vault::UnlockedKeys,
     sealed: &SealedVersion,
 ) -> Result<RecordVersion, String> {

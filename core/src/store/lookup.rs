@@ -140,6 +140,37 @@ pub fn seal_clear_terms(conn: &Connection, keys: &UnlockedKeys) -> Result<u64> {
     Ok(moved)
 }
 
+/// How many stored chunks open under none of the postings keys this device
+/// holds: damaged (or sealed under a key damaged here). For `check`.
+pub fn unopenable_chunks(conn: &Connection, keys: &UnlockedKeys) -> Result<u64> {
+    let postings_keys: Vec<SecretKey> = SensitivityClass::ALL
+        .iter()
+        .filter_map(|c| keys.index(*c))
+        .map(BlindIndex::postings_key)
+        .collect();
+    let mut stmt = conn.prepare("SELECT term, chunk, body FROM lookup_postings")?;
+    let mut rows = stmt.query([])?;
+    let mut unopenable = 0;
+    while let Some(row) = rows.next()? {
+        let (term, chunk, body): (Vec<u8>, i64, Vec<u8>) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        let opens = Term::try_from(term.as_slice()).is_ok_and(|term| {
+            postings_keys
+                .iter()
+                .any(|key| open_chunk(key, &term, chunk, &body).is_some())
+        });
+        if !opens {
+            unopenable += 1;
+        }
+    }
+    Ok(unopenable)
+}
+
+/// Drops every posting list, before `repair` files each readable record again.
+pub fn clear(conn: &Connection) -> Result<()> {
+    conn.execute("DELETE FROM lookup_postings", [])?;
+    Ok(())
+}
+
 fn chunks(conn: &Connection, term: &Term) -> Result<Vec<(i64, Vec<u8>)>> {
     let mut stmt = conn
         .prepare_cached("SELECT chunk, body FROM lookup_postings WHERE term = ?1 ORDER BY chunk")?;

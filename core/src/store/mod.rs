@@ -7,11 +7,14 @@
 
 mod audit;
 mod background;
+mod check;
+mod check_report;
 mod clock;
 mod compaction;
 mod db;
 mod erase;
 mod exchange;
+mod header;
 mod locking;
 mod lookup;
 mod membership;
@@ -20,6 +23,7 @@ mod offline_expiry;
 mod pin_rules;
 mod policy;
 mod records;
+mod repair;
 mod role;
 mod scan;
 mod schema;
@@ -32,19 +36,26 @@ mod vault;
 mod view;
 
 pub use audit::{AuditAction, AuditReport};
+pub(crate) use check::Findings;
+pub use check::RecordRef;
+pub(crate) use check_report::{report as check_report, CheckRun};
+pub use check_report::{CheckReport, Damage, DamagedPart, HubContact, Remedy};
 pub use clock::{Clock, ManualClock, SinceBoot, SystemClock};
 pub use compaction::Compaction;
 pub use db::{configure as configure_connection, db_path, DB_FILE};
 pub use erase::EraseReport;
 pub use exchange::{ReceiveOutcome, RejectedVersion};
+pub use header::check_before_open as check_header;
 pub use lookup::lookup_fields;
 pub use membership::{key_envelope_aad, HubLink, Invite, KeysOutcome};
 pub use offline_expiry::OfflineStatus;
 pub use pin_rules::{check_pin, PinProblem, MIN_PIN_DIGITS};
 pub use policy::{SecurityPolicy, OFFLINE_WARNING_DAYS};
+pub(crate) use repair::{Item as RepairItem, RepairLog};
 pub use role::Role;
 pub use schema::{APPLICATION_ID, V1 as SCHEMA_V1, VERSION as SCHEMA_VERSION};
-pub use vault::TeamKey;
+pub(crate) use vault::UIC_CLASS;
+pub use vault::{DamagedKey, TeamKey};
 pub use view::{FieldConflict, HistoryEntry, LosingValue, RecordView};
 
 use rusqlite::{Connection, TransactionBehavior};
@@ -632,7 +643,7 @@ impl Store {
     /// The identifier code these inputs give, without storing anything: a
     /// form can warn about a duplicate client before it is saved.
     pub fn client_code(&mut self, inputs: &uic::UicInputs<'_>) -> Result<String> {
-        let key = self.keys()?.uic_key().ok_or(Error::Locked)?;
+        let key = self.keys()?.uic_key()?;
         Ok(uic::compute_uic(key, inputs)?)
     }
 
@@ -695,9 +706,10 @@ impl Writer {
             today,
             options,
         } = *self;
-        if !role.may_write(kind) || !keys.holds(kind.sensitivity()) {
+        if !role.may_write(kind) {
             return Err(Error::NotPermitted(kind));
         }
+        keys.check_writable(kind)?;
         let form = forms::definition(kind);
         let base_values: Option<Map<String, Value>> = base.map(|state| {
             state
@@ -792,7 +804,7 @@ fn assign_uic(
         birth_year: birth_year.as_ref().and_then(Value::as_i64).unwrap_or(0) as i32,
         sex: sex.as_ref().and_then(Value::as_str).unwrap_or(""),
     };
-    let key = keys.uic_key().ok_or(Error::Locked)?;
+    let key = keys.uic_key()?;
     let code = uic::compute_uic(key, &inputs)?;
     if !options.allow_duplicate_uic {
         for existing in lookup::find(conn, keys, "uic", &code)? {
@@ -847,5 +859,7 @@ fn check_links(
     }
     Ok(())
 }
+#[cfg(test)]
+mod check_tests;
 #[cfg(test)]
 mod tests;

@@ -107,36 +107,9 @@ pub fn apply_version(
     origin: Origin,
 ) -> Result<Option<RecordView>> {
     let id = version.record_id;
-    let class = version.kind.sensitivity();
-    let epoch = keys
-        .current_epoch(class)
-        .ok_or(Error::NotPermitted(version.kind))?;
-    let version_ctx = SealContext {
-        kind: version.kind,
-        id,
-        class,
-        epoch,
-    };
-    let body = version_ctx.seal(keys, BlobRole::Version(version.version_id), version)?;
-    let inserted = conn.execute(
-        "INSERT INTO versions (version_id, record_id, kind, key_class, key_epoch, body, pushed)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT (version_id) DO NOTHING",
-        params![
-            version.version_id.as_bytes().as_slice(),
-            id.as_bytes().as_slice(),
-            version.kind.as_str(),
-            class.as_str(),
-            epoch,
-            body,
-            (origin == Origin::Received) as i64,
-        ],
-    )?;
-    if inserted == 0 {
+    let Some(seq) = insert_version(conn, keys, version, origin)? else {
         return Ok(None);
-    }
-    let seq = conn.last_insert_rowid();
-
+    };
     let (state, old_view) = match load_state(conn, keys, id)? {
         Some((kind, _)) if kind != version.kind => {
             return Err(Error::InvalidInput(format!(
@@ -150,9 +123,71 @@ pub fn apply_version(
         ),
         None => (version.as_state(), None),
     };
-    let view = RecordView::from_state(id, version.kind, &state);
-    let head_ctx = version_ctx;
-    let sealed_state = head_ctx.seal(keys, BlobRole::State, &state)?;
+    write_head(conn, keys, version.kind, id, &state, old_view.as_ref(), seq).map(Some)
+}
+
+/// Seals a version under its class's newest key epoch and stores it, in
+/// the caller's transaction, without merging it into the record's head.
+/// Returns its row's seq, or `None` when it was stored already.
+pub(super) fn insert_version(
+    conn: &Connection,
+    keys: &UnlockedKeys,
+    version: &RecordVersion,
+    origin: Origin,
+) -> Result<Option<i64>> {
+    let class = version.kind.sensitivity();
+    keys.check_writable(version.kind)?;
+    let epoch = keys
+        .current_epoch(class)
+        .ok_or(Error::NotPermitted(version.kind))?;
+    let version_ctx = SealContext {
+        kind: version.kind,
+        id: version.record_id,
+        class,
+        epoch,
+    };
+    let body = version_ctx.seal(keys, BlobRole::Version(version.version_id), version)?;
+    let inserted = conn.execute(
+        "INSERT INTO versions (version_id, record_id, kind, key_class, key_epoch, body, pushed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (version_id) DO NOTHING",
+        params![
+            version.version_id.as_bytes().as_slice(),
+            version.record_id.as_bytes().as_slice(),
+            version.kind.as_str(),
+            class.as_str(),
+            epoch,
+            body,
+            (origin == Origin::Received) as i64,
+        ],
+    )?;
+    Ok((inserted > 0).then(|| conn.last_insert_rowid()))
+}
+
+/// Seals a record's merged state and its view under the class's newest key
+/// epoch, stores them as the record's head, and moves it from the lookup
+/// terms of `old_view` to those of the new one, in the caller's
+/// transaction. `seq` is the newest version merged into it.
+pub(super) fn write_head(
+    conn: &Connection,
+    keys: &UnlockedKeys,
+    kind: RecordKind,
+    id: RecordId,
+    state: &RecordState,
+    old_view: Option<&RecordView>,
+    seq: i64,
+) -> Result<RecordView> {
+    let class = kind.sensitivity();
+    keys.check_writable(kind)?;
+    let epoch = keys.current_epoch(class).ok_or(Error::NotPermitted(kind))?;
+    let head_ctx = SealContext {
+        kind,
+        id,
+        class,
+        epoch,
+    };
+    let view = RecordView::from_state(id, kind, state);
+    let sealed_state = head_ctx.seal(keys, BlobRole::State, state)?;
     let sealed_view = head_ctx.seal(keys, BlobRole::View, &view)?;
     conn.execute(
         "INSERT INTO records (id, kind, key_class, key_epoch, state, view, updated_seq)
@@ -161,7 +196,7 @@ pub fn apply_version(
              view = excluded.view, updated_seq = excluded.updated_seq",
         params![
             id.as_bytes().as_slice(),
-            version.kind.as_str(),
+            kind.as_str(),
             class.as_str(),
             epoch,
             sealed_state,
@@ -169,9 +204,9 @@ pub fn apply_version(
             seq
         ],
     )?;
-    let index = keys.index(class).ok_or(Error::NotPermitted(version.kind))?;
-    lookup::reindex(conn, index, id, old_view.as_ref(), &view)?;
-    Ok(Some(view))
+    let index = keys.index(class).ok_or(Error::NotPermitted(kind))?;
+    lookup::reindex(conn, index, id, old_view, &view)?;
+    Ok(view)
 }
 
 /// Every version of a record, oldest first.

@@ -49,7 +49,16 @@ impl SealContext {
         role: BlobRole,
         value: &T,
     ) -> Result<Vec<u8>> {
-        let key = keys.seal_key(self.class, self.epoch).ok_or(Error::Locked)?;
+        let key = keys.seal_key(self.class, self.epoch).ok_or_else(|| {
+            if keys.is_damaged(self.class.as_str(), self.epoch) {
+                Error::KeyDamaged {
+                    class: self.class.as_str().to_string(),
+                    epoch: self.epoch,
+                }
+            } else {
+                Error::Locked
+            }
+        })?;
         let mut plain = Zeroizing::new(
             serde_json::to_vec(value)
                 .map_err(|e| Error::InvalidInput(format!("cannot encode record: {e}")))?,

@@ -9,15 +9,15 @@ use serde_json::json;
 
 const PIN: &str = "482916";
 
-struct Fixture {
+pub(super) struct Fixture {
     _tmp: tempfile::TempDir,
-    dir: PathBuf,
+    pub dir: PathBuf,
     provider: Arc<SoftwareKeyProvider>,
-    clock: ManualClock,
+    pub clock: ManualClock,
 }
 
 impl Fixture {
-    fn new() -> Self {
+    pub fn new() -> Self {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("device");
         Fixture {
@@ -35,7 +35,7 @@ impl Fixture {
         }
     }
 
-    fn create_with(&self, role: Role, policy: SecurityPolicy) -> Store {
+    pub fn create_with(&self, role: Role, policy: SecurityPolicy) -> Store {
         Store::create(
             &self.dir,
             PIN,
@@ -50,26 +50,26 @@ impl Fixture {
         .unwrap()
     }
 
-    fn create(&self) -> Store {
+    pub fn create(&self) -> Store {
         self.create_with(Role::Supervisor, SecurityPolicy::default())
     }
 
-    fn open(&self) -> Result<Store> {
+    pub fn open(&self) -> Result<Store> {
         Store::open(&self.dir, self.provider.clone(), self.open_options())
     }
 
-    fn reopen(&self) -> Store {
+    pub fn reopen(&self) -> Store {
         let mut store = self.open().unwrap();
         store.unlock(PIN).unwrap();
         store
     }
 }
 
-fn obj(value: Value) -> Map<String, Value> {
+pub(super) fn obj(value: Value) -> Map<String, Value> {
     value.as_object().unwrap().clone()
 }
 
-fn add_client(store: &mut Store, alias: &str) -> RecordId {
+pub(super) fn add_client(store: &mut Store, alias: &str) -> RecordId {
     store
         .add(
             RecordKind::Client,
@@ -787,7 +787,7 @@ fn versions_pushed_by_one_device_merge_on_another_and_duplicates_are_harmless() 
 /// A device enrolled with an invite made by `supervisor` (what the hub relays).
 /// Enrolls a new device with a code from `supervisor`, the hub's part played
 /// here: the invite and the join are placed in the roster, which both keep.
-fn enroll(supervisor: &mut Store, role: Role) -> (Store, Fixture) {
+pub(super) fn enroll(supervisor: &mut Store, role: Role) -> (Store, Fixture) {
     crate::test_support::sign_roster(supervisor);
     let invite = supervisor
         .make_invite(role, Utc::now() + chrono::Duration::days(1))
@@ -837,7 +837,7 @@ fn enroll(supervisor: &mut Store, role: Role) -> (Store, Fixture) {
 }
 
 /// Keeps a roster write on every store, as the hub would relay it.
-fn relay(links: &[fieldbook_proto::roster::RosterLink], stores: &mut [&mut Store]) {
+pub(super) fn relay(links: &[fieldbook_proto::roster::RosterLink], stores: &mut [&mut Store]) {
     let mut roster = stores[0].roster().unwrap().unwrap();
     for link in links {
         roster.apply(&Link::from_wire(link).unwrap()).unwrap();

@@ -24,7 +24,7 @@ use crate::crypto::{
     derive_pin_key_with_floor, open, pin_binding, seal, unwrap_key, wrap_key, AuditMac, BlindIndex,
     CryptoError, KdfFloor, KdfParams, KeyPurpose, PlatformKeyProvider, SecretKey,
 };
-use crate::record::SensitivityClass;
+use crate::record::{RecordKind, SensitivityClass};
 use crate::{Error, Result};
 
 const CANARY: &[u8] = b"fieldbook vault canary v1";
@@ -36,7 +36,7 @@ const FORMAT_BOUND: u64 = 2;
 const DURESS_TAG_DOMAIN: &[u8] = b"fieldbook/v2/duress-pin";
 /// The team secret the client codes are keyed with. It is never rotated, so a
 /// client's code stays the same across key epochs.
-const UIC_CLASS: &str = "uic";
+pub(crate) const UIC_CLASS: &str = "uic";
 
 /// One team key as held by a device: its class (a sensitivity class, or
 /// `uic` for the never-rotated secret client codes are keyed with) and epoch.
@@ -71,6 +71,14 @@ impl TeamKey {
     }
 }
 
+/// A stored team key that did not unwrap (a flipped bit on disk): named by
+/// its class and epoch, never by its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DamagedKey {
+    pub class: String,
+    pub epoch: u32,
+}
+
 /// Key material of an unlocked store. Everything zeroizes when dropped (lock).
 pub struct UnlockedKeys {
     vault: SecretKey,
@@ -78,10 +86,14 @@ pub struct UnlockedKeys {
     team_keys: Vec<TeamKey>,
     /// Record-sealing subkeys per (class, epoch).
     seal_keys: BTreeMap<(SensitivityClass, u32), SecretKey>,
-    /// The newest epoch held per class: new writes use it.
+    /// The newest epoch stored per class, readable or not: new writes use it
+    /// (never an older epoch a revoked device may hold).
     current_epoch: BTreeMap<SensitivityClass, u32>,
     indexes: BTreeMap<SensitivityClass, BlindIndex>,
     uic: Option<SecretKey>,
+    /// Stored team keys that did not unwrap. The others still work, so one
+    /// damaged key makes only what it sealed unreadable.
+    damaged: Vec<DamagedKey>,
     pub audit: AuditMac,
     /// Seals the audit trail's entries.
     pub audit_seal: SecretKey,
@@ -96,16 +108,64 @@ impl UnlockedKeys {
         self.current_epoch.get(&class).copied()
     }
 
+    /// Whether this device holds a key of the class (its role reads it),
+    /// even one that is damaged.
     pub fn holds(&self, class: SensitivityClass) -> bool {
         self.current_epoch.contains_key(&class)
     }
 
-    pub fn index(&self, class: SensitivityClass) -> Option<&BlindIndex> {
-        self.indexes.get(&class)
+    pub fn damaged(&self) -> &[DamagedKey] {
+        &self.damaged
     }
 
-    pub fn uic_key(&self) -> Option<&SecretKey> {
-        self.uic.as_ref()
+    pub fn is_damaged(&self, class: &str, epoch: u32) -> bool {
+        self.damaged
+            .iter()
+            .any(|d| d.class == class && d.epoch == epoch)
+    }
+
+    /// Whether records of the class can be written: the newest epoch's key
+    /// seals, and the oldest epoch's key keys the lookup index. `NotPermitted`
+    /// for a class the role does not hold, `KeyDamaged` when one of those
+    /// keys is damaged.
+    pub fn check_writable(&self, kind: RecordKind) -> Result<()> {
+        let class = kind.sensitivity();
+        let Some(epoch) = self.current_epoch(class) else {
+            return Err(Error::NotPermitted(kind));
+        };
+        // Without the index key (the oldest epoch's), the oldest damaged key is at fault.
+        let at_fault = if self.index(class).is_none() {
+            self.damaged.iter().find(|d| d.class == class.as_str())
+        } else {
+            self.damaged
+                .iter()
+                .find(|d| d.class == class.as_str() && d.epoch == epoch)
+        };
+        match at_fault {
+            Some(d) => Err(Error::KeyDamaged {
+                class: d.class.clone(),
+                epoch: d.epoch,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// The key client codes are made with, or why there is none.
+    pub fn uic_key(&self) -> Result<&SecretKey> {
+        if let Some(key) = self.uic.as_ref() {
+            return Ok(key);
+        }
+        match self.damaged.iter().find(|d| d.class == UIC_CLASS) {
+            Some(d) => Err(Error::KeyDamaged {
+                class: d.class.clone(),
+                epoch: d.epoch,
+            }),
+            None => Err(Error::Locked),
+        }
+    }
+
+    pub fn index(&self, class: SensitivityClass) -> Option<&BlindIndex> {
+        self.indexes.get(&class)
     }
 
     pub fn team_keys(&self) -> &[TeamKey] {
@@ -219,9 +279,16 @@ fn store_team_key(conn: &Connection, vault: &SecretKey, key: &TeamKey) -> Result
 }
 
 /// Adds team keys (a new epoch, or keys received later) and reloads the
-/// derived keys, in the caller's transaction.
+/// derived keys, in the caller's transaction. A key received for a class
+/// and epoch whose stored copy is damaged replaces that copy.
 pub fn add_team_keys(conn: &Connection, keys: &mut UnlockedKeys, new: &[TeamKey]) -> Result<()> {
     for key in new {
+        if keys.is_damaged(&key.class, key.epoch) {
+            conn.execute(
+                "DELETE FROM team_keys WHERE class = ?1 AND epoch = ?2",
+                params![key.class, key.epoch],
+            )?;
+        }
         store_team_key(conn, &keys.vault, key)?;
     }
     let vault = keys.vault.clone();
@@ -250,12 +317,25 @@ fn load_keys(conn: &Connection, vault: SecretKey) -> Result<UnlockedKeys> {
         current_epoch: BTreeMap::new(),
         indexes: BTreeMap::new(),
         uic: None,
+        damaged: Vec::new(),
     };
+    // Rows come oldest epoch first within a class.
+    let mut classes_seen = std::collections::BTreeSet::new();
     for (class_name, epoch, wrapped) in rows {
-        let key =
-            unwrap_key(&keys.vault, &wrapped, &team_key_aad(&class_name, epoch)).map_err(|_| {
-                Error::StoreDamaged(format!("team key {class_name}/{epoch} is damaged"))
-            })?;
+        let oldest_of_class = classes_seen.insert(class_name.clone());
+        let class = SensitivityClass::parse(&class_name);
+        if let Some(class) = class {
+            let current = keys.current_epoch.entry(class).or_insert(epoch);
+            *current = (*current).max(epoch);
+        }
+        let Ok(key) = unwrap_key(&keys.vault, &wrapped, &team_key_aad(&class_name, epoch)) else {
+            // Damage stays with this key: what the others sealed still opens.
+            keys.damaged.push(DamagedKey {
+                class: class_name,
+                epoch,
+            });
+            continue;
+        };
         keys.team_keys.push(TeamKey {
             class: class_name.clone(),
             epoch,
@@ -265,17 +345,19 @@ fn load_keys(conn: &Connection, vault: SecretKey) -> Result<UnlockedKeys> {
             keys.uic = Some(key.derive_subkey(KeyPurpose::Uic));
             continue;
         }
-        let Some(class) = SensitivityClass::parse(&class_name) else {
+        let Some(class) = class else {
             continue; // a class a newer build introduced: not ours to use
         };
-        // Lookups use the oldest epoch's key, so rotation does not re-key the index.
-        keys.indexes
-            .entry(class)
-            .or_insert_with(|| BlindIndex::new(key.derive_subkey(KeyPurpose::BlindIndex)));
+        // Lookups use the oldest epoch's key, so rotation does not re-key the
+        // index; when that key is damaged, no other stands in for it.
+        if oldest_of_class {
+            keys.indexes.insert(
+                class,
+                BlindIndex::new(key.derive_subkey(KeyPurpose::BlindIndex)),
+            );
+        }
         keys.seal_keys
             .insert((class, epoch), key.derive_subkey(KeyPurpose::RecordSeal));
-        let current = keys.current_epoch.entry(class).or_insert(epoch);
-        *current = (*current).max(epoch);
     }
     Ok(keys)
 }

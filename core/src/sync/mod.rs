@@ -3,6 +3,7 @@
 //! revocations.
 
 mod access;
+mod check;
 mod compact;
 mod engine;
 mod enroll;
@@ -14,6 +15,7 @@ mod team;
 pub mod transport;
 
 pub use access::StoreAccess;
+pub use check::{check_store, CheckOptions};
 pub use compact::{compact, CompactOptions, CompactSummary};
 pub use engine::{client_for, sync, sync_shared, SyncOptions};
 pub use enroll::enroll;

@@ -33,7 +33,7 @@ use super::engine::Failure;
 use super::summary::{SyncListener, SyncPhase, SyncSummary};
 use super::transport::{HubClient, TransportError};
 use crate::crypto::hmac_sha256;
-use crate::store::{Role, Store};
+use crate::store::{Role, Store, UIC_CLASS};
 use crate::{Error, Result};
 use hmac::Mac;
 
@@ -400,8 +400,9 @@ fn certify_claims<S: StoreAccess>(
 }
 
 /// Fetches key envelopes when the verified roster (or the hub, which may be
-/// lying) has an epoch this device lacks for a class it holds, and keeps only
-/// those a certified supervisor signed for an epoch the roster made.
+/// lying) has an epoch this device lacks for a class it holds, or when a team
+/// key stored here is damaged (its envelope may still be on the hub), and
+/// keeps only those a certified supervisor signed for an epoch the roster made.
 fn learn_keys<S: StoreAccess>(
     store: &S,
     client: &HubClient,
@@ -413,6 +414,9 @@ fn learn_keys<S: StoreAccess>(
         let Some(roster) = s.roster()? else {
             return Ok(false);
         };
+        if s.damaged_keys()?.iter().any(|k| k.class != UIC_CLASS) {
+            return Ok(true);
+        }
         let current = roster.current_epoch().max(hub_epoch);
         let classes = s.role().key_classes();
         Ok(classes.iter().any(|c| {

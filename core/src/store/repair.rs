@@ -1,0 +1,490 @@
+//! Rebuilding what `check` found damaged from what is still whole, on this
+//! device or in copies the hub sent back. Nothing is rebuilt from a guess:
+//!
+//! - a view, from the record's merged state;
+//! - a merged state, from all of the record's versions (merging is
+//!   deterministic and order-independent, so they give the state exactly);
+//! - a version the hub holds, from the hub's copy (opened and checked
+//!   against the damaged row's ids, then sealed again like any version);
+//! - a version the hub never had (or dropped when it compacted the record's
+//!   log), from the writes the record's state still holds that no readable
+//!   version carries: written again as a merged version, which changes no
+//!   value and which sync carries to the team.
+//!
+//! A version that nothing can open any more (never pushed, and its record's
+//! state damaged too) is removed, so that it does not travel to the hub only
+//! to be refused by every device; the report says it is lost.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use fieldbook_proto::SealedVersion;
+use rusqlite::{params, Connection, Transaction, TransactionBehavior};
+
+use super::audit::{self, AuditAction};
+use super::check::{Findings, VersionFinding};
+use super::compaction::is_merged;
+use super::exchange::open_received;
+use super::lookup;
+use super::records::{self, Origin};
+use super::sealing::{BlobRole, SealContext};
+use super::vault::UnlockedKeys;
+use super::view::RecordView;
+use super::{audit_entry, meta, Store};
+use crate::forms;
+use crate::record::{
+    meta_fields, DeviceId, FieldWrite, HlcClock, RecordId, RecordKind, RecordState, RecordVersion,
+    Stamp, VersionId,
+};
+use crate::{Error, Result};
+
+/// One damaged thing, as the repair log and the report name it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Item {
+    Key {
+        class: String,
+        epoch: u32,
+    },
+    LookupIndex,
+    View(RecordId),
+    State(RecordId),
+    /// A version row, by its seq (a damaged row may not have a readable id).
+    Version(i64),
+}
+
+/// What a check's repairs did.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RepairLog {
+    /// Rebuilt from what this device holds whole.
+    pub rebuilt: BTreeSet<Item>,
+    /// Restored from the hub's copies.
+    pub restored: BTreeSet<Item>,
+    /// Versions removed because nothing anywhere can open them.
+    pub lost: BTreeSet<Item>,
+    /// The lookup index must be filed again from every record's view.
+    pub reindex: bool,
+}
+
+impl Store {
+    /// Rebuilds on this device what can be rebuilt exactly from what it
+    /// holds whole, in one transaction. Versions the hub holds are left for
+    /// [`Self::restore_from_hub`], whose copies are exact.
+    pub(crate) fn repair_locally(
+        &mut self,
+        findings: &Findings,
+        log: &mut RepairLog,
+    ) -> Result<()> {
+        self.keys()?;
+        self.ensure_room_to_write()?;
+        let now_ms = self.now_ms();
+        let device = self.device;
+        let keys = self.keys.as_ref().ok_or(Error::Locked)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut repair = Repair {
+            conn: &tx,
+            keys,
+            hlc: &mut self.hlc,
+            device,
+            now_ms,
+            log,
+        };
+        for version in findings.damaged_versions.iter().filter(|v| !v.on_hub) {
+            repair.version_from_state(findings, version, false)?;
+        }
+        for head in &findings.heads {
+            if let Some(kind) = head.kind {
+                repair.head(kind, head.id, head.state, head.view, false)?;
+            }
+        }
+        if findings.damaged_lookup_chunks > 0 || repair.log.reindex {
+            repair.refile_lookup_index(findings.damaged_lookup_chunks > 0)?;
+        }
+        meta::put_json(&tx, meta::HLC_LAST, &self.hlc.last())?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Repairs with the hub's copies of the versions of damaged records
+    /// (every version the hub holds for them), in one transaction: damaged
+    /// versions get the hub's copy; versions the hub no longer holds (it
+    /// compacted the record's log) give way to the merged version that
+    /// carries their writes; damaged states are rebuilt with every version.
+    pub(crate) fn restore_from_hub(
+        &mut self,
+        findings: &Findings,
+        from_hub: &[SealedVersion],
+        log: &mut RepairLog,
+    ) -> Result<()> {
+        self.keys()?;
+        self.ensure_room_to_write()?;
+        let now_ms = self.now_ms();
+        let device = self.device;
+        let keys = self.keys.as_ref().ok_or(Error::Locked)?;
+        let opened: Vec<RecordVersion> = from_hub
+            .iter()
+            .filter_map(|sealed| open_received(keys, sealed).ok())
+            .collect();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut repair = Repair {
+            conn: &tx,
+            keys,
+            hlc: &mut self.hlc,
+            device,
+            now_ms,
+            log,
+        };
+        let mut touched = BTreeSet::new();
+        for damaged in &findings.damaged_versions {
+            let copy = damaged
+                .version_id
+                .and_then(|id| opened.iter().find(|v| v.version_id == id));
+            if let Some(copy) = copy {
+                if repair.replace_version(damaged, copy)? {
+                    touched.insert(damaged.record);
+                }
+            }
+        }
+        // Versions of damaged records the hub holds and this device lacks:
+        // merged versions above all, which stand in for versions compacted away.
+        let damaged_records: BTreeSet<RecordId> = findings
+            .heads
+            .iter()
+            .filter(|h| h.state)
+            .map(|h| h.id)
+            .chain(findings.damaged_versions.iter().map(|v| v.record))
+            .collect();
+        for version in opened.iter().filter(|v| {
+            damaged_records.contains(&v.record_id) && keys.check_writable(v.kind).is_ok()
+        }) {
+            let state_damaged = findings.head_of(version.record_id).is_some_and(|h| h.state);
+            let stored = if state_damaged {
+                records::insert_version(repair.conn, keys, version, Origin::Received)?.is_some()
+            } else {
+                records::apply_version(repair.conn, keys, version, Origin::Received)?.is_some()
+            };
+            if stored {
+                touched.insert(version.record_id);
+            }
+        }
+        for damaged in &findings.damaged_versions {
+            let restored = repair.log.restored.contains(&Item::Version(damaged.seq));
+            // A version the hub took and no longer holds was dropped when a
+            // supervisor compacted its record's log: the merged version kept
+            // in its place carries every write of it that still counts.
+            let compacted = damaged.on_hub
+                && opened
+                    .iter()
+                    .any(|v| v.record_id == damaged.record && is_merged(v));
+            if !restored && compacted {
+                repair.version_from_state(findings, damaged, true)?;
+                touched.insert(damaged.record);
+            }
+        }
+        for head in &findings.heads {
+            if let (Some(kind), true) = (head.kind, touched.contains(&head.id)) {
+                repair.head(kind, head.id, head.state, head.view, true)?;
+            }
+        }
+        if repair.log.reindex {
+            repair.refile_lookup_index(false)?;
+        }
+        meta::put_json(&tx, meta::HLC_LAST, &self.hlc.last())?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// The repairs of one transaction.
+struct Repair<'a, 't> {
+    conn: &'a Transaction<'t>,
+    keys: &'a UnlockedKeys,
+    hlc: &'a mut HlcClock,
+    device: DeviceId,
+    now_ms: u64,
+    log: &'a mut RepairLog,
+}
+
+impl Repair<'_, '_> {
+    fn done(&mut self, item: Item, from_hub: bool) {
+        if from_hub {
+            self.log.restored.insert(item);
+        } else {
+            self.log.rebuilt.insert(item);
+        }
+    }
+
+    /// A damaged head: the view from the state, or both from the versions
+    /// once every one of them opens.
+    fn head(
+        &mut self,
+        kind: RecordKind,
+        id: RecordId,
+        state_damaged: bool,
+        view_damaged: bool,
+        from_hub: bool,
+    ) -> Result<()> {
+        if self.keys.check_writable(kind).is_err() {
+            return Ok(()); // sealing the head needs its class's keys whole
+        }
+        // The lookup terms the record is filed under follow from its old
+        // values: from its state when that opens, else from its view.
+        let (state, old_view) = if state_damaged {
+            let Ok(versions) = records::versions(self.conn, self.keys, id) else {
+                return Ok(()); // some version still does not open
+            };
+            if versions.is_empty() || versions.iter().any(|v| v.kind != kind) {
+                return Ok(());
+            }
+            let mut state = RecordState::default();
+            for version in &versions {
+                state.merge_in(&version.as_state());
+            }
+            let old_view = if view_damaged {
+                None
+            } else {
+                records::load_view(self.conn, self.keys, id).ok()
+            };
+            (state, old_view)
+        } else {
+            match records::load_state(self.conn, self.keys, id) {
+                Ok(Some((_, state))) => {
+                    let old_view = RecordView::from_state(id, kind, &state);
+                    (state, Some(old_view))
+                }
+                _ => return Ok(()),
+            }
+        };
+        if old_view.is_none() {
+            // Its old terms are unknown: the whole index is filed again.
+            self.log.reindex = true;
+        }
+        let seq: i64 = self.conn.query_row(
+            "SELECT coalesce(max(seq), 0) FROM versions WHERE record_id = ?1",
+            [id.as_bytes().as_slice()],
+            |r| r.get(0),
+        )?;
+        records::write_head(
+            self.conn,
+            self.keys,
+            kind,
+            id,
+            &state,
+            old_view.as_ref(),
+            seq,
+        )?;
+        if state_damaged {
+            self.done(Item::State(id), from_hub);
+        }
+        if view_damaged || state_damaged {
+            self.done(Item::View(id), from_hub);
+        }
+        Ok(())
+    }
+
+    /// Puts the hub's copy in place of a damaged version row; false when
+    /// the copy is not that version.
+    fn replace_version(&mut self, damaged: &VersionFinding, copy: &RecordVersion) -> Result<bool> {
+        if copy.record_id != damaged.record || Some(copy.kind) != damaged.kind {
+            return Ok(false);
+        }
+        let class = copy.kind.sensitivity();
+        if self.keys.check_writable(copy.kind).is_err() {
+            return Ok(false);
+        }
+        let epoch = self
+            .keys
+            .current_epoch(class)
+            .ok_or(Error::NotPermitted(copy.kind))?;
+        let ctx = SealContext {
+            kind: copy.kind,
+            id: copy.record_id,
+            class,
+            epoch,
+        };
+        let body = ctx.seal(self.keys, BlobRole::Version(copy.version_id), copy)?;
+        self.conn.execute(
+            "UPDATE versions SET body = ?1, key_class = ?2, key_epoch = ?3, pushed = 1 WHERE seq = ?4",
+            params![body, class.as_str(), epoch, damaged.seq],
+        )?;
+        self.done(Item::Version(damaged.seq), true);
+        Ok(true)
+    }
+
+    /// A damaged version whose writes the record's state still holds: the
+    /// writes no readable version carries are written again as merged
+    /// versions (one per original save, so history still names its author
+    /// and time), and the damaged row goes. When the state is damaged too,
+    /// the row goes if the hub's merged version stands in for it
+    /// (`compacted`), or if it never reached the hub (it is lost).
+    fn version_from_state(
+        &mut self,
+        findings: &Findings,
+        damaged: &VersionFinding,
+        compacted: bool,
+    ) -> Result<()> {
+        let Some(kind) = damaged.kind else {
+            return Ok(());
+        };
+        if self.keys.check_writable(kind).is_err() {
+            return Ok(());
+        }
+        let state = match records::load_state(self.conn, self.keys, damaged.record) {
+            Ok(Some((stored_kind, state))) if stored_kind == kind => Some(state),
+            Ok(_) => None,
+            Err(Error::RecordCorrupt { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        let Some(state) = state else {
+            let head_under_damaged_key = findings
+                .keys
+                .iter()
+                .any(|k| k.records.iter().any(|r| r.id == damaged.record));
+            if compacted {
+                self.remove_version(damaged.seq)?;
+                self.done(Item::Version(damaged.seq), true);
+            } else if !damaged.on_hub && !head_under_damaged_key {
+                self.remove_version(damaged.seq)?;
+                self.log.lost.insert(Item::Version(damaged.seq));
+            }
+            return Ok(());
+        };
+        let carried = readable_writes(self.conn, self.keys, damaged.record, damaged.seq)?;
+        let mut by_save: BTreeMap<Stamp, BTreeMap<String, FieldWrite>> = BTreeMap::new();
+        for (key, field) in &state.fields {
+            for write in field.writes() {
+                if !carried.contains(&(key.clone(), write.stamp)) {
+                    by_save
+                        .entry(write.stamp)
+                        .or_default()
+                        .insert(key.clone(), write.clone());
+                }
+            }
+        }
+        let form_version = state
+            .value(meta_fields::FORM_VERSION)
+            .and_then(serde_json::Value::as_u64)
+            .map(|v| v as u32)
+            .unwrap_or(forms::definition(kind).version);
+        self.remove_version(damaged.seq)?;
+        for fields in by_save.into_values() {
+            let version = RecordVersion {
+                version_id: VersionId::make(),
+                record_id: damaged.record,
+                kind,
+                stamp: Stamp {
+                    hlc: self.hlc.tick(self.now_ms),
+                    device: self.device,
+                },
+                form_version,
+                fields,
+            };
+            records::apply_version(self.conn, self.keys, &version, Origin::Local)?;
+            audit::append(
+                self.conn,
+                self.keys,
+                &audit_entry(self.device, self.now_ms, AuditAction::Merge, &version),
+            )?;
+        }
+        self.done(Item::Version(damaged.seq), compacted);
+        Ok(())
+    }
+
+    /// Files every readable record under the lookup terms of its view
+    /// again, from an empty index: the index is a function of the views.
+    /// Waits while any team key is damaged (what it sealed could not be
+    /// filed, and would drop out of lookups).
+    fn refile_lookup_index(&mut self, was_damaged: bool) -> Result<()> {
+        if !self.keys.damaged().is_empty() {
+            return Ok(());
+        }
+        lookup::clear(self.conn)?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, kind, key_class, key_epoch, view FROM records")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let (id, kind, class): (Vec<u8>, String, String) =
+                (row.get(0)?, row.get(1)?, row.get(2)?);
+            let (Some(id), Ok(kind), Some(class)) = (
+                RecordId::from_slice(&id),
+                kind.parse::<RecordKind>(),
+                crate::record::SensitivityClass::parse(&class),
+            ) else {
+                continue;
+            };
+            let ctx = SealContext {
+                kind,
+                id,
+                class,
+                epoch: row.get(3)?,
+            };
+            let view =
+                ctx.open::<RecordView>(self.keys, BlobRole::View, &row.get::<_, Vec<u8>>(4)?);
+            let (Ok(view), Some(index)) = (view, self.keys.index(class)) else {
+                continue; // named by the check as damage of its own
+            };
+            lookup::reindex(self.conn, index, id, None, &view)?;
+        }
+        self.log.reindex = false;
+        if was_damaged {
+            self.log.rebuilt.insert(Item::LookupIndex);
+        }
+        Ok(())
+    }
+
+    fn remove_version(&self, seq: i64) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM versions WHERE seq = ?1", [seq])?;
+        Ok(())
+    }
+}
+
+/// The (field, stamp) of every write the record's readable versions carry,
+/// the damaged row `except` aside.
+fn readable_writes(
+    conn: &Connection,
+    keys: &UnlockedKeys,
+    record: RecordId,
+    except: i64,
+) -> Result<BTreeSet<(String, Stamp)>> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, version_id, kind, key_class, key_epoch, body FROM versions
+         WHERE record_id = ?1 AND seq != ?2",
+    )?;
+    let rows = stmt
+        .query_map(params![record.as_bytes().as_slice(), except], |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, u32>(4)?,
+                r.get::<_, Vec<u8>>(5)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut carried = BTreeSet::new();
+    for (version_id, kind, class, epoch, body) in rows {
+        let (Some(version_id), Ok(kind), Some(class)) = (
+            VersionId::from_slice(&version_id),
+            kind.parse::<RecordKind>(),
+            crate::record::SensitivityClass::parse(&class),
+        ) else {
+            continue;
+        };
+        let ctx = SealContext {
+            kind,
+            id: record,
+            class,
+            epoch,
+        };
+        if let Ok(version) = ctx.open::<RecordVersion>(keys, BlobRole::Version(version_id), &body) {
+            for (key, write) in version.fields {
+                carried.insert((key, write.stamp));
+            }
+        }
+    }
+    Ok(carried)
+}
