@@ -115,6 +115,8 @@ impl FieldbookError {
             Error::InvalidInput(_)
             | Error::Input(_)
             | Error::WeakPin(_)
+            | Error::Policy(_)
+            | Error::LooserThanTeam(_)
             | Error::Uic(_)
             | Error::WrongLinkKind { .. }
             | Error::LinkNotFound { .. } => FieldbookError::Invalid {

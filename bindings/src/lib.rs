@@ -9,6 +9,7 @@
 //! - [`key_store`]: the platform key (Keystore, Keychain), implemented by each app.
 //! - [`store`]: [`store::FieldbookStore`], the encrypted store: open, unlock, write, query.
 //! - [`team`]: enrollment, invites and devices.
+//! - [`policy`]: the team's signed security policy.
 //! - [`sync`]: sync with a progress listener, cancellation and an honest summary.
 //! - [`reports`]: the supervisors' indicators and the overdue list.
 //! - [`check`]: a check of the store: what is damaged, rebuilt, restored or lost.
@@ -22,6 +23,7 @@ pub mod check;
 pub mod error;
 pub mod forms;
 pub mod key_store;
+pub mod policy;
 pub mod records;
 pub mod reports;
 pub mod seizure;

@@ -165,6 +165,8 @@ impl FieldbookStore {
         }
     }
 
+    /// This device's own settings: on a team's device only as strict as
+    /// the team's signed policy or stricter (`Invalid` names the setting).
     pub fn set_security_settings(&self, settings: SecuritySettings) -> Result<()> {
         self.with(|s| {
             let policy = fieldbook_core::store::SecurityPolicy {

@@ -223,6 +223,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The team's security policy, signed by a supervisor into the roster.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
     /// Audit trail commands.
     Audit {
         #[command(subcommand)]
@@ -236,6 +241,41 @@ pub enum AuditCommand {
     Verify {
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// The team's policy as this device verified it, and what this device follows.
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign a new team policy (supervisors): the settings given change, the
+    /// others keep the team's current values. Every device follows it at its
+    /// next sync.
+    Set {
+        /// Lock after this many idle seconds (30 to 3600).
+        #[arg(long)]
+        auto_lock_secs: Option<u64>,
+        /// Erase a store after this many consecutive wrong PINs (3 to 20).
+        #[arg(long)]
+        max_failed_unlocks: Option<u32>,
+        /// Wrong PINs allowed before each further try must wait (1 to 5).
+        #[arg(long)]
+        free_attempts: Option<u32>,
+        /// The first wait after the free attempts, in seconds (5 to 600).
+        #[arg(long)]
+        backoff_base_secs: Option<u64>,
+        /// The longest wait, in seconds (60 to 86400).
+        #[arg(long)]
+        backoff_max_secs: Option<u64>,
+        /// Erase a device that has not reached the hub for this many days (3 to 90).
+        #[arg(long)]
+        offline_erase_days: Option<u32>,
+        /// The fewest digits a new PIN may have (6 to 12).
+        #[arg(long)]
+        min_pin_digits: Option<u32>,
     },
 }
 

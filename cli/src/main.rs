@@ -39,6 +39,8 @@ fn exit_code(err: &Error) -> u8 {
         | Error::Input(_)
         | Error::InvalidInput(_)
         | Error::WeakPin(_)
+        | Error::Policy(_)
+        | Error::LooserThanTeam(_)
         | Error::LinkNotFound { .. }
         | Error::WrongLinkKind { .. }
         | Error::Uic(_) => 3,

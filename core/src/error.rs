@@ -61,6 +61,10 @@ pub enum Error {
     InvalidInput(String),
     #[error("{0}")]
     WeakPin(crate::store::PinProblem),
+    #[error("security policy: {0}")]
+    Policy(crate::store::PolicyProblem),
+    #[error("{0}")]
+    LooserThanTeam(crate::store::LooserThanTeam),
     #[error("this store was erased: it had not reached the office hub for {days} days")]
     OfflineTooLong { days: u32 },
     #[error("client identifier code: {0}")]
@@ -139,6 +143,7 @@ pub enum SupervisorTask {
     Invite,
     RotateKeys,
     Compact,
+    SetPolicy,
 }
 
 impl SupervisorTask {
@@ -147,6 +152,7 @@ impl SupervisorTask {
             SupervisorTask::Invite => "invite devices",
             SupervisorTask::RotateKeys => "rotate the team's keys",
             SupervisorTask::Compact => "compact the team's log",
+            SupervisorTask::SetPolicy => "sign the team's security policy",
         }
     }
 
@@ -155,6 +161,7 @@ impl SupervisorTask {
             SupervisorTask::Invite => "mời thiết bị mới",
             SupervisorTask::RotateKeys => "đổi khoá của nhóm",
             SupervisorTask::Compact => "thu gọn nhật ký đồng bộ của nhóm",
+            SupervisorTask::SetPolicy => "ký chính sách bảo mật của nhóm",
         }
     }
 }
@@ -233,6 +240,8 @@ impl Error {
             }
             Error::InvalidInput(detail) => format!("Dữ liệu không hợp lệ: {detail}"),
             Error::WeakPin(problem) => problem.vi(),
+            Error::Policy(problem) => policy_problem_vi(problem),
+            Error::LooserThanTeam(looser) => looser_than_team_vi(looser),
             Error::OfflineTooLong { days } => format!(
                 "Kho dữ liệu này đã bị xoá: thiết bị không kết nối với máy chủ văn phòng trong {days} ngày"
             ),
@@ -252,4 +261,56 @@ impl Error {
             Error::Io(e) => format!("Lỗi tệp: {e}"),
         }
     }
+}
+
+/// A setting's name for people reading Vietnamese (the key stays beside it,
+/// as the CLI's flags and the JSON name it).
+fn setting_vi(setting: &str) -> String {
+    let name = match setting {
+        "auto_lock_secs" => "thời gian tự khoá (giây)",
+        "max_failed_unlocks" => "số lần nhập sai mã PIN trước khi xoá dữ liệu",
+        "free_attempts" => "số lần nhập sai được phép trước khi phải chờ",
+        "backoff_base_secs" => "thời gian chờ ban đầu (giây)",
+        "backoff_max_secs" => "thời gian chờ tối đa (giây)",
+        "offline_erase_days" => "số ngày không kết nối trước khi xoá dữ liệu",
+        "min_pin_digits" => "số chữ số tối thiểu của mã PIN",
+        other => return other.to_string(),
+    };
+    format!("{name} ({setting})")
+}
+
+fn policy_problem_vi(problem: &crate::store::PolicyProblem) -> String {
+    use crate::store::PolicyProblem;
+    match problem {
+        PolicyProblem::OutOfRange {
+            setting,
+            min,
+            max,
+            value,
+        } => format!(
+            "Chính sách bảo mật: {} phải từ {min} đến {max} (đã nhập {value})",
+            setting_vi(setting)
+        ),
+        PolicyProblem::FreeAttemptsAboveMax => {
+            "Chính sách bảo mật: số lần nhập sai được phép trước khi phải chờ không được lớn hơn số lần nhập sai trước khi xoá dữ liệu".into()
+        }
+        PolicyProblem::BackoffMaxBelowBase => {
+            "Chính sách bảo mật: thời gian chờ tối đa phải ít nhất bằng thời gian chờ ban đầu"
+                .into()
+        }
+    }
+}
+
+fn looser_than_team_vi(looser: &crate::store::LooserThanTeam) -> String {
+    let direction = match looser.stricter {
+        fieldbook_trust::Stricter::Lower => "thấp hơn hoặc bằng",
+        fieldbook_trust::Stricter::Higher => "cao hơn hoặc bằng",
+    };
+    format!(
+        "Chính sách đã ký của nhóm đặt {} là {}: thiết bị này chỉ được đặt chặt hơn ({direction} {}), không được đặt {}",
+        setting_vi(looser.setting),
+        looser.team,
+        looser.team,
+        looser.asked
+    )
 }

@@ -2,7 +2,8 @@
 //! database (embedded SQLite and PostgreSQL alike) and holds none of the
 //! team's keys: it plants key envelopes and a newer epoch, adds a device of
 //! its own, relabels a role, orders a wipe, rolls the roster back, reorders,
-//! drops and replays its links, and withholds a rotation from one device.
+//! drops and replays its links, withholds a rotation from one device, and
+//! edits, forges or withholds the team's signed security policy.
 //! Each time the devices refuse, say so in their sync summary, keep working
 //! with the real keys and lose nothing; what they write after the attack
 //! cannot be opened with the attacker's keys (the test tries).
@@ -16,9 +17,14 @@ use common::postgres::Schema;
 use common::raw_http::request;
 use fieldbook_core::crypto::{seal_to_device, DeviceKeyPair, SecretKey, SoftwareKeyProvider};
 use fieldbook_core::record::{DeviceId, RecordKind, TeamId};
-use fieldbook_core::store::{key_envelope_aad, CreateOptions, Membership, Role, Store, TeamKey};
+use fieldbook_core::store::{
+    key_envelope_aad, CreateOptions, Membership, Role, SecurityPolicy, Store, TeamKey,
+};
+use fieldbook_core::sync::PolicyChange;
 use fieldbook_core::Error;
-use fieldbook_hub::storage::{now, Device as HubDevice, DeviceStatus, Envelope};
+use fieldbook_hub::storage::{
+    now, Device as HubDevice, DeviceStatus, Envelope, RosterWrite, StoredLink,
+};
 use fieldbook_proto::{paths, SealedVersion};
 use fieldbook_trust::{envelope_message, EnvelopeFacts, SignatureDomain, SigningKey};
 use serde_json::json;
@@ -93,6 +99,21 @@ impl Scene {
         self.db
             .run(self.db.storage().list_devices(self.team))
             .unwrap()
+    }
+
+    /// The attacker replaces the team's stored roster with `links`.
+    fn replace_roster(&self, links: &[StoredLink]) {
+        self.db.sql("DELETE FROM roster_links");
+        self.db
+            .run(self.db.storage().write_roster(
+                self.team,
+                RosterWrite {
+                    after: Some(0),
+                    links: links.to_vec(),
+                    ..Default::default()
+                },
+            ))
+            .unwrap();
     }
 
     fn roster_head(&self) -> u64 {
@@ -182,6 +203,7 @@ on_both_backends!(
     a_withheld_rotation_leaves_one_device_on_the_old_epoch,
     a_join_the_code_did_not_sign_is_refused,
     a_revoked_supervisors_invites_stop_working,
+    a_policy_link_the_hub_edits_forges_or_withholds_loosens_nothing,
 );
 
 fn planted_envelopes_and_a_newer_epoch_are_refused(mut s: Scene) {
@@ -709,4 +731,120 @@ fn a_revoked_supervisors_invites_stop_working(mut s: Scene) {
 fn base64(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn a_policy_link_the_hub_edits_forges_or_withholds_loosens_nothing(mut s: Scene) {
+    let head = s.roster_head();
+    let signed = fieldbook_core::sync::set_team_policy(
+        &mut s.supervisor.store,
+        &PolicyChange {
+            offline_erase_days: Some(5),
+            min_pin_digits: Some(8),
+            ..PolicyChange::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(signed.seq, head + 1);
+    let saved = s.db.run(s.db.storage().roster(s.team, 0)).unwrap();
+    assert_eq!(saved.len() as u64, head + 1);
+    let held = |d: &mut Device| {
+        let p = d.store.policy();
+        (p.offline_erase_days, p.min_pin_digits)
+    };
+    let outreach_head = |s: &mut Scene| s.outreach.store.roster().unwrap().unwrap().head_seq();
+
+    // The breached hub edits the stored policy link: looser, within bounds.
+    let mut edited = saved.clone();
+    let link = edited.last_mut().unwrap();
+    let text = String::from_utf8(link.statement.clone()).unwrap();
+    let looser = text
+        .replace("\"offline_erase_days\":5", "\"offline_erase_days\":90")
+        .replace("\"min_pin_digits\":8", "\"min_pin_digits\":6");
+    assert_ne!(looser, text);
+    link.statement = looser.into_bytes();
+    s.replace_roster(&edited);
+    let summary = s.outreach.sync_with(&quick_options());
+    assert!(
+        summary.errors.iter().any(|e| e.contains("does not verify")),
+        "{summary:?}"
+    );
+    assert_eq!(outreach_head(&mut s), head);
+    assert_eq!(s.outreach.store.policy(), SecurityPolicy::default());
+
+    // A policy link of its own, claiming the supervisor signed it.
+    let prev = fieldbook_trust::Link {
+        seq: saved[head as usize - 1].seq,
+        prev: saved[head as usize - 1].prev,
+        statement: saved[head as usize - 1].statement.clone(),
+        signature: saved[head as usize - 1]
+            .signature
+            .clone()
+            .try_into()
+            .unwrap(),
+    }
+    .hash();
+    let forged = fieldbook_trust::Statement::new(
+        s.team,
+        Some(fieldbook_trust::Position {
+            seq: head + 1,
+            prev,
+        }),
+        0,
+        fieldbook_trust::Signer::Device {
+            device: Scene::id(&s.supervisor),
+        },
+        fieldbook_trust::Entry::Policy {
+            policy: SecurityPolicy {
+                offline_erase_days: 90,
+                max_failed_unlocks: 20,
+                ..SecurityPolicy::default()
+            },
+        },
+    )
+    .sign(&SigningKey::make_random())
+    .unwrap();
+    let mut planted = saved[..head as usize].to_vec();
+    planted.push(StoredLink {
+        seq: forged.seq,
+        prev: forged.prev,
+        statement: forged.statement.clone(),
+        signature: forged.signature.to_vec(),
+    });
+    s.replace_roster(&planted);
+    let summary = s.outreach.sync_with(&quick_options());
+    assert!(
+        summary.errors.iter().any(|e| e.contains("does not verify")),
+        "{summary:?}"
+    );
+    assert_eq!(s.outreach.store.policy(), SecurityPolicy::default());
+
+    // Withheld: a device that never saw the link keeps the policy it had
+    // (delayed, not loosened); the supervisor, which verified it, notices.
+    s.replace_roster(&saved[..head as usize]);
+    let summary = s.outreach.sync_with(&quick_options());
+    assert!(summary.errors.is_empty(), "{summary:?}");
+    assert_eq!(s.outreach.store.policy(), SecurityPolicy::default());
+    let noticed = s.supervisor.sync_with(&quick_options());
+    assert!(
+        noticed.errors.iter().any(|e| e.contains("rollback")),
+        "{noticed:?}"
+    );
+    assert_eq!(held(&mut s.supervisor), (5, 8));
+
+    // Shown again, as signed: the device follows it.
+    s.replace_roster(&saved);
+    assert!(s.outreach.sync().errors.is_empty());
+    assert_eq!(held(&mut s.outreach), (5, 8));
+
+    // Once a device holds it, hiding it again is a rollback: nothing loosens.
+    s.replace_roster(&saved[..head as usize]);
+    let summary = s.outreach.sync_with(&quick_options());
+    assert!(
+        summary.errors.iter().any(|e| e.contains("rollback")),
+        "{summary:?}"
+    );
+    assert_eq!(held(&mut s.outreach), (5, 8));
+    assert_eq!(outreach_head(&mut s), head + 1);
+    s.replace_roster(&saved);
+    s.outreach.sync();
 }

@@ -217,3 +217,64 @@ fn the_last_supervisor_and_ones_own_device_are_not_revoked() {
     assert_eq!(wiped.json()["wiped"], true, "{wiped:?}");
     assert_eq!(sync(&second)["ok"], true);
 }
+
+#[test]
+fn a_supervisor_signs_the_team_policy_from_the_cli_and_every_device_shows_it() {
+    let hub = HubProcess::start();
+    let supervisor = enroll(&hub, &hub.create_team("Hải Phòng").1);
+    let outreach = enroll(&hub, &invite(&supervisor, "outreach"));
+
+    // Only a supervisor signs it, and every value has its bounds, in vi and en.
+    let refused = outreach.run(&["policy", "set", "--offline-erase-days", "5"]);
+    assert_eq!(refused.code, Some(1), "{refused:?}");
+    assert!(
+        refused
+            .stderr
+            .contains("only a supervisor's device can sign the team's security policy"),
+        "{}",
+        refused.stderr
+    );
+    let refused = outreach.run(&["--lang", "vi", "policy", "set", "--min-pin-digits", "8"]);
+    assert!(
+        refused.stderr.contains("Chỉ thiết bị của giám sát viên"),
+        "{}",
+        refused.stderr
+    );
+    let empty = supervisor.run(&["policy", "set"]);
+    assert_eq!(empty.code, Some(3), "{empty:?}");
+    let out_of_bounds = supervisor.run(&["policy", "set", "--offline-erase-days", "365"]);
+    assert_eq!(out_of_bounds.code, Some(3), "{out_of_bounds:?}");
+    assert!(out_of_bounds.stderr.contains("between 3 and 90"));
+    let out_of_bounds = supervisor.run(&["--lang", "vi", "policy", "set", "--min-pin-digits", "4"]);
+    assert!(
+        out_of_bounds.stderr.contains("phải từ 6 đến 12"),
+        "{}",
+        out_of_bounds.stderr
+    );
+
+    let signed = supervisor.run(&[
+        "policy",
+        "set",
+        "--offline-erase-days",
+        "5",
+        "--min-pin-digits",
+        "8",
+    ]);
+    assert!(signed.ok(), "{signed:?}");
+    sync(&outreach);
+    let shown = outreach.run(&["policy", "show", "--json"]);
+    assert!(shown.ok(), "{shown:?}");
+    let view = shown.json();
+    assert_eq!(view["effective"]["offline_erase_days"], 5, "{view}");
+    assert_eq!(view["effective"]["min_pin_digits"], 8, "{view}");
+    assert_eq!(view["team"], view["effective"]);
+    let supervisor_id = supervisor.run(&["team", "--json"]).json()["device_id"].clone();
+    assert_eq!(view["signed"]["signed_by"], supervisor_id, "{view}");
+    let text = outreach.run(&["--lang", "vi", "policy", "show"]);
+    assert!(
+        text.stdout.contains("Chính sách của nhóm: ký bởi thiết bị"),
+        "{}",
+        text.stdout
+    );
+    assert!(text.stdout.contains("(offline_erase_days)"));
+}

@@ -451,7 +451,7 @@ fn policy_values_outside_their_floors_and_ceilings_are_refused() {
         },
     ] {
         assert!(
-            matches!(store.set_policy(policy), Err(Error::InvalidInput(_))),
+            matches!(store.set_policy(policy), Err(Error::Policy(_))),
             "{policy:?}"
         );
     }

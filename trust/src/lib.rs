@@ -16,7 +16,10 @@
 //!   invite it holds the code for: only the code's holder can, and any
 //!   member can check it;
 //! - team keys travel in envelopes signed by a certified supervisor, and an
-//!   epoch exists only through a signed rotation link.
+//!   epoch exists only through a signed rotation link;
+//! - the team's security policy (PIN length, wrong-PIN limits, how long a
+//!   device may stay away from the hub) is a link a certified supervisor
+//!   signs, its values checked against floors and ceilings like any rule.
 //!
 //! The hub checks links with the same code before it stores them (so one
 //! member cannot break the chain for the others), but no device relies on
@@ -28,12 +31,14 @@
 //! - [`link`]: a statement in its place in the chain, and the chain hash.
 //! - [`roster`]: the verified state the chain builds, and the rules.
 //! - [`envelope`]: the signed part of a key envelope.
+//! - [`policy`]: the security policy, its bounds, and which way is stricter.
 
 mod b64;
 pub mod envelope;
 pub mod error;
 pub mod keys;
 pub mod link;
+pub mod policy;
 pub mod roster;
 pub mod statement;
 
@@ -41,5 +46,6 @@ pub use envelope::{envelope_message, EnvelopeFacts};
 pub use error::TrustError;
 pub use keys::{Fingerprint, PublicKey, SignatureDomain, SigningKey};
 pub use link::{Digest, Link, GENESIS_PREV};
-pub use roster::{InviteState, MemberState, Roster};
+pub use policy::{LooserThanTeam, PolicyProblem, SecurityPolicy, Stricter};
+pub use roster::{InviteState, MemberState, PolicyState, Roster};
 pub use statement::{Entry, Member, Position, Signer, Statement};

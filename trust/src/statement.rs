@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::keys::{PublicKey, SignatureDomain, SigningKey};
 use crate::link::{Digest, Link};
+use crate::policy::SecurityPolicy;
 use crate::TrustError;
 
 /// The statement format this build writes and reads.
@@ -106,6 +107,11 @@ pub enum Entry {
     CertifySigningKey { device: Uuid, key: PublicKey },
     /// The team root moves to a new key (signed by the current root).
     RotateRoot { root: PublicKey },
+    /// The team's security policy from here on (a certified supervisor
+    /// signs it; every value within its floor and ceiling). The newest
+    /// policy link is the team's policy; a roster without one has the
+    /// default policy. A build from before this entry cannot read it.
+    Policy { policy: SecurityPolicy },
 }
 
 impl Entry {
@@ -119,6 +125,7 @@ impl Entry {
             Entry::Rotate { .. } => "rotate",
             Entry::CertifySigningKey { .. } => "certify_signing_key",
             Entry::RotateRoot { .. } => "rotate_root",
+            Entry::Policy { .. } => "policy",
         }
     }
 }
@@ -243,6 +250,38 @@ mod tests {
             ("\"by\":\"device\"", "\"by\":\"device\",\"extra\":1"),
             ("\"format\":1", "\"format\":2"),
             ("\"role\":\"outreach\"", "\"role\":\"admin\""),
+        ] {
+            let bad = text.replacen(from, to, 1);
+            assert_ne!(bad, text);
+            assert!(Statement::decode(bad.as_bytes()).is_err(), "{to}");
+        }
+    }
+
+    #[test]
+    fn a_policy_statement_round_trips_and_an_unknown_setting_is_refused() {
+        let s = Statement::new(
+            Uuid::new_v4(),
+            Some(Position {
+                seq: 4,
+                prev: [2; 32],
+            }),
+            1_700_000_000_000,
+            Signer::Device {
+                device: Uuid::new_v4(),
+            },
+            Entry::Policy {
+                policy: SecurityPolicy::default(),
+            },
+        );
+        let bytes = s.encode();
+        assert_eq!(Statement::decode(&bytes).unwrap(), s);
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(text.contains("\"type\":\"policy\""), "{text}");
+        for (from, to) in [
+            ("\"min_pin_digits\":6", "\"min_pin_digits\":6,\"extra\":1"),
+            ("\"type\":\"policy\"", "\"type\":\"policy\",\"extra\":1"),
+            // What a build from before policy links sees: an unknown entry.
+            ("\"type\":\"policy\"", "\"type\":\"policy_v9\""),
         ] {
             let bad = text.replacen(from, to, 1);
             assert_ne!(bad, text);

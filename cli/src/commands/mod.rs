@@ -3,6 +3,7 @@
 mod check;
 mod forms;
 mod hub;
+mod policy;
 mod queries;
 mod records;
 mod report;
@@ -14,7 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use crate::args::{AuditCommand, Cli, Command, DevicesCommand};
+use crate::args::{AuditCommand, Cli, Command, DevicesCommand, PolicyCommand};
 use crate::output;
 use crate::pin::read_pin;
 
@@ -131,6 +132,32 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             command: DevicesCommand::Revoke { id },
         } => hub::devices_revoke(&ctx, &id),
         Command::Check { no_repair, json } => check::check(&ctx, no_repair, json),
+        Command::Policy {
+            command: PolicyCommand::Show { json },
+        } => policy::show(&ctx, json),
+        Command::Policy {
+            command:
+                PolicyCommand::Set {
+                    auto_lock_secs,
+                    max_failed_unlocks,
+                    free_attempts,
+                    backoff_base_secs,
+                    backoff_max_secs,
+                    offline_erase_days,
+                    min_pin_digits,
+                },
+        } => policy::set(
+            &ctx,
+            &fieldbook_core::sync::PolicyChange {
+                auto_lock_secs,
+                max_failed_unlocks,
+                free_attempts,
+                backoff_base_secs,
+                backoff_max_secs,
+                offline_erase_days,
+                min_pin_digits,
+            },
+        ),
         Command::Audit {
             command: AuditCommand::Verify { json },
         } => audit_verify(&ctx, json),

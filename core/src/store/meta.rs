@@ -9,7 +9,10 @@ pub const STORE_ID: &str = "store_id";
 pub const DEVICE_ID: &str = "device_id";
 pub const TEAM_ID: &str = "team_id";
 pub const ROLE: &str = "role";
+/// The policy in force: the team's, made stricter by the device's own choice.
 pub const POLICY: &str = "policy";
+/// The policy this device chose for itself (`Store::set_policy`), if any.
+pub const LOCAL_POLICY: &str = "local_policy";
 pub const KDF_PARAMS: &str = "kdf_params";
 pub const VAULT_WRAPPED: &str = "vault_wrapped";
 pub const VAULT_WRAPPED_SHA256: &str = "vault_wrapped_sha256";

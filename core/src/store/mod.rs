@@ -50,7 +50,9 @@ pub use lookup::lookup_fields;
 pub use membership::{key_envelope_aad, HubLink, Invite, KeysOutcome};
 pub use offline_expiry::OfflineStatus;
 pub use pin_rules::{check_pin, PinProblem, MIN_PIN_DIGITS};
-pub use policy::{SecurityPolicy, OFFLINE_WARNING_DAYS};
+pub use policy::{
+    LooserThanTeam, PolicyProblem, PolicyState, PolicyView, SecurityPolicy, OFFLINE_WARNING_DAYS,
+};
 pub(crate) use repair::{Item as RepairItem, RepairLog};
 pub use role::Role;
 pub use schema::{APPLICATION_ID, V1 as SCHEMA_V1, VERSION as SCHEMA_VERSION};
@@ -81,6 +83,9 @@ use vault::UnlockedKeys;
 pub struct CreateOptions {
     pub role: Role,
     pub kdf: KdfParams,
+    /// The policy the store starts with. A device that enrolls in a team
+    /// with a signed roster starts with the team's instead, and every
+    /// device follows its team's at each roster it verifies.
     pub policy: SecurityPolicy,
     pub open: OpenOptions,
     pub membership: Membership,
@@ -216,7 +221,7 @@ impl Store {
         provider: Arc<dyn PlatformKeyProvider>,
         options: CreateOptions,
     ) -> Result<Store> {
-        options.policy.validate().map_err(Error::InvalidInput)?;
+        options.policy.validate().map_err(Error::Policy)?;
         check_pin(pin, options.policy.min_pin_digits).map_err(Error::WeakPin)?;
         let mut conn = db::create_new(dir)?;
         storage_reserve::ensure(dir);
@@ -419,14 +424,6 @@ impl Store {
         } else {
             Err(Error::StorageFull)
         }
-    }
-
-    pub fn set_policy(&mut self, policy: SecurityPolicy) -> Result<()> {
-        policy.validate().map_err(Error::InvalidInput)?;
-        self.keys()?;
-        meta::put_json(&self.conn, meta::POLICY, &policy)?;
-        self.policy = policy;
-        Ok(())
     }
 
     /// Validates and stores a new record; returns its id.

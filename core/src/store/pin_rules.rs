@@ -9,8 +9,9 @@
 
 use std::fmt;
 
-/// The fewest digits a PIN may have, whatever the team's policy says.
-pub const MIN_PIN_DIGITS: u32 = 6;
+/// The fewest digits a PIN may have, whatever the team's policy says (the
+/// floor of the policy's `min_pin_digits`).
+pub use fieldbook_trust::policy::MIN_PIN_DIGITS;
 /// The fewest characters a passphrase may have.
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
 

@@ -1,217 +1,210 @@
-//! Seizure protection settings: how long an idle store stays open, how wrong
-//! PINs slow down, when the store erases itself, how long a device may stay
-//! away from the hub, and how long a PIN must be.
+//! The policy this device follows: its team's, signed by a supervisor in the
+//! roster, made stricter where the device chose to be.
 //!
-//! Every value has a floor and a ceiling: a policy can make a phone safer or
-//! more convenient within bounds, never unprotected (no `max_failed_unlocks`
-//! of four billion, no PIN of one digit, no device that may stay offline
-//! forever).
+//! The policy itself, its floors and ceilings, and which way each setting
+//! is stricter live in the trust crate, beside the roster rules that verify
+//! a team's policy link. Here:
+//!
+//! - the effective policy is kept in clear in `meta` (a locked store needs
+//!   it to count wrong PINs and to erase itself after too long offline);
+//! - each time the device keeps a verified roster, the effective policy
+//!   becomes the team's, or the device's own choice where that is stricter;
+//! - a device's own choice (`set_policy`) may only be stricter than its
+//!   team's policy: a worker cannot loosen what a supervisor signed, but a
+//!   careful one may lock sooner. A store of no team (no roster) chooses
+//!   freely within the bounds.
 
-use serde::{Deserialize, Serialize};
+pub use fieldbook_trust::{LooserThanTeam, PolicyProblem, PolicyState, SecurityPolicy};
+use serde::Serialize;
 
-use super::pin_rules::MIN_PIN_DIGITS;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SecurityPolicy {
-    /// Lock after this many seconds without use.
-    pub auto_lock_secs: u64,
-    /// Crypto-erase the store at this many consecutive wrong PINs.
-    pub max_failed_unlocks: u32,
-    /// Wrong PINs allowed before any waiting is imposed (typos happen).
-    pub free_attempts: u32,
-    /// The first wait after the free attempts; it doubles with each further failure.
-    pub backoff_base_secs: u64,
-    pub backoff_max_secs: u64,
-    /// Crypto-erase a device that has not reached the hub for this many days
-    /// (a seized phone kept offline never hears its wipe order).
-    #[serde(default = "default_offline_days")]
-    pub offline_erase_days: u32,
-    /// The fewest digits a PIN may have.
-    #[serde(default = "default_min_pin_digits")]
-    pub min_pin_digits: u32,
-}
-
-fn default_offline_days() -> u32 {
-    30
-}
-
-fn default_min_pin_digits() -> u32 {
-    MIN_PIN_DIGITS
-}
+use super::{meta, Store};
+use crate::{Error, Result};
 
 /// How many days before the offline erase the apps warn.
 pub const OFFLINE_WARNING_DAYS: u32 = 7;
 
-impl Default for SecurityPolicy {
-    fn default() -> Self {
-        SecurityPolicy {
-            auto_lock_secs: 5 * 60,
-            max_failed_unlocks: 10,
-            free_attempts: 3,
-            backoff_base_secs: 30,
-            backoff_max_secs: 60 * 60,
-            offline_erase_days: default_offline_days(),
-            min_pin_digits: default_min_pin_digits(),
-        }
-    }
+/// The team's policy and what this device follows, for people to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PolicyView {
+    /// Whether this device holds a verified roster (no team policy otherwise).
+    pub has_roster: bool,
+    /// The team's policy: its newest signed link's, or the default.
+    pub team: SecurityPolicy,
+    /// That link; `None` when the team never signed one.
+    pub signed: Option<PolicyState>,
+    /// What this device chose for itself, if it did.
+    pub local: Option<SecurityPolicy>,
+    /// What this device follows.
+    pub effective: SecurityPolicy,
 }
 
-/// One setting's bounds, for messages.
-struct Bounds {
-    name: &'static str,
-    min: u64,
-    max: u64,
-}
-
-const AUTO_LOCK: Bounds = Bounds {
-    name: "auto_lock_secs",
-    min: 30,
-    max: 60 * 60,
-};
-const MAX_FAILED: Bounds = Bounds {
-    name: "max_failed_unlocks",
-    min: 3,
-    max: 20,
-};
-const FREE_ATTEMPTS: Bounds = Bounds {
-    name: "free_attempts",
-    min: 1,
-    max: 5,
-};
-const BACKOFF_BASE: Bounds = Bounds {
-    name: "backoff_base_secs",
-    min: 5,
-    max: 10 * 60,
-};
-const BACKOFF_MAX: Bounds = Bounds {
-    name: "backoff_max_secs",
-    min: 60,
-    max: 24 * 60 * 60,
-};
-const OFFLINE_DAYS: Bounds = Bounds {
-    name: "offline_erase_days",
-    min: 3,
-    max: 90,
-};
-const PIN_DIGITS: Bounds = Bounds {
-    name: "min_pin_digits",
-    min: MIN_PIN_DIGITS as u64,
-    max: 12,
-};
-
-impl Bounds {
-    fn check(&self, value: u64) -> Result<(), String> {
-        if (self.min..=self.max).contains(&value) {
-            Ok(())
-        } else {
-            Err(format!(
-                "{} must be between {} and {} (was {value})",
-                self.name, self.min, self.max
-            ))
-        }
-    }
-}
-
-impl SecurityPolicy {
-    /// How long to wait after `failures` consecutive wrong (or unfinished)
-    /// PIN attempts before the next try.
-    pub fn backoff_secs(&self, failures: u32) -> u64 {
-        if failures < self.free_attempts.max(1) {
-            return 0;
-        }
-        let doublings = (failures - self.free_attempts.max(1)).min(30);
-        self.backoff_base_secs
-            .saturating_mul(1u64 << doublings)
-            .min(self.backoff_max_secs)
+impl Store {
+    /// The team's policy as this device verified it, and the one it follows
+    /// (unlocked: the verified roster is sealed).
+    pub fn policy_view(&mut self) -> Result<PolicyView> {
+        self.keys()?;
+        let roster = self.roster()?;
+        Ok(PolicyView {
+            has_roster: roster.is_some(),
+            team: roster.as_ref().map(|r| r.policy()).unwrap_or_default(),
+            signed: roster.as_ref().and_then(|r| r.policy_link().copied()),
+            local: self.local_policy()?,
+            effective: self.policy,
+        })
     }
 
-    /// Refuses a value outside its floor and ceiling, naming it.
-    pub fn validate(&self) -> Result<(), String> {
-        AUTO_LOCK.check(self.auto_lock_secs)?;
-        MAX_FAILED.check(self.max_failed_unlocks.into())?;
-        FREE_ATTEMPTS.check(self.free_attempts.into())?;
-        BACKOFF_BASE.check(self.backoff_base_secs)?;
-        BACKOFF_MAX.check(self.backoff_max_secs)?;
-        OFFLINE_DAYS.check(self.offline_erase_days.into())?;
-        PIN_DIGITS.check(self.min_pin_digits.into())?;
-        if self.free_attempts > self.max_failed_unlocks {
-            return Err("free_attempts must not be more than max_failed_unlocks".into());
+    /// Sets this device's own policy: any values within the bounds on a
+    /// store of no team; on a team's device, only values at least as strict
+    /// as the team's signed policy (`LooserThanTeam` names the first that
+    /// is not). The store must be unlocked.
+    pub fn set_policy(&mut self, policy: SecurityPolicy) -> Result<()> {
+        policy.validate().map_err(Error::Policy)?;
+        self.keys()?;
+        if let Some(roster) = self.roster()? {
+            if let Some(looser) = policy.looser_than(&roster.policy()) {
+                return Err(Error::LooserThanTeam(looser));
+            }
         }
-        if self.backoff_max_secs < self.backoff_base_secs {
-            return Err("backoff_max_secs must be at least backoff_base_secs".into());
+        meta::put_json(&self.conn, meta::LOCAL_POLICY, &policy)?;
+        self.keep_effective_policy(policy)
+    }
+
+    /// The policy this device chose for itself, if it did.
+    pub fn local_policy(&self) -> Result<Option<SecurityPolicy>> {
+        meta::get_json(&self.conn, meta::LOCAL_POLICY)
+    }
+
+    /// Follows the team's signed policy: the effective policy becomes it,
+    /// or this device's own choice where that is stricter.
+    pub(crate) fn follow_team_policy(&mut self, team: &SecurityPolicy) -> Result<()> {
+        let effective = match self.local_policy()? {
+            Some(local) => local.strictest_with(team),
+            None => *team,
+        };
+        self.keep_effective_policy(effective)
+    }
+
+    fn keep_effective_policy(&mut self, policy: SecurityPolicy) -> Result<()> {
+        if policy != self.policy {
+            meta::put_json(&self.conn, meta::POLICY, &policy)?;
+            self.policy = policy;
         }
         Ok(())
-    }
-
-    /// Milliseconds a device may stay away from the hub.
-    pub fn offline_limit_ms(&self) -> u64 {
-        u64::from(self.offline_erase_days) * 24 * 60 * 60 * 1000
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
+    use fieldbook_trust::Entry;
+
     use super::*;
+    use crate::crypto::SoftwareKeyProvider;
+    use crate::store::{CreateOptions, OpenOptions};
 
-    #[test]
-    fn backoff_starts_after_the_free_attempts_and_doubles_up_to_the_cap() {
-        let p = SecurityPolicy::default();
-        assert_eq!(p.backoff_secs(1), 0);
-        assert_eq!(p.backoff_secs(2), 0);
-        assert_eq!(p.backoff_secs(3), 30);
-        assert_eq!(p.backoff_secs(4), 60);
-        assert_eq!(p.backoff_secs(5), 120);
-        assert_eq!(p.backoff_secs(40), 3600);
+    const PIN: &str = "482916";
+
+    fn store(dir: &std::path::Path) -> Store {
+        Store::create(
+            &dir.join("data"),
+            PIN,
+            Arc::new(SoftwareKeyProvider::new(dir.join("platform"))),
+            CreateOptions::for_tests(),
+        )
+        .unwrap()
+    }
+
+    fn sign_team_policy(store: &mut Store, policy: SecurityPolicy) {
+        let mut roster = store.roster().unwrap().unwrap();
+        let links = store
+            .sign_entries(&roster, vec![Entry::Policy { policy }])
+            .unwrap();
+        roster.apply(&links[0]).unwrap();
+        store.set_roster(&roster).unwrap();
     }
 
     #[test]
-    fn every_value_has_a_floor_and_a_ceiling() {
-        assert!(SecurityPolicy::default().validate().is_ok());
-        let bad = [
-            SecurityPolicy {
-                max_failed_unlocks: u32::MAX,
-                ..Default::default()
-            },
-            SecurityPolicy {
-                max_failed_unlocks: 1,
-                ..Default::default()
-            },
-            SecurityPolicy {
-                auto_lock_secs: u64::MAX,
-                ..Default::default()
-            },
-            SecurityPolicy {
-                auto_lock_secs: 0,
-                ..Default::default()
-            },
-            SecurityPolicy {
-                offline_erase_days: 10_000,
-                ..Default::default()
-            },
-            SecurityPolicy {
-                min_pin_digits: 4,
-                ..Default::default()
-            },
-            SecurityPolicy {
-                free_attempts: 5,
-                max_failed_unlocks: 4,
-                ..Default::default()
-            },
-            SecurityPolicy {
-                backoff_base_secs: 600,
-                backoff_max_secs: 60,
-                ..Default::default()
-            },
-        ];
-        for policy in bad {
-            assert!(policy.validate().is_err(), "{policy:?}");
-        }
+    fn a_store_of_no_team_chooses_within_the_bounds() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut store = store(tmp.path());
+        let relaxed = SecurityPolicy {
+            offline_erase_days: 60,
+            free_attempts: 5,
+            ..SecurityPolicy::default()
+        };
+        store.set_policy(relaxed).unwrap();
+        assert_eq!(store.policy(), relaxed);
+        assert!(matches!(
+            store.set_policy(SecurityPolicy {
+                offline_erase_days: 91,
+                ..relaxed
+            }),
+            Err(Error::Policy(PolicyProblem::OutOfRange { .. }))
+        ));
+        assert_eq!(store.policy(), relaxed);
     }
 
     #[test]
-    fn a_policy_stored_before_the_new_settings_reads_with_their_defaults() {
-        let old = r#"{"auto_lock_secs":300,"max_failed_unlocks":10,"free_attempts":3,"backoff_base_secs":30,"backoff_max_secs":3600}"#;
-        let p: SecurityPolicy = serde_json::from_str(old).unwrap();
-        assert_eq!(p, SecurityPolicy::default());
+    fn a_teams_device_follows_the_signed_policy_and_may_only_be_stricter() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut store = store(tmp.path());
+        crate::test_support::sign_roster(&mut store);
+        // A roster without a policy link: the default is the team's.
+        let looser = store
+            .set_policy(SecurityPolicy {
+                auto_lock_secs: 3600,
+                ..SecurityPolicy::default()
+            })
+            .unwrap_err();
+        assert!(
+            matches!(&looser, Error::LooserThanTeam(l) if l.setting == "auto_lock_secs" && l.team == 300),
+            "{looser}"
+        );
+        let team = SecurityPolicy {
+            offline_erase_days: 5,
+            min_pin_digits: 8,
+            ..SecurityPolicy::default()
+        };
+        sign_team_policy(&mut store, team);
+        assert_eq!(store.policy(), team);
+        let view = store.policy_view().unwrap();
+        assert_eq!((view.team, view.effective, view.local), (team, team, None));
+        assert_eq!(view.signed.unwrap().policy, team);
+
+        // The device's own stricter choice survives a looser team policy.
+        let own = SecurityPolicy {
+            auto_lock_secs: 60,
+            ..team
+        };
+        store.set_policy(own).unwrap();
+        sign_team_policy(
+            &mut store,
+            SecurityPolicy {
+                offline_erase_days: 20,
+                max_failed_unlocks: 5,
+                ..team
+            },
+        );
+        let effective = store.policy();
+        assert_eq!(
+            (
+                effective.auto_lock_secs,
+                effective.offline_erase_days,
+                effective.max_failed_unlocks,
+                effective.min_pin_digits
+            ),
+            (60, 5, 5, 8)
+        );
+
+        // Kept in clear: a locked store reopened counts and expires by it.
+        drop(store);
+        let reopened = Store::open(
+            &tmp.path().join("data"),
+            Arc::new(SoftwareKeyProvider::new(tmp.path().join("platform"))),
+            OpenOptions::for_tests(),
+        )
+        .unwrap();
+        assert_eq!(reopened.policy(), effective);
     }
 }

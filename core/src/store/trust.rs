@@ -32,9 +32,10 @@ impl Store {
         }
     }
 
-    /// Keeps a verified roster, pinning its fingerprint the first time.
-    /// Refuses a roster of another team, of another fingerprint than the
-    /// pinned one, or older than the one kept (a rollback).
+    /// Keeps a verified roster, pinning its fingerprint the first time, and
+    /// follows the team policy it holds. Refuses a roster of another team,
+    /// of another fingerprint than the pinned one, or older than the one
+    /// kept (a rollback).
     pub fn set_roster(&mut self, roster: &Roster) -> Result<()> {
         if roster.team() != self.team.0 {
             return Err(Error::Untrusted(fieldbook_trust::TrustError::WrongTeam));
@@ -55,7 +56,8 @@ impl Store {
             serde_json::to_vec(roster)
                 .map_err(|e| Error::InvalidInput(format!("cannot encode the roster: {e}")))?,
         );
-        self.put_sealed_meta(ROSTER, KeyPurpose::Roster, &json)
+        self.put_sealed_meta(ROSTER, KeyPurpose::Roster, &json)?;
+        self.follow_team_policy(&roster.policy())
     }
 
     /// The team fingerprint this device pinned (its code's, or the first

@@ -32,7 +32,7 @@ use super::transport::{HubClient, RetryPolicy};
 use crate::crypto::{DeviceKeyPair, PlatformKeyProvider};
 use crate::enrollment::{open_bundle, EnrollmentCode, KeyBundle};
 use crate::record::{DeviceId, TeamId};
-use crate::store::{CreateOptions, HubLink, Membership, Role, Store};
+use crate::store::{check_pin, CreateOptions, HubLink, Membership, Role, Store};
 use crate::{Error, Result};
 
 /// `hub_certificate` is the SHA-256 of the hub's certificate, required for an
@@ -50,6 +50,8 @@ pub fn enroll(
     mut options: CreateOptions,
 ) -> Result<Store> {
     let code = EnrollmentCode::parse(code).map_err(|e| Error::InvalidInput(e.to_string()))?;
+    // A PIN the store would refuse is refused before the one-time code is spent.
+    check_pin(pin, options.policy.min_pin_digits).map_err(Error::WeakPin)?;
     if crate::store::db_path(dir).exists() {
         return Err(Error::AlreadyExists {
             path: dir.to_path_buf(),
@@ -108,6 +110,12 @@ pub fn enroll(
             ))
         }
     };
+    // The device follows its team's signed policy from its first moment, and
+    // its PIN meets the team's length before the code is spent.
+    if let Some(roster) = &verified {
+        options.policy = roster.policy();
+        check_pin(pin, options.policy.min_pin_digits).map_err(Error::WeakPin)?;
+    }
     let join = match &verified {
         Some(_) => {
             let statement = join_statement(

@@ -1,6 +1,6 @@
 //! Sync with the office hub: enrollment, the push/pull engine, the team's
-//! signed roster, the honest summary, and a supervisor's invites and
-//! revocations.
+//! signed roster, the honest summary, and a supervisor's invites,
+//! revocations and team policy.
 
 mod access;
 mod check;
@@ -12,6 +12,7 @@ mod pinning;
 pub(crate) mod roster;
 mod summary;
 mod team;
+mod team_policy;
 pub mod transport;
 
 pub use access::StoreAccess;
@@ -26,6 +27,7 @@ pub use team::{
     invite, list_devices, revoke_device, IssuedInvite, TeamDevice, DEFAULT_INVITE_DAYS,
     MAX_INVITE_DAYS,
 };
+pub use team_policy::{set_team_policy, PolicyChange};
 pub use transport::{
     HubClient, HubRequest, HubResponse, Network, RetryPolicy, Transport, TransportError,
 };

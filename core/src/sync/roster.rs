@@ -94,6 +94,10 @@ pub(super) fn update<S: StoreAccess>(
             if added > 0 {
                 store.with(|s| s.set_roster(&roster))?;
                 summary.roster_links += added as u32;
+            } else {
+                // Nothing new, but a store upgraded from before team
+                // policies follows the one its roster holds all the same.
+                store.with(|s| s.follow_team_policy(&roster.policy()))?;
             }
             if let Some(e) = refused {
                 summary.errors.push(format!(

@@ -25,7 +25,7 @@ pub const DEFAULT_INVITE_DAYS: i64 = 7;
 /// The longest an invite may stay usable: a code is a key to the team.
 pub const MAX_INVITE_DAYS: i64 = 30;
 /// How often a roster write is signed again after another landed first.
-const SIGN_ATTEMPTS: usize = 5;
+pub(super) const SIGN_ATTEMPTS: usize = 5;
 
 /// A one-time code registered on the hub, and what the new device needs to
 /// reach that hub.
@@ -198,18 +198,22 @@ fn registered_already(e: &TransportError) -> bool {
     matches!(e, TransportError::Refused { status: 409, error, .. } if error == "conflict")
 }
 
-fn refused_links(e: &TransportError) -> bool {
+pub(super) fn refused_links(e: &TransportError) -> bool {
     matches!(e, TransportError::Refused { error, .. } if error == "roster_refused")
 }
 
-fn moved(e: &TransportError) -> bool {
+pub(super) fn moved(e: &TransportError) -> bool {
     matches!(e, TransportError::Refused { error, .. } if error == "roster_moved")
 }
 
 /// Brings the verified roster (and the keys it makes) up to the hub's; a
 /// roster that does not verify is an error here, since the next step would
 /// sign on top of it.
-fn refresh_roster(store: &mut Store, client: &HubClient, cancel: &AtomicBool) -> Result<()> {
+pub(super) fn refresh_roster(
+    store: &mut Store,
+    client: &HubClient,
+    cancel: &AtomicBool,
+) -> Result<()> {
     let mut summary = SyncSummary::default();
     let head = u64::MAX;
     let outcome = super::roster::update(
@@ -231,7 +235,7 @@ fn refresh_roster(store: &mut Store, client: &HubClient, cancel: &AtomicBool) ->
 
 /// A hub answer, with a wipe order checked against the signed roster and
 /// obeyed only when a supervisor revoked this device.
-fn on_hub<T>(
+pub(super) fn on_hub<T>(
     store: &mut Store,
     client: &HubClient,
     answer: Result<T, impl Into<Failure>>,

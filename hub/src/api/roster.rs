@@ -3,8 +3,8 @@
 //!
 //! `POST` takes the links that need nothing beside them: a genesis (a new
 //! team's, or the first a team from before signed rosters signs), devices
-//! added at that migration, revocations, signing-key certificates and root
-//! rotations. Invites, joins and key rotations come with what they carry
+//! added at that migration, revocations, signing-key certificates, root
+//! rotations and team policies. Invites, joins and key rotations come with what they carry
 //! (a verifier and a key bundle, a device, envelopes) through their own routes.
 
 use std::sync::Arc;
@@ -105,7 +105,10 @@ fn allowed_here(
                 ))
             }
         }
-        Entry::Revoke { .. } | Entry::CertifySigningKey { .. } | Entry::RotateRoot { .. } => Ok(()),
+        Entry::Revoke { .. }
+        | Entry::CertifySigningKey { .. }
+        | Entry::RotateRoot { .. }
+        | Entry::Policy { .. } => Ok(()),
         Entry::Invite { .. } | Entry::Join { .. } | Entry::Rotate { .. } => Err(ApiError::invalid(
             "invites, joins and key rotations have their own routes",
         )),

@@ -13,7 +13,9 @@
 //!   unused, in the invite's role, from a creator not revoked since;
 //! - a revocation leaves at least one active supervisor that can sign, and
 //!   nobody revokes its own device (a supervisor hands over first);
-//! - epochs come one at a time, each from a signed rotation.
+//! - epochs come one at a time, each from a signed rotation;
+//! - a team policy is signed by a certified supervisor, every value within
+//!   its floor and ceiling; the newest one is the team's.
 
 use std::collections::BTreeMap;
 
@@ -24,6 +26,7 @@ use uuid::Uuid;
 use crate::envelope::{envelope_message, EnvelopeFacts};
 use crate::keys::{Fingerprint, PublicKey, SignatureDomain};
 use crate::link::{Digest, Link, GENESIS_PREV};
+use crate::policy::SecurityPolicy;
 use crate::statement::{Entry, Member, Position, Signer, Statement, MAX_LABEL_CHARS};
 use crate::TrustError;
 
@@ -70,6 +73,18 @@ pub struct InviteState {
     pub joined_by: Option<Uuid>,
 }
 
+/// The team's policy as the newest policy link set it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyState {
+    pub policy: SecurityPolicy,
+    /// The link that set it.
+    pub seq: u64,
+    /// The supervisor device that signed it.
+    pub signed_by: Uuid,
+    /// The signer's clock when it signed: for people, not for order.
+    pub signed_at_ms: i64,
+}
+
 /// A verified roster: everything its chain established, up to its head.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Roster {
@@ -85,6 +100,10 @@ pub struct Roster {
     invites: BTreeMap<Uuid, InviteState>,
     /// Each key epoch and the link that made it.
     epochs: BTreeMap<u32, u64>,
+    /// The newest policy link (`None`: the default policy). Absent from a
+    /// roster a device kept before policy links existed.
+    #[serde(default)]
+    policy: Option<PolicyState>,
 }
 
 impl Roster {
@@ -169,6 +188,7 @@ impl Roster {
             members,
             invites: BTreeMap::new(),
             epochs: BTreeMap::from([(*key_epoch, 1)]),
+            policy: None,
         })
     }
 
@@ -401,6 +421,18 @@ impl Roster {
                 }
                 self.root = *root;
             }
+            Entry::Policy { policy } => {
+                let signed_by = require_supervisor()?;
+                policy.validate().map_err(|problem| {
+                    rule(seq, &format!("the team policy is out of bounds: {problem}"))
+                })?;
+                self.policy = Some(PolicyState {
+                    policy: *policy,
+                    seq,
+                    signed_by,
+                    signed_at_ms: statement.at_ms,
+                });
+            }
         }
         Ok(())
     }
@@ -542,6 +574,16 @@ impl Roster {
 
     pub fn epochs(&self) -> impl Iterator<Item = (u32, u64)> + '_ {
         self.epochs.iter().map(|(e, s)| (*e, *s))
+    }
+
+    /// The team's security policy: the newest policy link's, or the default.
+    pub fn policy(&self) -> SecurityPolicy {
+        self.policy.map(|p| p.policy).unwrap_or_default()
+    }
+
+    /// The newest policy link, if the team signed one.
+    pub fn policy_link(&self) -> Option<&PolicyState> {
+        self.policy.as_ref()
     }
 }
 

@@ -574,3 +574,193 @@ fn a_bad_link_stops_the_extension_after_the_good_ones() {
         (0, Some(TrustError::Rollback))
     );
 }
+
+fn strict_policy() -> SecurityPolicy {
+    SecurityPolicy {
+        offline_erase_days: 5,
+        min_pin_digits: 8,
+        ..SecurityPolicy::default()
+    }
+}
+
+#[test]
+fn a_supervisor_signs_the_team_policy_and_the_newest_link_is_the_policy() {
+    let (mut team, founder) = Team::new();
+    assert_eq!(team.roster.policy(), SecurityPolicy::default());
+    assert_eq!(team.roster.policy_link(), None);
+    let second = team.enroll(founder, Role::Supervisor);
+    team.sign_and_push(
+        founder,
+        Entry::Policy {
+            policy: strict_policy(),
+        },
+    )
+    .unwrap();
+    assert_eq!(team.roster.policy(), strict_policy());
+    let first = *team.roster.policy_link().unwrap();
+    assert_eq!(
+        (first.seq, first.signed_by),
+        (team.roster.head_seq(), founder)
+    );
+    // Other links leave it as it is; a later policy link replaces it,
+    // looser or not (within the bounds), whichever supervisor signs it.
+    team.enroll(founder, Role::Outreach);
+    assert_eq!(team.roster.policy(), strict_policy());
+    let relaxed = SecurityPolicy {
+        offline_erase_days: 45,
+        ..strict_policy()
+    };
+    team.sign_and_push(second, Entry::Policy { policy: relaxed })
+        .unwrap();
+    assert_eq!(team.roster.policy(), relaxed);
+    assert_eq!(team.roster.policy_link().unwrap().signed_by, second);
+
+    // Any member verifying the chain from its genesis finds the same.
+    let fp = Some(team.root.public().fingerprint());
+    let verified = Roster::from_chain(team.id, fp, &team.links).unwrap();
+    assert_eq!(verified, team.roster);
+    assert_eq!(verified.policy(), relaxed);
+}
+
+#[test]
+fn only_a_certified_active_supervisor_signs_a_policy() {
+    let (mut team, founder) = Team::new();
+    let outreach = team.enroll(founder, Role::Outreach);
+    let policy = Entry::Policy {
+        policy: strict_policy(),
+    };
+    let before = team.roster.clone();
+    // A member that is not a supervisor, with a key of its own.
+    team.signing.insert(outreach, SigningKey::make_random());
+    assert!(matches!(
+        team.roster.apply(&team.link_by(outreach, policy.clone())),
+        Err(TrustError::NotAllowed { .. })
+    ));
+    // The team root signs root statements only.
+    let by_root = team
+        .statement(Signer::Root, policy.clone())
+        .sign(&team.root)
+        .unwrap();
+    assert!(matches!(
+        team.roster.apply(&by_root),
+        Err(TrustError::NotAllowed { .. })
+    ));
+    // A key the roster never certified, claiming to be the supervisor.
+    let forged = team
+        .statement(Signer::Device { device: founder }, policy.clone())
+        .sign(&SigningKey::make_random())
+        .unwrap();
+    assert_eq!(team.roster.apply(&forged), Err(TrustError::BadSignature));
+    // An invite's one-time key.
+    let (invite, key) = team.invite(founder, Role::Outreach);
+    let before_invite = team.roster.clone();
+    let by_invite = team
+        .statement(Signer::Invite { invite }, policy.clone())
+        .sign(&key)
+        .unwrap();
+    assert!(team.roster.apply(&by_invite).is_err());
+    assert_eq!(team.roster, before_invite);
+    // A revoked supervisor.
+    let second = team.enroll(founder, Role::Supervisor);
+    team.sign_and_push(founder, Entry::Revoke { device: second })
+        .unwrap();
+    assert!(matches!(
+        team.roster.apply(&team.link_by(second, policy)),
+        Err(TrustError::NotAllowed { .. })
+    ));
+    assert_eq!(team.roster.policy(), before.policy());
+    assert_eq!(team.roster.policy_link(), None);
+}
+
+#[test]
+fn a_policy_link_with_a_value_out_of_bounds_is_refused_like_any_bad_link() {
+    let (mut team, founder) = Team::new();
+    team.sign_and_push(
+        founder,
+        Entry::Policy {
+            policy: strict_policy(),
+        },
+    )
+    .unwrap();
+    let verified = team.roster.clone();
+    for bad in [
+        SecurityPolicy {
+            offline_erase_days: 3650,
+            ..strict_policy()
+        },
+        SecurityPolicy {
+            min_pin_digits: 4,
+            ..strict_policy()
+        },
+        SecurityPolicy {
+            max_failed_unlocks: u32::MAX,
+            ..strict_policy()
+        },
+        SecurityPolicy {
+            auto_lock_secs: 0,
+            ..strict_policy()
+        },
+        SecurityPolicy {
+            free_attempts: 5,
+            max_failed_unlocks: 4,
+            ..strict_policy()
+        },
+    ] {
+        // Signed by the supervisor itself: the bounds hold whoever signs.
+        let link = team.link_by(founder, Entry::Policy { policy: bad });
+        assert!(
+            matches!(team.roster.apply(&link), Err(TrustError::Rule { .. })),
+            "{bad:?}"
+        );
+        assert_eq!(team.roster, verified, "a refused link changes nothing");
+    }
+}
+
+#[test]
+fn a_policy_link_whose_values_were_changed_after_signing_is_refused() {
+    let (mut team, founder) = Team::new();
+    let fp = Some(team.root.public().fingerprint());
+    let mut device = Roster::from_chain(team.id, fp, &team.links).unwrap();
+    team.sign_and_push(
+        founder,
+        Entry::Policy {
+            policy: strict_policy(),
+        },
+    )
+    .unwrap();
+    // The relay edits the values it stores: within bounds, and looser.
+    let mut tampered = team.links.last().unwrap().clone();
+    let text = String::from_utf8(tampered.statement.clone()).unwrap();
+    let looser = text.replace("\"offline_erase_days\":5", "\"offline_erase_days\":90");
+    assert_ne!(looser, text);
+    tampered.statement = looser.into_bytes();
+    let (added, refused) = device.extend_prefix(&[tampered], team.links.len() as u64);
+    assert_eq!((added, refused), (0, Some(TrustError::BadSignature)));
+    assert_eq!(device.policy(), SecurityPolicy::default());
+    // The link as signed verifies.
+    device
+        .extend(&team.links[1..], team.links.len() as u64)
+        .unwrap();
+    assert_eq!(device.policy(), strict_policy());
+}
+
+#[test]
+fn a_roster_kept_before_policy_links_existed_reads_with_the_default_policy() {
+    let (mut team, founder) = Team::new();
+    team.enroll(founder, Role::Outreach);
+    let mut kept = serde_json::to_value(&team.roster).unwrap();
+    kept.as_object_mut().unwrap().remove("policy");
+    let back: Roster = serde_json::from_value(kept).unwrap();
+    assert_eq!(back, team.roster);
+    assert_eq!(back.policy(), SecurityPolicy::default());
+    // And a kept roster with a policy survives serialization unchanged.
+    team.sign_and_push(
+        founder,
+        Entry::Policy {
+            policy: strict_policy(),
+        },
+    )
+    .unwrap();
+    let json = serde_json::to_string(&team.roster).unwrap();
+    assert_eq!(serde_json::from_str::<Roster>(&json).unwrap(), team.roster);
+}
