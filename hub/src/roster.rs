@@ -50,18 +50,33 @@ pub struct Checked {
     pub write: RosterWrite,
 }
 
+/// Why new links were not taken.
+#[derive(Debug)]
+pub enum Refused {
+    /// The links were signed after an older head: another write landed
+    /// first, and the sender signs again on the roster as it is now.
+    Moved,
+    /// The links break the devices' rules where they stand.
+    Untrusted(TrustError),
+}
+
+impl From<TrustError> for Refused {
+    fn from(e: TrustError) -> Self {
+        Refused::Untrusted(e)
+    }
+}
+
 /// Applies `links` after `roster` (or as a new chain when there is none)
 /// with the devices' rules, and derives the write.
-pub fn check(
-    team: Uuid,
-    roster: Option<Roster>,
-    links: &[RosterLink],
-) -> Result<Checked, TrustError> {
+pub fn check(team: Uuid, roster: Option<Roster>, links: &[RosterLink]) -> Result<Checked, Refused> {
     let links: Vec<Link> = links
         .iter()
         .map(Link::from_wire)
         .collect::<Result<_, _>>()?;
     let after = roster.as_ref().map_or(0, Roster::head_seq);
+    if roster.is_some() && links.first().is_some_and(|l| l.seq <= after) {
+        return Err(Refused::Moved);
+    }
     let mut statements = Vec::with_capacity(links.len());
     let mut roster = roster;
     for link in &links {
@@ -71,7 +86,7 @@ pub fn check(
         }
         statements.push(link.decode_statement()?);
     }
-    let roster = roster.ok_or_else(|| TrustError::Malformed("no links".into()))?;
+    let roster = roster.ok_or_else(|| Refused::Untrusted(TrustError::Malformed("no links".into())))?;
     let mut write = RosterWrite {
         after: Some(after),
         links: links.iter().map(stored).collect(),
@@ -106,5 +121,94 @@ pub fn to_wire(link: &StoredLink) -> RosterLink {
         prev: link.prev.to_vec(),
         statement: link.statement.clone(),
         signature: link.signature.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fieldbook_proto::vocab::Role;
+    use fieldbook_trust::{Member, Position, SecurityPolicy, Signer, SigningKey, GENESIS_PREV};
+
+    /// A team's genesis, and its founding supervisor's id and signing key.
+    fn genesis(team: Uuid) -> (Link, Uuid, SigningKey) {
+        let root = SigningKey::make_random();
+        let founder_key = SigningKey::make_random();
+        let founder = Member {
+            device: Uuid::new_v4(),
+            role: Role::Supervisor,
+            box_key: [7; 32],
+            signing_key: Some(founder_key.public()),
+            label: None,
+        };
+        let device = founder.device;
+        let link = Statement::new(
+            team,
+            Some(Position {
+                seq: 1,
+                prev: GENESIS_PREV,
+            }),
+            1,
+            Signer::Root,
+            Entry::Genesis {
+                root: root.public(),
+                founder,
+                key_epoch: 1,
+            },
+        )
+        .sign(&root)
+        .unwrap();
+        (link, device, founder_key)
+    }
+
+    fn policy_link(team: Uuid, at: &Roster, by: Uuid, key: &SigningKey, days: u32) -> RosterLink {
+        let policy = SecurityPolicy {
+            offline_erase_days: days,
+            ..SecurityPolicy::default()
+        };
+        Statement::new(
+            team,
+            Some(at.next_position()),
+            2,
+            Signer::Device { device: by },
+            Entry::Policy { policy },
+        )
+        .sign(key)
+        .unwrap()
+        .to_wire()
+    }
+
+    /// Two supervisors sign at the same head: the second to arrive is told
+    /// the roster moved (409, sign again), not that its link is bad; a link
+    /// that skips a position is still refused as breaking the chain.
+    #[test]
+    fn a_link_signed_after_an_older_head_is_moved_and_a_gap_is_refused() {
+        let team = Uuid::new_v4();
+        let (genesis, founder, key) = genesis(team);
+        let roster = check(team, None, &[genesis.to_wire()]).unwrap().roster;
+
+        let first = policy_link(team, &roster, founder, &key, 20);
+        let late = policy_link(team, &roster, founder, &key, 10);
+        let after_first = check(team, Some(roster.clone()), &[first]).unwrap().roster;
+        assert!(matches!(
+            check(team, Some(after_first.clone()), &[late]),
+            Err(Refused::Moved)
+        ));
+
+        let mut gap = Statement::new(
+            team,
+            Some(after_first.next_position()),
+            3,
+            Signer::Device { device: founder },
+            Entry::Policy {
+                policy: SecurityPolicy::default(),
+            },
+        );
+        gap.position.as_mut().unwrap().seq += 1;
+        let gap = gap.sign(&key).unwrap().to_wire();
+        assert!(matches!(
+            check(team, Some(after_first), &[gap]),
+            Err(Refused::Untrusted(_))
+        ));
     }
 }

@@ -51,8 +51,15 @@ impl ApiError {
     }
     /// A roster link (or a signed envelope) that breaks the roster's rules:
     /// stored, it would stop every device at it.
-    pub fn untrusted(e: fieldbook_trust::TrustError) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "roster_refused", e.to_string())
+    /// New roster links not taken: 409 when signed after an older head (the
+    /// sender fetches the roster and signs again), 400 when they break a rule.
+    pub fn untrusted(refused: impl Into<crate::roster::Refused>) -> Self {
+        match refused.into() {
+            crate::roster::Refused::Moved => Self::roster_moved(),
+            crate::roster::Refused::Untrusted(e) => {
+                Self::new(StatusCode::BAD_REQUEST, "roster_refused", e.to_string())
+            }
+        }
     }
     /// Another roster write landed first: the device fetches the roster and signs again.
     pub fn roster_moved() -> Self {
