@@ -6,13 +6,11 @@
 //! - [`record`]: record kinds, ids, hybrid logical clocks, field-by-field merge.
 //! - [`forms`]: form definitions as data, skip logic, validation.
 //! - [`crypto`]: sealing, key derivation, key wrapping, keyed lookups.
-//! - [`codes`]: typable codes with a check symbol.
 //! - [`uic`]: the pseudonymous unique identifier code of a client.
 //! - [`store`]: the SQLite store: schema, vault (keys, PIN, lock), records, audit.
 //! - [`queries`]: lists, search, timelines and what is due.
 //! - [`reports`]: supervisors' indicators, their months, overdue follow-ups.
 
-pub mod codes;
 pub mod crypto;
 pub mod enrollment;
 pub mod error;

@@ -23,7 +23,7 @@
 //! 0↔Z), formatted "ABCD-EFGH-K". Input accepts lowercase, missing hyphens and
 //! spaces, and Crockford's confusables (O → 0, I/L → 1).
 
-use crate::codes::{decode_symbol, format_grouped, luhn_mod32_check};
+use fieldbook_trust::codes::{decode_symbol, format_grouped, luhn_mod32_check};
 use chrono::Datelike;
 use hmac::Mac;
 use thiserror::Error;

@@ -2,7 +2,7 @@
 //! run a hub in-process (the sync benchmark, the TLS tests).
 
 use chrono::{DateTime, Utc};
-use fieldbook_core::enrollment::EnrollmentCode;
+use fieldbook_trust::enrollment_code::EnrollmentCode;
 
 use crate::storage::{now, HubStorage, Invite, Result, Role, StorageError, Team};
 

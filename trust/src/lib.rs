@@ -32,8 +32,14 @@
 //! - [`roster`]: the verified state the chain builds, and the rules.
 //! - [`envelope`]: the signed part of a key envelope.
 //! - [`policy`]: the security policy, its bounds, and which way is stricter.
+//! - [`enrollment_code`]: the one-time code that enrolls a device, made by a
+//!   supervisor's device or the hub's admin; [`codes`]: its typable symbols.
+//! - [`certificate_pin`]: the pin of the hub's TLS certificate.
 
 mod b64;
+pub mod certificate_pin;
+pub mod codes;
+pub mod enrollment_code;
 pub mod envelope;
 pub mod error;
 pub mod keys;

@@ -112,16 +112,10 @@ pub enum KeyPurpose {
     AuditMac,
     /// The vault canary that tells a wrong key from a corrupt store.
     VaultCanary,
-    /// What an enrolling device shows the hub to prove it holds an enrollment code.
-    InviteVerifier,
-    /// Sealing the team keys an enrollment code carries.
-    InviteBundle,
     /// Sealing the device's hub credentials (its bearer token) in the store.
     HubCredentials,
     /// Sealing the device's X25519 private key in the store.
     DeviceKey,
-    /// The seed of an invite's one-time Ed25519 key (derived from the code's secret).
-    InviteSigning,
     /// Sealing the device's Ed25519 signing key and the team root in the store.
     SigningKeys,
     /// Sealing the verified roster in the store.
@@ -135,17 +129,14 @@ pub enum KeyPurpose {
 }
 
 impl KeyPurpose {
-    pub const ALL: [KeyPurpose; 15] = [
+    pub const ALL: [KeyPurpose; 12] = [
         KeyPurpose::RecordSeal,
         KeyPurpose::BlindIndex,
         KeyPurpose::Uic,
         KeyPurpose::AuditMac,
         KeyPurpose::VaultCanary,
-        KeyPurpose::InviteVerifier,
-        KeyPurpose::InviteBundle,
         KeyPurpose::HubCredentials,
         KeyPurpose::DeviceKey,
-        KeyPurpose::InviteSigning,
         KeyPurpose::SigningKeys,
         KeyPurpose::Roster,
         KeyPurpose::SoftwarePinBinding,
@@ -161,11 +152,8 @@ impl KeyPurpose {
             KeyPurpose::Uic => b"fieldbook/v1/uic",
             KeyPurpose::AuditMac => b"fieldbook/v1/audit-mac",
             KeyPurpose::VaultCanary => b"fieldbook/v1/vault-canary",
-            KeyPurpose::InviteVerifier => b"fieldbook/v1/invite-verifier",
-            KeyPurpose::InviteBundle => b"fieldbook/v1/invite-bundle",
             KeyPurpose::HubCredentials => b"fieldbook/v1/hub-credentials",
             KeyPurpose::DeviceKey => b"fieldbook/v1/device-key",
-            KeyPurpose::InviteSigning => b"fieldbook/v1/invite-signing",
             KeyPurpose::SigningKeys => b"fieldbook/v1/signing-keys",
             KeyPurpose::Roster => b"fieldbook/v1/roster",
             KeyPurpose::SoftwarePinBinding => b"fieldbook/v2/software-pin-binding",
@@ -244,10 +232,13 @@ mod tests {
 
     #[test]
     fn info_strings_are_distinct() {
+        // With the enrollment code's, which the trust crate derives.
         let mut infos: Vec<_> = KeyPurpose::ALL.iter().map(|p| p.info()).collect();
+        infos.extend(fieldbook_trust::enrollment_code::LABELS);
+        let all = infos.len();
         infos.sort();
         infos.dedup();
-        assert_eq!(infos.len(), KeyPurpose::ALL.len());
+        assert_eq!(infos.len(), all);
     }
 
     #[test]

@@ -80,16 +80,20 @@ fn aad(invite_id: &Uuid) -> Vec<u8> {
     [b"fieldbook/v1/key-bundle/".as_slice(), invite_id.as_bytes()].concat()
 }
 
+fn bundle_key(code: &EnrollmentCode) -> Result<SecretKey> {
+    Ok(SecretKey::from_bytes(code.bundle_key().as_slice())?)
+}
+
 pub fn seal_bundle(code: &EnrollmentCode, bundle: &KeyBundle) -> Result<Vec<u8>> {
     let plain = Zeroizing::new(
         serde_json::to_vec(bundle)
             .map_err(|e| Error::InvalidInput(format!("cannot encode the key bundle: {e}")))?,
     );
-    Ok(seal(&code.bundle_key(), &aad(&code.invite_id), &plain))
+    Ok(seal(&bundle_key(code)?, &aad(&code.invite_id), &plain))
 }
 
 pub fn open_bundle(code: &EnrollmentCode, sealed: &[u8]) -> Result<KeyBundle> {
-    let plain = open(&code.bundle_key(), &aad(&code.invite_id), sealed)?;
+    let plain = open(&bundle_key(code)?, &aad(&code.invite_id), sealed)?;
     serde_json::from_slice(&plain)
         .map_err(|_| Error::InvalidInput("the key bundle is malformed".into()))
 }

@@ -8,7 +8,6 @@
 //! a hub operator who reads every byte still cannot open the bundle.
 
 mod bundle;
-mod code;
 
 pub use bundle::{open_bundle, seal_bundle, KeyBundle, RosterAnchor};
-pub use code::{EnrollmentCode, EnrollmentCodeError};
+pub use fieldbook_trust::enrollment_code::{EnrollmentCode, EnrollmentCodeError};

@@ -5,6 +5,10 @@
 //! fingerprint: the new device pins it and verifies the whole roster against
 //! it. A team's first supervisor gets a code without one (its device makes
 //! the team root); so do codes made before the team signed its roster.
+//!
+//! It lives here, below both the device core and the hub, because both make
+//! codes: a supervisor's device for its team, the hub's admin for a team's
+//! first supervisor.
 
 use hkdf::Hkdf;
 use rand::rngs::OsRng;
@@ -16,9 +20,16 @@ use zeroize::Zeroizing;
 use crate::codes::{
     bytes_to_symbols, format_grouped, luhn_mod32_check, parse_symbols, symbols_to_bytes,
 };
-use crate::crypto::{KeyPurpose, SecretKey};
-use fieldbook_trust::keys::FINGERPRINT_LEN;
-use fieldbook_trust::{Fingerprint, SigningKey};
+use crate::keys::FINGERPRINT_LEN;
+use crate::{Fingerprint, SigningKey};
+
+/// The HKDF info strings of what a code derives. Like every derivation
+/// label they are part of the stored data format and never change; the
+/// core's own labels are checked distinct from these.
+pub const VERIFIER_LABEL: &[u8] = b"fieldbook/v1/invite-verifier";
+pub const BUNDLE_LABEL: &[u8] = b"fieldbook/v1/invite-bundle";
+pub const SIGNING_LABEL: &[u8] = b"fieldbook/v1/invite-signing";
+pub const LABELS: [&[u8]; 3] = [VERIFIER_LABEL, BUNDLE_LABEL, SIGNING_LABEL];
 
 const SECRET_LEN: usize = 16;
 /// Invite id and secret: a founder's code, or one from before signed rosters.
@@ -108,17 +119,17 @@ impl EnrollmentCode {
         })
     }
 
-    fn derive(&self, purpose: KeyPurpose) -> SecretKey {
+    fn derive(&self, label: &[u8]) -> Zeroizing<[u8; 32]> {
         let hk = Hkdf::<Sha256>::new(Some(self.invite_id.as_bytes()), self.secret.as_slice());
         let mut okm = Zeroizing::new([0u8; 32]);
-        hk.expand(purpose.info(), okm.as_mut())
+        hk.expand(label, okm.as_mut())
             .expect("32 bytes is a valid HKDF-SHA256 output length");
-        SecretKey::from_bytes(okm.as_slice()).expect("32 bytes")
+        okm
     }
 
     /// What the enrolling device shows the hub.
     pub fn verifier(&self) -> Vec<u8> {
-        self.derive(KeyPurpose::InviteVerifier).expose().to_vec()
+        self.derive(VERIFIER_LABEL).to_vec()
     }
 
     /// What the hub keeps to check the verifier.
@@ -127,14 +138,14 @@ impl EnrollmentCode {
     }
 
     /// The key the team keys are sealed under.
-    pub fn bundle_key(&self) -> SecretKey {
-        self.derive(KeyPurpose::InviteBundle)
+    pub fn bundle_key(&self) -> Zeroizing<[u8; 32]> {
+        self.derive(BUNDLE_LABEL)
     }
 
     /// The invite's one-time signing key: the inviting supervisor certifies
     /// its public half in the roster; the new device signs its join with it.
     pub fn invite_signing_key(&self) -> SigningKey {
-        SigningKey::from_seed(self.derive(KeyPurpose::InviteSigning).expose())
+        SigningKey::from_seed(&self.derive(SIGNING_LABEL))
     }
 }
 
@@ -144,7 +155,7 @@ mod tests {
 
     #[test]
     fn a_code_round_trips_through_its_text_forgiving_case_and_spaces() {
-        let team = fieldbook_trust::SigningKey::make_random()
+        let team = SigningKey::make_random()
             .public()
             .fingerprint();
         for pin in [None, Some(team)] {
@@ -161,7 +172,7 @@ mod tests {
                 parsed.invite_signing_key().public(),
                 code.invite_signing_key().public()
             );
-            assert_ne!(code.verifier(), code.bundle_key().expose().to_vec());
+            assert_ne!(code.verifier(), code.bundle_key().to_vec());
             assert!(!format!("{code:?}").contains(&text[20..30]));
         }
     }
@@ -177,6 +188,40 @@ mod tests {
         assert_eq!(
             EnrollmentCode::parse("hello").unwrap_err(),
             EnrollmentCodeError::Malformed
+        );
+    }
+
+    /// Frozen vectors: hubs keep verifier hashes and devices sealed bundles
+    /// made with these derivations. Cross-checked with Python's hmac and
+    /// hashlib (HKDF-SHA256, salt the invite id, key the secret).
+    #[test]
+    fn frozen_derivation_vectors() {
+        let code = EnrollmentCode {
+            invite_id: Uuid::from_bytes(std::array::from_fn(|i| i as u8)),
+            secret: Zeroizing::new([9; SECRET_LEN]),
+            team: None,
+        };
+        let hex = |b: &[u8]| -> String { b.iter().map(|b| format!("{b:02x}")).collect() };
+        assert_eq!(
+            hex(&code.verifier()),
+            "b0292d91dc7d65dccaba8e2142712914e11518947fa66e306276f0b2711ed916"
+        );
+        assert_eq!(
+            hex(&code.verifier_hash()),
+            "17e68de893ebd86fbcc3644f175d5b133cd8e6d1cc936306eb24d7a7a018add9"
+        );
+        assert_eq!(
+            hex(code.bundle_key().as_slice()),
+            "a1ba0b4b37237acd2efdc6e5078f4ee96d693c2abaaeb3a411032a5c77a56390"
+        );
+        assert_eq!(
+            code.invite_signing_key().public(),
+            SigningKey::from_seed(&[
+                0xd3, 0x2c, 0x0e, 0x7f, 0x88, 0x43, 0xb3, 0xa6, 0x1d, 0xa2, 0x84, 0xa3, 0x7e,
+                0x43, 0x8a, 0xff, 0x55, 0x85, 0x62, 0x93, 0xd4, 0x31, 0xb9, 0x2f, 0x1e, 0x3b,
+                0x25, 0x75, 0x27, 0xf7, 0x1f, 0x65
+            ])
+            .public()
         );
     }
 }
