@@ -127,6 +127,7 @@ fun navTag(route: Route): String = when (route) {
     is Route.Indicators -> "indicators"
     Route.Overdue -> "overdue"
     Route.Devices -> "devices"
+    Route.TeamPolicy -> "policy"
     Route.Export -> "export"
     Route.DuressPin -> "duress-pin"
     is Route.Timeline -> "timeline"

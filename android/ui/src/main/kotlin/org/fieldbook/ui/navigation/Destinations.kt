@@ -10,6 +10,7 @@ import androidx.compose.material.icons.filled.Lock
 import androidx.compose.material.icons.filled.Person
 import androidx.compose.material.icons.filled.Phone
 import androidx.compose.material.icons.filled.Refresh
+import androidx.compose.material.icons.filled.Settings
 import androidx.compose.material.icons.filled.Share
 import androidx.compose.material.icons.filled.Warning
 import androidx.compose.runtime.Composable
@@ -30,6 +31,7 @@ fun destinationsFor(role: Role, canExport: Boolean): List<Route> = buildList {
         add(Route.Indicators())
         add(Route.Overdue)
         add(Route.Devices)
+        add(Route.TeamPolicy)
         if (canExport) add(Route.Export)
     }
 }
@@ -50,6 +52,7 @@ fun iconOf(route: Route): ImageVector = when (route) {
     is Route.Indicators -> Icons.Filled.DateRange
     Route.Overdue -> Icons.Filled.Warning
     Route.Devices -> Icons.Filled.Phone
+    Route.TeamPolicy -> Icons.Filled.Settings
     Route.Export -> Icons.Filled.Share
     Route.DuressPin -> Icons.Filled.Lock
     is Route.Timeline, is Route.Form -> Icons.Filled.Person
@@ -68,6 +71,7 @@ fun navLabel(route: Route): String = when (route) {
     is Route.Indicators -> tr("nav_indicators")
     Route.Overdue -> tr("nav_overdue")
     Route.Devices -> tr("nav_devices")
+    Route.TeamPolicy -> tr("nav_policy")
     Route.Export -> tr("nav_export")
     Route.DuressPin, is Route.Timeline, is Route.Form -> titleOf(route)
 }
@@ -85,6 +89,7 @@ fun titleOf(route: Route): String = when (route) {
     is Route.Indicators -> tr("title_indicators")
     Route.Overdue -> tr("title_overdue")
     Route.Devices -> tr("title_devices")
+    Route.TeamPolicy -> tr("policy_title")
     Route.Export -> tr("title_export")
     Route.DuressPin -> tr("duress_title")
     is Route.Timeline -> tr("title_timeline")

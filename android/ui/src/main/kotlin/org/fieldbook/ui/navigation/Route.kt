@@ -14,6 +14,9 @@ sealed interface Route {
     data object Team : Route
     data object Overdue : Route
     data object Devices : Route
+
+    /** The team's signed security policy: signed here by a supervisor, read by every device. */
+    data object TeamPolicy : Route
     data object Export : Route
 
     /** Set, change or remove the duress PIN; opened from the sync screen. */

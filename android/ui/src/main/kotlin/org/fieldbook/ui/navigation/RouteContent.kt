@@ -7,6 +7,7 @@ import org.fieldbook.ui.AppServices
 import org.fieldbook.ui.clients.ClientsScreen
 import org.fieldbook.ui.devices.DevicesScreen
 import org.fieldbook.ui.duress.DuressPinScreen
+import org.fieldbook.ui.policy.TeamPolicyScreen
 import org.fieldbook.ui.export.ExportScreen
 import org.fieldbook.ui.form.FormScreen
 import org.fieldbook.ui.indicators.IndicatorsScreen
@@ -38,12 +39,13 @@ fun RouteContent(entry: BackStackEntry, services: AppServices, nav: Navigator) {
                 onOpen = { go(Route.Form(RecordKind.MEETING, recordId = it)) },
                 onAdd = { go(Route.Form(RecordKind.MEETING)) },
             )
-            Route.Sync -> SyncScreen(services, onDuressPin = { go(Route.DuressPin) })
+            Route.Sync -> SyncScreen(services, onDuressPin = { go(Route.DuressPin) }, onTeamPolicy = { go(Route.TeamPolicy) })
             Route.DuressPin -> DuressPinScreen(session)
             Route.Team -> TeamScreen(
                 onIndicators = { go(Route.Indicators()) },
                 onOverdue = { go(Route.Overdue) },
                 onDevices = { go(Route.Devices) },
+                onPolicy = { go(Route.TeamPolicy) },
                 onExport = if (services.reports != null) ({ go(Route.Export) }) else null,
             )
             is Route.Indicators -> IndicatorsScreen(session, route.worker, route.workerLabel)
@@ -53,6 +55,7 @@ fun RouteContent(entry: BackStackEntry, services: AppServices, nav: Navigator) {
                 onIndicators = { worker, label -> go(Route.Indicators(worker, label)) },
             )
             Route.Devices -> DevicesScreen(session)
+            Route.TeamPolicy -> TeamPolicyScreen(session)
             Route.Export -> ExportScreen(services)
             is Route.Timeline -> TimelineScreen(
                 session,

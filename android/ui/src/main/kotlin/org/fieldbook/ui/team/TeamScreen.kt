@@ -5,6 +5,7 @@ import androidx.compose.foundation.layout.Column
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.filled.DateRange
 import androidx.compose.material.icons.filled.Phone
+import androidx.compose.material.icons.filled.Settings
 import androidx.compose.material.icons.filled.Share
 import androidx.compose.material.icons.filled.Warning
 import androidx.compose.material3.Icon
@@ -15,13 +16,14 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.graphics.vector.ImageVector
 import org.fieldbook.ui.strings.tr
 
-/** The supervisor's tab on a phone: indicators, overdue follow-ups by worker, devices, export. */
+/** The supervisor's tab on a phone: indicators, overdue follow-ups by worker, devices, the security policy, export. */
 @Composable
-fun TeamScreen(onIndicators: () -> Unit, onOverdue: () -> Unit, onDevices: () -> Unit, onExport: (() -> Unit)?) {
+fun TeamScreen(onIndicators: () -> Unit, onOverdue: () -> Unit, onDevices: () -> Unit, onPolicy: () -> Unit, onExport: (() -> Unit)?) {
     Column {
         Entry(Icons.Filled.DateRange, tr("team_indicators"), tr("team_indicators_hint"), onIndicators)
         Entry(Icons.Filled.Warning, tr("team_overdue"), tr("team_overdue_hint"), onOverdue)
         Entry(Icons.Filled.Phone, tr("team_devices"), tr("team_devices_hint"), onDevices)
+        Entry(Icons.Filled.Settings, tr("team_policy"), tr("team_policy_hint"), onPolicy)
         onExport?.let { Entry(Icons.Filled.Share, tr("team_export"), tr("team_export_hint"), it) }
     }
 }
