@@ -23,8 +23,8 @@
 //! 0↔Z), formatted "ABCD-EFGH-K". Input accepts lowercase, missing hyphens and
 //! spaces, and Crockford's confusables (O → 0, I/L → 1).
 
-use fieldbook_trust::codes::{decode_symbol, format_grouped, luhn_mod32_check};
 use chrono::Datelike;
+use fieldbook_trust::codes::{decode_symbol, format_grouped, luhn_mod32_check};
 use hmac::Mac;
 use thiserror::Error;
 use unicode_normalization::char::is_combining_mark;

@@ -86,7 +86,8 @@ pub fn check(team: Uuid, roster: Option<Roster>, links: &[RosterLink]) -> Result
         }
         statements.push(link.decode_statement()?);
     }
-    let roster = roster.ok_or_else(|| Refused::Untrusted(TrustError::Malformed("no links".into())))?;
+    let roster =
+        roster.ok_or_else(|| Refused::Untrusted(TrustError::Malformed("no links".into())))?;
     let mut write = RosterWrite {
         after: Some(after),
         links: links.iter().map(stored).collect(),

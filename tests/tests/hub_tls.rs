@@ -2,6 +2,8 @@
 //! time, reached with the device's own client: only the pinned certificate
 //! is trusted, and plain HTTP only on loopback.
 
+mod common;
+
 use std::io;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -391,7 +393,7 @@ async fn a_device_enrolls_over_tls_and_keeps_using_the_pin() {
 fn tls_fingerprint_prints_the_sha256_of_the_certificate_der() {
     let dir = tempfile::tempdir().unwrap();
     let certificate = TestCertificate::make(dir.path());
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fieldbook-hub"))
+    let out = std::process::Command::new(common::hub_bin())
         .args(["tls-fingerprint", "--cert"])
         .arg(&certificate.cert_path)
         .env_remove("FIELDBOOK_HUB_DATA")
@@ -413,7 +415,7 @@ fn tls_fingerprint_prints_the_sha256_of_the_certificate_der() {
         server::certificate_fingerprint(&certificate.cert_path).unwrap(),
         CertificatePin::parse(&expected).unwrap()
     );
-    let missing = std::process::Command::new(env!("CARGO_BIN_EXE_fieldbook-hub"))
+    let missing = std::process::Command::new(common::hub_bin())
         .args(["tls-fingerprint", "--cert"])
         .arg(dir.path().join("missing.crt"))
         .output()

@@ -91,7 +91,6 @@ impl std::str::FromStr for CertificatePin {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

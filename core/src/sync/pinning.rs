@@ -131,8 +131,6 @@ fn refusal_of<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a Pi
 mod tests {
     use super::*;
 
-    const HEX: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
-
     #[test]
     fn the_verifier_accepts_only_the_pinned_certificate() {
         let der = CertificateDer::from(b"the hub's certificate".to_vec());
