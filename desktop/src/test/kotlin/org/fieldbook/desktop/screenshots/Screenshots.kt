@@ -234,6 +234,11 @@ private class Studio(private val out: File) {
             shoot(lan, "phone-duress-pin", "Đã lưu mã PIN khẩn cấp", "Duress PIN saved")
             tapTag("duress-remove")
             waitForText("Đã bỏ mã PIN khẩn cấp")
+            // The team's policy, read-only on a worker's phone.
+            tapTag("nav-back")
+            tapTag("open-policy")
+            shoot(lan, "phone-policy", "Số ngày không đồng bộ trước khi xóa", "Days without sync before erase")
+            tapTag("nav-back")
             // Quick-hide: locked, and a cover with nothing of the app's screens.
             tapTag("hide-now")
             waitForTag("hidden-cover")
@@ -291,6 +296,8 @@ private class Studio(private val out: File) {
             shoot(sup, "desktop-referral", "Cơ sở tiếp nhận", "Receiving facility")
             tapTag("nav-devices")
             shoot(sup, "desktop-devices", "Máy anh Dũng", "Máy anh Dũng")
+            tapTag("nav-policy")
+            shoot(sup, "desktop-policy", "Số ngày không đồng bộ trước khi xóa", "Days without sync before erase")
             tapTag("nav-export")
             replace("export-folder", reports.path)
             tapTag("export-xlsx")

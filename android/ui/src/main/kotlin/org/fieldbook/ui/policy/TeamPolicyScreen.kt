@@ -1,10 +1,12 @@
 package org.fieldbook.ui.policy
 
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.text.KeyboardOptions
 import androidx.compose.material3.Button
 import androidx.compose.material3.LinearProgressIndicator
-import androidx.compose.material3.ListItem
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Text
@@ -63,12 +65,18 @@ fun TeamPolicyScreen(session: StoreSession) {
                     modifier = Modifier.fillMaxWidth().testTag("policy-" + setting.name.lowercase()),
                 )
             } else {
-                ListItem(
-                    headlineContent = { Text(labelOf(setting)) },
-                    supportingContent = { Text(listOfNotNull(hintOf(setting), tr("policy_this_device", follows).takeIf { stricterHere }).joinToString(" · ")) },
-                    trailingContent = { Text(setting.read(policy.team).toString(), style = MaterialTheme.typography.titleMedium) },
-                    modifier = Modifier.testTag("policy-" + setting.name.lowercase()),
-                )
+                // Aligned with the text above it (a ListItem would indent it).
+                Row(Modifier.fillMaxWidth().testTag("policy-" + setting.name.lowercase()), horizontalArrangement = Arrangement.spacedBy(16.dp)) {
+                    Column(Modifier.weight(1f)) {
+                        Text(labelOf(setting), style = MaterialTheme.typography.bodyLarge)
+                        Text(
+                            listOfNotNull(hintOf(setting), tr("policy_this_device", follows).takeIf { stricterHere }).joinToString(" · "),
+                            style = MaterialTheme.typography.bodyMedium,
+                            color = MaterialTheme.colorScheme.onSurfaceVariant,
+                        )
+                    }
+                    Text(setting.read(policy.team).toString(), style = MaterialTheme.typography.titleMedium)
+                }
             }
         }
         if (state.canSign) {
