@@ -52,6 +52,23 @@ fn exit_code(err: &Error) -> u8 {
         Error::DuplicateClient { .. } => 5,
         Error::RecordCorrupt { .. } | Error::KeyDamaged { .. } | Error::HeaderDamaged { .. } => 6,
         Error::StorageFull => 7,
-        _ => 1,
+        // Named one by one, so a new error is given its code here on purpose.
+        Error::NotAStore { .. }
+        | Error::AlreadyExists { .. }
+        | Error::StoreDamaged(_)
+        | Error::SchemaTooNew { .. }
+        | Error::RecordNotFound { .. }
+        | Error::NotPermitted(_)
+        | Error::SupervisorOnly(_)
+        | Error::Crypto(_)
+        | Error::Platform(_)
+        | Error::Hub(_)
+        | Error::Untrusted(_)
+        | Error::NotCertified
+        | Error::NoRoster
+        | Error::CannotRevokeSelf
+        | Error::LastSupervisor
+        | Error::Sqlite(_)
+        | Error::Io(_) => 1,
     }
 }
