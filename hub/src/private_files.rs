@@ -134,7 +134,8 @@ fn tighten(path: &Path, meta: &std::fs::Metadata, mode: u32) -> Result<(), Priva
     Ok(())
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
+#[cfg(unix)]
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
