@@ -239,6 +239,11 @@ private class Studio(private val out: File) {
             tapTag("open-policy")
             shoot(lan, "phone-policy", "Số ngày không đồng bộ trước khi xóa", "Days without sync before erase")
             tapTag("nav-back")
+            // The stored data checked, from the same screen.
+            tapTag("open-store-check")
+            tapTag("check-run")
+            shoot(lan, "phone-store-check", "Không có gì bị hỏng", "Nothing is damaged")
+            tapTag("nav-back")
             // Quick-hide: locked, and a cover with nothing of the app's screens.
             tapTag("hide-now")
             waitForTag("hidden-cover")

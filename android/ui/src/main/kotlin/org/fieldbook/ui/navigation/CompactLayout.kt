@@ -130,6 +130,7 @@ fun navTag(route: Route): String = when (route) {
     Route.TeamPolicy -> "policy"
     Route.Export -> "export"
     Route.DuressPin -> "duress-pin"
+    Route.StoreCheck -> "store-check"
     is Route.Timeline -> "timeline"
     is Route.Form -> "form"
 }

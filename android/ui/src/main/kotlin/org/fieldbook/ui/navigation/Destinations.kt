@@ -4,6 +4,7 @@ import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.automirrored.filled.List
 import androidx.compose.material.icons.automirrored.filled.Send
 import androidx.compose.material.icons.filled.AccountBox
+import androidx.compose.material.icons.filled.CheckCircle
 import androidx.compose.material.icons.filled.DateRange
 import androidx.compose.material.icons.filled.Home
 import androidx.compose.material.icons.filled.Lock
@@ -55,6 +56,7 @@ fun iconOf(route: Route): ImageVector = when (route) {
     Route.TeamPolicy -> Icons.Filled.Settings
     Route.Export -> Icons.Filled.Share
     Route.DuressPin -> Icons.Filled.Lock
+    Route.StoreCheck -> Icons.Filled.CheckCircle
     is Route.Timeline, is Route.Form -> Icons.Filled.Person
 }
 
@@ -73,7 +75,7 @@ fun navLabel(route: Route): String = when (route) {
     Route.Devices -> tr("nav_devices")
     Route.TeamPolicy -> tr("nav_policy")
     Route.Export -> tr("nav_export")
-    Route.DuressPin, is Route.Timeline, is Route.Form -> titleOf(route)
+    Route.DuressPin, Route.StoreCheck, is Route.Timeline, is Route.Form -> titleOf(route)
 }
 
 /** A screen's title in its top bar. */
@@ -92,6 +94,7 @@ fun titleOf(route: Route): String = when (route) {
     Route.TeamPolicy -> tr("policy_title")
     Route.Export -> tr("title_export")
     Route.DuressPin -> tr("duress_title")
+    Route.StoreCheck -> tr("check_title")
     is Route.Timeline -> tr("title_timeline")
     is Route.Form -> if (route.recordId == null) tr("title_form_new") else tr("title_form_edit")
 }

@@ -21,6 +21,9 @@ sealed interface Route {
 
     /** Set, change or remove the duress PIN; opened from the sync screen. */
     data object DuressPin : Route
+
+    /** Check this device's stored data and repair it; opened from the sync screen. */
+    data object StoreCheck : Route
     /** The team's figures, or one worker's ([workerLabel] names them on screen). */
     data class Indicators(val worker: String? = null, val workerLabel: String? = null) : Route
     data class Timeline(val clientId: String) : Route

@@ -6,6 +6,7 @@ import org.fieldbook.ffi.RecordKind
 import org.fieldbook.ui.AppServices
 import org.fieldbook.ui.clients.ClientsScreen
 import org.fieldbook.ui.devices.DevicesScreen
+import org.fieldbook.ui.check.StoreCheckScreen
 import org.fieldbook.ui.duress.DuressPinScreen
 import org.fieldbook.ui.policy.TeamPolicyScreen
 import org.fieldbook.ui.export.ExportScreen
@@ -39,8 +40,14 @@ fun RouteContent(entry: BackStackEntry, services: AppServices, nav: Navigator) {
                 onOpen = { go(Route.Form(RecordKind.MEETING, recordId = it)) },
                 onAdd = { go(Route.Form(RecordKind.MEETING)) },
             )
-            Route.Sync -> SyncScreen(services, onDuressPin = { go(Route.DuressPin) }, onTeamPolicy = { go(Route.TeamPolicy) })
+            Route.Sync -> SyncScreen(
+                services,
+                onDuressPin = { go(Route.DuressPin) },
+                onTeamPolicy = { go(Route.TeamPolicy) },
+                onStoreCheck = { go(Route.StoreCheck) },
+            )
             Route.DuressPin -> DuressPinScreen(session)
+            Route.StoreCheck -> StoreCheckScreen(session)
             Route.Team -> TeamScreen(
                 onIndicators = { go(Route.Indicators()) },
                 onOverdue = { go(Route.Overdue) },

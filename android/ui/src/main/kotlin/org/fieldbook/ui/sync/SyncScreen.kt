@@ -37,7 +37,7 @@ import java.util.Locale
  * own safeguards (the duress PIN).
  */
 @Composable
-fun SyncScreen(services: AppServices, onDuressPin: () -> Unit, onTeamPolicy: () -> Unit) {
+fun SyncScreen(services: AppServices, onDuressPin: () -> Unit, onTeamPolicy: () -> Unit, onStoreCheck: () -> Unit) {
     val state by services.sync.state.collectAsState()
     val waitingFlow = remember(services) { services.waitingForNetwork ?: MutableStateFlow(false) }
     val waiting by waitingFlow.collectAsState()
@@ -58,6 +58,7 @@ fun SyncScreen(services: AppServices, onDuressPin: () -> Unit, onTeamPolicy: () 
         Text(tr("sync_this_device"), style = MaterialTheme.typography.titleMedium)
         OutlinedButton(onClick = onDuressPin, modifier = Modifier.fillMaxWidth().testTag("open-duress-pin")) { Text(tr("duress_title")) }
         OutlinedButton(onClick = onTeamPolicy, modifier = Modifier.fillMaxWidth().testTag("open-policy")) { Text(tr("policy_title")) }
+        OutlinedButton(onClick = onStoreCheck, modifier = Modifier.fillMaxWidth().testTag("open-store-check")) { Text(tr("check_title")) }
     }
 }
 
