@@ -11,7 +11,7 @@ use fieldbook_core::sync::{self, CertificatePin};
 use crate::error::FieldbookError;
 use crate::key_store::PlatformKeyStore;
 use crate::store::{provider, FieldbookStore};
-use crate::types::{Language, Role};
+use crate::types::{DeviceStatus, Language, Role};
 
 type Result<T, E = FieldbookError> = std::result::Result<T, E>;
 
@@ -39,11 +39,10 @@ impl std::fmt::Debug for Invitation {
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct TeamDevice {
     pub device_id: String,
-    /// `outreach`, `case-manager`, `peer-leader` or `supervisor`.
-    pub role: String,
+    pub role: Role,
     pub label: Option<String>,
-    /// `active` or `revoked` (the roster's word for a verified device).
-    pub status: String,
+    /// The roster's word for a verified device.
+    pub status: DeviceStatus,
     pub enrolled_at: String,
     pub last_seen_at: Option<String>,
     /// False for a device the hub lists but the signed roster does not
@@ -116,9 +115,9 @@ impl FieldbookStore {
                 .into_iter()
                 .map(|d| TeamDevice {
                     device_id: d.info.device_id.to_string(),
-                    role: d.info.role,
+                    role: d.info.role.into(),
                     label: d.info.label,
-                    status: d.info.status,
+                    status: d.info.status.into(),
                     enrolled_at: d.info.created_at.to_rfc3339(),
                     last_seen_at: d.info.last_seen_at.map(|t| t.to_rfc3339()),
                     verified: d.verified,

@@ -4,6 +4,7 @@
 use fieldbook_core::record::RecordKind as CoreKind;
 use fieldbook_core::store::Role as CoreRole;
 use fieldbook_core::Lang;
+use fieldbook_proto::vocab::DeviceStatus as CoreDeviceStatus;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum RecordKind {
@@ -64,6 +65,22 @@ impl From<CoreRole> for Role {
             CoreRole::CaseManager => Role::CaseManager,
             CoreRole::PeerLeader => Role::PeerLeader,
             CoreRole::Supervisor => Role::Supervisor,
+        }
+    }
+}
+
+/// Whether a team device may still sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum DeviceStatus {
+    Active,
+    Revoked,
+}
+
+impl From<CoreDeviceStatus> for DeviceStatus {
+    fn from(status: CoreDeviceStatus) -> Self {
+        match status {
+            CoreDeviceStatus::Active => DeviceStatus::Active,
+            CoreDeviceStatus::Revoked => DeviceStatus::Revoked,
         }
     }
 }

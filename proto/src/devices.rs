@@ -4,15 +4,16 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::vocab::{DeviceStatus, Role, SensitivityClass};
+
 /// One device of the team, as `GET /v1/devices` lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceInfo {
     pub device_id: Uuid,
-    pub role: String,
+    pub role: Role,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// `active` or `revoked`.
-    pub status: String,
+    pub status: DeviceStatus,
     #[serde(
         default,
         with = "crate::bytes::option",
@@ -29,7 +30,8 @@ pub struct DeviceInfo {
 #[serde(deny_unknown_fields)]
 pub struct KeyEnvelope {
     pub device_id: Uuid,
-    pub key_class: String,
+    /// Only sealing keys travel in envelopes; the client-code secret never rotates.
+    pub key_class: SensitivityClass,
     pub epoch: u32,
     #[serde(with = "crate::bytes")]
     pub wrapped: Vec<u8>,

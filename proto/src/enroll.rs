@@ -11,6 +11,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::vocab::Role;
+
 /// `POST /v1/enroll`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -62,7 +64,7 @@ pub struct EnrollResponse {
     pub team_id: Uuid,
     pub team_name: String,
     pub device_id: Uuid,
-    pub role: String,
+    pub role: Role,
     /// The device's bearer token (256 random bits, base64). Stored hashed on the hub.
     pub token: String,
     /// The team keys sealed under the code's secret; absent for the code
@@ -81,7 +83,7 @@ pub struct EnrollResponse {
 #[serde(deny_unknown_fields)]
 pub struct CreateInviteRequest {
     pub invite_id: Uuid,
-    pub role: String,
+    pub role: Role,
     /// SHA-256 of the verifier the enrolling device will present.
     #[serde(with = "crate::bytes")]
     pub verifier_hash: Vec<u8>,
@@ -116,7 +118,7 @@ pub struct InviteLookupRequest {
 pub struct InviteLookup {
     pub team_id: Uuid,
     pub team_name: String,
-    pub role: String,
+    pub role: Role,
     #[serde(
         default,
         with = "crate::bytes::option",

@@ -3,16 +3,17 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::vocab::{RecordKind, SensitivityClass};
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SealedVersion {
     pub version_id: Uuid,
     pub record_id: Uuid,
-    /// `client`, `contact`, `case_note`, `referral` or `meeting`: the hub
-    /// checks it against the role of the device that pushes it.
-    pub kind: String,
-    /// The team key class (`outreach`, `case_notes`) and epoch that sealed the body.
-    pub key_class: String,
+    /// The hub checks it against the role of the device that pushes it.
+    pub kind: RecordKind,
+    /// The team key class and epoch that sealed the body.
+    pub key_class: SensitivityClass,
     pub key_epoch: u32,
     /// AES-256-GCM sealed body (version byte, nonce, ciphertext and tag).
     #[serde(with = "crate::bytes")]
@@ -28,8 +29,8 @@ mod tests {
         let v = SealedVersion {
             version_id: Uuid::now_v7(),
             record_id: Uuid::now_v7(),
-            kind: "client".into(),
-            key_class: "outreach".into(),
+            kind: RecordKind::Client,
+            key_class: SensitivityClass::Outreach,
             key_epoch: 1,
             body: vec![1, 0, 255, 16],
         };
@@ -40,5 +41,7 @@ mod tests {
         assert!(serde_json::from_str::<SealedVersion>(&bad).is_err());
         let extra = json.replace("\"kind\"", "\"plaintext\":\"x\",\"kind\"");
         assert!(serde_json::from_str::<SealedVersion>(&extra).is_err());
+        let uic = json.replace("\"outreach\"", "\"uic\"");
+        assert!(serde_json::from_str::<SealedVersion>(&uic).is_err());
     }
 }

@@ -16,7 +16,7 @@ use common::hub_db::HubDb;
 use common::postgres::Schema;
 use common::raw_http::request;
 use fieldbook_core::crypto::{seal_to_device, DeviceKeyPair, SecretKey, SoftwareKeyProvider};
-use fieldbook_core::record::{DeviceId, RecordKind, TeamId};
+use fieldbook_core::record::{DeviceId, RecordKind, SensitivityClass, TeamId};
 use fieldbook_core::store::{
     key_envelope_aad, CreateOptions, Membership, Role, SecurityPolicy, Store, TeamKey,
 };
@@ -133,8 +133,8 @@ impl Scene {
             .map(|v| SealedVersion {
                 version_id: v.version_id,
                 record_id: v.record_id,
-                kind: v.kind,
-                key_class: v.key_class,
+                kind: v.kind.parse().unwrap(),
+                key_class: v.key_class.parse().unwrap(),
                 key_epoch: v.key_epoch,
                 body: v.body,
             })
@@ -222,11 +222,11 @@ fn planted_envelopes_and_a_newer_epoch_are_refused(mut s: Scene) {
     let mut planted = Vec::new();
     for (epoch, signed) in [(2u32, true), (3, false)] {
         let mut envelopes = Vec::new();
-        for class in ["outreach", "case_notes"] {
+        for class in SensitivityClass::ALL {
             let key = SecretKey::make_random();
             let wrapped = seal_to_device(
                 &public,
-                &key_envelope_aad(TeamId(s.team), manager, class, epoch),
+                &key_envelope_aad(TeamId(s.team), manager, class.as_str(), epoch),
                 key.expose(),
             )
             .unwrap();
@@ -242,12 +242,12 @@ fn planted_envelopes_and_a_newer_epoch_are_refused(mut s: Scene) {
                 .to_vec();
             envelopes.push(Envelope {
                 device_id: manager,
-                key_class: class.into(),
+                key_class: class.as_str().into(),
                 wrapped,
                 signer: signed.then_some(supervisor),
                 signature: signed.then_some(signature),
             });
-            planted.push((class.to_string(), epoch, key));
+            planted.push((class.as_str().to_string(), epoch, key));
         }
         s.db.run(s.db.storage().put_key_envelopes(s.team, epoch, envelopes))
             .unwrap();

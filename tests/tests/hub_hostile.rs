@@ -11,6 +11,7 @@ use common::raw_http::{request, send_raw, Answer};
 use fieldbook_core::record::RecordKind;
 use fieldbook_core::store::Role;
 use fieldbook_proto::sync::PushRequest;
+use fieldbook_proto::vocab::SensitivityClass;
 use fieldbook_proto::{paths, SealedVersion};
 use serde_json::json;
 
@@ -50,7 +51,7 @@ fn scene() -> Scene {
         json!({"client_id": client.to_string(), "date": "2026-11-21", "narrative": "ổn định"}),
     );
     let case_note = supervisor.store.unpushed(10).unwrap().remove(0);
-    assert_eq!(case_note.kind, "case_note");
+    assert_eq!(case_note.kind, RecordKind::CaseNote);
     supervisor.sync();
     Scene {
         hub,
@@ -146,10 +147,17 @@ fn malformed_oversized_and_replayed_requests_change_nothing() {
     version["body"] = json!("not base64!");
     let bad_body = serde_json::to_vec(&json!({ "versions": [version] })).unwrap();
     assert_refused(&push(&bad_body), 400, "a body that is not base64");
-    let mut unknown_kind = s.outreach_pushed[0].clone();
-    unknown_kind.version_id = uuid::Uuid::now_v7();
-    unknown_kind.kind = "diary".into();
-    assert_refused(&push(&push_body(&[unknown_kind])), 400, "an unknown kind");
+    // Typed on both sides, so the kind and class are spelled by hand here.
+    let mut unknown_kind = serde_json::to_value(&s.outreach_pushed[0]).unwrap();
+    unknown_kind["version_id"] = json!(uuid::Uuid::now_v7());
+    unknown_kind["kind"] = json!("diary");
+    let unknown_kind = serde_json::to_vec(&json!({ "versions": [unknown_kind] })).unwrap();
+    assert_refused(&push(&unknown_kind), 400, "an unknown kind");
+    let mut unknown_class = serde_json::to_value(&s.outreach_pushed[0]).unwrap();
+    unknown_class["version_id"] = json!(uuid::Uuid::now_v7());
+    unknown_class["key_class"] = json!("uic");
+    let unknown_class = serde_json::to_vec(&json!({ "versions": [unknown_class] })).unwrap();
+    assert_refused(&push(&unknown_class), 400, "the client-code key's class");
     for query in [
         "since=-1",
         "since=abc",
@@ -289,7 +297,7 @@ fn roles_and_teams_stay_in_their_lanes() {
     assert_refused(&answer, 403, "a peer leader pushing a case note");
     let mut disguised = s.outreach_pushed[0].clone();
     disguised.version_id = uuid::Uuid::now_v7();
-    disguised.key_class = "case_notes".into();
+    disguised.key_class = SensitivityClass::CaseNotes;
     let answer = request(
         port,
         "POST",

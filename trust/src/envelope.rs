@@ -4,6 +4,7 @@
 //! [`Roster::check_envelope`](crate::Roster::check_envelope)), so a hub that
 //! writes envelopes of its own plants nothing.
 
+use fieldbook_proto::vocab::SensitivityClass;
 use uuid::Uuid;
 
 /// What a supervisor signs about one envelope.
@@ -12,7 +13,7 @@ pub struct EnvelopeFacts<'a> {
     pub team: Uuid,
     /// The recipient.
     pub device: Uuid,
-    pub key_class: &'a str,
+    pub key_class: SensitivityClass,
     pub epoch: u32,
     /// The wrapped key (sealed to the recipient's X25519 key).
     pub wrapped: &'a [u8],
@@ -21,11 +22,12 @@ pub struct EnvelopeFacts<'a> {
 /// The unambiguous bytes signed for an envelope: fixed-size ids and
 /// length-prefixed variable fields.
 pub fn envelope_message(facts: &EnvelopeFacts<'_>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(64 + facts.key_class.len() + facts.wrapped.len());
+    let key_class = facts.key_class.as_str();
+    let mut out = Vec::with_capacity(64 + key_class.len() + facts.wrapped.len());
     out.extend_from_slice(facts.team.as_bytes());
     out.extend_from_slice(facts.device.as_bytes());
-    out.extend_from_slice(&(facts.key_class.len() as u32).to_be_bytes());
-    out.extend_from_slice(facts.key_class.as_bytes());
+    out.extend_from_slice(&(key_class.len() as u32).to_be_bytes());
+    out.extend_from_slice(key_class.as_bytes());
     out.extend_from_slice(&facts.epoch.to_be_bytes());
     out.extend_from_slice(&(facts.wrapped.len() as u32).to_be_bytes());
     out.extend_from_slice(facts.wrapped);

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use fieldbook_hub::api::token_hash;
 use fieldbook_hub::storage::{now, Device, DeviceStatus, Role};
 use fieldbook_proto::sync::{PullResponse, PushRequest, PushResponse, DEFAULT_PULL_LIMIT};
+use fieldbook_proto::vocab::{RecordKind, SensitivityClass};
 use fieldbook_proto::{paths, SealedVersion, PROTOCOL_HEADER, PROTOCOL_VERSION};
 use rand::{Rng, RngCore};
 use uuid::Uuid;
@@ -267,8 +268,13 @@ fn new_versions(config: &CrowdConfig) -> Vec<SealedVersion> {
             SealedVersion {
                 version_id: Uuid::now_v7(),
                 record_id: Uuid::now_v7(),
-                kind: ["client", "contact", "contact", "referral"][i % 4].into(),
-                key_class: "outreach".into(),
+                kind: [
+                    RecordKind::Client,
+                    RecordKind::Contact,
+                    RecordKind::Contact,
+                    RecordKind::Referral,
+                ][i % 4],
+                key_class: SensitivityClass::Outreach,
                 key_epoch: 1,
                 body,
             }

@@ -62,6 +62,7 @@ mod tests {
     use super::*;
     use crate::forms::definition::{FieldType, FormSpec, Localized};
     use crate::forms::expr::Expr;
+    use crate::record::ReferralStatus;
     use std::collections::HashSet;
 
     fn both_languages(what: &str, text: &Localized) {
@@ -238,18 +239,9 @@ mod tests {
             .iter()
             .map(|c| c.value.as_str())
             .collect();
-        assert_eq!(
-            statuses,
-            [
-                "draft",
-                "sent",
-                "accepted",
-                "completed",
-                "declined",
-                "lost",
-                "cancelled"
-            ]
-        );
+        // Due lists and indicators count by the vocabulary's statuses.
+        let vocabulary: Vec<&str> = ReferralStatus::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(statuses, vocabulary);
         let rating = definition(RecordKind::CaseNote)
             .field("legal_rating")
             .unwrap();

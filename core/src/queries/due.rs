@@ -6,7 +6,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 use super::date_field;
-use crate::record::{RecordId, RecordKind};
+use crate::record::{RecordId, RecordKind, ReferralStatus};
 use crate::store::Store;
 use crate::Result;
 
@@ -35,16 +35,13 @@ pub struct DueItem {
     pub service: Option<String>,
 }
 
-const OPEN_REFERRAL: [&str; 3] = ["draft", "sent", "accepted"];
-
 pub fn due_on(store: &mut Store, day: NaiveDate) -> Result<Vec<DueItem>> {
     let mut items = Vec::new();
     let client_of =
         |v: &crate::store::RecordView| v.text("client_id").and_then(|s| s.parse::<RecordId>().ok());
 
     for referral in store.list(RecordKind::Referral)?.records {
-        let status = referral.text("status").unwrap_or("draft");
-        if !OPEN_REFERRAL.contains(&status) {
+        if !super::referral_status(&referral).is_some_and(ReferralStatus::needs_follow_up) {
             continue;
         }
         let Some(due) = date_field(&referral, "follow_up_due") else {

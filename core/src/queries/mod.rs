@@ -17,6 +17,7 @@ pub use timeline::{timeline, TimelineItem};
 use chrono::NaiveDate;
 use serde_json::Value;
 
+use crate::record::ReferralStatus;
 use crate::store::RecordView;
 
 /// The date a record is about: a contact's time, a note's or referral's date, a meeting's date.
@@ -28,6 +29,15 @@ pub fn record_date(view: &RecordView) -> Option<NaiveDate> {
         return Some(dt.date_naive());
     }
     NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok()
+}
+
+/// A referral's status; one without a status is a draft, and one a form
+/// does not offer is `None`.
+pub(crate) fn referral_status(view: &RecordView) -> Option<ReferralStatus> {
+    view.text("status")
+        .unwrap_or(ReferralStatus::DEFAULT.as_str())
+        .parse()
+        .ok()
 }
 
 pub(crate) fn date_field(view: &RecordView, key: &str) -> Option<NaiveDate> {

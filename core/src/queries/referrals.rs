@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::record::RecordKind;
+use crate::record::{RecordKind, ReferralStatus};
 use crate::store::{RecordView, Store};
 use crate::Result;
 
@@ -24,7 +24,10 @@ pub fn referrals_by_status(
     let listing = store.list(RecordKind::Referral)?;
     let mut groups: BTreeMap<String, Vec<RecordView>> = BTreeMap::new();
     for referral in listing.records {
-        let s = referral.text("status").unwrap_or("draft").to_string();
+        let s = referral
+            .text("status")
+            .unwrap_or(ReferralStatus::DEFAULT.as_str())
+            .to_string();
         if status.is_some_and(|wanted| wanted != s) {
             continue;
         }

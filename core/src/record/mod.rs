@@ -9,7 +9,7 @@ pub mod version;
 
 pub use hlc::{Hlc, HlcClock};
 pub use ids::{DeviceId, RecordId, TeamId, VersionId};
-pub use kind::{RecordKind, SensitivityClass};
+pub use kind::{RecordKind, ReferralStatus, SensitivityClass};
 pub use merge::{FieldState, FieldWrite, RecordState, Stamp};
 pub use version::RecordVersion;
 

@@ -11,7 +11,7 @@ use super::dataset::{Dataset, Dated};
 use super::period::Period;
 use crate::forms;
 use crate::queries::date_field;
-use crate::record::DeviceId;
+use crate::record::{DeviceId, ReferralStatus};
 use crate::RecordKind;
 
 /// The indicators of one period; the JSON keys are the indicators' names.
@@ -76,9 +76,6 @@ pub struct Attendance {
     pub total: u64,
     pub women: u64,
 }
-
-/// Referral statuses still waiting for the client to reach the service.
-const OPEN_SENT: [&str; 2] = ["sent", "accepted"];
 
 impl Dataset {
     /// The indicators of the whole span.
@@ -163,8 +160,12 @@ impl Dataset {
         let mut days_to_completion = Vec::new();
         for referral in within(&self.referrals, period) {
             let view = &referral.view;
-            let status = view.text("status").unwrap_or("draft");
-            if status == "draft" {
+            // A status no form offers is counted as made, by its own name.
+            let name = view
+                .text("status")
+                .unwrap_or(ReferralStatus::DEFAULT.as_str());
+            let status = name.parse::<ReferralStatus>().ok();
+            if status.is_some_and(|s| !s.is_made()) {
                 continue;
             }
             let who = demo(self.people.of_record(view));
@@ -172,23 +173,23 @@ impl Dataset {
             if let Some(service) = view.text("service") {
                 count_choice(&mut made.by_service, Some(service));
             }
-            count_choice(&mut made.by_status, Some(status));
+            count_choice(&mut made.by_status, Some(name));
             let completed_on = date_field(view, "completed_date");
-            let completed_by_end =
-                status == "completed" && completed_on.is_none_or(|d| d <= period.to);
+            let is_completed = status == Some(ReferralStatus::Completed);
+            let completed_by_end = is_completed && completed_on.is_none_or(|d| d <= period.to);
             if completed_by_end {
                 completed.add(&who, 1);
                 if let Some(done) = completed_on {
                     days_to_completion.push((done - referral.day).num_days());
                 }
             }
-            let open_at_end =
-                OPEN_SENT.contains(&status) || (status == "completed" && !completed_by_end);
+            let open_at_end = status.is_some_and(ReferralStatus::awaits_service)
+                || (is_completed && !completed_by_end);
             let past_due = date_field(view, "follow_up_due").is_some_and(|due| due < as_of);
             if open_at_end && past_due {
                 overdue.add(&who, 1);
             }
-            if status == "lost" {
+            if status == Some(ReferralStatus::Lost) {
                 lost.add(&who, 1);
             }
         }

@@ -12,9 +12,8 @@ use fieldbook_proto::version::SealedVersion;
 use rusqlite::{params, Connection, TransactionBehavior};
 use zeroize::Zeroizing;
 
-use super::exchange::{must_wait, ReceiveOutcome};
+use super::exchange::{must_wait, ReceiveOutcome, RejectedVersion};
 use super::{meta, vault, HubLink, Store};
-use crate::record::SensitivityClass;
 use crate::{Error, Result};
 
 const HUB_LINK_PLATFORM: &str = "hub_link_platform";
@@ -77,7 +76,7 @@ impl Store {
         let mut total = ReceiveOutcome::default();
         let mut after = 0i64;
         loop {
-            let (batch, last) = self.held_batch(after)?;
+            let (batch, unreadable, last) = self.held_batch(after)?;
             let Some(last) = last else {
                 return Ok(total);
             };
@@ -89,9 +88,7 @@ impl Store {
                 batch
                     .into_iter()
                     .filter(|v| {
-                        SensitivityClass::parse(&v.key_class)
-                            .is_none_or(|class| keys.seal_key(class, v.key_epoch).is_some())
-                            && !must_wait(keys, v)
+                        keys.seal_key(v.key_class, v.key_epoch).is_some() && !must_wait(keys, v)
                     })
                     .collect()
             };
@@ -103,18 +100,28 @@ impl Store {
             for v in &ready {
                 stmt.execute([v.version_id.as_bytes().as_slice()])?;
             }
+            for version_id in unreadable {
+                stmt.execute([version_id.as_bytes().as_slice()])?;
+                total.rejected.push(RejectedVersion {
+                    version_id,
+                    reason: "it names an unknown kind or key class".into(),
+                });
+            }
             total.absorb(outcome);
         }
     }
 
-    /// Up to a batch of held versions after inbox row `after`, and the last row read.
-    fn held_batch(&self, after: i64) -> Result<(Vec<SealedVersion>, Option<i64>)> {
+    /// Up to a batch of held versions after inbox row `after`, the ids of
+    /// rows that name no known kind or class (only damage writes those), and
+    /// the last row read.
+    fn held_batch(&self, after: i64) -> Result<(Vec<SealedVersion>, Vec<uuid::Uuid>, Option<i64>)> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT seq, version_id, record_id, kind, key_class, key_epoch, body
              FROM inbox WHERE seq > ?1 ORDER BY seq LIMIT ?2",
         )?;
         let mut last = None;
         let mut out = Vec::new();
+        let mut unreadable = Vec::new();
         let mut rows = stmt.query(params![after, MERGE_BATCH])?;
         while let Some(r) = rows.next()? {
             last = Some(r.get::<_, i64>(0)?);
@@ -122,16 +129,24 @@ impl Store {
                 uuid::Uuid::from_slice(&r.get::<_, Vec<u8>>(i)?)
                     .map_err(|_| Error::StoreDamaged("a held version has a malformed id".into()))
             };
+            let names = (
+                r.get::<_, String>(3)?.parse(),
+                r.get::<_, String>(4)?.parse(),
+            );
+            let (Ok(kind), Ok(key_class)) = names else {
+                unreadable.push(id(1)?);
+                continue;
+            };
             out.push(SealedVersion {
                 version_id: id(1)?,
                 record_id: id(2)?,
-                kind: r.get(3)?,
-                key_class: r.get(4)?,
+                kind,
+                key_class,
                 key_epoch: r.get(5)?,
                 body: r.get(6)?,
             });
         }
-        Ok((out, last))
+        Ok((out, unreadable, last))
     }
 
     /// After an unlock: a store enrolled before background sync existed gets
@@ -186,8 +201,8 @@ pub(super) fn hold<'a>(
         held += stmt.execute(params![
             v.version_id.as_bytes().as_slice(),
             v.record_id.as_bytes().as_slice(),
-            v.kind,
-            v.key_class,
+            v.kind.as_str(),
+            v.key_class.as_str(),
             v.key_epoch,
             v.body,
         ])? as u32;

@@ -118,3 +118,10 @@ pub fn create_new(dir: &Path) -> Result<Connection> {
     configure(&conn)?;
     Ok(conn)
 }
+
+/// A kind, class or role as a row stores it. This store writes only the
+/// vocabulary's own spellings, so anything else is damage.
+pub(crate) fn stored_name<T: std::str::FromStr>(name: &str) -> Result<T> {
+    name.parse()
+        .map_err(|_| Error::StoreDamaged("a row names an unknown kind, class or role".into()))
+}

@@ -11,7 +11,7 @@ use super::records::{self, Origin};
 use super::sealing::{BlobRole, SealContext};
 use super::{meta, Store};
 use crate::record::merge::CLOCK_ALLOWANCE_MS;
-use crate::record::{RecordId, RecordKind, RecordVersion, SensitivityClass, VersionId};
+use crate::record::{RecordId, RecordVersion, VersionId};
 use crate::{Error, Result};
 
 const SYNC_CURSOR: &str = "sync_cursor";
@@ -79,8 +79,8 @@ impl Store {
             out.push(SealedVersion {
                 version_id,
                 record_id,
-                kind,
-                key_class,
+                kind: super::db::stored_name(&kind)?,
+                key_class: super::db::stored_name(&key_class)?,
                 key_epoch,
                 body,
             });
@@ -188,18 +188,13 @@ impl Store {
 /// A class the device holds no key of (its role may not read it) is not
 /// waited for: such a version is rejected.
 pub(super) fn must_wait(keys: &super::vault::UnlockedKeys, sealed: &SealedVersion) -> bool {
-    let (Ok(kind), Some(class)) = (
-        sealed.kind.parse::<RecordKind>(),
-        SensitivityClass::parse(&sealed.key_class),
-    ) else {
-        return false;
-    };
+    let (kind, class) = (sealed.kind, sealed.key_class);
     let Some(current) = keys.current_epoch(class) else {
         return false;
     };
     class == kind.sensitivity()
         && (sealed.key_epoch > current
-            || keys.is_damaged(&sealed.key_class, sealed.key_epoch)
+            || keys.is_damaged(class.as_str(), sealed.key_epoch)
             || matches!(keys.check_writable(kind), Err(Error::KeyDamaged { .. })))
 }
 
@@ -209,11 +204,7 @@ pub(super) fn open_received(
     keys: &super::vault::UnlockedKeys,
     sealed: &SealedVersion,
 ) -> Result<RecordVersion, String> {
-    let kind: RecordKind = sealed
-        .kind
-        .parse()
-        .map_err(|_| "unknown kind".to_string())?;
-    let class = SensitivityClass::parse(&sealed.key_class).ok_or("unknown key class")?;
+    let (kind, class) = (sealed.kind, sealed.key_class);
     if class != kind.sensitivity() {
         return Err("kind and key class disagree".into());
     }

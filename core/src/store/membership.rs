@@ -169,7 +169,7 @@ impl Store {
             .remove(0);
         let request = CreateInviteRequest {
             invite_id: code.invite_id,
-            role: role.as_str().to_string(),
+            role,
             verifier_hash: code.verifier_hash(),
             key_bundle,
             expires_at,
@@ -259,6 +259,11 @@ impl Store {
                 .iter()
                 .filter(|k| k.belongs_to(member.role.key_classes()))
             {
+                // Only sealing keys travel in envelopes; `belongs_to` lets the
+                // client-code secret through, which bundles carry instead.
+                let Ok(class) = key.class.parse::<SensitivityClass>() else {
+                    continue;
+                };
                 let wrapped = seal_to_device(
                     &member.box_key,
                     &key_envelope_aad(team, member.device, &key.class, key.epoch),
@@ -267,7 +272,7 @@ impl Store {
                 let facts = EnvelopeFacts {
                     team: team.0,
                     device: member.device,
-                    key_class: &key.class,
+                    key_class: class,
                     epoch: key.epoch,
                     wrapped: &wrapped,
                 };
@@ -275,7 +280,7 @@ impl Store {
                     signing.sign(SignatureDomain::KeyEnvelope, &envelope_message(&facts));
                 envelopes.push(KeyEnvelope {
                     device_id: member.device,
-                    key_class: key.class.clone(),
+                    key_class: class,
                     epoch: key.epoch,
                     wrapped,
                     signer: Some(self.device.0),
@@ -369,7 +374,7 @@ impl Store {
             let facts = EnvelopeFacts {
                 team: team.0,
                 device: envelope.device_id,
-                key_class: &envelope.key_class,
+                key_class: envelope.key_class,
                 epoch: envelope.epoch,
                 wrapped: &envelope.wrapped,
             };
@@ -379,22 +384,20 @@ impl Store {
                 }
                 _ => false,
             };
-            let for_me = envelope.device_id == me.0
-                && SensitivityClass::parse(&envelope.key_class)
-                    .is_some_and(|c| classes.contains(&c));
+            let for_me = envelope.device_id == me.0 && classes.contains(&envelope.key_class);
             if !signed || !for_me {
                 outcome.refused += 1;
                 continue;
             }
             let Ok(plain) = pair.open(
-                &key_envelope_aad(team, me.0, &envelope.key_class, envelope.epoch),
+                &key_envelope_aad(team, me.0, envelope.key_class.as_str(), envelope.epoch),
                 &envelope.wrapped,
             ) else {
                 outcome.refused += 1;
                 continue;
             };
             learned.push(TeamKey {
-                class: envelope.key_class.clone(),
+                class: envelope.key_class.as_str().to_string(),
                 epoch: envelope.epoch,
                 key: SecretKey::from_bytes(&plain)?,
             });

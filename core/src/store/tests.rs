@@ -1097,7 +1097,7 @@ fn planted_or_unsigned_envelopes_teach_a_device_nothing() {
     let facts = fieldbook_trust::EnvelopeFacts {
         team: team.0,
         device: outreach.device_id().0,
-        key_class: "outreach",
+        key_class: SensitivityClass::Outreach,
         epoch: 2,
         wrapped: &wrapped,
     };
@@ -1108,7 +1108,7 @@ fn planted_or_unsigned_envelopes_teach_a_device_nothing() {
     let envelope = |signer: Option<uuid::Uuid>, signature: Option<Vec<u8>>| {
         fieldbook_proto::devices::KeyEnvelope {
             device_id: outreach.device_id().0,
-            key_class: "outreach".into(),
+            key_class: SensitivityClass::Outreach,
             epoch: 2,
             wrapped: wrapped.clone(),
             signer,

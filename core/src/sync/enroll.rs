@@ -66,7 +66,7 @@ pub fn enroll(
     )?;
     let cancel = AtomicBool::new(false);
     let (lookup, links) = look_up(&client, &code, &cancel)?;
-    let role: Role = lookup.role.parse().map_err(Error::InvalidInput)?;
+    let role = lookup.role;
     let pair = DeviceKeyPair::make_random();
     let device = Uuid::new_v4();
     let signing = (role == Role::Supervisor).then(SigningKey::make_random);
@@ -83,7 +83,7 @@ pub fn enroll(
         .map(|sealed| open_bundle(&code, sealed))
         .transpose()?;
     if let Some(bundle) = &bundle {
-        if bundle.team_id != lookup.team_id || bundle.role != lookup.role {
+        if bundle.team_id != lookup.team_id || bundle.role != lookup.role.as_str() {
             return Err(Error::InvalidInput(
                 "the hub's answer does not match the code's sealed team and role".into(),
             ));
@@ -142,8 +142,7 @@ pub fn enroll(
     };
     let answer: EnrollResponse =
         client.call(Method::POST, paths::ENROLL, &[], Some(&request), &cancel)?;
-    let answered_role: Role = answer.role.parse().map_err(Error::InvalidInput)?;
-    if answer.team_id != lookup.team_id || answer.device_id != device || answered_role != role {
+    if answer.team_id != lookup.team_id || answer.device_id != device || answer.role != role {
         return Err(Error::InvalidInput(
             "the hub's answer does not match the code's team, role or this device".into(),
         ));

@@ -21,6 +21,7 @@ use fieldbook_proto::paths;
 use fieldbook_proto::roster::{
     AppendRosterRequest, ClaimMac, RosterPage, SigningKeyClaim, MAX_ROSTER_LINKS,
 };
+use fieldbook_proto::vocab::DeviceStatus;
 use fieldbook_trust::{
     Entry, Link, Position, PublicKey, Roster, Signer, SigningKey, Statement, GENESIS_PREV,
 };
@@ -192,9 +193,9 @@ pub(crate) fn genesis_links(store: &mut Store, devices: &[DeviceInfo]) -> Result
     )?;
     let adds: Vec<Entry> = devices
         .iter()
-        .filter(|d| d.status == "active" && d.device_id != me)
+        .filter(|d| d.status == DeviceStatus::Active && d.device_id != me)
         .filter_map(|d| {
-            let role: Role = d.role.parse().ok()?;
+            let role = d.role;
             let box_key: [u8; 32] = d.public_key.as_deref()?.try_into().ok()?;
             Some(Entry::Add {
                 member: fieldbook_trust::Member {

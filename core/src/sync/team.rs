@@ -115,11 +115,11 @@ fn with_roster(listed: Vec<DeviceInfo>, roster: Option<&Roster>) -> Vec<TeamDevi
         .map(|mut info| {
             let certified = roster.and_then(|r| r.member(info.device_id));
             let verified = certified.is_some_and(|m| {
-                m.member.role.as_str() == info.role
+                m.member.role == info.role
                     && info.public_key.as_deref() == Some(m.member.box_key.as_slice())
             });
             if let Some(m) = certified.filter(|_| verified) {
-                info.status = if m.is_active() { "active" } else { "revoked" }.into();
+                info.status = m.status();
             }
             TeamDevice { info, verified }
         })
@@ -130,9 +130,9 @@ fn with_roster(listed: Vec<DeviceInfo>, roster: Option<&Roster>) -> Vec<TeamDevi
                 out.push(TeamDevice {
                     info: DeviceInfo {
                         device_id: m.member.device,
-                        role: m.member.role.as_str().into(),
+                        role: m.member.role,
                         label: m.member.label.clone(),
-                        status: if m.is_active() { "active" } else { "revoked" }.into(),
+                        status: m.status(),
                         public_key: Some(m.member.box_key.to_vec()),
                         created_at: DateTime::<Utc>::default(),
                         last_seen_at: None,

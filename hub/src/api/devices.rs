@@ -19,9 +19,9 @@ use crate::storage::{Device, RosterWrite, StorageError};
 pub fn info(d: Device) -> DeviceInfo {
     DeviceInfo {
         device_id: d.id,
-        role: d.role.as_str().into(),
+        role: d.role,
         label: d.label,
-        status: d.status.as_str().into(),
+        status: d.status,
         public_key: d.public_key.map(|k| k.to_vec()),
         created_at: d.created_at,
         last_seen_at: d.last_seen_at,

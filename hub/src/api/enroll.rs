@@ -127,7 +127,7 @@ pub async fn enroll(
         team_id: team.id,
         team_name: team.name,
         device_id: device.id,
-        role: device.role.as_str().into(),
+        role: device.role,
         token,
         key_bundle: consumed.key_bundle,
         key_epoch,
@@ -158,7 +158,7 @@ pub async fn lookup(
     Ok(Json(InviteLookup {
         team_id: team.id,
         team_name: team.name,
-        role: invite.role.as_str().into(),
+        role: invite.role,
         key_bundle: invite.key_bundle,
         roster: RosterPage {
             links: links.iter().map(roster::to_wire).collect(),

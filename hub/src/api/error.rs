@@ -142,3 +142,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         }
     }
 }
+
+/// A kind or key class as the hub stored it. The hub stores only what it took
+/// typed, so anything else means something else wrote the database.
+pub fn stored<T: std::str::FromStr>(name: &str) -> Result<T, ApiError> {
+    name.parse().map_err(|_| {
+        ApiError::from(StorageError::Internal(format!(
+            "unknown stored kind or key class {name:?}"
+        )))
+    })
+}

@@ -11,12 +11,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use fieldbook_proto::devices::{KeyEnvelope, KeysResponse, PutKeysRequest};
-use fieldbook_proto::vocab::SensitivityClass;
 use fieldbook_trust::{Entry, EnvelopeFacts, Roster};
 use uuid::Uuid;
 
 use super::auth::AuthDevice;
-use super::error::{ApiError, ApiJson};
+use super::error::{stored, ApiError, ApiJson};
 use super::AppState;
 use crate::roster;
 use crate::storage::{Envelope, RosterWrite, StorageError};
@@ -48,8 +47,8 @@ pub fn keys_write(
         return Err(ApiError::invalid("epoch must be at least 1"));
     }
     for e in &req.envelopes {
-        if e.epoch != req.epoch || SensitivityClass::parse(&e.key_class).is_none() {
-            return Err(ApiError::invalid("envelope epoch or key_class invalid"));
+        if e.epoch != req.epoch {
+            return Err(ApiError::invalid("envelope epoch invalid"));
         }
     }
     let (roster, mut write) = match (current, req.link) {
@@ -85,7 +84,7 @@ pub fn keys_write(
             let facts = EnvelopeFacts {
                 team,
                 device: e.device_id,
-                key_class: &e.key_class,
+                key_class: e.key_class,
                 epoch: e.epoch,
                 wrapped: &e.wrapped,
             };
@@ -93,9 +92,7 @@ pub fn keys_write(
                 .check_envelope(&facts, signer, signature)
                 .map_err(ApiError::untrusted)?;
             let may_hold = roster.member(e.device_id).is_some_and(|m| {
-                m.is_active()
-                    && SensitivityClass::parse(&e.key_class)
-                        .is_some_and(|c| m.member.role.key_classes().contains(&c))
+                m.is_active() && m.member.role.key_classes().contains(&e.key_class)
             });
             if !may_hold {
                 return Err(ApiError::invalid(
@@ -105,7 +102,7 @@ pub fn keys_write(
         }
         envelopes.push(Envelope {
             device_id: e.device_id,
-            key_class: e.key_class,
+            key_class: e.key_class.as_str().to_string(),
             wrapped: e.wrapped,
             signer: e.signer,
             signature: e.signature,
@@ -125,14 +122,16 @@ pub async fn get(
         key_epoch,
         envelopes: envelopes
             .into_iter()
-            .map(|e| KeyEnvelope {
-                device_id: e.device_id,
-                key_class: e.key_class,
-                epoch: e.epoch,
-                wrapped: e.wrapped,
-                signer: e.signer,
-                signature: e.signature,
+            .map(|e| {
+                Ok(KeyEnvelope {
+                    device_id: e.device_id,
+                    key_class: stored(&e.key_class)?,
+                    epoch: e.epoch,
+                    wrapped: e.wrapped,
+                    signer: e.signer,
+                    signature: e.signature,
+                })
             })
-            .collect(),
+            .collect::<Result<_, ApiError>>()?,
     }))
 }

@@ -11,7 +11,7 @@ use fieldbook_proto::SealedVersion;
 use serde::Deserialize;
 
 use super::auth::AuthDevice;
-use super::error::{ApiError, ApiJson};
+use super::error::{stored, ApiError, ApiJson};
 use super::AppState;
 use crate::storage::{NewVersion, Role, MAX_PULL_LIMIT};
 use axum::http::StatusCode;
@@ -19,20 +19,10 @@ use fieldbook_proto::vocab::{RecordKind, SensitivityClass};
 
 pub const MAX_BATCH: usize = 1000;
 pub const MAX_BODY: usize = 64 * 1024;
-/// A kind as the wire spells it (`case_note`), strictly: no other spellings.
-pub fn wire_kind(kind: &str) -> Option<RecordKind> {
-    RecordKind::ALL.into_iter().find(|k| k.as_str() == kind)
-}
-
 /// Whether a role may hold (and so receive) keys of this class: the shared
 /// role table, which every device enforces too.
-pub fn may_hold(role: Role, class: &str) -> bool {
-    SensitivityClass::parse(class).is_some_and(|c| role.key_classes().contains(&c))
-}
-
-/// Whether a role may write this kind.
-pub fn may_write(role: Role, kind: &str) -> bool {
-    wire_kind(kind).is_some_and(|k| role.may_write(k))
+pub fn may_hold(role: Role, class: SensitivityClass) -> bool {
+    role.key_classes().contains(&class)
 }
 
 fn forbidden_kind(msg: &str) -> ApiError {
@@ -47,25 +37,18 @@ pub async fn push(
     if req.versions.len() > MAX_BATCH {
         return Err(ApiError::invalid("more than 1000 versions in one push"));
     }
+    // Unknown kinds and classes were refused as the body was read.
     for v in &req.versions {
-        if wire_kind(&v.kind).is_none() {
-            return Err(ApiError::invalid("unknown kind"));
-        }
-        if SensitivityClass::parse(&v.key_class).is_none() {
-            return Err(ApiError::invalid("unknown key_class"));
-        }
         if v.body.is_empty() || v.body.len() > MAX_BODY {
             return Err(ApiError::invalid("a version body must be 1 byte to 64 KiB"));
         }
     }
     let role = caller.0.role;
     for v in &req.versions {
-        let sealed_under_its_class =
-            wire_kind(&v.kind).is_some_and(|kind| kind.sensitivity().as_str() == v.key_class);
-        if !sealed_under_its_class {
+        if v.kind.sensitivity() != v.key_class {
             return Err(forbidden_kind("kind sealed under the wrong key class"));
         }
-        if !may_write(role, &v.kind) || !may_hold(role, &v.key_class) {
+        if !role.may_write(v.kind) || !may_hold(role, v.key_class) {
             return Err(forbidden_kind("this role may not write this kind"));
         }
     }
@@ -75,8 +58,8 @@ pub async fn push(
         .map(|v| NewVersion {
             version_id: v.version_id,
             record_id: v.record_id,
-            kind: v.kind,
-            key_class: v.key_class,
+            kind: v.kind.as_str().to_string(),
+            key_class: v.key_class.as_str().to_string(),
             key_epoch: v.key_epoch,
             body: v.body,
         })
@@ -114,22 +97,24 @@ pub async fn pull(
     // A device's own versions are left out: it has them, and sending them back
     // would double a first sync's download for nothing. The cursor still
     // moves past them.
-    let versions = page
-        .versions
-        .into_iter()
-        .filter(|v| may_hold(role, &v.key_class) && v.pushed_by != Some(caller.0.id))
-        .map(|v| PulledVersion {
+    let mut versions = Vec::with_capacity(page.versions.len());
+    for v in page.versions {
+        let key_class: SensitivityClass = stored(&v.key_class)?;
+        if !may_hold(role, key_class) || v.pushed_by == Some(caller.0.id) {
+            continue;
+        }
+        versions.push(PulledVersion {
             seq: v.seq as u64,
             version: SealedVersion {
                 version_id: v.version_id,
                 record_id: v.record_id,
-                kind: v.kind,
-                key_class: v.key_class,
+                kind: stored::<RecordKind>(&v.kind)?,
+                key_class,
                 key_epoch: v.key_epoch,
                 body: v.body,
             },
-        })
-        .collect();
+        });
+    }
     let key_epoch = state.storage.current_epoch(caller.0.team_id).await?;
     let roster_head = state.storage.roster_head(caller.0.team_id).await?;
     Ok(Json(PullResponse {

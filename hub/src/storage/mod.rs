@@ -34,9 +34,9 @@ use uuid::Uuid;
 
 pub use error::{Result, StorageError};
 pub use model::{
-    now, parse_role, Device, DeviceStatus, Envelope, Invite, LogStats, NewVersion, Page,
-    PushOutcome, Role, RosterWrite, StoredEnvelope, StoredLink, StoredVersion, Team, MAX_LABEL_LEN,
-    MAX_PULL_LIMIT, PUSHER_RETENTION,
+    now, parse_role, parse_status, Device, DeviceStatus, Envelope, Invite, LogStats, NewVersion,
+    Page, PushOutcome, Role, RosterWrite, StoredEnvelope, StoredLink, StoredVersion, Team,
+    MAX_LABEL_LEN, MAX_PULL_LIMIT, PUSHER_RETENTION,
 };
 pub use postgres::PostgresStorage;
 pub use sqlite::SqliteStorage;

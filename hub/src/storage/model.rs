@@ -42,30 +42,12 @@ pub fn parse_role(s: &str) -> Result<Role> {
         .ok_or_else(|| StorageError::Internal(format!("unknown stored role {s:?}")))
 }
 
-/// Whether a device may still sync.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DeviceStatus {
-    Active,
-    Revoked,
-}
+/// Whether a device may still sync: the shared vocabulary's statuses.
+pub use fieldbook_proto::vocab::DeviceStatus;
 
-impl DeviceStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeviceStatus::Active => "active",
-            DeviceStatus::Revoked => "revoked",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<DeviceStatus> {
-        match s {
-            "active" => Ok(DeviceStatus::Active),
-            "revoked" => Ok(DeviceStatus::Revoked),
-            _ => Err(StorageError::Internal(format!(
-                "unknown stored device status {s:?}"
-            ))),
-        }
-    }
+/// A device status as stored (`active`, `revoked`).
+pub fn parse_status(s: &str) -> Result<DeviceStatus> {
+    s.parse().map_err(StorageError::Internal)
 }
 
 /// An enrolled device.

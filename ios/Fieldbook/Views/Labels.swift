@@ -15,17 +15,6 @@ extension Role {
         case .supervisor: return "Supervisor"
         }
     }
-
-    /// The hub's spelling in device lists (`case-manager`…) to a role.
-    init?(hubName: String) {
-        switch hubName {
-        case "outreach": self = .outreach
-        case "case-manager": self = .caseManager
-        case "peer-leader": self = .peerLeader
-        case "supervisor": self = .supervisor
-        default: return nil
-        }
-    }
 }
 
 extension SyncPhase {

@@ -99,3 +99,16 @@ impl SensitivityClass {
         Self::ALL.into_iter().find(|c| c.as_str() == s)
     }
 }
+
+impl fmt::Display for SensitivityClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for SensitivityClass {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s).ok_or_else(|| format!("unknown sensitivity class '{s}'"))
+    }
+}

@@ -11,6 +11,7 @@ use fieldbook_proto::devices::{KeysResponse, PutKeysRequest, RevokeRequest};
 use fieldbook_proto::enroll::EnrollResponse;
 use fieldbook_proto::paths;
 use fieldbook_proto::sync::{CompactRequest, PullResponse, PushRequest};
+use fieldbook_proto::vocab::SensitivityClass;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -48,7 +49,7 @@ pub struct Rotation {
     /// The hub event that accepted it.
     pub event: u64,
     pub epoch: u32,
-    pub envelopes: HashMap<Uuid, HashSet<String>>,
+    pub envelopes: HashMap<Uuid, HashSet<SensitivityClass>>,
 }
 
 #[derive(Default)]
@@ -148,9 +149,7 @@ impl Model {
             ("POST", paths::ENROLL) => {
                 let enrolled: EnrollResponse = parse(&response.body)?;
                 self.device_of.insert(enrolled.device_id, device);
-                if let Ok(role) = enrolled.role.parse() {
-                    self.roles.insert(enrolled.device_id, role);
-                }
+                self.roles.insert(enrolled.device_id, enrolled.role);
             }
             ("GET", paths::PULL) => {
                 let _: PullResponse = parse(&response.body)?;
@@ -185,7 +184,7 @@ impl Model {
         keys: PutKeysRequest,
         event: u64,
     ) -> Result<(), Violation> {
-        let mut envelopes: HashMap<Uuid, HashSet<String>> = HashMap::new();
+        let mut envelopes: HashMap<Uuid, HashSet<SensitivityClass>> = HashMap::new();
         for e in keys.envelopes {
             envelopes
                 .entry(e.device_id)
@@ -212,7 +211,7 @@ impl Model {
         &self,
         sender: Option<Uuid>,
         epoch: u32,
-        envelopes: &HashMap<Uuid, HashSet<String>>,
+        envelopes: &HashMap<Uuid, HashSet<SensitivityClass>>,
     ) -> Result<(), Violation> {
         let mut active: Vec<(&Uuid, &Role)> = self
             .roles
@@ -224,7 +223,7 @@ impl Model {
             for class in role.key_classes() {
                 let wrapped = envelopes
                     .get(id)
-                    .is_some_and(|classes| classes.contains(class.as_str()));
+                    .is_some_and(|classes| classes.contains(class));
                 if !wrapped {
                     return Err((
                         "a key rotation reaches every remaining device",

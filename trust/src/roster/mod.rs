@@ -19,7 +19,7 @@
 
 use std::collections::BTreeMap;
 
-use fieldbook_proto::vocab::Role;
+use fieldbook_proto::vocab::{DeviceStatus, Role};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -49,6 +49,15 @@ pub struct MemberState {
 impl MemberState {
     pub fn is_active(&self) -> bool {
         self.revoked_seq.is_none()
+    }
+
+    /// The member's status as the hub's device list states it.
+    pub fn status(&self) -> DeviceStatus {
+        if self.is_active() {
+            DeviceStatus::Active
+        } else {
+            DeviceStatus::Revoked
+        }
     }
 
     /// Whether it was an active supervisor with a certified signing key

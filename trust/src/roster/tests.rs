@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::keys::SigningKey;
+use fieldbook_proto::vocab::SensitivityClass;
 
 /// A team being built link by link, with every key at hand.
 struct Team {
@@ -473,7 +474,7 @@ fn envelopes_verify_only_from_a_supervisor_for_a_signed_epoch() {
     let facts = EnvelopeFacts {
         team: team.id,
         device: outreach,
-        key_class: "outreach",
+        key_class: SensitivityClass::Outreach,
         epoch: 2,
         wrapped: &wrapped,
     };
@@ -506,7 +507,7 @@ fn envelopes_verify_only_from_a_supervisor_for_a_signed_epoch() {
             ..facts
         },
         EnvelopeFacts {
-            key_class: "case_notes",
+            key_class: SensitivityClass::CaseNotes,
             ..facts
         },
         EnvelopeFacts {

@@ -24,8 +24,8 @@ use uuid::Uuid;
 
 use super::model::{check_envelopes, check_pull_limit, check_team_name, dedupe_batch, to_array32};
 use super::{
-    now, parse_role, Device, DeviceStatus, Envelope, HubStorage, Invite, LogStats, NewVersion,
-    Page, PushOutcome, Result, RosterWrite, StorageError, StoredEnvelope, StoredLink,
+    now, parse_role, parse_status, Device, DeviceStatus, Envelope, HubStorage, Invite, LogStats,
+    NewVersion, Page, PushOutcome, Result, RosterWrite, StorageError, StoredEnvelope, StoredLink,
     StoredVersion, Team,
 };
 use deadpool_postgres::Transaction;
@@ -74,7 +74,7 @@ fn device_from(row: &Row) -> Result<Device> {
             .map(|k| to_array32(k, "public key"))
             .transpose()?,
         token_hash: to_array32(get(row, 4)?, "token hash")?,
-        status: DeviceStatus::parse(get(row, 5)?)?,
+        status: parse_status(get(row, 5)?)?,
         wipe_pending: get(row, 6)?,
         created_at: get(row, 7)?,
         last_seen_at: get(row, 8)?,
@@ -578,7 +578,7 @@ impl HubStorage for PostgresStorage {
             )
             .await?
             .ok_or(StorageError::NotFound("device"))?;
-        if DeviceStatus::parse(get(&row, 0)?)? != DeviceStatus::Revoked {
+        if parse_status(get(&row, 0)?)? != DeviceStatus::Revoked {
             return Err(StorageError::Conflict(
                 "only a revoked device acknowledges a wipe".into(),
             ));
@@ -629,7 +629,7 @@ impl HubStorage for PostgresStorage {
             .query_opt(&member, &[&device_id, &team_id])
             .await?
             .ok_or(StorageError::NotFound("device"))?;
-        if DeviceStatus::parse(get(&status_row, 0)?)? != DeviceStatus::Active {
+        if parse_status(get(&status_row, 0)?)? != DeviceStatus::Active {
             return Err(StorageError::Conflict("device is revoked".into()));
         }
 

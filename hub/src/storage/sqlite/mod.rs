@@ -24,8 +24,8 @@ use super::model::{
     check_pull_limit, check_team_name, dedupe_batch, from_micros, to_array32, to_micros,
 };
 use super::{
-    now, parse_role, Device, DeviceStatus, Envelope, HubStorage, Invite, LogStats, NewVersion,
-    Page, PushOutcome, Result, RosterWrite, StorageError, StoredEnvelope, StoredLink,
+    now, parse_role, parse_status, Device, DeviceStatus, Envelope, HubStorage, Invite, LogStats,
+    NewVersion, Page, PushOutcome, Result, RosterWrite, StorageError, StoredEnvelope, StoredLink,
     StoredVersion, Team,
 };
 
@@ -214,7 +214,7 @@ fn device_from(row: DeviceRow) -> Result<Device> {
         role: parse_role(&role)?,
         public_key: pk.map(|k| to_array32(k, "public key")).transpose()?,
         token_hash: to_array32(th, "token hash")?,
-        status: DeviceStatus::parse(&status)?,
+        status: parse_status(&status)?,
         wipe_pending: wipe,
         created_at: from_micros(created)?,
         last_seen_at: seen.map(from_micros).transpose()?,
@@ -714,7 +714,7 @@ impl HubStorage for SqliteStorage {
                 )
                 .optional()?
                 .ok_or(StorageError::NotFound("device"))?;
-            if DeviceStatus::parse(&status)? != DeviceStatus::Revoked {
+            if parse_status(&status)? != DeviceStatus::Revoked {
                 return Err(StorageError::Conflict(
                     "only a revoked device acknowledges a wipe".into(),
                 ));
@@ -760,7 +760,7 @@ impl HubStorage for SqliteStorage {
                 .query_row(params![device_id.as_bytes().as_slice(), team], |r| r.get(0))
                 .optional()?
                 .ok_or(StorageError::NotFound("device"))?;
-            if DeviceStatus::parse(&status)? != DeviceStatus::Active {
+            if parse_status(&status)? != DeviceStatus::Active {
                 return Err(StorageError::Conflict("device is revoked".into()));
             }
             let received = to_micros(now());

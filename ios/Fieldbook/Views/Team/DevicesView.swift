@@ -93,9 +93,7 @@ private struct DeviceRow: View {
                     Text("This device").font(.caption).foregroundStyle(.secondary)
                 }
             }
-            if let role = Role(hubName: device.role) {
-                Text(role.title).font(.subheadline).foregroundStyle(.secondary)
-            }
+            Text(device.role.title).font(.subheadline).foregroundStyle(.secondary)
             if !device.verified {
                 Label("Unverified: not in the team's signed roster. This device gets no keys.", systemImage: "exclamationmark.triangle.fill")
                     .font(.caption)

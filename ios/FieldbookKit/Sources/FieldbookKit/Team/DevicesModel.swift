@@ -27,9 +27,9 @@ public final class DevicesModel {
 
     /// Unverified devices first: the hub lists them, the signed roster does not.
     public var active: [TeamDevice] {
-        devices.filter { $0.status != "revoked" }.sorted { !$0.verified && $1.verified }
+        devices.filter { $0.status != .revoked }.sorted { !$0.verified && $1.verified }
     }
-    public var revoked: [TeamDevice] { devices.filter { $0.status == "revoked" } }
+    public var revoked: [TeamDevice] { devices.filter { $0.status == .revoked } }
 
     public func isThisDevice(_ device: TeamDevice) -> Bool {
         device.deviceId == app.identity?.deviceId

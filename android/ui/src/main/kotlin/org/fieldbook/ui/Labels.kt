@@ -14,17 +14,6 @@ fun roleLabel(role: Role): String = when (role) {
     Role.SUPERVISOR -> tr("role_supervisor")
 }
 
-/** The hub lists roles by their wire names (`case-manager`). */
-@Composable
-@ReadOnlyComposable
-fun roleLabel(wireName: String): String = when (wireName) {
-    "outreach" -> roleLabel(Role.OUTREACH)
-    "case-manager" -> roleLabel(Role.CASE_MANAGER)
-    "peer-leader" -> roleLabel(Role.PEER_LEADER)
-    "supervisor" -> roleLabel(Role.SUPERVISOR)
-    else -> wireName
-}
-
 /**
  * Device ids are long, and their first characters are a time (UUIDv7):
  * devices enrolled the same day share them. The last characters are

@@ -1,6 +1,7 @@
 package org.fieldbook.android.state
 
 import kotlinx.coroutines.runBlocking
+import org.fieldbook.ffi.DeviceStatus
 import org.fieldbook.ffi.FieldValue
 import org.fieldbook.ffi.RecordKind
 import org.fieldbook.ffi.Role
@@ -112,7 +113,7 @@ class SyncStateHolderTest {
         enrollTeam()
         val devices = DevicesStateHolder(supervisor.session, supervisor.scope)
         devices.refresh()
-        assertEquals(2, devices.state.value.devices.count { it.status == "active" })
+        assertEquals(2, devices.state.value.devices.count { it.status == DeviceStatus.ACTIVE })
         val phone = devices.state.value.devices.first { it.deviceId != devices.state.value.thisDevice }
         assertEquals("outreach phone", phone.label)
 
@@ -120,7 +121,7 @@ class SyncStateHolderTest {
         assertEquals(phone, devices.state.value.confirmRevoke)
         devices.confirmRevoke()
         assertTrue(devices.state.value.revokedEpoch!! >= 2)
-        assertEquals("revoked", devices.state.value.devices.first { it.deviceId == phone.deviceId }.status)
+        assertEquals(DeviceStatus.REVOKED, devices.state.value.devices.first { it.deviceId == phone.deviceId }.status)
 
         val wiped = runBlocking { SyncStateHolder(outreach.session, kotlinx.coroutines.Dispatchers.Unconfined).sync() }
         assertTrue((wiped as SyncResult.Finished).summary.wiped)

@@ -44,6 +44,7 @@ import org.fieldbook.ui.roleLabel
 import org.fieldbook.ui.localTime
 import org.fieldbook.ui.shortId
 import org.fieldbook.ui.strings.tr
+import org.fieldbook.ffi.DeviceStatus
 import org.fieldbook.ffi.Invitation
 import org.fieldbook.ffi.Role
 import org.fieldbook.ffi.TeamDevice
@@ -114,7 +115,7 @@ private fun TeamFingerprint(fingerprint: String?) {
 /** A device the hub lists but no supervisor signed is marked so, in the error colour, with a sign beside it. */
 @Composable
 private fun DeviceRow(device: TeamDevice, isThis: Boolean, onRevoke: () -> Unit) {
-    val active = device.status == "active"
+    val active = device.status == DeviceStatus.ACTIVE
     val error = MaterialTheme.colorScheme.error
     ListItem(
         leadingContent = if (device.verified) null else ({ Icon(Icons.Filled.Warning, contentDescription = null, tint = error) }),
