@@ -7,6 +7,7 @@
 
 pub mod bytes;
 pub mod devices;
+pub mod endpoint;
 pub mod enroll;
 pub mod error;
 pub mod no_null;

@@ -141,7 +141,7 @@ fn quick_retry() -> RetryPolicy {
 async fn health(
     url: String,
     pin: Option<CertificatePin>,
-) -> Result<serde_json::Value, TransportError> {
+) -> Result<fieldbook_proto::endpoint::HealthAnswer, TransportError> {
     tokio::task::spawn_blocking(move || {
         HubClient::new(&url, pin, None, quick_retry())?.health(&AtomicBool::new(false))
     })
@@ -153,11 +153,11 @@ async fn health(
 async fn the_pinned_certificate_is_trusted_over_tls() {
     let hub = RunningHub::start(true).await;
     let answer = health(hub.url("https"), Some(hub.pin())).await.unwrap();
-    assert_eq!(answer["status"], "ok");
+    assert_eq!(answer.status, "ok");
     // The name in the URL does not matter: the pin is the hub's identity.
     let by_name = format!("https://localhost:{}", hub.addr.port());
     assert_eq!(
-        health(by_name, Some(hub.pin())).await.unwrap()["status"],
+        health(by_name, Some(hub.pin())).await.unwrap().status,
         "ok"
     );
     hub.stop().await;
@@ -188,7 +188,7 @@ async fn stalled_handshakes_neither_keep_devices_out_nor_stay() {
     for _ in 0..3 {
         let asked = Instant::now();
         let answer = health(hub.url("https"), Some(hub.pin())).await.unwrap();
-        assert_eq!(answer["status"], "ok");
+        assert_eq!(answer.status, "ok");
         let took = asked.elapsed();
         assert!(took < Duration::from_secs(1), "health took {took:?}");
     }
@@ -286,7 +286,7 @@ async fn handshake_signatures_are_verified_in_tls12_and_tls13() {
         let config = server_config(&genuine.der, &genuine.key_der, version);
         let hub = RunningHub::serving(dir, Some(genuine.clone()), Some(config)).await;
         let answer = health(hub.url("https"), Some(hub.pin())).await;
-        assert_eq!(answer.unwrap()["status"], "ok", "{version:?}");
+        assert_eq!(answer.unwrap().status, "ok", "{version:?}");
         hub.stop().await;
 
         let other_key = rcgen::KeyPair::generate().unwrap().serialize_der();
@@ -319,9 +319,9 @@ async fn https_without_a_pin_is_refused_before_connecting() {
 async fn plain_http_only_on_loopback() {
     let hub = RunningHub::start(false).await;
     let answer = health(hub.url("http"), None).await.unwrap();
-    assert_eq!(answer["backend"], "sqlite");
+    assert_eq!(answer.backend, "sqlite");
     let by_name = format!("http://localhost:{}", hub.addr.port());
-    assert_eq!(health(by_name, None).await.unwrap()["status"], "ok");
+    assert_eq!(health(by_name, None).await.unwrap().status, "ok");
     for url in ["http://192.0.2.10:8080", "http://hub.example:8080"] {
         let err = HubClient::new(url, None, Some("token".into()), quick_retry()).unwrap_err();
         assert!(matches!(err, TransportError::HubAddress(_)), "{err}");

@@ -21,10 +21,9 @@ use std::collections::BTreeSet;
 use std::sync::atomic::AtomicBool;
 
 use fieldbook_proto::devices::KeysResponse;
-use fieldbook_proto::paths;
+use fieldbook_proto::endpoint::{GetKeys, Pull, PullQuery};
 use fieldbook_proto::sync::{PullResponse, DEFAULT_PULL_LIMIT};
 use fieldbook_proto::SealedVersion;
-use reqwest::Method;
 
 use super::access::Exclusive;
 use super::engine::{check_wipe_order, client_for, settle, Failure};
@@ -173,7 +172,7 @@ fn relearn_keys(
     cancel: &AtomicBool,
     log: &mut RepairLog,
 ) -> Result<(), Failure> {
-    let answer: KeysResponse = client.call::<(), _>(Method::GET, paths::KEYS, &[], None, cancel)?;
+    let answer: KeysResponse = client.call::<GetKeys>(&(), cancel)?;
     store.accept_key_envelopes(&answer.envelopes)?;
     let still = store.damaged_keys()?;
     for key in findings.keys.iter().map(|k| &k.key) {
@@ -199,11 +198,11 @@ fn read_log(
     let mut since = 0u64;
     let mut copies = Vec::new();
     loop {
-        let page: PullResponse = client.call::<(), _>(
-            Method::GET,
-            paths::PULL,
-            &[("since", since.to_string()), ("limit", limit.to_string())],
-            None,
+        let page: PullResponse = client.call::<Pull>(
+            &PullQuery {
+                since: Some(since),
+                limit: Some(limit),
+            },
             cancel,
         )?;
         copies.extend(

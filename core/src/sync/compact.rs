@@ -8,11 +8,10 @@
 //! and the next run names those old versions again (the hub ignores ids it
 //! already dropped).
 
-use fieldbook_proto::paths;
+use fieldbook_proto::endpoint::Compact;
 use fieldbook_proto::sync::{
     CompactEntry, CompactRequest, CompactResponse, MAX_COMPACT_DROPS, MAX_COMPACT_ENTRIES,
 };
-use reqwest::Method;
 use serde::Serialize;
 use std::sync::atomic::AtomicBool;
 
@@ -99,8 +98,7 @@ pub fn compact(
     )
     .and_then(|()| {
         for request in requests(&compactions) {
-            let answer: CompactResponse =
-                client.call(Method::POST, paths::COMPACT, &[], Some(&request), cancel)?;
+            let answer: CompactResponse = client.call::<Compact>(&request, cancel)?;
             summary.dropped += answer.dropped;
         }
         Ok(())

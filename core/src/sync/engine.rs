@@ -4,9 +4,8 @@
 //! every batch, so a broken connection resumes where it stopped instead of
 //! from zero.
 
-use fieldbook_proto::paths;
+use fieldbook_proto::endpoint::{Pull, PullQuery, Push};
 use fieldbook_proto::sync::{PullResponse, PushRequest, PushResponse, DEFAULT_PULL_LIMIT};
-use reqwest::Method;
 use std::sync::atomic::AtomicBool;
 
 use super::access::{Exclusive, StoreAccess};
@@ -232,13 +231,7 @@ pub(super) fn push<S: StoreAccess>(
         }
         let ids: Vec<uuid::Uuid> = versions.iter().map(|v| v.version_id).collect();
         summary.requests += 1;
-        let answer: PushResponse = client.call(
-            Method::POST,
-            paths::PUSH,
-            &[],
-            Some(&PushRequest { versions }),
-            cancel,
-        )?;
+        let answer: PushResponse = client.call::<Push>(&PushRequest { versions }, cancel)?;
         store.with(|s| s.mark_pushed(&ids))?;
         summary.pushed += answer.stored;
         summary.push_duplicates += answer.duplicates;
@@ -265,14 +258,11 @@ fn pull<S: StoreAccess>(
         store.with(|s| s.ensure_room_to_write())?;
         let since = store.with(|s| s.sync_cursor())?;
         summary.requests += 1;
-        let page: PullResponse = client.call::<(), _>(
-            Method::GET,
-            paths::PULL,
-            &[
-                ("since", since.to_string()),
-                ("limit", options.pull_limit.to_string()),
-            ],
-            None,
+        let page: PullResponse = client.call::<Pull>(
+            &PullQuery {
+                since: Some(since),
+                limit: Some(options.pull_limit),
+            },
             cancel,
         )?;
         let versions: Vec<_> = page.versions.into_iter().map(|v| v.version).collect();

@@ -13,13 +13,12 @@
 //! roster's genesis. A code made before the team signed its roster enrolls
 //! the old way; that device takes the roster on first use later.
 
+use fieldbook_proto::endpoint::{AppendRoster, Enroll, LookUpInvite};
 use fieldbook_proto::enroll::{
     EnrollRequest, EnrollResponse, InviteLookup, InviteLookupRequest, SignedJoin,
 };
-use fieldbook_proto::paths;
 use fieldbook_proto::roster::{AppendRosterRequest, MAX_ROSTER_LINKS};
 use fieldbook_trust::{Link, Member, Roster, SigningKey, TrustError};
-use reqwest::Method;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -140,8 +139,7 @@ pub fn enroll(
         device_id: Some(device),
         join,
     };
-    let answer: EnrollResponse =
-        client.call(Method::POST, paths::ENROLL, &[], Some(&request), &cancel)?;
+    let answer: EnrollResponse = client.call::<Enroll>(&request, &cancel)?;
     if answer.team_id != lookup.team_id || answer.device_id != device || answer.role != role {
         return Err(Error::InvalidInput(
             "the hub's answer does not match the code's team, role or this device".into(),
@@ -195,15 +193,12 @@ fn look_up(
     let mut links: Vec<Link> = Vec::new();
     loop {
         let since = links.last().map_or(0, |l| l.seq);
-        let lookup: InviteLookup = client.call(
-            Method::POST,
-            paths::ENROLL_INVITE,
-            &[],
-            Some(&InviteLookupRequest {
+        let lookup: InviteLookup = client.call::<LookUpInvite>(
+            &InviteLookupRequest {
                 invite_id: code.invite_id,
                 verifier: code.verifier(),
                 since,
-            }),
+            },
             cancel,
         )?;
         let page = lookup.roster.links.len();
@@ -290,10 +285,7 @@ fn sign_genesis(store: &mut Store, client: &HubClient, cancel: &AtomicBool) {
     let request = AppendRosterRequest {
         links: links.iter().map(Link::to_wire).collect(),
     };
-    if client
-        .call_empty(Method::POST, paths::ROSTER, Some(&request), cancel)
-        .is_ok()
-    {
+    if client.call::<AppendRoster>(&request, cancel).is_ok() {
         let team = store.team_id();
         if let Ok(roster) = Roster::from_chain(team.0, None, &links) {
             let _ = store.set_roster(&roster);

@@ -17,7 +17,9 @@
 use std::sync::atomic::AtomicBool;
 
 use fieldbook_proto::devices::{DeviceInfo, KeysResponse, PutKeysRequest};
-use fieldbook_proto::paths;
+use fieldbook_proto::endpoint::{
+    AppendRoster, GetClaims, GetKeys, GetRoster, ListDevices, PutClaim, PutKeys, RosterQuery,
+};
 use fieldbook_proto::roster::{
     AppendRosterRequest, ClaimMac, RosterPage, SigningKeyClaim, MAX_ROSTER_LINKS,
 };
@@ -25,7 +27,6 @@ use fieldbook_proto::vocab::DeviceStatus;
 use fieldbook_trust::{
     Entry, Link, Position, PublicKey, Roster, Signer, SigningKey, Statement, GENESIS_PREV,
 };
-use reqwest::Method;
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
@@ -49,13 +50,8 @@ pub(crate) fn fetch_links(
     loop {
         let after = links.last().map_or(since, |l| l.seq);
         summary.requests += 1;
-        let page: RosterPage = client.call::<(), _>(
-            Method::GET,
-            paths::ROSTER,
-            &[("since", after.to_string())],
-            None,
-            cancel,
-        )?;
+        let page: RosterPage =
+            client.call::<GetRoster>(&RosterQuery { since: Some(after) }, cancel)?;
         let full = page.links.len() >= MAX_ROSTER_LINKS;
         for wire in &page.links {
             let link = Link::from_wire(wire)
@@ -136,16 +132,13 @@ fn sign_first_roster<S: StoreAccess>(
     summary: &mut SyncSummary,
 ) -> Result<(), Failure> {
     summary.requests += 1;
-    let devices: Vec<DeviceInfo> =
-        client.call::<(), _>(Method::GET, paths::DEVICES, &[], None, cancel)?;
+    let devices: Vec<DeviceInfo> = client.call::<ListDevices>(&(), cancel)?;
     let links = store.with(|s| genesis_links(s, &devices))?;
     summary.requests += 1;
-    let posted = client.call_empty(
-        Method::POST,
-        paths::ROSTER,
-        Some(&AppendRosterRequest {
+    let posted = client.call::<AppendRoster>(
+        &AppendRosterRequest {
             links: links.iter().map(Link::to_wire).collect(),
-        }),
+        },
         cancel,
     );
     match posted {
@@ -279,7 +272,7 @@ fn supervisor_chores<S: StoreAccess>(
     if !roster.may_sign(me.0) {
         let claim = store.with(|s| make_claim(s, &roster))?;
         summary.requests += 1;
-        client.call_empty(Method::POST, paths::CLAIMS, Some(&claim), cancel)?;
+        client.call::<PutClaim>(&claim, cancel)?;
         summary.warnings.push(
             "this supervisor's signing key waits for another supervisor's device to certify it at its next sync".into(),
         );
@@ -294,7 +287,7 @@ fn supervisor_chores<S: StoreAccess>(
     let requests: Vec<PutKeysRequest> = store.with(|s| s.keys_to_share())?;
     for request in requests {
         summary.requests += 1;
-        client.call_empty(Method::POST, paths::KEYS, Some(&request), cancel)?;
+        client.call::<PutKeys>(&request, cancel)?;
         store.with(|s| s.mark_keys_shared(&request))?;
     }
     Ok(())
@@ -351,8 +344,7 @@ fn certify_claims<S: StoreAccess>(
     summary: &mut SyncSummary,
 ) -> Result<(), Failure> {
     summary.requests += 1;
-    let claims: Vec<SigningKeyClaim> =
-        client.call::<(), _>(Method::GET, paths::CLAIMS, &[], None, cancel)?;
+    let claims: Vec<SigningKeyClaim> = client.call::<GetClaims>(&(), cancel)?;
     let entries = store.with(|s| -> Result<Vec<Entry>> {
         let (team, me, _) = s.identity();
         let mut entries = Vec::new();
@@ -390,12 +382,10 @@ fn certify_claims<S: StoreAccess>(
     }
     let links = store.with(|s| s.sign_entries(roster, entries))?;
     summary.requests += 1;
-    match client.call_empty(
-        Method::POST,
-        paths::ROSTER,
-        Some(&AppendRosterRequest {
+    match client.call::<AppendRoster>(
+        &AppendRosterRequest {
             links: links.iter().map(Link::to_wire).collect(),
-        }),
+        },
         cancel,
     ) {
         // Another write landed first: the next sync tries again.
@@ -433,7 +423,7 @@ fn learn_keys<S: StoreAccess>(
         return Ok(());
     }
     summary.requests += 1;
-    let keys: KeysResponse = client.call::<(), _>(Method::GET, paths::KEYS, &[], None, cancel)?;
+    let keys: KeysResponse = client.call::<GetKeys>(&(), cancel)?;
     let outcome = store.with(|s| s.accept_key_envelopes(&keys.envelopes))?;
     summary.keys_learned += outcome.learned;
     summary.keys_refused += outcome.refused;

@@ -7,9 +7,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use fieldbook_proto::devices::DeviceInfo;
-use fieldbook_proto::paths;
+use fieldbook_proto::endpoint::{CreateInvite, ListDevices, Revoke};
 use fieldbook_trust::Roster;
-use reqwest::Method;
 use std::sync::atomic::AtomicBool;
 
 use super::access::Exclusive;
@@ -67,7 +66,7 @@ pub fn invite(store: &mut Store, role: Role, days: i64) -> Result<IssuedInvite> 
     let invite = loop {
         attempt += 1;
         let invite = store.make_invite(role, expires_at)?;
-        match client.call_empty(Method::POST, paths::INVITES, Some(&invite.request), &cancel) {
+        match client.call::<CreateInvite>(&invite.request, &cancel) {
             Ok(()) => break invite,
             // The client's retry of a copy that landed, its answer lost:
             // this very invite (its id is fresh) is registered.
@@ -97,11 +96,10 @@ pub fn invite(store: &mut Store, role: Role, days: i64) -> Result<IssuedInvite> 
 pub fn list_devices(store: &mut Store) -> Result<Vec<TeamDevice>> {
     let client = client_for(store, RetryPolicy::default())?;
     let cancel = AtomicBool::new(false);
-    let listed: Vec<DeviceInfo> =
-        match client.call::<(), _>(Method::GET, paths::DEVICES, &[], None, &cancel) {
-            Ok(devices) => devices,
-            Err(e) => return on_hub(store, &client, Err(e)),
-        };
+    let listed: Vec<DeviceInfo> = match client.call::<ListDevices>(&(), &cancel) {
+        Ok(devices) => devices,
+        Err(e) => return on_hub(store, &client, Err(e)),
+    };
     refresh_roster(store, &client, &cancel)?;
     let roster = store.roster()?;
     Ok(with_roster(listed, roster.as_ref()))
@@ -155,7 +153,7 @@ pub fn revoke_device(store: &mut Store, device: DeviceId) -> Result<u32> {
     store.check_revocable(device)?;
     let client = client_for(store, RetryPolicy::default())?;
     let cancel = AtomicBool::new(false);
-    let path = paths::REVOKE.replace("{id}", &device.to_string());
+    let path = Revoke::path_for(device.0);
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -168,7 +166,7 @@ pub fn revoke_device(store: &mut Store, device: DeviceId) -> Result<u32> {
         }
         let request = store.make_revocation(device)?;
         let epoch = request.keys.as_ref().map_or(0, |k| k.epoch);
-        match client.call_empty(Method::POST, &path, Some(&request), &cancel) {
+        match client.call_at::<Revoke>(&path, &request, &cancel) {
             Ok(()) => {
                 // Done on the hub. The new keys come back through the hub
                 // like everyone's: now, or at the next sync when this

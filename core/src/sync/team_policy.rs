@@ -3,10 +3,9 @@
 //! revocation. Every device follows it once it verifies that link (see
 //! `store::policy`); the hub can withhold it, which only delays it.
 
-use fieldbook_proto::paths;
+use fieldbook_proto::endpoint::AppendRoster;
 use fieldbook_proto::roster::AppendRosterRequest;
 use fieldbook_trust::{Entry, Link, PolicyState, SecurityPolicy, Signer};
-use reqwest::Method;
 use std::sync::atomic::AtomicBool;
 
 use super::engine::client_for;
@@ -80,7 +79,7 @@ pub fn set_team_policy(store: &mut Store, change: &PolicyChange) -> Result<Polic
         let request = AppendRosterRequest {
             links: links.iter().map(Link::to_wire).collect(),
         };
-        match client.call_empty(Method::POST, paths::ROSTER, Some(&request), &cancel) {
+        match client.call::<AppendRoster>(&request, &cancel) {
             Ok(()) => {
                 let signed = signed_state(&links[0], policy)?;
                 // This device follows it now, or at its next sync when this

@@ -4,11 +4,11 @@
 //! crypto-erase. The transport is HTTP on devices (`super::http`) and an
 //! in-process network in the team simulation.
 
+use fieldbook_proto::endpoint::{self, Endpoint, Health, HealthAnswer};
 use fieldbook_proto::error::ErrorBody;
-use fieldbook_proto::paths;
 use rand::Rng;
 use reqwest::{Method, StatusCode};
-use serde::{de::DeserializeOwned, Serialize};
+use serde::Serialize;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use zeroize::Zeroizing;
@@ -205,41 +205,72 @@ impl HubClient {
         }
     }
 
-    pub fn call<Req: Serialize, Resp: DeserializeOwned>(
+    /// Makes call `E`: a GET sends its request as the query, a POST as the
+    /// JSON body.
+    pub fn call<E: Endpoint>(
         &self,
-        method: Method,
-        path: &str,
-        query: &[(&str, String)],
-        body: Option<&Req>,
+        request: &E::Request,
         cancel: &AtomicBool,
-    ) -> Result<Resp, TransportError> {
-        let bytes = body
-            .map(serde_json::to_vec)
-            .transpose()
-            .map_err(|e| TransportError::Protocol(e.to_string()))?;
-        let text = self.send(&method, path, query, bytes.as_deref(), cancel)?;
-        serde_json::from_slice(&text).map_err(|e| TransportError::Protocol(format!("{path}: {e}")))
+    ) -> Result<E::Response, TransportError> {
+        self.call_at::<E>(E::CALL.path(), request, cancel)
     }
 
-    /// A call whose answer has no body (204).
-    pub fn call_empty<Req: Serialize>(
+    /// Makes call `E` at its path with the parameter filled in
+    /// (`Revoke::path_for`).
+    pub fn call_at<E: Endpoint>(
         &self,
-        method: Method,
         path: &str,
-        body: Option<&Req>,
+        request: &E::Request,
         cancel: &AtomicBool,
-    ) -> Result<(), TransportError> {
-        let bytes = body
-            .map(serde_json::to_vec)
-            .transpose()
-            .map_err(|e| TransportError::Protocol(e.to_string()))?;
-        self.send(&method, path, &[], bytes.as_deref(), cancel)
-            .map(|_| ())
+    ) -> Result<E::Response, TransportError> {
+        let protocol = |e: serde_json::Error| TransportError::Protocol(format!("{path}: {e}"));
+        let (method, query, body) = match E::CALL.method() {
+            endpoint::Method::Get => (Method::GET, query_of(request)?, None),
+            endpoint::Method::Post => (
+                Method::POST,
+                Vec::new(),
+                Some(serde_json::to_vec(request).map_err(protocol)?),
+            ),
+        };
+        let query: Vec<(&str, String)> =
+            query.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        let text = self.send(&method, path, &query, body.as_deref(), cancel)?;
+        // A success without a body (201, 204) answers a call whose answer is `()`.
+        let text = if text.is_empty() {
+            b"null".to_vec()
+        } else {
+            text
+        };
+        serde_json::from_slice(&text).map_err(protocol)
     }
 
-    pub fn health(&self, cancel: &AtomicBool) -> Result<serde_json::Value, TransportError> {
-        self.call::<(), _>(Method::GET, paths::HEALTH, &[], None, cancel)
+    pub fn health(&self, cancel: &AtomicBool) -> Result<HealthAnswer, TransportError> {
+        self.call::<Health>(&(), cancel)
     }
+}
+
+/// A GET's request as query pairs: its fields that are set, each by its
+/// JSON scalar (`()` has none).
+fn query_of<T: Serialize>(request: &T) -> Result<Vec<(String, String)>, TransportError> {
+    let value = serde_json::to_value(request)
+        .map_err(|e| TransportError::Protocol(format!("query: {e}")))?;
+    let fields = match value {
+        serde_json::Value::Null => return Ok(Vec::new()),
+        serde_json::Value::Object(fields) => fields,
+        _ => {
+            return Err(TransportError::Protocol(
+                "a query must be a set of fields".into(),
+            ))
+        }
+    };
+    Ok(fields
+        .into_iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| match v {
+            serde_json::Value::String(s) => (k, s),
+            other => (k, other.to_string()),
+        })
+        .collect())
 }
 
 fn refusal(status: StatusCode, body: &[u8]) -> TransportError {
@@ -326,10 +357,10 @@ mod tests {
             Err(TransportError::Unreachable("cut".into())),
             answer(503, r#"{"error":"unavailable","message":"busy"}"#),
             answer(429, ""),
-            answer(200, r#"{"status":"ok"}"#),
+            answer(200, r#"{"status":"ok","protocol":2,"backend":"sqlite"}"#),
         ];
         let health = client(&script, 5).health(&AtomicBool::new(false)).unwrap();
-        assert_eq!(health["status"], "ok");
+        assert_eq!(health.status, "ok");
         let sent = script.sent.lock().unwrap();
         assert_eq!(sent.len(), 4);
         assert!(sent

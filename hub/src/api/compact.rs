@@ -8,24 +8,23 @@
 //! 404 `not_found`; entries before it in the request stay compacted
 //! (compaction is idempotent, so the client may simply retry).
 
+use fieldbook_proto::endpoint::Compact;
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::Json;
-use fieldbook_proto::sync::{
-    CompactRequest, CompactResponse, MAX_COMPACT_DROPS, MAX_COMPACT_ENTRIES,
-};
+use fieldbook_proto::sync::{CompactResponse, MAX_COMPACT_DROPS, MAX_COMPACT_ENTRIES};
 
 use super::auth::AuthDevice;
-use super::error::{ApiError, ApiJson};
+use super::error::ApiError;
+use super::typed::{Answer, Body};
 use super::AppState;
 use crate::storage::StorageError;
 
 pub async fn compact(
     State(state): State<Arc<AppState>>,
     caller: AuthDevice,
-    ApiJson(req): ApiJson<CompactRequest>,
-) -> Result<Json<CompactResponse>, ApiError> {
+    Body(req): Body<Compact>,
+) -> Result<Answer<Compact>, ApiError> {
     caller.require_supervisor()?;
     if req.compactions.len() > MAX_COMPACT_ENTRIES {
         return Err(ApiError::invalid(format!(
@@ -65,5 +64,5 @@ pub async fn compact(
         };
     }
     tracing::info!(device = %caller.0.id, dropped, "log compacted");
-    Ok(Json(CompactResponse { dropped }))
+    Ok(Answer(CompactResponse { dropped }))
 }

@@ -1,10 +1,9 @@
 //! `GET /v1/devices`, `POST /v1/devices/{id}/revoke` (supervisors).
 
+use fieldbook_proto::endpoint::{ListDevices, Revoke};
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::Json;
 use fieldbook_proto::devices::{DeviceInfo, RevokeRequest};
 use fieldbook_trust::Entry;
 use uuid::Uuid;
@@ -12,6 +11,7 @@ use uuid::Uuid;
 use super::auth::AuthDevice;
 use super::error::ApiError;
 use super::keys::keys_write;
+use super::typed::Answer;
 use super::AppState;
 use crate::roster;
 use crate::storage::{Device, RosterWrite, StorageError};
@@ -31,10 +31,10 @@ pub fn info(d: Device) -> DeviceInfo {
 pub async fn list(
     State(state): State<Arc<AppState>>,
     caller: AuthDevice,
-) -> Result<Json<Vec<DeviceInfo>>, ApiError> {
+) -> Result<Answer<ListDevices>, ApiError> {
     caller.require_supervisor()?;
     let devices = state.storage.list_devices(caller.0.team_id).await?;
-    Ok(Json(devices.into_iter().map(info).collect()))
+    Ok(Answer(devices.into_iter().map(info).collect()))
 }
 
 /// Revokes a device. Once the team has a roster, the request carries the
@@ -45,7 +45,7 @@ pub async fn revoke(
     caller: AuthDevice,
     id: Result<Path<Uuid>, axum::extract::rejection::PathRejection>,
     body: axum::body::Bytes,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Answer<Revoke>, ApiError> {
     caller.require_supervisor()?;
     let Path(id) = id.map_err(|_| ApiError::not_found("device not found"))?;
     let team = caller.0.team_id;
@@ -104,5 +104,5 @@ pub async fn revoke(
         Err(e) => return Err(e.into()),
     }
     tracing::info!(device = %id, by = %caller.0.id, "device revoked");
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Answer(()))
 }

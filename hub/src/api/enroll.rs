@@ -7,14 +7,14 @@
 //! code: the device's keys are the ones the code's holder signed, whatever
 //! the hub would have liked them to be.
 
+use fieldbook_proto::endpoint::{Enroll, LookUpInvite};
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use fieldbook_proto::enroll::{EnrollRequest, EnrollResponse, InviteLookup, InviteLookupRequest};
+use fieldbook_proto::enroll::{EnrollRequest, EnrollResponse, InviteLookup};
 use fieldbook_proto::roster::RosterLink;
 use fieldbook_proto::roster::RosterPage;
 use fieldbook_trust::{Entry, Member};
@@ -25,7 +25,8 @@ use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
 use super::auth::token_hash;
-use super::error::{ApiError, ApiJson};
+use super::error::ApiError;
+use super::typed::{Answer, Body};
 use super::AppState;
 use crate::roster;
 use crate::storage::{now, Device, DeviceStatus, Invite, RosterWrite, StorageError};
@@ -43,8 +44,8 @@ fn invalid_code() -> ApiError {
 
 pub async fn enroll(
     State(state): State<Arc<AppState>>,
-    ApiJson(req): ApiJson<EnrollRequest>,
-) -> Result<Json<EnrollResponse>, ApiError> {
+    Body(req): Body<Enroll>,
+) -> Result<Answer<Enroll>, ApiError> {
     let public_key: [u8; 32] = req
         .public_key
         .as_slice()
@@ -123,7 +124,7 @@ pub async fn enroll(
     let team = state.storage.get_team(invite.team_id).await?;
     let key_epoch = state.storage.current_epoch(team.id).await?;
     tracing::info!(device = %device.id, team = %team.id, role = device.role.as_str(), "device enrolled");
-    Ok(Json(EnrollResponse {
+    Ok(Answer(EnrollResponse {
         team_id: team.id,
         team_name: team.name,
         device_id: device.id,
@@ -138,8 +139,8 @@ pub async fn enroll(
 /// (the verifier proves it), unused and unexpired; nothing is consumed.
 pub async fn lookup(
     State(state): State<Arc<AppState>>,
-    ApiJson(req): ApiJson<InviteLookupRequest>,
-) -> Result<Json<InviteLookup>, ApiError> {
+    Body(req): Body<LookUpInvite>,
+) -> Result<Answer<LookUpInvite>, ApiError> {
     if i64::try_from(req.since).is_err() {
         return Err(ApiError::invalid("since too large"));
     }
@@ -155,7 +156,7 @@ pub async fn lookup(
     let team = state.storage.get_team(invite.team_id).await?;
     let links = state.storage.roster(team.id, req.since).await?;
     let head = state.storage.roster_head(team.id).await?;
-    Ok(Json(InviteLookup {
+    Ok(Answer(InviteLookup {
         team_id: team.id,
         team_name: team.name,
         role: invite.role,

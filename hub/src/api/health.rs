@@ -1,14 +1,18 @@
 //! `GET /v1/health`
 
+use fieldbook_proto::endpoint::{Health, HealthAnswer};
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::Json;
 use fieldbook_proto::PROTOCOL_VERSION;
-use serde_json::{json, Value};
 
+use super::typed::Answer;
 use super::AppState;
 
-pub async fn health(State(state): State<Arc<AppState>>) -> Json<Value> {
-    Json(json!({"status": "ok", "protocol": PROTOCOL_VERSION, "backend": state.storage.backend()}))
+pub async fn health(State(state): State<Arc<AppState>>) -> Answer<Health> {
+    Answer(HealthAnswer {
+        status: "ok".into(),
+        protocol: PROTOCOL_VERSION,
+        backend: state.storage.backend().into(),
+    })
 }

@@ -1,15 +1,16 @@
 //! `POST /v1/invites` (supervisors): registers a one-time code a supervisor's
 //! device made, with the roster link that certifies it.
 
+use fieldbook_proto::endpoint::CreateInvite;
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use fieldbook_proto::enroll::CreateInviteRequest;
 use fieldbook_trust::Entry;
 
 use super::auth::AuthDevice;
-use super::error::{ApiError, ApiJson};
+use super::error::ApiError;
+use super::typed::{Answer, Body};
 use super::AppState;
 use crate::roster;
 use crate::storage::{now, Invite, RosterWrite, StorageError};
@@ -17,8 +18,8 @@ use crate::storage::{now, Invite, RosterWrite, StorageError};
 pub async fn create_invite(
     State(state): State<Arc<AppState>>,
     caller: AuthDevice,
-    ApiJson(req): ApiJson<CreateInviteRequest>,
-) -> Result<StatusCode, ApiError> {
+    Body(req): Body<CreateInvite>,
+) -> Result<Answer<CreateInvite>, ApiError> {
     caller.require_supervisor()?;
     let role = req.role;
     let verifier_hash: [u8; 32] = req
@@ -88,7 +89,7 @@ pub async fn create_invite(
         }
     };
     match state.storage.write_roster(team, write).await {
-        Ok(()) => Ok(StatusCode::CREATED),
+        Ok(()) => Ok(Answer(())),
         Err(StorageError::Conflict(m)) if m.contains("roster") => Err(ApiError::roster_moved()),
         Err(e) => Err(e.into()),
     }

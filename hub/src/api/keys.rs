@@ -5,17 +5,17 @@
 //! link: the hub checks both (devices check them again) so that no member can
 //! leave envelopes that every device would refuse.
 
+use fieldbook_proto::endpoint::{GetKeys, PutKeys};
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::Json;
 use fieldbook_proto::devices::{KeyEnvelope, KeysResponse, PutKeysRequest};
 use fieldbook_trust::{Entry, EnvelopeFacts, Roster};
 use uuid::Uuid;
 
 use super::auth::AuthDevice;
-use super::error::{stored, ApiError, ApiJson};
+use super::error::{stored, ApiError};
+use super::typed::{Answer, Body};
 use super::AppState;
 use crate::roster;
 use crate::storage::{Envelope, RosterWrite, StorageError};
@@ -23,14 +23,14 @@ use crate::storage::{Envelope, RosterWrite, StorageError};
 pub async fn put(
     State(state): State<Arc<AppState>>,
     caller: AuthDevice,
-    ApiJson(req): ApiJson<PutKeysRequest>,
-) -> Result<StatusCode, ApiError> {
+    Body(req): Body<PutKeys>,
+) -> Result<Answer<PutKeys>, ApiError> {
     caller.require_supervisor()?;
     let team = caller.0.team_id;
     let current = roster::current(state.storage.as_ref(), team).await?;
     let write = keys_write(team, current, req)?;
     match state.storage.write_roster(team, write).await {
-        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Ok(()) => Ok(Answer(())),
         Err(StorageError::Conflict(m)) if m.contains("roster") => Err(ApiError::roster_moved()),
         Err(e) => Err(e.into()),
     }
@@ -115,10 +115,10 @@ pub fn keys_write(
 pub async fn get(
     State(state): State<Arc<AppState>>,
     caller: AuthDevice,
-) -> Result<Json<KeysResponse>, ApiError> {
+) -> Result<Answer<GetKeys>, ApiError> {
     let envelopes = state.storage.key_envelopes_for(caller.0.id).await?;
     let key_epoch = state.storage.current_epoch(caller.0.team_id).await?;
-    Ok(Json(KeysResponse {
+    Ok(Answer(KeysResponse {
         key_epoch,
         envelopes: envelopes
             .into_iter()

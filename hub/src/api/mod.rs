@@ -14,6 +14,7 @@ mod roster;
 mod sync;
 #[cfg(test)]
 mod tests;
+mod typed;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -24,7 +25,8 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{self, MethodRouter};
 use axum::Router;
-use fieldbook_proto::{paths, PROTOCOL_HEADER, PROTOCOL_VERSION};
+use fieldbook_proto::endpoint::Call;
+use fieldbook_proto::{PROTOCOL_HEADER, PROTOCOL_VERSION};
 
 pub use auth::token_hash;
 pub use error::ApiError;
@@ -36,112 +38,27 @@ pub struct AppState {
     pub storage: Arc<dyn HubStorage>,
 }
 
-/// One route: method, path and every status it can answer (documented in
-/// `hub/openapi.yaml`; 431 comes from the server, for a request head over 16 KiB).
-pub struct Route {
-    pub method: &'static str,
-    pub path: &'static str,
-    pub statuses: &'static [u16],
-}
-
 const AUTHED: [u16; 4] = [401, 410, 500, 503];
 
-pub const ROUTES: &[Route] = &[
-    Route {
-        method: "get",
-        path: paths::HEALTH,
-        statuses: &[200, 431],
-    },
-    Route {
-        method: "post",
-        path: paths::ENROLL,
-        statuses: &[200, 400, 403, 409, 413, 429, 431, 500, 503],
-    },
-    Route {
-        method: "post",
-        path: paths::ENROLL_INVITE,
-        statuses: &[200, 400, 403, 413, 429, 431, 500, 503],
-    },
-    Route {
-        method: "post",
-        path: paths::INVITES,
-        statuses: &[201, 400, 401, 403, 409, 410, 413, 431, 500, 503],
-    },
-    Route {
-        method: "post",
-        path: paths::PUSH,
-        statuses: &[200, 400, 401, 403, 409, 410, 413, 431, 500, 503],
-    },
-    Route {
-        method: "get",
-        path: paths::PULL,
-        statuses: &[200, 400, 401, 410, 431, 500, 503],
-    },
-    Route {
-        method: "post",
-        path: paths::COMPACT,
-        statuses: &[200, 400, 401, 403, 404, 410, 413, 431, 500, 503],
-    },
-    Route {
-        method: "get",
-        path: paths::DEVICES,
-        statuses: &[200, 401, 403, 410, 431, 500, 503],
-    },
-    Route {
-        method: "post",
-        path: paths::REVOKE,
-        statuses: &[204, 400, 401, 403, 404, 409, 410, 413, 431, 500, 503],
-    },
-    Route {
-        method: "post",
-        path: paths::KEYS,
-        statuses: &[204, 400, 401, 403, 409, 410, 413, 431, 500, 503],
-    },
-    Route {
-        method: "get",
-        path: paths::KEYS,
-        statuses: &[200, 401, 410, 431, 500, 503],
-    },
-    Route {
-        method: "get",
-        path: paths::ROSTER,
-        statuses: &[200, 400, 401, 431, 500, 503],
-    },
-    Route {
-        method: "post",
-        path: paths::ROSTER,
-        statuses: &[204, 400, 401, 403, 409, 410, 413, 431, 500, 503],
-    },
-    Route {
-        method: "post",
-        path: paths::CLAIMS,
-        statuses: &[204, 400, 401, 403, 404, 410, 413, 431, 500, 503],
-    },
-    Route {
-        method: "get",
-        path: paths::CLAIMS,
-        statuses: &[200, 401, 403, 410, 431, 500, 503],
-    },
-];
-
-fn handler(method: &str, path: &str) -> MethodRouter<Arc<AppState>> {
-    match (method, path) {
-        ("get", paths::HEALTH) => routing::get(health::health),
-        ("post", paths::ENROLL) => routing::post(enroll::enroll),
-        ("post", paths::ENROLL_INVITE) => routing::post(enroll::lookup),
-        ("post", paths::INVITES) => routing::post(invites::create_invite),
-        ("post", paths::PUSH) => routing::post(sync::push),
-        ("get", paths::PULL) => routing::get(sync::pull),
-        ("post", paths::COMPACT) => routing::post(compact::compact),
-        ("get", paths::DEVICES) => routing::get(devices::list),
-        ("post", paths::REVOKE) => routing::post(devices::revoke),
-        ("post", paths::KEYS) => routing::post(keys::put),
-        ("get", paths::KEYS) => routing::get(keys::get),
-        ("get", paths::ROSTER) => routing::get(roster::get),
-        ("post", paths::ROSTER) => routing::post(roster::append),
-        ("post", paths::CLAIMS) => routing::post(roster::put_claim),
-        ("get", paths::CLAIMS) => routing::get(roster::claims),
-        _ => unreachable!("route {method} {path} has no handler"),
+/// The handler of each call: a call added to the API's list does not
+/// compile until it has one here.
+fn handler(call: Call) -> MethodRouter<Arc<AppState>> {
+    match call {
+        Call::Health => routing::get(health::health),
+        Call::Enroll => routing::post(enroll::enroll),
+        Call::LookUpInvite => routing::post(enroll::lookup),
+        Call::CreateInvite => routing::post(invites::create_invite),
+        Call::Push => routing::post(sync::push),
+        Call::Pull => routing::get(sync::pull),
+        Call::Compact => routing::post(compact::compact),
+        Call::ListDevices => routing::get(devices::list),
+        Call::Revoke => routing::post(devices::revoke),
+        Call::PutKeys => routing::post(keys::put),
+        Call::GetKeys => routing::get(keys::get),
+        Call::GetRoster => routing::get(roster::get),
+        Call::AppendRoster => routing::post(roster::append),
+        Call::PutClaim => routing::post(roster::put_claim),
+        Call::GetClaims => routing::get(roster::claims),
     }
 }
 
@@ -156,9 +73,9 @@ pub const BODY_LIMIT: usize = 16 * 1024 * 1024;
 /// routes): an enrollment request is a few hundred bytes.
 pub const UNAUTHENTICATED_BODY_LIMIT: usize = 8 * 1024;
 
-/// Whether a route takes a device token: it answers 401 without one.
-fn authenticated(route: &Route) -> bool {
-    route.statuses.contains(&401)
+/// Whether a call takes a device token: it answers 401 without one.
+fn authenticated(call: Call) -> bool {
+    call.statuses().contains(&401)
 }
 
 /// The API with the default enrollment rate limit.
@@ -172,33 +89,32 @@ pub fn router(storage: Arc<dyn HubStorage>) -> Router {
 pub fn router_with(storage: Arc<dyn HubStorage>, enroll_limit: EnrollRateLimit) -> Router {
     let limiter = Arc::new(rate_limit::RateLimiter::new(enroll_limit));
     let mut r = Router::new();
-    for route in ROUTES {
-        // Every authenticated route answers these; the roster also to revoked devices.
-        debug_assert!(AUTHED.iter().all(|s| route.path == paths::HEALTH
-            || route.path == paths::ENROLL
-            || route.path == paths::ENROLL_INVITE
-            || (route.path == paths::ROSTER && route.method == "get" && *s == 410)
-            || route.statuses.contains(s)));
-        let limit = if authenticated(route) {
+    for &call in Call::ALL {
+        // Every authenticated call answers these; the roster also to revoked devices.
+        debug_assert!(AUTHED.iter().all(|s| !authenticated(call)
+            || (call == Call::GetRoster && *s == 410)
+            || call.statuses().contains(s)));
+        let limit = if authenticated(call) {
             BODY_LIMIT
         } else {
             UNAUTHENTICATED_BODY_LIMIT
         };
-        let mut endpoint = handler(route.method, route.path).layer(DefaultBodyLimit::max(limit));
-        if route.statuses.contains(&413) {
+        let mut endpoint = handler(call).layer(DefaultBodyLimit::max(limit));
+        if call.statuses().contains(&413) {
             endpoint = endpoint.route_layer(middleware::from_fn_with_state(
                 limit,
                 body_limit::refuse_announced_oversize,
             ));
         }
         // Both check a code's verifier: one bucket per address for the two.
-        if route.path == paths::ENROLL || route.path == paths::ENROLL_INVITE {
+        if matches!(call, Call::Enroll | Call::LookUpInvite) {
             endpoint = endpoint.route_layer(middleware::from_fn_with_state(
                 Arc::clone(&limiter),
                 rate_limit::limit_enrollment,
             ));
         }
-        r = r.route(route.path, endpoint);
+        // A path's second call (GET beside POST) joins the first's route.
+        r = r.route(call.path(), endpoint);
     }
     r.fallback(|| async { ApiError::not_found("no such route") })
         .method_not_allowed_fallback(|| async {

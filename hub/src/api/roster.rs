@@ -7,31 +7,25 @@
 //! rotations and team policies. Invites, joins and key rotations come with what they carry
 //! (a verifier and a key bundle, a device, envelopes) through their own routes.
 
+use fieldbook_proto::endpoint::{AppendRoster, GetClaims, GetRoster, PutClaim, RosterQuery};
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::Json;
-use fieldbook_proto::roster::{AppendRosterRequest, RosterPage, SigningKeyClaim, MAX_ROSTER_LINKS};
+use fieldbook_proto::roster::{RosterPage, MAX_ROSTER_LINKS};
 use fieldbook_trust::{Entry, Statement};
-use serde::Deserialize;
 
 use super::auth::{AnyDevice, AuthDevice};
-use super::error::{ApiError, ApiJson};
+use super::error::ApiError;
+use super::typed::{Answer, Body};
 use super::AppState;
 use crate::roster;
 use crate::storage::{Device, DeviceStatus, StorageError};
 
-#[derive(Deserialize)]
-pub struct RosterParams {
-    since: Option<u64>,
-}
-
 pub async fn get(
     State(state): State<Arc<AppState>>,
     caller: AnyDevice,
-    params: Result<Query<RosterParams>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<RosterPage>, ApiError> {
+    params: Result<Query<RosterQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Answer<GetRoster>, ApiError> {
     let Query(p) = params.map_err(|_| ApiError::invalid("bad since"))?;
     let since = p.since.unwrap_or(0);
     if i64::try_from(since).is_err() {
@@ -40,7 +34,7 @@ pub async fn get(
     let team = caller.0.team_id;
     let links = state.storage.roster(team, since).await?;
     let head = state.storage.roster_head(team).await?;
-    Ok(Json(RosterPage {
+    Ok(Answer(RosterPage {
         links: links.iter().map(roster::to_wire).collect(),
         head,
     }))
@@ -49,8 +43,8 @@ pub async fn get(
 pub async fn append(
     State(state): State<Arc<AppState>>,
     caller: AuthDevice,
-    ApiJson(req): ApiJson<AppendRosterRequest>,
-) -> Result<StatusCode, ApiError> {
+    Body(req): Body<AppendRoster>,
+) -> Result<Answer<AppendRoster>, ApiError> {
     caller.require_supervisor()?;
     if req.links.is_empty() || req.links.len() > MAX_ROSTER_LINKS {
         return Err(ApiError::invalid("1 to 1000 links"));
@@ -67,7 +61,7 @@ pub async fn append(
     // nothing could check who joins with them, so they stop working.
     checked.write.drop_unused_invites = genesis;
     match state.storage.write_roster(team, checked.write).await {
-        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Ok(()) => Ok(Answer(())),
         Err(StorageError::Conflict(_)) => Err(ApiError::roster_moved()),
         Err(e) => Err(e.into()),
     }
@@ -121,8 +115,8 @@ const MAX_CLAIM_MACS: usize = 64;
 pub async fn put_claim(
     State(state): State<Arc<AppState>>,
     caller: AuthDevice,
-    ApiJson(claim): ApiJson<SigningKeyClaim>,
-) -> Result<StatusCode, ApiError> {
+    Body(claim): Body<PutClaim>,
+) -> Result<Answer<PutClaim>, ApiError> {
     if claim.device_id != caller.0.id {
         return Err(ApiError::forbidden("a device claims only its own key"));
     }
@@ -141,18 +135,18 @@ pub async fn put_claim(
         .storage
         .put_claim(caller.0.team_id, caller.0.id, bytes)
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Answer(()))
 }
 
 pub async fn claims(
     State(state): State<Arc<AppState>>,
     caller: AuthDevice,
-) -> Result<Json<Vec<SigningKeyClaim>>, ApiError> {
+) -> Result<Answer<GetClaims>, ApiError> {
     caller.require_supervisor()?;
     let stored = state.storage.claims(caller.0.team_id).await?;
     let claims = stored
         .into_iter()
         .filter_map(|(_, bytes)| serde_json::from_slice(&bytes).ok())
         .collect();
-    Ok(Json(claims))
+    Ok(Answer(claims))
 }

@@ -1,17 +1,15 @@
 //! `POST /v1/sync/push` and `GET /v1/sync/pull`.
 
+use fieldbook_proto::endpoint::{Pull, PullQuery, Push};
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
-use axum::Json;
-use fieldbook_proto::sync::{
-    PullResponse, PulledVersion, PushRequest, PushResponse, DEFAULT_PULL_LIMIT,
-};
+use fieldbook_proto::sync::{PullResponse, PulledVersion, PushResponse, DEFAULT_PULL_LIMIT};
 use fieldbook_proto::SealedVersion;
-use serde::Deserialize;
 
 use super::auth::AuthDevice;
-use super::error::{stored, ApiError, ApiJson};
+use super::error::{stored, ApiError};
+use super::typed::{Answer, Body};
 use super::AppState;
 use crate::storage::{NewVersion, Role, MAX_PULL_LIMIT};
 use axum::http::StatusCode;
@@ -32,8 +30,8 @@ fn forbidden_kind(msg: &str) -> ApiError {
 pub async fn push(
     State(state): State<Arc<AppState>>,
     caller: AuthDevice,
-    ApiJson(req): ApiJson<PushRequest>,
-) -> Result<Json<PushResponse>, ApiError> {
+    Body(req): Body<Push>,
+) -> Result<Answer<Push>, ApiError> {
     if req.versions.len() > MAX_BATCH {
         return Err(ApiError::invalid("more than 1000 versions in one push"));
     }
@@ -68,23 +66,17 @@ pub async fn push(
         .storage
         .push(caller.0.team_id, caller.0.id, versions)
         .await?;
-    Ok(Json(PushResponse {
+    Ok(Answer(PushResponse {
         stored: out.stored,
         duplicates: out.duplicates,
     }))
 }
 
-#[derive(Deserialize)]
-pub struct PullParams {
-    since: Option<u64>,
-    limit: Option<u32>,
-}
-
 pub async fn pull(
     State(state): State<Arc<AppState>>,
     caller: AuthDevice,
-    params: Result<Query<PullParams>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<PullResponse>, ApiError> {
+    params: Result<Query<PullQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Answer<Pull>, ApiError> {
     let Query(p) = params.map_err(|_| ApiError::invalid("bad since or limit"))?;
     let since =
         i64::try_from(p.since.unwrap_or(0)).map_err(|_| ApiError::invalid("since too large"))?;
@@ -117,7 +109,7 @@ pub async fn pull(
     }
     let key_epoch = state.storage.current_epoch(caller.0.team_id).await?;
     let roster_head = state.storage.roster_head(caller.0.team_id).await?;
-    Ok(Json(PullResponse {
+    Ok(Answer(PullResponse {
         versions,
         next: page.next_cursor.max(0) as u64,
         more: page.more,

@@ -18,8 +18,9 @@ use tower::ServiceExt;
 use uuid::Uuid;
 
 use super::{call, device, enroll_body, hub_on, Backend, Hub};
-use crate::api::{router_with, EnrollRateLimit, ROUTES, UNAUTHENTICATED_BODY_LIMIT};
+use crate::api::{router_with, EnrollRateLimit, UNAUTHENTICATED_BODY_LIMIT};
 use crate::storage::Role;
+use fieldbook_proto::endpoint::Call;
 use fieldbook_proto::paths;
 
 api_suite!(sqlite, postgres; [
@@ -54,8 +55,8 @@ impl http_body::Body for NeverBody {
 
 async fn every_route_with_a_token_answers_401_before_reading_the_body(h: Hub) {
     let mut checked = 0;
-    for route in ROUTES.iter().filter(|r| r.statuses.contains(&401)) {
-        let path = route.path.replace("{id}", &Uuid::now_v7().to_string());
+    for call in Call::ALL.iter().filter(|c| c.statuses().contains(&401)) {
+        let path = call.path().replace("{id}", &Uuid::now_v7().to_string());
         for token in [None, Some("bWFkZS11cA==")] {
             let polls = Arc::new(AtomicUsize::new(0));
             let body = NeverBody {
@@ -63,7 +64,7 @@ async fn every_route_with_a_token_answers_401_before_reading_the_body(h: Hub) {
                 polls: Arc::clone(&polls),
             };
             let mut req = Request::builder()
-                .method(route.method.to_uppercase().as_str())
+                .method(call.method().as_str().to_uppercase().as_str())
                 .uri(&path)
                 .header("content-type", "application/json")
                 .header("content-length", 15 * 1024 * 1024);
@@ -73,19 +74,19 @@ async fn every_route_with_a_token_answers_401_before_reading_the_body(h: Hub) {
             let req = req.body(Body::new(body)).unwrap();
             let answer = tokio::time::timeout(Duration::from_secs(5), h.app.clone().oneshot(req))
                 .await
-                .unwrap_or_else(|_| panic!("{} {path} waited for the body", route.method))
+                .unwrap_or_else(|_| panic!("{} {path} waited for the body", call.method().as_str()))
                 .unwrap();
             assert_eq!(
                 answer.status(),
                 StatusCode::UNAUTHORIZED,
                 "{} {path}",
-                route.method
+                call.method().as_str()
             );
             assert_eq!(
                 polls.load(Ordering::Relaxed),
                 0,
                 "{} {path} read the body",
-                route.method
+                call.method().as_str()
             );
             checked += 1;
         }

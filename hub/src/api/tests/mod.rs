@@ -18,6 +18,7 @@ use crate::storage::test_backends::Backend;
 use crate::storage::{now, Invite, Role};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use fieldbook_proto::paths;
 
 struct Hub {
     storage: Arc<dyn HubStorage>,
@@ -537,18 +538,18 @@ fn openapi_documents_exactly_the_routes_and_their_statuses() {
                 .keys()
                 .map(|k| k.parse().unwrap())
                 .collect();
-            let route = ROUTES
+            let call = Call::ALL
                 .iter()
-                .find(|r| r.method == method && r.path == path)
+                .find(|c| c.method().as_str() == method && c.path() == path)
                 .unwrap_or_else(|| panic!("{method} {path} documented but not routed"));
-            let listed: BTreeSet<u16> = route.statuses.iter().copied().collect();
+            let listed: BTreeSet<u16> = call.statuses().iter().copied().collect();
             assert_eq!(statuses, listed, "{method} {path}");
             documented.insert((method.clone(), path.clone()));
         }
     }
-    let routed: BTreeSet<(String, String)> = ROUTES
+    let routed: BTreeSet<(String, String)> = Call::ALL
         .iter()
-        .map(|r| (r.method.to_owned(), r.path.to_owned()))
+        .map(|c| (c.method().as_str().to_owned(), c.path().to_owned()))
         .collect();
     assert_eq!(documented, routed);
 }
