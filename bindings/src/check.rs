@@ -113,7 +113,7 @@ fn damage(d: &core_store::Damage, lang: Lang) -> Damage {
             P::AuditTrail => DamagedPart::AuditTrail,
         },
         record_id: d.record_id.map(|id| id.to_string()),
-        kind: d.kind.map(RecordKind::from),
+        kind: d.kind,
         version_id: d.version_id.map(|id| id.to_string()),
         key_class: d.key_class.clone(),
         key_epoch: d.key_epoch,
@@ -123,7 +123,7 @@ fn damage(d: &core_store::Damage, lang: Lang) -> Damage {
             .iter()
             .map(|r| DamagedRecord {
                 id: r.id.to_string(),
-                kind: r.kind.into(),
+                kind: r.kind,
             })
             .collect(),
         remedy: match d.remedy {

@@ -124,7 +124,7 @@ fn field_spec(field: &FieldDef, lang: Lang) -> FieldSpec {
         default_value,
         input_only: field.input_only,
         system: field.system,
-        link_kind: field.link_kind.map(Into::into),
+        link_kind: field.link_kind,
         multiple: field.multiple,
         multiline: field.multiline,
     }
@@ -134,7 +134,7 @@ fn field_spec(field: &FieldDef, lang: Lang) -> FieldSpec {
 #[uniffi::export]
 pub fn form(kind: RecordKind, language: Language) -> FormSpec {
     let lang = language.into();
-    let def = forms::definition(kind.into());
+    let def = forms::definition(kind);
     FormSpec {
         kind,
         version: def.version,
@@ -146,9 +146,7 @@ pub fn form(kind: RecordKind, language: Language) -> FormSpec {
 /// Every kind's form, in `language`.
 #[uniffi::export]
 pub fn all_forms(language: Language) -> Vec<FormSpec> {
-    forms::all()
-        .map(|def| form(def.kind.into(), language))
-        .collect()
+    forms::all().map(|def| form(def.kind, language)).collect()
 }
 
 /// The referral statuses in their order (draft → sent → accepted →
@@ -171,7 +169,7 @@ mod tests {
             let forms = all_forms(language);
             assert_eq!(forms.len(), 5);
             for spec in &forms {
-                let def = forms::definition(spec.kind.into());
+                let def = forms::definition(spec.kind);
                 assert_eq!(spec.fields.len(), def.fields.len());
             }
         }

@@ -132,7 +132,7 @@ impl From<&RecordView> for Record {
     fn from(view: &RecordView) -> Self {
         Record {
             id: view.id.to_string(),
-            kind: view.kind.into(),
+            kind: view.kind,
             form_version: view.form_version,
             values: typed_map(view.kind, &view.values),
             conflicts: view.conflicts.clone(),
@@ -211,7 +211,7 @@ impl From<&CoreDueItem> for DueItem {
                 CoreDueReason::CaseNoteFollowUp => DueReason::CaseNoteFollowUp,
             },
             record_id: item.record_id.to_string(),
-            kind: item.kind.into(),
+            kind: item.kind,
             client_id: item.client_id.map(|id| id.to_string()),
             client_alias: item.client_alias.clone(),
             due_date: item.due_date.to_string(),

@@ -96,7 +96,7 @@ impl FieldbookStore {
         language: Language,
     ) -> Result<Arc<Self>> {
         let options = CreateOptions {
-            role: role.into(),
+            role,
             ..CreateOptions::default()
         };
         let store = Store::create(&PathBuf::from(data_dir), &pin, provider(key_store), options)
@@ -146,14 +146,14 @@ impl FieldbookStore {
         DeviceIdentity {
             team_id: team.to_string(),
             device_id: device.to_string(),
-            role: role.into(),
+            role,
         }
     }
 
     /// Whether this device may write records of `kind` (a peer leader never
     /// writes case notes): for hiding buttons; writes are checked anyway.
     pub fn may_write(&self, kind: RecordKind) -> bool {
-        self.inner().role().may_write(kind.into())
+        self.inner().role().may_write(kind)
     }
 
     pub fn security_settings(&self) -> SecuritySettings {
@@ -198,7 +198,7 @@ impl FieldbookStore {
             lang,
             allow_duplicate_uic: allow_duplicate,
         };
-        self.with(|s| s.add(kind.into(), &to_input(&values), options))
+        self.with(|s| s.add(kind, &to_input(&values), options))
             .map(|id| id.to_string())
     }
 
@@ -243,7 +243,7 @@ impl FieldbookStore {
 
     /// Every record of a kind (deleted ones left out).
     pub fn list(&self, kind: RecordKind) -> Result<RecordList> {
-        self.with(|s| s.list(kind.into())).map(RecordList::from)
+        self.with(|s| s.list(kind)).map(RecordList::from)
     }
 
     /// The clients, by alias.
@@ -342,7 +342,7 @@ impl FieldbookStore {
         values: HashMap<String, FieldValue>,
     ) -> Vec<String> {
         let today = self.inner().today();
-        forms::definition(kind.into())
+        forms::definition(kind)
             .visible_fields(&to_input(&values), today)
             .into_iter()
             .map(str::to_string)
@@ -366,7 +366,7 @@ impl FieldbookStore {
         self.with(|s| {
             let base = record_id.map(|id| s.get(id)).transpose()?;
             let today = s.today();
-            let outcome = forms::definition(kind.into()).validate(
+            let outcome = forms::definition(kind).validate(
                 &input,
                 base.as_ref().map(|v| &v.values),
                 today,

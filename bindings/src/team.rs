@@ -91,10 +91,10 @@ impl FieldbookStore {
     /// A one-time code for a new device in `role`, valid for `days` (1 to 30),
     /// registered on the hub (supervisors only).
     pub fn invite(&self, role: Role, days: u32) -> Result<Invitation> {
-        self.with(|s| sync::invite(s, role.into(), i64::from(days)))
+        self.with(|s| sync::invite(s, role, i64::from(days)))
             .map(|invite| Invitation {
                 code: invite.code,
-                role: invite.role.into(),
+                role: invite.role,
                 expires_at: invite.expires_at.to_rfc3339(),
                 hub_url: invite.hub_url,
                 hub_certificate_sha256: invite.hub_certificate_sha256,
@@ -115,9 +115,9 @@ impl FieldbookStore {
                 .into_iter()
                 .map(|d| TeamDevice {
                     device_id: d.info.device_id.to_string(),
-                    role: d.info.role.into(),
+                    role: d.info.role,
                     label: d.info.label,
-                    status: d.info.status.into(),
+                    status: d.info.status,
                     enrolled_at: d.info.created_at.to_rfc3339(),
                     last_seen_at: d.info.last_seen_at.map(|t| t.to_rfc3339()),
                     verified: d.verified,

@@ -1,12 +1,13 @@
-//! The enums the apps switch on, mirrored from the core so that the core's
-//! own types stay free of FFI attributes.
+//! The enums the apps switch on. The vocabulary's own types cross the FFI:
+//! uniffi's remote derive states their variants here once, and the compiler
+//! holds the statement to the definition in `fieldbook_proto::vocab`, so no
+//! conversion is written by hand and none can drift.
 
-use fieldbook_core::record::RecordKind as CoreKind;
-use fieldbook_core::store::Role as CoreRole;
 use fieldbook_core::Lang;
-use fieldbook_proto::vocab::DeviceStatus as CoreDeviceStatus;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub use fieldbook_proto::vocab::{DeviceStatus, RecordKind, Role};
+
+#[uniffi::remote(Enum)]
 pub enum RecordKind {
     Client,
     Contact,
@@ -15,31 +16,7 @@ pub enum RecordKind {
     Meeting,
 }
 
-impl From<RecordKind> for CoreKind {
-    fn from(kind: RecordKind) -> Self {
-        match kind {
-            RecordKind::Client => CoreKind::Client,
-            RecordKind::Contact => CoreKind::Contact,
-            RecordKind::CaseNote => CoreKind::CaseNote,
-            RecordKind::Referral => CoreKind::Referral,
-            RecordKind::Meeting => CoreKind::Meeting,
-        }
-    }
-}
-
-impl From<CoreKind> for RecordKind {
-    fn from(kind: CoreKind) -> Self {
-        match kind {
-            CoreKind::Client => RecordKind::Client,
-            CoreKind::Contact => RecordKind::Contact,
-            CoreKind::CaseNote => RecordKind::CaseNote,
-            CoreKind::Referral => RecordKind::Referral,
-            CoreKind::Meeting => RecordKind::Meeting,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::remote(Enum)]
 pub enum Role {
     Outreach,
     CaseManager,
@@ -47,42 +24,11 @@ pub enum Role {
     Supervisor,
 }
 
-impl From<Role> for CoreRole {
-    fn from(role: Role) -> Self {
-        match role {
-            Role::Outreach => CoreRole::Outreach,
-            Role::CaseManager => CoreRole::CaseManager,
-            Role::PeerLeader => CoreRole::PeerLeader,
-            Role::Supervisor => CoreRole::Supervisor,
-        }
-    }
-}
-
-impl From<CoreRole> for Role {
-    fn from(role: CoreRole) -> Self {
-        match role {
-            CoreRole::Outreach => Role::Outreach,
-            CoreRole::CaseManager => Role::CaseManager,
-            CoreRole::PeerLeader => Role::PeerLeader,
-            CoreRole::Supervisor => Role::Supervisor,
-        }
-    }
-}
-
 /// Whether a team device may still sync.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::remote(Enum)]
 pub enum DeviceStatus {
     Active,
     Revoked,
-}
-
-impl From<CoreDeviceStatus> for DeviceStatus {
-    fn from(status: CoreDeviceStatus) -> Self {
-        match status {
-            CoreDeviceStatus::Active => DeviceStatus::Active,
-            CoreDeviceStatus::Revoked => DeviceStatus::Revoked,
-        }
-    }
 }
 
 /// The language of labels and messages.

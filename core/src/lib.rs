@@ -19,6 +19,7 @@ pub mod lang;
 pub mod queries;
 pub mod record;
 pub mod reports;
+pub mod search_fold;
 pub mod store;
 pub mod sync;
 #[cfg(test)]

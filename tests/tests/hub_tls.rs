@@ -156,10 +156,7 @@ async fn the_pinned_certificate_is_trusted_over_tls() {
     assert_eq!(answer.status, "ok");
     // The name in the URL does not matter: the pin is the hub's identity.
     let by_name = format!("https://localhost:{}", hub.addr.port());
-    assert_eq!(
-        health(by_name, Some(hub.pin())).await.unwrap().status,
-        "ok"
-    );
+    assert_eq!(health(by_name, Some(hub.pin())).await.unwrap().status, "ok");
     hub.stop().await;
 }
 

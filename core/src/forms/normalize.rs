@@ -6,7 +6,7 @@
 //! says a single value may stand for a one-item list), so what a person
 //! wrote is either taken or refused, never guessed at. Text is stored
 //! exactly as given (search keys are folded apart, see
-//! `queries::fold_for_search` and the blind index), and never holds control
+//! `search_fold::fold_for_search` and the blind index), and never holds control
 //! characters. Values that are not text keep one canonical form (dates,
 //! instants in UTC, record ids, sets of choices in the form's order), so two
 //! devices entering the same answer store the same bytes.

@@ -62,129 +62,32 @@ impl FormDefinition {
             failed: HashSet::new(),
         };
         let empty = Map::new();
-        let is_new = base.is_none();
+        let mut draft = Draft {
+            form: self,
+            today,
+            is_new: base.is_none(),
+            // A merged base may hold null for a cleared field: that is no value.
+            // Input-only values join the candidate, so expressions can see them.
+            candidate: base
+                .unwrap_or(&empty)
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            given: HashSet::new(),
+        };
         let base = base.unwrap_or(&empty);
-        // A merged base may hold null for a cleared field: that is no value.
-        // Input-only values sit in the candidate too, so expressions can see them.
-        let mut candidate: Map<String, Value> = base
-            .iter()
-            .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        let mut given: HashSet<&str> = HashSet::new();
-
-        // 1. Read each input value.
-        for (key, raw) in input {
-            let Some(field) = self.field(key) else {
-                run.fail(key, Problem::UnknownField);
-                continue;
-            };
-            // Echoing the current value back is harmless, and is no change.
-            let unchanged = base.get(key).unwrap_or(&Value::Null) == raw;
-            if field.system {
-                if !unchanged {
-                    run.fail(key, Problem::Readonly);
-                }
-                continue;
-            }
-            if unchanged && !is_new && !raw.is_null() {
-                continue;
-            }
-            let index = self.index_of(key).unwrap_or_default();
-            let pattern = self.compiled().fields[index].pattern.as_ref();
-            let value = parse_value(field, raw).and_then(|value| {
-                if let Some(v) = &value {
-                    check_limits(field, v, pattern, today)?;
-                }
-                Ok(value)
-            });
-            match value {
-                Err(problem) => run.fail(key, problem),
-                Ok(Some(value)) => {
-                    given.insert(key);
-                    candidate.insert(key.clone(), value);
-                }
-                Ok(None) => {
-                    candidate.remove(key);
-                }
-            }
+        draft.read_input(&mut run, input, base);
+        if draft.is_new {
+            draft.add_defaults(&run);
         }
-
-        // 2. Defaults, for new records.
-        if is_new {
-            for field in &self.fields {
-                if !candidate.contains_key(&field.key) && !run.failed.contains(&field.key) {
-                    if let Some(value) = default_value(field, today) {
-                        candidate.insert(field.key.clone(), value);
-                    }
-                }
-            }
-        }
-
-        // 3. Skip logic. Relevance refers only to fields above, which are
-        // already settled, so one pass in order decides every field.
-        // `unsettled`: fields in error, and fields whose relevance reads one.
-        let mut unsettled: HashSet<String> = run.failed.clone();
-        let mut relevant = vec![Relevance::Shown; self.fields.len()];
-        for (i, field) in self.fields.iter().enumerate() {
-            let Some(expr) = &self.compiled().fields[i].relevant else {
-                continue;
-            };
-            if expr.fields().iter().any(|k| unsettled.contains(*k)) {
-                relevant[i] = Relevance::Unknown;
-                unsettled.insert(field.key.clone());
-                continue;
-            }
-            let shown = expr.eval(&RecordScope {
-                form: self,
-                values: &candidate,
-                today,
-            });
-            if !shown {
-                relevant[i] = Relevance::Hidden;
-                if given.contains(field.key.as_str()) {
-                    run.fail(&field.key, Problem::NotApplicable);
-                }
-                candidate.remove(&field.key);
-            }
-        }
-
-        // 4. Required fields. Input-only ones can only be given when the
-        // record is created: an update never has them in its base.
-        for (i, field) in self.fields.iter().enumerate() {
-            let shown = relevant[i] == Relevance::Shown;
-            let needed = field.required && shown && (is_new || !field.input_only);
-            if needed && !candidate.contains_key(&field.key) {
-                run.fail(&field.key, Problem::Required);
-            }
-        }
-
-        // 5. Cross-field constraints, skipped where a field they read is
-        // unsettled (its value is unknown, the verdict would be noise).
-        for (i, field) in self.fields.iter().enumerate() {
-            let Some(expr) = &self.compiled().fields[i].constraint else {
-                continue;
-            };
-            if relevant[i] != Relevance::Shown
-                || !candidate.contains_key(&field.key)
-                || expr.fields().iter().any(|k| unsettled.contains(*k))
-            {
-                continue;
-            }
-            let holds = expr.eval(&RecordScope {
-                form: self,
-                values: &candidate,
-                today,
-            });
-            if !holds {
-                run.fail(&field.key, Problem::ConstraintFailed);
-            }
-        }
-
+        let (relevant, unsettled) = draft.decide_relevance(&mut run);
+        draft.check_required(&mut run, &relevant);
+        draft.check_constraints(&mut run, &relevant, &unsettled);
         if !run.errors.is_empty() {
             return Err(run.into_errors());
         }
-        Ok(self.output(&candidate, base, is_new, &given))
+        Ok(self.output(&draft.candidate, base, draft.is_new, &draft.given))
     }
 
     /// The keys of the fields a form shows for these (possibly partial,
@@ -250,6 +153,146 @@ impl FormDefinition {
             }
         }
         out
+    }
+}
+
+/// A record's values as validation settles them, step by step.
+struct Draft<'a> {
+    form: &'a FormDefinition,
+    today: NaiveDate,
+    is_new: bool,
+    /// The values the record would have: the base, changed by the input.
+    candidate: Map<String, Value>,
+    /// The fields the input gave a value.
+    given: HashSet<&'a str>,
+}
+
+impl<'a> Draft<'a> {
+    fn scope(&self) -> RecordScope<'_> {
+        RecordScope {
+            form: self.form,
+            values: &self.candidate,
+            today: self.today,
+        }
+    }
+
+    /// Reads each input value against its field.
+    fn read_input(
+        &mut self,
+        run: &mut Run,
+        input: &'a Map<String, Value>,
+        base: &Map<String, Value>,
+    ) {
+        let form = self.form;
+        for (key, raw) in input {
+            let Some(field) = form.field(key) else {
+                run.fail(key, Problem::UnknownField);
+                continue;
+            };
+            // Echoing the current value back is harmless, and is no change.
+            let unchanged = base.get(key).unwrap_or(&Value::Null) == raw;
+            if field.system {
+                if !unchanged {
+                    run.fail(key, Problem::Readonly);
+                }
+                continue;
+            }
+            if unchanged && !self.is_new && !raw.is_null() {
+                continue;
+            }
+            let index = form.index_of(key).unwrap_or_default();
+            let pattern = form.compiled().fields[index].pattern.as_ref();
+            let value = parse_value(field, raw).and_then(|value| {
+                if let Some(v) = &value {
+                    check_limits(field, v, pattern, self.today)?;
+                }
+                Ok(value)
+            });
+            match value {
+                Err(problem) => run.fail(key, problem),
+                Ok(Some(value)) => {
+                    self.given.insert(key);
+                    self.candidate.insert(key.clone(), value);
+                }
+                Ok(None) => {
+                    self.candidate.remove(key);
+                }
+            }
+        }
+    }
+
+    /// A new record's defaults, where the input gave nothing.
+    fn add_defaults(&mut self, run: &Run) {
+        for field in &self.form.fields {
+            if !self.candidate.contains_key(&field.key) && !run.failed.contains(&field.key) {
+                if let Some(value) = default_value(field, self.today) {
+                    self.candidate.insert(field.key.clone(), value);
+                }
+            }
+        }
+    }
+
+    /// Skip logic. Relevance refers only to fields above, which are already
+    /// settled, so one pass in order decides every field. Also returns the
+    /// unsettled fields: those in error, and those whose relevance reads one.
+    fn decide_relevance(&mut self, run: &mut Run) -> (Vec<Relevance>, HashSet<String>) {
+        let form = self.form;
+        let mut unsettled: HashSet<String> = run.failed.clone();
+        let mut relevant = vec![Relevance::Shown; form.fields.len()];
+        for (i, field) in form.fields.iter().enumerate() {
+            let Some(expr) = &form.compiled().fields[i].relevant else {
+                continue;
+            };
+            if expr.fields().iter().any(|k| unsettled.contains(*k)) {
+                relevant[i] = Relevance::Unknown;
+                unsettled.insert(field.key.clone());
+                continue;
+            }
+            if !expr.eval(&self.scope()) {
+                relevant[i] = Relevance::Hidden;
+                if self.given.contains(field.key.as_str()) {
+                    run.fail(&field.key, Problem::NotApplicable);
+                }
+                self.candidate.remove(&field.key);
+            }
+        }
+        (relevant, unsettled)
+    }
+
+    /// Required fields. Input-only ones can only be given when the record
+    /// is created: an update never has them in its base.
+    fn check_required(&self, run: &mut Run, relevant: &[Relevance]) {
+        for (i, field) in self.form.fields.iter().enumerate() {
+            let shown = relevant[i] == Relevance::Shown;
+            let needed = field.required && shown && (self.is_new || !field.input_only);
+            if needed && !self.candidate.contains_key(&field.key) {
+                run.fail(&field.key, Problem::Required);
+            }
+        }
+    }
+
+    /// Cross-field constraints, skipped where a field they read is unsettled
+    /// (its value is unknown, the verdict would be noise).
+    fn check_constraints(
+        &self,
+        run: &mut Run,
+        relevant: &[Relevance],
+        unsettled: &HashSet<String>,
+    ) {
+        for (i, field) in self.form.fields.iter().enumerate() {
+            let Some(expr) = &self.form.compiled().fields[i].constraint else {
+                continue;
+            };
+            if relevant[i] != Relevance::Shown
+                || !self.candidate.contains_key(&field.key)
+                || expr.fields().iter().any(|k| unsettled.contains(*k))
+            {
+                continue;
+            }
+            if !expr.eval(&self.scope()) {
+                run.fail(&field.key, Problem::ConstraintFailed);
+            }
+        }
     }
 }
 

@@ -2,8 +2,8 @@
 
 use serde_json::Value;
 
-use super::text::fold_for_search;
 use crate::record::RecordKind;
+use crate::search_fold::fold_for_search;
 use crate::store::{Listing, Store};
 use crate::uic;
 use crate::Result;

@@ -5,13 +5,12 @@
 mod clients;
 mod due;
 mod referrals;
-mod text;
 mod timeline;
 
+pub use crate::search_fold::fold_for_search;
 pub use clients::{list_clients, search_clients, ClientSearch};
 pub use due::{due_on, DueItem, DueReason};
 pub use referrals::{referral_statuses, referrals_by_status};
-pub use text::fold_for_search;
 pub use timeline::{timeline, TimelineItem};
 
 use chrono::NaiveDate;

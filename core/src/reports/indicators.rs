@@ -6,12 +6,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 
-use super::breakdown::Breakdown;
+use super::breakdown::{Breakdown, Demographics};
 use super::dataset::{Dataset, Dated};
+use super::people::PersonId;
 use super::period::Period;
 use crate::forms;
 use crate::queries::date_field;
 use crate::record::{DeviceId, ReferralStatus};
+use crate::store::RecordView;
 use crate::RecordKind;
 
 /// The indicators of one period; the JSON keys are the indicators' names.
@@ -93,10 +95,42 @@ impl Dataset {
     }
 
     fn indicators_for(&self, period: Period) -> Indicators {
-        let year = period.to.year();
-        let demo = |person| self.people.demographics(person, year);
+        let reach = self.reach_in(period);
+        let referrals = self.referrals_in(period);
+        let (case_notes, clients_with_case_note) = match self.case_notes_in(period) {
+            Some((written, with_note)) => (Some(written), Some(with_note)),
+            None => (None, None),
+        };
+        let (meetings, attendance) = self.meetings_in(period);
+        let mut days_to_completion = referrals.days_to_completion;
+        Indicators {
+            period,
+            worker: self.worker,
+            unique_clients_reached: reach.unique_clients,
+            new_clients: reach.new_clients,
+            contacts: reach.contacts,
+            services: reach.services,
+            referral_completion_rate: (referrals.made.total.total > 0)
+                .then(|| referrals.completed.total as f64 / referrals.made.total.total as f64),
+            referrals_made: referrals.made,
+            referrals_completed: referrals.completed,
+            median_days_to_completion: median(&mut days_to_completion),
+            referrals_overdue: referrals.overdue,
+            referrals_lost: referrals.lost,
+            case_notes,
+            clients_with_case_note,
+            meetings,
+            attendance,
+            unreadable_records: self.unreadable.len() as u64,
+        }
+    }
 
-        // Contacts and services.
+    fn demographics(&self, person: Option<PersonId>, period: Period) -> Demographics<'_> {
+        self.people.demographics(person, period.to.year())
+    }
+
+    /// Contacts and services in the period, and the people they reached.
+    fn reach_in(&self, period: Period) -> Reach {
         let mut contacts = Contacts {
             total: Breakdown::default(),
             by_visit_type: keyed(choices(RecordKind::Contact, "visit_type")),
@@ -111,7 +145,7 @@ impl Dataset {
         for contact in within(&self.contacts, period) {
             let view = &contact.view;
             let person = self.people.of_record(view);
-            contacts.total.add(&demo(person), 1);
+            contacts.total.add(&self.demographics(person, period), 1);
             count_choice(&mut contacts.by_visit_type, view.text("visit_type"));
             count_choice(&mut contacts.by_mode, view.text("mode"));
             match person {
@@ -120,44 +154,41 @@ impl Dataset {
                 }
                 None => contacts.anonymous += 1,
             }
-            if let Some(items) = view.values.get("services").and_then(Value::as_object) {
-                for (item, quantity) in items {
-                    let quantity = quantity.as_u64().unwrap_or(0);
-                    if quantity == 0 {
-                        continue;
-                    }
-                    let total = match services.get_mut(item.as_str()) {
-                        Some(total) => total,
-                        None => services.entry(item.clone()).or_default(),
-                    };
-                    total.contacts += 1;
-                    total.quantity += quantity;
-                }
-            }
+            count_services(&mut services, view);
         }
-        let mut unique_clients_reached = Breakdown::default();
+        let mut unique_clients = Breakdown::default();
         let mut new_clients = Breakdown::default();
         for &person in &reached {
-            let who = demo(Some(person));
-            unique_clients_reached.add(&who, 1);
+            let who = self.demographics(Some(person), period);
+            unique_clients.add(&who, 1);
             if let Some((first, by_them)) = self.first_contact.get(&person) {
                 if *by_them && period.contains(*first) {
                     new_clients.add(&who, 1);
                 }
             }
         }
+        Reach {
+            contacts,
+            services,
+            unique_clients,
+            new_clients,
+        }
+    }
 
-        // Referrals made in the period, and what became of them.
+    /// Referrals made in the period, and what became of them.
+    fn referrals_in(&self, period: Period) -> ReferralTotals {
         let as_of = period.to.min(self.today);
-        let mut made = ReferralsMade {
-            total: Breakdown::default(),
-            by_service: keyed_without_unknown(choices(RecordKind::Referral, "service")),
-            by_status: BTreeMap::new(),
+        let mut totals = ReferralTotals {
+            made: ReferralsMade {
+                total: Breakdown::default(),
+                by_service: keyed_without_unknown(choices(RecordKind::Referral, "service")),
+                by_status: BTreeMap::new(),
+            },
+            completed: Breakdown::default(),
+            overdue: Breakdown::default(),
+            lost: Breakdown::default(),
+            days_to_completion: Vec::new(),
         };
-        let mut completed = Breakdown::default();
-        let mut overdue = Breakdown::default();
-        let mut lost = Breakdown::default();
-        let mut days_to_completion = Vec::new();
         for referral in within(&self.referrals, period) {
             let view = &referral.view;
             // A status no form offers is counted as made, by its own name.
@@ -168,97 +199,111 @@ impl Dataset {
             if status.is_some_and(|s| !s.is_made()) {
                 continue;
             }
-            let who = demo(self.people.of_record(view));
-            made.total.add(&who, 1);
+            let who = self.demographics(self.people.of_record(view), period);
+            totals.made.total.add(&who, 1);
             if let Some(service) = view.text("service") {
-                count_choice(&mut made.by_service, Some(service));
+                count_choice(&mut totals.made.by_service, Some(service));
             }
-            count_choice(&mut made.by_status, Some(name));
+            count_choice(&mut totals.made.by_status, Some(name));
             let completed_on = date_field(view, "completed_date");
             let is_completed = status == Some(ReferralStatus::Completed);
             let completed_by_end = is_completed && completed_on.is_none_or(|d| d <= period.to);
             if completed_by_end {
-                completed.add(&who, 1);
+                totals.completed.add(&who, 1);
                 if let Some(done) = completed_on {
-                    days_to_completion.push((done - referral.day).num_days());
+                    totals
+                        .days_to_completion
+                        .push((done - referral.day).num_days());
                 }
             }
             let open_at_end = status.is_some_and(ReferralStatus::awaits_service)
                 || (is_completed && !completed_by_end);
             let past_due = date_field(view, "follow_up_due").is_some_and(|due| due < as_of);
             if open_at_end && past_due {
-                overdue.add(&who, 1);
+                totals.overdue.add(&who, 1);
             }
             if status == Some(ReferralStatus::Lost) {
-                lost.add(&who, 1);
+                totals.lost.add(&who, 1);
             }
         }
-        let referral_completion_rate =
-            (made.total.total > 0).then(|| completed.total as f64 / made.total.total as f64);
+        totals
+    }
 
-        // Case notes, where this device may read them.
-        let (case_notes, clients_with_case_note) = match &self.case_notes {
-            None => (None, None),
-            Some(notes) => {
-                let mut written = Breakdown::default();
-                let mut clients = HashSet::new();
-                for note in within(notes, period) {
-                    let person = self.people.of_record(&note.view);
-                    written.add(&demo(person), 1);
-                    if let Some(p) = person {
-                        clients.insert(p);
-                    }
-                }
-                let mut with_note = Breakdown::default();
-                for person in clients {
-                    with_note.add(&demo(Some(person)), 1);
-                }
-                (Some(written), Some(with_note))
+    /// Case notes written in the period and the clients they are about,
+    /// where this device may read case notes.
+    fn case_notes_in(&self, period: Period) -> Option<(Breakdown, Breakdown)> {
+        let notes = self.case_notes.as_ref()?;
+        let mut written = Breakdown::default();
+        let mut clients = HashSet::new();
+        for note in within(notes, period) {
+            let person = self.people.of_record(&note.view);
+            written.add(&self.demographics(person, period), 1);
+            if let Some(p) = person {
+                clients.insert(p);
             }
-        };
+        }
+        let mut with_note = Breakdown::default();
+        for person in clients {
+            with_note.add(&self.demographics(Some(person), period), 1);
+        }
+        Some((written, with_note))
+    }
 
-        // Peer-group meetings.
+    /// Peer-group meetings in the period and the people at them.
+    fn meetings_in(&self, period: Period) -> (u64, Attendance) {
         let mut meetings = 0;
         let mut attendance = Attendance::default();
         for meeting in within(&self.meetings, period) {
-            let view = &meeting.view;
+            let values = &meeting.view.values;
             meetings += 1;
-            let linked = view
-                .values
+            let linked = values
                 .get("attendee_ids")
                 .and_then(Value::as_array)
                 .map_or(0, |ids| ids.len() as u64);
-            attendance.total += view
-                .values
+            attendance.total += values
                 .get("attendance_total")
                 .and_then(Value::as_u64)
                 .unwrap_or(linked);
-            attendance.women += view
-                .values
+            attendance.women += values
                 .get("attendance_women")
                 .and_then(Value::as_u64)
                 .unwrap_or(0);
         }
+        (meetings, attendance)
+    }
+}
 
-        Indicators {
-            period,
-            worker: self.worker,
-            unique_clients_reached,
-            new_clients,
-            contacts,
-            services,
-            referrals_made: made,
-            referrals_completed: completed,
-            referral_completion_rate,
-            median_days_to_completion: median(&mut days_to_completion),
-            referrals_overdue: overdue,
-            referrals_lost: lost,
-            case_notes,
-            clients_with_case_note,
-            meetings,
-            attendance,
-            unreadable_records: self.unreadable.len() as u64,
+/// What contacts in a period add up to.
+struct Reach {
+    contacts: Contacts,
+    services: BTreeMap<String, ServiceTotal>,
+    unique_clients: Breakdown,
+    new_clients: Breakdown,
+}
+
+/// What referrals made in a period add up to.
+struct ReferralTotals {
+    made: ReferralsMade,
+    completed: Breakdown,
+    overdue: Breakdown,
+    lost: Breakdown,
+    days_to_completion: Vec<i64>,
+}
+
+/// Adds a contact's services (item → quantity given) to the totals; a
+/// service no form lists is counted by its own name.
+fn count_services(services: &mut BTreeMap<String, ServiceTotal>, view: &RecordView) {
+    let Some(items) = view.values.get("services").and_then(Value::as_object) else {
+        return;
+    };
+    for (item, quantity) in items {
+        let quantity = quantity.as_u64().unwrap_or(0);
+        if quantity == 0 {
+            continue;
         }
+        let total = services.entry(item.clone()).or_default();
+        total.contacts += 1;
+        total.quantity += quantity;
     }
 }
 

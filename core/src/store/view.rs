@@ -53,7 +53,7 @@ impl RecordView {
             .filter(|(k, _)| !meta_fields::is_meta(k))
             .collect();
         let search_key = (kind == RecordKind::Client).then(|| {
-            crate::queries::fold_for_search(
+            crate::search_fold::fold_for_search(
                 values.get("alias").and_then(Value::as_str).unwrap_or(""),
             )
         });
@@ -84,7 +84,7 @@ impl RecordView {
     pub fn folded_alias(&self) -> std::borrow::Cow<'_, str> {
         match &self.search_key {
             Some(key) => std::borrow::Cow::Borrowed(key.as_str()),
-            None => std::borrow::Cow::Owned(crate::queries::fold_for_search(
+            None => std::borrow::Cow::Owned(crate::search_fold::fold_for_search(
                 self.text("alias").unwrap_or(""),
             )),
         }

@@ -1,5 +1,6 @@
 //! Folding text for search: Vietnamese diacritics and case must not matter
-//! ("Hoà", "hoa" and "HOA" find the same client).
+//! ("Hoà", "hoa" and "HOA" find the same client). Below the store and the
+//! queries alike: the store keeps folded search keys, queries fold what is typed.
 
 use unicode_normalization::UnicodeNormalization;
 
