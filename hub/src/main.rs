@@ -2,14 +2,17 @@
 
 mod cli;
 
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
-use cli::{Cli, Command, DevicesCommand, TeamCommand};
+use cli::{Cli, Command, DevicesCommand, LimitArgs, TeamCommand};
 use fieldbook_hub::admin::{self, NewTeam};
 use fieldbook_hub::storage::{HubStorage, PostgresStorage, SqliteStorage};
 use fieldbook_hub::{api, private_files, server};
+use uuid::Uuid;
 
 type Error = Box<dyn std::error::Error>;
 
@@ -55,39 +58,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
             tls_cert,
             tls_key,
             limits,
-        } => {
-            let tls = match (tls_cert, tls_key) {
-                (Some(c), Some(k)) => {
-                    let config = server::load_tls(&c, &k)?;
-                    let fingerprint = server::certificate_fingerprint(&c)?;
-                    tracing::info!(%fingerprint, "TLS certificate SHA-256");
-                    eprintln!(
-                        "TLS certificate SHA-256 (devices enroll with --hub-cert-sha256): {fingerprint}"
-                    );
-                    Some(config)
-                }
-                _ => None,
-            };
-            server::check_listen(listen, tls.is_some())?;
-            let connection_limits = server::fit_to_descriptor_limit(limits.connection_limits());
-            let listener = server::bind(listen)?;
-            let addr = listener.local_addr()?;
-            let scheme = if tls.is_some() { "https" } else { "http" };
-            tracing::info!(
-                backend = storage.backend(),
-                "listening on {scheme}://{addr}"
-            );
-            eprintln!("listening on {scheme}://{addr}");
-            tokio::spawn(fieldbook_hub::housekeeping::run(storage.clone()));
-            server::serve_with(
-                listener,
-                api::router_with(storage, limits.enroll_limit()),
-                tls,
-                connection_limits,
-                server::shutdown_signal(),
-            )
-            .await?;
-        }
+        } => serve(storage, listen, tls_cert.zip(tls_key), limits).await?,
         Command::Team {
             command: TeamCommand::Create { name },
         } => {
@@ -111,22 +82,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Devices {
             command: DevicesCommand::List { team },
-        } => {
-            for d in storage.list_devices(team).await? {
-                let seen = d
-                    .last_seen_at
-                    .map(|t| t.to_string())
-                    .unwrap_or_else(|| "-".into());
-                println!(
-                    "{}\t{}\t{}\t{}\t{}",
-                    d.id,
-                    d.role.as_str(),
-                    d.status.as_str(),
-                    seen,
-                    d.label.unwrap_or_default()
-                );
-            }
-        }
+        } => list_devices(storage.as_ref(), team).await?,
         Command::Devices {
             command: DevicesCommand::Revoke { id },
         } => {
@@ -141,6 +97,66 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 s.versions, s.bytes, s.max_seq
             );
         }
+    }
+    Ok(())
+}
+
+/// Serves the API until a shutdown signal, over TLS when given a certificate and key.
+async fn serve(
+    storage: Arc<dyn HubStorage>,
+    listen: SocketAddr,
+    tls_files: Option<(PathBuf, PathBuf)>,
+    limits: LimitArgs,
+) -> Result<(), Error> {
+    let tls = match tls_files {
+        Some((cert, key)) => {
+            let config = server::load_tls(&cert, &key)?;
+            let fingerprint = server::certificate_fingerprint(&cert)?;
+            tracing::info!(%fingerprint, "TLS certificate SHA-256");
+            eprintln!(
+                "TLS certificate SHA-256 (devices enroll with --hub-cert-sha256): {fingerprint}"
+            );
+            Some(config)
+        }
+        None => None,
+    };
+    server::check_listen(listen, tls.is_some())?;
+    let connection_limits = server::fit_to_descriptor_limit(limits.connection_limits());
+    let listener = server::bind(listen)?;
+    let addr = listener.local_addr()?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tracing::info!(
+        backend = storage.backend(),
+        "listening on {scheme}://{addr}"
+    );
+    eprintln!("listening on {scheme}://{addr}");
+    tokio::spawn(fieldbook_hub::housekeeping::run(storage.clone()));
+    server::serve_with(
+        listener,
+        api::router_with(storage, limits.enroll_limit()),
+        tls,
+        connection_limits,
+        server::shutdown_signal(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// One line per device: id, role, status, last seen and label, tab-separated.
+async fn list_devices(storage: &dyn HubStorage, team: Uuid) -> Result<(), Error> {
+    for d in storage.list_devices(team).await? {
+        let seen = d
+            .last_seen_at
+            .map(|t| t.to_string())
+            .unwrap_or_else(|| "-".into());
+        println!(
+            "{}\t{}\t{}\t{}\t{}",
+            d.id,
+            d.role.as_str(),
+            d.status.as_str(),
+            seen,
+            d.label.unwrap_or_default()
+        );
     }
     Ok(())
 }
