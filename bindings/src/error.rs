@@ -119,6 +119,7 @@ impl FieldbookError {
             | Error::LooserThanTeam(_)
             | Error::Uic(_)
             | Error::WrongLinkKind { .. }
+            | Error::KindMismatch { .. }
             | Error::LinkNotFound { .. } => FieldbookError::Invalid {
                 fields: Vec::new(),
                 detail,
@@ -150,7 +151,9 @@ impl FieldbookError {
             Error::Untrusted(_) => FieldbookError::Untrusted { detail },
             Error::Platform(_) => FieldbookError::KeyStore { detail },
             Error::StorageFull => FieldbookError::StorageFull { detail },
-            Error::Sqlite(_) | Error::Io(_) => FieldbookError::Internal { detail },
+            Error::Sqlite(_) | Error::Io(_) | Error::Encoding(_) => {
+                FieldbookError::Internal { detail }
+            }
         }
     }
 

@@ -43,6 +43,7 @@ fn exit_code(err: &Error) -> u8 {
         | Error::LooserThanTeam(_)
         | Error::LinkNotFound { .. }
         | Error::WrongLinkKind { .. }
+        | Error::KindMismatch { .. }
         | Error::Uic(_) => 3,
         Error::WrongPin { .. }
         | Error::BackOff { .. }
@@ -69,6 +70,7 @@ fn exit_code(err: &Error) -> u8 {
         | Error::CannotRevokeSelf
         | Error::LastSupervisor
         | Error::Sqlite(_)
-        | Error::Io(_) => 1,
+        | Error::Io(_)
+        | Error::Encoding(_) => 1,
     }
 }

@@ -44,6 +44,13 @@ pub enum Error {
     RecordNotFound { id: RecordId },
     #[error("record {id} cannot be read: it is corrupted or was tampered with")]
     RecordCorrupt { id: RecordId },
+    /// A version names a record that is stored here as another kind.
+    #[error("invalid input: record {id} is a {stored}, not a {given}")]
+    KindMismatch {
+        id: RecordId,
+        stored: RecordKind,
+        given: RecordKind,
+    },
     #[error("{field} must link to a {expected}, but {id} is a {found}")]
     WrongLinkKind {
         field: String,
@@ -70,7 +77,11 @@ pub enum Error {
     #[error("client identifier code: {0}")]
     Uic(#[from] UicError),
     #[error("encryption: {0}")]
-    Crypto(#[from] CryptoError),
+    Crypto(CryptoError),
+    /// A value the core wrote could not be encoded (a fault in this build,
+    /// never the person's input). The detail names what, not its contents.
+    #[error("a value could not be encoded for storage (a fault in this build): {0}")]
+    Encoding(String),
     #[error("platform key: {0}")]
     Platform(#[from] PlatformKeyError),
     #[error("office hub: {0}")]
@@ -93,6 +104,17 @@ pub enum Error {
     Sqlite(rusqlite::Error),
     #[error("file system: {0}")]
     Io(std::io::Error),
+}
+
+/// Encoding failures get their own case, so no caller mistakes them for
+/// bad input; every other crypto failure stays [`Error::Crypto`].
+impl From<CryptoError> for Error {
+    fn from(err: CryptoError) -> Self {
+        match err {
+            CryptoError::Encoding(detail) => Error::Encoding(detail),
+            other => Error::Crypto(other),
+        }
+    }
 }
 
 /// A full disk is the person's to fix, not a fault: it gets its own error
@@ -223,6 +245,9 @@ impl Error {
             Error::RecordCorrupt { id } => {
                 format!("Không đọc được bản ghi {id}: dữ liệu bị hỏng hoặc đã bị sửa đổi")
             }
+            Error::KindMismatch { id, stored, given } => {
+                format!("Dữ liệu không hợp lệ: bản ghi {id} là {stored}, không phải {given}")
+            }
             Error::WrongLinkKind {
                 field,
                 id,
@@ -247,6 +272,9 @@ impl Error {
             ),
             Error::Uic(e) => format!("Mã định danh khách hàng: {e}"),
             Error::Crypto(e) => format!("Lỗi mã hoá: {e}"),
+            Error::Encoding(detail) => format!(
+                "Không chuyển được dữ liệu sang dạng lưu trữ (lỗi của phiên bản này): {detail}"
+            ),
             Error::Platform(e) => format!("Lỗi khoá thiết bị: {e}"),
             Error::Hub(e) => format!("Lỗi khi làm việc với máy chủ văn phòng: {e}"),
             Error::Untrusted(e) => {

@@ -4,8 +4,9 @@
 use chrono::Utc;
 use fieldbook_trust::Roster;
 
+use crate::crypto::TeamKey;
 use crate::enrollment::{open_bundle, EnrollmentCode};
-use crate::store::{Role, Store, TeamKey};
+use crate::store::{Role, Store};
 
 /// Signs a team's first roster on a supervisor's store, as its first sync would.
 pub fn sign_roster(supervisor: &mut Store) {

@@ -31,7 +31,7 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 use zeroize::Zeroizing;
 
-use crate::crypto::{hmac_sha256, mac_field, SecretKey};
+use crate::crypto::{hmac_sha256, mac_field, Domain, SecretKey};
 
 /// The attributes a UIC is computed from.
 #[derive(Debug, Clone, Copy)]
@@ -58,7 +58,6 @@ pub enum UicError {
 }
 
 const PAYLOAD_LEN: usize = 8;
-const DOMAIN: &[u8] = b"fieldbook/v1/uic";
 const MIN_BIRTH_YEAR: i32 = 1900;
 
 /// Computes the UIC for `inputs` under the team's UIC subkey.
@@ -72,7 +71,7 @@ pub fn compute_uic(key: &SecretKey, inputs: &UicInputs) -> Result<String, UicErr
     }
 
     let mut mac = hmac_sha256(key.expose());
-    mac_field(&mut mac, DOMAIN);
+    mac_field(&mut mac, Domain::Uic.bytes());
     mac_field(&mut mac, &mother);
     mac_field(&mut mac, &father);
     mac.update(&inputs.birth_year.to_be_bytes());

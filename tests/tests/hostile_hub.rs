@@ -15,10 +15,12 @@ use common::hub::HubProcess;
 use common::hub_db::HubDb;
 use common::postgres::Schema;
 use common::raw_http::request;
-use fieldbook_core::crypto::{seal_to_device, DeviceKeyPair, SecretKey, SoftwareKeyProvider};
+use fieldbook_core::crypto::{
+    seal_to_device, DeviceKeyPair, SecretKey, SoftwareKeyProvider, TeamKey,
+};
 use fieldbook_core::record::{DeviceId, RecordKind, SensitivityClass, TeamId};
 use fieldbook_core::store::{
-    key_envelope_aad, CreateOptions, Membership, Role, SecurityPolicy, Store, TeamKey,
+    key_envelope_aad, CreateOptions, Membership, Role, SecurityPolicy, Store,
 };
 use fieldbook_core::sync::PolicyChange;
 use fieldbook_core::Error;

@@ -17,9 +17,7 @@ use hmac::Mac;
 use unicode_normalization::UnicodeNormalization;
 use zeroize::Zeroizing;
 
-use super::{hmac_sha256, mac_field, KeyPurpose, SecretKey};
-
-const DOMAIN: &[u8] = b"fieldbook/v1/blind-index";
+use super::{hmac_sha256, mac_field, Domain, KeyPurpose, SecretKey};
 
 /// Computes lookup terms under one key. Pass the team key's
 /// [`KeyPurpose::BlindIndex`](super::KeyPurpose::BlindIndex) subkey.
@@ -36,7 +34,7 @@ impl BlindIndex {
     pub fn term(&self, field: &str, value: &str) -> [u8; 32] {
         let normalized = normalize(value);
         let mut mac = hmac_sha256(self.key.expose());
-        mac_field(&mut mac, DOMAIN);
+        mac_field(&mut mac, Domain::BlindIndex.bytes());
         mac_field(&mut mac, field.as_bytes());
         mac_field(&mut mac, normalized.as_bytes());
         mac.finalize().into_bytes().into()

@@ -12,10 +12,8 @@ use sha2::Sha256;
 use x25519_dalek::{EphemeralSecret, PublicKey, StaticSecret};
 use zeroize::Zeroizing;
 
-use super::{open, seal, CryptoError, SecretKey};
+use super::{open, seal, CryptoError, Domain, SecretKey};
 
-const INFO: &[u8] = b"fieldbook/v1/device-envelope";
-const PAIRWISE_INFO: &[u8] = b"fieldbook/v1/device-pairwise-mac";
 pub const PUBLIC_KEY_LEN: usize = 32;
 
 /// A device's long-lived X25519 key pair. The private half zeroizes on drop.
@@ -82,7 +80,7 @@ impl DeviceKeyPair {
         let salt = [low.as_slice(), high.as_slice()].concat();
         let hk = Hkdf::<Sha256>::new(Some(&salt), shared.as_bytes());
         let mut okm = Zeroizing::new([0u8; 32]);
-        hk.expand(PAIRWISE_INFO, okm.as_mut())
+        hk.expand(Domain::DevicePairwiseMac.bytes(), okm.as_mut())
             .map_err(|_| CryptoError::InvalidKey)?;
         SecretKey::from_bytes(okm.as_slice())
     }
@@ -96,7 +94,7 @@ fn envelope_key(
     let salt = [ephemeral.as_slice(), recipient.as_slice()].concat();
     let hk = Hkdf::<Sha256>::new(Some(&salt), shared);
     let mut okm = Zeroizing::new([0u8; 32]);
-    hk.expand(INFO, okm.as_mut())
+    hk.expand(Domain::DeviceEnvelope.bytes(), okm.as_mut())
         .map_err(|_| CryptoError::InvalidKey)?;
     SecretKey::from_bytes(okm.as_slice())
 }

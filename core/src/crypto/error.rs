@@ -24,4 +24,11 @@ pub enum CryptoError {
     /// Key bytes of the wrong length.
     #[error("invalid key")]
     InvalidKey,
+    /// A value could not be encoded for sealing (a programming error, not
+    /// bad input). Carries the encoder's message, never the value.
+    #[error("cannot encode a value for sealing: {0}")]
+    Encoding(String),
+    /// A sealed value opened, but does not hold what it should.
+    #[error("a sealed value is malformed")]
+    Malformed,
 }

@@ -9,7 +9,7 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-use super::CryptoError;
+use super::{CryptoError, Domain};
 
 /// Length of every symmetric key in Fieldbook (AES-256, HMAC-SHA256 keys).
 pub const KEY_LEN: usize = 32;
@@ -98,8 +98,8 @@ impl fmt::Debug for SecretKey {
     }
 }
 
-/// What a derived subkey is for. Each purpose has its own HKDF info string;
-/// the strings are part of the stored data format and must never change.
+/// What a derived subkey is for. Each purpose has its own HKDF info string
+/// ([`Domain`]); the strings are part of the stored data format and must never change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeyPurpose {
     /// Sealing record contents (AES-256-GCM).
@@ -146,19 +146,24 @@ impl KeyPurpose {
 
     /// The HKDF info string (domain separation label).
     pub fn info(self) -> &'static [u8] {
+        self.domain().bytes()
+    }
+
+    /// The label this purpose derives under.
+    pub fn domain(self) -> Domain {
         match self {
-            KeyPurpose::RecordSeal => b"fieldbook/v1/record-seal",
-            KeyPurpose::BlindIndex => b"fieldbook/v1/blind-index",
-            KeyPurpose::Uic => b"fieldbook/v1/uic",
-            KeyPurpose::AuditMac => b"fieldbook/v1/audit-mac",
-            KeyPurpose::VaultCanary => b"fieldbook/v1/vault-canary",
-            KeyPurpose::HubCredentials => b"fieldbook/v1/hub-credentials",
-            KeyPurpose::DeviceKey => b"fieldbook/v1/device-key",
-            KeyPurpose::SigningKeys => b"fieldbook/v1/signing-keys",
-            KeyPurpose::Roster => b"fieldbook/v1/roster",
-            KeyPurpose::SoftwarePinBinding => b"fieldbook/v2/software-pin-binding",
-            KeyPurpose::AuditSeal => b"fieldbook/v1/audit-seal",
-            KeyPurpose::LookupPostings => b"fieldbook/v1/lookup-postings",
+            KeyPurpose::RecordSeal => Domain::RecordSeal,
+            KeyPurpose::BlindIndex => Domain::BlindIndex,
+            KeyPurpose::Uic => Domain::Uic,
+            KeyPurpose::AuditMac => Domain::AuditMac,
+            KeyPurpose::VaultCanary => Domain::VaultCanaryKey,
+            KeyPurpose::HubCredentials => Domain::HubCredentials,
+            KeyPurpose::DeviceKey => Domain::DeviceKey,
+            KeyPurpose::SigningKeys => Domain::SigningKeys,
+            KeyPurpose::Roster => Domain::Roster,
+            KeyPurpose::SoftwarePinBinding => Domain::SoftwarePinBinding,
+            KeyPurpose::AuditSeal => Domain::AuditSeal,
+            KeyPurpose::LookupPostings => Domain::LookupPostingsKey,
         }
     }
 }

@@ -7,9 +7,7 @@
 use hmac::Mac;
 use subtle::ConstantTimeEq;
 
-use super::{hmac_sha256, mac_field, SecretKey};
-
-const DOMAIN: &[u8] = b"fieldbook/v1/audit-chain";
+use super::{hmac_sha256, mac_field, Domain, SecretKey};
 
 /// The `prev` value of the first entry of a chain.
 pub const AUDIT_GENESIS: [u8; 32] = [0u8; 32];
@@ -28,7 +26,7 @@ impl AuditMac {
     /// The link for `entry_bytes` following the link `prev`.
     pub fn chain(&self, prev: &[u8; 32], entry_bytes: &[u8]) -> [u8; 32] {
         let mut mac = hmac_sha256(self.key.expose());
-        mac_field(&mut mac, DOMAIN);
+        mac_field(&mut mac, Domain::AuditChain.bytes());
         mac.update(prev);
         mac_field(&mut mac, entry_bytes);
         mac.finalize().into_bytes().into()

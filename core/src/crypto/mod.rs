@@ -4,8 +4,11 @@
 //!
 //! Every primitive comes from RustCrypto (AES-256-GCM, Argon2id, HKDF-SHA256,
 //! HMAC-SHA256); this module only composes them. One job per file:
+//! - [`domain`]: every crypto label ([`Domain`]), written once, bytes frozen.
 //! - [`keys`]: [`SecretKey`] and deterministic subkey derivation ([`KeyPurpose`]).
+//! - [`team_key`]: the team keys a device holds ([`TeamKey`]).
 //! - [`seal`]: versioned AES-256-GCM sealed values and the record AAD.
+//! - [`sealed_json`]: structured values sealed as JSON, with typed failures.
 //! - [`kdf`]: Argon2id parameters stored beside the wrapped key, PIN key derivation.
 //! - [`wrap`]: wrapping one key under another.
 //! - [`platform`]: the platform key the shells supply (Keystore / Keychain) and a
@@ -23,6 +26,7 @@
 //! is enabled, HMAC/HKDF inner hash states). Our own buffers are zeroized.
 
 pub mod blind_index;
+pub mod domain;
 mod encoding;
 pub mod envelope;
 pub mod error;
@@ -33,9 +37,12 @@ pub mod padding;
 pub mod pin_binding;
 pub mod platform;
 pub mod seal;
+pub mod sealed_json;
+pub mod team_key;
 pub mod wrap;
 
 pub use blind_index::BlindIndex;
+pub use domain::Domain;
 pub use envelope::{seal_to_device, DeviceKeyPair};
 pub use error::CryptoError;
 pub use kdf::{derive_pin_key, derive_pin_key_with_floor, KdfFloor, KdfParams};
@@ -46,6 +53,9 @@ pub use platform::{
     SoftwareKeyProvider,
 };
 pub use seal::{open, record_aad, seal, SEAL_FORMAT_V1};
+pub use sealed_json::{decode_json, encode_json, open_json, seal_json, Padding};
+pub use team_key::TeamKey;
+pub(crate) use team_key::UIC_CLASS;
 pub use wrap::{unwrap_key, wrap_key};
 
 pub(crate) use encoding::{hmac_sha256, mac_field, put_field};

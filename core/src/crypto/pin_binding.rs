@@ -22,22 +22,19 @@ use p256::NistP256;
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
-use super::{CryptoError, SecretKey};
+use super::{CryptoError, Domain, SecretKey};
 
 /// Length of a challenge: an uncompressed SEC1 P-256 point.
 pub const CHALLENGE_LEN: usize = 65;
 /// The fewest bytes a platform's answer may have (a 256-bit MAC or shared secret).
 pub const MIN_RESPONSE_LEN: usize = 32;
 
-const HASH_TO_CURVE_DST: &[u8] = b"fieldbook/v2/pin-binding/P256_XMD:SHA-256_SSWU_RO_";
-const UNLOCK_KEY_INFO: &[u8] = b"fieldbook/v2/vault-unlock-key";
-
 /// The point the platform's key is applied to, from the PIN-derived key and
 /// the store's id (so two stores on one phone never share a challenge).
 pub fn derive_challenge(pin_key: &SecretKey, store_id: &[u8]) -> Result<Vec<u8>, CryptoError> {
     let point = NistP256::hash_from_bytes::<ExpandMsgXmd<Sha256>>(
         &[pin_key.expose(), store_id],
-        &[HASH_TO_CURVE_DST],
+        &[Domain::PinBindingHashToCurve.bytes()],
     )
     .map_err(|_| CryptoError::InvalidKey)?;
     let encoded = point.to_affine().to_encoded_point(false);
@@ -57,7 +54,7 @@ pub fn derive_unlock_key(
     let ikm = Zeroizing::new([pin_key.expose().as_slice(), platform_response].concat());
     let mut out = Zeroizing::new([0u8; 32]);
     Hkdf::<Sha256>::new(Some(store_id), &ikm)
-        .expand(UNLOCK_KEY_INFO, out.as_mut())
+        .expand(Domain::VaultUnlockKey.bytes(), out.as_mut())
         .map_err(|_| CryptoError::InvalidKey)?;
     SecretKey::from_bytes(out.as_ref())
 }

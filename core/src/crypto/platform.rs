@@ -23,7 +23,7 @@ use zeroize::Zeroizing;
 
 use super::keys::KEY_LEN;
 use super::seal::{open, seal};
-use super::{hmac_sha256, mac_field, put_field, CryptoError, KeyPurpose, SecretKey};
+use super::{hmac_sha256, mac_field, put_field, CryptoError, Domain, KeyPurpose, SecretKey};
 use hmac::Mac;
 
 /// Errors a platform key provider reports. Messages never carry key material.
@@ -86,9 +86,6 @@ pub fn platform_unwrap_key(
     SecretKey::from_bytes(&bytes)
         .map_err(|_| PlatformKeyError::Failed("unwrapped key has the wrong length".into()))
 }
-
-const PLATFORM_WRAP_DOMAIN: &[u8] = b"fieldbook/v1/platform-wrap";
-const SOFTWARE_PIN_BINDING_DOMAIN: &[u8] = b"fieldbook/v2/software-pin-binding";
 
 /// A file-backed platform key provider: one random 32-byte key per label in
 /// `<dir>/platform-<label>.key` (mode 0600 on unix). See the module docs for
@@ -202,7 +199,7 @@ impl PlatformKeyProvider for SoftwareKeyProvider {
         let key = self.load_or_create(key_label)?;
         let binding = key.derive_subkey(KeyPurpose::SoftwarePinBinding);
         let mut mac = hmac_sha256(binding.expose());
-        mac_field(&mut mac, SOFTWARE_PIN_BINDING_DOMAIN);
+        mac_field(&mut mac, Domain::SoftwarePinBinding.bytes());
         mac_field(&mut mac, key_label.as_bytes());
         mac_field(&mut mac, challenge);
         Ok(mac.finalize().into_bytes().to_vec())
@@ -251,7 +248,7 @@ fn check_label(label: &str) -> Result<(), PlatformKeyError> {
 /// does not open under another even if the files were swapped.
 fn label_aad(label: &str) -> Vec<u8> {
     let mut aad = Vec::new();
-    put_field(&mut aad, PLATFORM_WRAP_DOMAIN);
+    put_field(&mut aad, Domain::PlatformWrap.bytes());
     put_field(&mut aad, label.as_bytes());
     aad
 }

@@ -13,8 +13,9 @@ use aes_gcm::aead::{AeadCore, AeadInPlace, KeyInit, OsRng};
 use aes_gcm::{Aes256Gcm, Nonce, Tag};
 use zeroize::Zeroizing;
 
-use super::{put_field, CryptoError, SecretKey};
-use crate::record::kind::{RecordKind, SensitivityClass};
+use fieldbook_proto::vocab::{RecordKind, SensitivityClass};
+
+use super::{put_field, CryptoError, Domain, SecretKey};
 
 /// The only sealed format this build writes and reads.
 pub const SEAL_FORMAT_V1: u8 = 1;
@@ -99,7 +100,7 @@ pub fn record_aad(
     key_epoch: u32,
 ) -> Vec<u8> {
     let mut aad = Vec::with_capacity(64);
-    put_field(&mut aad, b"fieldbook/record");
+    put_field(&mut aad, Domain::Record.bytes());
     aad.push(SEAL_FORMAT_V1);
     put_field(&mut aad, kind.as_str().as_bytes());
     aad.extend_from_slice(record_id);

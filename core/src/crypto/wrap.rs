@@ -6,9 +6,7 @@
 //! a record, nor a record as a key, even under the same key.
 
 use super::seal::{open, seal};
-use super::{put_field, CryptoError, SecretKey};
-
-const WRAP_DOMAIN: &[u8] = b"fieldbook/v1/wrapped-key";
+use super::{put_field, CryptoError, Domain, SecretKey};
 
 /// Seals `key` under `kek`, bound to `aad`.
 pub fn wrap_key(kek: &SecretKey, key: &SecretKey, aad: &[u8]) -> Vec<u8> {
@@ -23,8 +21,8 @@ pub fn unwrap_key(kek: &SecretKey, wrapped: &[u8], aad: &[u8]) -> Result<SecretK
 }
 
 fn wrap_aad(aad: &[u8]) -> Vec<u8> {
-    let mut full = Vec::with_capacity(4 + WRAP_DOMAIN.len() + 4 + aad.len());
-    put_field(&mut full, WRAP_DOMAIN);
+    let mut full = Vec::with_capacity(4 + Domain::WrappedKey.bytes().len() + 4 + aad.len());
+    put_field(&mut full, Domain::WrappedKey.bytes());
     put_field(&mut full, aad);
     full
 }

@@ -2,11 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::EnrollmentCode;
-use crate::crypto::{open, seal, SecretKey};
-use crate::store::TeamKey;
+use crate::crypto::{open_json, seal_json, CryptoError, Domain, Padding, SecretKey, TeamKey};
 use crate::{Error, Result};
 
 /// What a new device learns from its code: its team, the keys its role
@@ -76,26 +75,23 @@ impl KeyBundle {
     }
 }
 
-fn aad(invite_id: &Uuid) -> Vec<u8> {
-    [b"fieldbook/v1/key-bundle/".as_slice(), invite_id.as_bytes()].concat()
-}
-
 fn bundle_key(code: &EnrollmentCode) -> Result<SecretKey> {
     Ok(SecretKey::from_bytes(code.bundle_key().as_slice())?)
 }
 
 pub fn seal_bundle(code: &EnrollmentCode, bundle: &KeyBundle) -> Result<Vec<u8>> {
-    let plain = Zeroizing::new(
-        serde_json::to_vec(bundle)
-            .map_err(|e| Error::InvalidInput(format!("cannot encode the key bundle: {e}")))?,
-    );
-    Ok(seal(&bundle_key(code)?, &aad(&code.invite_id), &plain))
+    let aad = Domain::key_bundle_aad(&code.invite_id);
+    Ok(seal_json(&bundle_key(code)?, &aad, bundle, Padding::None)?)
 }
 
+/// The bundle the hub handed over. A bundle that opens under the code but
+/// holds no bundle is bad input from outside, said so.
 pub fn open_bundle(code: &EnrollmentCode, sealed: &[u8]) -> Result<KeyBundle> {
-    let plain = open(&bundle_key(code)?, &aad(&code.invite_id), sealed)?;
-    serde_json::from_slice(&plain)
-        .map_err(|_| Error::InvalidInput("the key bundle is malformed".into()))
+    let aad = Domain::key_bundle_aad(&code.invite_id);
+    open_json(&bundle_key(code)?, &aad, sealed).map_err(|e| match e {
+        CryptoError::Malformed => Error::InvalidInput("the key bundle is malformed".into()),
+        other => other.into(),
+    })
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::meta;
 use super::vault::UnlockedKeys;
-use crate::crypto::{open, seal, AUDIT_GENESIS};
+use crate::crypto::{open, open_json, seal, seal_json, Domain, Padding, AUDIT_GENESIS};
 use crate::record::{DeviceId, RecordId, RecordKind, VersionId};
 use crate::{Error, Result};
 
@@ -102,11 +102,8 @@ struct Head {
     mac: [u8; 32],
 }
 
-const HEAD_LABEL: &[u8] = b"fieldbook/audit-head/v1";
-
 fn head_tag(keys: &UnlockedKeys, seq: i64, mac: &[u8; 32]) -> [u8; 32] {
-    keys.audit
-        .chain(mac, &[HEAD_LABEL, &seq.to_be_bytes()].concat())
+    keys.audit.chain(mac, &Domain::audit_head_message(seq))
 }
 
 /// The authenticated head, or `None` when it is missing, malformed or forged.
@@ -122,7 +119,7 @@ fn read_head(conn: &Connection, keys: &UnlockedKeys) -> Result<Option<Head>> {
     let tag: [u8; 32] = bytes[40..].try_into().expect("32 bytes");
     if !keys
         .audit
-        .verify(&mac, &[HEAD_LABEL, &seq.to_be_bytes()].concat(), &tag)
+        .verify(&mac, &Domain::audit_head_message(seq), &tag)
     {
         return Ok(None);
     }
@@ -217,15 +214,11 @@ struct DeferredList {
     dropped: u64,
 }
 
-const DEFERRED_AAD: &[u8] = b"fieldbook/audit-deferred/v1";
-
 fn read_deferred(conn: &Connection, keys: &UnlockedKeys) -> Result<DeferredList> {
     let Some(sealed) = meta::get_blob(conn, meta::AUDIT_DEFERRED)? else {
         return Ok(DeferredList::default());
     };
-    let plain = open(&keys.audit_seal, DEFERRED_AAD, &sealed)
-        .map_err(|_| Error::StoreDamaged("the deferred audit entries are damaged".into()))?;
-    serde_json::from_slice(&plain)
+    open_json(&keys.audit_seal, Domain::AuditDeferred.bytes(), &sealed)
         .map_err(|_| Error::StoreDamaged("the deferred audit entries are damaged".into()))
 }
 
@@ -242,13 +235,13 @@ pub fn defer(conn: &Connection, keys: &UnlockedKeys, entry: &AuditEntry) -> Resu
         actor: *entry.actor.as_bytes(),
         action: action_text(entry),
     });
-    let plain = serde_json::to_vec(&list)
-        .map_err(|e| Error::InvalidInput(format!("cannot encode audit entries: {e}")))?;
-    meta::put_blob(
-        conn,
-        meta::AUDIT_DEFERRED,
-        &seal(&keys.audit_seal, DEFERRED_AAD, &plain),
-    )
+    let sealed = seal_json(
+        &keys.audit_seal,
+        Domain::AuditDeferred.bytes(),
+        &list,
+        Padding::None,
+    )?;
+    meta::put_blob(conn, meta::AUDIT_DEFERRED, &sealed)
 }
 
 /// Puts the deferred entries into the chain. The one made at `on_time_ms`
@@ -347,10 +340,6 @@ fn insert(
 /// sizes do not tell a create from an unlock.
 const PAD_TO: usize = 128;
 
-fn sealed_aad(seq: i64) -> Vec<u8> {
-    [b"fieldbook/audit-entry/v1/".as_slice(), &seq.to_be_bytes()].concat()
-}
-
 fn put_sealed(
     conn: &Connection,
     keys: &UnlockedKeys,
@@ -361,7 +350,7 @@ fn put_sealed(
     let mut padded = (bytes.len() as u32).to_be_bytes().to_vec();
     padded.extend_from_slice(bytes);
     padded.resize(padded.len().div_ceil(PAD_TO) * PAD_TO, 0);
-    let body = seal(&keys.audit_seal, &sealed_aad(seq), &padded);
+    let body = seal(&keys.audit_seal, &Domain::audit_entry_aad(seq), &padded);
     conn.execute(
         "INSERT INTO audit_sealed (seq, body, mac) VALUES (?1, ?2, ?3)",
         params![seq, body, mac.as_slice()],
@@ -371,7 +360,7 @@ fn put_sealed(
 
 /// The encoded entry a sealed row holds, or `None` when it does not open.
 fn open_sealed(keys: &UnlockedKeys, seq: i64, body: &[u8]) -> Option<Vec<u8>> {
-    let padded = open(&keys.audit_seal, &sealed_aad(seq), body).ok()?;
+    let padded = open(&keys.audit_seal, &Domain::audit_entry_aad(seq), body).ok()?;
     let len = u32::from_be_bytes(padded.get(..4)?.try_into().ok()?) as usize;
     padded.get(4..4 + len).map(<[u8]>::to_vec)
 }

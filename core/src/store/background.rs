@@ -13,22 +13,22 @@ use rusqlite::{params, Connection, TransactionBehavior};
 use zeroize::Zeroizing;
 
 use super::exchange::{must_wait, ReceiveOutcome, RejectedVersion};
+use super::membership::decode_hub_link;
 use super::{meta, vault, HubLink, Store};
+use crate::crypto::Domain;
 use crate::{Error, Result};
 
 const HUB_LINK_PLATFORM: &str = "hub_link_platform";
-/// Tags the wrapped bytes, so no other value wrapped by the same platform key
-/// can pass for the hub link.
-const HUB_LINK_DOMAIN: &[u8] = b"fieldbook/v1/hub-link\0";
 /// Held versions merged per transaction.
 const MERGE_BATCH: u32 = 500;
 
 impl Store {
-    /// Keeps a copy of the hub link that the platform key alone opens.
-    pub(super) fn keep_hub_link_for_background(&mut self, link: &HubLink) -> Result<()> {
-        let json = serde_json::to_vec(link)
-            .map_err(|e| Error::InvalidInput(format!("cannot encode the hub link: {e}")))?;
-        let plain = Zeroizing::new([HUB_LINK_DOMAIN, json.as_slice()].concat());
+    /// Keeps a copy of the hub link's JSON (as [`Store::set_hub_link`]
+    /// encoded it) that the platform key alone opens. The label tags the
+    /// wrapped bytes, so no other value wrapped by the same platform key can
+    /// pass for the hub link.
+    pub(super) fn keep_hub_link_for_background(&mut self, json: &[u8]) -> Result<()> {
+        let plain = Zeroizing::new(Domain::HubLink.tag(json));
         let wrapped = self
             .provider
             .wrap(&vault::platform_label(&self.store_id), &plain)?;
@@ -45,12 +45,10 @@ impl Store {
             self.provider
                 .unwrap(&vault::platform_label(&self.store_id), &wrapped)?,
         );
-        let json = plain
-            .strip_prefix(HUB_LINK_DOMAIN)
+        let json = Domain::HubLink
+            .untag(&plain)
             .ok_or_else(|| Error::StoreDamaged("the background hub link is damaged".into()))?;
-        serde_json::from_slice(json)
-            .map(Some)
-            .map_err(|_| Error::StoreDamaged("the background hub link is malformed".into()))
+        decode_hub_link(json, "the background hub link is malformed").map(Some)
     }
 
     /// Keeps pulled versions for the next unlock; returns how many were new.
@@ -158,8 +156,8 @@ impl Store {
         }
         self.seal_clear_lookup_terms()?;
         if meta::get_blob(&self.conn, HUB_LINK_PLATFORM)?.is_none() {
-            if let Some(link) = self.hub_link()? {
-                self.keep_hub_link_for_background(&link)?;
+            if let Some(json) = self.hub_link_json()? {
+                self.keep_hub_link_for_background(&json)?;
             }
         }
         self.merge_held()?;

@@ -19,9 +19,7 @@ use super::sealing::{BlobRole, SealContext};
 use super::vault::{DamagedKey, UnlockedKeys};
 use super::view::RecordView;
 use super::Store;
-use crate::record::{
-    RecordId, RecordKind, RecordState, RecordVersion, SensitivityClass, VersionId,
-};
+use crate::record::{RecordId, RecordKind, RecordState, SensitivityClass, VersionId};
 use crate::Result;
 
 /// A record named by its id and kind.
@@ -242,14 +240,8 @@ fn check_versions(
         }
         let opens = match (ctx, version_id) {
             (Some(ctx), Some(version_id)) => ctx
-                .open::<RecordVersion>(
-                    keys,
-                    BlobRole::Version(version_id),
-                    &row.get::<_, Vec<u8>>(6)?,
-                )
-                .is_ok_and(|v| {
-                    v.version_id == version_id && v.record_id == record && v.kind == ctx.kind
-                }),
+                .open_version(keys, version_id, &row.get::<_, Vec<u8>>(6)?)
+                .is_ok(),
             _ => false,
         };
         if !opens {

@@ -412,7 +412,7 @@ fn remedy(item: &Item, after: &Findings, log: &RepairLog, run: &CheckRun) -> Rem
     };
     match item {
         Item::Key { class, epoch } => {
-            let hub_may_hold = class != super::UIC_CLASS && *epoch >= 2 && run.enrolled;
+            let hub_may_hold = class != crate::crypto::UIC_CLASS && *epoch >= 2 && run.enrolled;
             if hub_may_hold && !hub_reached {
                 Remedy::HubCanRestore
             } else {

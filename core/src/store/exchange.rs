@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::background::hold;
 use super::records::{self, Origin};
-use super::sealing::{BlobRole, SealContext};
+use super::sealing::SealContext;
 use super::{meta, Store};
 use crate::record::merge::CLOCK_ALLOWANCE_MS;
 use crate::record::{RecordId, RecordVersion, VersionId};
@@ -152,7 +152,7 @@ impl Store {
                     }
                 }
                 Ok(None) => outcome.duplicates += 1,
-                Err(Error::RecordCorrupt { .. } | Error::InvalidInput(_)) => {
+                Err(Error::RecordCorrupt { .. } | Error::KindMismatch { .. }) => {
                     outcome.rejected.push(RejectedVersion {
                         version_id: sealed.version_id,
                         reason: "its record here is damaged or of another kind".into(),
@@ -222,16 +222,6 @@ pub(super) fn open_received(
         class,
         epoch: sealed.key_epoch,
     };
-    let version: RecordVersion = ctx
-        .open(
-            keys,
-            BlobRole::Version(VersionId(sealed.version_id)),
-            &sealed.body,
-        )
-        .map_err(|_| "corrupted or tampered".to_string())?;
-    if version.record_id != id || version.version_id.0 != sealed.version_id || version.kind != kind
-    {
-        return Err("contents disagree with routing metadata".into());
-    }
-    Ok(version)
+    ctx.open_version(keys, VersionId(sealed.version_id), &sealed.body)
+        .map_err(|problem| problem.reason().to_string())
 }

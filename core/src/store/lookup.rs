@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 
 use super::vault::UnlockedKeys;
 use super::view::RecordView;
-use crate::crypto::{open, seal, BlindIndex, SecretKey};
+use crate::crypto::{open, seal, BlindIndex, Domain, SecretKey};
 use crate::record::{RecordId, RecordKind, SensitivityClass};
 use crate::Result;
 
@@ -23,7 +23,6 @@ use crate::Result;
 const CHUNK_IDS: usize = 8;
 const ID_LEN: usize = 16;
 const CHUNK_PLAIN_LEN: usize = 1 + CHUNK_IDS * ID_LEN;
-const AAD_DOMAIN: &[u8] = b"fieldbook/lookup-postings/v1";
 
 type Term = [u8; 32];
 
@@ -223,7 +222,7 @@ fn remove(conn: &Connection, key: &SecretKey, term: &Term, id: RecordId) -> Resu
 }
 
 fn aad(term: &Term, chunk: i64) -> Vec<u8> {
-    [AAD_DOMAIN, term.as_slice(), &chunk.to_be_bytes()].concat()
+    Domain::lookup_postings_aad(term, chunk)
 }
 
 fn write_chunk(

@@ -11,8 +11,10 @@ use rusqlite::TransactionBehavior;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::{vault, Role, Store, TeamKey};
-use crate::crypto::{seal_to_device, DeviceKeyPair, KeyPurpose, SecretKey};
+use super::{vault, Role, Store};
+use crate::crypto::{
+    decode_json, encode_json, seal_to_device, DeviceKeyPair, Domain, KeyPurpose, SecretKey, TeamKey,
+};
 use crate::enrollment::{seal_bundle, EnrollmentCode, KeyBundle, RosterAnchor};
 use crate::error::SupervisorTask;
 use crate::record::{DeviceId, SensitivityClass, TeamId};
@@ -55,23 +57,20 @@ impl std::fmt::Debug for HubLink {
     }
 }
 
+/// Reads a hub link from its JSON; `damaged` says which copy failed.
+pub(super) fn decode_hub_link(plain: &[u8], damaged: &str) -> Result<HubLink> {
+    decode_json(plain).map_err(|_| Error::StoreDamaged(damaged.into()))
+}
+
 /// A code for a new device, and what the hub must be told about it.
 pub struct Invite {
     pub code: EnrollmentCode,
     pub request: CreateInviteRequest,
 }
 
-/// The associated data a key envelope is sealed with: it binds the team, the
-/// recipient, the class and the epoch (not a secret: anyone may compute it,
-/// only the recipient's private key opens the envelope).
+/// The associated data a key envelope is sealed with ([`Domain::key_envelope_aad`]).
 pub fn key_envelope_aad(team: TeamId, device: uuid::Uuid, class: &str, epoch: u32) -> Vec<u8> {
-    let mut aad = b"fieldbook/v1/key-envelope/".to_vec();
-    aad.extend_from_slice(team.as_bytes());
-    aad.extend_from_slice(device.as_bytes());
-    aad.extend_from_slice(&(class.len() as u32).to_be_bytes());
-    aad.extend_from_slice(class.as_bytes());
-    aad.extend_from_slice(&epoch.to_be_bytes());
-    aad
+    Domain::key_envelope_aad(&team.0, &device, class, epoch)
 }
 
 impl Store {
@@ -106,24 +105,28 @@ impl Store {
             .unwrap_or(0))
     }
 
+    /// Keeps the hub link: encoded once, sealed under the vault key, and
+    /// the same bytes wrapped for syncs while locked.
     pub fn set_hub_link(&mut self, link: &HubLink) -> Result<()> {
-        let plain = Zeroizing::new(
-            serde_json::to_vec(link)
-                .map_err(|e| Error::InvalidInput(format!("cannot encode the hub link: {e}")))?,
-        );
+        let plain = encode_json(link)?;
         self.put_sealed_meta(HUB_LINK, KeyPurpose::HubCredentials, &plain)?;
         // Enrolling is the first hub contact: offline expiry counts from it.
         self.record_hub_contact()?;
-        self.keep_hub_link_for_background(link)
+        self.keep_hub_link_for_background(&plain)
     }
 
     pub fn hub_link(&mut self) -> Result<Option<HubLink>> {
-        match self.get_sealed_meta(HUB_LINK, KeyPurpose::HubCredentials)? {
-            None => Ok(None),
-            Some(plain) => serde_json::from_slice(&plain)
-                .map(Some)
-                .map_err(|_| Error::StoreDamaged("the hub link is malformed".into())),
-        }
+        self.get_sealed_json(HUB_LINK, KeyPurpose::HubCredentials, "the hub link")
+    }
+
+    /// The hub link's JSON as sealed, checked to be one (for the background
+    /// copy, which wraps these same bytes).
+    pub(super) fn hub_link_json(&mut self) -> Result<Option<Zeroizing<Vec<u8>>>> {
+        let Some(plain) = self.get_sealed_meta(HUB_LINK, KeyPurpose::HubCredentials)? else {
+            return Ok(None);
+        };
+        decode_hub_link(&plain, "the hub link is malformed")?;
+        Ok(Some(plain))
     }
 
     /// A one-time code that enrolls a new device in `role`, with the team keys
@@ -343,17 +346,13 @@ impl Store {
         for e in &request.envelopes {
             shared.insert(shared_key(e.device_id, e.epoch));
         }
-        let json = serde_json::to_vec(&shared)
-            .map_err(|e| Error::InvalidInput(format!("cannot encode shared keys: {e}")))?;
-        self.put_sealed_meta(KEYS_SHARED, KeyPurpose::Roster, &json)
+        self.put_sealed_json(KEYS_SHARED, KeyPurpose::Roster, &shared)
     }
 
     fn keys_shared(&mut self) -> Result<BTreeSet<String>> {
-        match self.get_sealed_meta(KEYS_SHARED, KeyPurpose::Roster)? {
-            None => Ok(BTreeSet::new()),
-            Some(plain) => serde_json::from_slice(&plain)
-                .map_err(|_| Error::StoreDamaged("the shared-keys list is malformed".into())),
-        }
+        Ok(self
+            .get_sealed_json(KEYS_SHARED, KeyPurpose::Roster, "the shared-keys list")?
+            .unwrap_or_default())
     }
 
     /// Keeps the team keys in envelopes addressed to this device that a

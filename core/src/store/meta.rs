@@ -84,7 +84,6 @@ pub fn get_json<T: DeserializeOwned>(conn: &Connection, key: &str) -> Result<Opt
 }
 
 pub fn put_json<T: Serialize>(conn: &Connection, key: &str, value: &T) -> Result<()> {
-    let bytes = serde_json::to_vec(value)
-        .map_err(|e| Error::InvalidInput(format!("cannot encode {key}: {e}")))?;
+    let bytes = serde_json::to_vec(value).map_err(|e| Error::Encoding(format!("{key}: {e}")))?;
     put_blob(conn, key, &bytes)
 }

@@ -56,8 +56,7 @@ pub use policy::{
 pub(crate) use repair::{Item as RepairItem, RepairLog};
 pub use role::Role;
 pub use schema::{APPLICATION_ID, V1 as SCHEMA_V1, VERSION as SCHEMA_VERSION};
-pub(crate) use vault::UIC_CLASS;
-pub use vault::{DamagedKey, TeamKey};
+pub use vault::DamagedKey;
 pub use view::{FieldConflict, HistoryEntry, LosingValue, RecordView};
 
 use rusqlite::{Connection, TransactionBehavior};
@@ -66,7 +65,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::crypto::{KdfFloor, KdfParams, PlatformKeyProvider};
+use crate::crypto::{KdfFloor, KdfParams, PlatformKeyProvider, TeamKey};
 use crate::forms;
 use crate::record::{
     meta_fields, DeviceId, Hlc, HlcClock, RecordId, RecordKind, RecordState, RecordVersion,

@@ -112,10 +112,11 @@ pub fn apply_version(
     };
     let (state, old_view) = match load_state(conn, keys, id)? {
         Some((kind, _)) if kind != version.kind => {
-            return Err(Error::InvalidInput(format!(
-                "record {id} is a {kind}, not a {}",
-                version.kind
-            )))
+            return Err(Error::KindMismatch {
+                id,
+                stored: kind,
+                given: version.kind,
+            })
         }
         Some((_, old)) => (
             old.merge(&version.as_state()),
@@ -238,10 +239,9 @@ pub fn versions(
             class: parse_class(&class, id)?,
             epoch,
         };
-        let version: RecordVersion = ctx.open(keys, BlobRole::Version(version_id), &body)?;
-        if version.record_id != id || version.version_id != version_id {
-            return Err(Error::RecordCorrupt { id });
-        }
+        let version = ctx
+            .open_version(keys, version_id, &body)
+            .map_err(|_| Error::RecordCorrupt { id })?;
         out.push(version);
     }
     Ok(out)

@@ -480,7 +480,7 @@ fn readable_writes(
             class,
             epoch,
         };
-        if let Ok(version) = ctx.open::<RecordVersion>(keys, BlobRole::Version(version_id), &body) {
+        if let Ok(version) = ctx.open_version(keys, version_id, &body) {
             for (key, write) in version.fields {
                 carried.insert((key, write.stamp));
             }

@@ -2,10 +2,12 @@
 //! the device's private keys, its hub link, the roster it verified. The name
 //! is the associated data, so no sealed value can pass for another.
 
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use zeroize::Zeroizing;
 
 use super::{meta, Store};
-use crate::crypto::{open, seal, KeyPurpose, SecretKey};
+use crate::crypto::{decode_json, encode_json, open, seal, KeyPurpose, SecretKey};
 use crate::{Error, Result};
 
 impl Store {
@@ -36,6 +38,34 @@ impl Store {
             Some(sealed) => open(&key, name.as_bytes(), &sealed)
                 .map(Some)
                 .map_err(|_| Error::StoreDamaged(format!("{name} is damaged"))),
+        }
+    }
+
+    /// Seals `value` as JSON under `name` (see [`crate::crypto::sealed_json`]:
+    /// the same sealed shape as every other structured value).
+    pub(super) fn put_sealed_json<T: Serialize>(
+        &mut self,
+        name: &str,
+        purpose: KeyPurpose,
+        value: &T,
+    ) -> Result<()> {
+        let plain = encode_json(value)?;
+        self.put_sealed_meta(name, purpose, &plain)
+    }
+
+    /// The value sealed under `name`; `what` names it for people when it
+    /// opens but does not hold one.
+    pub(super) fn get_sealed_json<T: DeserializeOwned>(
+        &mut self,
+        name: &str,
+        purpose: KeyPurpose,
+        what: &str,
+    ) -> Result<Option<T>> {
+        match self.get_sealed_meta(name, purpose)? {
+            None => Ok(None),
+            Some(plain) => decode_json(&plain)
+                .map(Some)
+                .map_err(|_| Error::StoreDamaged(format!("{what} is malformed"))),
         }
     }
 }

@@ -3,12 +3,10 @@
 //! version), so no sealed blob can be moved to another record or role.
 
 use serde::{de::DeserializeOwned, Serialize};
-use zeroize::Zeroizing;
 
 use super::vault::UnlockedKeys;
-use crate::crypto::padding::pad_json;
-use crate::crypto::{open, record_aad, seal};
-use crate::record::{RecordId, RecordKind, SensitivityClass, VersionId};
+use crate::crypto::{open_json, record_aad, seal_json, Padding};
+use crate::record::{RecordId, RecordKind, RecordVersion, SensitivityClass, VersionId};
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, Copy)]
@@ -59,16 +57,13 @@ impl SealContext {
                 Error::Locked
             }
         })?;
-        let mut plain = Zeroizing::new(
-            serde_json::to_vec(value)
-                .map_err(|e| Error::InvalidInput(format!("cannot encode record: {e}")))?,
-        );
-        if let BlobRole::Version(_) = role {
-            // Versions travel through the hub: their size tells it nothing
-            // beyond a bucket. (States and views stay on the device.)
-            pad_json(&mut plain);
-        }
-        Ok(seal(key, &self.aad(role), &plain))
+        // Versions travel through the hub: their size tells it nothing
+        // beyond a bucket. (States and views stay on the device.)
+        let padding = match role {
+            BlobRole::Version(_) => Padding::Bucket,
+            BlobRole::State | BlobRole::View => Padding::None,
+        };
+        Ok(seal_json(key, &self.aad(role), value, padding)?)
     }
 
     /// Opens a blob; any failure names the record and nothing else.
@@ -81,8 +76,46 @@ impl SealContext {
         let key = keys
             .seal_key(self.class, self.epoch)
             .ok_or(Error::RecordCorrupt { id: self.id })?;
-        let plain =
-            open(key, &self.aad(role), sealed).map_err(|_| Error::RecordCorrupt { id: self.id })?;
-        serde_json::from_slice(&plain).map_err(|_| Error::RecordCorrupt { id: self.id })
+        open_json(key, &self.aad(role), sealed).map_err(|_| Error::RecordCorrupt { id: self.id })
+    }
+
+    /// Opens one version filed under `version_id` (in the store's log, its
+    /// inbox or a sync page) and checks that what it says agrees with where
+    /// it is filed: the one place a sealed version is decoded.
+    pub fn open_version(
+        &self,
+        keys: &UnlockedKeys,
+        version_id: VersionId,
+        sealed: &[u8],
+    ) -> Result<RecordVersion, VersionProblem> {
+        let version: RecordVersion = self
+            .open(keys, BlobRole::Version(version_id), sealed)
+            .map_err(|_| VersionProblem::Unreadable)?;
+        if version.record_id != self.id
+            || version.version_id != version_id
+            || version.kind != self.kind
+        {
+            return Err(VersionProblem::Disagrees);
+        }
+        Ok(version)
+    }
+}
+
+/// Why a sealed version is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionProblem {
+    /// It does not open: corrupted, tampered with, or under another key.
+    Unreadable,
+    /// It opens, but names another record, version or kind than it is filed under.
+    Disagrees,
+}
+
+impl VersionProblem {
+    /// Why, for a sync summary (the version's id goes beside it).
+    pub fn reason(self) -> &'static str {
+        match self {
+            VersionProblem::Unreadable => "corrupted or tampered",
+            VersionProblem::Disagrees => "contents disagree with routing metadata",
+        }
     }
 }

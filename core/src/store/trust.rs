@@ -10,26 +10,18 @@ use fieldbook_trust::{
 use zeroize::Zeroizing;
 
 use super::{meta, vault, Role, Store};
-use crate::crypto::KeyPurpose;
+use crate::crypto::{Domain, KeyPurpose};
 use crate::{Error, Result};
 
 const ROSTER: &str = "roster";
 const TEAM_PIN: &str = "team_pin";
 const SIGNING_KEY: &str = "signing_key";
 const TEAM_ROOT: &str = "team_root";
-/// Tags the platform-wrapped pin, so no other value wrapped by the same
-/// platform key can pass for it.
-const TEAM_PIN_DOMAIN: &[u8] = b"fieldbook/v1/team-pin\0";
 
 impl Store {
     /// The roster this device verified last; `None` before its first.
     pub fn roster(&mut self) -> Result<Option<Roster>> {
-        match self.get_sealed_meta(ROSTER, KeyPurpose::Roster)? {
-            None => Ok(None),
-            Some(plain) => serde_json::from_slice(&plain)
-                .map(Some)
-                .map_err(|_| Error::StoreDamaged("the verified roster is malformed".into())),
-        }
+        self.get_sealed_json(ROSTER, KeyPurpose::Roster, "the verified roster")
     }
 
     /// Keeps a verified roster, pinning its fingerprint the first time, and
@@ -52,11 +44,7 @@ impl Store {
                 return Err(Error::Untrusted(fieldbook_trust::TrustError::Rollback));
             }
         }
-        let json = Zeroizing::new(
-            serde_json::to_vec(roster)
-                .map_err(|e| Error::InvalidInput(format!("cannot encode the roster: {e}")))?,
-        );
-        self.put_sealed_meta(ROSTER, KeyPurpose::Roster, &json)?;
+        self.put_sealed_json(ROSTER, KeyPurpose::Roster, roster)?;
         self.follow_team_policy(&roster.policy())
     }
 
@@ -70,8 +58,8 @@ impl Store {
             self.provider
                 .unwrap(&vault::platform_label(&self.store_id), &wrapped)?,
         );
-        let bytes = plain
-            .strip_prefix(TEAM_PIN_DOMAIN)
+        let bytes = Domain::TeamPin
+            .untag(&plain)
             .and_then(|b| <[u8; 16]>::try_from(b).ok())
             .ok_or_else(|| Error::StoreDamaged("the pinned team fingerprint is damaged".into()))?;
         Ok(Some(Fingerprint(bytes)))
@@ -86,7 +74,7 @@ impl Store {
                 Err(Error::Untrusted(fieldbook_trust::TrustError::WrongRoot))
             };
         }
-        let plain = Zeroizing::new([TEAM_PIN_DOMAIN, fingerprint.0.as_slice()].concat());
+        let plain = Zeroizing::new(Domain::TeamPin.tag(&fingerprint.0));
         let wrapped = self
             .provider
             .wrap(&vault::platform_label(&self.store_id), &plain)?;

@@ -22,55 +22,16 @@ use subtle::ConstantTimeEq;
 use super::meta;
 use crate::crypto::{
     derive_pin_key_with_floor, open, pin_binding, seal, unwrap_key, wrap_key, AuditMac, BlindIndex,
-    CryptoError, KdfFloor, KdfParams, KeyPurpose, PlatformKeyProvider, SecretKey,
+    CryptoError, Domain, KdfFloor, KdfParams, KeyPurpose, PlatformKeyProvider, SecretKey, TeamKey,
+    UIC_CLASS,
 };
 use crate::record::{RecordKind, SensitivityClass};
 use crate::{Error, Result};
 
-const CANARY: &[u8] = b"fieldbook vault canary v1";
 /// The vault wrapped under the Argon2id key alone.
 const FORMAT_PIN_ONLY: u64 = 1;
 /// The vault wrapped under the Argon2id key bound to the platform's key.
 const FORMAT_BOUND: u64 = 2;
-/// What a duress PIN's unlock key is recognised by.
-const DURESS_TAG_DOMAIN: &[u8] = b"fieldbook/v2/duress-pin";
-/// The team secret the client codes are keyed with. It is never rotated, so a
-/// client's code stays the same across key epochs.
-pub(crate) const UIC_CLASS: &str = "uic";
-
-/// One team key as held by a device: its class (a sensitivity class, or
-/// `uic` for the never-rotated secret client codes are keyed with) and epoch.
-#[derive(Clone)]
-pub struct TeamKey {
-    pub class: String,
-    pub epoch: u32,
-    pub key: SecretKey,
-}
-
-impl TeamKey {
-    /// Fresh keys for a new team: epoch 1 of each class, and the client-code secret.
-    pub fn make_for_new_team(classes: &[SensitivityClass]) -> Vec<TeamKey> {
-        classes
-            .iter()
-            .map(|class| TeamKey {
-                class: class.as_str().to_string(),
-                epoch: 1,
-                key: SecretKey::make_random(),
-            })
-            .chain(std::iter::once(TeamKey {
-                class: UIC_CLASS.to_string(),
-                epoch: 0,
-                key: SecretKey::make_random(),
-            }))
-            .collect()
-    }
-
-    /// Whether a device of a role holding `classes` may hold this key.
-    pub fn belongs_to(&self, classes: &[SensitivityClass]) -> bool {
-        self.class == UIC_CLASS || classes.iter().any(|c| c.as_str() == self.class)
-    }
-}
-
 /// A stored team key that did not unwrap (a flipped bit on disk): named by
 /// its class and epoch, never by its bytes.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -182,22 +143,6 @@ pub(super) fn platform_label(store_id: &[u8]) -> String {
     format!("fieldbook-vault-{hex}")
 }
 
-fn vault_aad(store_id: &[u8]) -> Vec<u8> {
-    [b"fieldbook/vault-key/v1/".as_slice(), store_id].concat()
-}
-
-fn team_key_aad(class: &str, epoch: u32) -> Vec<u8> {
-    let mut aad = b"fieldbook/team-key/v1/".to_vec();
-    aad.extend_from_slice(&(class.len() as u32).to_be_bytes());
-    aad.extend_from_slice(class.as_bytes());
-    aad.extend_from_slice(&epoch.to_be_bytes());
-    aad
-}
-
-fn canary_aad(store_id: &[u8]) -> Vec<u8> {
-    [b"fieldbook/vault-canary/v1/".as_slice(), store_id].concat()
-}
-
 /// Sets up the vault of a new store and the team keys for `classes`, inside the caller's transaction.
 pub fn create(
     conn: &Connection,
@@ -213,8 +158,8 @@ pub fn create(
     put_wrapped_vault(conn, store_id, &unlock_key, &vault, kdf, provider)?;
     let canary = seal(
         &vault.derive_subkey(KeyPurpose::VaultCanary),
-        &canary_aad(store_id),
-        CANARY,
+        &Domain::vault_canary_aad(store_id),
+        Domain::VaultCanaryPlaintext.bytes(),
     );
     meta::put_blob(conn, meta::VAULT_CANARY, &canary)?;
     for key in team_keys {
@@ -250,7 +195,7 @@ fn put_wrapped_vault(
     kdf: &KdfParams,
     provider: &dyn PlatformKeyProvider,
 ) -> Result<()> {
-    let inner = wrap_key(unlock_key, vault, &vault_aad(store_id));
+    let inner = wrap_key(unlock_key, vault, &Domain::vault_key_aad(store_id));
     let outer = provider.wrap(&platform_label(store_id), &inner)?;
     meta::put_json(conn, meta::KDF_PARAMS, kdf)?;
     meta::put_blob(conn, meta::VAULT_WRAPPED, &outer)?;
@@ -263,13 +208,17 @@ fn put_wrapped_vault(
 /// trying the real PIN, so the two look alike from outside.
 fn duress_tag(unlock_key: &SecretKey, store_id: &[u8]) -> [u8; 32] {
     let mut mac = crate::crypto::hmac_sha256(unlock_key.expose());
-    crate::crypto::mac_field(&mut mac, DURESS_TAG_DOMAIN);
+    crate::crypto::mac_field(&mut mac, Domain::DuressPin.bytes());
     crate::crypto::mac_field(&mut mac, store_id);
     hmac::Mac::finalize(mac).into_bytes().into()
 }
 
 fn store_team_key(conn: &Connection, vault: &SecretKey, key: &TeamKey) -> Result<()> {
-    let wrapped = wrap_key(vault, &key.key, &team_key_aad(&key.class, key.epoch));
+    let wrapped = wrap_key(
+        vault,
+        &key.key,
+        &Domain::team_key_aad(&key.class, key.epoch),
+    );
     conn.execute(
         "INSERT INTO team_keys (class, epoch, wrapped) VALUES (?1, ?2, ?3)
          ON CONFLICT (class, epoch) DO NOTHING",
@@ -328,7 +277,11 @@ fn load_keys(conn: &Connection, vault: SecretKey) -> Result<UnlockedKeys> {
             let current = keys.current_epoch.entry(class).or_insert(epoch);
             *current = (*current).max(epoch);
         }
-        let Ok(key) = unwrap_key(&keys.vault, &wrapped, &team_key_aad(&class_name, epoch)) else {
+        let Ok(key) = unwrap_key(
+            &keys.vault,
+            &wrapped,
+            &Domain::team_key_aad(&class_name, epoch),
+        ) else {
             // Damage stays with this key: what the others sealed still opens.
             keys.damaged.push(DamagedKey {
                 class: class_name,
@@ -404,7 +357,7 @@ pub fn try_pin(
             )))
         }
     };
-    let vault = match unwrap_key(&unlock_key, &inner, &vault_aad(store_id)) {
+    let vault = match unwrap_key(&unlock_key, &inner, &Domain::vault_key_aad(store_id)) {
         Ok(vault) => vault,
         Err(CryptoError::Authentication) => {
             let is_duress = meta::get_blob(conn, meta::DURESS_TAG)?.is_some_and(|tag| {
@@ -430,11 +383,11 @@ fn check_canary(conn: &Connection, store_id: &[u8], vault: &SecretKey) -> Result
     let canary = meta::require_blob(conn, meta::VAULT_CANARY)?;
     let opened = open(
         &vault.derive_subkey(KeyPurpose::VaultCanary),
-        &canary_aad(store_id),
+        &Domain::vault_canary_aad(store_id),
         &canary,
     )
     .map_err(|_| Error::StoreDamaged("the vault canary does not match this key".into()))?;
-    if opened.as_slice() != CANARY {
+    if opened.as_slice() != Domain::VaultCanaryPlaintext.bytes() {
         return Err(Error::StoreDamaged(
             "the vault canary does not match this key".into(),
         ));
@@ -457,7 +410,7 @@ pub fn set_duress_pin(
     let unlock_key = derive_unlock_key(duress_pin, &kdf, floor, store_id, provider)?;
     let outer = meta::require_blob(conn, meta::VAULT_WRAPPED)?;
     let inner = zeroize::Zeroizing::new(provider.unwrap(&platform_label(store_id), &outer)?);
-    if let Ok(vault) = unwrap_key(&unlock_key, &inner, &vault_aad(store_id)) {
+    if let Ok(vault) = unwrap_key(&unlock_key, &inner, &Domain::vault_key_aad(store_id)) {
         if vault == *keys.vault() {
             return Err(Error::InvalidInput(
                 "the duress PIN must differ from the PIN".into(),
@@ -542,10 +495,10 @@ mod tests {
         let outer = meta::require_blob(&conn, meta::VAULT_WRAPPED).unwrap();
         let inner = provider.unwrap(&platform_label(STORE), &outer).unwrap();
         let pin_key = derive_pin_key_with_floor(PIN.as_bytes(), &kdf, KdfFloor::TestsOnly).unwrap();
-        assert!(unwrap_key(&pin_key, &inner, &vault_aad(STORE)).is_err());
+        assert!(unwrap_key(&pin_key, &inner, &Domain::vault_key_aad(STORE)).is_err());
         // The binding key's answer is the missing piece.
         let unlock = derive_unlock_key(PIN, &kdf, KdfFloor::TestsOnly, STORE, &provider).unwrap();
-        assert!(unwrap_key(&unlock, &inner, &vault_aad(STORE)).is_ok());
+        assert!(unwrap_key(&unlock, &inner, &Domain::vault_key_aad(STORE)).is_ok());
     }
 
     #[test]
@@ -554,15 +507,15 @@ mod tests {
         // Format 1, as stores made before the binding hold it.
         let vault = SecretKey::make_random();
         let pin_key = derive_pin_key_with_floor(PIN.as_bytes(), &kdf, KdfFloor::TestsOnly).unwrap();
-        let inner = wrap_key(&pin_key, &vault, &vault_aad(STORE));
+        let inner = wrap_key(&pin_key, &vault, &Domain::vault_key_aad(STORE));
         let outer = provider.wrap(&platform_label(STORE), &inner).unwrap();
         meta::put_json(&conn, meta::KDF_PARAMS, &kdf).unwrap();
         meta::put_blob(&conn, meta::VAULT_WRAPPED, &outer).unwrap();
         meta::put_blob(&conn, meta::VAULT_WRAPPED_SHA256, &Sha256::digest(&outer)).unwrap();
         let canary = seal(
             &vault.derive_subkey(KeyPurpose::VaultCanary),
-            &canary_aad(STORE),
-            CANARY,
+            &Domain::vault_canary_aad(STORE),
+            Domain::VaultCanaryPlaintext.bytes(),
         );
         meta::put_blob(&conn, meta::VAULT_CANARY, &canary).unwrap();
 
@@ -583,7 +536,7 @@ mod tests {
         let outer = meta::require_blob(&conn, meta::VAULT_WRAPPED).unwrap();
         let inner = provider.unwrap(&platform_label(STORE), &outer).unwrap();
         assert!(
-            unwrap_key(&pin_key, &inner, &vault_aad(STORE)).is_err(),
+            unwrap_key(&pin_key, &inner, &Domain::vault_key_aad(STORE)).is_err(),
             "no longer open to the PIN alone"
         );
         assert!(matches!(

@@ -29,9 +29,9 @@ use super::access::Exclusive;
 use super::engine::{check_wipe_order, client_for, settle, Failure};
 use super::summary::SyncSummary;
 use super::transport::{HubClient, RetryPolicy};
+use crate::crypto::UIC_CLASS;
 use crate::store::{
     check_report, CheckReport, CheckRun, Findings, HubContact, RepairItem, RepairLog, Store,
-    UIC_CLASS,
 };
 use crate::{Error, Result};
 

@@ -34,8 +34,8 @@ use super::access::StoreAccess;
 use super::engine::Failure;
 use super::summary::{SyncListener, SyncPhase, SyncSummary};
 use super::transport::{HubClient, TransportError};
-use crate::crypto::hmac_sha256;
-use crate::store::{Role, Store, UIC_CLASS};
+use crate::crypto::{hmac_sha256, Domain, UIC_CLASS};
+use crate::store::{Role, Store};
 use crate::{Error, Result};
 use hmac::Mac;
 
@@ -295,13 +295,7 @@ fn supervisor_chores<S: StoreAccess>(
 
 /// What a claim says: the team, the device and its new signing key.
 fn claim_message(team: Uuid, device: Uuid, key: &[u8]) -> Vec<u8> {
-    [
-        b"fieldbook/v1/signing-key-claim\0".as_slice(),
-        team.as_bytes(),
-        device.as_bytes(),
-        key,
-    ]
-    .concat()
+    Domain::signing_key_claim_message(&team, &device, key)
 }
 
 fn claim_mac(store: &mut Store, peer_box_key: &[u8; 32], message: &[u8]) -> Result<[u8; 32]> {
