@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::meta;
 use super::vault::UnlockedKeys;
-use crate::crypto::{open, open_json, seal, seal_json, Domain, Padding, AUDIT_GENESIS};
+use crate::crypto::{open, open_json, put_field, seal, seal_json, Domain, Padding, AUDIT_GENESIS};
 use crate::record::{DeviceId, RecordId, RecordKind, VersionId};
 use crate::{Error, Result};
 
@@ -85,10 +85,7 @@ fn encode(
     ] {
         match part {
             None => out.extend_from_slice(&u32::MAX.to_be_bytes()),
-            Some(bytes) => {
-                out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
-                out.extend_from_slice(bytes);
-            }
+            Some(bytes) => put_field(&mut out, bytes),
         }
     }
     out
@@ -347,8 +344,8 @@ fn put_sealed(
     bytes: &[u8],
     mac: &[u8; 32],
 ) -> Result<()> {
-    let mut padded = (bytes.len() as u32).to_be_bytes().to_vec();
-    padded.extend_from_slice(bytes);
+    let mut padded = Vec::with_capacity(4 + bytes.len() + PAD_TO);
+    put_field(&mut padded, bytes);
     padded.resize(padded.len().div_ceil(PAD_TO) * PAD_TO, 0);
     let body = seal(&keys.audit_seal, &Domain::audit_entry_aad(seq), &padded);
     conn.execute(
