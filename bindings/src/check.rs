@@ -115,7 +115,7 @@ fn damage(d: &core_store::Damage, lang: Lang) -> Damage {
         record_id: d.record_id.map(|id| id.to_string()),
         kind: d.kind,
         version_id: d.version_id.map(|id| id.to_string()),
-        key_class: d.key_class.clone(),
+        key_class: d.key_class.map(|class| class.as_str().to_string()),
         key_epoch: d.key_epoch,
         audit_seq: d.audit_seq,
         records: d

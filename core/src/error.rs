@@ -4,9 +4,10 @@
 
 use crate::crypto::{CryptoError, PlatformKeyError};
 use crate::forms::{InputError, ValidationErrors};
-use crate::record::{RecordId, RecordKind};
+use crate::record::{RecordId, RecordKind, SensitivityClass};
 use crate::uic::UicError;
 use crate::Lang;
+use fieldbook_proto::vocab::KeyClass;
 use std::path::PathBuf;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -29,8 +30,8 @@ pub enum Error {
     StoreDamaged(String),
     #[error("the store at {} is damaged: its file header is unreadable (a check of the store repairs what it can)", path.display())]
     HeaderDamaged { path: PathBuf },
-    #[error("the team key for {} (epoch {epoch}) is damaged on this device: what it sealed cannot be read or written (a check of the store says whether the hub can restore it)", class_label(class, Lang::En))]
-    KeyDamaged { class: String, epoch: u32 },
+    #[error("the team key for {} (epoch {epoch}) is damaged on this device: what it sealed cannot be read or written (a check of the store says whether the hub can restore it)", class_label(*class, Lang::En))]
+    KeyDamaged { class: KeyClass, epoch: u32 },
     #[error("the store was written by a newer Fieldbook (schema {found}, this one reads up to {supported})")]
     SchemaTooNew { found: u32, supported: u32 },
     #[error("invalid input: {0}")]
@@ -146,15 +147,16 @@ impl Error {
 
 /// What a team key's class seals, for people: the stored class names are
 /// for programs.
-pub fn class_label(class: &str, lang: Lang) -> String {
+pub fn class_label(class: KeyClass, lang: Lang) -> String {
     let label = match class {
-        "outreach" => lang.pick(
+        KeyClass::Sealing(SensitivityClass::Outreach) => lang.pick(
             "khách hàng, lần tiếp cận, chuyển gửi và buổi sinh hoạt nhóm",
             "clients, contacts, referrals and meetings",
         ),
-        "case_notes" => lang.pick("ghi chép quản lý ca", "case notes"),
-        "uic" => lang.pick("mã định danh khách hàng", "client identifier codes"),
-        other => return other.to_string(),
+        KeyClass::Sealing(SensitivityClass::CaseNotes) => {
+            lang.pick("ghi chép quản lý ca", "case notes")
+        }
+        KeyClass::ClientCode => lang.pick("mã định danh khách hàng", "client identifier codes"),
     };
     label.to_string()
 }
@@ -231,7 +233,7 @@ impl Error {
             ),
             Error::KeyDamaged { class, epoch } => format!(
                 "Khoá nhóm dùng cho {} (thế hệ {epoch}) trên thiết bị này bị hỏng: không đọc hay ghi được những gì nó niêm phong (kiểm tra kho dữ liệu sẽ cho biết máy chủ văn phòng có khôi phục được không)",
-                class_label(class, Lang::Vi)
+                class_label(*class, Lang::Vi)
             ),
             Error::SchemaTooNew { found, supported } => format!(
                 "Kho dữ liệu được tạo bởi phiên bản Fieldbook mới hơn (lược đồ {found}, phiên bản này đọc đến {supported})"

@@ -145,19 +145,19 @@ impl Scene {
 
     /// The attacker's attempt to read the team's log with keys of its own:
     /// a store that holds them, fed every version. Returns how many opened.
-    fn attacker_reads(&self, keys: &[(String, u32, SecretKey)]) -> u32 {
+    fn attacker_reads(&self, keys: &[(SensitivityClass, u32, SecretKey)]) -> u32 {
         let dir = tempfile::tempdir().unwrap();
         let mut keys: Vec<TeamKey> = keys
             .iter()
             .map(|(class, epoch, key)| TeamKey {
-                class: class.clone(),
+                class: (*class).into(),
                 epoch: *epoch,
                 key: key.clone(),
             })
             .collect();
         // The same keys claimed for every epoch the log uses.
         for epoch in 1..=3 {
-            for class in ["outreach", "case_notes"] {
+            for class in SensitivityClass::ALL {
                 keys.push(TeamKey {
                     class: class.into(),
                     epoch,
@@ -249,7 +249,7 @@ fn planted_envelopes_and_a_newer_epoch_are_refused(mut s: Scene) {
                 signer: signed.then_some(supervisor),
                 signature: signed.then_some(signature),
             });
-            planted.push((class.as_str().to_string(), epoch, key));
+            planted.push((class, epoch, key));
         }
         s.db.run(s.db.storage().put_key_envelopes(s.team, epoch, envelopes))
             .unwrap();

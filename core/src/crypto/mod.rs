@@ -55,7 +55,6 @@ pub use platform::{
 pub use seal::{open, record_aad, seal, SEAL_FORMAT_V1};
 pub use sealed_json::{decode_json, encode_json, open_json, seal_json, Padding};
 pub use team_key::TeamKey;
-pub(crate) use team_key::UIC_CLASS;
 pub use wrap::{unwrap_key, wrap_key};
 
 pub(crate) use encoding::{hmac_sha256, mac_field, put_field};

@@ -2,19 +2,15 @@
 //! sensitivity class and key epoch, plus the never-rotated client-code
 //! secret.
 
-use fieldbook_proto::vocab::SensitivityClass;
+use fieldbook_proto::vocab::{KeyClass, SensitivityClass};
 
 use super::SecretKey;
 
-/// The class name of the team secret the client codes are keyed with. It is
-/// never rotated, so a client's code stays the same across key epochs.
-pub(crate) const UIC_CLASS: &str = "uic";
-
-/// One team key as held by a device: its class (a sensitivity class, or
-/// `uic` for the never-rotated secret client codes are keyed with) and epoch.
+/// One team key as held by a device: its class (a sensitivity class, or the
+/// never-rotated secret client codes are keyed with) and epoch.
 #[derive(Clone)]
 pub struct TeamKey {
-    pub class: String,
+    pub class: KeyClass,
     pub epoch: u32,
     pub key: SecretKey,
 }
@@ -25,12 +21,12 @@ impl TeamKey {
         classes
             .iter()
             .map(|class| TeamKey {
-                class: class.as_str().to_string(),
+                class: KeyClass::Sealing(*class),
                 epoch: 1,
                 key: SecretKey::make_random(),
             })
             .chain(std::iter::once(TeamKey {
-                class: UIC_CLASS.to_string(),
+                class: KeyClass::ClientCode,
                 epoch: 0,
                 key: SecretKey::make_random(),
             }))
@@ -39,6 +35,9 @@ impl TeamKey {
 
     /// Whether a device of a role holding `classes` may hold this key.
     pub fn belongs_to(&self, classes: &[SensitivityClass]) -> bool {
-        self.class == UIC_CLASS || classes.iter().any(|c| c.as_str() == self.class)
+        match self.class {
+            KeyClass::ClientCode => true,
+            KeyClass::Sealing(class) => classes.contains(&class),
+        }
     }
 }

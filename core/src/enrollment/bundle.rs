@@ -53,7 +53,7 @@ impl KeyBundle {
             keys: keys
                 .iter()
                 .map(|k| BundledKey {
-                    class: k.class.clone(),
+                    class: k.class.as_str().to_string(),
                     epoch: k.epoch,
                     key: k.key.expose().to_vec(),
                 })
@@ -61,12 +61,15 @@ impl KeyBundle {
         }
     }
 
+    /// The bundled keys; a class a newer build introduced is left out, as
+    /// the store leaves it out.
     pub fn team_keys(&self) -> Result<Vec<TeamKey>> {
         self.keys
             .iter()
-            .map(|k| {
+            .filter_map(|k| Some((k.class.parse().ok()?, k)))
+            .map(|(class, k)| {
                 Ok(TeamKey {
-                    class: k.class.clone(),
+                    class,
                     epoch: k.epoch,
                     key: SecretKey::from_bytes(&k.key)?,
                 })

@@ -184,7 +184,10 @@ fn check_heads(
             });
             continue;
         };
-        let key = DamagedKey { class, epoch };
+        let key = DamagedKey {
+            class: ctx.class.into(),
+            epoch,
+        };
         if let Some(sealed) = by_key.get_mut(&key) {
             sealed.push(RecordRef { id, kind: ctx.kind });
             continue;
@@ -230,7 +233,11 @@ fn check_versions(
         let on_hub = row.get::<_, i64>(7)? != 0;
         let ctx = context(record, &kind, &class, epoch);
         if let Some(ctx) = ctx {
-            if let Some(sealed) = by_key.get_mut(&DamagedKey { class, epoch }) {
+            let key = DamagedKey {
+                class: ctx.class.into(),
+                epoch,
+            };
+            if let Some(sealed) = by_key.get_mut(&key) {
                 sealed.push(RecordRef {
                     id: record,
                     kind: ctx.kind,

@@ -12,6 +12,7 @@ use super::repair::{Item, RepairLog};
 use crate::error::class_label;
 use crate::record::{RecordId, RecordKind, VersionId};
 use crate::Lang;
+use fieldbook_proto::vocab::KeyClass;
 
 /// Which stored thing is damaged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -77,7 +78,7 @@ pub struct Damage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<VersionId>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub key_class: Option<String>,
+    pub key_class: Option<KeyClass>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_epoch: Option<u32>,
     /// The first audit entry that does not verify.
@@ -188,7 +189,9 @@ impl Damage {
             (DamagedPart::Header, Lang::En) => "The store file's header".into(),
             (DamagedPart::Header, Lang::Vi) => "Phần đầu tệp kho dữ liệu".into(),
             (DamagedPart::TeamKey, _) => {
-                let class = class_label(self.key_class.as_deref().unwrap_or("?"), lang);
+                let class = self
+                    .key_class
+                    .map_or_else(|| "?".to_string(), |class| class_label(class, lang));
                 let epoch = self.key_epoch.unwrap_or_default();
                 let n = self.records.len();
                 match lang {
@@ -306,11 +309,11 @@ pub(crate) fn report(
     for findings in passes.iter().chain(std::iter::once(&after)) {
         for key in &findings.keys {
             let item = Item::Key {
-                class: key.key.class.clone(),
+                class: key.key.class,
                 epoch: key.key.epoch,
             };
             let mut found = Damage::new(DamagedPart::TeamKey, Remedy::Rebuilt);
-            found.key_class = Some(key.key.class.clone());
+            found.key_class = Some(key.key.class);
             found.key_epoch = Some(key.key.epoch);
             found.records = key.records.clone();
             add(item, found);
@@ -412,7 +415,7 @@ fn remedy(item: &Item, after: &Findings, log: &RepairLog, run: &CheckRun) -> Rem
     };
     match item {
         Item::Key { class, epoch } => {
-            let hub_may_hold = class != crate::crypto::UIC_CLASS && *epoch >= 2 && run.enrolled;
+            let hub_may_hold = *class != KeyClass::ClientCode && *epoch >= 2 && run.enrolled;
             if hub_may_hold && !hub_reached {
                 Remedy::HubCanRestore
             } else {

@@ -108,7 +108,7 @@ fn a_damaged_key_of_one_class_leaves_the_rest_open_and_names_what_it_sealed() {
     assert!(matches!(store.get(note), Err(Error::RecordCorrupt { id }) if id == note));
     let refused = case_note(&mut store, client).unwrap_err();
     assert!(
-        matches!(&refused, Error::KeyDamaged { class, epoch: 1 } if class == "case_notes"),
+        matches!(&refused, Error::KeyDamaged { class, epoch: 1 } if class.as_str() == "case_notes"),
         "{refused}"
     );
     assert!(
@@ -125,7 +125,7 @@ fn a_damaged_key_of_one_class_leaves_the_rest_open_and_names_what_it_sealed() {
     assert!(!report.ok, "{report:#?}");
     assert_eq!(report.damage.len(), 1, "{report:#?}");
     let key = find(&report, DamagedPart::TeamKey, None);
-    assert_eq!(key.key_class.as_deref(), Some("case_notes"));
+    assert_eq!(key.key_class.map(|c| c.as_str()), Some("case_notes"));
     assert_eq!(key.key_epoch, Some(1));
     assert_eq!(
         key.records,
@@ -163,12 +163,12 @@ fn a_damaged_client_code_key_stops_only_new_client_codes() {
         )
         .unwrap_err();
     assert!(
-        matches!(&with_code, Error::KeyDamaged { class, .. } if class == "uic"),
+        matches!(&with_code, Error::KeyDamaged { class, .. } if class.as_str() == "uic"),
         "{with_code}"
     );
     let report = check(&mut store, true);
     let key = find(&report, DamagedPart::TeamKey, None);
-    assert_eq!(key.key_class.as_deref(), Some("uic"));
+    assert_eq!(key.key_class.map(|c| c.as_str()), Some("uic"));
     assert!(key.records.is_empty());
     assert_eq!(key.remedy, Remedy::NeedsEnrollment);
     assert_eq!(store.get(client).unwrap().text("alias"), Some("Hoa"));

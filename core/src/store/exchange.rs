@@ -194,7 +194,7 @@ pub(super) fn must_wait(keys: &super::vault::UnlockedKeys, sealed: &SealedVersio
     };
     class == kind.sensitivity()
         && (sealed.key_epoch > current
-            || keys.is_damaged(class.as_str(), sealed.key_epoch)
+            || keys.is_damaged(class.into(), sealed.key_epoch)
             || matches!(keys.check_writable(kind), Err(Error::KeyDamaged { .. })))
 }
 

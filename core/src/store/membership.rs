@@ -212,7 +212,7 @@ impl Store {
             .into_iter()
             .filter(|c| keys.holds(*c))
             .map(|class| TeamKey {
-                class: class.as_str().to_string(),
+                class: class.into(),
                 epoch,
                 key: SecretKey::make_random(),
             })
@@ -264,12 +264,12 @@ impl Store {
             {
                 // Only sealing keys travel in envelopes; `belongs_to` lets the
                 // client-code secret through, which bundles carry instead.
-                let Ok(class) = key.class.parse::<SensitivityClass>() else {
+                let Some(class) = key.class.sealing() else {
                     continue;
                 };
                 let wrapped = seal_to_device(
                     &member.box_key,
-                    &key_envelope_aad(team, member.device, &key.class, key.epoch),
+                    &key_envelope_aad(team, member.device, class.as_str(), key.epoch),
                     key.key.expose(),
                 )?;
                 let facts = EnvelopeFacts {
@@ -321,7 +321,7 @@ impl Store {
                 let (_, keys) = self.unlocked()?;
                 keys.team_keys()
                     .iter()
-                    .filter(|k| k.epoch == epoch && SensitivityClass::parse(&k.class).is_some())
+                    .filter(|k| k.epoch == epoch && k.class.sealing().is_some())
                     .cloned()
                     .collect()
             };
@@ -396,7 +396,7 @@ impl Store {
                 continue;
             };
             learned.push(TeamKey {
-                class: envelope.key_class.as_str().to_string(),
+                class: envelope.key_class.into(),
                 epoch: envelope.epoch,
                 key: SecretKey::from_bytes(&plain)?,
             });

@@ -17,6 +17,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use fieldbook_proto::vocab::KeyClass;
 use fieldbook_proto::SealedVersion;
 use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 
@@ -41,7 +42,7 @@ use crate::{Error, Result};
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Item {
     Key {
-        class: String,
+        class: KeyClass,
         epoch: u32,
     },
     LookupIndex,

@@ -48,9 +48,9 @@ impl SealContext {
         value: &T,
     ) -> Result<Vec<u8>> {
         let key = keys.seal_key(self.class, self.epoch).ok_or_else(|| {
-            if keys.is_damaged(self.class.as_str(), self.epoch) {
+            if keys.is_damaged(self.class.into(), self.epoch) {
                 Error::KeyDamaged {
-                    class: self.class.as_str().to_string(),
+                    class: self.class.into(),
                     epoch: self.epoch,
                 }
             } else {

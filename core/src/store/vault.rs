@@ -23,10 +23,10 @@ use super::meta;
 use crate::crypto::{
     derive_pin_key_with_floor, open, pin_binding, seal, unwrap_key, wrap_key, AuditMac, BlindIndex,
     CryptoError, Domain, KdfFloor, KdfParams, KeyPurpose, PlatformKeyProvider, SecretKey, TeamKey,
-    UIC_CLASS,
 };
 use crate::record::{RecordKind, SensitivityClass};
 use crate::{Error, Result};
+use fieldbook_proto::vocab::KeyClass;
 
 /// The vault wrapped under the Argon2id key alone.
 const FORMAT_PIN_ONLY: u64 = 1;
@@ -36,7 +36,7 @@ const FORMAT_BOUND: u64 = 2;
 /// its class and epoch, never by its bytes.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DamagedKey {
-    pub class: String,
+    pub class: KeyClass,
     pub epoch: u32,
 }
 
@@ -79,7 +79,7 @@ impl UnlockedKeys {
         &self.damaged
     }
 
-    pub fn is_damaged(&self, class: &str, epoch: u32) -> bool {
+    pub fn is_damaged(&self, class: KeyClass, epoch: u32) -> bool {
         self.damaged
             .iter()
             .any(|d| d.class == class && d.epoch == epoch)
@@ -96,15 +96,15 @@ impl UnlockedKeys {
         };
         // Without the index key (the oldest epoch's), the oldest damaged key is at fault.
         let at_fault = if self.index(class).is_none() {
-            self.damaged.iter().find(|d| d.class == class.as_str())
+            self.damaged.iter().find(|d| d.class == class.into())
         } else {
             self.damaged
                 .iter()
-                .find(|d| d.class == class.as_str() && d.epoch == epoch)
+                .find(|d| d.class == class.into() && d.epoch == epoch)
         };
         match at_fault {
             Some(d) => Err(Error::KeyDamaged {
-                class: d.class.clone(),
+                class: d.class,
                 epoch: d.epoch,
             }),
             None => Ok(()),
@@ -116,9 +116,13 @@ impl UnlockedKeys {
         if let Some(key) = self.uic.as_ref() {
             return Ok(key);
         }
-        match self.damaged.iter().find(|d| d.class == UIC_CLASS) {
+        match self
+            .damaged
+            .iter()
+            .find(|d| d.class == KeyClass::ClientCode)
+        {
             Some(d) => Err(Error::KeyDamaged {
-                class: d.class.clone(),
+                class: d.class,
                 epoch: d.epoch,
             }),
             None => Err(Error::Locked),
@@ -217,12 +221,12 @@ fn store_team_key(conn: &Connection, vault: &SecretKey, key: &TeamKey) -> Result
     let wrapped = wrap_key(
         vault,
         &key.key,
-        &Domain::team_key_aad(&key.class, key.epoch),
+        &Domain::team_key_aad(key.class.as_str(), key.epoch),
     );
     conn.execute(
         "INSERT INTO team_keys (class, epoch, wrapped) VALUES (?1, ?2, ?3)
          ON CONFLICT (class, epoch) DO NOTHING",
-        params![key.class, key.epoch, wrapped],
+        params![key.class.as_str(), key.epoch, wrapped],
     )?;
     Ok(())
 }
@@ -232,10 +236,10 @@ fn store_team_key(conn: &Connection, vault: &SecretKey, key: &TeamKey) -> Result
 /// and epoch whose stored copy is damaged replaces that copy.
 pub fn add_team_keys(conn: &Connection, keys: &mut UnlockedKeys, new: &[TeamKey]) -> Result<()> {
     for key in new {
-        if keys.is_damaged(&key.class, key.epoch) {
+        if keys.is_damaged(key.class, key.epoch) {
             conn.execute(
                 "DELETE FROM team_keys WHERE class = ?1 AND epoch = ?2",
-                params![key.class, key.epoch],
+                params![key.class.as_str(), key.epoch],
             )?;
         }
         store_team_key(conn, &keys.vault, key)?;
@@ -271,8 +275,11 @@ fn load_keys(conn: &Connection, vault: SecretKey) -> Result<UnlockedKeys> {
     // Rows come oldest epoch first within a class.
     let mut classes_seen = std::collections::BTreeSet::new();
     for (class_name, epoch, wrapped) in rows {
-        let oldest_of_class = classes_seen.insert(class_name.clone());
-        let class = SensitivityClass::parse(&class_name);
+        let Ok(key_class) = class_name.parse::<KeyClass>() else {
+            continue; // a class a newer build introduced: not ours to use
+        };
+        let oldest_of_class = classes_seen.insert(key_class);
+        let class = key_class.sealing();
         if let Some(class) = class {
             let current = keys.current_epoch.entry(class).or_insert(epoch);
             *current = (*current).max(epoch);
@@ -284,22 +291,19 @@ fn load_keys(conn: &Connection, vault: SecretKey) -> Result<UnlockedKeys> {
         ) else {
             // Damage stays with this key: what the others sealed still opens.
             keys.damaged.push(DamagedKey {
-                class: class_name,
+                class: key_class,
                 epoch,
             });
             continue;
         };
         keys.team_keys.push(TeamKey {
-            class: class_name.clone(),
+            class: key_class,
             epoch,
             key: key.clone(),
         });
-        if class_name == UIC_CLASS {
+        let Some(class) = class else {
             keys.uic = Some(key.derive_subkey(KeyPurpose::Uic));
             continue;
-        }
-        let Some(class) = class else {
-            continue; // a class a newer build introduced: not ours to use
         };
         // Lookups use the oldest epoch's key, so rotation does not re-key the
         // index; when that key is damaged, no other stands in for it.

@@ -29,11 +29,11 @@ use super::access::Exclusive;
 use super::engine::{check_wipe_order, client_for, settle, Failure};
 use super::summary::SyncSummary;
 use super::transport::{HubClient, RetryPolicy};
-use crate::crypto::UIC_CLASS;
 use crate::store::{
     check_report, CheckReport, CheckRun, Findings, HubContact, RepairItem, RepairLog, Store,
 };
 use crate::{Error, Result};
+use fieldbook_proto::vocab::KeyClass;
 
 #[derive(Debug, Clone, Copy)]
 pub struct CheckOptions {
@@ -101,7 +101,10 @@ pub fn check_store(
 /// Whether what is left needs the hub: a team key it may hold an envelope
 /// of, a version it took, a state whose versions do not all open here.
 fn needs_hub(findings: &Findings) -> bool {
-    findings.keys.iter().any(|k| k.key.class != UIC_CLASS)
+    findings
+        .keys
+        .iter()
+        .any(|k| k.key.class != KeyClass::ClientCode)
         || findings.damaged_versions.iter().any(|v| v.on_hub)
         || findings.heads.iter().any(|h| h.state)
 }
@@ -119,7 +122,11 @@ fn restore_from_hub(
     let mut seen = Vec::new();
     let outcome = (|| -> Result<(), Failure> {
         let mut current = findings.clone();
-        if current.keys.iter().any(|k| k.key.class != UIC_CLASS) {
+        if current
+            .keys
+            .iter()
+            .any(|k| k.key.class != KeyClass::ClientCode)
+        {
             relearn_keys(store, &client, &current, cancel, log)?;
             // What the restored keys sealed can now be checked, and rebuilt.
             let revealed = store.find_damage()?;
@@ -178,7 +185,7 @@ fn relearn_keys(
     for key in findings.keys.iter().map(|k| &k.key) {
         if !still.contains(key) {
             log.restored.insert(RepairItem::Key {
-                class: key.class.clone(),
+                class: key.class,
                 epoch: key.epoch,
             });
         }

@@ -34,9 +34,10 @@ use super::access::StoreAccess;
 use super::engine::Failure;
 use super::summary::{SyncListener, SyncPhase, SyncSummary};
 use super::transport::{HubClient, TransportError};
-use crate::crypto::{hmac_sha256, Domain, UIC_CLASS};
+use crate::crypto::{hmac_sha256, Domain};
 use crate::store::{Role, Store};
 use crate::{Error, Result};
+use fieldbook_proto::vocab::KeyClass;
 use hmac::Mac;
 
 /// Every link after `since`, page by page, and the hub's head.
@@ -403,7 +404,10 @@ fn learn_keys<S: StoreAccess>(
         let Some(roster) = s.roster()? else {
             return Ok(false);
         };
-        if s.damaged_keys()?.iter().any(|k| k.class != UIC_CLASS) {
+        if s.damaged_keys()?
+            .iter()
+            .any(|k| k.class != KeyClass::ClientCode)
+        {
             return Ok(true);
         }
         let current = roster.current_epoch().max(hub_epoch);

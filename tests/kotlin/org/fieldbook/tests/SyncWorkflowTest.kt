@@ -1,5 +1,6 @@
 package org.fieldbook.tests
 
+import org.fieldbook.ffi.DeviceStatus
 import org.fieldbook.ffi.FieldValue
 import org.fieldbook.ffi.FieldbookException
 import org.fieldbook.ffi.FieldbookStore
@@ -138,7 +139,7 @@ class SyncWorkflowTest {
         assertTrue(peer.store.clients().records.any { (it.values["alias"] as FieldValue.Text).value == "Chú Năm" })
 
         val devices = supervisor.store.devices()
-        assertEquals(3, devices.count { it.status == "active" })
+        assertEquals(3, devices.count { it.status == DeviceStatus.ACTIVE })
         // The team keeps its one supervisor: its own device is refused, typed and said.
         try {
             supervisor.store.revokeDevice(supervisor.store.identity().deviceId)
@@ -147,11 +148,11 @@ class SyncWorkflowTest {
             assertTrue(e.lastSupervisor)
             assertTrue(e.detail, e.detail.contains("last supervisor"))
         }
-        assertEquals(3, supervisor.store.devices().count { it.status == "active" })
+        assertEquals(3, supervisor.store.devices().count { it.status == DeviceStatus.ACTIVE })
         val outreachId = outreach.store.identity().deviceId
         val epoch = supervisor.store.revokeDevice(outreachId)
         assertTrue(epoch >= 2u)
-        assertEquals("revoked", supervisor.store.devices().first { it.deviceId == outreachId }.status)
+        assertEquals(DeviceStatus.REVOKED, supervisor.store.devices().first { it.deviceId == outreachId }.status)
 
         val wiped = outreach.store.sync(null, SyncCancellation())
         assertFalse(wiped.ok)
