@@ -241,9 +241,12 @@ impl FieldbookStore {
         })
     }
 
-    /// Every record of a kind (deleted ones left out).
+    /// Every record of a kind (deleted ones left out), in the order lists
+    /// show them: newest first by the date each is about, then by when it
+    /// was written.
     pub fn list(&self, kind: RecordKind) -> Result<RecordList> {
-        self.with(|s| s.list(kind)).map(RecordList::from)
+        self.with(|s| queries::newest_first(s, kind))
+            .map(RecordList::from)
     }
 
     /// The clients, by alias.

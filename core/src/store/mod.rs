@@ -858,4 +858,4 @@ fn check_links(
 #[cfg(test)]
 mod check_tests;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -9,7 +9,7 @@ use serde_json::json;
 
 const PIN: &str = "482916";
 
-pub(super) struct Fixture {
+pub(crate) struct Fixture {
     _tmp: tempfile::TempDir,
     pub dir: PathBuf,
     provider: Arc<SoftwareKeyProvider>,
@@ -65,11 +65,11 @@ impl Fixture {
     }
 }
 
-pub(super) fn obj(value: Value) -> Map<String, Value> {
+pub(crate) fn obj(value: Value) -> Map<String, Value> {
     value.as_object().unwrap().clone()
 }
 
-pub(super) fn add_client(store: &mut Store, alias: &str) -> RecordId {
+pub(crate) fn add_client(store: &mut Store, alias: &str) -> RecordId {
     store
         .add(
             RecordKind::Client,

@@ -106,7 +106,8 @@ pub fn list_devices(store: &mut Store) -> Result<Vec<TeamDevice>> {
 }
 
 /// Marks each listed device by the roster: verified only with the roster's
-/// id, role and key, and with the roster's status.
+/// id, role and key, and with the roster's status. Unverified devices come
+/// first (a supervisor must see them), otherwise in the hub's order.
 fn with_roster(listed: Vec<DeviceInfo>, roster: Option<&Roster>) -> Vec<TeamDevice> {
     let mut out: Vec<TeamDevice> = listed
         .into_iter()
@@ -140,6 +141,7 @@ fn with_roster(listed: Vec<DeviceInfo>, roster: Option<&Roster>) -> Vec<TeamDevi
             }
         }
     }
+    out.sort_by_key(|d| d.verified);
     out
 }
 

@@ -25,9 +25,10 @@ public final class DevicesModel {
         self.app = app
     }
 
-    /// Unverified devices first: the hub lists them, the signed roster does not.
+    /// Unverified devices first (the core lists them so): the hub lists them,
+    /// the signed roster does not.
     public var active: [TeamDevice] {
-        devices.filter { $0.status != .revoked }.sorted { !$0.verified && $1.verified }
+        devices.filter { $0.status != .revoked }
     }
     public var revoked: [TeamDevice] { devices.filter { $0.status == .revoked } }
 

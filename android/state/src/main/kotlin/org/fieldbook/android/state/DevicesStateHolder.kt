@@ -45,7 +45,7 @@ class DevicesStateHolder(private val session: StoreSession, private val scope: C
             try {
                 val (devices, me, fingerprint) = session.call { Triple(it.devices(), it.identity().deviceId, it.teamFingerprint()) }
                 // A device no supervisor signed comes first, where a long list cannot hide it.
-                _state.update { it.copy(loading = false, devices = devices.sortedBy { d -> d.verified }, thisDevice = me, teamFingerprint = fingerprint) }
+                _state.update { it.copy(loading = false, devices = devices, thisDevice = me, teamFingerprint = fingerprint) }
             } catch (e: Exception) {
                 _state.update { it.copy(loading = false, error = errorOf(e)) }
             }

@@ -36,10 +36,8 @@ class RecordListStateHolder(
                 }
                 val aliases = clients.records.mapNotNull { c -> c.alias()?.let { c.id to it } }.toMap()
                 val summarizer = RecordSummarizer(FormCatalog.of(session.language.value), aliases)
-                val newestFirst = list.records
-                    .map { it to summarizer.summarize(it) }
-                    .sortedWith(compareByDescending<Pair<org.fieldbook.ffi.Record, RecordSummary>> { it.second.date.orEmpty() }.thenByDescending { it.first.createdAt })
-                    .map { it.second }
+                // The core lists them newest first.
+                val newestFirst = list.records.map { summarizer.summarize(it) }
                 _state.value = RecordListState(
                     loading = false,
                     records = newestFirst,
