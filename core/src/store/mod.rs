@@ -300,10 +300,7 @@ impl Store {
         let mut conn = db::open_existing(dir)?;
         {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let version = schema::user_version(&tx)?;
-            if version != schema::VERSION {
-                schema::upgrade_from(&tx, version)?;
-            }
+            schema::upgrade(&tx)?;
             tx.commit()?;
         }
         if meta::get_u64(&conn, meta::ERASED)? != 0 {

@@ -31,6 +31,24 @@ pub enum StorageError {
 /// Storage results.
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 
+impl StorageError {
+    /// A failed schema migration of the `store` (named in the message): a
+    /// database from a newer build is the operator's input to fix.
+    pub(crate) fn from_migration<E: Into<StorageError>>(
+        e: fieldbook_migrate::Error<E>,
+        store: &str,
+    ) -> StorageError {
+        match e {
+            fieldbook_migrate::Error::TooNew(fieldbook_migrate::TooNew { found, known }) => {
+                StorageError::InvalidInput(format!(
+                    "the {store} has schema version {found}; this build knows up to {known}"
+                ))
+            }
+            fieldbook_migrate::Error::Database(e) => e.into(),
+        }
+    }
+}
+
 impl From<rusqlite::Error> for StorageError {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ffi::ErrorCode;

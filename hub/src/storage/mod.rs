@@ -17,8 +17,14 @@
 //! the team's log lock (the `log_heads` row, locked inside the push
 //! transaction), so seqs of one team are allocated in commit order. Seqs are
 //! strictly increasing per team, not gap-free (compaction leaves gaps).
+//!
+//! The push and page algorithm is written once, in `log`, over small
+//! primitives each backend implements (`sqlite/log_primitives.rs`,
+//! `postgres/log_primitives.rs`); schemas migrate through the shared runner
+//! of `fieldbook-migrate`.
 
 mod error;
+mod log;
 mod model;
 mod postgres;
 mod sqlite;

@@ -7,6 +7,7 @@
 //! order), the invite row for a consume (one winner), the team row for a key
 //! rotation.
 
+mod log_primitives;
 mod roster;
 mod schema;
 
@@ -22,7 +23,9 @@ use tokio_postgres::types::FromSql;
 use tokio_postgres::{NoTls, Row};
 use uuid::Uuid;
 
-use super::model::{check_envelopes, check_pull_limit, check_team_name, dedupe_batch, to_array32};
+use self::log_primitives::PgLog;
+use super::log;
+use super::model::{check_envelopes, check_team_name, dedupe_batch, to_array32};
 use super::{
     now, parse_role, parse_status, Device, DeviceStatus, Envelope, HubStorage, Invite, LogStats,
     NewVersion, Page, PushOutcome, Result, RosterWrite, StorageError, StoredEnvelope, StoredLink,
@@ -608,126 +611,14 @@ impl HubStorage for PostgresStorage {
         let (unique, repeats) = dedupe_batch(versions)?;
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-
-        // The team's log lock, held until commit: pushes to one team are
-        // serialised, so seqs are allocated in commit order.
-        let head = tx
-            .prepare_cached("SELECT next_seq FROM log_heads WHERE team_id = $1 FOR UPDATE")
-            .await?;
-        let next_seq: i64 = get(
-            &tx.query_opt(&head, &[&team_id])
-                .await?
-                .ok_or(StorageError::NotFound("team"))?,
-            0,
-        )?;
-        // FOR SHARE: a concurrent revocation waits for this push, or this
-        // push sees it.
-        let member = tx
-            .prepare_cached("SELECT status FROM devices WHERE id = $1 AND team_id = $2 FOR SHARE")
-            .await?;
-        let status_row = tx
-            .query_opt(&member, &[&device_id, &team_id])
-            .await?
-            .ok_or(StorageError::NotFound("device"))?;
-        if parse_status(get(&status_row, 0)?)? != DeviceStatus::Active {
-            return Err(StorageError::Conflict("device is revoked".into()));
-        }
-
-        // Under the lock no other push to this team can insert: what exists
-        // now (stored, or dropped by compaction) is exactly what would conflict.
-        let ids: Vec<Uuid> = unique.iter().map(|v| v.version_id).collect();
-        let existing_stmt = tx
-            .prepare_cached(
-                "SELECT version_id FROM versions WHERE team_id = $1 AND version_id = ANY($2) \
-                 UNION ALL \
-                 SELECT version_id FROM compacted_versions WHERE team_id = $1 AND version_id = ANY($2)",
-            )
-            .await?;
-        let existing = tx
-            .query(&existing_stmt, &[&team_id, &ids])
-            .await?
-            .iter()
-            .map(|r| get::<Uuid>(r, 0))
-            .collect::<Result<HashSet<Uuid>>>()?;
-        let fresh: Vec<&NewVersion> = unique
-            .iter()
-            .filter(|v| !existing.contains(&v.version_id))
-            .collect();
-        let stored = fresh.len() as u32;
-        let duplicates = repeats + existing.len() as u32;
-
-        let mut last_seq = next_seq - 1;
-        if !fresh.is_empty() {
-            let version_ids: Vec<Uuid> = fresh.iter().map(|v| v.version_id).collect();
-            let record_ids: Vec<Uuid> = fresh.iter().map(|v| v.record_id).collect();
-            let kinds: Vec<&str> = fresh.iter().map(|v| v.kind.as_str()).collect();
-            let key_classes: Vec<&str> = fresh.iter().map(|v| v.key_class.as_str()).collect();
-            let key_epochs: Vec<i64> = fresh.iter().map(|v| i64::from(v.key_epoch)).collect();
-            let bodies: Vec<&[u8]> = fresh.iter().map(|v| v.body.as_slice()).collect();
-            let insert = tx
-                .prepare_cached(
-                    "INSERT INTO versions (team_id, seq, version_id, record_id, kind, key_class, \
-                     key_epoch, body, pushed_by, received_at) \
-                     SELECT $1, $2 + t.ord - 1, t.vid, t.rid, t.kind, t.kc, t.ke, t.body, $3, $4 \
-                     FROM unnest($5::uuid[], $6::uuid[], $7::text[], $8::text[], $9::bigint[], \
-                     $10::bytea[]) WITH ORDINALITY AS t (vid, rid, kind, kc, ke, body, ord)",
-                )
-                .await?;
-            tx.execute(
-                &insert,
-                &[
-                    &team_id,
-                    &next_seq,
-                    &device_id,
-                    &now(),
-                    &version_ids,
-                    &record_ids,
-                    &kinds,
-                    &key_classes,
-                    &key_epochs,
-                    &bodies,
-                ],
-            )
-            .await?;
-            last_seq = next_seq + i64::from(stored) - 1;
-            let advance = tx
-                .prepare_cached("UPDATE log_heads SET next_seq = $2 WHERE team_id = $1")
-                .await?;
-            tx.execute(&advance, &[&team_id, &(last_seq + 1)]).await?;
-        }
+        let outcome = log::push(&mut PgLog::new(&tx), team_id, device_id, &unique, repeats).await?;
         tx.commit().await?;
-        Ok(PushOutcome {
-            stored,
-            duplicates,
-            last_seq,
-        })
+        Ok(outcome)
     }
 
     async fn pull(&self, team_id: Uuid, since: i64, limit: u32) -> Result<Page> {
-        let limit = check_pull_limit(limit)?;
         let client = self.client().await?;
-        team_exists(&**client, team_id).await?;
-        let stmt = client
-            .prepare_cached(
-                "SELECT seq, version_id, record_id, kind, key_class, key_epoch, body, pushed_by, \
-                 received_at FROM versions WHERE team_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-            )
-            .await?;
-        let rows = client
-            .query(&stmt, &[&team_id, &since, &(i64::from(limit) + 1)])
-            .await?;
-        let more = rows.len() > limit as usize;
-        let versions = rows
-            .iter()
-            .take(limit as usize)
-            .map(version_from)
-            .collect::<Result<Vec<_>>>()?;
-        let next_cursor = versions.last().map_or(since, |v| v.seq);
-        Ok(Page {
-            versions,
-            next_cursor,
-            more,
-        })
+        log::page(&mut PgLog::new(&client), team_id, since, limit).await
     }
 
     async fn log_stats(&self, team_id: Uuid) -> Result<LogStats> {

@@ -6,6 +6,7 @@
 //! that see the last committed state without waiting for the writer. Every
 //! rusqlite call runs on tokio's blocking pool.
 
+mod log_primitives;
 mod roster;
 mod schema;
 
@@ -19,10 +20,10 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row, Transactio
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
+use self::log_primitives::SqliteLog;
+use super::log::{self, run_now};
 use super::model::check_envelopes;
-use super::model::{
-    check_pull_limit, check_team_name, dedupe_batch, from_micros, to_array32, to_micros,
-};
+use super::model::{check_team_name, dedupe_batch, from_micros, to_array32, to_micros};
 use super::{
     now, parse_role, parse_status, Device, DeviceStatus, Envelope, HubStorage, Invite, LogStats,
     NewVersion, Page, PushOutcome, Result, RosterWrite, StorageError, StoredEnvelope, StoredLink,
@@ -749,102 +750,21 @@ impl HubStorage for SqliteStorage {
         let (unique, repeats) = dedupe_batch(versions)?;
         self.write(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let team = team_id.as_bytes().as_slice();
-            let mut next_seq: i64 = tx
-                .prepare_cached("SELECT next_seq FROM log_heads WHERE team_id = ?1")?
-                .query_row([team], |r| r.get(0))
-                .optional()?
-                .ok_or(StorageError::NotFound("team"))?;
-            let status: String = tx
-                .prepare_cached("SELECT status FROM devices WHERE id = ?1 AND team_id = ?2")?
-                .query_row(params![device_id.as_bytes().as_slice(), team], |r| r.get(0))
-                .optional()?
-                .ok_or(StorageError::NotFound("device"))?;
-            if parse_status(&status)? != DeviceStatus::Active {
-                return Err(StorageError::Conflict("device is revoked".into()));
-            }
-            let received = to_micros(now());
-            let mut stored = 0u32;
-            let mut duplicates = repeats;
-            {
-                let mut insert = tx.prepare_cached(
-                    "INSERT INTO versions (team_id, seq, version_id, record_id, kind, key_class, \
-                     key_epoch, body, pushed_by, received_at) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
-                     ON CONFLICT (team_id, version_id) DO NOTHING",
-                )?;
-                let mut compacted = tx.prepare_cached(
-                    "SELECT 1 FROM compacted_versions WHERE team_id = ?1 AND version_id = ?2",
-                )?;
-                for v in &unique {
-                    if compacted.exists(params![team, v.version_id.as_bytes().as_slice()])? {
-                        duplicates += 1;
-                        continue;
-                    }
-                    let n = insert.execute(params![
-                        team,
-                        next_seq,
-                        v.version_id.as_bytes().as_slice(),
-                        v.record_id.as_bytes().as_slice(),
-                        v.kind,
-                        v.key_class,
-                        i64::from(v.key_epoch),
-                        v.body,
-                        device_id.as_bytes().as_slice(),
-                        received,
-                    ])?;
-                    if n == 1 {
-                        stored += 1;
-                        next_seq += 1;
-                    } else {
-                        duplicates += 1;
-                    }
-                }
-            }
-            if stored > 0 {
-                tx.prepare_cached("UPDATE log_heads SET next_seq = ?2 WHERE team_id = ?1")?
-                    .execute(params![team, next_seq])?;
-            }
+            let mut log = SqliteLog::new(&tx);
+            let outcome = run_now(log::push(&mut log, team_id, device_id, &unique, repeats))?;
             tx.commit()?;
-            Ok(PushOutcome {
-                stored,
-                duplicates,
-                last_seq: next_seq - 1,
-            })
+            Ok(outcome)
         })
         .await
     }
 
     async fn pull(&self, team_id: Uuid, since: i64, limit: u32) -> Result<Page> {
-        let limit = check_pull_limit(limit)?;
         self.read(move |conn| {
             // One read transaction: the team check and the page see one snapshot.
             let tx = conn.unchecked_transaction()?;
-            team_exists(&tx, team_id)?;
-            let mut stmt = tx.prepare_cached(
-                "SELECT seq, version_id, record_id, kind, key_class, key_epoch, body, pushed_by, \
-                 received_at FROM versions WHERE team_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
-            )?;
-            let mut rows = stmt
-                .query_map(
-                    params![team_id.as_bytes().as_slice(), since, i64::from(limit) + 1],
-                    version_row,
-                )?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            let more = rows.len() > limit as usize;
-            rows.truncate(limit as usize);
-            let versions = rows
-                .into_iter()
-                .map(version_from)
-                .collect::<Result<Vec<_>>>()?;
-            drop(stmt);
+            let page = run_now(log::page(&mut SqliteLog::new(&tx), team_id, since, limit))?;
             tx.finish()?;
-            let next_cursor = versions.last().map_or(since, |v| v.seq);
-            Ok(Page {
-                versions,
-                next_cursor,
-                more,
-            })
+            Ok(page)
         })
         .await
     }
