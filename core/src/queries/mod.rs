@@ -94,8 +94,7 @@ mod tests {
             .map(|r| r.id)
             .collect();
         assert_eq!(listed, [newest, middle, oldest]);
-        // Written times are kept to the millisecond.
-        std::thread::sleep(std::time::Duration::from_millis(5));
+        fx.clock.advance_secs(60);
         let second = add_client(&mut store, "Lan");
         let clients: Vec<_> = newest_first(&mut store, RecordKind::Client)
             .unwrap()
