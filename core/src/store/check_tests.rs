@@ -9,7 +9,9 @@ use serde_json::json;
 
 use super::tests::{add_client, enroll, obj, relay, Fixture};
 use super::*;
+use crate::record::{RecordId, RecordKind};
 use crate::sync::{check_store, CheckOptions};
+use crate::Lang;
 
 /// Flips one bit in the middle of `table.column` where `filter` (naming
 /// `:key`) holds.

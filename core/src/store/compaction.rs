@@ -10,15 +10,15 @@
 //! version stamps every field with its own stamp, while a merged version's
 //! own stamp is newer than every write it carries.
 
-use rusqlite::{params, TransactionBehavior};
+use rusqlite::params;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-use super::audit::{self, AuditAction};
+use super::audit::AuditAction;
 use super::records::{self, Origin};
 use super::view::{hlc_time, HistoryEntry};
-use super::{audit_entry, meta, Role, Store};
+use super::{Role, Store};
 use crate::error::SupervisorTask;
 use crate::forms;
 use crate::record::{meta_fields, RecordId, RecordVersion, Stamp, VersionId};
@@ -55,15 +55,11 @@ impl Store {
                 "compaction needs at least 2 versions per record".into(),
             ));
         }
-        self.keys()?;
-        let now_ms = self.now_ms();
-        let keys = self.keys.as_ref().ok_or(Error::Locked)?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut w = self.begin_write()?;
+        let keys = w.keys;
         // Only the clear routing columns here; contents are checked below.
         let candidates: Vec<RecordId> = {
-            let mut stmt = tx.prepare(
+            let mut stmt = w.tx.prepare(
                 "SELECT record_id FROM versions GROUP BY record_id
                  HAVING count(*) >= ?1 AND sum(pushed = 0) = 0 ORDER BY min(seq)",
             )?;
@@ -83,13 +79,13 @@ impl Store {
             if compactions.len() >= limit {
                 break;
             }
-            let Some((kind, state)) = records::load_state(&tx, keys, id)? else {
+            let Some((kind, state)) = records::load_state(&w.tx, keys, id)? else {
                 continue;
             };
             if !keys.holds(kind.sensitivity()) || state.conflicted_fields().next().is_some() {
                 continue;
             }
-            let versions = records::versions(&tx, keys, id)?;
+            let versions = records::versions(&w.tx, keys, id)?;
             // A record already compacted counts only what came after (and
             // including) its last merged version, so an unchanged record is
             // never merged again.
@@ -114,28 +110,20 @@ impl Store {
                 version_id: VersionId::make(),
                 record_id: id,
                 kind,
-                stamp: Stamp {
-                    hlc: self.hlc.tick(now_ms),
-                    device: self.device,
-                },
+                stamp: w.stamp(),
                 form_version,
                 fields,
             };
             debug_assert_eq!(version.as_state(), state);
-            records::apply_version(&tx, keys, &version, Origin::Local)?;
-            audit::append(
-                &tx,
-                keys,
-                &audit_entry(self.device, now_ms, AuditAction::Merge, &version),
-            )?;
+            records::apply_version(&w.tx, keys, &version, Origin::Local)?;
+            w.audit_version(AuditAction::Merge, &version)?;
             compactions.push(Compaction {
                 record_id: id,
                 keep_version_id: version.version_id,
                 drop_version_ids: versions.iter().map(|v| v.version_id).collect(),
             });
         }
-        meta::put_json(&tx, meta::HLC_LAST, &self.hlc.last())?;
-        tx.commit()?;
+        w.commit()?;
         Ok(compactions)
     }
 }

@@ -10,7 +10,6 @@ use super::background::hold;
 use super::records::{self, Origin};
 use super::sealing::SealContext;
 use super::{meta, Store};
-use crate::record::merge::CLOCK_ALLOWANCE_MS;
 use crate::record::{RecordId, RecordVersion, VersionId};
 use crate::{Error, Result};
 
@@ -120,16 +119,12 @@ impl Store {
     /// store holds what it pulls, until the epoch's keys arrive: the sync
     /// cursor moves past it, so rejecting it would lose it on this device.
     pub fn receive(&mut self, versions: &[SealedVersion]) -> Result<ReceiveOutcome> {
-        self.unlocked()?;
-        let now_ms = self.now_ms();
-        let keys = self.keys.as_ref().ok_or(Error::Locked)?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut w = self.begin_write()?;
+        let keys = w.keys;
         let mut outcome = ReceiveOutcome::default();
         let (waiting, ready): (Vec<&SealedVersion>, Vec<&SealedVersion>) =
             versions.iter().partition(|sealed| must_wait(keys, sealed));
-        outcome.held = hold(&tx, waiting.into_iter())?;
+        outcome.held = hold(&w.tx, waiting.into_iter())?;
         for sealed in ready {
             let opened = open_received(keys, sealed);
             let version = match opened {
@@ -142,9 +137,8 @@ impl Store {
                     continue;
                 }
             };
-            self.hlc
-                .observe(version.stamp.hlc, now_ms, CLOCK_ALLOWANCE_MS);
-            match records::apply_version(&tx, keys, &version, Origin::Received) {
+            w.observe(version.stamp.hlc);
+            match records::apply_version(&w.tx, keys, &version, Origin::Received) {
                 Ok(Some(view)) => {
                     outcome.merged += 1;
                     if !view.conflicts.is_empty() {
@@ -161,8 +155,7 @@ impl Store {
                 Err(e) => return Err(e),
             }
         }
-        meta::put_json(&tx, meta::HLC_LAST, &self.hlc.last())?;
-        tx.commit()?;
+        w.commit()?;
         Ok(outcome)
     }
 

@@ -87,35 +87,20 @@ impl Store {
     /// Re-wraps the vault key under a new PIN (which must meet the PIN rules).
     pub fn change_pin(&mut self, new_pin: &str, kdf: KdfParams) -> Result<()> {
         check_pin(new_pin, self.policy.min_pin_digits).map_err(Error::WeakPin)?;
-        self.keys()?;
-        let keys = self.keys.as_ref().ok_or(Error::Locked)?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (store_id, floor, provider) =
+            (self.store_id.clone(), self.kdf_floor, self.provider.clone());
+        let w = self.begin_write()?;
         vault::change_pin(
-            &tx,
-            &self.store_id,
-            keys,
+            &w.tx,
+            &store_id,
+            w.keys,
             new_pin,
             &kdf,
-            self.kdf_floor,
-            self.provider.as_ref(),
+            floor,
+            provider.as_ref(),
         )?;
-        audit::append(
-            &tx,
-            keys,
-            &AuditEntry {
-                at_ms: self.clock.now().timestamp_millis(),
-                actor: self.device,
-                action: AuditAction::ChangePin,
-                kind: None,
-                record_id: None,
-                version_id: None,
-                extra: None,
-            },
-        )?;
-        tx.commit()?;
-        Ok(())
+        w.audit_store(AuditAction::ChangePin)?;
+        w.commit()
     }
 
     /// Sets the duress PIN: typed at the unlock screen, it erases the store
@@ -123,21 +108,18 @@ impl Store {
     /// meets the same rules as the PIN and must differ from it.
     pub fn set_duress_pin(&mut self, duress_pin: &str) -> Result<()> {
         check_pin(duress_pin, self.policy.min_pin_digits).map_err(Error::WeakPin)?;
-        self.keys()?;
-        let keys = self.keys.as_ref().ok_or(Error::Locked)?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (store_id, floor, provider) =
+            (self.store_id.clone(), self.kdf_floor, self.provider.clone());
+        let w = self.begin_write()?;
         vault::set_duress_pin(
-            &tx,
-            &self.store_id,
-            keys,
+            &w.tx,
+            &store_id,
+            w.keys,
             duress_pin,
-            self.provider.as_ref(),
-            self.kdf_floor,
+            provider.as_ref(),
+            floor,
         )?;
-        tx.commit()?;
-        Ok(())
+        w.commit()
     }
 
     pub fn clear_duress_pin(&mut self) -> Result<()> {

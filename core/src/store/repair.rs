@@ -19,9 +19,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use fieldbook_proto::vocab::KeyClass;
 use fieldbook_proto::SealedVersion;
-use rusqlite::{params, Connection, Transaction, TransactionBehavior};
+use rusqlite::{params, Connection};
 
-use super::audit::{self, AuditAction};
+use super::audit::AuditAction;
 use super::check::{Findings, VersionFinding};
 use super::compaction::is_merged;
 use super::exchange::open_received;
@@ -30,11 +30,11 @@ use super::records::{self, Origin};
 use super::sealing::{BlobRole, SealContext};
 use super::vault::UnlockedKeys;
 use super::view::RecordView;
-use super::{audit_entry, meta, Store};
+use super::write_tx::WriteTx;
+use super::Store;
 use crate::forms;
 use crate::record::{
-    meta_fields, DeviceId, FieldWrite, HlcClock, RecordId, RecordKind, RecordState, RecordVersion,
-    Stamp, VersionId,
+    meta_fields, FieldWrite, RecordId, RecordKind, RecordState, RecordVersion, Stamp, VersionId,
 };
 use crate::{Error, Result};
 
@@ -76,18 +76,10 @@ impl Store {
     ) -> Result<()> {
         self.keys()?;
         self.ensure_room_to_write()?;
-        let now_ms = self.now_ms();
-        let device = self.device;
-        let keys = self.keys.as_ref().ok_or(Error::Locked)?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let w = self.begin_write()?;
         let mut repair = Repair {
-            conn: &tx,
-            keys,
-            hlc: &mut self.hlc,
-            device,
-            now_ms,
+            keys: w.keys,
+            w,
             log,
         };
         for version in findings.damaged_versions.iter().filter(|v| !v.on_hub) {
@@ -101,9 +93,7 @@ impl Store {
         if findings.damaged_lookup_chunks > 0 || repair.log.reindex {
             repair.refile_lookup_index(findings.damaged_lookup_chunks > 0)?;
         }
-        meta::put_json(&tx, meta::HLC_LAST, &self.hlc.last())?;
-        tx.commit()?;
-        Ok(())
+        repair.w.commit()
     }
 
     /// Repairs with the hub's copies of the versions of damaged records
@@ -119,24 +109,13 @@ impl Store {
     ) -> Result<()> {
         self.keys()?;
         self.ensure_room_to_write()?;
-        let now_ms = self.now_ms();
-        let device = self.device;
-        let keys = self.keys.as_ref().ok_or(Error::Locked)?;
+        let w = self.begin_write()?;
+        let keys = w.keys;
         let opened: Vec<RecordVersion> = from_hub
             .iter()
             .filter_map(|sealed| open_received(keys, sealed).ok())
             .collect();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut repair = Repair {
-            conn: &tx,
-            keys,
-            hlc: &mut self.hlc,
-            device,
-            now_ms,
-            log,
-        };
+        let mut repair = Repair { keys, w, log };
         let mut touched = BTreeSet::new();
         for damaged in &findings.damaged_versions {
             let copy = damaged
@@ -162,9 +141,9 @@ impl Store {
         }) {
             let state_damaged = findings.head_of(version.record_id).is_some_and(|h| h.state);
             let stored = if state_damaged {
-                records::insert_version(repair.conn, keys, version, Origin::Received)?.is_some()
+                records::insert_version(&repair.w.tx, keys, version, Origin::Received)?.is_some()
             } else {
-                records::apply_version(repair.conn, keys, version, Origin::Received)?.is_some()
+                records::apply_version(&repair.w.tx, keys, version, Origin::Received)?.is_some()
             };
             if stored {
                 touched.insert(version.record_id);
@@ -192,19 +171,14 @@ impl Store {
         if repair.log.reindex {
             repair.refile_lookup_index(false)?;
         }
-        meta::put_json(&tx, meta::HLC_LAST, &self.hlc.last())?;
-        tx.commit()?;
-        Ok(())
+        repair.w.commit()
     }
 }
 
 /// The repairs of one transaction.
 struct Repair<'a, 't> {
-    conn: &'a Transaction<'t>,
-    keys: &'a UnlockedKeys,
-    hlc: &'a mut HlcClock,
-    device: DeviceId,
-    now_ms: u64,
+    w: WriteTx<'t>,
+    keys: &'t UnlockedKeys,
     log: &'a mut RepairLog,
 }
 
@@ -233,7 +207,7 @@ impl Repair<'_, '_> {
         // The lookup terms the record is filed under follow from its old
         // values: from its state when that opens, else from its view.
         let (state, old_view) = if state_damaged {
-            let Ok(versions) = records::versions(self.conn, self.keys, id) else {
+            let Ok(versions) = records::versions(&self.w.tx, self.keys, id) else {
                 return Ok(()); // some version still does not open
             };
             if versions.is_empty() || versions.iter().any(|v| v.kind != kind) {
@@ -246,11 +220,11 @@ impl Repair<'_, '_> {
             let old_view = if view_damaged {
                 None
             } else {
-                records::load_view(self.conn, self.keys, id).ok()
+                records::load_view(&self.w.tx, self.keys, id).ok()
             };
             (state, old_view)
         } else {
-            match records::load_state(self.conn, self.keys, id) {
+            match records::load_state(&self.w.tx, self.keys, id) {
                 Ok(Some((_, state))) => {
                     let old_view = RecordView::from_state(id, kind, &state);
                     (state, Some(old_view))
@@ -262,13 +236,13 @@ impl Repair<'_, '_> {
             // Its old terms are unknown: the whole index is filed again.
             self.log.reindex = true;
         }
-        let seq: i64 = self.conn.query_row(
+        let seq: i64 = self.w.tx.query_row(
             "SELECT coalesce(max(seq), 0) FROM versions WHERE record_id = ?1",
             [id.as_bytes().as_slice()],
             |r| r.get(0),
         )?;
         records::write_head(
-            self.conn,
+            &self.w.tx,
             self.keys,
             kind,
             id,
@@ -306,7 +280,7 @@ impl Repair<'_, '_> {
             epoch,
         };
         let body = ctx.seal(self.keys, BlobRole::Version(copy.version_id), copy)?;
-        self.conn.execute(
+        self.w.tx.execute(
             "UPDATE versions SET body = ?1, key_class = ?2, key_epoch = ?3, pushed = 1 WHERE seq = ?4",
             params![body, class.as_str(), epoch, damaged.seq],
         )?;
@@ -332,7 +306,7 @@ impl Repair<'_, '_> {
         if self.keys.check_writable(kind).is_err() {
             return Ok(());
         }
-        let state = match records::load_state(self.conn, self.keys, damaged.record) {
+        let state = match records::load_state(&self.w.tx, self.keys, damaged.record) {
             Ok(Some((stored_kind, state))) if stored_kind == kind => Some(state),
             Ok(_) => None,
             Err(Error::RecordCorrupt { .. }) => None,
@@ -352,7 +326,7 @@ impl Repair<'_, '_> {
             }
             return Ok(());
         };
-        let carried = readable_writes(self.conn, self.keys, damaged.record, damaged.seq)?;
+        let carried = readable_writes(&self.w.tx, self.keys, damaged.record, damaged.seq)?;
         let mut by_save: BTreeMap<Stamp, BTreeMap<String, FieldWrite>> = BTreeMap::new();
         for (key, field) in &state.fields {
             for write in field.writes() {
@@ -375,19 +349,12 @@ impl Repair<'_, '_> {
                 version_id: VersionId::make(),
                 record_id: damaged.record,
                 kind,
-                stamp: Stamp {
-                    hlc: self.hlc.tick(self.now_ms),
-                    device: self.device,
-                },
+                stamp: self.w.stamp(),
                 form_version,
                 fields,
             };
-            records::apply_version(self.conn, self.keys, &version, Origin::Local)?;
-            audit::append(
-                self.conn,
-                self.keys,
-                &audit_entry(self.device, self.now_ms, AuditAction::Merge, &version),
-            )?;
+            records::apply_version(&self.w.tx, self.keys, &version, Origin::Local)?;
+            self.w.audit_version(AuditAction::Merge, &version)?;
         }
         self.done(Item::Version(damaged.seq), compacted);
         Ok(())
@@ -401,9 +368,10 @@ impl Repair<'_, '_> {
         if !self.keys.damaged().is_empty() {
             return Ok(());
         }
-        lookup::clear(self.conn)?;
+        lookup::clear(&self.w.tx)?;
         let mut stmt = self
-            .conn
+            .w
+            .tx
             .prepare("SELECT id, kind, key_class, key_epoch, view FROM records")?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
@@ -427,7 +395,7 @@ impl Repair<'_, '_> {
             let (Ok(view), Some(index)) = (view, self.keys.index(class)) else {
                 continue; // named by the check as damage of its own
             };
-            lookup::reindex(self.conn, index, id, None, &view)?;
+            lookup::reindex(&self.w.tx, index, id, None, &view)?;
         }
         self.log.reindex = false;
         if was_damaged {
@@ -437,7 +405,8 @@ impl Repair<'_, '_> {
     }
 
     fn remove_version(&self, seq: i64) -> Result<()> {
-        self.conn
+        self.w
+            .tx
             .execute("DELETE FROM versions WHERE seq = ?1", [seq])?;
         Ok(())
     }

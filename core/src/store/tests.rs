@@ -3,9 +3,13 @@
 
 use super::*;
 use crate::crypto::SoftwareKeyProvider;
+use crate::record::{RecordId, RecordKind, RecordVersion, SensitivityClass, Stamp, VersionId};
+use crate::Lang;
 use chrono::{TimeZone, Utc};
 use fieldbook_trust::Link;
 use serde_json::json;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 const PIN: &str = "482916";
 
