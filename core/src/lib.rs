@@ -22,8 +22,8 @@ pub mod reports;
 pub mod search_fold;
 pub mod store;
 pub mod sync;
-#[cfg(test)]
-mod test_support;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod uic;
 
 pub use error::{Error, Result};

@@ -15,14 +15,11 @@ use common::hub::HubProcess;
 use common::hub_db::HubDb;
 use common::postgres::Schema;
 use common::raw_http::request;
-use fieldbook_core::crypto::{
-    seal_to_device, DeviceKeyPair, SecretKey, SoftwareKeyProvider, TeamKey,
-};
+use fieldbook_core::crypto::{seal_to_device, DeviceKeyPair, SecretKey, TeamKey};
 use fieldbook_core::record::{DeviceId, RecordKind, SensitivityClass, TeamId};
-use fieldbook_core::store::{
-    key_envelope_aad, CreateOptions, Membership, Role, SecurityPolicy, Store,
-};
+use fieldbook_core::store::{key_envelope_aad, CreateOptions, Membership, Role, SecurityPolicy};
 use fieldbook_core::sync::PolicyChange;
+use fieldbook_core::testing::TestDevice;
 use fieldbook_core::Error;
 use fieldbook_hub::storage::{
     now, Device as HubDevice, DeviceStatus, Envelope, RosterWrite, StoredLink,
@@ -146,7 +143,7 @@ impl Scene {
     /// The attacker's attempt to read the team's log with keys of its own:
     /// a store that holds them, fed every version. Returns how many opened.
     fn attacker_reads(&self, keys: &[(SensitivityClass, u32, SecretKey)]) -> u32 {
-        let dir = tempfile::tempdir().unwrap();
+        let device = TestDevice::new();
         let mut keys: Vec<TeamKey> = keys
             .iter()
             .map(|(class, epoch, key)| TeamKey {
@@ -165,11 +162,8 @@ impl Scene {
                 });
             }
         }
-        let mut attacker = Store::create(
-            &dir.path().join("data"),
-            common::PIN,
-            std::sync::Arc::new(SoftwareKeyProvider::new(dir.path().join("key"))),
-            CreateOptions {
+        let mut attacker = device
+            .try_create(CreateOptions {
                 role: Role::Supervisor,
                 membership: Membership::Member {
                     team: TeamId(self.team),
@@ -177,9 +171,8 @@ impl Scene {
                     keys,
                 },
                 ..CreateOptions::for_tests()
-            },
-        )
-        .unwrap();
+            })
+            .unwrap();
         let outcome = attacker.receive(&self.log()).unwrap();
         outcome.merged
     }

@@ -5,42 +5,33 @@
 //! second device whose records a worker report picks out.
 
 use super::*;
-use crate::crypto::SoftwareKeyProvider;
 use crate::record::RecordId;
-use crate::store::{CreateOptions, ManualClock, Membership, OpenOptions, Role, WriteOptions};
+use crate::store::{CreateOptions, Membership, Role, WriteOptions};
+use crate::testing::TestDevice;
 use crate::RecordKind;
 use chrono::{NaiveDate, TimeZone, Utc};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::sync::Arc;
-
-const PIN: &str = "482916";
 
 struct Device {
-    _tmp: tempfile::TempDir,
+    _files: TestDevice,
     store: Store,
 }
 
 fn device(role: Role, membership: Membership) -> Device {
-    let tmp = tempfile::tempdir().unwrap();
     // "Today" for the store: after the periods the tests report on.
-    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 6, 15, 8, 0, 0).unwrap());
-    let store = Store::create(
-        &tmp.path().join("device"),
-        PIN,
-        Arc::new(SoftwareKeyProvider::new(tmp.path().join("platform"))),
-        CreateOptions {
+    let files = TestDevice::at(Utc.with_ymd_and_hms(2026, 6, 15, 8, 0, 0).unwrap());
+    let store = files
+        .try_create(CreateOptions {
             role,
             membership,
-            open: OpenOptions {
-                clock: Arc::new(clock),
-                ..OpenOptions::for_tests()
-            },
             ..CreateOptions::for_tests()
-        },
-    )
-    .unwrap();
-    Device { _tmp: tmp, store }
+        })
+        .unwrap();
+    Device {
+        _files: files,
+        store,
+    }
 }
 
 fn supervisor() -> Device {
@@ -48,7 +39,7 @@ fn supervisor() -> Device {
 }
 
 fn member(supervisor: &mut Store, role: Role) -> Device {
-    let keys = crate::test_support::member_keys(supervisor, role);
+    let keys = crate::testing::member_keys(supervisor, role);
     device(
         role,
         Membership::Member {

@@ -172,49 +172,36 @@ pub fn history_of(versions: &[RecordVersion]) -> Vec<HistoryEntry> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crypto::SoftwareKeyProvider;
     use crate::record::RecordKind;
-    use crate::store::{CreateOptions, ManualClock, Membership, OpenOptions, WriteOptions};
-    use chrono::{TimeZone, Utc};
+    use crate::store::{CreateOptions, ManualClock, Membership, WriteOptions};
+    use crate::testing::{member_keys, obj, TestDevice};
     use serde_json::json;
-    use std::sync::Arc;
-
-    const PIN: &str = "482916";
 
     struct Device {
-        _tmp: tempfile::TempDir,
+        _files: TestDevice,
         store: Store,
         clock: ManualClock,
     }
 
     fn device(role: Role, membership: Membership) -> Device {
-        let tmp = tempfile::tempdir().unwrap();
-        let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0).unwrap());
-        let store = Store::create(
-            &tmp.path().join("device"),
-            PIN,
-            Arc::new(SoftwareKeyProvider::new(tmp.path().join("platform"))),
-            CreateOptions {
+        let files = TestDevice::new();
+        let store = files
+            .try_create(CreateOptions {
                 role,
                 membership,
-                open: OpenOptions {
-                    clock: Arc::new(clock.clone()),
-                    ..OpenOptions::for_tests()
-                },
                 ..CreateOptions::for_tests()
-            },
-        )
-        .unwrap();
+            })
+            .unwrap();
         Device {
-            _tmp: tmp,
+            clock: files.clock.clone(),
+            _files: files,
             store,
-            clock,
         }
     }
 
     /// Another device of the supervisor's team, with the keys `role` may hold.
     fn member(supervisor: &mut Store, role: Role) -> Device {
-        let keys = crate::test_support::member_keys(supervisor, role);
+        let keys = member_keys(supervisor, role);
         device(
             role,
             Membership::Member {
@@ -223,10 +210,6 @@ mod tests {
                 keys,
             },
         )
-    }
-
-    fn obj(value: Value) -> Map<String, Value> {
-        value.as_object().unwrap().clone()
     }
 
     /// Every unpushed version of `from` goes to `to`, and is marked pushed.

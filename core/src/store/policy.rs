@@ -95,25 +95,11 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
 
     use fieldbook_trust::Entry;
 
     use super::*;
-    use crate::crypto::SoftwareKeyProvider;
-    use crate::store::{CreateOptions, OpenOptions};
-
-    const PIN: &str = "482916";
-
-    fn store(dir: &std::path::Path) -> Store {
-        Store::create(
-            &dir.join("data"),
-            PIN,
-            Arc::new(SoftwareKeyProvider::new(dir.join("platform"))),
-            CreateOptions::for_tests(),
-        )
-        .unwrap()
-    }
+    use crate::testing::TestDevice;
 
     fn sign_team_policy(store: &mut Store, policy: SecurityPolicy) {
         let mut roster = store.roster().unwrap().unwrap();
@@ -126,8 +112,8 @@ mod tests {
 
     #[test]
     fn a_store_of_no_team_chooses_within_the_bounds() {
-        let tmp = tempfile::tempdir().unwrap();
-        let mut store = store(tmp.path());
+        let device = TestDevice::new();
+        let mut store = device.create();
         let relaxed = SecurityPolicy {
             offline_erase_days: 60,
             free_attempts: 5,
@@ -147,9 +133,9 @@ mod tests {
 
     #[test]
     fn a_teams_device_follows_the_signed_policy_and_may_only_be_stricter() {
-        let tmp = tempfile::tempdir().unwrap();
-        let mut store = store(tmp.path());
-        crate::test_support::sign_roster(&mut store);
+        let device = TestDevice::new();
+        let mut store = device.create();
+        crate::testing::sign_roster(&mut store);
         // A roster without a policy link: the default is the team's.
         let looser = store
             .set_policy(SecurityPolicy {
@@ -199,12 +185,7 @@ mod tests {
 
         // Kept in clear: a locked store reopened counts and expires by it.
         drop(store);
-        let reopened = Store::open(
-            &tmp.path().join("data"),
-            Arc::new(SoftwareKeyProvider::new(tmp.path().join("platform"))),
-            OpenOptions::for_tests(),
-        )
-        .unwrap();
+        let reopened = device.open().unwrap();
         assert_eq!(reopened.policy(), effective);
     }
 }

@@ -5,73 +5,15 @@ use super::*;
 use crate::crypto::SoftwareKeyProvider;
 use crate::record::{RecordId, RecordKind, RecordVersion, SensitivityClass, Stamp, VersionId};
 use crate::Lang;
-use chrono::{TimeZone, Utc};
+use chrono::Utc;
 use fieldbook_trust::Link;
 use serde_json::json;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-const PIN: &str = "482916";
+const PIN: &str = crate::testing::TEST_PIN;
 
-pub(crate) struct Fixture {
-    _tmp: tempfile::TempDir,
-    pub dir: PathBuf,
-    provider: Arc<SoftwareKeyProvider>,
-    pub clock: ManualClock,
-}
-
-impl Fixture {
-    pub fn new() -> Self {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("device");
-        Fixture {
-            provider: Arc::new(SoftwareKeyProvider::new(tmp.path().join("platform"))),
-            dir,
-            _tmp: tmp,
-            clock: ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0).unwrap()),
-        }
-    }
-
-    fn open_options(&self) -> OpenOptions {
-        OpenOptions {
-            clock: Arc::new(self.clock.clone()),
-            ..OpenOptions::for_tests()
-        }
-    }
-
-    pub fn create_with(&self, role: Role, policy: SecurityPolicy) -> Store {
-        Store::create(
-            &self.dir,
-            PIN,
-            self.provider.clone(),
-            CreateOptions {
-                role,
-                policy,
-                open: self.open_options(),
-                ..CreateOptions::for_tests()
-            },
-        )
-        .unwrap()
-    }
-
-    pub fn create(&self) -> Store {
-        self.create_with(Role::Supervisor, SecurityPolicy::default())
-    }
-
-    pub fn open(&self) -> Result<Store> {
-        Store::open(&self.dir, self.provider.clone(), self.open_options())
-    }
-
-    pub fn reopen(&self) -> Store {
-        let mut store = self.open().unwrap();
-        store.unlock(PIN).unwrap();
-        store
-    }
-}
-
-pub(crate) fn obj(value: Value) -> Map<String, Value> {
-    value.as_object().unwrap().clone()
-}
+pub(crate) use crate::testing::{obj, TestDevice as Fixture};
 
 pub(crate) fn add_client(store: &mut Store, alias: &str) -> RecordId {
     store
@@ -720,9 +662,9 @@ fn second_device(fx: &Fixture, store: Store) -> (Store, Fixture) {
     let other = Fixture::new();
     std::fs::create_dir_all(&other.dir).unwrap();
     std::fs::copy(db_path(&fx.dir), db_path(&other.dir)).unwrap();
-    for entry in std::fs::read_dir(fx._tmp.path().join("platform")).unwrap() {
+    for entry in std::fs::read_dir(fx.platform_dir()).unwrap() {
         let entry = entry.unwrap();
-        let target = other._tmp.path().join("platform");
+        let target = other.platform_dir();
         std::fs::create_dir_all(&target).unwrap();
         std::fs::copy(entry.path(), target.join(entry.file_name())).unwrap();
     }
@@ -792,7 +734,7 @@ fn versions_pushed_by_one_device_merge_on_another_and_duplicates_are_harmless() 
 /// Enrolls a new device with a code from `supervisor`, the hub's part played
 /// here: the invite and the join are placed in the roster, which both keep.
 pub(super) fn enroll(supervisor: &mut Store, role: Role) -> (Store, Fixture) {
-    crate::test_support::sign_roster(supervisor);
+    crate::testing::sign_roster(supervisor);
     let invite = supervisor
         .make_invite(role, Utc::now() + chrono::Duration::days(1))
         .unwrap();
