@@ -10,7 +10,7 @@
 //! version stamps every field with its own stamp, while a merged version's
 //! own stamp is newer than every write it carries.
 
-use rusqlite::params;
+use rusqlite::{params, Connection};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use super::audit::AuditAction;
 use super::records::{self, Origin};
 use super::view::{hlc_time, HistoryEntry};
+use super::write_tx::WriteTx;
 use super::{Role, Store};
 use crate::error::SupervisorTask;
 use crate::forms;
@@ -56,76 +57,87 @@ impl Store {
             ));
         }
         let mut w = self.begin_write()?;
-        let keys = w.keys;
-        // Only the clear routing columns here; contents are checked below.
-        let candidates: Vec<RecordId> = {
-            let mut stmt = w.tx.prepare(
-                "SELECT record_id FROM versions GROUP BY record_id
-                 HAVING count(*) >= ?1 AND sum(pushed = 0) = 0 ORDER BY min(seq)",
-            )?;
-            let rows = stmt.query_map(params![min_versions as i64], |r| r.get::<_, Vec<u8>>(0))?;
-            let mut ids = Vec::new();
-            for row in rows {
-                ids.push(
-                    RecordId::from_slice(&row?).ok_or_else(|| {
-                        Error::StoreDamaged("a version has a malformed id".into())
-                    })?,
-                );
-            }
-            ids
-        };
         let mut compactions = Vec::new();
-        for id in candidates {
+        for id in candidates(&w.tx, min_versions)? {
             if compactions.len() >= limit {
                 break;
             }
-            let Some((kind, state)) = records::load_state(&w.tx, keys, id)? else {
-                continue;
-            };
-            if !keys.holds(kind.sensitivity()) || state.conflicted_fields().next().is_some() {
-                continue;
+            if let Some(compaction) = merge_one(&mut w, id, min_versions)? {
+                compactions.push(compaction);
             }
-            let versions = records::versions(&w.tx, keys, id)?;
-            // A record already compacted counts only what came after (and
-            // including) its last merged version, so an unchanged record is
-            // never merged again.
-            let since_last_merge = match versions.iter().rposition(is_merged) {
-                Some(at) => versions.len() - at,
-                None => versions.len(),
-            };
-            if since_last_merge < min_versions {
-                continue;
-            }
-            let fields: BTreeMap<_, _> = state
-                .fields
-                .iter()
-                .map(|(key, field)| (key.clone(), field.winner().clone()))
-                .collect();
-            let form_version = state
-                .value(meta_fields::FORM_VERSION)
-                .and_then(Value::as_u64)
-                .map(|v| v as u32)
-                .unwrap_or(forms::definition(kind).version);
-            let version = RecordVersion {
-                version_id: VersionId::make(),
-                record_id: id,
-                kind,
-                stamp: w.stamp(),
-                form_version,
-                fields,
-            };
-            debug_assert_eq!(version.as_state(), state);
-            records::apply_version(&w.tx, keys, &version, Origin::Local)?;
-            w.audit_version(AuditAction::Merge, &version)?;
-            compactions.push(Compaction {
-                record_id: id,
-                keep_version_id: version.version_id,
-                drop_version_ids: versions.iter().map(|v| v.version_id).collect(),
-            });
         }
         w.commit()?;
         Ok(compactions)
     }
+}
+
+/// Records with at least `min_versions` versions, every one on the hub,
+/// oldest first. Only the clear routing columns are read here; whether a
+/// record may be merged is decided on its contents, in [`merge_one`].
+fn candidates(conn: &Connection, min_versions: usize) -> Result<Vec<RecordId>> {
+    let mut stmt = conn.prepare(
+        "SELECT record_id FROM versions GROUP BY record_id
+         HAVING count(*) >= ?1 AND sum(pushed = 0) = 0 ORDER BY min(seq)",
+    )?;
+    let rows = stmt.query_map(params![min_versions as i64], |r| r.get::<_, Vec<u8>>(0))?;
+    let mut ids = Vec::new();
+    for row in rows {
+        ids.push(
+            RecordId::from_slice(&row?)
+                .ok_or_else(|| Error::StoreDamaged("a version has a malformed id".into()))?,
+        );
+    }
+    Ok(ids)
+}
+
+/// Writes one record's merged version, unless this device may not read it,
+/// it is in conflict, or fewer than `min_versions` versions came since its
+/// last merged version.
+fn merge_one(w: &mut WriteTx<'_>, id: RecordId, min_versions: usize) -> Result<Option<Compaction>> {
+    let keys = w.keys;
+    let Some((kind, state)) = records::load_state(&w.tx, keys, id)? else {
+        return Ok(None);
+    };
+    if !keys.holds(kind.sensitivity()) || state.conflicted_fields().next().is_some() {
+        return Ok(None);
+    }
+    let versions = records::versions(&w.tx, keys, id)?;
+    // A record already compacted counts only what came after (and
+    // including) its last merged version, so an unchanged record is
+    // never merged again.
+    let since_last_merge = match versions.iter().rposition(is_merged) {
+        Some(at) => versions.len() - at,
+        None => versions.len(),
+    };
+    if since_last_merge < min_versions {
+        return Ok(None);
+    }
+    let fields: BTreeMap<_, _> = state
+        .fields
+        .iter()
+        .map(|(key, field)| (key.clone(), field.winner().clone()))
+        .collect();
+    let form_version = state
+        .value(meta_fields::FORM_VERSION)
+        .and_then(Value::as_u64)
+        .map(|v| v as u32)
+        .unwrap_or(forms::definition(kind).version);
+    let version = RecordVersion {
+        version_id: VersionId::make(),
+        record_id: id,
+        kind,
+        stamp: w.stamp(),
+        form_version,
+        fields,
+    };
+    debug_assert_eq!(version.as_state(), state);
+    records::apply_version(&w.tx, keys, &version, Origin::Local)?;
+    w.audit_version(AuditAction::Merge, &version)?;
+    Ok(Some(Compaction {
+        record_id: id,
+        keep_version_id: version.version_id,
+        drop_version_ids: versions.iter().map(|v| v.version_id).collect(),
+    }))
 }
 
 /// A record's history from its stored versions, oldest first. A merged
