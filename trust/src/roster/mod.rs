@@ -292,22 +292,20 @@ impl Roster {
 
     fn apply_entry(&mut self, seq: u64, statement: &Statement) -> Result<(), TrustError> {
         let signer = statement.signer;
-        let by_device = match signer {
-            Signer::Device { device } => Some(device),
-            _ => None,
-        };
-        let require_supervisor = || {
-            by_device.ok_or_else(|| TrustError::NotAllowed {
+        // Every entry but a join and a root rotation is a supervisor's device's.
+        let supervisor = || match signer {
+            Signer::Device { device } => Ok(device),
+            _ => Err(TrustError::NotAllowed {
                 seq,
                 signer: signer.to_string(),
-            })
+            }),
         };
         match &statement.entry {
-            Entry::Genesis { .. } => return Err(rule(seq, "a genesis can only be the first link")),
+            Entry::Genesis { .. } => Err(rule(seq, "a genesis can only be the first link")),
             Entry::Add { member } => {
-                require_supervisor()?;
+                supervisor()?;
                 let epoch = self.current_epoch();
-                self.add_member(seq, member, epoch)?;
+                self.add_member(seq, member, epoch)
             }
             Entry::Invite {
                 invite,
@@ -316,107 +314,29 @@ impl Roster {
                 key_epoch,
                 expires_at_ms,
             } => {
-                let created_by = require_supervisor()?;
-                if self.invites.contains_key(invite) {
-                    return Err(rule(seq, "an invite id is used once"));
-                }
-                if !self.epochs.contains_key(key_epoch) {
-                    return Err(TrustError::UnknownEpoch(*key_epoch));
-                }
-                if *expires_at_ms <= statement.at_ms {
-                    return Err(rule(seq, "an invite must expire after it is made"));
-                }
-                self.invites.insert(
-                    *invite,
-                    InviteState {
-                        role: *role,
-                        key: *key,
-                        key_epoch: *key_epoch,
-                        expires_at_ms: *expires_at_ms,
-                        created_by,
-                        created_seq: seq,
-                        joined_by: None,
-                    },
-                );
+                let made = InviteState {
+                    role: *role,
+                    key: *key,
+                    key_epoch: *key_epoch,
+                    expires_at_ms: *expires_at_ms,
+                    created_by: supervisor()?,
+                    created_seq: seq,
+                    joined_by: None,
+                };
+                self.add_invite(seq, statement.at_ms, *invite, made)
             }
-            Entry::Join { invite, member } => {
-                if signer != (Signer::Invite { invite: *invite }) {
-                    return Err(rule(seq, "a join is signed by its own invite"));
-                }
-                let state = self
-                    .invites
-                    .get(invite)
-                    .ok_or_else(|| rule(seq, "a join names an invite the roster lacks"))?;
-                if state.joined_by.is_some() {
-                    return Err(rule(seq, "the invite was already used"));
-                }
-                if self
-                    .members
-                    .get(&state.created_by)
-                    .is_none_or(|m| !m.is_active())
-                {
-                    return Err(rule(
-                        seq,
-                        "the invite's supervisor was revoked: its invites stopped working",
-                    ));
-                }
-                if member.role != state.role {
-                    return Err(rule(seq, "a join must take its invite's role"));
-                }
-                let epoch = state.key_epoch;
-                self.add_member(seq, member, epoch)?;
-                if let Some(state) = self.invites.get_mut(invite) {
-                    state.joined_by = Some(member.device);
-                }
-            }
-            Entry::Revoke { device } => {
-                let by = require_supervisor()?;
-                if *device == by {
-                    return Err(rule(
-                        seq,
-                        "a supervisor cannot revoke its own device: another supervisor must",
-                    ));
-                }
-                let target = self
-                    .members
-                    .get(device)
-                    .filter(|m| m.is_active())
-                    .ok_or_else(|| rule(seq, "only an active member can be revoked"))?;
-                let signers_left = self
-                    .members
-                    .values()
-                    .filter(|m| m.member.device != target.member.device)
-                    .filter(|m| m.could_sign_at(seq - 1))
-                    .count();
-                if signers_left == 0 {
-                    return Err(rule(seq, "the team would be left without a supervisor"));
-                }
-                if let Some(m) = self.members.get_mut(device) {
-                    m.revoked_seq = Some(seq);
-                }
-            }
+            Entry::Join { invite, member } => self.join(seq, signer, *invite, member),
+            Entry::Revoke { device } => self.revoke(seq, supervisor()?, *device),
             Entry::Rotate { epoch } => {
-                require_supervisor()?;
+                supervisor()?;
                 if *epoch != self.current_epoch() + 1 {
                     return Err(rule(seq, "key epochs advance one at a time"));
                 }
                 self.epochs.insert(*epoch, seq);
+                Ok(())
             }
             Entry::CertifySigningKey { device, key } => {
-                let by = require_supervisor()?;
-                let target = self
-                    .members
-                    .get_mut(device)
-                    .filter(|m| m.is_active() && m.member.role == Role::Supervisor)
-                    .ok_or_else(|| rule(seq, "only an active supervisor gets a signing key"))?;
-                if by == *device || target.member.signing_key.is_some() {
-                    return Err(rule(
-                        seq,
-                        "a signing key is certified once, by another supervisor",
-                    ));
-                }
-                target.member.signing_key = Some(*key);
-                target.signing_key_seq = Some(seq);
+                self.certify_signing_key(seq, supervisor()?, *device, *key)
             }
             Entry::RotateRoot { root } => {
                 if signer != Signer::Root {
@@ -429,9 +349,10 @@ impl Roster {
                     return Err(rule(seq, "a root rotation needs a new key"));
                 }
                 self.root = *root;
+                Ok(())
             }
             Entry::Policy { policy } => {
-                let signed_by = require_supervisor()?;
+                let signed_by = supervisor()?;
                 policy.validate().map_err(|problem| {
                     rule(seq, &format!("the team policy is out of bounds: {problem}"))
                 })?;
@@ -441,8 +362,123 @@ impl Roster {
                     signed_by,
                     signed_at_ms: statement.at_ms,
                 });
+                Ok(())
             }
         }
+    }
+
+    /// An invite, made at `at_ms`: once per id, under a known key epoch,
+    /// expiring after it is made.
+    fn add_invite(
+        &mut self,
+        seq: u64,
+        at_ms: i64,
+        invite: Uuid,
+        made: InviteState,
+    ) -> Result<(), TrustError> {
+        if self.invites.contains_key(&invite) {
+            return Err(rule(seq, "an invite id is used once"));
+        }
+        if !self.epochs.contains_key(&made.key_epoch) {
+            return Err(TrustError::UnknownEpoch(made.key_epoch));
+        }
+        if made.expires_at_ms <= at_ms {
+            return Err(rule(seq, "an invite must expire after it is made"));
+        }
+        self.invites.insert(invite, made);
+        Ok(())
+    }
+
+    /// A new member joins with an invite: signed by the invite's own key,
+    /// once, in the invite's role, while the supervisor who made it is active.
+    fn join(
+        &mut self,
+        seq: u64,
+        signer: Signer,
+        invite: Uuid,
+        member: &Member,
+    ) -> Result<(), TrustError> {
+        if signer != (Signer::Invite { invite }) {
+            return Err(rule(seq, "a join is signed by its own invite"));
+        }
+        let state = self
+            .invites
+            .get(&invite)
+            .ok_or_else(|| rule(seq, "a join names an invite the roster lacks"))?;
+        if state.joined_by.is_some() {
+            return Err(rule(seq, "the invite was already used"));
+        }
+        if self
+            .members
+            .get(&state.created_by)
+            .is_none_or(|m| !m.is_active())
+        {
+            return Err(rule(
+                seq,
+                "the invite's supervisor was revoked: its invites stopped working",
+            ));
+        }
+        if member.role != state.role {
+            return Err(rule(seq, "a join must take its invite's role"));
+        }
+        let epoch = state.key_epoch;
+        self.add_member(seq, member, epoch)?;
+        if let Some(state) = self.invites.get_mut(&invite) {
+            state.joined_by = Some(member.device);
+        }
+        Ok(())
+    }
+
+    /// A supervisor revokes another active member, never itself, and never
+    /// the team's last supervisor who could sign.
+    fn revoke(&mut self, seq: u64, by: Uuid, device: Uuid) -> Result<(), TrustError> {
+        if device == by {
+            return Err(rule(
+                seq,
+                "a supervisor cannot revoke its own device: another supervisor must",
+            ));
+        }
+        let target = self
+            .members
+            .get(&device)
+            .filter(|m| m.is_active())
+            .ok_or_else(|| rule(seq, "only an active member can be revoked"))?;
+        let signers_left = self
+            .members
+            .values()
+            .filter(|m| m.member.device != target.member.device)
+            .filter(|m| m.could_sign_at(seq - 1))
+            .count();
+        if signers_left == 0 {
+            return Err(rule(seq, "the team would be left without a supervisor"));
+        }
+        if let Some(m) = self.members.get_mut(&device) {
+            m.revoked_seq = Some(seq);
+        }
+        Ok(())
+    }
+
+    /// Another supervisor certifies an active supervisor's signing key, once.
+    fn certify_signing_key(
+        &mut self,
+        seq: u64,
+        by: Uuid,
+        device: Uuid,
+        key: PublicKey,
+    ) -> Result<(), TrustError> {
+        let target = self
+            .members
+            .get_mut(&device)
+            .filter(|m| m.is_active() && m.member.role == Role::Supervisor)
+            .ok_or_else(|| rule(seq, "only an active supervisor gets a signing key"))?;
+        if by == device || target.member.signing_key.is_some() {
+            return Err(rule(
+                seq,
+                "a signing key is certified once, by another supervisor",
+            ));
+        }
+        target.member.signing_key = Some(key);
+        target.signing_key_seq = Some(seq);
         Ok(())
     }
 
