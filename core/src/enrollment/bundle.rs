@@ -1,5 +1,6 @@
 //! The team keys an enrollment code carries, sealed under the code's bundle key.
 
+use fieldbook_proto::vocab::Role;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use zeroize::{Zeroize, ZeroizeOnDrop};
@@ -14,7 +15,8 @@ use crate::{Error, Result};
 pub struct KeyBundle {
     #[zeroize(skip)]
     pub team_id: Uuid,
-    pub role: String,
+    #[zeroize(skip)]
+    pub role: Role,
     keys: Vec<BundledKey>,
     /// The roster link the inviting supervisor had verified last: the new
     /// device must find it in the roster it is shown, so a chain that forked
@@ -42,13 +44,13 @@ struct BundledKey {
 impl KeyBundle {
     pub fn new(
         team_id: Uuid,
-        role: &str,
+        role: Role,
         keys: &[TeamKey],
         roster_head: Option<RosterAnchor>,
     ) -> Self {
         KeyBundle {
             team_id,
-            role: role.to_string(),
+            role,
             roster_head,
             keys: keys
                 .iter()
@@ -113,13 +115,13 @@ mod tests {
         };
         let sealed = seal_bundle(
             &code,
-            &KeyBundle::new(team, "outreach", &keys, Some(anchor)),
+            &KeyBundle::new(team, Role::Outreach, &keys, Some(anchor)),
         )
         .unwrap();
         let opened = open_bundle(&code, &sealed).unwrap();
         assert_eq!(opened.team_id, team);
         assert_eq!(opened.roster_head, Some(anchor));
-        assert_eq!(opened.role, "outreach");
+        assert_eq!(opened.role, Role::Outreach);
         let got = opened.team_keys().unwrap();
         assert_eq!(got.len(), 2);
         assert!(got

@@ -156,7 +156,7 @@ impl Store {
             seq: roster.head_seq(),
             hash: roster.head_hash(),
         };
-        let bundle = KeyBundle::new(team.0, role.as_str(), &granted, Some(anchor));
+        let bundle = KeyBundle::new(team.0, role, &granted, Some(anchor));
         let key_bundle = seal_bundle(&code, &bundle)?;
         let link = self
             .sign_entries(

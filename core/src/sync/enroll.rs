@@ -66,49 +66,15 @@ pub fn enroll(
     let cancel = AtomicBool::new(false);
     let (lookup, links) = look_up(&client, &code, &cancel)?;
     let role = lookup.role;
-    let pair = DeviceKeyPair::make_random();
-    let device = Uuid::new_v4();
-    let signing = (role == Role::Supervisor).then(SigningKey::make_random);
-    let member = Member {
-        device,
-        role,
-        box_key: pair.public_key(),
-        signing_key: signing.as_ref().map(SigningKey::public),
-        label: label.clone(),
-    };
-    let bundle = lookup
-        .key_bundle
-        .as_deref()
-        .map(|sealed| open_bundle(&code, sealed))
-        .transpose()?;
-    if let Some(bundle) = &bundle {
-        if bundle.team_id != lookup.team_id || bundle.role != lookup.role.as_str() {
-            return Err(Error::InvalidInput(
-                "the hub's answer does not match the code's sealed team and role".into(),
-            ));
-        }
-    }
-    let verified = match (code.team, &bundle, links.is_empty()) {
-        (Some(pin), Some(bundle), false) => Some(verify_invite(
-            lookup.team_id,
-            pin,
-            &links,
-            &code,
-            bundle,
-            role,
-        )?),
-        (Some(_), _, _) => return Err(Error::Untrusted(TrustError::WrongRoot)),
-        (None, Some(_), false) => return Err(Error::InvalidInput(
-            "this code was made before the team signed its roster: ask a supervisor for a new code"
-                .into(),
-        )),
-        (None, _, true) => None,
-        (None, None, false) => {
-            return Err(Error::InvalidInput(
-                "a first supervisor's code for a team that already has a roster: refused".into(),
-            ))
-        }
-    };
+    let me = NewDevice::make(role, label.clone());
+    let NewDevice {
+        pair,
+        signing,
+        member,
+    } = &me;
+    let device = member.device;
+    let bundle = open_checked_bundle(&code, &lookup)?;
+    let verified = roster_for(&code, &lookup, &links, bundle.as_ref())?;
     // The device follows its team's signed policy from its first moment, and
     // its PIN meets the team's length before the code is spent.
     if let Some(roster) = &verified {
@@ -116,19 +82,12 @@ pub fn enroll(
         check_pin(pin, options.policy.min_pin_digits).map_err(Error::WeakPin)?;
     }
     let join = match &verified {
-        Some(_) => {
-            let statement = join_statement(
-                lookup.team_id,
-                code.invite_id,
-                member.clone(),
-                options.open.clock.now().timestamp_millis(),
-            );
-            let (statement, signature) = statement.sign_unplaced(&code.invite_signing_key())?;
-            Some(SignedJoin {
-                statement,
-                signature: signature.to_vec(),
-            })
-        }
+        Some(_) => Some(signed_join(
+            &code,
+            lookup.team_id,
+            member,
+            options.open.clock.now().timestamp_millis(),
+        )?),
         None => None,
     };
     let request = EnrollRequest {
@@ -145,22 +104,11 @@ pub fn enroll(
             "the hub's answer does not match the code's team, role or this device".into(),
         ));
     }
-    let (team, device_id) = (TeamId(answer.team_id), DeviceId(device));
     options.role = role;
-    options.membership = match &bundle {
-        None => Membership::Founder {
-            team,
-            device: device_id,
-        },
-        Some(bundle) => Membership::Member {
-            team,
-            device: device_id,
-            keys: bundle.team_keys()?,
-        },
-    };
+    options.membership = membership(TeamId(answer.team_id), DeviceId(device), &bundle)?;
     let mut store = Store::create(dir, pin, provider, options)?;
-    store.set_device_key_pair(&pair)?;
-    if let Some(signing) = &signing {
+    store.set_device_key_pair(pair)?;
+    if let Some(signing) = signing {
         store.set_signing_key(signing)?;
     }
     let link = HubLink {
@@ -177,11 +125,114 @@ pub fn enroll(
         RetryPolicy::default(),
     )?;
     match verified {
-        Some(roster) => keep_roster_with_join(&mut store, &client, roster, &member, &cancel),
+        Some(roster) => keep_roster_with_join(&mut store, &client, roster, member, &cancel),
         None if bundle.is_none() => sign_genesis(&mut store, &client, &cancel),
         None => {}
     }
     Ok(store)
+}
+
+/// The keys and identity a new device makes for itself: its box key pair
+/// (team keys are sealed to it), a signing key if it is a supervisor, and
+/// the roster member they make it.
+struct NewDevice {
+    pair: DeviceKeyPair,
+    signing: Option<SigningKey>,
+    member: Member,
+}
+
+impl NewDevice {
+    fn make(role: Role, label: Option<String>) -> NewDevice {
+        let pair = DeviceKeyPair::make_random();
+        let signing = (role == Role::Supervisor).then(SigningKey::make_random);
+        let member = Member {
+            device: Uuid::new_v4(),
+            role,
+            box_key: pair.public_key(),
+            signing_key: signing.as_ref().map(SigningKey::public),
+            label,
+        };
+        NewDevice {
+            pair,
+            signing,
+            member,
+        }
+    }
+}
+
+/// A team's first supervisor makes the team keys; any other device takes
+/// those its code's bundle carries.
+fn membership(team: TeamId, device: DeviceId, bundle: &Option<KeyBundle>) -> Result<Membership> {
+    Ok(match bundle {
+        None => Membership::Founder { team, device },
+        Some(bundle) => Membership::Member {
+            team,
+            device,
+            keys: bundle.team_keys()?,
+        },
+    })
+}
+
+/// The key bundle the code seals, when the invite carries one: it must name
+/// the team and role the hub's answer names.
+fn open_checked_bundle(code: &EnrollmentCode, lookup: &InviteLookup) -> Result<Option<KeyBundle>> {
+    let Some(sealed) = lookup.key_bundle.as_deref() else {
+        return Ok(None);
+    };
+    let bundle = open_bundle(code, sealed)?;
+    if bundle.team_id != lookup.team_id || bundle.role != lookup.role {
+        return Err(Error::InvalidInput(
+            "the hub's answer does not match the code's sealed team and role".into(),
+        ));
+    }
+    Ok(Some(bundle))
+}
+
+/// The team's roster, verified against the root the code pins, or `None`
+/// for a team's first supervisor (no roster yet, no bundle). A code that
+/// pins a root the hub's roster does not grow from, an old code for a team
+/// that now signs its roster, or a founder's code for a team that has one,
+/// is refused.
+fn roster_for(
+    code: &EnrollmentCode,
+    lookup: &InviteLookup,
+    links: &[Link],
+    bundle: Option<&KeyBundle>,
+) -> Result<Option<Roster>> {
+    match (code.team, bundle, links.is_empty()) {
+        (Some(pin), Some(bundle), false) => Ok(Some(verify_invite(
+            lookup.team_id,
+            pin,
+            links,
+            code,
+            bundle,
+            lookup.role,
+        )?)),
+        (Some(_), _, _) => Err(Error::Untrusted(TrustError::WrongRoot)),
+        (None, Some(_), false) => Err(Error::InvalidInput(
+            "this code was made before the team signed its roster: ask a supervisor for a new code"
+                .into(),
+        )),
+        (None, _, true) => Ok(None),
+        (None, None, false) => Err(Error::InvalidInput(
+            "a first supervisor's code for a team that already has a roster: refused".into(),
+        )),
+    }
+}
+
+/// The join link the new device signs with its invite's key.
+fn signed_join(
+    code: &EnrollmentCode,
+    team: Uuid,
+    member: &Member,
+    at_ms: i64,
+) -> Result<SignedJoin> {
+    let statement = join_statement(team, code.invite_id, member.clone(), at_ms);
+    let (statement, signature) = statement.sign_unplaced(&code.invite_signing_key())?;
+    Ok(SignedJoin {
+        statement,
+        signature: signature.to_vec(),
+    })
 }
 
 /// The invite behind the code and the whole roster, page by page.
