@@ -10,99 +10,187 @@ use crate::Lang;
 use fieldbook_proto::vocab::KeyClass;
 use std::path::PathBuf;
 
+/// The core's result, with [`Error`] unless another error is named.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Everything the core can fail with; [`Error::message`] says it in the user's language.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// The store must be unlocked with the PIN first.
     #[error("the store is locked")]
     Locked,
+    /// The PIN was wrong.
     #[error("wrong PIN ({attempts_left} {} left before the store is erased)", if *attempts_left == 1 { "attempt" } else { "attempts" })]
-    WrongPin { attempts_left: u32 },
+    WrongPin {
+        /// How many more wrong PINs the store takes before it erases itself.
+        attempts_left: u32,
+    },
+    /// Too many wrong PINs in a row: no attempt is accepted for a while.
     #[error("too many wrong PINs: try again in {retry_after_secs} s")]
-    BackOff { retry_after_secs: u64 },
+    BackOff {
+        /// Seconds until the next attempt is accepted.
+        retry_after_secs: u64,
+    },
+    /// The store erased itself (too many wrong PINs, or a wipe order from the hub): nothing in it
+    /// can be read.
     #[error("this store was erased after too many wrong PINs or by order")]
     Erased,
+    /// The directory holds no Fieldbook store (or its file is not one).
     #[error("{} is not a Fieldbook store", path.display())]
-    NotAStore { path: PathBuf },
+    NotAStore {
+        /// The store directory that was opened.
+        path: PathBuf,
+    },
+    /// A store is being created or enrolled where one already is.
     #[error("a Fieldbook store already exists at {}", path.display())]
-    AlreadyExists { path: PathBuf },
+    AlreadyExists {
+        /// The store directory that is already taken.
+        path: PathBuf,
+    },
+    /// Stored data is missing or inconsistent; the text says what, never its contents.
     #[error("the store is damaged: {0}")]
     StoreDamaged(String),
+    /// The store file's header cannot be read, so the store cannot be opened until it is repaired.
     #[error("the store at {} is damaged: its file header is unreadable (a check of the store repairs what it can)", path.display())]
-    HeaderDamaged { path: PathBuf },
+    HeaderDamaged {
+        /// The store directory whose file is damaged.
+        path: PathBuf,
+    },
+    /// A team key held here cannot be opened, so nothing it seals can be read or written.
     #[error("the team key for {} (epoch {epoch}) is damaged on this device: what it sealed cannot be read or written (a check of the store says whether the hub can restore it)", class_label(*class, Lang::En))]
-    KeyDamaged { class: KeyClass, epoch: u32 },
+    KeyDamaged {
+        /// What the damaged key seals or keys.
+        class: KeyClass,
+        /// The damaged key's generation within its class.
+        epoch: u32,
+    },
+    /// The store was written by a newer build, with a schema this one cannot read.
     #[error("the store was written by a newer Fieldbook (schema {found}, this one reads up to {supported})")]
-    SchemaTooNew { found: u32, supported: u32 },
+    SchemaTooNew {
+        /// The store's schema version.
+        found: u32,
+        /// The newest schema version this build reads.
+        supported: u32,
+    },
+    /// A record's fields broke its form's rules, field by field.
     #[error("invalid input: {0}")]
     Validation(ValidationErrors),
     /// A record's JSON text that cannot be read as one (before any field).
     #[error("invalid input: {0}")]
     Input(InputError),
+    /// Another client already has this identifier code.
     #[error("a client with this identifier code already exists: {existing}")]
-    DuplicateClient { existing: RecordId },
+    DuplicateClient {
+        /// The client record that holds the code.
+        existing: RecordId,
+    },
+    /// No record with this id is stored here.
     #[error("no record {id}")]
-    RecordNotFound { id: RecordId },
+    RecordNotFound {
+        /// The record that was asked for.
+        id: RecordId,
+    },
+    /// The record's stored contents fail to open: damaged or tampered with.
     #[error("record {id} cannot be read: it is corrupted or was tampered with")]
-    RecordCorrupt { id: RecordId },
+    RecordCorrupt {
+        /// The record that cannot be read.
+        id: RecordId,
+    },
     /// A version names a record that is stored here as another kind.
     #[error("invalid input: record {id} is a {stored}, not a {given}")]
     KindMismatch {
+        /// The record both kinds refer to.
         id: RecordId,
+        /// The kind it is stored as.
         stored: RecordKind,
+        /// The kind the version claims.
         given: RecordKind,
     },
+    /// A link field names a record of the wrong kind.
     #[error("{field} must link to a {expected}, but {id} is a {found}")]
     WrongLinkKind {
+        /// The form field holding the link.
         field: String,
+        /// The linked record.
         id: RecordId,
+        /// The kind the field must link to.
         expected: RecordKind,
+        /// The kind the linked record is.
         found: RecordKind,
     },
+    /// A link field names a record this store does not hold.
     #[error("{field} links to {id}, which is not in this store")]
-    LinkNotFound { field: String, id: RecordId },
+    LinkNotFound {
+        /// The form field holding the link.
+        field: String,
+        /// The missing record.
+        id: RecordId,
+    },
+    /// This device's role may not write records of this kind.
     #[error("this device's role may not write {0} records")]
     NotPermitted(RecordKind),
+    /// Only a supervisor's device may do this task.
     #[error("only a supervisor's device can {}", .0.en())]
     SupervisorOnly(SupervisorTask),
+    /// Input from outside (a caller, a code, the hub) is malformed; the text says what is wrong.
     #[error("invalid input: {0}")]
     InvalidInput(String),
+    /// A new PIN breaks the PIN rules.
     #[error("{0}")]
     WeakPin(crate::store::PinProblem),
+    /// A security policy setting is out of bounds or inconsistent.
     #[error("security policy: {0}")]
     Policy(crate::store::PolicyProblem),
+    /// A local security setting would be looser than the team's signed policy allows.
     #[error("{0}")]
     LooserThanTeam(crate::store::LooserThanTeam),
+    /// The store erased itself because it had not reached the hub for longer than the team
+    /// allows.
     #[error("this store was erased: it had not reached the office hub for {days} days")]
-    OfflineTooLong { days: u32 },
+    OfflineTooLong {
+        /// The team's limit, in days without reaching the hub.
+        days: u32,
+    },
+    /// A client identifier code cannot be made from the given details.
     #[error("client identifier code: {0}")]
     Uic(#[from] UicError),
+    /// Sealing, opening or key derivation failed (other than encoding, see [`Error::Encoding`]).
     #[error("encryption: {0}")]
     Crypto(CryptoError),
     /// A value the core wrote could not be encoded (a fault in this build,
     /// never the person's input). The detail names what, not its contents.
     #[error("a value could not be encoded for storage (a fault in this build): {0}")]
     Encoding(String),
+    /// The phone's or desktop's key store failed.
     #[error("platform key: {0}")]
     Platform(#[from] PlatformKeyError),
+    /// Talking to the office hub failed, or the hub refused.
     #[error("office hub: {0}")]
     Hub(#[from] crate::sync::TransportError),
+    /// The team's signed roster does not allow this, or fails to verify.
     #[error("the team's signed roster refuses this: {0}")]
     Untrusted(#[from] fieldbook_trust::TrustError),
+    /// This device would sign for the team but the roster does not certify it as a supervisor.
     #[error("this device is not a supervisor the team's roster lets sign (sync first, or ask another supervisor to certify it)")]
     NotCertified,
+    /// The task needs the team's signed roster, and this device has none yet.
     #[error("the team has no signed roster yet: a supervisor's device signs it at its next sync")]
     NoRoster,
+    /// A supervisor tried to revoke its own device.
     #[error(
         "a supervisor cannot revoke its own device: another supervisor must (hand over first)"
     )]
     CannotRevokeSelf,
+    /// Revoking this device would leave the team with no supervisor.
     #[error("this is the team's last supervisor device: enroll another supervisor and let it take over before this one is revoked")]
     LastSupervisor,
+    /// The disk is full; nothing already saved is lost.
     #[error("the phone's storage is full: free some space and try again (nothing already saved is lost)")]
     StorageFull,
+    /// The database failed (other than a full disk).
     #[error("database: {0}")]
     Sqlite(rusqlite::Error),
+    /// A file operation failed (other than a full disk).
     #[error("file system: {0}")]
     Io(std::io::Error),
 }
@@ -164,9 +252,13 @@ pub fn class_label(class: KeyClass, lang: Lang) -> String {
 /// What only a supervisor's device may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SupervisorTask {
+    /// Make a one-time code that enrolls a new device.
     Invite,
+    /// Start a new epoch of the team keys, e.g. after a device is revoked.
     RotateKeys,
+    /// Compact the team's sync log on the hub.
     Compact,
+    /// Sign a new team security policy.
     SetPolicy,
 }
 

@@ -5,18 +5,22 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+/// A language the user can choose for the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// Vietnamese, the first language of most users.
     #[default]
     Vi,
+    /// English.
     En,
 }
 
 impl Lang {
+    /// Every language, in the order offered to the user.
     pub const ALL: [Lang; 2] = [Lang::Vi, Lang::En];
 
+    /// The ISO 639-1 code (`"vi"`, `"en"`).
     pub fn code(self) -> &'static str {
         match self {
             Lang::Vi => "vi",

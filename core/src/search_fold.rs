@@ -4,6 +4,8 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+/// `text` trimmed, lowercased and stripped of diacritics (`đ` becomes `d`), as search keys are kept
+/// and compared.
 pub fn fold_for_search(text: &str) -> String {
     text.trim()
         .nfd()

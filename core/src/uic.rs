@@ -36,17 +36,23 @@ use crate::crypto::{hmac_sha256, mac_field, Domain, SecretKey};
 /// The attributes a UIC is computed from.
 #[derive(Debug, Clone, Copy)]
 pub struct UicInputs<'a> {
+    /// The mother's full name, family name first; only the given name's first two letters count.
     pub mother_name: &'a str,
+    /// The father's full name, family name first; only the given name's first two letters count.
     pub father_name: &'a str,
+    /// Year of birth, from 1900 to the current year.
     pub birth_year: i32,
+    /// The client's sex as entered (`M`, `nam`, `female`…), folded before use.
     pub sex: &'a str,
 }
 
+/// Why a UIC cannot be computed or read.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum UicError {
     /// A required attribute is empty (or has no letters); names the field.
     #[error("missing or unusable input: {0}")]
     MissingInput(&'static str),
+    /// The birth year is before 1900 or after the current year.
     #[error("birth year out of range")]
     InvalidBirthYear,
     /// Not 9 characters of the Crockford base32 alphabet.

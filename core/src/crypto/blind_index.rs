@@ -26,6 +26,7 @@ pub struct BlindIndex {
 }
 
 impl BlindIndex {
+    /// Takes the team key's blind-index subkey.
     pub fn new(key: SecretKey) -> Self {
         BlindIndex { key }
     }

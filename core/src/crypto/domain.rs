@@ -95,6 +95,7 @@ pub enum Domain {
 }
 
 impl Domain {
+    /// Every label once, so the tests can check that each is written once and no two collide.
     pub const ALL: [Domain; 34] = [
         Domain::RecordSeal,
         Domain::BlindIndex,

@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 
 use super::{open, seal, CryptoError, Domain, SecretKey};
 
+/// Length in bytes of an X25519 public key, and so of an envelope's first part.
 pub const PUBLIC_KEY_LEN: usize = 32;
 
 /// A device's long-lived X25519 key pair. The private half zeroizes on drop.
@@ -22,12 +23,14 @@ pub struct DeviceKeyPair {
 }
 
 impl DeviceKeyPair {
+    /// A fresh key pair from the operating system's random source, for a device being set up.
     pub fn make_random() -> Self {
         DeviceKeyPair {
             secret: StaticSecret::random_from_rng(OsRng),
         }
     }
 
+    /// The key pair whose private half was stored (see [`DeviceKeyPair::secret`]).
     pub fn from_secret(secret: &SecretKey) -> Self {
         DeviceKeyPair {
             secret: StaticSecret::from(*secret.expose()),
@@ -40,6 +43,7 @@ impl DeviceKeyPair {
         SecretKey::from_bytes(bytes.as_slice()).expect("32 bytes")
     }
 
+    /// The public half, which others seal envelopes to; safe to give the hub.
     pub fn public_key(&self) -> [u8; PUBLIC_KEY_LEN] {
         PublicKey::from(&self.secret).to_bytes()
     }

@@ -3,6 +3,7 @@
 
 use thiserror::Error;
 
+/// Why sealing, opening or deriving a key failed.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum CryptoError {
     /// The sealed value starts with a format version this build does not know.

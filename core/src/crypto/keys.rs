@@ -129,6 +129,7 @@ pub enum KeyPurpose {
 }
 
 impl KeyPurpose {
+    /// Every purpose once, so the tests can check that no two derive the same subkey.
     pub const ALL: [KeyPurpose; 12] = [
         KeyPurpose::RecordSeal,
         KeyPurpose::BlindIndex,

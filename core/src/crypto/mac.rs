@@ -19,6 +19,7 @@ pub struct AuditMac {
 }
 
 impl AuditMac {
+    /// Takes the team or vault key's audit subkey.
     pub fn new(key: SecretKey) -> Self {
         AuditMac { key }
     }

@@ -60,9 +60,16 @@ impl From<PlatformKeyError> for CryptoError {
 /// (the same challenge always gives the same answer), at least 32 bytes, and
 /// impossible to compute without the key. It creates the key on first use.
 pub trait PlatformKeyProvider: Send + Sync {
+    /// Encrypts `plaintext` under the platform key `key_label`, creating the key on first use.
     fn wrap(&self, key_label: &str, plaintext: &[u8]) -> Result<Vec<u8>, PlatformKeyError>;
+    /// Decrypts what [`wrap`](Self::wrap) returned under the same label; the caller must zeroize
+    /// the result.
     fn unwrap(&self, key_label: &str, wrapped: &[u8]) -> Result<Vec<u8>, PlatformKeyError>;
+    /// The deterministic answer of the PIN-binding key `key_label` to `challenge` (at least 32
+    /// bytes).
     fn bind_pin(&self, key_label: &str, challenge: &[u8]) -> Result<Vec<u8>, PlatformKeyError>;
+    /// Deletes both keys under `key_label`, so what they wrapped or bound can never be read;
+    /// idempotent.
     fn destroy(&self, key_label: &str) -> Result<(), PlatformKeyError>;
 }
 

@@ -10,8 +10,12 @@ use super::SecretKey;
 /// never-rotated secret client codes are keyed with) and epoch.
 #[derive(Clone)]
 pub struct TeamKey {
+    /// What the key seals or keys: a sensitivity class, or client codes.
     pub class: KeyClass,
+    /// Which generation of the class this is: 1 for a new team, one more at each rotation; 0 for
+    /// the never-rotated client-code secret.
     pub epoch: u32,
+    /// The key itself; zeroized on drop.
     pub key: SecretKey,
 }
 

@@ -13,8 +13,11 @@ use crate::{Error, Result};
 /// holds, and the roster's head when the code was made.
 #[derive(Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
 pub struct KeyBundle {
+    /// The hub's id of the team the device joins.
     #[zeroize(skip)]
     pub team_id: Uuid,
+    /// The role the device is enrolled in: it must be the role the hub's
+    /// invite names.
     #[zeroize(skip)]
     pub role: Role,
     keys: Vec<BundledKey>,
@@ -30,7 +33,9 @@ pub struct KeyBundle {
 /// One link of a roster, by place and hash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterAnchor {
+    /// The link's place in the roster chain.
     pub seq: u64,
+    /// The link's hash, which the next link chains to.
     pub hash: [u8; 32],
 }
 
@@ -42,6 +47,7 @@ struct BundledKey {
 }
 
 impl KeyBundle {
+    /// A bundle holding `keys` (the ones `role` may hold), for a device joining `team_id`.
     pub fn new(
         team_id: Uuid,
         role: Role,
@@ -84,6 +90,8 @@ fn bundle_key(code: &EnrollmentCode) -> Result<SecretKey> {
     Ok(SecretKey::from_bytes(code.bundle_key().as_slice())?)
 }
 
+/// Seals `bundle` under the key `code` carries, bound to the code's invite, for the hub to hold
+/// until the new device redeems the code.
 pub fn seal_bundle(code: &EnrollmentCode, bundle: &KeyBundle) -> Result<Vec<u8>> {
     let aad = Domain::key_bundle_aad(&code.invite_id);
     Ok(seal_json(&bundle_key(code)?, &aad, bundle, Padding::None)?)

@@ -13,13 +13,18 @@ use crate::record::kind::RecordKind;
 use regex::Regex;
 use std::collections::HashMap;
 
+/// Why a form definition was refused when it was loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DefinitionError {
+    /// The file is not JSON, or not in the shape of a form definition; the text is the parser's.
     #[error("form definition is not valid JSON: {0}")]
     Json(String),
+    /// The definition parsed but breaks the rules; every problem found is listed.
     #[error("the {kind} form definition is invalid: {}", .problems.join("; "))]
     Invalid {
+        /// The form whose definition is wrong.
         kind: RecordKind,
+        /// Each problem, in English, for the person who edits the definition.
         problems: Vec<String>,
     },
 }

@@ -14,11 +14,14 @@ use serde_json::Value;
 /// A string in every language Fieldbook speaks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Localized {
+    /// Vietnamese.
     pub vi: String,
+    /// English.
     pub en: String,
 }
 
 impl Localized {
+    /// The string in `lang`.
     pub fn get(&self, lang: Lang) -> &str {
         lang.pick(&self.vi, &self.en)
     }
@@ -52,6 +55,7 @@ pub enum FieldType {
 }
 
 impl FieldType {
+    /// The type's name in a definition's JSON (`"single_choice"`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             FieldType::Text => "text",
@@ -79,7 +83,9 @@ impl FieldType {
 /// One allowed value of a choice or quantities field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Choice {
+    /// What is stored when the choice is made; stable, never shown.
     pub value: String,
+    /// What a person sees.
     pub label: Localized,
 }
 
@@ -89,12 +95,17 @@ pub struct Choice {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Bound {
+    /// A number, for number fields and quantities.
     Number(serde_json::Number),
+    /// A date `"YYYY-MM-DD"`, or one of the keywords [`TODAY`] and [`THIS_YEAR`].
     Text(String),
 }
 
+/// Keyword for the current day: a date field's bound or default.
 pub const TODAY: &str = "today";
+/// Keyword for the current instant: a datetime field's default.
 pub const NOW: &str = "now";
+/// Keyword for the current year: an integer field's bound.
 pub const THIS_YEAR: &str = "this_year";
 
 /// Per-value limits. `min`/`max` bound numbers and dates (and, for
@@ -102,12 +113,16 @@ pub const THIS_YEAR: &str = "this_year";
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Constraints {
+    /// The smallest value allowed, inclusive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<Bound>,
+    /// The largest value allowed, inclusive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<Bound>,
+    /// The fewest characters a text may have.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<usize>,
+    /// The most characters a text may have.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<usize>,
     /// A regular expression the whole text must match (anchored by the core).
@@ -116,6 +131,7 @@ pub struct Constraints {
 }
 
 impl Constraints {
+    /// Whether no limit is set (such constraints are left out of the JSON).
     pub fn is_empty(&self) -> bool {
         *self == Constraints::default()
     }
@@ -125,16 +141,23 @@ impl Constraints {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldDef {
+    /// Names the field in records and expressions; never changes once records use it.
     pub key: String,
+    /// How the value is represented (`"type"` in the JSON).
     #[serde(rename = "type")]
     pub field_type: FieldType,
+    /// Whether a value must be given when the field is shown.
     #[serde(default)]
     pub required: bool,
+    /// What a person sees as the field's name.
     pub label: Localized,
+    /// Help shown under the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<Localized>,
+    /// The allowed values, for choice and quantities fields.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<Choice>,
+    /// Limits on the value: bounds, lengths, a pattern.
     #[serde(default, skip_serializing_if = "Constraints::is_empty")]
     pub constraints: Constraints,
     /// Skip logic: the field is shown (and may hold a value) only when this
@@ -145,6 +168,7 @@ pub struct FieldDef {
     /// A cross-field rule that must hold whenever the field has a value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraint: Option<String>,
+    /// Shown when `constraint` does not hold; without it a general message is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraint_message: Option<Localized>,
     /// Applied to new records when the field is absent: a literal value, or
@@ -180,6 +204,7 @@ impl FieldDef {
         !self.input_only
     }
 
+    /// The choice whose stored value is `value`, if the field has one.
     pub fn choice(&self, value: &str) -> Option<&Choice> {
         self.choices.iter().find(|c| c.value == value)
     }
@@ -193,9 +218,13 @@ impl FieldDef {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(try_from = "FormSpec", into = "FormSpec")]
 pub struct FormDefinition {
+    /// The kind of record the form writes.
     pub kind: RecordKind,
+    /// The definition's version, from 1; each record keeps the version it was written with.
     pub version: u32,
+    /// The form's heading.
     pub title: Localized,
+    /// The fields, in the order they are shown and checked.
     pub fields: Vec<FieldDef>,
     compiled: Compiled,
 }
@@ -204,9 +233,13 @@ pub struct FormDefinition {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormSpec {
+    /// The kind of record the form writes.
     pub kind: RecordKind,
+    /// The definition's version, from 1; each record keeps the version it was written with.
     pub version: u32,
+    /// The form's heading.
     pub title: Localized,
+    /// The fields, in the order they are shown and checked.
     pub fields: Vec<FieldDef>,
 }
 
@@ -250,6 +283,7 @@ impl FormDefinition {
         Self::try_from(spec)
     }
 
+    /// The field keyed `key`, if the form has one.
     pub fn field(&self, key: &str) -> Option<&FieldDef> {
         self.index_of(key).map(|i| &self.fields[i])
     }

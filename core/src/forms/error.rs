@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// Why one field's value was refused: a stable code for programs (see [`FieldErrorCode::as_str`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldErrorCode {
@@ -45,6 +46,7 @@ pub enum FieldErrorCode {
 }
 
 impl FieldErrorCode {
+    /// Every code once.
     pub const ALL: [FieldErrorCode; 15] = [
         FieldErrorCode::UnknownField,
         FieldErrorCode::Readonly,
@@ -63,6 +65,7 @@ impl FieldErrorCode {
         FieldErrorCode::ControlCharacter,
     ];
 
+    /// The code as programs see it, e.g. `"too_small"`; stable across versions.
     pub fn as_str(self) -> &'static str {
         match self {
             FieldErrorCode::UnknownField => "unknown_field",
@@ -90,10 +93,12 @@ impl fmt::Display for FieldErrorCode {
     }
 }
 
+/// One problem with one field of an input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     /// The field's key (or the unknown key as given).
     pub field: String,
+    /// What is wrong, for programs.
     pub code: FieldErrorCode,
     /// In the requested language, naming the field by its label.
     pub message: String,
@@ -110,6 +115,7 @@ impl ValidationErrors {
         self.0.iter().find(|e| e.field == field)
     }
 
+    /// Each error's field key and code, in order, without the messages.
     pub fn codes(&self) -> Vec<(&str, FieldErrorCode)> {
         self.0.iter().map(|e| (e.field.as_str(), e.code)).collect()
     }
@@ -134,15 +140,31 @@ impl std::error::Error for ValidationErrors {}
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputError {
     /// Bytes that are not UTF-8 text, first on this line.
-    NotUtf8 { line: usize },
+    NotUtf8 {
+        /// The line, from 1.
+        line: usize,
+    },
     /// Not JSON.
-    Malformed { line: usize, column: usize },
+    Malformed {
+        /// The line where reading failed, from 1.
+        line: usize,
+        /// The column where reading failed, from 1.
+        column: usize,
+    },
     /// JSON that ends before its value does (an empty input included).
-    Truncated { line: usize, column: usize },
+    Truncated {
+        /// The line where the text ends, from 1.
+        line: usize,
+        /// The column where the text ends, from 1.
+        column: usize,
+    },
     /// JSON, but not an object of field keys and values.
     NotAnObject,
     /// A key given twice in one object (`services.syringes` for a nested one).
-    RepeatedKey { key: String },
+    RepeatedKey {
+        /// The key given twice, dotted when nested.
+        key: String,
+    },
 }
 
 impl InputError {

@@ -38,42 +38,70 @@ use std::fmt;
 /// A parsed expression.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
+    /// Holds when either side does.
     Or(Box<Expr>, Box<Expr>),
+    /// Holds when both sides do.
     And(Box<Expr>, Box<Expr>),
+    /// Holds when the inner expression does not.
     Not(Box<Expr>),
+    /// A comparison, false when either side is unset or the two cannot be compared.
     Compare {
+        /// The left-hand side.
         lhs: Operand,
+        /// The operator.
         op: CmpOp,
+        /// The right-hand side.
         rhs: Operand,
     },
+    /// Holds when the operand equals one of the literals.
     In {
+        /// The value looked for, false when unset.
         operand: Operand,
+        /// The literals it may equal.
         set: Vec<Operand>,
     },
+    /// `selected(field, 'value')`: the field's list includes the value, or its one value equals it.
     Selected {
+        /// The field's key.
         field: String,
+        /// The choice value (or record id) looked for.
         value: String,
     },
+    /// `is_set(field)`: the field, by key, has a value.
     IsSet(String),
+    /// An operand alone: holds only when it is the boolean true.
     Truthy(Operand),
 }
 
+/// One side of a comparison: a field's value, a literal, or today's date.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Operand {
+    /// The value of the field with this key (unset when absent).
     Field(String),
+    /// A quoted string; against a date or datetime it is read as one (`'YYYY-MM-DD'` or RFC 3339).
     Str(String),
+    /// A number literal.
     Num(f64),
+    /// `true` or `false`.
     Bool(bool),
+    /// `today()`: the scope's current day.
     Today,
 }
 
+/// A comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CmpOp {
+    /// `=`
     Eq,
+    /// `!=`
     Ne,
+    /// `<`
     Lt,
+    /// `<=`
     Le,
+    /// `>`
     Gt,
+    /// `>=`
     Ge,
 }
 
@@ -93,11 +121,18 @@ impl CmpOp {
 /// A typed value an expression sees for a field.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Val {
+    /// A yes/no field.
     Bool(bool),
+    /// An integer or decimal field.
     Num(f64),
+    /// A text, single-choice or single-link field.
     Str(String),
+    /// A date field.
     Date(NaiveDate),
+    /// A datetime field, in UTC.
     DateTime(DateTime<Utc>),
+    /// A multiple-choice or multiple-link field's values, or the choices of a quantities field with
+    /// a count above zero.
     List(Vec<String>),
 }
 
@@ -105,6 +140,7 @@ pub enum Val {
 pub trait Scope {
     /// The value of a field, or `None` when it is unset.
     fn get(&self, field: &str) -> Option<Val>;
+    /// The current day, which `today()` stands for.
     fn today(&self) -> NaiveDate;
 }
 
@@ -112,11 +148,14 @@ pub trait Scope {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message} (at character {})", .position + 1)]
 pub struct ExprError {
+    /// 0-based character position in the source where the problem was found.
     pub position: usize,
+    /// What is wrong, in English (expressions are written by people who edit definitions).
     pub message: String,
 }
 
 impl Expr {
+    /// Parses one expression, refusing anything the grammar does not allow.
     pub fn parse(source: &str) -> Result<Expr, ExprError> {
         let tokens = tokenize(source)?;
         let mut parser = Parser { tokens, next: 0 };
@@ -127,6 +166,7 @@ impl Expr {
         }
     }
 
+    /// Whether the expression holds against `scope`'s values.
     pub fn eval(&self, scope: &dyn Scope) -> bool {
         match self {
             Expr::Or(a, b) => a.eval(scope) || b.eval(scope),
@@ -176,6 +216,7 @@ impl Expr {
 }
 
 impl Operand {
+    /// The key of the field this operand reads, if it is one.
     pub fn field(&self) -> Option<&str> {
         match self {
             Operand::Field(f) => Some(f),

@@ -12,6 +12,7 @@ use crate::lang::Lang;
 use serde_json::{json, Map, Value};
 
 impl FormDefinition {
+    /// The form as a shell draws it in `lang`: labels in that language, system fields left out.
     pub fn localized(&self, lang: Lang) -> Value {
         let fields: Vec<Value> = self
             .fields

@@ -32,6 +32,8 @@ pub struct ClientSearch {
     pub area: Option<String>,
 }
 
+/// The clients matching `search`, sorted by alias. A whole identifier code is looked up through the keyed
+/// index; any other text matches the start of the alias or of a word in it.
 pub fn search_clients(store: &mut Store, search: &ClientSearch) -> Result<Listing> {
     let text = search
         .text

@@ -10,6 +10,7 @@ use crate::record::{RecordId, RecordKind, ReferralStatus};
 use crate::store::Store;
 use crate::Result;
 
+/// Why an item is due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DueReason {
@@ -19,22 +20,32 @@ pub enum DueReason {
     CaseNoteFollowUp,
 }
 
+/// One follow-up due on or before the day asked about.
 #[derive(Debug, Clone, Serialize)]
 pub struct DueItem {
+    /// Which kind of follow-up it is.
     pub reason: DueReason,
+    /// The referral or case note that set the follow-up.
     pub record_id: RecordId,
+    /// Referral or case note, as `reason` says.
     pub kind: RecordKind,
+    /// The client the record is about, when it names one.
     pub client_id: Option<RecordId>,
+    /// That client's alias, to show; absent when the client cannot be read here.
     pub client_alias: Option<String>,
+    /// The follow-up date the record gives.
     pub due_date: NaiveDate,
     /// Days past due (0 = due that day).
     pub days_overdue: i64,
+    /// Whether the date is before the day asked about (not merely that day).
     pub overdue: bool,
     /// The referral's service, for referral follow-ups.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
 }
 
+/// Every follow-up due on or before `day`: open referrals and each client's latest case note, most
+/// overdue first, then by client alias.
 pub fn due_on(store: &mut Store, day: NaiveDate) -> Result<Vec<DueItem>> {
     let mut items = Vec::new();
     let client_of =

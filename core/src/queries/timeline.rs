@@ -8,13 +8,20 @@ use crate::record::{RecordId, RecordKind};
 use crate::store::{RecordView, Store};
 use crate::{Error, Result};
 
+/// One entry of a client's timeline.
 #[derive(Debug, Clone, Serialize)]
 pub struct TimelineItem {
+    /// The day the record is about (a contact's time, a note's, referral's or meeting's date);
+    /// absent when it has none.
     pub date: Option<NaiveDate>,
+    /// The record, its fields flattened beside `date` when serialized.
     #[serde(flatten)]
     pub record: RecordView,
 }
 
+/// Everything that links to the client (as `client_id` or among a meeting's attendees), newest
+/// first, undated entries last; deleted records and those this device cannot read are left out.
+/// Fails if `client_id` is not a client.
 pub fn timeline(store: &mut Store, client_id: RecordId) -> Result<Vec<TimelineItem>> {
     let client = store.get(client_id)?;
     if client.kind != RecordKind::Client {

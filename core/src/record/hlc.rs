@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// A stamp of the hybrid logical clock; stamps order by wall time, then counter.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
 )]
@@ -17,11 +18,13 @@ pub struct Hlc {
 }
 
 impl Hlc {
+    /// Earlier than every real stamp: a clock that has issued nothing yet.
     pub const ZERO: Hlc = Hlc {
         wall_ms: 0,
         counter: 0,
     };
 
+    /// A stamp at `wall_ms` milliseconds since the Unix epoch, `counter` within it.
     pub fn new(wall_ms: u64, counter: u32) -> Self {
         Hlc { wall_ms, counter }
     }
@@ -41,10 +44,12 @@ pub struct HlcClock {
 }
 
 impl HlcClock {
+    /// Resumes a device's clock from the last stamp it issued or observed, as the store saved it.
     pub fn resume(last: Hlc) -> Self {
         HlcClock { last }
     }
 
+    /// The latest stamp issued or observed, for the store to save.
     pub fn last(&self) -> Hlc {
         self.last
     }

@@ -15,12 +15,15 @@ macro_rules! uuid_id {
         pub struct $name(pub Uuid);
 
         impl $name {
+            /// A new random id.
             pub fn make() -> Self {
                 Self($make)
             }
+            /// The id's 16 bytes, as the database keeps it.
             pub fn as_bytes(&self) -> &[u8; 16] {
                 self.0.as_bytes()
             }
+            /// The id from 16 stored bytes; `None` when the slice has another length.
             pub fn from_slice(bytes: &[u8]) -> Option<Self> {
                 Uuid::from_slice(bytes).ok().map(Self)
             }

@@ -33,14 +33,18 @@ pub const CLOCK_ALLOWANCE_MS: u64 = 24 * 60 * 60 * 1000;
 /// When and where a field was written. Larger wins; equal clocks break on device id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Stamp {
+    /// The writer's clock when it wrote.
     pub hlc: Hlc,
+    /// The writing device, which breaks ties between equal clocks.
     pub device: DeviceId,
 }
 
 /// One write of one field. `Value::Null` clears the field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldWrite {
+    /// The value written, in the form field's JSON representation.
     pub value: Value,
+    /// When and by which device it was written.
     pub stamp: Stamp,
     /// For each device, the latest of its writes to this field that the author
     /// of this write had merged: those writes are superseded, not in conflict.
@@ -89,12 +93,14 @@ pub struct FieldState {
 }
 
 impl FieldState {
+    /// The state of a field with one write.
     pub fn single(write: FieldWrite) -> Self {
         FieldState {
             writes: vec![write],
         }
     }
 
+    /// The write whose value the field has now.
     pub fn winner(&self) -> &FieldWrite {
         &self.writes[0]
     }
@@ -123,6 +129,7 @@ impl FieldState {
         seen
     }
 
+    /// The union of both states' writes, pruned of superseded ones; the same whatever the order.
     pub fn merge(&self, other: &FieldState) -> FieldState {
         let mut all: Vec<FieldWrite> = self.writes.iter().chain(&other.writes).cloned().collect();
         Self::normalize(&mut all);
@@ -167,6 +174,7 @@ impl FieldState {
         Some(FieldState { writes })
     }
 
+    /// Every write that still matters, winner first then the losing ones.
     pub fn writes(&self) -> &[FieldWrite] {
         &self.writes
     }
@@ -175,10 +183,12 @@ impl FieldState {
 /// The merged state of a whole record.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RecordState {
+    /// Each field's writes, by field key (the form's keys and the `_` meta fields).
     pub fields: BTreeMap<String, FieldState>,
 }
 
 impl RecordState {
+    /// Merges field by field; the same whatever the order (see [`FieldState::merge`]).
     pub fn merge(&self, other: &RecordState) -> RecordState {
         let mut fields = self.fields.clone();
         for (key, theirs) in &other.fields {
@@ -191,6 +201,7 @@ impl RecordState {
         RecordState { fields }
     }
 
+    /// Merges `other` into this state.
     pub fn merge_in(&mut self, other: &RecordState) {
         *self = self.merge(other);
     }
@@ -205,6 +216,7 @@ impl RecordState {
         FieldWrite { value, stamp, seen }
     }
 
+    /// The winning value of `key`; `None` when the field was never written or was cleared.
     pub fn value(&self, key: &str) -> Option<&Value> {
         self.fields
             .get(key)

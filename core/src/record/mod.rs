@@ -26,6 +26,7 @@ pub mod meta_fields {
     /// value does not repeat it.)
     pub const CREATED_BY: &str = "_created_by";
 
+    /// Whether `key` is one the core writes (meta keys start with `_`), not a form field.
     pub fn is_meta(key: &str) -> bool {
         key.starts_with('_')
     }

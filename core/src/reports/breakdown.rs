@@ -25,8 +25,11 @@ pub const AGE_BANDS: [(&str, i32, i32); 5] = [
 /// the next.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Breakdown {
+    /// Everyone counted.
     pub total: u64,
+    /// The total split by the client form's sex values, plus `unknown`.
     pub by_sex: BTreeMap<String, u64>,
+    /// The total split by the keys of [`AGE_BANDS`], plus `unknown`.
     pub by_age_band: BTreeMap<String, u64>,
 }
 
@@ -64,11 +67,14 @@ fn bump(map: &mut BTreeMap<String, u64>, key: &str, n: u64) {
 /// The sex and age band a client is counted under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Demographics<'a> {
+    /// A value of the client form's sex field, or [`UNKNOWN`].
     pub sex: &'a str,
+    /// A key of [`AGE_BANDS`], or [`UNKNOWN`].
     pub age_band: &'static str,
 }
 
 impl<'a> Demographics<'a> {
+    /// Where a record not linked to a readable client is counted: unknown sex and age band.
     pub fn unknown() -> Demographics<'static> {
         Demographics {
             sex: UNKNOWN,

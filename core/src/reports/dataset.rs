@@ -44,10 +44,13 @@ pub struct Dataset {
 pub struct PeriodRecords<'a> {
     /// The clients the other records link to.
     pub clients: Vec<&'a RecordView>,
+    /// The contacts in the period.
     pub contacts: Vec<&'a RecordView>,
     /// `None` when this device may not read case notes.
     pub case_notes: Option<Vec<&'a RecordView>>,
+    /// The referrals in the period.
     pub referrals: Vec<&'a RecordView>,
+    /// The peer-group meetings in the period.
     pub meetings: Vec<&'a RecordView>,
 }
 
@@ -114,10 +117,12 @@ impl Dataset {
         })
     }
 
+    /// The days the records were read for.
     pub fn span(&self) -> Period {
         self.span
     }
 
+    /// The worker (device id) the records are limited to; `None` for the whole team.
     pub fn worker(&self) -> Option<DeviceId> {
         self.worker
     }

@@ -19,33 +19,47 @@ use crate::RecordKind;
 /// The indicators of one period; the JSON keys are the indicators' names.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Indicators {
+    /// The days the figures cover, both included.
     pub period: Period,
     /// The worker (device id) the figures are limited to; `null` for the team.
     pub worker: Option<DeviceId>,
+    /// Distinct people (by identifier code) with at least one contact in the period.
     pub unique_clients_reached: Breakdown,
+    /// Of those reached, the people whose first contact ever falls in the period.
     pub new_clients: Breakdown,
+    /// The period's contacts, split several ways.
     pub contacts: Contacts,
     /// Per item of the contact form's services (all of them, zero or not).
     pub services: BTreeMap<String, ServiceTotal>,
+    /// Referrals dated in the period, drafts left out.
     pub referrals_made: ReferralsMade,
+    /// Of the referrals made, those completed by the period's last day.
     pub referrals_completed: Breakdown,
     /// Completed / made, from 0 to 1; `null` when none were made.
     pub referral_completion_rate: Option<f64>,
     /// `null` when no completed referral has a completion date.
     pub median_days_to_completion: Option<f64>,
+    /// Of the referrals made, those still open at the period's end and past their follow-up date.
     pub referrals_overdue: Breakdown,
+    /// Of the referrals made, those whose status is `lost`.
     pub referrals_lost: Breakdown,
     /// `null` when this device may not read case notes.
     pub case_notes: Option<Breakdown>,
+    /// Distinct people with at least one case note in the period; `null` when this device may not
+    /// read case notes.
     pub clients_with_case_note: Option<Breakdown>,
+    /// Peer-group meetings dated in the period.
     pub meetings: u64,
+    /// Who came to the period's meetings.
     pub attendance: Attendance,
     /// Records on the device that could not be decrypted, whatever their date.
     pub unreadable_records: u64,
 }
 
+/// The contacts of a period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contacts {
+    /// Every contact, by the client's sex and age band (`unknown` for anonymous ones).
     pub total: Breakdown,
     /// `first`, `follow_up`, `unknown` (not recorded).
     pub by_visit_type: BTreeMap<String, u64>,
@@ -55,6 +69,7 @@ pub struct Contacts {
     pub anonymous: u64,
 }
 
+/// How much of one service item the period's contacts handed out.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ServiceTotal {
     /// Contacts where the item was handed out.
@@ -63,8 +78,10 @@ pub struct ServiceTotal {
     pub quantity: u64,
 }
 
+/// The referrals made in a period (drafts left out).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReferralsMade {
+    /// Every referral made, by the client's sex and age band.
     pub total: Breakdown,
     /// Per service of the referral form (all of them, zero or not).
     pub by_service: BTreeMap<String, u64>,
@@ -72,10 +89,12 @@ pub struct ReferralsMade {
     pub by_status: BTreeMap<String, u64>,
 }
 
+/// Attendance at a period's peer-group meetings.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Attendance {
     /// People at the meetings (a person at two meetings counts twice).
     pub total: u64,
+    /// The sum of the women counts entered on the meetings.
     pub women: u64,
 }
 

@@ -14,9 +14,12 @@ use crate::record::DeviceId;
 use crate::store::Store;
 use crate::{RecordKind, Result};
 
+/// Everything overdue on a day, grouped by worker.
 #[derive(Debug, Clone, Serialize)]
 pub struct OverdueList {
+    /// The day items are overdue on: due before it.
     pub as_of: NaiveDate,
+    /// Overdue items, all workers together.
     pub total: u64,
     /// Workers with the most overdue items first.
     pub workers: Vec<WorkerOverdue>,
@@ -25,6 +28,7 @@ pub struct OverdueList {
     pub unreadable_records: u64,
 }
 
+/// One worker's overdue items.
 #[derive(Debug, Clone, Serialize)]
 pub struct WorkerOverdue {
     /// The device that created the referrals and case notes; `null` when a

@@ -18,6 +18,7 @@ struct Person {
 /// An index into [`People`]: the same number for every client record of a person.
 pub type PersonId = usize;
 
+/// The persons the clients are, so that each is counted once however many client records they have.
 #[derive(Debug, Default)]
 pub struct People {
     persons: Vec<Person>,

@@ -8,7 +8,9 @@ use crate::{Error, Result};
 /// From `from` to `to`, both days included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Period {
+    /// The first day.
     pub from: NaiveDate,
+    /// The last day, included.
     pub to: NaiveDate,
 }
 
@@ -23,6 +25,7 @@ impl Period {
         Ok(Period { from, to })
     }
 
+    /// Whether `day` falls in the period, either end included.
     pub fn contains(&self, day: NaiveDate) -> bool {
         self.from <= day && day <= self.to
     }

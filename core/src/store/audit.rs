@@ -26,20 +26,28 @@ use crate::crypto::{open, open_json, put_field, seal, seal_json, Domain, Padding
 use crate::record::{DeviceId, RecordId, RecordKind, VersionId};
 use crate::{Error, Result};
 
+/// What an audit entry records was done; never which values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AuditAction {
+    /// The store was created on this device.
     CreateStore,
+    /// The store was unlocked with the PIN.
     Unlock,
+    /// A record was created.
     Create,
+    /// A record was edited.
     Update,
+    /// A record was deleted (a tombstone version was written).
     Delete,
+    /// The PIN was changed.
     ChangePin,
     /// A merged version written for log compaction (changes no value).
     Merge,
 }
 
 impl AuditAction {
+    /// The action's name as stored and shown (`"create_store"`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             AuditAction::CreateStore => "create_store",
@@ -416,13 +424,17 @@ pub fn seal_clear_entries(conn: &Transaction, keys: &UnlockedKeys) -> Result<u64
     Ok(moved)
 }
 
+/// What verifying the audit trail's chain found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditReport {
+    /// How many entries verified, up to the first bad one.
     pub entries: u64,
+    /// Whether the whole chain verified.
     pub ok: bool,
     /// The first entry whose MAC does not follow from the one before it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_bad_seq: Option<i64>,
+    /// What is wrong at `first_bad_seq` (an entry missing or altered…), in English.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
     /// Entries that entered the trail late (after a full disk or a stopped

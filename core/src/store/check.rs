@@ -25,7 +25,9 @@ use crate::Result;
 /// A record named by its id and kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct RecordRef {
+    /// The record's stable id, the same on every device.
     pub id: RecordId,
+    /// What kind of record it is, which says which key seals it.
     pub kind: RecordKind,
 }
 

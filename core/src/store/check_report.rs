@@ -70,15 +70,21 @@ impl Remedy {
 /// One damaged thing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Damage {
+    /// Which stored thing is damaged.
     pub part: DamagedPart,
+    /// The record the damage is in, for record parts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record_id: Option<RecordId>,
+    /// That record's kind, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<RecordKind>,
+    /// The damaged version, for a version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<VersionId>,
+    /// The damaged key's class, for a team key.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_class: Option<KeyClass>,
+    /// The damaged key's epoch, for a team key.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_epoch: Option<u32>,
     /// The first audit entry that does not verify.
@@ -88,6 +94,7 @@ pub struct Damage {
     /// versions), unreadable here while it is damaged.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub records: Vec<RecordRef>,
+    /// What was done about it, or what can be.
     pub remedy: Remedy,
 }
 
@@ -99,6 +106,7 @@ pub enum HubContact {
     NotNeeded,
     /// This store is not enrolled with a hub.
     NotEnrolled,
+    /// The hub was reached and what it holds was used.
     Reached,
     /// The hub could not be reached or refused; what it said.
     Unreachable(String),
@@ -109,12 +117,17 @@ pub enum HubContact {
 pub struct CheckReport {
     /// Nothing is left damaged.
     pub ok: bool,
+    /// Records whose state and view were checked.
     pub records_checked: u64,
+    /// Versions checked, over all records.
     pub versions_checked: u64,
+    /// Team keys (every class and epoch) checked.
     pub team_keys_checked: u32,
     /// `None` when the store could not be opened to verify it.
     pub audit: Option<AuditReport>,
+    /// Every damaged thing found, with what was done about each.
     pub damage: Vec<Damage>,
+    /// Whether the hub was asked for its copies, and how that went.
     pub hub: HubContact,
 }
 

@@ -10,7 +10,9 @@ use chrono::{DateTime, Local, NaiveDate, Utc};
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 
+/// Where the store gets the time: the system's on devices, a [`ManualClock`] in tests.
 pub trait Clock: Send + Sync {
+    /// The wall clock, in UTC: stamps and dates follow it, and whoever holds the phone can set it.
     fn now(&self) -> DateTime<Utc>;
     /// The calendar day where the worker is: due lists and "today" defaults use it.
     fn today(&self) -> NaiveDate;
@@ -23,10 +25,13 @@ pub trait Clock: Send + Sync {
 /// restarted (or, where the platform has no boot id, the wall clock moved).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SinceBoot {
+    /// Which boot: the system's boot id, or one estimated from the wall clock where there is none.
     pub boot: String,
+    /// Milliseconds since that boot, sleep included.
     pub ms: u64,
 }
 
+/// The device's own clocks, for shipped builds.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SystemClock;
 
@@ -99,6 +104,7 @@ pub struct ManualClock {
 }
 
 impl ManualClock {
+    /// A clock whose wall clock reads `start`, a minute after a boot.
     pub fn new(start: DateTime<Utc>) -> Self {
         ManualClock {
             millis: Arc::new(AtomicI64::new(start.timestamp_millis())),

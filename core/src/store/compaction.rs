@@ -28,8 +28,11 @@ use crate::{Error, Result};
 /// A merged version and the versions of the same record it supersedes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Compaction {
+    /// The record both versions belong to.
     pub record_id: RecordId,
+    /// The merged version, which holds every field's surviving writes.
     pub keep_version_id: VersionId,
+    /// The versions the merged one replaces, which the hub may drop from the log.
     pub drop_version_ids: Vec<VersionId>,
 }
 

@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 use super::{header, schema, storage_reserve};
 use crate::{Error, Result};
 
+/// The database's file name inside a store directory.
 pub const DB_FILE: &str = "fieldbook.db";
 
+/// Where the database of the store in `dir` is.
 pub fn db_path(dir: &Path) -> PathBuf {
     dir.join(DB_FILE)
 }

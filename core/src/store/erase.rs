@@ -24,6 +24,7 @@ pub struct EraseReport {
 }
 
 impl EraseReport {
+    /// Whether everything went, the platform key included.
     pub fn complete(&self) -> bool {
         self.platform_key_left.is_none()
     }

@@ -31,9 +31,12 @@ pub struct ReceiveOutcome {
     pub rejected: Vec<RejectedVersion>,
 }
 
+/// A version received from the hub that was not applied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RejectedVersion {
+    /// The version's id as the hub listed it.
     pub version_id: uuid::Uuid,
+    /// Why it was refused, in English; never its contents.
     pub reason: String,
 }
 
@@ -164,6 +167,7 @@ impl Store {
         meta::get_u64(&self.conn, SYNC_CURSOR)
     }
 
+    /// Saves how far into the team log this device has read, after a pull.
     pub fn set_sync_cursor(&mut self, cursor: u64) -> Result<()> {
         self.conn.execute(
             "INSERT INTO meta (key, value) VALUES (?1, ?2)

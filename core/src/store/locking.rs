@@ -122,6 +122,7 @@ impl Store {
         w.commit()
     }
 
+    /// Removes the duress PIN, so that only the PIN opens the store. Unlocked only.
     pub fn clear_duress_pin(&mut self) -> Result<()> {
         self.keys()?;
         vault::clear_duress_pin(&self.conn)

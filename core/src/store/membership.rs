@@ -44,7 +44,9 @@ pub struct KeysOutcome {
 /// sealed under the vault key and never printed.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct HubLink {
+    /// The hub's base URL.
     pub url: String,
+    /// The device's bearer token for the hub.
     pub token: String,
     /// SHA-256 of the hub's certificate (DER), hex, when pinned.
     #[serde(default)]
@@ -64,7 +66,9 @@ pub(super) fn decode_hub_link(plain: &[u8], damaged: &str) -> Result<HubLink> {
 
 /// A code for a new device, and what the hub must be told about it.
 pub struct Invite {
+    /// The code the new device is enrolled with, to hand to the person.
     pub code: EnrollmentCode,
+    /// What the hub must hold for the invite: the sealed key bundle and the signed roster link.
     pub request: CreateInviteRequest,
 }
 
@@ -115,6 +119,7 @@ impl Store {
         self.keep_hub_link_for_background(&plain)
     }
 
+    /// How this device reaches its hub; `None` when it is not enrolled with one. Unlocked only.
     pub fn hub_link(&mut self) -> Result<Option<HubLink>> {
         self.get_sealed_json(HUB_LINK, KeyPurpose::HubCredentials, "the hub link")
     }

@@ -86,6 +86,8 @@ use crate::{Error, Result};
 use audit::AuditEntry;
 use vault::UnlockedKeys;
 
+/// One device's encrypted store: its records, keys, audit trail and link to the team's hub, in one
+/// directory.
 pub struct Store {
     dir: PathBuf,
     conn: Connection,
@@ -228,21 +230,28 @@ impl Store {
         Ok(store)
     }
 
+    /// The directory the store lives in.
     pub fn dir(&self) -> &Path {
         &self.dir
     }
+    /// This device's id on the team's hub.
     pub fn device_id(&self) -> DeviceId {
         self.device
     }
+    /// The team this store belongs to.
     pub fn team_id(&self) -> TeamId {
         self.team
     }
+    /// The role the device was enrolled in: which records it may write and which keys it holds.
     pub fn role(&self) -> Role {
         self.role
     }
+    /// The security policy this device follows: its team's signed one, or its own choice where that
+    /// is stricter.
     pub fn policy(&self) -> SecurityPolicy {
         self.policy
     }
+    /// The calendar day where the worker is, on the store's clock.
     pub fn today(&self) -> chrono::NaiveDate {
         self.clock.today()
     }

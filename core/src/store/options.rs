@@ -10,13 +10,17 @@ use crate::Lang;
 
 /// How a new store is set up.
 pub struct CreateOptions {
+    /// The role the device starts in.
     pub role: Role,
+    /// The Argon2id parameters the PIN key is derived with.
     pub kdf: KdfParams,
     /// The policy the store starts with. A device that enrolls in a team
     /// with a signed roster starts with the team's instead, and every
     /// device follows its team's at each roster it verifies.
     pub policy: SecurityPolicy,
+    /// How the store is opened once it exists.
     pub open: OpenOptions,
+    /// Which team the store joins.
     pub membership: Membership,
 }
 
@@ -28,11 +32,19 @@ pub enum Membership {
     NewTeam,
     /// The first device of a team registered on a hub: the hub chose the
     /// ids, the device makes the team keys (the hub never sees them).
-    Founder { team: TeamId, device: DeviceId },
+    Founder {
+        /// The team the hub registered.
+        team: TeamId,
+        /// This device's id, from the hub.
+        device: DeviceId,
+    },
     /// A device enrolled with a code: the team keys came sealed in the code's bundle.
     Member {
+        /// The team the device joins, from the hub.
         team: TeamId,
+        /// This device's id, from the hub.
         device: DeviceId,
+        /// The keys of the role's classes, from the code's bundle.
         keys: Vec<TeamKey>,
     },
 }
@@ -65,9 +77,11 @@ impl CreateOptions {
 /// stored data).
 #[derive(Clone)]
 pub struct OpenOptions {
+    /// The time the store reads; the system's by default.
     pub clock: Arc<dyn Clock>,
     /// HTTP(S) on devices; the team simulation plugs in its own network.
     pub network: Arc<dyn Network>,
+    /// The weakest key derivation the store accepts when opening.
     pub kdf_floor: KdfFloor,
 }
 
@@ -82,6 +96,7 @@ impl Default for OpenOptions {
 }
 
 impl OpenOptions {
+    /// Options for tests: accepts the fast key derivation tests create stores with.
     pub fn for_tests() -> Self {
         OpenOptions {
             kdf_floor: KdfFloor::TestsOnly,
@@ -93,6 +108,7 @@ impl OpenOptions {
 /// Options of one write.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WriteOptions {
+    /// The language of validation messages.
     pub lang: Lang,
     /// Store a client even when another client has the same identifier code
     /// (two people can share one: same parents' initials, birth year and sex).
@@ -100,6 +116,7 @@ pub struct WriteOptions {
 }
 
 impl WriteOptions {
+    /// Default options, with messages in `lang`.
     pub fn lang(lang: Lang) -> Self {
         WriteOptions {
             lang,

@@ -19,7 +19,10 @@ pub const MIN_PASSPHRASE_CHARS: usize = 8;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PinProblem {
     /// Fewer digits than the policy asks for.
-    TooShort { min_digits: u32 },
+    TooShort {
+        /// The fewest digits allowed: the policy's, never below [`MIN_PIN_DIGITS`].
+        min_digits: u32,
+    },
     /// A passphrase shorter than [`MIN_PASSPHRASE_CHARS`].
     PassphraseTooShort,
     /// All one digit, a run up or down, or a repeated short pattern.
@@ -36,6 +39,8 @@ const COMMON: &[&str] = &[
     "999999", "000000", "2580", "852456",
 ];
 
+/// Whether `pin` may be used as a PIN (or a passphrase) when the team asks for `min_digits` digits;
+/// never fewer than [`MIN_PIN_DIGITS`].
 pub fn check_pin(pin: &str, min_digits: u32) -> Result<(), PinProblem> {
     let min_digits = min_digits.max(MIN_PIN_DIGITS);
     if !pin.chars().all(|c| c.is_ascii_digit()) {
@@ -77,6 +82,7 @@ fn is_pattern(digits: &[u8]) -> bool {
 }
 
 impl PinProblem {
+    /// The problem told in English.
     pub fn en(self) -> String {
         match self {
             PinProblem::TooShort { min_digits } => {
@@ -94,6 +100,7 @@ impl PinProblem {
         }
     }
 
+    /// The problem told in Vietnamese.
     pub fn vi(self) -> String {
         match self {
             PinProblem::TooShort { min_digits } => {

@@ -9,6 +9,7 @@ use crate::{Error, Result};
 /// Everything readable of a record kind, and what could not be read.
 #[derive(Debug, Clone, Default)]
 pub struct Listing {
+    /// The records that opened, deleted ones left out.
     pub records: Vec<RecordView>,
     /// Records that failed to decrypt: corrupted or tampered with.
     pub unreadable: Vec<RecordId>,
@@ -17,8 +18,10 @@ pub struct Listing {
 /// A record with the details of its conflicts.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RecordDetails {
+    /// The record's current values.
     #[serde(flatten)]
     pub view: RecordView,
+    /// Each field in conflict, with the values its winner beat.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conflict_details: Vec<FieldConflict>,
 }
@@ -74,6 +77,7 @@ impl Store {
         lookup::find(conn, keys, field, value)
     }
 
+    /// Verifies the audit trail's chain from its first entry. Unlocked only.
     pub fn verify_audit(&mut self) -> Result<AuditReport> {
         let (conn, keys) = self.unlocked()?;
         audit::verify(conn, keys)

@@ -106,6 +106,7 @@ impl Store {
         self.sealed_signing_key(TEAM_ROOT)
     }
 
+    /// Keeps the team root, sealed under the vault key, on the device that made the team.
     pub fn set_team_root(&mut self, root: &SigningKey) -> Result<()> {
         self.put_sealed_meta(TEAM_ROOT, KeyPurpose::SigningKeys, root.seed().as_slice())
     }

@@ -36,7 +36,9 @@ const FORMAT_BOUND: u64 = 2;
 /// its class and epoch, never by its bytes.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DamagedKey {
+    /// What the key sealed or keyed.
     pub class: KeyClass,
+    /// The key's generation within its class.
     pub epoch: u32,
 }
 

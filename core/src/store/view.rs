@@ -11,17 +11,24 @@ use crate::record::{
 /// A record as lists and detail screens show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecordView {
+    /// The record's id, the same on every device.
     pub id: RecordId,
+    /// Which form the record is, fixed when it was created.
     pub kind: RecordKind,
+    /// The form version the latest write used (1 when it was never written).
     pub form_version: u32,
+    /// Whether the record was deleted; a deleted record keeps its values and history.
     pub deleted: bool,
     /// The winning value of every form field that has one.
     pub values: Map<String, Value>,
     /// Fields whose value beat a concurrent edit from another device.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<String>,
+    /// When the record was created, by its creator's clock.
     pub created_at: DateTime<Utc>,
+    /// When the record was last written, by the writer's clock (the latest stamp of any field).
     pub updated_at: DateTime<Utc>,
+    /// The device that wrote that latest stamp.
     pub updated_by: DeviceId,
     /// The device that created the record; `None` for records written
     /// before it was kept (their first version says).
@@ -34,6 +41,7 @@ pub struct RecordView {
 }
 
 impl RecordView {
+    /// The view of a record's merged state: winning values, meta fields read out of them.
     pub fn from_state(id: RecordId, kind: RecordKind, state: &RecordState) -> RecordView {
         let all = state.values();
         let form_version = all
@@ -90,6 +98,7 @@ impl RecordView {
         }
     }
 
+    /// The value of `key` when it is a string (text, date, single choice, link).
     pub fn text(&self, key: &str) -> Option<&str> {
         self.values.get(key).and_then(Value::as_str)
     }
@@ -113,15 +122,22 @@ pub fn hlc_time(hlc: Hlc) -> DateTime<Utc> {
 /// One field of a record with the concurrent values it beat.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldConflict {
+    /// The field's key.
     pub field: String,
+    /// The winning value, which the record shows.
     pub value: Value,
+    /// The concurrent values it beat, kept to be shown, never silently dropped.
     pub losing_values: Vec<LosingValue>,
 }
 
+/// A concurrent value that lost to a field's winner, and who wrote it when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LosingValue {
+    /// The value that lost.
     pub value: Value,
+    /// When it was written, by the writer's clock.
     pub written_at: DateTime<Utc>,
+    /// The device that wrote it.
     pub device: DeviceId,
     /// Written with a clock far ahead (more than a day past the edit that
     /// took over from it): it lost although its stamp is later.
@@ -153,9 +169,13 @@ pub fn conflicts_of(state: &RecordState) -> Vec<FieldConflict> {
 /// One entry of a record's history: who changed which fields, when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryEntry {
+    /// The version's id, the same on every device.
     pub version_id: crate::record::VersionId,
+    /// When it was written, by the writer's clock.
     pub written_at: DateTime<Utc>,
+    /// The device that wrote it.
     pub device: DeviceId,
+    /// The form version the values were validated against.
     pub form_version: u32,
     /// The values this version wrote (`null` clears a field).
     pub changes: Map<String, Value>,

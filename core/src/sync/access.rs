@@ -10,6 +10,7 @@ use crate::store::Store;
 
 /// A store the engine borrows for one step at a time.
 pub trait StoreAccess {
+    /// Runs one step with the store, holding it only for that step.
     fn with<T>(&self, step: impl FnOnce(&mut Store) -> T) -> T;
 }
 

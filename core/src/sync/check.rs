@@ -35,10 +35,12 @@ use crate::store::{
 use crate::{Error, Result};
 use fieldbook_proto::vocab::KeyClass;
 
+/// How a check of the store runs.
 #[derive(Debug, Clone, Copy)]
 pub struct CheckOptions {
     /// Rebuild and restore what can be; without it the check only looks.
     pub repair: bool,
+    /// How persistently to retry each request to the hub.
     pub retry: RetryPolicy,
     /// Versions per page when the team's log is read again.
     pub pull_limit: u32,

@@ -22,8 +22,10 @@ use crate::error::SupervisorTask;
 use crate::store::{Compaction, Role, Store};
 use crate::{Error, Result};
 
+/// How a compaction runs.
 #[derive(Debug, Clone, Copy)]
 pub struct CompactOptions {
+    /// How the sync that runs first, and the push of the merged versions, behave.
     pub sync: SyncOptions,
     /// Compact only records with at least this many versions since their last merged version.
     pub min_versions: usize,
@@ -44,6 +46,7 @@ impl Default for CompactOptions {
 /// What a compaction did, told honestly: `ok` is false whenever anything failed.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct CompactSummary {
+    /// Whether everything succeeded.
     pub ok: bool,
     /// The sync that ran first.
     pub sync: SyncSummary,
@@ -53,6 +56,7 @@ pub struct CompactSummary {
     pub pushed: u32,
     /// Versions the hub dropped from the team's log.
     pub dropped: u32,
+    /// What failed, one message each, in English.
     pub errors: Vec<String>,
     /// The hub ordered this device erased, and it was.
     pub wiped: bool,

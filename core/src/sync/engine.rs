@@ -14,10 +14,14 @@ use super::transport::{HubClient, RetryPolicy, TransportError};
 use crate::store::Store;
 use crate::{Error, Result};
 
+/// How a sync behaves.
 #[derive(Debug, Clone, Copy)]
 pub struct SyncOptions {
+    /// Versions sent to the hub per push request.
     pub push_batch: u32,
+    /// Versions asked of the hub per pull page.
     pub pull_limit: u32,
+    /// How persistently to retry each request.
     pub retry: RetryPolicy,
 }
 

@@ -4,8 +4,10 @@ use serde::Serialize;
 
 use crate::store::{ReceiveOutcome, RejectedVersion};
 
+/// What a sync did, counted; `ok` is false whenever anything failed.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SyncSummary {
+    /// Whether everything succeeded.
     pub ok: bool,
     /// Versions the hub took from this device (new to it).
     pub pushed: u32,
@@ -29,6 +31,7 @@ pub struct SyncSummary {
     pub roster_links: u32,
     /// Received versions that could not be opened.
     pub rejected: Vec<RejectedVersion>,
+    /// What failed, one message each, in English.
     pub errors: Vec<String>,
     /// What the person should know that is not a failure (the team's roster
     /// not signed yet, a roster signed on first use).
@@ -39,6 +42,7 @@ pub struct SyncSummary {
     /// The phone's storage is full: what could not be written was not, and
     /// the next sync once there is room picks up where this one stopped.
     pub storage_full: bool,
+    /// Requests made to the hub.
     pub requests: u32,
 }
 
@@ -55,12 +59,16 @@ impl SyncSummary {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SyncPhase {
+    /// Sending what this device wrote.
     Push,
+    /// Bringing the signed roster up to date and learning new team keys.
     Keys,
+    /// Receiving what the team wrote.
     Pull,
 }
 
 /// Told after each batch: how far the phase has come.
 pub trait SyncListener {
+    /// `done` units of `phase` so far (versions, or steps for keys), of `total` when it is known.
     fn progress(&self, phase: SyncPhase, done: u64, total: Option<u64>);
 }

@@ -31,9 +31,14 @@ pub(super) const SIGN_ATTEMPTS: usize = 5;
 pub struct IssuedInvite {
     /// The typable code; a secret until used, so never logged.
     pub code: String,
+    /// The role the new device will be enrolled in.
     pub role: Role,
+    /// When the code stops working.
     pub expires_at: DateTime<Utc>,
+    /// The hub's base URL, for the new device to reach it.
     pub hub_url: String,
+    /// SHA-256 of the hub's certificate (DER), hex, for the new device to pin; `None` for a hub on
+    /// this machine over plain `http://`.
     pub hub_certificate_sha256: Option<String>,
 }
 
@@ -47,6 +52,8 @@ impl std::fmt::Debug for IssuedInvite {
 /// roster says of it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct TeamDevice {
+    /// What the hub lists of the device (id, role, status, public key, when last seen);
+    /// flattened when serialized.
     #[serde(flatten)]
     pub info: DeviceInfo,
     /// Whether the verified roster certifies this device, with this role

@@ -20,20 +20,29 @@ use crate::{Error, Result};
 /// supervisor signed meanwhile is kept).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PolicyChange {
+    /// Lock after this many seconds without use.
     pub auto_lock_secs: Option<u64>,
+    /// Erase the store at this many consecutive wrong PINs.
     pub max_failed_unlocks: Option<u32>,
+    /// Wrong PINs allowed before any wait is imposed.
     pub free_attempts: Option<u32>,
+    /// The first wait after the free attempts, in seconds; it doubles with each further failure.
     pub backoff_base_secs: Option<u64>,
+    /// The longest wait between PIN attempts, in seconds.
     pub backoff_max_secs: Option<u64>,
+    /// Erase a device that has not reached the hub for this many days.
     pub offline_erase_days: Option<u32>,
+    /// The fewest digits a PIN may have.
     pub min_pin_digits: Option<u32>,
 }
 
 impl PolicyChange {
+    /// Whether no setting is changed.
     pub fn is_empty(&self) -> bool {
         *self == PolicyChange::default()
     }
 
+    /// `base` with the changed settings replaced.
     pub fn apply_to(&self, base: SecurityPolicy) -> SecurityPolicy {
         SecurityPolicy {
             auto_lock_secs: self.auto_lock_secs.unwrap_or(base.auto_lock_secs),

@@ -16,24 +16,37 @@ use zeroize::Zeroizing;
 use super::http::HttpNetwork;
 use super::pinning::CertificatePin;
 
+/// Why a request to the hub failed. Never carries the token or a record's contents.
 #[derive(Debug, thiserror::Error)]
 pub enum TransportError {
+    /// No whole answer came (no network, the hub down, the connection cut); the text says why,
+    /// never the address.
     #[error("the hub cannot be reached: {0}")]
     Unreachable(String),
+    /// The hub answered with an error status.
     #[error("the hub refused the request ({status}, {error}): {message}")]
     Refused {
+        /// The HTTP status: a 4xx, or a 5xx or 429 once the retries ran out.
         status: u16,
+        /// The hub's error code (`"unknown"` when the body held none).
         error: String,
+        /// The hub's explanation, in English.
         message: String,
     },
+    /// The hub refuses this device as revoked (410 with `wipe`): it must erase itself.
     #[error("the hub refuses this device as revoked and orders it erased")]
     Wipe,
+    /// The caller stopped the request.
     #[error("cancelled")]
     Cancelled,
+    /// The hub's answer could not be read as the protocol says; the text says what.
     #[error("the hub answered something unexpected: {0}")]
     Protocol(String),
+    /// The hub showed a certificate other than the pinned one.
     #[error("the hub's certificate does not match the pinned one: this may not be the real hub, or its certificate was replaced (then this device needs the new fingerprint)")]
     CertificateMismatch,
+    /// The hub's address cannot be used (not a URL, credentials in it, plain `http://` beyond this
+    /// machine, a certificate pin missing or out of place); the text says why.
     #[error("cannot use this hub address: {0}")]
     HubAddress(String),
 }
@@ -41,8 +54,12 @@ pub enum TransportError {
 /// How persistently to retry a request that failed in a way that may pass.
 #[derive(Debug, Clone, Copy)]
 pub struct RetryPolicy {
+    /// How many tries in all, the first included.
     pub attempts: u32,
+    /// The back-off's unit: the wait before a retry is random, up to this times two to the
+    /// power of the failures so far.
     pub base_delay: Duration,
+    /// The cap on that bound.
     pub max_delay: Duration,
 }
 
@@ -71,9 +88,11 @@ impl RetryPolicy {
 
 /// One request to the hub, as the sync client hands it to a [`Transport`].
 pub struct HubRequest<'a> {
+    /// GET or POST, as the endpoint says.
     pub method: &'a Method,
     /// The path under the hub's base URL (`/v1/sync/push`).
     pub path: &'a str,
+    /// The query parameters, as name and value.
     pub query: &'a [(&'a str, String)],
     /// A JSON body.
     pub body: Option<&'a [u8]>,
@@ -84,7 +103,9 @@ pub struct HubRequest<'a> {
 /// The hub's answer, whatever its status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HubResponse {
+    /// The HTTP status.
     pub status: u16,
+    /// The body as sent, usually JSON.
     pub body: Vec<u8>,
 }
 
@@ -93,6 +114,7 @@ pub struct HubResponse {
 /// (`Unreachable`, `CertificateMismatch`). Retries, back-off and decoding
 /// stay in [`HubClient`], above every transport.
 pub trait Transport: Send + Sync {
+    /// Sends one request and returns the hub's answer, whatever its status.
     fn send(&self, request: &HubRequest<'_>) -> Result<HubResponse, TransportError>;
 
     /// Waits before a retry. A simulated network waits in simulated time.
@@ -105,6 +127,8 @@ pub trait Transport: Send + Sync {
 /// device; the team simulation in `tests/` plugs in its own, which hands
 /// requests to the hub's router in the same process.
 pub trait Network: Send + Sync {
+    /// A transport to the hub at `base_url`, accepting only the certificate `pin` names when one is
+    /// given.
     fn connect(
         &self,
         base_url: &str,
@@ -112,6 +136,7 @@ pub trait Network: Send + Sync {
     ) -> Result<Box<dyn Transport>, TransportError>;
 }
 
+/// Calls the hub's endpoints for one device, with retries; the token zeroizes on drop.
 pub struct HubClient {
     transport: Box<dyn Transport>,
     base: String,
@@ -244,6 +269,7 @@ impl HubClient {
         serde_json::from_slice(&text).map_err(protocol)
     }
 
+    /// Asks whether the hub runs, and which protocol and storage it has.
     pub fn health(&self, cancel: &AtomicBool) -> Result<HealthAnswer, TransportError> {
         self.call::<Health>(&(), cancel)
     }
