@@ -20,7 +20,7 @@ use zeroize::Zeroizing;
 use super::{hmac_sha256, mac_field, Domain, KeyPurpose, SecretKey};
 
 /// Computes lookup terms under one key. Pass the team key's
-/// [`KeyPurpose::BlindIndex`](super::KeyPurpose::BlindIndex) subkey.
+/// [`super::KeyPurpose::BlindIndex`] subkey.
 pub struct BlindIndex {
     key: SecretKey,
 }

@@ -4,7 +4,7 @@
 //!
 //! An envelope is `[ephemeral public key (32)][sealed value]`: ECDH between a
 //! fresh ephemeral key and the recipient's key, HKDF-SHA256 over the shared
-//! secret (salted with both public keys), then AES-256-GCM via [`seal`].
+//! secret (salted with both public keys), then AES-256-GCM via [`fn@seal`].
 
 use hkdf::Hkdf;
 use rand::rngs::OsRng;

@@ -7,7 +7,7 @@
 //! - [`domain`]: every crypto label ([`Domain`]), written once, bytes frozen.
 //! - [`keys`]: [`SecretKey`] and deterministic subkey derivation ([`KeyPurpose`]).
 //! - [`team_key`]: the team keys a device holds ([`TeamKey`]).
-//! - [`seal`]: versioned AES-256-GCM sealed values and the record AAD.
+//! - [`mod@seal`]: versioned AES-256-GCM sealed values and the record AAD.
 //! - [`sealed_json`]: structured values sealed as JSON, with typed failures.
 //! - [`kdf`]: Argon2id parameters stored beside the wrapped key, PIN key derivation.
 //! - [`wrap`]: wrapping one key under another.

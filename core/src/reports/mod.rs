@@ -10,8 +10,8 @@
 //! - [`people`]: client records with one identifier code are one person.
 //! - [`breakdown`]: counts by sex and age band.
 //! - [`dataset`]: the records read once for a report; who created each.
-//! - [`indicators`]: the figures.
-//! - [`overdue`]: follow-ups past due, by worker.
+//! - [`mod@indicators`]: the figures.
+//! - [`mod@overdue`]: follow-ups past due, by worker.
 
 pub mod breakdown;
 pub mod dataset;

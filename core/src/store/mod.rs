@@ -64,7 +64,7 @@ pub use lookup::lookup_fields;
 pub use membership::{key_envelope_aad, HubLink, Invite, KeysOutcome};
 pub use offline_expiry::OfflineStatus;
 pub use options::{CreateOptions, Membership, OpenOptions, WriteOptions};
-pub use pin_rules::{check_pin, PinProblem, MIN_PIN_DIGITS};
+pub use pin_rules::{check_pin, PinProblem, MIN_PASSPHRASE_CHARS, MIN_PIN_DIGITS};
 pub use policy::{
     LooserThanTeam, PolicyProblem, PolicyState, PolicyView, SecurityPolicy, OFFLINE_WARNING_DAYS,
 };

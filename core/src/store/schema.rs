@@ -14,7 +14,7 @@ use crate::{Error, Result};
 /// `PRAGMA application_id`: marks a SQLite file as a Fieldbook store ("FBK1").
 pub const APPLICATION_ID: i32 = 0x4642_4b31;
 
-/// The schema version this build writes: the number of [`MIGRATIONS`].
+/// The schema version this build writes: the number of migration steps.
 pub const VERSION: u32 = MIGRATIONS.version();
 
 /// Version 1, frozen: never edit it; add migrations instead.

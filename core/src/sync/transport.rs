@@ -123,7 +123,7 @@ pub trait Transport: Send + Sync {
     }
 }
 
-/// Opens transports to hubs: [`HttpNetwork`](super::HttpNetwork) on every
+/// Opens transports to hubs: [`super::HttpNetwork`] on every
 /// device; the team simulation in `tests/` plugs in its own, which hands
 /// requests to the hub's router in the same process.
 pub trait Network: Send + Sync {
