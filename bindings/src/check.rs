@@ -15,6 +15,7 @@ use crate::types::{Language, RecordKind};
 
 type Result<T, E = FieldbookError> = std::result::Result<T, E>;
 
+/// Which stored thing is damaged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum DamagedPart {
     /// The store file's header.
@@ -29,6 +30,7 @@ pub enum DamagedPart {
     Version,
     /// The lookup index (a client's records, clients by code or area).
     LookupIndex,
+    /// The audit trail.
     AuditTrail,
 }
 
@@ -58,22 +60,32 @@ pub enum Remedy {
 /// A record named by id and kind.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct DamagedRecord {
+    /// The record's id.
     pub id: String,
+    /// The record's kind.
     pub kind: RecordKind,
 }
 
+/// One damaged thing, named by its ids (never its contents), and what became of it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Damage {
+    /// Which kind of stored thing.
     pub part: DamagedPart,
+    /// The record it belongs to, when it belongs to one.
     pub record_id: Option<String>,
+    /// That record's kind, when known.
     pub kind: Option<RecordKind>,
+    /// The damaged version, for a version.
     pub version_id: Option<String>,
+    /// The key class's stable name, for a team key.
     pub key_class: Option<String>,
+    /// The key epoch, for a team key.
     pub key_epoch: Option<u32>,
     /// The first audit entry that does not verify.
     pub audit_seq: Option<i64>,
     /// For a team key: the records it sealed, unreadable while it is damaged.
     pub records: Vec<DamagedRecord>,
+    /// What was done about it, or what can be.
     pub remedy: Remedy,
     /// For the person, in the store's language.
     pub message: String,
@@ -82,21 +94,35 @@ pub struct Damage {
 /// Whether the check asked the hub, and how that went.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum HubContact {
+    /// Nothing the hub holds was needed (or the check only looked).
     NotNeeded,
+    /// This store is not enrolled with a hub.
     NotEnrolled,
+    /// The hub answered.
     Reached,
-    Unreachable { error: String },
+    /// The hub could not be reached or refused.
+    Unreachable {
+        /// What the hub or the network said.
+        error: String,
+    },
 }
 
+/// What a check of the store found and did.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct CheckReport {
     /// Nothing is left damaged.
     pub ok: bool,
+    /// How many records were read.
     pub records_checked: u64,
+    /// How many record versions were read.
     pub versions_checked: u64,
+    /// How many team keys were opened.
     pub team_keys_checked: u32,
+    /// How many audit entries were verified (0 when the store could not be opened).
     pub audit_entries: u64,
+    /// Each damaged thing, repaired or not.
     pub damage: Vec<Damage>,
+    /// Whether the hub was asked, and how that went.
     pub hub: HubContact,
 }
 

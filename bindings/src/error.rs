@@ -6,74 +6,131 @@
 use fieldbook_core::forms::FieldError;
 use fieldbook_core::{Error, Lang};
 
+/// Every failure an app sees, each with a `detail` message for the person.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum FieldbookError {
     /// The store is locked (by the person, or by auto-lock): ask for the PIN.
     #[error("{detail}")]
-    Locked { detail: String },
+    Locked {
+        /// For the person, in the store's language.
+        detail: String,
+    },
+    /// The PIN is wrong; the store erases itself after `attempts_left` more wrong PINs.
     #[error("{detail}")]
-    WrongPin { attempts_left: u32, detail: String },
+    WrongPin {
+        /// Wrong PINs left before the store erases itself.
+        attempts_left: u32,
+        /// For the person, in the store's language.
+        detail: String,
+    },
     /// Too many wrong PINs: the next try must wait.
     #[error("{detail}")]
     TryLater {
+        /// Seconds to wait before the next PIN attempt.
         retry_after_secs: u64,
+        /// For the person, in the store's language.
         detail: String,
     },
     /// The store was crypto-erased (too many wrong PINs, a wipe order, too
     /// long away from the hub): its data is gone for good.
     #[error("{detail}")]
-    Erased { detail: String },
-    /// No store in this directory, or one already exists where a new one was asked for.
+    Erased {
+        /// For the person, in the store's language.
+        detail: String,
+    },
+    /// No store in this directory.
     #[error("{detail}")]
-    NoStore { detail: String },
+    NoStore {
+        /// For the person, in the store's language.
+        detail: String,
+    },
+    /// A store already exists where a new one was asked for.
     #[error("{detail}")]
-    StoreExists { detail: String },
+    StoreExists {
+        /// For the person, in the store's language.
+        detail: String,
+    },
     /// Input the forms refused, field by field.
     #[error("{detail}")]
     Invalid {
+        /// Each field at fault; empty when the input as a whole was refused.
         fields: Vec<FieldIssue>,
+        /// For the person, in the store's language.
         detail: String,
     },
     /// A client with the same identifier code exists (add again with `allow_duplicate`).
     #[error("{detail}")]
-    DuplicateClient { existing_id: String, detail: String },
+    DuplicateClient {
+        /// The client already recorded with that code.
+        existing_id: String,
+        /// For the person, in the store's language.
+        detail: String,
+    },
+    /// The record, device or invite named does not exist.
     #[error("{detail}")]
-    NotFound { detail: String },
+    NotFound {
+        /// For the person, in the store's language.
+        detail: String,
+    },
     /// A record, or the store, cannot be read: damaged or tampered with.
     #[error("{detail}")]
-    Damaged { detail: String },
+    Damaged {
+        /// For the person, in the store's language.
+        detail: String,
+    },
     /// This device's role may not do this.
     #[error("{detail}")]
-    NotPermitted { detail: String },
+    NotPermitted {
+        /// For the person, in the store's language.
+        detail: String,
+    },
     /// The team keeps a supervisor: a device is not revoked by itself;
     /// another supervisor takes over, then revokes it. `last_supervisor`:
     /// no other supervisor can sign yet, so one must be enrolled first.
     #[error("{detail}")]
     HandOverFirst {
+        /// No other supervisor can sign yet: one must be enrolled first.
         last_supervisor: bool,
+        /// For the person, in the store's language.
         detail: String,
     },
     /// The office hub could not be reached or refused.
     #[error("{detail}")]
-    Hub { detail: String },
+    Hub {
+        /// For the person, in the store's language.
+        detail: String,
+    },
     /// What the hub sent does not verify against the team's signed roster
     /// (a breached hub, or a code for another team): nothing was changed.
     #[error("{detail}")]
-    Untrusted { detail: String },
+    Untrusted {
+        /// For the person, in the store's language.
+        detail: String,
+    },
     /// The platform key store (Keystore, Keychain) failed.
     #[error("{detail}")]
-    KeyStore { detail: String },
+    KeyStore {
+        /// For the person, in the store's language.
+        detail: String,
+    },
     /// The phone's storage is full: nothing was written; reading still works.
     #[error("{detail}")]
-    StorageFull { detail: String },
+    StorageFull {
+        /// For the person, in the store's language.
+        detail: String,
+    },
     /// Anything else (database, file system): for whoever fixes it.
     #[error("{detail}")]
-    Internal { detail: String },
+    Internal {
+        /// For the person, in the store's language.
+        detail: String,
+    },
 }
 
 /// One field's problem, as the form renderer shows it under the field.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct FieldIssue {
+    /// The field's key in the form.
     pub field: String,
     /// A stable code for programs: `required`, `too_large`, `invalid_choice`…
     pub code: String,

@@ -9,17 +9,28 @@ use fieldbook_core::Lang;
 use crate::types::{Language, RecordKind};
 use crate::values::FieldValue;
 
+/// What kind of value a field holds, and so which input to draw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum FieldType {
+    /// Free text; line breaks only in a `multiline` field.
     Text,
+    /// A whole number.
     Integer,
+    /// A number with decimals.
     Decimal,
+    /// A calendar date (`YYYY-MM-DD`).
     Date,
+    /// A date and time, stored in UTC.
     Datetime,
+    /// One of the field's choices.
     SingleChoice,
+    /// Any number of the field's choices.
     MultipleChoice,
+    /// Yes or no.
     YesNo,
+    /// Another record (of `link_kind`), or several with `multiple`.
     Link,
+    /// A count for each of the field's choices (e.g. services and supplies given).
     Quantities,
 }
 
@@ -40,25 +51,38 @@ impl From<CoreFieldType> for FieldType {
     }
 }
 
+/// One option of a choice field.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ChoiceSpec {
+    /// The stored value; stable across languages.
     pub value: String,
+    /// What the person sees, in the requested language.
     pub label: String,
 }
 
+/// One field of a form, as a renderer draws it.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct FieldSpec {
+    /// The field's key in a record's values.
     pub key: String,
+    /// What it holds, and so which input to draw.
     pub field_type: FieldType,
+    /// Whether a record cannot be saved without it (when shown).
     pub required: bool,
+    /// The field's label, in the requested language.
     pub label: String,
+    /// Help shown under the field, in the requested language.
     pub hint: Option<String>,
+    /// The options of a choice or quantities field, in order; empty otherwise.
     pub choices: Vec<ChoiceSpec>,
     /// A number, a `YYYY-MM-DD` date, or `today` / `this_year`: for pickers;
     /// the core checks them either way.
     pub min: Option<String>,
+    /// The upper bound, in the same forms as `min`.
     pub max: Option<String>,
+    /// The fewest characters a text field takes.
     pub min_length: Option<u32>,
+    /// The most characters a text field takes.
     pub max_length: Option<u32>,
     /// Whether the field is shown only for some answers (ask the store which).
     pub conditional: bool,
@@ -68,18 +92,25 @@ pub struct FieldSpec {
     pub input_only: bool,
     /// Set by the core, shown read-only (e.g. the client code).
     pub system: bool,
+    /// For a link field: the kind of record it links to.
     pub link_kind: Option<RecordKind>,
+    /// For a link field: a list of records rather than one.
     pub multiple: bool,
     /// A text field of several lines (notes, narratives): draw a text box
     /// that takes line breaks. Other text fields refuse them.
     pub multiline: bool,
 }
 
+/// One kind's form, as a renderer draws it.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct FormSpec {
+    /// The kind of record it writes.
     pub kind: RecordKind,
+    /// The form's version, recorded with every record version written with it.
     pub version: u32,
+    /// The form's title, in the requested language.
     pub title: String,
+    /// Its fields, in the order to draw them.
     pub fields: Vec<FieldSpec>,
 }
 

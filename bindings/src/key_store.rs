@@ -18,7 +18,10 @@ pub enum PlatformKeyError {
     NotFound,
     /// The operation failed, including wrapped bytes that do not open.
     #[error("platform key operation failed: {detail}")]
-    Failed { detail: String },
+    Failed {
+        /// What failed, never with key material.
+        detail: String,
+    },
 }
 
 impl From<uniffi::UnexpectedUniFFICallbackError> for PlatformKeyError {
@@ -41,9 +44,13 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for PlatformKeyError {
 /// compute without the key.
 #[uniffi::export(with_foreign)]
 pub trait PlatformKeyStore: Send + Sync {
+    /// Seals `plaintext` (the vault key) under the platform key named `key_label`, creating that key on first use.
     fn wrap(&self, key_label: String, plaintext: Vec<u8>) -> Result<Vec<u8>, PlatformKeyError>;
+    /// Opens what `wrap` sealed under `key_label`; fails for bytes that key did not wrap.
     fn unwrap(&self, key_label: String, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformKeyError>;
+    /// Applies the PIN-binding key under `key_label` to `challenge` (see above): a deterministic answer of at least 32 bytes.
     fn bind_pin(&self, key_label: String, challenge: Vec<u8>) -> Result<Vec<u8>, PlatformKeyError>;
+    /// Destroys every key under `key_label`; succeeds when there is none.
     fn destroy(&self, key_label: String) -> Result<(), PlatformKeyError>;
 }
 

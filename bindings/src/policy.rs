@@ -20,6 +20,7 @@ pub struct PolicyValues {
     pub free_attempts: u32,
     /// The first wait; it doubles with each further wrong PIN (5 to 600 s).
     pub backoff_base_secs: u64,
+    /// The longest wait between PIN attempts, however many failures (at least `backoff_base_secs`).
     pub backoff_max_secs: u64,
     /// Crypto-erase after this many days without reaching the hub (3 to 90).
     pub offline_erase_days: u32,
@@ -58,12 +59,19 @@ pub struct TeamPolicy {
 /// The settings a supervisor changes; `None` keeps the team's current value.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, uniffi::Record)]
 pub struct PolicyChange {
+    /// New seconds without use before the store locks.
     pub auto_lock_secs: Option<u64>,
+    /// New count of consecutive wrong PINs that crypto-erases the store.
     pub max_failed_unlocks: Option<u32>,
+    /// New count of wrong PINs allowed before any wait.
     pub free_attempts: Option<u32>,
+    /// New first wait after the free attempts, in seconds.
     pub backoff_base_secs: Option<u64>,
+    /// New longest wait between PIN attempts, in seconds.
     pub backoff_max_secs: Option<u64>,
+    /// New number of days without reaching the hub after which a device erases itself.
     pub offline_erase_days: Option<u32>,
+    /// New fewest digits of a PIN.
     pub min_pin_digits: Option<u32>,
 }
 

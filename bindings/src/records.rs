@@ -14,40 +14,55 @@ use serde_json::{Map, Value};
 use crate::types::RecordKind;
 use crate::values::FieldValue;
 
+/// A record's current values, as a screen shows it.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Record {
+    /// The record's id (a UUID).
     pub id: String,
+    /// Its kind, and so its form.
     pub kind: RecordKind,
     /// The form version the record was last written with.
     pub form_version: u32,
+    /// The winning value of every form field that has one, by field key.
     pub values: HashMap<String, FieldValue>,
     /// Fields whose shown value beat a concurrent edit on another device.
     pub conflicts: Vec<String>,
     /// RFC 3339.
     pub created_at: String,
+    /// When it was last written (RFC 3339).
     pub updated_at: String,
+    /// The device that wrote its current version.
     pub updated_by_device: String,
 }
 
 /// A record with, for each conflicted field, the values it beat.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct RecordWithConflicts {
+    /// The record itself.
     pub record: Record,
+    /// One entry per field in conflict.
     pub conflicts: Vec<FieldConflict>,
 }
 
+/// A field whose shown value beat concurrent edits from other devices.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct FieldConflict {
+    /// The field's key.
     pub field: String,
     /// The value shown (`None`: the field was cleared).
     pub value: Option<FieldValue>,
+    /// The values it beat.
     pub losing_values: Vec<LosingValue>,
 }
 
+/// A value that lost a conflict, and where it came from.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct LosingValue {
+    /// The value (`None`: that edit cleared the field).
     pub value: Option<FieldValue>,
+    /// When that device wrote it (RFC 3339, its clock).
     pub written_at: String,
+    /// The device that wrote it.
     pub device: String,
     /// Written with a clock far ahead: an edit made after it took over.
     pub clock_ahead: bool,
@@ -56,17 +71,24 @@ pub struct LosingValue {
 /// One version of a record: what one write changed.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct HistoryEntry {
+    /// The version's id.
     pub version_id: String,
+    /// When it was written (RFC 3339, the writing device's clock).
     pub written_at: String,
+    /// The device that wrote it.
     pub device: String,
+    /// The form version it was written with.
     pub form_version: u32,
+    /// The fields it set or cleared.
     pub changes: Vec<FieldChange>,
     /// This version deleted the record.
     pub deletes: bool,
 }
 
+/// One field a version set or cleared.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct FieldChange {
+    /// The field's key.
     pub field: String,
     /// `None`: the field was cleared.
     pub value: Option<FieldValue>,
@@ -76,17 +98,22 @@ pub struct FieldChange {
 /// read (damaged or tampered with): the screen says so rather than hiding them.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct RecordList {
+    /// The records that could be read.
     pub records: Vec<Record>,
+    /// The ids of those that could not.
     pub unreadable_ids: Vec<String>,
 }
 
+/// One record of a client's timeline.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct TimelineEntry {
     /// The day the record is about (`YYYY-MM-DD`), when it has one.
     pub date: Option<String>,
+    /// The record.
     pub record: Record,
 }
 
+/// Why a follow-up is due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum DueReason {
     /// A referral still open past its follow-up date.
@@ -95,16 +122,24 @@ pub enum DueReason {
     CaseNoteFollowUp,
 }
 
+/// A follow-up due or overdue on a day.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct DueItem {
+    /// Why it is due.
     pub reason: DueReason,
+    /// The referral or case note that asks for it.
     pub record_id: String,
+    /// That record's kind.
     pub kind: RecordKind,
+    /// The client it concerns, when the record names one.
     pub client_id: Option<String>,
+    /// That client's alias, to show.
     pub client_alias: Option<String>,
+    /// The day it is due (`YYYY-MM-DD`).
     pub due_date: String,
     /// Days past due; 0 is due that day.
     pub days_overdue: i64,
+    /// Whether the due day is before the day asked about.
     pub overdue: bool,
     /// The referral's service, for referral follow-ups.
     pub service: Option<String>,
@@ -113,7 +148,9 @@ pub struct DueItem {
 /// Referrals of one status, by follow-up date.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ReferralGroup {
+    /// The referral status (`draft`, `sent`, ...).
     pub status: String,
+    /// The referrals of that status.
     pub referrals: Vec<Record>,
 }
 

@@ -18,23 +18,31 @@ type Result<T, E = FieldbookError> = std::result::Result<T, E>;
 /// A total, split by sex and, separately, by age band (`unknown` included).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Breakdown {
+    /// The number counted.
     pub total: u64,
+    /// The same total by sex (`male`, `female`, `transgender_female`, `transgender_male`, `other`, `unknown`).
     pub by_sex: HashMap<String, u64>,
+    /// The same total by age band (`under_18`, `18_24`, `25_34`, `35_44`, `45_plus`, `unknown`).
     pub by_age_band: HashMap<String, u64>,
 }
 
+/// Contacts in the period.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ContactFigures {
+    /// Every contact, by the client's sex and age band.
     pub total: Breakdown,
     /// `first`, `follow_up`, `unknown`.
     pub by_visit_type: HashMap<String, u64>,
     /// `individual`, `group`, `unknown`.
     pub by_mode: HashMap<String, u64>,
+    /// Contacts not linked to a client on this device.
     pub anonymous: u64,
 }
 
+/// One item of the contact form's services in the period.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ServiceFigures {
+    /// The item's choice value (`syringes`, `condoms`, ...).
     pub item: String,
     /// Contacts where the item was handed out.
     pub contacts: u64,
@@ -42,32 +50,48 @@ pub struct ServiceFigures {
     pub quantity: u64,
 }
 
+/// The supervisors' indicators over a period (see `core/src/reports/DEFINITIONS.md`).
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Indicators {
     /// `YYYY-MM-DD`, both days included.
     pub from: String,
+    /// The period's last day, `YYYY-MM-DD`.
     pub to: String,
     /// The worker's device the figures are limited to; `None` for the team.
     pub worker: Option<String>,
+    /// Distinct people (clients by identifier code) with at least one contact in the period.
     pub unique_clients_reached: Breakdown,
+    /// Of those, the people whose first contact ever falls in the period.
     pub new_clients: Breakdown,
+    /// Contacts in the period.
     pub contacts: ContactFigures,
     /// In the contact form's order of items.
     pub services: Vec<ServiceFigures>,
+    /// Referrals dated in the period, drafts excepted.
     pub referrals_made: Breakdown,
+    /// Referrals made, by service.
     pub referrals_by_service: HashMap<String, u64>,
+    /// Referrals made, by their current status.
     pub referrals_by_status: HashMap<String, u64>,
+    /// Of the referrals made, those completed by the period's last day.
     pub referrals_completed: Breakdown,
     /// From 0 to 1; `None` when none were made.
     pub referral_completion_rate: Option<f64>,
+    /// Median days from referral to completion; `None` when no completed referral has a completion date.
     pub median_days_to_completion: Option<f64>,
+    /// Of the referrals made, those still open and past their follow-up date at the period's end.
     pub referrals_overdue: Breakdown,
+    /// Of the referrals made, those whose status is `lost`.
     pub referrals_lost: Breakdown,
     /// `None` when this device may not read case notes.
     pub case_notes: Option<Breakdown>,
+    /// Distinct people with a case note in the period; `None` when this device may not read case notes.
     pub clients_with_case_note: Option<Breakdown>,
+    /// Peer-group meetings dated in the period.
     pub meetings: u64,
+    /// The meetings' attendance: counts entered, or the clients linked where none was.
     pub attendance_total: u64,
+    /// The women counts entered for the meetings.
     pub attendance_women: u64,
     /// Records on the device that could not be decrypted.
     pub unreadable_records: u64,
@@ -79,15 +103,20 @@ pub struct WorkerOverdue {
     /// The worker's device; `None` when a record cannot be read here, or
     /// carries no creation mark and its history cannot be read.
     pub worker: Option<String>,
+    /// Their overdue items, most overdue first.
     pub items: Vec<DueItem>,
 }
 
+/// What is overdue on a day, by worker.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct OverdueList {
+    /// The day (`YYYY-MM-DD`).
     pub as_of: String,
+    /// Overdue items over all workers.
     pub total: u64,
     /// Workers with the most overdue items first.
     pub workers: Vec<WorkerOverdue>,
+    /// Records on the device that could not be decrypted.
     pub unreadable_records: u64,
 }
 

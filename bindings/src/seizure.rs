@@ -9,6 +9,7 @@ type Result<T, E = FieldbookError> = std::result::Result<T, E>;
 /// How long a device linked to a hub has been away from it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct OfflineStatus {
+    /// Whole days since the device last reached the hub.
     pub days_offline: u32,
     /// Days left before the store erases itself at its next open or unlock.
     pub days_left: u32,
@@ -39,10 +40,12 @@ impl FieldbookStore {
         self.with(|s| s.set_duress_pin(&duress_pin))
     }
 
+    /// Removes the duress PIN (unlocked only).
     pub fn clear_duress_pin(&self) -> Result<()> {
         self.with(|s| s.clear_duress_pin())
     }
 
+    /// Whether a duress PIN is set (unlocked only: a locked store does not say).
     pub fn has_duress_pin(&self) -> Result<bool> {
         self.with(|s| s.has_duress_pin())
     }

@@ -23,6 +23,7 @@ use crate::values::{to_input, to_input_clearing, FieldValue};
 
 type Result<T, E = FieldbookError> = std::result::Result<T, E>;
 
+/// This device's encrypted store, shared by every screen: one per data directory, safe to call from any thread.
 #[derive(uniffi::Object)]
 pub struct FieldbookStore {
     store: Mutex<Store>,
@@ -141,6 +142,7 @@ impl FieldbookStore {
         self.inner().is_locked()
     }
 
+    /// This device's team, its id in it and its role.
     pub fn identity(&self) -> DeviceIdentity {
         let (team, device, role) = self.inner().identity();
         DeviceIdentity {
@@ -156,6 +158,7 @@ impl FieldbookStore {
         self.inner().role().may_write(kind)
     }
 
+    /// The seizure protection this store applies now.
     pub fn security_settings(&self) -> SecuritySettings {
         let policy = self.inner().policy();
         SecuritySettings {

@@ -9,6 +9,7 @@ use fieldbook_core::sync::{self, SyncListener, SyncOptions, SyncPhase as CorePha
 use crate::error::FieldbookError;
 use crate::store::FieldbookStore;
 
+/// The part of a sync under way, for progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum SyncPhase {
     /// Sending this device's new versions.
@@ -35,15 +36,18 @@ pub struct SyncCancellation {
 
 #[uniffi::export]
 impl SyncCancellation {
+    /// A handle that has not been cancelled; pass it to one sync.
     #[uniffi::constructor]
     pub fn new() -> Arc<Self> {
         Arc::new(SyncCancellation::default())
     }
 
+    /// Asks the sync to stop; callable from any thread, any number of times.
     pub fn cancel(&self) {
         self.cancelled.store(true, Ordering::SeqCst);
     }
 
+    /// Whether `cancel` was called.
     pub fn is_cancelled(&self) -> bool {
         self.cancelled.load(Ordering::SeqCst)
     }
@@ -52,6 +56,7 @@ impl SyncCancellation {
 /// What a sync did. `ok` is false whenever anything failed; `errors` says what.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SyncSummary {
+    /// Nothing failed.
     pub ok: bool,
     /// Versions the hub took from this device.
     pub pushed: u32,
@@ -74,13 +79,16 @@ pub struct SyncSummary {
     pub roster_links: u32,
     /// Received versions that could not be opened (damaged or tampered with).
     pub rejected: u32,
+    /// What failed, for the person; empty when `ok`.
     pub errors: Vec<String>,
     /// What the person should know that is not a failure (the team's roster
     /// not signed yet, a roster taken on first use with its fingerprint).
     pub warnings: Vec<String>,
     /// The hub ordered this device erased, and it was.
     pub wiped: bool,
+    /// How many requests the sync sent to the hub.
     pub requests: u32,
+    /// The sync was cancelled; what it saved stays saved.
     pub cancelled: bool,
 }
 

@@ -20,9 +20,11 @@ type Result<T, E = FieldbookError> = std::result::Result<T, E>;
 pub struct Invitation {
     /// A secret until used: show it once, never log it.
     pub code: String,
+    /// The role the new device will have.
     pub role: Role,
     /// RFC 3339.
     pub expires_at: String,
+    /// The hub's address to enroll with.
     pub hub_url: String,
     /// The hub certificate's SHA-256 the new device must pin, for an `https` hub.
     pub hub_certificate_sha256: Option<String>,
@@ -38,12 +40,17 @@ impl std::fmt::Debug for Invitation {
 /// signed roster certifies it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct TeamDevice {
+    /// The device's id.
     pub device_id: String,
+    /// Its role.
     pub role: Role,
+    /// The name it gave itself when it enrolled, if any.
     pub label: Option<String>,
     /// The roster's word for a verified device.
     pub status: DeviceStatus,
+    /// When it enrolled (RFC 3339).
     pub enrolled_at: String,
+    /// When it last reached the hub (RFC 3339); `None` if never since enrolling.
     pub last_seen_at: Option<String>,
     /// False for a device the hub lists but the signed roster does not
     /// certify as it is: it gets no keys; show it as unverified.

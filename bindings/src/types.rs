@@ -34,8 +34,10 @@ pub enum DeviceStatus {
 /// The language of labels and messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, uniffi::Enum)]
 pub enum Language {
+    /// Tiếng Việt: the default.
     #[default]
     Vietnamese,
+    /// English.
     English,
 }
 
@@ -51,8 +53,11 @@ impl From<Language> for Lang {
 /// Which ids this device has on its team.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct DeviceIdentity {
+    /// The team's id.
     pub team_id: String,
+    /// This device's id in the team.
     pub device_id: String,
+    /// This device's role, which decides what it may read and write.
     pub role: Role,
 }
 

@@ -6,51 +6,72 @@ use fieldbook_core::forms::{FieldDef, FieldType};
 use serde_json::{Map, Number, Value};
 use std::collections::HashMap;
 
+/// One field's value, typed by the form field it belongs to.
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum FieldValue {
+    /// A text field's value.
     Text {
+        /// The text, exactly as written.
         value: String,
     },
+    /// A whole number.
     Integer {
+        /// The number.
         value: i64,
     },
+    /// A number with decimals; it must be finite.
     Decimal {
+        /// The number.
         value: f64,
     },
     /// `YYYY-MM-DD`.
     Date {
+        /// The date.
         value: String,
     },
     /// RFC 3339, e.g. `2026-12-01T09:30:00Z`.
     Datetime {
+        /// The instant, in UTC.
         value: String,
     },
     /// One choice's value (not its label).
     Choice {
+        /// The choice's value.
         value: String,
     },
+    /// Several choices' values (not their labels).
     Choices {
+        /// The values, in the order the form defines the choices.
         values: Vec<String>,
     },
+    /// Yes (`true`) or no.
     YesNo {
+        /// The answer.
         value: bool,
     },
     /// A linked record's id.
     Link {
+        /// The record's id.
         id: String,
     },
+    /// Linked records' ids.
     Links {
+        /// The ids.
         ids: Vec<String>,
     },
     /// How many of each item, in the form's order of choices.
     Quantities {
+        /// One count per item handed out.
         items: Vec<Quantity>,
     },
 }
 
+/// How many of one item.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Quantity {
+    /// The item's choice value.
     pub item: String,
+    /// How many, above zero.
     pub count: u64,
 }
 

@@ -11,9 +11,11 @@ pub const FOUNDER_CODE_DAYS: i64 = 7;
 
 /// A new team and the one-time code of its first supervisor device.
 pub struct NewTeam {
+    /// The team as stored.
     pub team: Team,
     /// Only its verifier's hash is on the hub; the code itself is shown once.
     pub code: EnrollmentCode,
+    /// When the code stops working ([`FOUNDER_CODE_DAYS`] from now).
     pub expires_at: DateTime<Utc>,
 }
 

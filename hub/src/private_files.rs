@@ -16,18 +16,47 @@ pub const DIR_MODE: u32 = 0o700;
 /// The database files' mode.
 pub const FILE_MODE: u32 = 0o600;
 
+/// Why the hub's data directory or files cannot be made private to the hub's user.
 #[derive(Debug, thiserror::Error)]
 pub enum PrivateFileError {
+    /// It belongs to another user.
     #[error("{} belongs to another user (uid {owner}) than the hub's (uid {hub}): give it to the hub's user (chown) or choose another data directory", path.display())]
-    ForeignOwner { path: PathBuf, owner: u32, hub: u32 },
+    ForeignOwner {
+        /// The directory or file.
+        path: PathBuf,
+        /// Its owner's uid.
+        owner: u32,
+        /// The uid the hub runs as.
+        hub: u32,
+    },
+    /// The data directory's path names something other than a directory.
     #[error("{} is not a directory", path.display())]
-    NotADirectory { path: PathBuf },
+    NotADirectory {
+        /// What the path names.
+        path: PathBuf,
+    },
+    /// A directory every user may write to, like `/tmp`.
     #[error("{} is shared by all users (sticky bit, like /tmp): choose a directory of the hub's own inside it", path.display())]
-    Shared { path: PathBuf },
+    Shared {
+        /// The shared directory.
+        path: PathBuf,
+    },
+    /// Its modes could not be read or changed.
     #[error("cannot make {} private to the hub's user: {source}", path.display())]
-    Io { path: PathBuf, source: io::Error },
+    Io {
+        /// The directory or file.
+        path: PathBuf,
+        /// What the system answered.
+        source: io::Error,
+    },
+    /// The directory or the database file could not be created.
     #[error("cannot create {}: {source}", path.display())]
-    Create { path: PathBuf, source: io::Error },
+    Create {
+        /// The directory or file to create.
+        path: PathBuf,
+        /// What the system answered.
+        source: io::Error,
+    },
 }
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> PrivateFileError + '_ {

@@ -45,8 +45,11 @@ pub async fn current(storage: &dyn HubStorage, team: Uuid) -> Result<Option<Rost
 
 /// New links checked against the roster, and the write they make.
 pub struct Checked {
+    /// The roster with the new links applied.
     pub roster: Roster,
+    /// Each new link's statement, in order.
     pub statements: Vec<Statement>,
+    /// The storage write the links make: the links, and the revocations and settled claims they state.
     pub write: RosterWrite,
 }
 
@@ -116,6 +119,7 @@ fn stored(link: &Link) -> StoredLink {
     }
 }
 
+/// A stored link as it travels to devices.
 pub fn to_wire(link: &StoredLink) -> RosterLink {
     RosterLink {
         seq: link.seq,

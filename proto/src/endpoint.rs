@@ -17,9 +17,12 @@ use crate::paths;
 use crate::roster::{AppendRosterRequest, RosterPage, SigningKeyClaim};
 use crate::sync::{CompactRequest, CompactResponse, PullResponse, PushRequest, PushResponse};
 
+/// The HTTP method of a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Method {
+    /// A read: parameters in the query string.
     Get,
+    /// A change or a lookup with secrets: parameters in a JSON body.
     Post,
 }
 
@@ -35,6 +38,7 @@ impl Method {
 
 /// One call of the API, typed.
 pub trait Endpoint {
+    /// Which call this is, for its method, path and statuses.
     const CALL: Call;
     /// The query of a GET or the JSON body of a POST; `()` for none.
     type Request: Serialize + DeserializeOwned;
@@ -47,6 +51,7 @@ pub trait Endpoint {
 pub struct HealthAnswer {
     /// Always `ok`: a hub that answers is up.
     pub status: String,
+    /// The hub's [`crate::PROTOCOL_VERSION`]: a device refuses a hub that speaks another.
     pub protocol: u32,
     /// `sqlite` or `postgres`.
     pub backend: String,
@@ -86,8 +91,10 @@ macro_rules! endpoints {
         }
 
         impl Call {
+            /// Every call, in the order declared; the hub routes exactly these.
             pub const ALL: &'static [Call] = &[$(Call::$name,)*];
 
+            /// GET or POST.
             pub fn method(self) -> Method {
                 match self {
                     $(Call::$name => Method::$method,)*

@@ -17,6 +17,7 @@ use crate::vocab::Role;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnrollRequest {
+    /// The invite the code names (its public part).
     pub invite_id: Uuid,
     /// Derived from the code's secret; the hub compares its SHA-256.
     #[serde(with = "crate::bytes")]
@@ -24,6 +25,7 @@ pub struct EnrollRequest {
     /// The device's X25519 public key: later key epochs are wrapped to it.
     #[serde(with = "crate::bytes")]
     pub public_key: Vec<u8>,
+    /// A name for the device that supervisors see in the device list.
     #[serde(
         default,
         deserialize_with = "crate::no_null::deserialize",
@@ -53,17 +55,24 @@ pub struct EnrollRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignedJoin {
+    /// The signed join statement's exact bytes.
     #[serde(with = "crate::bytes")]
     pub statement: Vec<u8>,
+    /// The statement's signature by the invite's one-time key.
     #[serde(with = "crate::bytes")]
     pub signature: Vec<u8>,
 }
 
+/// The answer to `POST /v1/enroll`: who the device now is in which team, and its token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnrollResponse {
+    /// The team the device joined.
     pub team_id: Uuid,
+    /// The team's name, to show the user.
     pub team_name: String,
+    /// The device's id (the one it chose, or one the hub picked).
     pub device_id: Uuid,
+    /// The role the invite granted.
     pub role: Role,
     /// The device's bearer token (256 random bits, base64). Stored hashed on the hub.
     pub token: String,
@@ -75,6 +84,7 @@ pub struct EnrollResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub key_bundle: Option<Vec<u8>>,
+    /// The team key epoch at enrollment.
     pub key_epoch: u32,
 }
 
@@ -82,13 +92,17 @@ pub struct EnrollResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateInviteRequest {
+    /// The invite id the code carries.
     pub invite_id: Uuid,
+    /// The role the enrolled device will have.
     pub role: Role,
     /// SHA-256 of the verifier the enrolling device will present.
     #[serde(with = "crate::bytes")]
     pub verifier_hash: Vec<u8>,
+    /// The team keys sealed under a key derived from the code's secret; the hub cannot open it.
     #[serde(with = "crate::bytes")]
     pub key_bundle: Vec<u8>,
+    /// After this the code no longer enrolls anyone.
     pub expires_at: DateTime<Utc>,
     /// The roster link that certifies the invite (its role and one-time key),
     /// signed by the inviting supervisor; required once the team has a roster.
@@ -106,7 +120,9 @@ pub struct CreateInviteRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InviteLookupRequest {
+    /// The invite id the code carries.
     pub invite_id: Uuid,
+    /// Derived from the code's secret, as in [`EnrollRequest::verifier`]: it proves the caller holds the code.
     #[serde(with = "crate::bytes")]
     pub verifier: Vec<u8>,
     /// Roster links after this seq (a long roster comes in pages).
@@ -114,16 +130,22 @@ pub struct InviteLookupRequest {
     pub since: u64,
 }
 
+/// The answer to `POST /v1/enroll/invite`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InviteLookup {
+    /// The team the code joins.
     pub team_id: Uuid,
+    /// The team's name, to show before joining.
     pub team_name: String,
+    /// The role the code grants.
     pub role: Role,
+    /// The team keys sealed under the code's secret; absent for a team's first supervisor's code.
     #[serde(
         default,
         with = "crate::bytes::option",
         skip_serializing_if = "Option::is_none"
     )]
     pub key_bundle: Option<Vec<u8>>,
+    /// The team's roster after the request's `since`, to check against the code's fingerprint.
     pub roster: crate::roster::RosterPage,
 }

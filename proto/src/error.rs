@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+/// What the hub answers with any error status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     /// A stable machine-readable code, e.g. `unauthorized`, `forbidden_kind`,

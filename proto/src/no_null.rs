@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Deserializer};
 
+/// Reads an optional field's value; an explicit `null` is an error.
 pub fn deserialize<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
 where
     D: Deserializer<'de>,

@@ -10,11 +10,15 @@ use uuid::Uuid;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RosterLink {
+    /// The link's place in the roster (the hub's head is the last one's).
     pub seq: u64,
+    /// The hash of the link before it, which chains the roster.
     #[serde(with = "crate::bytes")]
     pub prev: Vec<u8>,
+    /// The statement's exact signed bytes (decoded and checked by `fieldbook-trust`).
     #[serde(with = "crate::bytes")]
     pub statement: Vec<u8>,
+    /// The signature over `statement`.
     #[serde(with = "crate::bytes")]
     pub signature: Vec<u8>,
 }
@@ -23,6 +27,7 @@ pub struct RosterLink {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RosterPage {
+    /// The links, oldest first, at most [`MAX_ROSTER_LINKS`].
     pub links: Vec<RosterLink>,
     /// The seq of the last link the hub holds (0 for a team with no roster yet).
     pub head: u64,
@@ -35,6 +40,7 @@ pub const MAX_ROSTER_LINKS: usize = 1_000;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AppendRosterRequest {
+    /// The links to append, in order, the first following the hub's head.
     pub links: Vec<RosterLink>,
 }
 
@@ -46,16 +52,22 @@ pub struct AppendRosterRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SigningKeyClaim {
+    /// The device that claims the key.
     pub device_id: Uuid,
+    /// The public signing key it asks to have certified.
     #[serde(with = "crate::bytes")]
     pub signing_key: Vec<u8>,
+    /// One MAC per supervisor that can certify the key.
     pub macs: Vec<ClaimMac>,
 }
 
+/// A claim's MAC for one supervisor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimMac {
+    /// The supervisor device that can check it.
     pub supervisor: Uuid,
+    /// The MAC over the claim, keyed by the X25519 secret the claimant shares with that supervisor.
     #[serde(with = "crate::bytes")]
     pub mac: Vec<u8>,
 }

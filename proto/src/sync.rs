@@ -9,9 +9,11 @@ use crate::SealedVersion;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PushRequest {
+    /// The sealed versions; the hub takes at most 1,000 in one push.
     pub versions: Vec<SealedVersion>,
 }
 
+/// The answer to a push: how many of its versions were new.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushResponse {
     /// Versions new to the hub.
@@ -22,11 +24,13 @@ pub struct PushResponse {
 
 /// The most versions one pull page holds, whatever the device asks for.
 pub const MAX_PULL_LIMIT: u32 = 1_000;
+/// The page size when a pull names no limit.
 pub const DEFAULT_PULL_LIMIT: u32 = 1_000;
 
 /// `GET /v1/sync/pull?since=N&limit=M`: versions with a sequence number above `since`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PullResponse {
+    /// The versions after `since`, in sequence order.
     pub versions: Vec<PulledVersion>,
     /// The cursor to save and send as `since` next time.
     pub next: u64,
@@ -41,9 +45,12 @@ pub struct PullResponse {
     pub roster_head: u64,
 }
 
+/// A version in the team's log, with its place.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PulledVersion {
+    /// Its sequence number in the team's log, strictly increasing.
     pub seq: u64,
+    /// The version itself.
     #[serde(flatten)]
     pub version: SealedVersion,
 }
@@ -60,17 +67,23 @@ pub const MAX_COMPACT_DROPS: usize = 20_000;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CompactRequest {
+    /// One entry per record compacted, at most [`MAX_COMPACT_ENTRIES`].
     pub compactions: Vec<CompactEntry>,
 }
 
+/// One record's compaction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CompactEntry {
+    /// The record whose versions are dropped.
     pub record_id: uuid::Uuid,
+    /// The merged version that stays.
     pub keep_version_id: uuid::Uuid,
+    /// The versions it supersedes, to drop.
     pub drop_version_ids: Vec<uuid::Uuid>,
 }
 
+/// The answer to a compaction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompactResponse {
     /// Versions removed from the log.

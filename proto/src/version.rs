@@ -5,15 +5,19 @@ use uuid::Uuid;
 
 use crate::vocab::{RecordKind, SensitivityClass};
 
+/// A record version sealed on a device: the hub sees only these routing fields, never the contents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SealedVersion {
+    /// Unique per version; pushing the same id again stores nothing.
     pub version_id: Uuid,
+    /// The record it is a version of; every edit of a record is a new version.
     pub record_id: Uuid,
     /// The hub checks it against the role of the device that pushes it.
     pub kind: RecordKind,
     /// The team key class and epoch that sealed the body.
     pub key_class: SensitivityClass,
+    /// The epoch of the key class that sealed it.
     pub key_epoch: u32,
     /// AES-256-GCM sealed body (version byte, nonce, ciphertext and tag).
     #[serde(with = "crate::bytes")]

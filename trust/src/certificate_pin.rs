@@ -13,12 +13,15 @@ use subtle::ConstantTimeEq;
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct CertificatePin([u8; 32]);
 
+/// Why text is not a certificate fingerprint.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PinParseError {
+    /// Not 64 hexadecimal digits; carries how many there were.
     #[error(
         "a certificate fingerprint is 64 hexadecimal digits (SHA-256, colons allowed), not {0}"
     )]
     WrongLength(usize),
+    /// A character other than a hexadecimal digit or a colon.
     #[error("a certificate fingerprint may hold only hexadecimal digits and colons")]
     NotHex,
 }
@@ -47,6 +50,7 @@ impl CertificatePin {
         Ok(CertificatePin(pin))
     }
 
+    /// The 32 bytes of the SHA-256.
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0
     }

@@ -19,6 +19,7 @@ pub fn decode_symbol(c: char) -> Option<u8> {
         .map(|p| p as u8)
 }
 
+/// The character a 5-bit symbol is typed as (only the low five bits count).
 pub fn symbol_char(symbol: u8) -> char {
     char::from(ALPHABET[usize::from(symbol & 0x1F)])
 }

@@ -27,8 +27,11 @@ use crate::{Fingerprint, SigningKey};
 /// label they are part of the stored data format and never change; the
 /// core's own labels are checked distinct from these.
 pub const VERIFIER_LABEL: &[u8] = b"fieldbook/v1/invite-verifier";
+/// Derives the key that seals the team keys in the invite's bundle.
 pub const BUNDLE_LABEL: &[u8] = b"fieldbook/v1/invite-bundle";
+/// Derives the invite's one-time signing key, which signs the device's join.
 pub const SIGNING_LABEL: &[u8] = b"fieldbook/v1/invite-signing";
+/// Every label above, so other derivations can be checked distinct from them.
 pub const LABELS: [&[u8]; 3] = [VERIFIER_LABEL, BUNDLE_LABEL, SIGNING_LABEL];
 
 const SECRET_LEN: usize = 16;
@@ -37,10 +40,13 @@ const PAYLOAD_LEN: usize = 16 + SECRET_LEN;
 /// Invite id, secret and the team's fingerprint.
 const PINNED_PAYLOAD_LEN: usize = PAYLOAD_LEN + FINGERPRINT_LEN;
 
+/// Why text is not an enrollment code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EnrollmentCodeError {
+    /// Not symbols of a code, or not a code's length.
     #[error("not an enrollment code")]
     Malformed,
+    /// The check symbol does not match: a character was mistyped.
     #[error("the enrollment code was mistyped (check character)")]
     CheckCharacterMismatch,
 }
@@ -48,6 +54,7 @@ pub enum EnrollmentCodeError {
 /// A one-time enrollment code. Its secret half zeroizes on drop and never
 /// appears in `Debug`.
 pub struct EnrollmentCode {
+    /// The invite the code redeems: the part the hub sees.
     pub invite_id: Uuid,
     secret: Zeroizing<[u8; SECRET_LEN]>,
     /// The team's fingerprint, for a team that signs its roster.
@@ -90,6 +97,7 @@ impl EnrollmentCode {
         Zeroizing::new(format_grouped(&symbols, 4))
     }
 
+    /// Reads a typed code (hyphens and spaces ignored), checking its check symbol.
     pub fn parse(text: &str) -> Result<Self, EnrollmentCodeError> {
         let mut symbols =
             Zeroizing::new(parse_symbols(text).ok_or(EnrollmentCodeError::Malformed)?);

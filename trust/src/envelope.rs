@@ -10,10 +10,13 @@ use uuid::Uuid;
 /// What a supervisor signs about one envelope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EnvelopeFacts<'a> {
+    /// The team whose key it is.
     pub team: Uuid,
     /// The recipient.
     pub device: Uuid,
+    /// The class of the wrapped key.
     pub key_class: SensitivityClass,
+    /// The key epoch of the wrapped key.
     pub epoch: u32,
     /// The wrapped key (sealed to the recipient's X25519 key).
     pub wrapped: &'a [u8],

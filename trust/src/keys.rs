@@ -14,8 +14,11 @@ use zeroize::Zeroizing;
 
 use crate::TrustError;
 
+/// Bytes in an Ed25519 public key.
 pub const PUBLIC_KEY_LEN: usize = 32;
+/// Bytes in an Ed25519 signature.
 pub const SIGNATURE_LEN: usize = 64;
+/// Bytes in a key fingerprint (a truncated SHA-256).
 pub const FINGERPRINT_LEN: usize = 16;
 
 /// What a signature is for. The label is signed with the message, so a
@@ -29,6 +32,7 @@ pub enum SignatureDomain {
 }
 
 impl SignatureDomain {
+    /// The label signed before the message: it binds a signature to its purpose.
     pub fn label(self) -> &'static [u8] {
         match self {
             SignatureDomain::RosterStatement => b"fieldbook/v1/roster-statement\0",
@@ -46,6 +50,7 @@ impl SignatureDomain {
 pub struct SigningKey(ed25519_dalek::SigningKey);
 
 impl SigningKey {
+    /// A fresh key from the system's random source.
     pub fn make_random() -> Self {
         SigningKey(ed25519_dalek::SigningKey::generate(&mut OsRng))
     }
@@ -60,10 +65,12 @@ impl SigningKey {
         Zeroizing::new(self.0.to_bytes())
     }
 
+    /// The public half, to verify its signatures.
     pub fn public(&self) -> PublicKey {
         PublicKey(self.0.verifying_key().to_bytes())
     }
 
+    /// Signs `body` for `domain`; it verifies only for the same domain.
     pub fn sign(&self, domain: SignatureDomain, body: &[u8]) -> [u8; SIGNATURE_LEN] {
         self.0.sign(&domain.message(body)).to_bytes()
     }
@@ -81,6 +88,7 @@ impl fmt::Debug for SigningKey {
 pub struct PublicKey(#[serde(with = "crate::b64")] pub [u8; PUBLIC_KEY_LEN]);
 
 impl PublicKey {
+    /// The key in these 32 bytes; refused if not a valid Ed25519 point.
     pub fn from_slice(bytes: &[u8]) -> Result<Self, TrustError> {
         let bytes: [u8; PUBLIC_KEY_LEN] = bytes.try_into().map_err(|_| TrustError::BadKey)?;
         ed25519_dalek::VerifyingKey::from_bytes(&bytes).map_err(|_| TrustError::BadKey)?;
@@ -106,6 +114,7 @@ impl PublicKey {
             .map_err(|_| TrustError::BadSignature)
     }
 
+    /// The short hash by which people and codes name this key (a team's fingerprint is its root's).
     pub fn fingerprint(&self) -> Fingerprint {
         let digest = Sha256::new()
             .chain_update(b"fieldbook/v1/key-fingerprint\0")

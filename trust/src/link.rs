@@ -15,16 +15,21 @@ pub type Digest = [u8; 32];
 /// The `prev` of the first link.
 pub const GENESIS_PREV: Digest = [0; 32];
 
+/// One roster link: a signed statement and its place in the chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
+    /// Its place in the chain; the first link is 1.
     pub seq: u64,
+    /// The hash of the link before it ([`GENESIS_PREV`] for the first).
     pub prev: Digest,
     /// The statement's bytes exactly as signed.
     pub statement: Vec<u8>,
+    /// The signature over the statement, by the key its signer names.
     pub signature: [u8; SIGNATURE_LEN],
 }
 
 impl Link {
+    /// The hash the next link's `prev` must carry: covers place, prev, statement and signature.
     pub fn hash(&self) -> Digest {
         Sha256::new()
             .chain_update(b"fieldbook/v1/roster-link\0")
@@ -37,10 +42,12 @@ impl Link {
             .into()
     }
 
+    /// Reads the signed statement (strictly; the signature is not checked here).
     pub fn decode_statement(&self) -> Result<Statement, TrustError> {
         Statement::decode(&self.statement)
     }
 
+    /// The link as it travels; refused if `prev` or the signature have the wrong length.
     pub fn from_wire(wire: &RosterLink) -> Result<Link, TrustError> {
         let prev: Digest = wire
             .prev
@@ -60,6 +67,7 @@ impl Link {
         })
     }
 
+    /// The link as it travels.
     pub fn to_wire(&self) -> RosterLink {
         RosterLink {
             seq: self.seq,

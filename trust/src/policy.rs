@@ -30,6 +30,7 @@ pub struct SecurityPolicy {
     pub free_attempts: u32,
     /// The first wait after the free attempts; it doubles with each further failure.
     pub backoff_base_secs: u64,
+    /// The longest wait between PIN attempts, however many failures.
     pub backoff_max_secs: u64,
     /// Crypto-erase a device that has not reached the hub for this many days
     /// (a seized phone kept offline never hears its wipe order).
@@ -146,15 +147,22 @@ const SETTINGS: [Setting; 7] = [
 /// Why a policy is refused. Names the setting; carries only numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyProblem {
+    /// A setting outside its floor and ceiling.
     #[error("{setting} must be between {min} and {max} (was {value})")]
     OutOfRange {
+        /// The setting's name in the policy.
         setting: &'static str,
+        /// Its floor.
         min: u64,
+        /// Its ceiling.
         max: u64,
+        /// The value refused.
         value: u64,
     },
+    /// More free attempts than the wrong PINs that erase the store.
     #[error("free_attempts must not be more than max_failed_unlocks")]
     FreeAttemptsAboveMax,
+    /// A longest wait shorter than the first one.
     #[error("backoff_max_secs must be at least backoff_base_secs")]
     BackoffMaxBelowBase,
 }
@@ -166,9 +174,13 @@ pub enum PolicyProblem {
     match .stricter { Stricter::Lower => "lower", Stricter::Higher => "higher" }
 )]
 pub struct LooserThanTeam {
+    /// The setting's name in the policy.
     pub setting: &'static str,
+    /// The team's value.
     pub team: u64,
+    /// The value the device asked for.
     pub asked: u64,
+    /// Which way is stricter for this setting.
     pub stricter: Stricter,
 }
 

@@ -26,7 +26,9 @@ pub const MAX_LABEL_CHARS: usize = 64;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Position {
+    /// The statement's place in the chain.
     pub seq: u64,
+    /// The hash of the link before it.
     #[serde(with = "crate::b64")]
     pub prev: Digest,
 }
@@ -38,9 +40,15 @@ pub enum Signer {
     /// The team root (genesis, root rotation).
     Root,
     /// A supervisor device with a certified signing key.
-    Device { device: Uuid },
+    Device {
+        /// The supervisor device whose certified key signed.
+        device: Uuid,
+    },
     /// The one-time key of an invite: only a join.
-    Invite { invite: Uuid },
+    Invite {
+        /// The invite whose one-time key signed.
+        invite: Uuid,
+    },
 }
 
 impl std::fmt::Display for Signer {
@@ -59,6 +67,7 @@ impl std::fmt::Display for Signer {
 pub struct Member {
     /// Chosen by the device at random (it carries no clock).
     pub device: Uuid,
+    /// What the device may hold and write.
     pub role: Role,
     /// The device's X25519 key: team keys are wrapped to it.
     #[serde(with = "crate::b64")]
@@ -67,6 +76,7 @@ pub struct Member {
     /// device certified before it had one (a roster signed at migration).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signing_key: Option<PublicKey>,
+    /// A name supervisors see for the device, at most [`MAX_LABEL_CHARS`] characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
@@ -79,42 +89,76 @@ pub enum Entry {
     /// is the team's key epoch when the chain starts (1 for a new team; the
     /// current one when a team from before signed rosters signs its first).
     Genesis {
+        /// The team root's key; its fingerprint is the team's for good.
         root: PublicKey,
+        /// The team's first supervisor.
         founder: Member,
+        /// The team's key epoch when the chain starts.
         key_epoch: u32,
     },
     /// A supervisor adds a device directly (the migration of a team from
     /// before signed rosters).
-    Add { member: Member },
+    Add {
+        /// The device added.
+        member: Member,
+    },
     /// A supervisor makes a one-time code. `key` is derived from the code's
     /// secret: whoever joins with this invite proves they hold the code.
     /// `key_epoch` is the newest epoch whose keys the code's bundle carries.
     Invite {
+        /// The invite id the code carries.
         invite: Uuid,
+        /// The role of the device that joins with it.
         role: Role,
+        /// The invite's one-time public key.
         key: PublicKey,
+        /// The newest key epoch in the code's bundle.
         key_epoch: u32,
+        /// When the code stops working, in milliseconds since 1970.
         expires_at_ms: i64,
     },
     /// A new device, signed with its invite's one-time key.
-    Join { invite: Uuid, member: Member },
+    Join {
+        /// The invite joined with; it cannot be used again.
+        invite: Uuid,
+        /// The new device.
+        member: Member,
+    },
     /// A device leaves the team: it gets nothing after this, its invites
     /// stop working, and it erases itself when it learns of this link.
-    Revoke { device: Uuid },
+    Revoke {
+        /// The device revoked.
+        device: Uuid,
+    },
     /// A new key epoch: the only way an epoch comes to exist.
-    Rotate { epoch: u32 },
+    Rotate {
+        /// The new epoch: the current one plus one.
+        epoch: u32,
+    },
     /// A supervisor from before signed rosters gets its signing key certified.
-    CertifySigningKey { device: Uuid, key: PublicKey },
+    CertifySigningKey {
+        /// The supervisor device.
+        device: Uuid,
+        /// Its Ed25519 signing key.
+        key: PublicKey,
+    },
     /// The team root moves to a new key (signed by the current root).
-    RotateRoot { root: PublicKey },
+    RotateRoot {
+        /// The new root key.
+        root: PublicKey,
+    },
     /// The team's security policy from here on (a certified supervisor
     /// signs it; every value within its floor and ceiling). The newest
     /// policy link is the team's policy; a roster without one has the
     /// default policy. A build from before this entry cannot read it.
-    Policy { policy: SecurityPolicy },
+    Policy {
+        /// The settings every device of the team enforces.
+        policy: SecurityPolicy,
+    },
 }
 
 impl Entry {
+    /// The entry's type as the statement's JSON spells it.
     pub fn name(&self) -> &'static str {
         match self {
             Entry::Genesis { .. } => "genesis",
@@ -134,7 +178,9 @@ impl Entry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Statement {
+    /// The statement format ([`FORMAT`]); other formats are refused.
     pub format: u8,
+    /// The team the statement is about.
     pub team: Uuid,
     /// `None` only for a join: the relay places it, and the invite's
     /// single use keeps it from being placed twice.
@@ -143,11 +189,14 @@ pub struct Statement {
     /// The signer's clock when it signed (milliseconds since 1970): shown to
     /// people, never trusted for order.
     pub at_ms: i64,
+    /// Who signed it, and so which key verifies it.
     pub signer: Signer,
+    /// What it says.
     pub entry: Entry,
 }
 
 impl Statement {
+    /// A statement in this build's format.
     pub fn new(
         team: Uuid,
         position: Option<Position>,
@@ -165,10 +214,12 @@ impl Statement {
         }
     }
 
+    /// The canonical bytes that are signed and travel.
     pub fn encode(&self) -> Vec<u8> {
         serde_json::to_vec(self).expect("a statement always encodes")
     }
 
+    /// Reads a statement's bytes strictly: too long, unknown fields or another format are refused.
     pub fn decode(bytes: &[u8]) -> Result<Statement, TrustError> {
         if bytes.len() > MAX_STATEMENT_LEN {
             return Err(TrustError::Malformed("statement too long".into()));

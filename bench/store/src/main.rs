@@ -94,6 +94,7 @@ fn parse_args() -> Res<Args> {
     Ok(a)
 }
 
+/// The median of a sample; NaN for an empty one.
 pub fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(|a, b| a.partial_cmp(b).expect("no NaN"));
     let n = xs.len();
@@ -160,8 +161,11 @@ fn insert_interleaved(places: &[Place], work: &Workload) -> Res<Vec<Inserted>> {
 /// Per engine: times of each run (seconds) and the largest memory of a run.
 #[derive(Default, Clone)]
 pub struct Measure {
+    /// Each run's time, in seconds.
     pub secs: Vec<f64>,
+    /// The most memory any run needed.
     pub mem: PhaseMemory,
+    /// For runs that open a store: the seconds of opening and of unlocking, per run.
     pub parts: Vec<(f64, f64)>,
 }
 
@@ -170,6 +174,7 @@ impl Measure {
         self.secs.push(secs);
         self.mem = self.mem.max(mem);
     }
+    /// The median time of the runs, in seconds.
     pub fn median(&self) -> f64 {
         median(self.secs.clone())
     }

@@ -11,15 +11,20 @@ use tokio::runtime::Runtime;
 
 use crate::Res;
 
+/// The PostgreSQL database used when none is given: the one the tests use.
 pub const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/test";
 
+/// Which storage the hub runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BackendKind {
+    /// A new SQLite file in the run's work directory.
     Sqlite,
+    /// PostgreSQL.
     Postgres,
 }
 
 impl BackendKind {
+    /// The name printed in the report's columns.
     pub fn name(self) -> &'static str {
         match self {
             BackendKind::Sqlite => "SQLite",
@@ -42,6 +47,7 @@ impl FromStr for BackendKind {
 /// A fresh store for the hub; what must outlive it is kept here and cleaned
 /// up when this is dropped (after the hub that used it).
 pub struct HubStore {
+    /// The store the hub serves.
     pub storage: Arc<dyn HubStorage>,
     /// PostgreSQL's schema, dropped with this. (The SQLite file lives in the
     /// run's work directory and goes with it.)

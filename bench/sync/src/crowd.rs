@@ -22,12 +22,15 @@ use crate::machine::{listen_overflows, CpuTimes};
 use crate::stats::Percentiles;
 use crate::Res;
 
+/// The shape of the crowd run.
 #[derive(Debug, Clone, Copy)]
 pub struct CrowdConfig {
+    /// Simulated devices in all.
     pub devices: usize,
     /// Devices per team: pushes to one team are serialised on its log, and
     /// each device pulls what its teammates pushed.
     pub team_size: usize,
+    /// Rounds to run, unless the deadline comes first.
     pub rounds: usize,
     /// Sealed versions each device pushes per sync.
     pub versions_per_sync: usize,
@@ -37,20 +40,29 @@ pub struct CrowdConfig {
     pub deadline: Duration,
 }
 
+/// One round: every device syncing at once.
 #[derive(Debug, Clone, Copy)]
 pub struct Round {
+    /// Wall time of the round.
     pub seconds: f64,
+    /// Syncs that completed without an error.
     pub syncs: u64,
+    /// How long each sync took.
     pub sync_ms: Percentiles,
 }
 
+/// What the crowd run measured.
 #[derive(Debug, Clone)]
 pub struct Crowd {
+    /// The configuration it ran with.
     pub config: CrowdConfig,
+    /// Teams the devices were split into.
     pub teams: usize,
+    /// Each round run, in order.
     pub rounds: Vec<Round>,
     /// Syncs that completed without an error.
     pub syncs: u64,
+    /// Syncs that ended with an error.
     pub failed: u64,
     /// The first failure's message, if any.
     pub first_error: Option<String>,
@@ -60,10 +72,15 @@ pub struct Crowd {
     pub hub_requests: u64,
     /// Wall time of the rounds, added up.
     pub seconds: f64,
+    /// How long each sync took, over all rounds.
     pub sync_ms: Percentiles,
+    /// How long each request took, as the devices saw it.
     pub request_ms: Percentiles,
+    /// How long each push request took.
     pub push_ms: Percentiles,
+    /// How long each pull request (one page) took.
     pub pull_ms: Percentiles,
+    /// Versions the devices pulled, in all.
     pub versions_pulled: u64,
     /// CPU used during the rounds (not between them), by the hub, the
     /// devices and the machine.
@@ -74,12 +91,15 @@ pub struct Crowd {
 }
 
 impl Crowd {
+    /// Completed syncs per second of the rounds' wall time.
     pub fn syncs_per_second(&self) -> f64 {
         self.syncs as f64 / self.seconds.max(1e-9)
     }
+    /// Completed requests per second of the rounds' wall time.
     pub fn requests_per_second(&self) -> f64 {
         self.requests as f64 / self.seconds.max(1e-9)
     }
+    /// Versions pulled per completed sync.
     pub fn pulled_per_sync(&self) -> f64 {
         self.versions_pulled as f64 / self.syncs.max(1) as f64
     }
@@ -104,6 +124,7 @@ struct SyncOutcome {
 const SYNC_TIMEOUT: Duration = Duration::from_secs(60);
 const MAX_PULL_PAGES: usize = 1_000;
 
+/// Registers the devices in `hub` and runs the rounds.
 pub fn run(hub: &Hub, config: CrowdConfig) -> Res<Crowd> {
     let mut devices = register(hub, &config)?;
     let teams = devices.len().div_ceil(config.team_size.max(1));

@@ -21,10 +21,13 @@ use crate::Res;
 /// One leg of the journey: a span of a sync.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Leg {
+    /// Wall time of the leg.
     pub seconds: f64,
+    /// Versions it carried.
     pub versions: u64,
     /// Requests the hub answered (counted at the hub).
     pub requests: u64,
+    /// Bytes on the wire, each way, through the proxy.
     pub bytes: Bytes,
     /// Seconds the hub spent answering those requests (the rest is the
     /// device, the wire and the proxy).
@@ -43,6 +46,7 @@ impl Leg {
         }
     }
 
+    /// Versions carried per second.
     pub fn per_second(&self) -> f64 {
         self.versions as f64 / self.seconds.max(1e-9)
     }
@@ -53,8 +57,10 @@ impl Leg {
     }
 }
 
+/// What the first sync of many records measured.
 #[derive(Debug, Clone, Copy)]
 pub struct FirstSync {
+    /// The records the outreach device wrote, by kind.
     pub written: Written,
     /// Seconds the outreach device spent writing the records (`add_many`; not sync).
     pub write_seconds: f64,
@@ -69,10 +75,12 @@ pub struct FirstSync {
 }
 
 impl FirstSync {
+    /// Records written, of every kind.
     pub fn records(&self) -> u64 {
         self.written.total() as u64
     }
 
+    /// Sealed bytes the hub holds per record.
     pub fn sealed_per_record(&self) -> f64 {
         self.sealed_bytes as f64 / self.records().max(1) as f64
     }
@@ -111,6 +119,7 @@ impl SyncListener for PushEnd<'_> {
     }
 }
 
+/// Writes `records` records on the outreach device (`batch` per call), syncs them to the hub, then times the supervisor's first sync that pulls them.
 pub fn run(
     team: &mut Team,
     hub: &Hub,

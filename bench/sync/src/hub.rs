@@ -47,22 +47,30 @@ pub struct HubTraffic {
     failed: AtomicU64,
 }
 
+/// One route's count.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct RouteStats {
+    /// Requests answered.
     pub requests: u64,
     /// Seconds between the request reaching the router and its answer leaving it.
     pub busy: f64,
 }
 
+/// The hub's traffic counters at one instant.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct TrafficSnapshot {
+    /// Pushes.
     pub push: RouteStats,
+    /// Pulls.
     pub pull: RouteStats,
+    /// Every other route.
     pub other: RouteStats,
+    /// Answers that were not 2xx, over all routes.
     pub failed: u64,
 }
 
 impl TrafficSnapshot {
+    /// Requests answered, over all routes.
     pub fn requests(&self) -> u64 {
         self.push.requests + self.pull.requests + self.other.requests
     }
@@ -83,6 +91,7 @@ impl TrafficSnapshot {
 }
 
 impl HubTraffic {
+    /// The counters now.
     pub fn snapshot(&self) -> TrafficSnapshot {
         let read = |c: &RouteCounter| RouteStats {
             requests: c.requests.load(Ordering::Relaxed),
@@ -120,6 +129,7 @@ async fn count(State(traffic): State<Arc<HubTraffic>>, req: Request, next: Next)
     res
 }
 
+/// A real hub (the `fieldbook-hub` router) serving on loopback, with its traffic counted.
 pub struct Hub {
     runtime: Runtime,
     addr: SocketAddr,
@@ -164,18 +174,22 @@ impl Hub {
         })
     }
 
+    /// The address it listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
 
+    /// Its URL, for devices that reach it directly.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
 
+    /// The store it serves, for setting up teams and devices directly.
     pub fn storage(&self) -> &Arc<dyn HubStorage> {
         &self.storage
     }
 
+    /// Its traffic counters now.
     pub fn traffic(&self) -> TrafficSnapshot {
         self.traffic.snapshot()
     }

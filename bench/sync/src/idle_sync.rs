@@ -13,14 +13,18 @@ use crate::proxy::{Bytes, Proxy};
 use crate::team::Team;
 use crate::Res;
 
+/// What one sync with nothing new cost one device.
 #[derive(Debug, Clone, Copy)]
 pub struct IdleSync {
+    /// Which device (`supervisor` or `outreach`).
     pub device: &'static str,
+    /// Wall time of the sync.
     pub seconds: f64,
     /// Requests the hub answered.
     pub requests: u64,
     /// Of those, pulls (a no-op sync should be exactly one pull).
     pub pulls: u64,
+    /// Bytes on the wire, each way, through the proxy.
     pub bytes: Bytes,
 }
 

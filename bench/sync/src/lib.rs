@@ -32,17 +32,23 @@ use idle_sync::IdleSync;
 use proxy::Proxy;
 use team::Kdf;
 
+/// A result whose error crosses threads.
 pub type Res<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
+/// What to run, and how big.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Records the first device writes and syncs.
     pub records: usize,
     /// Records per `add_many` call while writing them.
     pub write_batch: usize,
+    /// The many-devices run.
     pub crowd: CrowdConfig,
+    /// The hub backends to run against, in order.
     pub backends: Vec<BackendKind>,
+    /// How the two real devices derive their store keys.
     pub kdf: Kdf,
+    /// The PostgreSQL database to make the run's schema in.
     pub postgres_url: String,
     /// The hub's listen backlog; `None` listens as the `fieldbook-hub`
     /// binary does (128).
@@ -57,10 +63,15 @@ pub struct Config {
 /// Everything measured against one backend.
 #[derive(Debug, Clone)]
 pub struct BackendRun {
+    /// The backend measured.
     pub backend: BackendKind,
+    /// The first sync of many records.
     pub first: FirstSync,
+    /// A sync with nothing new, on each device.
     pub idle: Vec<IdleSync>,
+    /// Many devices syncing at once.
     pub crowd: Crowd,
+    /// Wall time of everything against this backend.
     pub seconds: f64,
 }
 
@@ -73,6 +84,7 @@ pub fn run(config: &Config) -> Res<Vec<BackendRun>> {
         .collect()
 }
 
+/// Runs the whole benchmark against one backend, on a fresh hub store.
 pub fn run_backend(config: &Config, backend: BackendKind) -> Res<BackendRun> {
     let started = Instant::now();
     let note = |what: &str| {

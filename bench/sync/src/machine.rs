@@ -26,6 +26,7 @@ pub struct CpuTimes {
 }
 
 impl CpuTimes {
+    /// The counters now, read from `/proc`.
     pub fn now() -> CpuTimes {
         let tick = clock_tick();
         let (mut hub, mut devices) = (0.0, 0.0);
@@ -49,6 +50,7 @@ impl CpuTimes {
         }
     }
 
+    /// What was used between `earlier` and now.
     pub fn since(&self, earlier: &CpuTimes) -> CpuTimes {
         CpuTimes {
             hub: self.hub - earlier.hub,
@@ -73,6 +75,7 @@ impl CpuTimes {
         (self.machine - self.process).max(0.0)
     }
 
+    /// The two added up.
     pub fn plus(&self, other: &CpuTimes) -> CpuTimes {
         CpuTimes {
             hub: self.hub + other.hub,

@@ -17,15 +17,19 @@ use crate::Res;
 /// Bytes that crossed the proxy, each way.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Bytes {
+    /// From the devices to the hub.
     pub to_hub: u64,
+    /// From the hub to the devices.
     pub from_hub: u64,
 }
 
 impl Bytes {
+    /// Both ways added up.
     pub fn total(&self) -> u64 {
         self.to_hub + self.from_hub
     }
 
+    /// What crossed between `earlier` and now.
     pub fn since(&self, earlier: &Bytes) -> Bytes {
         Bytes {
             to_hub: self.to_hub - earlier.to_hub,
@@ -40,6 +44,7 @@ struct Counters {
     from_hub: AtomicU64,
 }
 
+/// A TCP proxy on loopback between the devices and the hub that counts the bytes each way.
 pub struct Proxy {
     addr: SocketAddr,
     counters: Arc<Counters>,
@@ -88,6 +93,7 @@ impl Proxy {
         format!("http://{}", self.addr)
     }
 
+    /// The bytes counted so far.
     pub fn bytes(&self) -> Bytes {
         Bytes {
             to_hub: self.counters.to_hub.load(Ordering::Relaxed),

@@ -12,12 +12,16 @@ use crate::Res;
 /// How many records of each kind were written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Written {
+    /// Client records.
     pub clients: usize,
+    /// Outreach contacts.
     pub contacts: usize,
+    /// Referrals.
     pub referrals: usize,
 }
 
 impl Written {
+    /// Records of every kind.
     pub fn total(&self) -> usize {
         self.clients + self.contacts + self.referrals
     }

@@ -6,9 +6,12 @@ use crate::{BackendRun, Config};
 
 /// The aims from the issue.
 pub const FIRST_SYNC_AIM_SECONDS: f64 = 10.0;
+/// The most bytes a sync with nothing new should cost.
 pub const IDLE_SYNC_AIM_BYTES: u64 = 1024;
+/// The p99 sync time the crowd should stay under, in milliseconds.
 pub const CROWD_P99_AIM_MS: f64 = 1000.0;
 
+/// Prints the figures of every backend's run as Markdown tables, on standard output.
 pub fn print(config: &Config, runs: &[BackendRun]) {
     let Some(first) = runs.first() else {
         return;

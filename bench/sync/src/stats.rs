@@ -5,14 +5,20 @@ use std::time::Duration;
 /// Nearest-rank percentiles of a set of durations, in milliseconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Percentiles {
+    /// How many samples.
     pub count: usize,
+    /// The median.
     pub p50: f64,
+    /// The 99th percentile.
     pub p99: f64,
+    /// The slowest.
     pub max: f64,
+    /// The average.
     pub mean: f64,
 }
 
 impl Percentiles {
+    /// The percentiles of `samples`; all zero for none.
     pub fn of(samples: &[Duration]) -> Percentiles {
         if samples.is_empty() {
             return Percentiles::default();

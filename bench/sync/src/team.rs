@@ -29,6 +29,7 @@ pub enum Kdf {
 }
 
 impl Kdf {
+    /// The key derivation's settings, for the report.
     pub fn describe(self) -> &'static str {
         match self {
             Kdf::Strong => "Argon2id 64 MiB, t=3, p=1 (the app's default)",
@@ -44,7 +45,9 @@ impl Kdf {
     }
 }
 
+/// The two real devices of the benchmark's team.
 pub struct Team {
+    /// The team's id on the hub.
     pub team_id: uuid::Uuid,
     /// The founder: the office's supervisor, who receives the team's records.
     pub supervisor: Store,

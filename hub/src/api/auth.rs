@@ -33,6 +33,7 @@ impl AuthDevice {
     }
 }
 
+/// The SHA-256 of a bearer token: the hub stores and looks up only this, never the token.
 pub fn token_hash(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }

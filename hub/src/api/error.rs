@@ -10,15 +10,21 @@ use serde::de::DeserializeOwned;
 
 use crate::storage::StorageError;
 
+/// A refused request: the status and the [`ErrorBody`] the device receives.
 #[derive(Debug)]
 pub struct ApiError {
+    /// The HTTP status of the answer.
     pub status: StatusCode,
+    /// The body's stable machine-readable code (`error`), which clients match on.
     pub code: &'static str,
+    /// A short English explanation for logs; never record contents or tokens.
     pub message: String,
+    /// Orders the device to crypto-erase itself; set only for a revoked device.
     pub wipe: bool,
 }
 
 impl ApiError {
+    /// An error with this status, code and message, and no wipe order.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         ApiError {
             status,
@@ -27,6 +33,7 @@ impl ApiError {
             wipe: false,
         }
     }
+    /// A request the hub cannot accept as sent (400 `invalid_request`).
     pub fn invalid(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "invalid_request", message)
     }
@@ -36,6 +43,7 @@ impl ApiError {
     pub fn too_large(message: impl Into<String>) -> Self {
         Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", message)
     }
+    /// No device holds the bearer token sent, or none was sent (401).
     pub fn unauthorized() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,
@@ -43,9 +51,11 @@ impl ApiError {
             "missing or unknown device token",
         )
     }
+    /// A device whose role may not make this call (403).
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, "forbidden", message)
     }
+    /// Something the request names is not there (404).
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", message)
     }
@@ -69,6 +79,7 @@ impl ApiError {
             "the roster moved: fetch it and sign again",
         )
     }
+    /// The caller was revoked (410): the answer carries the wipe order.
     pub fn revoked() -> Self {
         ApiError {
             wipe: true,

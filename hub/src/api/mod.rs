@@ -34,7 +34,9 @@ pub use rate_limit::EnrollRateLimit;
 
 use crate::storage::HubStorage;
 
+/// What every request handler shares.
 pub struct AppState {
+    /// The hub's database (SQLite or PostgreSQL).
     pub storage: Arc<dyn HubStorage>,
 }
 

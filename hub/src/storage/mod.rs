@@ -61,6 +61,7 @@ pub trait HubStorage: Send + Sync {
 
     /// Creates a team at key epoch 1 with an empty log.
     async fn create_team(&self, name: &str) -> Result<Team>;
+    /// The team with this id; `NotFound` if there is none.
     async fn get_team(&self, id: Uuid) -> Result<Team>;
     /// All teams, oldest first.
     async fn list_teams(&self) -> Result<Vec<Team>>;
@@ -70,6 +71,7 @@ pub trait HubStorage: Send + Sync {
     /// Stores a new invite (its `used_at` must be `None`). `NotFound` for an
     /// unknown team, `Conflict` for a duplicate id.
     async fn create_invite(&self, invite: &Invite) -> Result<()>;
+    /// The invite with this id, used or not; `NotFound` if there is none.
     async fn get_invite(&self, id: Uuid) -> Result<Invite>;
     /// Consumes an invite atomically: of several concurrent calls with one
     /// code exactly one succeeds. `NotFound` if the invite is unknown or the
@@ -106,9 +108,11 @@ pub trait HubStorage: Send + Sync {
     /// The device holding the token with this hash, active or revoked (a
     /// revoked device must still be told to wipe).
     async fn device_by_token_hash(&self, token_hash: &[u8; 32]) -> Result<Option<Device>>;
+    /// The device with this id, active or revoked; `NotFound` if there is none.
     async fn get_device(&self, id: Uuid) -> Result<Device>;
     /// A team's devices, oldest first.
     async fn list_devices(&self, team_id: Uuid) -> Result<Vec<Device>>;
+    /// Sets a device's X25519 public key (a team's first supervisor enrolls without one); `NotFound` for an unknown device.
     async fn set_device_public_key(&self, id: Uuid, public_key: &[u8; 32]) -> Result<()>;
     /// Marks the device revoked and its wipe order pending. Revoking a revoked
     /// device changes nothing.
@@ -133,6 +137,7 @@ pub trait HubStorage: Send + Sync {
     /// Up to `limit` (at most [`MAX_PULL_LIMIT`]) versions with `seq > since`,
     /// in increasing seq order. `NotFound` for an unknown team.
     async fn pull(&self, team_id: Uuid, since: i64, limit: u32) -> Result<Page>;
+    /// How many versions and bytes a team's log holds, and its largest seq.
     async fn log_stats(&self, team_id: Uuid) -> Result<LogStats>;
     /// Drops versions of `record_id` superseded by the merged version
     /// `keep_version_id`: only those named in `drop_version_ids` that belong

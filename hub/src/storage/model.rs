@@ -25,8 +25,11 @@ pub fn now() -> DateTime<Utc> {
 /// A team: the unit of sharing. Each team has its own log and keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Team {
+    /// Chosen by the hub when the team is created.
     pub id: Uuid,
+    /// The name the admin gave the team; devices show it when they join.
     pub name: String,
+    /// When the admin created it.
     pub created_at: DateTime<Utc>,
 }
 
@@ -53,8 +56,11 @@ pub fn parse_status(s: &str) -> Result<DeviceStatus> {
 /// An enrolled device.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Device {
+    /// The device's id: the one it chose when it enrolled, or one the hub picked.
     pub id: Uuid,
+    /// The team it belongs to.
     pub team_id: Uuid,
+    /// Its role, from the invite it enrolled with; decides what it may push.
     pub role: Role,
     /// The device's X25519 public key; `None` only for a team's bootstrap
     /// supervisor until it sets one.
@@ -62,12 +68,16 @@ pub struct Device {
     /// SHA-256 of the device's random 256-bit bearer token. The token itself
     /// is never stored.
     pub token_hash: [u8; 32],
+    /// Whether it may still sync.
     pub status: DeviceStatus,
     /// Set by [`revoke_device`](super::HubStorage::revoke_device); cleared when
     /// the device acknowledged the wipe order.
     pub wipe_pending: bool,
+    /// When it enrolled.
     pub created_at: DateTime<Utc>,
+    /// When it last reached the hub; `None` before its first call after enrolling.
     pub last_seen_at: Option<DateTime<Utc>>,
+    /// The name it gave itself when it enrolled, if any.
     pub label: Option<String>,
 }
 
@@ -75,8 +85,11 @@ pub struct Device {
 /// verifier derived from the secret part (which the hub never sees).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Invite {
+    /// The invite id: the public part of the code.
     pub id: Uuid,
+    /// The team the code joins.
     pub team_id: Uuid,
+    /// The role the enrolled device gets.
     pub role: Role,
     /// SHA-256 of the verifier the enrolling device derives from the code.
     pub verifier_hash: [u8; 32],
@@ -85,7 +98,9 @@ pub struct Invite {
     pub key_bundle: Option<Vec<u8>>,
     /// The supervisor device that made it; `None` for the admin's bootstrap code.
     pub created_by: Option<Uuid>,
+    /// When it was registered.
     pub created_at: DateTime<Utc>,
+    /// After this the code enrolls no one.
     pub expires_at: DateTime<Utc>,
     /// When it was consumed; an invite is single use.
     pub used_at: Option<DateTime<Utc>>,
@@ -96,9 +111,13 @@ pub struct Invite {
 pub struct NewVersion {
     /// Unique per team: pushing the same version id again stores nothing.
     pub version_id: Uuid,
+    /// The record it is a version of.
     pub record_id: Uuid,
+    /// The record kind's stable name; checked against the pusher's role.
     pub kind: String,
+    /// The name of the team key class that sealed the body.
     pub key_class: String,
+    /// The epoch of that key.
     pub key_epoch: u32,
     /// The sealed body; opaque to the hub.
     pub body: Vec<u8>,
@@ -110,15 +129,22 @@ pub struct StoredVersion {
     /// The server sequence number: strictly increasing per team, in commit
     /// order; not necessarily gap-free.
     pub seq: i64,
+    /// Unique per team.
     pub version_id: Uuid,
+    /// The record it is a version of.
     pub record_id: Uuid,
+    /// The record kind's stable name.
     pub kind: String,
+    /// The name of the team key class that sealed the body.
     pub key_class: String,
+    /// The epoch of that key.
     pub key_epoch: u32,
+    /// The sealed body; opaque to the hub.
     pub body: Vec<u8>,
     /// The device that pushed it, kept for [`PUSHER_RETENTION`] so a device
     /// is not sent back its own versions; forgotten after.
     pub pushed_by: Option<Uuid>,
+    /// When the hub stored it.
     pub received_at: DateTime<Utc>,
 }
 
@@ -155,6 +181,7 @@ pub struct Page {
 /// The size of a team's log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LogStats {
+    /// How many versions the log holds.
     pub versions: u64,
     /// Total size of the stored bodies.
     pub bytes: u64,
@@ -167,24 +194,35 @@ pub struct LogStats {
 /// [`put_key_envelopes`](super::HubStorage::put_key_envelopes).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Envelope {
+    /// The device the key is wrapped to.
     pub device_id: Uuid,
+    /// The sensitivity class of the wrapped key, by its stable name.
     pub key_class: String,
+    /// The key, sealed to the device's X25519 public key.
     pub wrapped: Vec<u8>,
     /// The supervisor device that signed it, and its signature (devices
     /// accept no key without one; envelopes from before signed rosters lack it).
     pub signer: Option<Uuid>,
+    /// The signer's signature over the envelope's facts.
     pub signature: Option<Vec<u8>>,
 }
 
 /// A stored key envelope.
 #[derive(Clone, PartialEq, Eq)]
 pub struct StoredEnvelope {
+    /// The team whose key it is.
     pub team_id: Uuid,
+    /// The key epoch.
     pub epoch: u32,
+    /// The device the key is wrapped to.
     pub device_id: Uuid,
+    /// The sensitivity class of the wrapped key, by its stable name.
     pub key_class: String,
+    /// The key, sealed to the device's X25519 public key.
     pub wrapped: Vec<u8>,
+    /// The supervisor device that signed it; `None` for envelopes from before signed rosters.
     pub signer: Option<Uuid>,
+    /// Its signature, with `signer`.
     pub signature: Option<Vec<u8>>,
 }
 
@@ -192,9 +230,13 @@ pub struct StoredEnvelope {
 /// place (the API checks them with `fieldbook-trust` before storing).
 #[derive(Clone, PartialEq, Eq)]
 pub struct StoredLink {
+    /// The link's place in the roster, from 1.
     pub seq: u64,
+    /// The hash of the link before it.
     pub prev: [u8; 32],
+    /// The signed statement's exact bytes.
     pub statement: Vec<u8>,
+    /// The signature over the statement.
     pub signature: Vec<u8>,
 }
 
@@ -205,6 +247,7 @@ pub struct RosterWrite {
     /// The head the links extend; `Conflict` when another write landed first.
     /// `None` only for a write without links (envelopes alone).
     pub after: Option<u64>,
+    /// The new links, in order, the first just after `after`.
     pub links: Vec<StoredLink>,
     /// Devices the links revoke: refused from now on, told to wipe, their
     /// unused invites deleted.

@@ -4,15 +4,18 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+/// Whether an enrolled device may still sync.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceStatus {
+    /// Enrolled and not revoked: may sync.
     Active,
     /// Revoked by a supervisor: the hub refuses it, and the team's keys were rotated past it.
     Revoked,
 }
 
 impl DeviceStatus {
+    /// Every status.
     pub const ALL: [DeviceStatus; 2] = [DeviceStatus::Active, DeviceStatus::Revoked];
 
     /// The stable name on the wire and in the hub's database.

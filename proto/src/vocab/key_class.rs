@@ -6,6 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
 
+/// Which team key a device holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KeyClass {
     /// Seals the records of one sensitivity class; rotated on revocation.
@@ -16,6 +17,7 @@ pub enum KeyClass {
 }
 
 impl KeyClass {
+    /// Every key a device may hold.
     pub const ALL: [KeyClass; 3] = [
         KeyClass::Sealing(SensitivityClass::Outreach),
         KeyClass::Sealing(SensitivityClass::CaseNotes),

@@ -4,17 +4,24 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+/// The kind of a record; it decides its form, its sensitivity class and which roles may write it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
+    /// A person the team works with, known by a client code rather than a name.
     Client,
+    /// One outreach contact with a client.
     Contact,
+    /// A case manager's note on a client; sealed under the case-notes key.
     CaseNote,
+    /// A client sent to another service (see [`crate::vocab::ReferralStatus`]).
     Referral,
+    /// A group meeting.
     Meeting,
 }
 
 impl RecordKind {
+    /// Every kind, in the order menus and reports list them.
     pub const ALL: [RecordKind; 5] = [
         RecordKind::Client,
         RecordKind::Contact,
@@ -85,9 +92,11 @@ pub enum SensitivityClass {
 }
 
 impl SensitivityClass {
+    /// Every class.
     pub const ALL: [SensitivityClass; 2] =
         [SensitivityClass::Outreach, SensitivityClass::CaseNotes];
 
+    /// The stable name in stores, on the wire and in sealed values' context.
     pub fn as_str(self) -> &'static str {
         match self {
             SensitivityClass::Outreach => "outreach",
@@ -95,6 +104,7 @@ impl SensitivityClass {
         }
     }
 
+    /// The class of a stable name, if it is one.
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|c| c.as_str() == s)
     }

@@ -6,18 +6,23 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+/// Where a referral stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReferralStatus {
     /// Written but not yet given to the client or the service.
     Draft,
+    /// Given to the client or the service.
     Sent,
     /// The service has taken the client on.
     Accepted,
+    /// The client received the service.
     Completed,
+    /// The service turned the client away.
     Declined,
     /// The client did not reach the service and cannot be found.
     Lost,
+    /// Withdrawn before the client reached the service.
     Cancelled,
 }
 
@@ -36,6 +41,7 @@ impl ReferralStatus {
     /// What a referral without a status is.
     pub const DEFAULT: ReferralStatus = ReferralStatus::Draft;
 
+    /// The stable name on the wire and in the form.
     pub fn as_str(self) -> &'static str {
         match self {
             ReferralStatus::Draft => "draft",

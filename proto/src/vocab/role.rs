@@ -7,16 +7,22 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+/// A team member's role; it decides the keys a device holds and what it may write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
+    /// Street outreach: clients, contacts, referrals and meetings, but no case notes.
     Outreach,
+    /// Reads and writes every kind, case notes included.
     CaseManager,
+    /// A peer leader: the same records as outreach, no case notes.
     PeerLeader,
+    /// Every kind, and runs the team: invites, revokes devices, rotates keys and signs the roster.
     Supervisor,
 }
 
 impl Role {
+    /// Every role.
     pub const ALL: [Role; 4] = [
         Role::Outreach,
         Role::CaseManager,
@@ -24,6 +30,7 @@ impl Role {
         Role::Supervisor,
     ];
 
+    /// The stable name on the wire, on command lines and in the roster.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Outreach => "outreach",
@@ -43,10 +50,12 @@ impl Role {
         }
     }
 
+    /// Whether this role holds the key that seals `kind`.
     pub fn may_read(self, kind: RecordKind) -> bool {
         self.key_classes().contains(&kind.sensitivity())
     }
 
+    /// Whether a device of this role may write `kind`; devices and the hub both refuse the others.
     pub fn may_write(self, kind: RecordKind) -> bool {
         use RecordKind::*;
         match self {

@@ -15,6 +15,7 @@ use std::sync::Arc;
 /// How far a device's clock may stray from the world's, either way.
 pub const MAX_SKEW_MS: i64 = 36 * 3600 * 1000;
 
+/// The simulated world's time: a start at noon today and the milliseconds since, moved only by the schedule.
 #[derive(Clone)]
 pub struct WorldClock {
     start: DateTime<Utc>,
@@ -22,6 +23,7 @@ pub struct WorldClock {
 }
 
 impl WorldClock {
+    /// A world clock at noon today (UTC).
     pub fn new() -> WorldClock {
         let today = Utc::now().date_naive();
         WorldClock {
@@ -32,14 +34,17 @@ impl WorldClock {
         }
     }
 
+    /// When the world's time began.
     pub fn start(&self) -> DateTime<Utc> {
         self.start
     }
 
+    /// Milliseconds since the start.
     pub fn elapsed_ms(&self) -> i64 {
         self.elapsed_ms.load(Ordering::SeqCst)
     }
 
+    /// Moves the world's time on by `ms` (never back).
     pub fn advance(&self, ms: i64) {
         self.elapsed_ms.fetch_add(ms.max(0), Ordering::SeqCst);
     }
@@ -68,6 +73,7 @@ pub struct DeviceClock {
 }
 
 impl DeviceClock {
+    /// How far this clock is from the world's, in milliseconds.
     pub fn skew_ms(&self) -> i64 {
         self.skew_ms.load(Ordering::SeqCst)
     }

@@ -14,6 +14,7 @@ use crate::clock::DeviceClock;
 use crate::network::SimNetwork;
 use crate::task;
 
+/// Every simulated device's PIN.
 pub const PIN: &str = "482916";
 
 /// Where a device is in its life.
@@ -29,20 +30,27 @@ pub enum Life {
     Wiped,
 }
 
+/// A simulated phone: its store, its clock and where it is in its life.
 pub struct Device {
     /// `d3`: its place in the schedule, stable across replays.
     pub name: String,
+    /// The role it enrolled with.
     pub role: Role,
+    /// Its own directory: the store's data and its platform key.
     pub dir: PathBuf,
+    /// Its clock, shared with its store.
     pub clock: DeviceClock,
     provider: Arc<SoftwareKeyProvider>,
+    /// Its store, once it has one.
     pub store: Shared,
     /// Its id on the hub, once enrolled (random: never in a trace).
     pub id: Option<DeviceId>,
+    /// Where it is in its life.
     pub life: Life,
 }
 
 impl Device {
+    /// Device number `index` with its directory under `root`, not yet enrolled.
     pub fn new(index: usize, role: Role, root: &std::path::Path, clock: DeviceClock) -> Device {
         let dir = root.join(format!("d{index}"));
         Device {
@@ -57,14 +65,17 @@ impl Device {
         }
     }
 
+    /// Where its store lives.
     pub fn data_dir(&self) -> PathBuf {
         self.dir.join("data")
     }
 
+    /// Its software stand-in for the phone's key store.
     pub fn provider(&self) -> Arc<SoftwareKeyProvider> {
         self.provider.clone()
     }
 
+    /// How its store opens: on its own clock and the simulated network, with the tests' fast key derivation.
     pub fn open_options(&self) -> OpenOptions {
         OpenOptions {
             clock: Arc::new(self.clock.clone()),
@@ -73,6 +84,7 @@ impl Device {
         }
     }
 
+    /// How its store is created: as it opens.
     pub fn create_options(&self) -> CreateOptions {
         CreateOptions {
             open: self.open_options(),
@@ -89,6 +101,7 @@ impl Device {
         Ok(())
     }
 
+    /// Whether it is enrolled and not erased.
     pub fn is_live(&self) -> bool {
         self.life == Life::Live
     }
@@ -100,16 +113,19 @@ impl Device {
 pub struct Shared(Arc<Mutex<Option<Store>>>);
 
 impl Shared {
+    /// The store slot; a task that crashed while holding it does not poison it.
     pub fn lock(&self) -> MutexGuard<'_, Option<Store>> {
         // A crash unwinds a task that held the store; the store itself is
         // consistent (every write is one transaction) and is reopened anyway.
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Puts a store in the slot.
     pub fn put(&self, store: Store) {
         *self.lock() = Some(store);
     }
 
+    /// Takes the store out of the slot, if one is there.
     pub fn take(&self) -> Option<Store> {
         self.lock().take()
     }

@@ -31,6 +31,7 @@ enum Choice {
     Quiet,
 }
 
+/// The schedule's next step, chosen by `rng` among those that make sense in the world as it is.
 pub fn next_step(world: &mut World, rng: &mut Rng) -> Step {
     loop {
         let choices = [

@@ -31,6 +31,7 @@ use crate::task::WireRequest;
 /// Where the hub keeps its state.
 #[derive(Debug, Clone)]
 pub enum Backend {
+    /// A file in the run's temporary directory.
     Sqlite,
     /// A PostgreSQL URL; each schedule gets a schema of its own.
     Postgres(String),
@@ -51,10 +52,12 @@ enum Place {
     Postgres { url: String, schema: String },
 }
 
+/// The simulated team's hub: the real router over real storage, called without sockets.
 pub struct SimHub {
     place: Place,
     storage: Arc<dyn HubStorage>,
     app: Router,
+    /// The simulated team's id.
     pub team: Uuid,
 }
 

@@ -31,6 +31,7 @@ use uuid::Uuid;
 use crate::model::Ack;
 use crate::world::{Checked, World};
 
+/// Checks every invariant against the world at a quiet point; the first broken one fails.
 pub fn check(world: &mut World) -> Checked {
     hub_log(world)?;
     rotated_after_revocations(world)?;

@@ -24,22 +24,30 @@ use crate::task::WireRequest;
 /// that added it.
 #[derive(Debug, Clone)]
 pub struct RecordInfo {
+    /// The number of the step that added it.
     pub key: usize,
+    /// Its id.
     pub id: RecordId,
+    /// Its kind.
     pub kind: RecordKind,
 }
 
 /// A write a device's store acknowledged (the call returned `Ok`).
 #[derive(Debug, Clone)]
 pub struct Ack {
+    /// The record's handle in [`Model::records`].
     pub record: usize,
+    /// The version the write made.
     pub version: Uuid,
+    /// The device that wrote it.
     pub device: usize,
     /// The fields the write set, as stored (`null`: cleared).
     pub values: Vec<(String, Value)>,
+    /// The write deleted the record.
     pub deletes: bool,
     /// The versions of the record the writer had merged before writing.
     pub saw: Vec<Uuid>,
+    /// The number of the step that made the write.
     pub step: usize,
 }
 
@@ -48,13 +56,18 @@ pub struct Ack {
 pub struct Rotation {
     /// The hub event that accepted it.
     pub event: u64,
+    /// The epoch it made.
     pub epoch: u32,
+    /// Per hub device id, the classes whose keys were wrapped to it.
     pub envelopes: HashMap<Uuid, HashSet<SensitivityClass>>,
 }
 
+/// What the simulation knows to be true, to check the hub and the devices against.
 #[derive(Default)]
 pub struct Model {
+    /// Every record created, by handle.
     pub records: Vec<RecordInfo>,
+    /// Every acknowledged write, in order.
     pub acks: Vec<Ack>,
     /// Versions the hub stored (answered a push of them with success), and
     /// the hub event that first did.
@@ -64,6 +77,7 @@ pub struct Model {
     pub merged: HashMap<Uuid, Vec<Uuid>>,
     /// Device ids the hub revoked, and the hub event that did.
     pub revoked: HashMap<Uuid, u64>,
+    /// Every rotation the hub accepted, in order.
     pub rotations: Vec<Rotation>,
     /// Hub device ids of the simulated devices.
     pub device_of: HashMap<Uuid, usize>,
@@ -80,6 +94,7 @@ pub struct Model {
 pub type Violation = (&'static str, String);
 
 impl Model {
+    /// The handle of the record with this id.
     pub fn record_handle(&self, id: RecordId) -> Option<usize> {
         self.records.iter().position(|r| r.id == id)
     }
@@ -89,6 +104,7 @@ impl Model {
         self.records.iter().position(|r| r.key == key)
     }
 
+    /// The record the step numbered `key` added.
     pub fn record(&self, key: usize) -> Option<&RecordInfo> {
         self.records.iter().find(|r| r.key == key)
     }

@@ -12,6 +12,7 @@ use crate::task::{self, WireRequest};
 /// The address every simulated device is enrolled with. It is never dialled.
 pub const HUB_URL: &str = "http://hub.sim";
 
+/// The network the stores see: every request goes to the simulation's scheduler, never to a socket.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SimNetwork;
 

@@ -1,14 +1,17 @@
 //! The one source of the schedule's choices: SplitMix64, small and the same
 //! on every platform and Rust version, so a seed replays anywhere.
 
+/// A seeded SplitMix64 generator.
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
 
 impl Rng {
+    /// The generator for this seed.
     pub fn new(seed: u64) -> Rng {
         Rng(seed)
     }
 
+    /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
@@ -33,6 +36,7 @@ impl Rng {
         self.below(1000) < per_mille as usize
     }
 
+    /// One of `items`, uniformly (`items` must not be empty).
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }

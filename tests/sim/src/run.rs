@@ -14,10 +14,12 @@ use crate::rng::Rng;
 use crate::step::{Numbered, Step};
 use crate::world::{Failure, World};
 
+/// How to run schedules.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Random steps after the team is set up (a quiet point ends every schedule).
     pub steps: usize,
+    /// Where the hub keeps its state.
     pub backend: Backend,
 }
 
@@ -32,9 +34,13 @@ impl Default for Config {
 
 /// One schedule's run: its steps, its trace, and the broken invariant if any.
 pub struct Outcome {
+    /// The seed it ran from.
     pub seed: u64,
+    /// Every step, the team's setup included.
     pub steps: Vec<Numbered>,
+    /// What happened, line by line, the same for the same seed.
     pub trace: Vec<String>,
+    /// The first broken invariant; `None` when all held.
     pub failure: Option<Failure>,
 }
 

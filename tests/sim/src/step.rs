@@ -28,73 +28,106 @@ pub enum Fate {
     Linger,
 }
 
+/// One step of a schedule: something a person, a phone, the hub or the network does.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
     /// A worker saves a new record (`link`: the client it is about).
     Add {
+        /// The device that writes (its index in the world).
         device: usize,
+        /// The kind of record.
         kind: RecordKind,
+        /// The form input, as the app would send it.
         input: Map<String, Value>,
+        /// The number of the step that added the client it is about.
         link: Option<usize>,
     },
     /// `record`: the number of the step that added it.
     Edit {
+        /// The device that edits.
         device: usize,
+        /// The number of the step that added it.
         record: usize,
+        /// The fields changed.
         input: Map<String, Value>,
     },
+    /// A worker deletes a record.
     Delete {
+        /// The device that deletes.
         device: usize,
+        /// The number of the step that added it.
         record: usize,
     },
+    /// A device locks its store.
     Lock {
+        /// The device locked.
         device: usize,
     },
+    /// A device unlocks its store with its PIN.
     Unlock {
+        /// The device unlocked.
         device: usize,
     },
     /// The phone dies (battery, crash, killed) and is started again.
     Crash {
+        /// The device that crashes.
         device: usize,
     },
     /// The hub's process dies and is started again.
     CrashHub,
     /// The world's time moves on.
     Tick {
+        /// How far, in milliseconds.
         ms: i64,
     },
     /// A device's clock drifts or jumps.
     Skew {
+        /// Whose clock.
         device: usize,
+        /// How far it moves, in milliseconds (negative: back).
         ms: i64,
     },
+    /// A device starts a sync, as a task that parks at each request.
     Sync {
+        /// The device that syncs.
         device: usize,
     },
+    /// A supervisor starts a compaction, as a task.
     Compact {
+        /// The supervisor device that compacts.
         device: usize,
     },
+    /// A supervisor starts making an invite for a new device, as a task.
     Invite {
+        /// The supervisor device that invites.
         device: usize,
+        /// The new device's role.
         role: Role,
     },
     /// A new device enrolls with the code the step numbered `invite` issued.
     Enroll {
+        /// The number of the step whose code it uses.
         invite: usize,
     },
+    /// A supervisor starts revoking a device, with the key rotation, as a task.
     Revoke {
+        /// The supervisor device that revokes.
         device: usize,
+        /// The device revoked.
         target: usize,
     },
     /// The parked task the step numbered `task` started moves on; if it is
     /// waiting on the network, its request meets `fate`.
     Advance {
+        /// The number of the step that started the task.
         task: usize,
+        /// What the network does to its request, if it sends one.
         fate: Fate,
     },
     /// A lingering copy of an old request reaches the hub; its answer is lost.
     Ghost {
+        /// Which lingering copy (modulo how many linger).
         pick: usize,
     },
     /// The network heals, every task finishes, every device unlocks and
@@ -186,7 +219,9 @@ impl fmt::Display for Step {
 /// A step and its number in the schedule it was generated in.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Numbered {
+    /// Its number in the schedule.
     pub id: usize,
+    /// The step.
     pub step: Step,
 }
 
@@ -194,10 +229,12 @@ pub struct Numbered {
 /// Regression schedules are kept this way (`tests/sim/regressions/`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Schedule {
+    /// The seed that set up the team.
     pub seed: u64,
     /// What the schedule shows, for people.
     #[serde(default)]
     pub about: String,
+    /// The steps, in order.
     pub steps: Vec<Numbered>,
 }
 

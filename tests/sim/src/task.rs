@@ -24,14 +24,20 @@ use fieldbook_core::sync::{HubRequest, HubResponse, TransportError};
 /// A request as it travels the simulated network (an owned copy).
 #[derive(Debug, Clone)]
 pub struct WireRequest {
+    /// The HTTP method.
     pub method: String,
+    /// The API path.
     pub path: String,
+    /// The query parameters of a GET.
     pub query: Vec<(String, String)>,
+    /// The JSON body of a POST.
     pub body: Option<Vec<u8>>,
+    /// The device's bearer token, if the call needs one.
     pub token: Option<String>,
 }
 
 impl WireRequest {
+    /// An owned copy of a request a store sends.
     pub fn from_request(request: &HubRequest<'_>) -> WireRequest {
         WireRequest {
             method: request.method.as_str().to_string(),
@@ -58,11 +64,13 @@ pub enum Stop<T> {
     Request(WireRequest),
     /// About to take its store for one step.
     StoreStep,
+    /// Its thread ended.
     Done(Ending<T>),
 }
 
 /// How a task's thread ended.
 pub enum Ending<T> {
+    /// It returned this.
     Finished(T),
     /// Unwound by a simulated crash.
     Crashed,

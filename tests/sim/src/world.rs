@@ -28,11 +28,15 @@ use crate::task::{Ending, Resume, Stop, Task, WireRequest};
 /// A broken invariant: which, what was seen, and at which step.
 #[derive(Debug, Clone)]
 pub struct Failure {
+    /// The invariant's name.
     pub invariant: String,
+    /// What was seen.
     pub detail: String,
+    /// The number of the step at which it was found.
     pub step: usize,
 }
 
+/// The result of checking an invariant.
 pub type Checked = Result<(), Failure>;
 
 /// What a task was started to do, with what the checks need to know of it.
@@ -87,6 +91,7 @@ struct Invitation {
     used: bool,
 }
 
+/// The simulated team: its devices, the hub, the network, the parked tasks, and the model to check them against.
 pub struct World<'rt> {
     rt: &'rt Runtime,
     root: tempfile::TempDir,
@@ -171,10 +176,12 @@ impl<'rt> World<'rt> {
         Ok(world)
     }
 
+    /// What happened so far, line by line.
     pub fn trace(&self) -> &[String] {
         &self.trace
     }
 
+    /// The trace, ending the world's parked tasks first.
     pub fn into_trace(mut self) -> Vec<String> {
         self.tasks.clear();
         std::mem::take(&mut self.trace)
@@ -230,6 +237,7 @@ impl<'rt> World<'rt> {
         self.tasks.iter().map(|t| t.key).collect()
     }
 
+    /// How many lingering request copies the network holds.
     pub fn ghosts(&self) -> usize {
         self.ghosts.len()
     }
@@ -243,6 +251,7 @@ impl<'rt> World<'rt> {
             .collect()
     }
 
+    /// Whether a task of `device` is running.
     pub fn busy(&self, device: usize) -> bool {
         self.tasks.iter().any(|t| t.device == device)
     }
@@ -273,6 +282,7 @@ impl<'rt> World<'rt> {
                 .all(|t| t.device != device || matches!(t.work, Work::Sync { .. }))
     }
 
+    /// Whether the hub revoked `device`.
     pub fn revoked(&self, device: usize) -> bool {
         self.devices[device]
             .id

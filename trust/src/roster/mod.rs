@@ -33,6 +33,7 @@ use crate::TrustError;
 /// A device as the verified roster knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberState {
+    /// The device as its adding link certified it.
     pub member: Member,
     /// The link that added it.
     pub added_seq: u64,
@@ -47,6 +48,7 @@ pub struct MemberState {
 }
 
 impl MemberState {
+    /// Whether the roster has not revoked it.
     pub fn is_active(&self) -> bool {
         self.revoked_seq.is_none()
     }
@@ -73,18 +75,26 @@ impl MemberState {
 /// An invite as the verified roster knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InviteState {
+    /// The role a device joining with it gets.
     pub role: Role,
+    /// The invite's one-time public key, derived from the code's secret: it verifies the join.
     pub key: PublicKey,
+    /// The newest key epoch the code's bundle carries.
     pub key_epoch: u32,
+    /// When the invite expires, in milliseconds since 1970 (the signer's clock).
     pub expires_at_ms: i64,
+    /// The supervisor device that made it.
     pub created_by: Uuid,
+    /// The link that made it.
     pub created_seq: u64,
+    /// The device that joined with it; an invite is used once.
     pub joined_by: Option<Uuid>,
 }
 
 /// The team's policy as the newest policy link set it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicyState {
+    /// The policy's settings.
     pub policy: SecurityPolicy,
     /// The link that set it.
     pub seq: u64,
@@ -539,22 +549,27 @@ impl Roster {
         )
     }
 
+    /// The team the roster belongs to.
     pub fn team(&self) -> Uuid {
         self.team
     }
 
+    /// The team's identity: its genesis root's fingerprint, which devices pin; it never changes.
     pub fn fingerprint(&self) -> Fingerprint {
         self.fingerprint
     }
 
+    /// The key that signs root statements now (it may have rotated since the genesis).
     pub fn root(&self) -> PublicKey {
         self.root
     }
 
+    /// The seq of the last verified link.
     pub fn head_seq(&self) -> u64 {
         self.head_seq
     }
 
+    /// The hash of the last verified link: the next link's `prev`.
     pub fn head_hash(&self) -> Digest {
         self.head_hash
     }
@@ -567,6 +582,7 @@ impl Roster {
         }
     }
 
+    /// What the roster knows of a device, revoked or not.
     pub fn member(&self, device: Uuid) -> Option<&MemberState> {
         self.members.get(&device)
     }
@@ -576,6 +592,7 @@ impl Roster {
         self.members.values()
     }
 
+    /// The devices not revoked.
     pub fn active_members(&self) -> impl Iterator<Item = &Member> {
         self.members
             .values()
@@ -583,10 +600,12 @@ impl Roster {
             .map(|m| &m.member)
     }
 
+    /// Whether the roster certifies `device` and has not revoked it.
     pub fn is_active(&self, device: Uuid) -> bool {
         self.members.get(&device).is_some_and(|m| m.is_active())
     }
 
+    /// Whether the roster revoked `device`.
     pub fn is_revoked(&self, device: Uuid) -> bool {
         self.members
             .get(&device)
@@ -600,14 +619,17 @@ impl Roster {
             .is_some_and(|m| m.could_sign_at(self.head_seq))
     }
 
+    /// What the roster knows of an invite.
     pub fn invite(&self, id: Uuid) -> Option<&InviteState> {
         self.invites.get(&id)
     }
 
+    /// Every invite the roster holds, by id.
     pub fn invites(&self) -> impl Iterator<Item = (&Uuid, &InviteState)> {
         self.invites.iter()
     }
 
+    /// The newest key epoch a signed rotation made (0 before any).
     pub fn current_epoch(&self) -> u32 {
         self.epochs.keys().next_back().copied().unwrap_or(0)
     }
@@ -617,6 +639,7 @@ impl Roster {
         self.epochs.get(&epoch).copied()
     }
 
+    /// Each key epoch, oldest first, with the seq of the link that made it.
     pub fn epochs(&self) -> impl Iterator<Item = (u32, u64)> + '_ {
         self.epochs.iter().map(|(e, s)| (*e, *s))
     }
