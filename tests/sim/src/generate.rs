@@ -27,6 +27,7 @@ enum Choice {
     Invite,
     Enroll,
     Revoke,
+    Policy,
     Ghost,
     Quiet,
 }
@@ -57,6 +58,7 @@ pub fn next_step(world: &mut World, rng: &mut Rng) -> Step {
                 },
             ),
             (Choice::Revoke, 1),
+            (Choice::Policy, 1),
             (Choice::Ghost, if world.ghosts() > 0 { 1 } else { 0 }),
             (Choice::Quiet, 1),
         ];
@@ -149,6 +151,18 @@ fn propose(world: &mut World, rng: &mut Rng, choice: Choice) -> Option<Step> {
             }
             let target = pick(rng, active.into_iter().filter(|d| *d != device))?;
             Some(Step::Revoke { device, target })
+        }
+        Choice::Policy => {
+            let device = pick(rng, idle_supervisors(world))?;
+            if world.locked(device) {
+                // Signing is the supervisor's own act: the PIN first.
+                return Some(Step::Unlock { device });
+            }
+            Some(Step::SetPolicy {
+                device,
+                auto_lock_secs: [60, 5 * 60, 30 * 60][rng.weighted(&[1, 2, 1])],
+                max_failed_unlocks: [5, 10, 20][rng.weighted(&[1, 2, 1])],
+            })
         }
         Choice::Ghost => Some(Step::Ghost {
             pick: rng.below(world.ghosts()),

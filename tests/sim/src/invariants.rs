@@ -15,6 +15,8 @@
 //!   receiving anything, and a wipe of a device never revoked, are caught
 //!   when they happen: see [`crate::model`] and [`crate::world`]);
 //! - no device holds a key its role may not hold;
+//! - every active device follows the same team policy, the newest its
+//!   supervisors signed into the roster;
 //! - every device's audit trail verifies, and nothing waits to be pushed or
 //!   merged.
 //!
@@ -37,6 +39,7 @@ pub fn check(world: &mut World) -> Checked {
     rotated_after_revocations(world)?;
     let active = active_devices(world);
     devices_settled(world, &active)?;
+    team_policy(world, &active)?;
     let states = record_states(world, &active)?;
     convergence(world, &active, &states)?;
     acknowledged(world, &active, &states)
@@ -147,6 +150,50 @@ fn devices_settled(world: &mut World, active: &[usize]) -> Checked {
                     world.failure("an active device's store works", format!("d{device}: {e}"))
                 )
             }
+        }
+    }
+    Ok(())
+}
+
+/// Every active device holds the same verified roster policy link, and
+/// follows that policy (no simulated worker chooses a stricter one of its own).
+fn team_policy(world: &mut World, active: &[usize]) -> Checked {
+    let mut first: Option<(usize, Option<u64>)> = None;
+    for &device in active {
+        let view = world.devices[device]
+            .store
+            .with(|s| s.policy_view())
+            .expect("a live device has a store");
+        let view = match view {
+            Ok(view) => view,
+            Err(e) => {
+                return Err(
+                    world.failure("an active device's store works", format!("d{device}: {e}"))
+                )
+            }
+        };
+        let invariant = "every active device follows the team's newest signed policy";
+        if !view.has_roster || view.effective != view.team {
+            return Err(world.failure(
+                invariant,
+                format!(
+                    "d{device} follows {:?}, its verified roster says {:?} (roster held: {})",
+                    view.effective, view.team, view.has_roster
+                ),
+            ));
+        }
+        let link = view.signed.map(|s| s.seq);
+        match first {
+            None => first = Some((device, link)),
+            Some((other, other_link)) if other_link != link => {
+                return Err(world.failure(
+                    invariant,
+                    format!(
+                        "d{other} holds the policy of roster link {other_link:?}, d{device} that of {link:?}"
+                    ),
+                ))
+            }
+            Some(_) => {}
         }
     }
     Ok(())

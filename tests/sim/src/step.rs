@@ -117,6 +117,15 @@ pub enum Step {
         /// The device revoked.
         target: usize,
     },
+    /// A supervisor starts signing a new team policy into the roster, as a task.
+    SetPolicy {
+        /// The supervisor device that signs.
+        device: usize,
+        /// The team's new auto-lock, in seconds without use.
+        auto_lock_secs: u64,
+        /// The team's new count of wrong PINs that erases a store.
+        max_failed_unlocks: u32,
+    },
     /// The parked task the step numbered `task` started moves on; if it is
     /// waiting on the network, its request meets `fate`.
     Advance {
@@ -148,7 +157,8 @@ impl Step {
             | Step::Skew { device, .. }
             | Step::Sync { device }
             | Step::Compact { device }
-            | Step::Invite { device, .. } => vec![*device],
+            | Step::Invite { device, .. }
+            | Step::SetPolicy { device, .. } => vec![*device],
             Step::Revoke { device, target } => vec![*device, *target],
             Step::CrashHub
             | Step::Tick { .. }
@@ -207,6 +217,14 @@ impl fmt::Display for Step {
                 write!(f, "a new device enrolls with the code of step {invite}")
             }
             Step::Revoke { device, target } => write!(f, "d{device} revokes d{target}"),
+            Step::SetPolicy {
+                device,
+                auto_lock_secs,
+                max_failed_unlocks,
+            } => write!(
+                f,
+                "d{device} signs a team policy (auto-lock {auto_lock_secs} s, erase at {max_failed_unlocks} wrong PINs)"
+            ),
             Step::Advance { task, fate } => {
                 write!(f, "the task of step {task} moves on ({fate:?})")
             }

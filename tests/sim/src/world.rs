@@ -5,10 +5,11 @@
 use std::sync::atomic::AtomicBool;
 
 use fieldbook_core::record::RecordKind;
+use fieldbook_core::store::PolicyState;
 use fieldbook_core::store::{HistoryEntry, Role, Store, WriteOptions};
 use fieldbook_core::sync::{
-    self, CompactOptions, CompactSummary, HubResponse, IssuedInvite, RetryPolicy, SyncOptions,
-    SyncSummary, TransportError,
+    self, CompactOptions, CompactSummary, HubResponse, IssuedInvite, PolicyChange, RetryPolicy,
+    SyncOptions, SyncSummary, TransportError,
 };
 use fieldbook_core::Error;
 use fieldbook_proto::enroll::CreateInviteRequest;
@@ -58,6 +59,7 @@ enum Work {
         already: bool,
         confirmed: bool,
     },
+    Policy,
 }
 
 /// What a task's core call returned.
@@ -67,6 +69,7 @@ pub(crate) enum Outcome {
     Invite(Result<IssuedInvite, Error>),
     Enroll(Result<Box<Store>, Error>),
     Revoke(Result<u32, Error>),
+    Policy(Result<PolicyState, Error>),
 }
 
 enum Parked {
@@ -341,6 +344,18 @@ impl<'rt> World<'rt> {
             Step::Invite { device, role } => self.start_invite(*device, *role),
             Step::Enroll { invite } => self.start_enroll(*invite),
             Step::Revoke { device, target } => self.start_revoke(*device, *target),
+            Step::SetPolicy {
+                device,
+                auto_lock_secs,
+                max_failed_unlocks,
+            } => {
+                let change = PolicyChange {
+                    auto_lock_secs: Some(*auto_lock_secs),
+                    max_failed_unlocks: Some(*max_failed_unlocks),
+                    ..PolicyChange::default()
+                };
+                self.start_policy(*device, change, format!("{step}"))
+            }
             Step::Advance { task, fate } => match self.tasks.iter().position(|t| t.key == *task) {
                 Some(i) => self.advance(i, *fate),
                 None => Ok(()),
@@ -733,6 +748,19 @@ impl<'rt> World<'rt> {
         })
     }
 
+    fn start_policy(&mut self, device: usize, change: PolicyChange, line: String) -> Checked {
+        if !self.devices[device].is_live() || self.busy(device) {
+            return Ok(());
+        }
+        let shared = self.devices[device].store.clone();
+        self.note(line);
+        self.start(device, Work::Policy, move || {
+            let mut store = shared.lock();
+            let store = store.as_mut().expect("a live device has a store");
+            Outcome::Policy(sync::set_team_policy(store, &change))
+        })
+    }
+
     fn start(
         &mut self,
         device: usize,
@@ -965,6 +993,16 @@ impl<'rt> World<'rt> {
                 }
                 Err(e) => self.team_work_failed(device, "revocation", e),
             },
+            (Work::Policy, Outcome::Policy(result)) => match result {
+                Ok(state) => {
+                    self.note(format!(
+                        "d{device} signed the team policy at roster link {}",
+                        state.seq
+                    ));
+                    Ok(())
+                }
+                Err(e) => self.team_work_failed(device, "team policy", e),
+            },
             _ => unreachable!("each task returns its own outcome"),
         }
     }
@@ -1171,6 +1209,7 @@ impl Work {
             Work::Invite { .. } => "invite",
             Work::Enroll => "enrollment",
             Work::Revoke { .. } => "revocation",
+            Work::Policy => "team policy",
         }
     }
 }
