@@ -332,12 +332,40 @@ def enum_cases(source: Source, entry: tree_sitter.Node) -> list[Case]:
         if field_name == "name":
             out.append(Case(source.text(child), [], child, source))
         elif field_name == "data_contents" and out:
-            parsed = T.try_parse_type(source.text(child))
+            # uniffi writes each documented value's doc comment inside the
+            # parentheses, before its label.
+            parsed = T.try_parse_type(without_comments(source.text(child)))
             if isinstance(parsed, T.Tuple):
                 out[-1].values = list(parsed.elements)
             else:
                 out[-1].values = [(None, parsed)]
     return out
+
+
+def without_comments(text: str) -> str:
+    """Swift source text with its comments taken out (block comments, which
+    Swift nests, and line comments); string literals do not occur in the
+    type texts this is used on."""
+    out: list[str] = []
+    depth = 0
+    i = 0
+    while i < len(text):
+        pair = text[i : i + 2]
+        if pair == "/*":
+            depth += 1
+            i += 2
+        elif pair == "*/" and depth:
+            depth -= 1
+            i += 2
+        elif depth:
+            i += 1
+        elif pair == "//":
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
 
 
 def memberwise_init(decl: TypeDecl) -> Func:

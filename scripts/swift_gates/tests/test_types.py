@@ -57,6 +57,28 @@ class DeclarationsTest(unittest.TestCase):
         self.assertEqual(error.cases["WrongPin"].signature(), "WrongPin(attemptsLeft:detail:)")
         self.assertIn("default", error.cases)
 
+    def test_doc_comments_inside_a_case_keep_its_labels(self):
+        text = b"""
+        public enum FieldValue {
+            /**
+             * A text field's value.
+             */
+            case text(
+                /**
+                 * The text, exactly as written.
+                 */value: String
+            )
+            case yesNo(
+                // a line comment, /* and a nested */ one
+                /* outer /* inner */ still outer */value: Bool, count: Int64
+            )
+        }
+        """
+        module = collect([Source("FieldbookFFI.swift", text)], public_only=True)
+        cases = module.types["FieldValue"].cases
+        self.assertEqual(cases["text"].signature(), "text(value:)")
+        self.assertEqual(cases["yesNo"].signature(), "yesNo(value:count:)")
+
     def test_a_struct_without_an_initializer_gets_its_memberwise_one(self):
         text = (
             b"struct FormRequest {\n    let id = UUID()\n    let kind: RecordKind\n    var editing: Record?\n"
