@@ -74,9 +74,7 @@ impl Store {
         findings: &Findings,
         log: &mut RepairLog,
     ) -> Result<()> {
-        self.keys()?;
-        self.ensure_room_to_write()?;
-        let w = self.begin_write()?;
+        let w = self.begin_write_with_room()?;
         let mut repair = Repair {
             keys: w.keys,
             w,
@@ -107,9 +105,7 @@ impl Store {
         from_hub: &[SealedVersion],
         log: &mut RepairLog,
     ) -> Result<()> {
-        self.keys()?;
-        self.ensure_room_to_write()?;
-        let w = self.begin_write()?;
+        let w = self.begin_write_with_room()?;
         let keys = w.keys;
         let opened: Vec<RecordVersion> = from_hub
             .iter()

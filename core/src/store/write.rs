@@ -32,10 +32,8 @@ impl Store {
         items: &[(RecordKind, Map<String, Value>)],
         options: WriteOptions,
     ) -> Result<Vec<RecordId>> {
-        self.keys()?;
-        self.ensure_room_to_write()?;
         let writer = self.writer(options);
-        let mut w = self.begin_write()?;
+        let mut w = self.begin_write_with_room()?;
         let mut ids = Vec::with_capacity(items.len());
         for (kind, input) in items {
             let id = RecordId::make();
@@ -58,10 +56,8 @@ impl Store {
         input: &Map<String, Value>,
         options: WriteOptions,
     ) -> Result<RecordView> {
-        self.keys()?;
-        self.ensure_room_to_write()?;
         let writer = self.writer(options);
-        let mut w = self.begin_write()?;
+        let mut w = self.begin_write_with_room()?;
         let (kind, state) =
             records::load_state(&w.tx, w.keys, id)?.ok_or(Error::RecordNotFound { id })?;
         if !w.keys.holds(kind.sensitivity()) {
@@ -83,10 +79,8 @@ impl Store {
     /// Deletes a record: a tombstone that syncs and merges like any field. Its
     /// history stays.
     pub fn delete(&mut self, id: RecordId) -> Result<()> {
-        self.keys()?;
-        self.ensure_room_to_write()?;
         let role = self.role;
-        let mut w = self.begin_write()?;
+        let mut w = self.begin_write_with_room()?;
         let (kind, state) =
             records::load_state(&w.tx, w.keys, id)?.ok_or(Error::RecordNotFound { id })?;
         if !role.may_write(kind) {
@@ -113,9 +107,7 @@ impl Store {
 
     /// Merges a version received from another device (sync).
     pub fn apply_received(&mut self, version: &RecordVersion) -> Result<Option<RecordView>> {
-        self.keys()?;
-        self.ensure_room_to_write()?;
-        let mut w = self.begin_write()?;
+        let mut w = self.begin_write_with_room()?;
         w.observe(version.stamp.hlc);
         let view = records::apply_version(&w.tx, w.keys, version, Origin::Received)?;
         w.commit()?;

@@ -29,6 +29,19 @@ impl Store {
     /// commit or drop.
     pub(super) fn begin_write(&mut self) -> Result<WriteTx<'_>> {
         self.keys()?;
+        self.open_write()
+    }
+
+    /// Starts a write that adds data: as [`Store::begin_write`], and also
+    /// refused while the disk has no room left beyond the store's reserve
+    /// (a locked store says `Locked` first).
+    pub(super) fn begin_write_with_room(&mut self) -> Result<WriteTx<'_>> {
+        self.keys()?;
+        self.ensure_room_to_write()?;
+        self.open_write()
+    }
+
+    fn open_write(&mut self) -> Result<WriteTx<'_>> {
         let now_ms = self.now_ms();
         let keys = self.keys.as_ref().ok_or(Error::Locked)?;
         WriteTx::begin(&mut self.conn, keys, &mut self.hlc, self.device, now_ms)
