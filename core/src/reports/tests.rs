@@ -19,8 +19,7 @@ struct Device {
 }
 
 fn device(role: Role, membership: Membership) -> Device {
-    // "Today" for the store: after the periods the tests report on.
-    let files = TestDevice::at(Utc.with_ymd_and_hms(2026, 6, 15, 8, 0, 0).unwrap());
+    let files = TestDevice::at(report_day());
     let store = files
         .try_create(CreateOptions {
             role,
@@ -39,15 +38,17 @@ fn supervisor() -> Device {
 }
 
 fn member(supervisor: &mut Store, role: Role) -> Device {
-    let keys = crate::testing::member_keys(supervisor, role);
-    device(
-        role,
-        Membership::Member {
-            team: supervisor.team_id(),
-            device: crate::record::DeviceId::make(),
-            keys,
-        },
-    )
+    let files = TestDevice::at(report_day());
+    let store = files.create_member(supervisor, role);
+    Device {
+        _files: files,
+        store,
+    }
+}
+
+/// "Today" for the stores: after the periods the tests report on.
+fn report_day() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 6, 15, 8, 0, 0).unwrap()
 }
 
 /// Every version `from` has not pushed goes to `to`, as a sync through the

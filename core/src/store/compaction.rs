@@ -189,7 +189,7 @@ mod tests {
     use super::*;
     use crate::record::RecordKind;
     use crate::store::{CreateOptions, ManualClock, Membership, WriteOptions};
-    use crate::testing::{member_keys, obj, TestDevice};
+    use crate::testing::{obj, TestDevice};
     use serde_json::json;
 
     struct Device {
@@ -216,15 +216,13 @@ mod tests {
 
     /// Another device of the supervisor's team, with the keys `role` may hold.
     fn member(supervisor: &mut Store, role: Role) -> Device {
-        let keys = member_keys(supervisor, role);
-        device(
-            role,
-            Membership::Member {
-                team: supervisor.team_id(),
-                device: crate::record::DeviceId::make(),
-                keys,
-            },
-        )
+        let files = TestDevice::new();
+        let store = files.create_member(supervisor, role);
+        Device {
+            clock: files.clock.clone(),
+            _files: files,
+            store,
+        }
     }
 
     /// Every unpushed version of `from` goes to `to`, and is marked pushed.
