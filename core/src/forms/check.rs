@@ -7,7 +7,7 @@
 //! fields (or choice values) that do not exist, bounds of the wrong kind.
 
 use super::definition::{Bound, FieldDef, FieldType, FormSpec, Localized, NOW, THIS_YEAR, TODAY};
-use super::expr::{Expr, Operand};
+use super::expr::{Expr, Function};
 use super::normalize::{parse_date, parse_value};
 use crate::record::kind::RecordKind;
 use regex::Regex;
@@ -264,8 +264,14 @@ fn compile_expr(
             ok = false;
         }
     }
+    if what == "relevant" && expr.uses_current() {
+        report(format!(
+            "relevant expression '{source}' uses '.', which only a constraint may"
+        ));
+        ok = false;
+    }
     if ok {
-        check_types(&expr, &before, &mut |p| {
+        check_values(&expr, &before, &mut |p| {
             report(format!("{what} expression '{source}': {p}"));
             ok = false;
         });
@@ -273,89 +279,77 @@ fn compile_expr(
     ok.then_some(expr)
 }
 
-/// What a comparison can meaningfully compare an operand with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Class {
-    Text,
-    Number,
-    Temporal,
-    Bool,
-    /// Lists (multiple choice, quantities, multiple links): only `selected`.
-    Set,
-}
-
-fn class_of(field: &FieldDef) -> Class {
-    match field.field_type {
-        FieldType::Text | FieldType::SingleChoice => Class::Text,
-        FieldType::Link if !field.multiple => Class::Text,
-        FieldType::Integer | FieldType::Decimal => Class::Number,
-        FieldType::Date | FieldType::Datetime => Class::Temporal,
-        FieldType::YesNo => Class::Bool,
-        FieldType::MultipleChoice | FieldType::Quantities | FieldType::Link => Class::Set,
-    }
-}
-
-/// Catches comparisons that could never hold: wrong kinds of value, and
-/// choice values that are not among the field's choices (a typo there would
-/// silently hide a field forever).
-fn check_types<'a>(
+/// Catches comparisons that could never hold, so a typo does not silently
+/// hide a field forever: a choice value that is not among the field's
+/// choices, a list compared with `=` instead of `selected()`, a number or
+/// date field compared with text that is neither.
+fn check_values<'a>(
     expr: &Expr,
     field: &dyn Fn(&str) -> Option<&'a FieldDef>,
     report: &mut dyn FnMut(String),
 ) {
-    let operand_class = |o: &Operand| match o {
-        Operand::Field(k) => field(k).map_or(Class::Text, class_of),
-        Operand::Str(_) => Class::Text,
-        Operand::Num(_) => Class::Number,
-        Operand::Bool(_) => Class::Bool,
-        Operand::Today => Class::Temporal,
-    };
-    let compare = |a: &Operand, b: &Operand, report: &mut dyn FnMut(String)| {
-        let (ca, cb) = (operand_class(a), operand_class(b));
-        let temporal_literal = |o: &Operand| matches!(o, Operand::Str(s) if parse_date(s).is_ok() || chrono::DateTime::parse_from_rfc3339(s).is_ok());
-        let fits = ca == cb && ca != Class::Set
-            || (ca == Class::Temporal && temporal_literal(b))
-            || (cb == Class::Temporal && temporal_literal(a));
-        if !fits {
-            report(format!("cannot compare {a:?} with {b:?}"));
+    expr.walk(&mut |e| match e {
+        Expr::Compare(_, a, b) => {
+            for (x, y) in [(a, b), (b, a)] {
+                if let (Expr::Field(k), Expr::Str(v)) = (x.as_ref(), y.as_ref()) {
+                    if let Some(f) = field(k) {
+                        compared_literal(f, v, report);
+                    }
+                }
+                if let Expr::Field(k) = x.as_ref() {
+                    if field(k).is_some_and(holds_a_list) {
+                        report(format!("{k} holds a list: use selected(${{{k}}}, …)"));
+                    }
+                }
+            }
         }
-        for (x, y) in [(a, b), (b, a)] {
-            if let (Operand::Field(k), Operand::Str(v)) = (x, y) {
-                if let Some(f) = field(k) {
-                    if f.field_type == FieldType::SingleChoice && f.choice(v).is_none() {
+        Expr::Call(Function::Selected, args) => {
+            if let [Expr::Field(k), value] = args.as_slice() {
+                let Some(f) = field(k) else { return };
+                if !(f.field_type.has_choices() || f.field_type == FieldType::Link) {
+                    report(format!("selected() needs a choice field, {k} is not one"));
+                } else if let Expr::Str(v) = value {
+                    if f.field_type.has_choices() && f.choice(v).is_none() {
                         report(format!("'{v}' is not a choice of {k}"));
                     }
                 }
             }
         }
+        _ => {}
+    });
+}
+
+fn holds_a_list(f: &FieldDef) -> bool {
+    matches!(
+        f.field_type,
+        FieldType::MultipleChoice | FieldType::Quantities
+    ) || (f.field_type == FieldType::Link && f.multiple)
+}
+
+/// A field compared with a quoted literal: the literal must be something
+/// the field can hold (the empty string always can: it means unset).
+fn compared_literal(f: &FieldDef, v: &str, report: &mut dyn FnMut(String)) {
+    if v.is_empty() {
+        return;
+    }
+    let k = &f.key;
+    let fits = match f.field_type {
+        FieldType::SingleChoice => f.choice(v).is_some(),
+        FieldType::Integer | FieldType::Decimal => v.trim().parse::<f64>().is_ok(),
+        FieldType::Date | FieldType::Datetime => {
+            parse_date(v).is_ok() || chrono::DateTime::parse_from_rfc3339(v).is_ok()
+        }
+        FieldType::YesNo => matches!(v, "yes" | "no"),
+        _ => true,
     };
-    match expr {
-        Expr::Or(a, b) | Expr::And(a, b) => {
-            check_types(a, field, report);
-            check_types(b, field, report);
-        }
-        Expr::Not(e) => check_types(e, field, report),
-        Expr::Compare { lhs, rhs, .. } => compare(lhs, rhs, report),
-        Expr::In { operand, set } => {
-            for item in set {
-                compare(operand, item, report);
-            }
-        }
-        Expr::Selected { field: key, value } => {
-            if let Some(f) = field(key) {
-                if !f.field_type.has_choices() {
-                    report(format!("selected() needs a choice field, {key} is not one"));
-                } else if f.choice(value).is_none() {
-                    report(format!("'{value}' is not a choice of {key}"));
-                }
-            }
-        }
-        Expr::IsSet(_) => {}
-        Expr::Truthy(operand) => {
-            if operand_class(operand) != Class::Bool {
-                report(format!("{operand:?} is not a yes/no value"));
-            }
-        }
+    if !fits {
+        let what = match f.field_type {
+            FieldType::SingleChoice => "a choice",
+            FieldType::YesNo => "'yes' or 'no'",
+            FieldType::Integer | FieldType::Decimal => "a number",
+            _ => "a date",
+        };
+        report(format!("'{v}' is not {what} of {k}"));
     }
 }
 
@@ -388,8 +382,8 @@ mod tests {
             {"key": "date", "type": "date", "label": label(), "default": "today", "constraints": {"max": "today"}},
             {"key": "status", "type": "single_choice", "label": label(), "default": "a",
              "choices": [{"value": "a", "label": label()}, {"value": "b", "label": label()}]},
-            {"key": "later", "type": "date", "label": label(), "relevant": "status = 'b' and date <= today()",
-             "constraint": "later >= date", "constraint_message": label()}
+            {"key": "later", "type": "date", "label": label(), "relevant": "${status} = 'b' and ${date} <= today()",
+             "constraint": ". >= ${date}", "constraint_message": label()}
         ]));
         assert!(p.is_empty(), "{p:?}");
     }
@@ -402,10 +396,10 @@ mod tests {
             {"key": "Bad-Key", "type": "text", "label": label()},
             {"key": "c", "type": "single_choice", "label": label()},
             {"key": "d", "type": "link", "label": label()},
-            {"key": "e", "type": "text", "label": label(), "relevant": "later = 'x'"},
-            {"key": "f", "type": "text", "label": label(), "relevant": "a = "},
+            {"key": "e", "type": "text", "label": label(), "relevant": "${later} = 'x'"},
+            {"key": "f", "type": "text", "label": label(), "relevant": "${a} = "},
             {"key": "g", "type": "integer", "label": label(), "constraints": {"max": "today"}},
-            {"key": "h", "type": "text", "label": label(), "constraint": "h != 'x'"},
+            {"key": "h", "type": "text", "label": label(), "constraint": ". != 'x'"},
             {"key": "i", "type": "text", "label": label(), "constraints": {"pattern": "("}},
             {"key": "j", "type": "integer", "label": label(), "default": "many"},
             {"key": "k", "type": "integer", "label": label(), "multiline": true},
@@ -421,7 +415,7 @@ mod tests {
             "c: a single_choice field needs choices",
             "d: a link field needs link_kind",
             "e: relevant expression refers to 'later', which is not a field defined above this one",
-            "f: relevant expression 'a = ' does not parse",
+            "f: relevant expression '${a} = ' does not parse",
             "g: max",
             "h: a constraint needs a constraint_message",
             "i: pattern does not compile",
@@ -444,17 +438,20 @@ mod tests {
             {"key": "m", "type": "multiple_choice", "label": label(),
              "choices": [{"value": "a", "label": label()}]},
             {"key": "d", "type": "date", "label": label()},
-            {"key": "x1", "type": "text", "label": label(), "relevant": "n = 'five'"},
-            {"key": "x2", "type": "text", "label": label(), "relevant": "s = 'zz'"},
-            {"key": "x3", "type": "text", "label": label(), "relevant": "s in ('a', 'zz')"},
-            {"key": "x4", "type": "text", "label": label(), "relevant": "selected(m, 'zz')"},
-            {"key": "x5", "type": "text", "label": label(), "relevant": "m = 'a'"},
-            {"key": "x6", "type": "text", "label": label(), "relevant": "d > 'soon'"},
-            {"key": "x7", "type": "text", "label": label(), "relevant": "n"},
+            {"key": "y", "type": "yes_no", "label": label()},
+            {"key": "x1", "type": "text", "label": label(), "relevant": "${n} = 'five'"},
+            {"key": "x2", "type": "text", "label": label(), "relevant": "${s} = 'zz'"},
+            {"key": "x3", "type": "text", "label": label(), "relevant": "${s} = 'a' or 'zz' = ${s}"},
+            {"key": "x4", "type": "text", "label": label(), "relevant": "selected(${m}, 'zz')"},
+            {"key": "x5", "type": "text", "label": label(), "relevant": "${m} = 'a'"},
+            {"key": "x6", "type": "text", "label": label(), "relevant": "${d} > 'soon'"},
+            {"key": "x7", "type": "text", "label": label(), "relevant": "selected(${n}, '1')"},
+            {"key": "x8", "type": "text", "label": label(), "relevant": "${y} = 'true'"},
+            {"key": "x9", "type": "text", "label": label(), "relevant": ". = 'a'"},
             {"key": "ok", "type": "text", "label": label(),
-             "relevant": "n >= 3 and s in ('a') and selected(m, 'a') and d > '2020-01-01' and d <= today()"}
+             "relevant": "${n} >= 3 and ${s} = 'a' and ${s} != '' and selected(${m}, 'a') and ${d} > '2020-01-01' and ${d} <= today() and ${y} = 'yes' and ${n} = '3'"}
         ]));
-        for key in ["x1", "x2", "x3", "x4", "x5", "x6", "x7"] {
+        for key in ["x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9"] {
             assert!(
                 p.iter().any(|x| x.starts_with(&format!("{key}:"))),
                 "{key} not caught: {p:#?}"

@@ -104,7 +104,7 @@ mod tests {
             json!({"min": 1920, "max": "this_year"})
         );
         let scope = field("consent_scope").unwrap();
-        assert_eq!(scope["relevant"], "is_set(consent_date)");
+        assert_eq!(scope["relevant"], "${consent_date} != ''");
         assert_eq!(field("status").unwrap()["default"], "active");
     }
 

@@ -1,4 +1,4 @@
-//! How a record's canonical JSON values look to skip-logic expressions.
+//! How a record's canonical JSON values look to expressions.
 
 use super::definition::{FieldType, FormDefinition};
 use super::expr::{Scope, Val};
@@ -13,9 +13,10 @@ pub(crate) struct RecordScope<'a> {
 }
 
 impl Scope for RecordScope<'_> {
-    fn get(&self, key: &str) -> Option<Val> {
-        let field = self.form.field(key)?;
-        let value = self.values.get(key)?;
+    fn get(&self, key: &str) -> Val {
+        let (Some(field), Some(value)) = (self.form.field(key), self.values.get(key)) else {
+            return Val::Empty;
+        };
         let strings = |items: &Vec<Value>| {
             items
                 .iter()
@@ -23,7 +24,7 @@ impl Scope for RecordScope<'_> {
                 .collect()
         };
         // A value of the wrong shape (e.g. written by an older form) counts as unset.
-        match (field.field_type, value) {
+        let typed = match (field.field_type, value) {
             (FieldType::Text | FieldType::SingleChoice | FieldType::Link, Value::String(s)) => {
                 Some(Val::Str(s.clone()))
             }
@@ -34,7 +35,7 @@ impl Scope for RecordScope<'_> {
             (FieldType::Datetime, Value::String(s)) => DateTime::parse_from_rfc3339(s)
                 .ok()
                 .map(|t| Val::DateTime(t.with_timezone(&Utc))),
-            (FieldType::YesNo, Value::Bool(b)) => Some(Val::Bool(*b)),
+            (FieldType::YesNo, Value::Bool(b)) => Some(Val::YesNo(*b)),
             (FieldType::MultipleChoice | FieldType::Link, Value::Array(items)) => {
                 Some(Val::List(strings(items)))
             }
@@ -46,10 +47,17 @@ impl Scope for RecordScope<'_> {
                     .collect(),
             )),
             _ => None,
-        }
+        };
+        typed.unwrap_or(Val::Empty)
     }
 
     fn today(&self) -> NaiveDate {
         self.today
+    }
+
+    /// The wall clock's time of day on the store's day: validation is given
+    /// a day, and `now()` in a form compares against times on that day.
+    fn now(&self) -> DateTime<Utc> {
+        self.today.and_time(Utc::now().time()).and_utc()
     }
 }

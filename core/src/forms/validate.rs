@@ -106,11 +106,12 @@ impl FormDefinition {
                 .relevant
                 .as_ref()
                 .is_none_or(|expr| {
-                    expr.eval(&RecordScope {
+                    let scope = RecordScope {
                         form: self,
                         values: &candidate,
                         today,
-                    })
+                    };
+                    expr.holds(&scope, None)
                 });
             if relevant {
                 if !field.system {
@@ -248,7 +249,7 @@ impl<'a> Draft<'a> {
                 unsettled.insert(field.key.clone());
                 continue;
             }
-            if !expr.eval(&self.scope()) {
+            if !expr.holds(&self.scope(), None) {
                 relevant[i] = Relevance::Hidden;
                 if self.given.contains(field.key.as_str()) {
                     run.fail(&field.key, Problem::NotApplicable);
@@ -289,7 +290,7 @@ impl<'a> Draft<'a> {
             {
                 continue;
             }
-            if !expr.eval(&self.scope()) {
+            if !expr.holds(&self.scope(), Some(&field.key)) {
                 run.fail(&field.key, Problem::ConstraintFailed);
             }
         }
