@@ -212,15 +212,18 @@ pub(crate) fn genesis_links(store: &mut Store, devices: &[DeviceInfo]) -> Result
     Ok(links)
 }
 
-/// A device from before signed rosters takes the team's roster the first
-/// time it sees one, if it finds itself in it as it is (its id, role and
-/// key). It never erases itself on a roster it took this way.
+/// A device takes the team's roster the first time it sees one, if it
+/// finds itself in it as it is (its id, role and key). A device from before
+/// signed rosters, with no team pinned, never erases itself on a roster it
+/// took this way; a device whose code pinned the team obeys a revocation
+/// in a chain that verifies against that pin, like a signed wipe order
+/// (a supervisor can revoke a device before it first takes the roster).
 fn take_on_first_use<S: StoreAccess>(
     store: &S,
     links: &[Link],
     summary: &mut SyncSummary,
 ) -> Result<(), Failure> {
-    store.with(|s| -> Result<()> {
+    let revoked = store.with(|s| -> Result<bool> {
         let (team, me, role) = s.identity();
         let pinned = s.pinned_team()?;
         let roster = match Roster::from_chain(team.0, pinned, links) {
@@ -229,9 +232,12 @@ fn take_on_first_use<S: StoreAccess>(
                 summary
                     .errors
                     .push(format!("the hub sent a roster that does not verify ({e})"));
-                return Ok(());
+                return Ok(false);
             }
         };
+        if pinned.is_some() && roster.is_revoked(me.0) {
+            return Ok(true);
+        }
         let box_key = s.device_key_pair()?.public_key();
         let listed_as_i_am = roster.member(me.0).is_some_and(|m| {
             m.member.role == role && m.member.box_key == box_key && m.is_active()
@@ -240,7 +246,7 @@ fn take_on_first_use<S: StoreAccess>(
             summary.errors.push(
                 "the team's roster does not list this device as it is: not trusting it (ask a supervisor)".into(),
             );
-            return Ok(());
+            return Ok(false);
         }
         s.set_roster(&roster)?;
         summary.roster_links += links.len() as u32;
@@ -248,8 +254,11 @@ fn take_on_first_use<S: StoreAccess>(
             "took the team's signed roster on first use; team fingerprint {}",
             roster.fingerprint()
         ));
-        Ok(())
+        Ok(false)
     })?;
+    if revoked {
+        return Err(Failure::WipeOrder { signed: true });
+    }
     Ok(())
 }
 

@@ -89,6 +89,21 @@ fn seed_4_an_invite_whose_answer_was_lost_is_issued() {
     });
 }
 
+/// A supervisor was revoked before its device first took the team's signed
+/// roster; its next team work (signing a policy) found itself revoked in a
+/// chain that verifies against its code's pin and said "not trusting it"
+/// instead of obeying the revocation (found by the 100,000-seed soak).
+#[test]
+fn seed_2822_a_device_revoked_before_it_first_took_the_roster_erases_itself() {
+    let outcome = keeps_every_invariant("seed-2822-revoked-before-it-first-took-the-roster.json");
+    reaches(&outcome, "the revocation", |t| {
+        t.contains("d0 revoked; the team is at key epoch 2")
+    });
+    reaches(&outcome, "the revoked device obeying it", |t| {
+        t.contains("d4 obeyed the wipe order (team policy)")
+    });
+}
+
 // --- found before the signed roster, fixed by it: each schedule reaches
 // the old bug's scenario on today's protocol.
 
