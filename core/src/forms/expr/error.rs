@@ -39,7 +39,7 @@ pub enum ExprProblem {
     Unexpected {
         /// What the grammar needed.
         expected: Expected,
-        /// What it found, as written.
+        /// What it found, as written; empty at the end of the expression.
         found: String,
     },
     /// A name called as a function that the subset does not have.
@@ -99,6 +99,11 @@ impl ExprProblem {
                 .into(),
             ExprProblem::Unexpected { expected, found } => {
                 let want = expected.describe(lang);
+                let found = if found.is_empty() {
+                    Expected::End.describe(lang)
+                } else {
+                    found.as_str()
+                };
                 if vi {
                     format!("cần {want}, nhưng gặp {found}")
                 } else {

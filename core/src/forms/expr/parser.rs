@@ -63,7 +63,10 @@ impl Parser {
     fn unexpected(&self, expected: Expected) -> ExprError {
         self.fail(ExprProblem::Unexpected {
             expected,
-            found: self.peek().to_string(),
+            found: match self.peek() {
+                Token::End => String::new(),
+                token => token.to_string(),
+            },
         })
     }
 
