@@ -38,6 +38,11 @@ pub struct KeysOutcome {
     /// certify, for an epoch no signed rotation made, for another device or a
     /// class this role may not hold, or not opening.
     pub refused: u32,
+    /// Envelopes for this device from an epoch beyond the verified roster's
+    /// newest, signed by a supervisor it certifies: a rotation signed after
+    /// this device last fetched the roster. Not kept, not refused: the next
+    /// sync verifies the rotation first.
+    pub ahead: u32,
 }
 
 /// How this device reaches its hub. The token is a secret: it is stored
@@ -382,13 +387,20 @@ impl Store {
                 epoch: envelope.epoch,
                 wrapped: &envelope.wrapped,
             };
-            let signed = match (envelope.signer, envelope.signature.as_deref()) {
-                (Some(signer), Some(signature)) => {
-                    roster.check_envelope(&facts, signer, signature).is_ok()
-                }
-                _ => false,
+            let (signed, ahead) = match (envelope.signer, envelope.signature.as_deref()) {
+                (Some(signer), Some(signature)) => (
+                    roster.check_envelope(&facts, signer, signature).is_ok(),
+                    roster
+                        .check_envelope_ahead(&facts, signer, signature)
+                        .is_ok(),
+                ),
+                _ => (false, false),
             };
             let for_me = envelope.device_id == me.0 && classes.contains(&envelope.key_class);
+            if for_me && ahead {
+                outcome.ahead += 1;
+                continue;
+            }
             if !signed || !for_me {
                 outcome.refused += 1;
                 continue;

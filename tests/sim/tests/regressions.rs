@@ -104,6 +104,23 @@ fn seed_2822_a_device_revoked_before_it_first_took_the_roster_erases_itself() {
     });
 }
 
+/// A supervisor inviting while another revoked twice fetched the roster,
+/// then the key envelopes of a rotation signed just after it; it refused
+/// them as signed by no supervisor and failed the invite, when they were
+/// only newer than its roster (found by the 100,000-seed soak).
+#[test]
+fn seed_5214_keys_of_a_rotation_newer_than_the_roster_wait_for_it() {
+    let outcome = keeps_every_invariant("seed-5214-keys-of-a-rotation-newer-than-the-roster.json");
+    reaches(
+        &outcome,
+        "the keys fetched after the second revocation",
+        |t| t.contains("d4 invite: GET /v1/keys → 200 (duplicated: 200)"),
+    );
+    reaches(&outcome, "the invite issued", |t| {
+        t.contains("d4 invited a peer-leader")
+    });
+}
+
 // --- found before the signed roster, fixed by it: each schedule reaches
 // the old bug's scenario on today's protocol.
 

@@ -549,6 +549,40 @@ impl Roster {
         )
     }
 
+    /// Checks an envelope for an epoch beyond this roster's newest: signed
+    /// by a supervisor this roster certifies now. Such an envelope comes from
+    /// a rotation signed after the roster was fetched; it is not kept until
+    /// the roster shows that rotation, but it is not a forgery either.
+    pub fn check_envelope_ahead(
+        &self,
+        facts: &EnvelopeFacts<'_>,
+        signer: Uuid,
+        signature: &[u8],
+    ) -> Result<(), TrustError> {
+        if facts.team != self.team {
+            return Err(TrustError::WrongTeam);
+        }
+        if facts.epoch <= self.current_epoch() {
+            return Err(TrustError::UnknownEpoch(facts.epoch));
+        }
+        let state = self
+            .members
+            .get(&signer)
+            .ok_or(TrustError::UnknownDevice(signer))?;
+        if !state.could_sign_at(self.head_seq) {
+            return Err(TrustError::NotAllowed {
+                seq: self.head_seq,
+                signer: format!("device {signer}"),
+            });
+        }
+        let key = state.member.signing_key.ok_or(TrustError::BadKey)?;
+        key.verify(
+            SignatureDomain::KeyEnvelope,
+            &envelope_message(facts),
+            signature,
+        )
+    }
+
     /// The team the roster belongs to.
     pub fn team(&self) -> Uuid {
         self.team

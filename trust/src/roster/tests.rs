@@ -499,6 +499,24 @@ fn envelopes_verify_only_from_a_supervisor_for_a_signed_epoch() {
             .check_envelope(&future, founder, &sign(&team, founder, &future)),
         Err(TrustError::UnknownEpoch(3))
     );
+    // Yet a certified supervisor's envelope for it is a rotation newer than
+    // this roster, not a forgery; a planted signature or a past epoch is not.
+    assert!(team
+        .roster
+        .check_envelope_ahead(&future, founder, &sign(&team, founder, &future))
+        .is_ok());
+    let planted_future =
+        SigningKey::make_random().sign(SignatureDomain::KeyEnvelope, &envelope_message(&future));
+    assert_eq!(
+        team.roster
+            .check_envelope_ahead(&future, founder, &planted_future),
+        Err(TrustError::BadSignature)
+    );
+    assert_eq!(
+        team.roster
+            .check_envelope_ahead(&facts, founder, &sign(&team, founder, &facts)),
+        Err(TrustError::UnknownEpoch(facts.epoch))
+    );
     // The facts changed after signing: another recipient, class or key.
     let signature = sign(&team, founder, &facts);
     for changed in [
