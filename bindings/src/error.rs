@@ -177,7 +177,8 @@ impl FieldbookError {
             | Error::Uic(_)
             | Error::WrongLinkKind { .. }
             | Error::KindMismatch { .. }
-            | Error::LinkNotFound { .. } => FieldbookError::Invalid {
+            | Error::LinkNotFound { .. }
+            | Error::FormIncompatible(_) => FieldbookError::Invalid {
                 fields: Vec::new(),
                 detail,
             },
@@ -185,7 +186,9 @@ impl FieldbookError {
                 existing_id: existing.to_string(),
                 detail,
             },
-            Error::RecordNotFound { .. } => FieldbookError::NotFound { detail },
+            Error::RecordNotFound { .. } | Error::FormNotKnown { .. } => {
+                FieldbookError::NotFound { detail }
+            }
             Error::RecordCorrupt { .. }
             | Error::KeyDamaged { .. }
             | Error::HeaderDamaged { .. }

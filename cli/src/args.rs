@@ -156,8 +156,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// The form definitions, in the chosen language, for drawing forms.
+    /// The form definitions, in the chosen language, for drawing forms: the
+    /// ones this device uses with --data (PIN asked), the built-in ones
+    /// without. Subcommands list, export and import forms.
     Forms {
+        #[command(subcommand)]
+        command: Option<FormsCommand>,
         #[arg(long)]
         kind: Option<String>,
         #[arg(long)]
@@ -241,6 +245,31 @@ pub enum AuditCommand {
     Verify {
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FormsCommand {
+    /// Every form version this device knows: which is in use, who signed it and when.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Writes a form as an XLSForm workbook (the one in use, or --version).
+    Export {
+        /// client, contact, case-note, referral or meeting.
+        kind: String,
+        #[arg(long, value_name = "FILE")]
+        xlsx: PathBuf,
+        #[arg(long)]
+        version: Option<u32>,
+    },
+    /// Reads an XLSForm workbook, then signs it and publishes it to the
+    /// team (supervisors). With --check, only reads and checks it.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        check: bool,
     },
 }
 

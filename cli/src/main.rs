@@ -44,6 +44,7 @@ fn exit_code(err: &Error) -> u8 {
         | Error::LinkNotFound { .. }
         | Error::WrongLinkKind { .. }
         | Error::KindMismatch { .. }
+        | Error::FormIncompatible(_)
         | Error::Uic(_) => 3,
         Error::WrongPin { .. }
         | Error::BackOff { .. }
@@ -59,6 +60,7 @@ fn exit_code(err: &Error) -> u8 {
         | Error::StoreDamaged(_)
         | Error::SchemaTooNew { .. }
         | Error::RecordNotFound { .. }
+        | Error::FormNotKnown { .. }
         | Error::NotPermitted(_)
         | Error::SupervisorOnly(_)
         | Error::Crypto(_)

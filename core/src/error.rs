@@ -173,6 +173,17 @@ pub enum Error {
     /// This device would sign for the team but the roster does not certify it as a supervisor.
     #[error("this device is not a supervisor the team's roster lets sign (sync first, or ask another supervisor to certify it)")]
     NotCertified,
+    /// A record names a form version this device has not received.
+    #[error("this {kind} record was written with form version {version}, which this device has not received yet: sync, then try again")]
+    FormNotKnown {
+        /// The record's kind.
+        kind: RecordKind,
+        /// The form version the record was written with.
+        version: u32,
+    },
+    /// A form may not replace the one in use: each problem names its field.
+    #[error("this form cannot replace the one in use: {}", .0.iter().map(|p| p.message()).collect::<Vec<_>>().join("; "))]
+    FormIncompatible(Vec<crate::forms::Incompatible>),
     /// The task needs the team's signed roster, and this device has none yet.
     #[error("the team has no signed roster yet: a supervisor's device signs it at its next sync")]
     NoRoster,
@@ -260,6 +271,8 @@ pub enum SupervisorTask {
     Compact,
     /// Sign a new team security policy.
     SetPolicy,
+    /// Sign and publish a form to the team.
+    PublishForm,
 }
 
 impl SupervisorTask {
@@ -269,6 +282,7 @@ impl SupervisorTask {
             SupervisorTask::RotateKeys => "rotate the team's keys",
             SupervisorTask::Compact => "compact the team's log",
             SupervisorTask::SetPolicy => "sign the team's security policy",
+            SupervisorTask::PublishForm => "publish forms to the team",
         }
     }
 
@@ -278,6 +292,7 @@ impl SupervisorTask {
             SupervisorTask::RotateKeys => "đổi khoá của nhóm",
             SupervisorTask::Compact => "thu gọn nhật ký đồng bộ của nhóm",
             SupervisorTask::SetPolicy => "ký chính sách bảo mật của nhóm",
+            SupervisorTask::PublishForm => "gửi biểu mẫu cho nhóm",
         }
     }
 }
@@ -377,6 +392,13 @@ impl Error {
             Error::NotCertified => "Thiết bị này chưa phải là giám sát viên được danh sách thành viên của nhóm cho phép ký (hãy đồng bộ trước, hoặc nhờ giám sát viên khác xác nhận)".into(),
             Error::LastSupervisor => "Đây là thiết bị giám sát viên cuối cùng của nhóm: hãy đăng ký một thiết bị giám sát viên khác và bàn giao cho thiết bị đó trước khi thu hồi thiết bị này".into(),
             Error::CannotRevokeSelf => "Giám sát viên không thể tự thu hồi thiết bị của mình: một giám sát viên khác phải làm việc này (hãy bàn giao trước)".into(),
+            Error::FormNotKnown { kind, version } => format!(
+                "Hồ sơ {kind} này được ghi bằng biểu mẫu phiên bản {version}, thiết bị này chưa nhận được: hãy đồng bộ rồi thử lại"
+            ),
+            Error::FormIncompatible(problems) => format!(
+                "Biểu mẫu này không thể thay biểu mẫu đang dùng: {}",
+                problems.iter().map(|p| p.message_vi()).collect::<Vec<_>>().join("; ")
+            ),
             Error::NoRoster => "Nhóm chưa có danh sách thành viên đã ký: thiết bị của giám sát viên sẽ ký ở lần đồng bộ tới".into(),
             Error::StorageFull => "Bộ nhớ của điện thoại đã đầy: hãy giải phóng bớt dung lượng rồi thử lại (dữ liệu đã lưu không bị mất)".into(),
             Error::Sqlite(e) => format!("Lỗi cơ sở dữ liệu: {e}"),

@@ -3,7 +3,8 @@
 //! team's keys: it plants key envelopes and a newer epoch, adds a device of
 //! its own, relabels a role, orders a wipe, rolls the roster back, reorders,
 //! drops and replays its links, withholds a rotation from one device, and
-//! edits, forges or withholds the team's signed security policy.
+//! edits, forges or withholds the team's signed security policy, and
+//! reads, edits or forges a form a supervisor published.
 //! Each time the devices refuse, say so in their sync summary, keep working
 //! with the real keys and lose nothing; what they write after the attack
 //! cannot be opened with the attacker's keys (the test tries).
@@ -199,6 +200,7 @@ on_both_backends!(
     a_join_the_code_did_not_sign_is_refused,
     a_revoked_supervisors_invites_stop_working,
     a_policy_link_the_hub_edits_forges_or_withholds_loosens_nothing,
+    a_form_link_the_hub_reads_edits_or_forges_changes_no_form,
 );
 
 fn planted_envelopes_and_a_newer_epoch_are_refused(mut s: Scene) {
@@ -842,4 +844,115 @@ fn a_policy_link_the_hub_edits_forges_or_withholds_loosens_nothing(mut s: Scene)
     assert_eq!(outreach_head(&mut s), head + 1);
     s.replace_roster(&saved);
     s.outreach.sync();
+}
+
+/// The contact form in use with one more question, as a supervisor publishes it.
+fn contact_form_v2(device: &mut Device) -> fieldbook_core::forms::FormDefinition {
+    use fieldbook_core::forms::{FieldType, FormSpec, Localized};
+    let mut spec =
+        FormSpec::from((*device.store.current_form(RecordKind::Contact).unwrap()).clone());
+    spec.version = 2;
+    let mut kits = spec
+        .fields
+        .iter()
+        .find(|f| f.key == "place")
+        .unwrap()
+        .clone();
+    kits.key = "naloxone_kits".into();
+    kits.field_type = FieldType::Integer;
+    kits.label = Localized {
+        vi: "Số bộ naloxone đã phát".into(),
+        en: "Naloxone kits given".into(),
+    };
+    kits.hint = None;
+    kits.constraints = Default::default();
+    fieldbook_core::forms::FormDefinition::try_from(spec).unwrap()
+}
+
+fn a_form_link_the_hub_reads_edits_or_forges_changes_no_form(mut s: Scene) {
+    let head = s.roster_head();
+    let form = contact_form_v2(&mut s.supervisor);
+    let published = fieldbook_core::sync::publish_form(&mut s.supervisor.store, &form).unwrap();
+    assert_eq!(published.seq, head + 1);
+    let saved = s.db.run(s.db.storage().roster(s.team, 0)).unwrap();
+    let version_in_use =
+        |d: &mut Device| d.store.current_form(RecordKind::Contact).unwrap().version;
+
+    // The hub reads it: the form is sealed, no label or key in the clear.
+    let stored = String::from_utf8(saved.last().unwrap().statement.clone()).unwrap();
+    for secret in ["naloxone", "Naloxone", "Khách hàng", "client_id", "place"] {
+        assert!(!stored.contains(secret), "{secret} in {stored}");
+    }
+
+    // It edits the sealed form: the link no longer verifies.
+    let mut edited = saved.clone();
+    let link = edited.last_mut().unwrap();
+    let at = stored.find("\"sealed\":\"").unwrap() + 20;
+    let mut bytes = stored.clone().into_bytes();
+    bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+    link.statement = bytes;
+    s.replace_roster(&edited);
+    let summary = s.outreach.sync_with(&quick_options());
+    assert!(
+        summary.errors.iter().any(|e| e.contains("does not verify")),
+        "{summary:?}"
+    );
+    assert_eq!(summary.forms_adopted, 0);
+    assert_eq!(version_in_use(&mut s.outreach), 1);
+
+    // It signs a form of its own, claiming the supervisor did.
+    let forged = fieldbook_trust::Statement::new(
+        s.team,
+        Some(fieldbook_trust::Position {
+            seq: head + 1,
+            prev: edited_prev(&saved, head),
+        }),
+        0,
+        fieldbook_trust::Signer::Device {
+            device: Scene::id(&s.supervisor),
+        },
+        fieldbook_trust::Entry::Form {
+            kind: RecordKind::Contact,
+            version: 2,
+            epoch: 1,
+            sealed: vec![0; 64],
+        },
+    )
+    .sign(&SigningKey::make_random())
+    .unwrap();
+    let mut planted = saved[..head as usize].to_vec();
+    planted.push(StoredLink {
+        seq: forged.seq,
+        prev: forged.prev,
+        statement: forged.statement.clone(),
+        signature: forged.signature.to_vec(),
+    });
+    s.replace_roster(&planted);
+    let summary = s.outreach.sync_with(&quick_options());
+    assert!(
+        summary.errors.iter().any(|e| e.contains("does not verify")),
+        "{summary:?}"
+    );
+    assert_eq!(version_in_use(&mut s.outreach), 1);
+
+    // Shown as signed, every device adopts it.
+    s.replace_roster(&saved);
+    let summary = s.outreach.sync();
+    assert_eq!(summary.forms_adopted, 1, "{summary:?}");
+    assert_eq!(version_in_use(&mut s.outreach), 2);
+    assert_eq!(version_in_use(&mut s.peer), 1);
+    s.peer.sync();
+    assert_eq!(version_in_use(&mut s.peer), 2);
+}
+
+/// The hash of link `head`, which the next link names as its previous.
+fn edited_prev(saved: &[StoredLink], head: u64) -> [u8; 32] {
+    let last = &saved[head as usize - 1];
+    fieldbook_trust::Link {
+        seq: last.seq,
+        prev: last.prev,
+        statement: last.statement.clone(),
+        signature: last.signature.clone().try_into().unwrap(),
+    }
+    .hash()
 }

@@ -53,5 +53,5 @@ pub use error::TrustError;
 pub use keys::{Fingerprint, PublicKey, SignatureDomain, SigningKey};
 pub use link::{Digest, Link, GENESIS_PREV};
 pub use policy::{LooserThanTeam, PolicyProblem, SecurityPolicy, Stricter};
-pub use roster::{InviteState, MemberState, PolicyState, Roster};
+pub use roster::{FormLink, InviteState, MemberState, PolicyState, Roster};
 pub use statement::{Entry, Member, Position, Signer, Statement};

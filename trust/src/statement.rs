@@ -5,7 +5,7 @@
 //! signatures cover exactly the bytes that travel, which are parsed strictly
 //! (unknown fields refused), so no re-encoding is ever signed or checked.
 
-use fieldbook_proto::vocab::Role;
+use fieldbook_proto::vocab::{RecordKind, Role};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -18,6 +18,9 @@ use crate::TrustError;
 pub const FORMAT: u8 = 1;
 /// The largest statement accepted, in bytes.
 pub const MAX_STATEMENT_LEN: usize = 8 * 1024;
+/// The longest statement that publishes a form: a sealed form definition
+/// is tens of kilobytes, every other entry a few hundred bytes.
+pub const MAX_FORM_STATEMENT_LEN: usize = 128 * 1024;
 /// The longest device label, in characters.
 pub const MAX_LABEL_CHARS: usize = 64;
 
@@ -155,6 +158,21 @@ pub enum Entry {
         /// The settings every device of the team enforces.
         policy: SecurityPolicy,
     },
+    /// A form definition the team uses from here on (a certified
+    /// supervisor signs it): sealed under the team's outreach key of
+    /// `epoch`, so the relay cannot read it, and bound by this signature,
+    /// so it cannot change it. Versions of a kind only go up.
+    Form {
+        /// The record kind the form writes.
+        kind: RecordKind,
+        /// Its version, above every earlier one of the kind.
+        version: u32,
+        /// The key epoch whose outreach key seals it.
+        epoch: u32,
+        /// The sealed definition.
+        #[serde(with = "crate::b64::vec")]
+        sealed: Vec<u8>,
+    },
 }
 
 impl Entry {
@@ -170,6 +188,7 @@ impl Entry {
             Entry::CertifySigningKey { .. } => "certify_signing_key",
             Entry::RotateRoot { .. } => "rotate_root",
             Entry::Policy { .. } => "policy",
+            Entry::Form { .. } => "form",
         }
     }
 }
@@ -221,11 +240,15 @@ impl Statement {
 
     /// Reads a statement's bytes strictly: too long, unknown fields or another format are refused.
     pub fn decode(bytes: &[u8]) -> Result<Statement, TrustError> {
-        if bytes.len() > MAX_STATEMENT_LEN {
+        if bytes.len() > MAX_FORM_STATEMENT_LEN {
             return Err(TrustError::Malformed("statement too long".into()));
         }
         let statement: Statement = serde_json::from_slice(bytes)
             .map_err(|e| TrustError::Malformed(format!("unreadable statement: {e}")))?;
+        let is_form = matches!(statement.entry, Entry::Form { .. });
+        if bytes.len() > MAX_STATEMENT_LEN && !is_form {
+            return Err(TrustError::Malformed("statement too long".into()));
+        }
         if statement.format != FORMAT {
             return Err(TrustError::Malformed(format!(
                 "statement format {} (this build reads {FORMAT})",

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use crate::args::{AuditCommand, Cli, Command, DevicesCommand, PolicyCommand};
+use crate::args::{AuditCommand, Cli, Command, DevicesCommand, FormsCommand, PolicyCommand};
 use crate::output;
 use crate::pin::read_pin;
 
@@ -42,6 +42,11 @@ impl Context {
             None => self.data_dir()?,
         };
         Ok(Arc::new(SoftwareKeyProvider::new(dir)))
+    }
+
+    /// Whether --data was given.
+    pub fn has_data(&self) -> bool {
+        self.data.is_some()
     }
 
     /// Opens the store and unlocks it with the PIN.
@@ -114,7 +119,28 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             },
         ),
         Command::Overdue { date, json } => report::overdue(&ctx, date.as_deref(), json),
-        Command::Forms { kind, json } => forms::forms(&ctx, kind.as_deref(), json),
+        Command::Forms {
+            command: None,
+            kind,
+            json,
+        } => forms::forms(&ctx, kind.as_deref(), json),
+        Command::Forms {
+            command: Some(FormsCommand::List { json }),
+            ..
+        } => forms::list(&ctx, json),
+        Command::Forms {
+            command:
+                Some(FormsCommand::Export {
+                    kind,
+                    xlsx,
+                    version,
+                }),
+            ..
+        } => forms::export(&ctx, &kind, &xlsx, version),
+        Command::Forms {
+            command: Some(FormsCommand::Import { file, check }),
+            ..
+        } => forms::import(&ctx, &file, check),
         Command::Enroll {
             code,
             hub,

@@ -92,11 +92,15 @@ pub enum Domain {
     AuditEntry,
     /// Prefix of the platform-wrapped pinned team fingerprint.
     TeamPin,
+    /// HKDF info: form-sealing subkey of a team key.
+    FormSeal,
+    /// AAD prefix of a form definition a supervisor publishes.
+    Form,
 }
 
 impl Domain {
     /// Every label once, so the tests can check that each is written once and no two collide.
-    pub const ALL: [Domain; 34] = [
+    pub const ALL: [Domain; 36] = [
         Domain::RecordSeal,
         Domain::BlindIndex,
         Domain::Uic,
@@ -131,6 +135,8 @@ impl Domain {
         Domain::AuditDeferred,
         Domain::AuditEntry,
         Domain::TeamPin,
+        Domain::FormSeal,
+        Domain::Form,
     ];
 
     /// The label's bytes: the one place each is written.
@@ -171,6 +177,8 @@ impl Domain {
             Domain::AuditDeferred => b"fieldbook/audit-deferred/v1",
             Domain::AuditEntry => b"fieldbook/audit-entry/v1/",
             Domain::TeamPin => b"fieldbook/v1/team-pin\0",
+            Domain::FormSeal => b"fieldbook/v1/form-seal",
+            Domain::Form => b"fieldbook/v1/form\0",
         }
     }
 
@@ -193,6 +201,17 @@ impl Domain {
     /// AAD of the vault canary of store `store_id`.
     pub fn vault_canary_aad(store_id: &[u8]) -> Vec<u8> {
         Domain::VaultCanary.then(&[store_id])
+    }
+
+    /// AAD of a published form: bound to its team, kind, version and the
+    /// key epoch that seals it, so a sealed form cannot pass for another.
+    pub fn form_aad(team: &Uuid, kind: &str, version: u32, epoch: u32) -> Vec<u8> {
+        let mut aad = Domain::Form.then(&[team.as_bytes()]);
+        aad.extend_from_slice(&(kind.len() as u32).to_be_bytes());
+        aad.extend_from_slice(kind.as_bytes());
+        aad.extend_from_slice(&version.to_be_bytes());
+        aad.extend_from_slice(&epoch.to_be_bytes());
+        aad
     }
 
     /// AAD of a team key of `class` and `epoch` wrapped under the vault key.
@@ -259,7 +278,7 @@ mod tests {
     /// them. A change here is a format break, never a rename.
     #[test]
     fn frozen_label_bytes() {
-        let expected: [(Domain, &[u8]); 34] = [
+        let expected: [(Domain, &[u8]); 36] = [
             (Domain::RecordSeal, b"fieldbook/v1/record-seal"),
             (Domain::BlindIndex, b"fieldbook/v1/blind-index"),
             (Domain::Uic, b"fieldbook/v1/uic"),
@@ -303,6 +322,8 @@ mod tests {
             (Domain::AuditDeferred, b"fieldbook/audit-deferred/v1"),
             (Domain::AuditEntry, b"fieldbook/audit-entry/v1/"),
             (Domain::TeamPin, b"fieldbook/v1/team-pin\0"),
+            (Domain::FormSeal, b"fieldbook/v1/form-seal"),
+            (Domain::Form, b"fieldbook/v1/form\0"),
         ];
         assert_eq!(expected.len(), Domain::ALL.len());
         for ((domain, bytes), listed) in expected.iter().zip(Domain::ALL) {

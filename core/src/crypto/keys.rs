@@ -126,11 +126,13 @@ pub enum KeyPurpose {
     AuditSeal,
     /// Sealing the lists of records that share a lookup term.
     LookupPostings,
+    /// Sealing the form definitions supervisors publish (under a team key).
+    FormSeal,
 }
 
 impl KeyPurpose {
     /// Every purpose once, so the tests can check that no two derive the same subkey.
-    pub const ALL: [KeyPurpose; 12] = [
+    pub const ALL: [KeyPurpose; 13] = [
         KeyPurpose::RecordSeal,
         KeyPurpose::BlindIndex,
         KeyPurpose::Uic,
@@ -143,6 +145,7 @@ impl KeyPurpose {
         KeyPurpose::SoftwarePinBinding,
         KeyPurpose::AuditSeal,
         KeyPurpose::LookupPostings,
+        KeyPurpose::FormSeal,
     ];
 
     /// The HKDF info string (domain separation label).
@@ -165,6 +168,7 @@ impl KeyPurpose {
             KeyPurpose::SoftwarePinBinding => Domain::SoftwarePinBinding,
             KeyPurpose::AuditSeal => Domain::AuditSeal,
             KeyPurpose::LookupPostings => Domain::LookupPostingsKey,
+            KeyPurpose::FormSeal => Domain::FormSeal,
         }
     }
 }

@@ -13,9 +13,12 @@
 //!   values look to expressions).
 //! - [`error`] and `messages`: what reading and validation report, in vi and en.
 //! - [`localized`]: a form in one language, for a shell to draw.
+//! - [`compat`]: what a newer version of a form may change.
+//! - [`registry`]: every form version a device knows: built-in and published.
 
 pub mod builtin;
 pub mod check;
+pub mod compat;
 pub mod definition;
 pub mod error;
 pub mod expr;
@@ -23,15 +26,18 @@ mod json_input;
 pub mod localized;
 mod messages;
 mod normalize;
+pub mod registry;
 mod scope;
 pub mod validate;
 
 pub use builtin::{all, definition};
 pub use check::DefinitionError;
+pub use compat::{check_successor, Incompatible};
 pub use definition::{
     Bound, Choice, Constraints, FieldDef, FieldType, FormDefinition, FormSpec, Localized,
 };
 pub use error::{FieldError, FieldErrorCode, InputError, ValidationErrors};
 pub use json_input::parse_input;
 pub use normalize::is_control_character;
+pub use registry::{FormRegistry, KnownForm, Publication};
 pub use validate::Validated;

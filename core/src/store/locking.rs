@@ -138,6 +138,7 @@ impl Store {
     /// and says what it could not remove.
     pub fn erase(&mut self) -> Result<EraseReport> {
         self.keys = None;
+        self.forget_forms();
         erase::erase(&self.conn, &self.store_id, self.provider.as_ref())
     }
 

@@ -426,6 +426,7 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         vault::add_team_keys(&tx, keys, &learned)?;
         tx.commit()?;
+        self.forms = None;
         outcome.learned = (keys.team_keys().len() - before) as u32;
         Ok(outcome)
     }

@@ -23,6 +23,7 @@ mod compaction;
 mod db;
 mod erase;
 mod exchange;
+mod forms;
 mod header;
 mod links;
 mod locking;
@@ -59,6 +60,7 @@ pub use compaction::Compaction;
 pub use db::{configure as configure_connection, db_path, DB_FILE};
 pub use erase::EraseReport;
 pub use exchange::{ReceiveOutcome, RejectedVersion};
+pub use forms::RefusedForm;
 pub use header::check_before_open as check_header;
 pub use lookup::lookup_fields;
 pub use membership::{key_envelope_aad, HubLink, Invite, KeysOutcome};
@@ -103,6 +105,8 @@ pub struct Store {
     keys: Option<UnlockedKeys>,
     hlc: HlcClock,
     last_activity_ms: u64,
+    /// The forms this store knows, built from the roster when first needed.
+    forms: Option<forms::KnownForms>,
 }
 
 impl Store {
@@ -181,6 +185,7 @@ impl Store {
             keys: Some(keys),
             hlc: HlcClock::resume(Hlc::ZERO),
             last_activity_ms: now_ms,
+            forms: None,
         })
     }
 
@@ -225,6 +230,7 @@ impl Store {
             keys: None,
             hlc: HlcClock::resume(hlc),
             last_activity_ms: 0,
+            forms: None,
         };
         store.check_offline_expiry()?;
         Ok(store)
@@ -271,6 +277,7 @@ impl Store {
     /// Forgets every key (they zeroize on drop).
     pub fn lock(&mut self) {
         self.keys = None;
+        self.forms = None;
     }
 
     /// Whether the store is locked, locking it first if it sat idle too long.

@@ -45,6 +45,7 @@ impl Store {
             }
         }
         self.put_sealed_json(ROSTER, KeyPurpose::Roster, roster)?;
+        self.forget_forms();
         self.follow_team_policy(&roster.policy())
     }
 

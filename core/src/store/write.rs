@@ -9,10 +9,11 @@ use super::audit::AuditAction;
 use super::records::{self, Origin};
 use super::write_tx::WriteTx;
 use super::{client_codes, links, Role, Store, WriteOptions};
-use crate::forms;
+use crate::forms::FormRegistry;
 use crate::record::{meta_fields, RecordId, RecordKind, RecordState, RecordVersion, VersionId};
 use crate::store::view::RecordView;
 use crate::{Error, Result};
+use std::sync::Arc;
 
 impl Store {
     /// Validates and stores a new record; returns its id.
@@ -32,7 +33,7 @@ impl Store {
         items: &[(RecordKind, Map<String, Value>)],
         options: WriteOptions,
     ) -> Result<Vec<RecordId>> {
-        let writer = self.writer(options);
+        let writer = self.writer(options)?;
         let mut w = self.begin_write_with_room()?;
         let mut ids = Vec::with_capacity(items.len());
         for (kind, input) in items {
@@ -56,7 +57,7 @@ impl Store {
         input: &Map<String, Value>,
         options: WriteOptions,
     ) -> Result<RecordView> {
-        let writer = self.writer(options);
+        let writer = self.writer(options)?;
         let mut w = self.begin_write_with_room()?;
         let (kind, state) =
             records::load_state(&w.tx, w.keys, id)?.ok_or(Error::RecordNotFound { id })?;
@@ -97,7 +98,7 @@ impl Store {
             record_id: id,
             kind,
             stamp,
-            form_version: forms::definition(kind).version,
+            form_version: written_with(&state),
             fields,
         };
         records::apply_version(&w.tx, w.keys, &version, Origin::Local)?;
@@ -114,21 +115,35 @@ impl Store {
         Ok(view)
     }
 
-    fn writer(&self, options: WriteOptions) -> Writer {
-        Writer {
+    fn writer(&mut self, options: WriteOptions) -> Result<Writer> {
+        Ok(Writer {
             role: self.role,
             today: self.clock.today(),
             options,
-        }
+            forms: self.forms()?,
+        })
     }
 }
 
+/// The form version a record was written with; a record from before
+/// versions were kept was written with the built-in version 1.
+fn written_with(state: &RecordState) -> u32 {
+    state
+        .value(meta_fields::FORM_VERSION)
+        .and_then(Value::as_u64)
+        .and_then(|v| u32::try_from(v).ok())
+        .unwrap_or(1)
+}
+
 /// What every version written in one call shares.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct Writer {
     role: Role,
     today: chrono::NaiveDate,
     options: WriteOptions,
+    /// New records use each kind's newest form; a change to a record
+    /// validates under the version the record was written with.
+    forms: Arc<FormRegistry>,
 }
 
 impl Writer {
@@ -146,7 +161,16 @@ impl Writer {
             return Err(Error::NotPermitted(kind));
         }
         w.keys.check_writable(kind)?;
-        let form = forms::definition(kind);
+        let known = match base {
+            None => Some(self.forms.current(kind)),
+            Some(state) => self.forms.version(kind, written_with(state)),
+        };
+        let form = &known
+            .ok_or_else(|| Error::FormNotKnown {
+                kind,
+                version: base.map_or(0, written_with),
+            })?
+            .definition;
         let base_values: Option<Map<String, Value>> = base.map(|state| {
             state
                 .values()

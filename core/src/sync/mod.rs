@@ -1,6 +1,6 @@
 //! Sync with the office hub: enrollment, the push/pull engine, the team's
 //! signed roster, the honest summary, and a supervisor's invites,
-//! revocations and team policy.
+//! revocations, team policy and published forms.
 
 mod access;
 mod check;
@@ -12,6 +12,7 @@ mod pinning;
 pub(crate) mod roster;
 mod summary;
 mod team;
+mod team_forms;
 mod team_policy;
 pub mod transport;
 
@@ -27,6 +28,7 @@ pub use team::{
     invite, list_devices, revoke_device, IssuedInvite, TeamDevice, DEFAULT_INVITE_DAYS,
     MAX_INVITE_DAYS,
 };
+pub use team_forms::publish_form;
 pub use team_policy::{set_team_policy, PolicyChange};
 pub use transport::{
     HubClient, HubRequest, HubResponse, Network, RetryPolicy, Transport, TransportError,

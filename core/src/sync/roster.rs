@@ -119,7 +119,44 @@ pub(super) fn update<S: StoreAccess>(
         listener.progress(SyncPhase::Keys, 1, Some(3));
     }
     supervisor_chores(store, client, cancel, summary)?;
-    learn_keys(store, client, hub_epoch, cancel, summary)
+    learn_keys(store, client, hub_epoch, cancel, summary)?;
+    report_forms(store, since, summary)
+}
+
+/// Tells the summary which forms published after `since` this device now
+/// uses, and which it refused and why. A locked store reports at the next
+/// sync after an unlock (it needs the team key to open a form).
+fn report_forms<S: StoreAccess>(
+    store: &S,
+    since: u64,
+    summary: &mut SyncSummary,
+) -> Result<(), Failure> {
+    store.with(|s| -> Result<()> {
+        let Some(roster) = s.roster()? else {
+            return Ok(());
+        };
+        let (forms, refused) = match (s.forms(), s.refused_forms()) {
+            (Ok(forms), Ok(refused)) => (forms, refused),
+            (Err(Error::Locked), _) | (_, Err(Error::Locked)) => return Ok(()),
+            (Err(e), _) | (_, Err(e)) => return Err(e),
+        };
+        for link in roster.form_links().iter().filter(|l| l.seq > since) {
+            let adopted = forms
+                .version(link.kind, link.version)
+                .is_some_and(|k| k.publication.is_some_and(|p| p.seq == link.seq));
+            if adopted {
+                summary.forms_adopted += 1;
+            }
+        }
+        for r in refused.iter().filter(|r| r.seq > since) {
+            summary.errors.push(format!(
+                "refused the {} form version {} a supervisor published: {}; the form in use stays",
+                r.kind, r.version, r.reason
+            ));
+        }
+        Ok(())
+    })?;
+    Ok(())
 }
 
 /// A team from before signed rosters, or a new team whose genesis did not

@@ -29,6 +29,9 @@ pub struct SyncSummary {
     pub keys_refused: u32,
     /// Roster links verified and kept.
     pub roster_links: u32,
+    /// Forms supervisors published that this device now uses (a form it
+    /// could not adopt is an error line instead).
+    pub forms_adopted: u32,
     /// Received versions that could not be opened.
     pub rejected: Vec<RejectedVersion>,
     /// What failed, one message each, in English.

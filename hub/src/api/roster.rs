@@ -102,7 +102,8 @@ fn allowed_here(
         Entry::Revoke { .. }
         | Entry::CertifySigningKey { .. }
         | Entry::RotateRoot { .. }
-        | Entry::Policy { .. } => Ok(()),
+        | Entry::Policy { .. }
+        | Entry::Form { .. } => Ok(()),
         Entry::Invite { .. } | Entry::Join { .. } | Entry::Rotate { .. } => Err(ApiError::invalid(
             "invites, joins and key rotations have their own routes",
         )),

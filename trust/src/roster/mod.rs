@@ -104,6 +104,28 @@ pub struct PolicyState {
     pub signed_at_ms: i64,
 }
 
+/// A form definition the roster published: the newest of each kind is the
+/// team's; older ones stay, since records keep the version they were
+/// written with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormLink {
+    /// The record kind the form writes.
+    pub kind: fieldbook_proto::vocab::RecordKind,
+    /// Its version.
+    pub version: u32,
+    /// The key epoch whose outreach key seals it.
+    pub epoch: u32,
+    /// The sealed definition, as signed.
+    #[serde(with = "crate::b64::vec")]
+    pub sealed: Vec<u8>,
+    /// The link that published it.
+    pub seq: u64,
+    /// The supervisor device that signed it.
+    pub signed_by: Uuid,
+    /// The signer's clock when it signed: for people, not for order.
+    pub signed_at_ms: i64,
+}
+
 /// A verified roster: everything its chain established, up to its head.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Roster {
@@ -123,6 +145,10 @@ pub struct Roster {
     /// roster a device kept before policy links existed.
     #[serde(default)]
     policy: Option<PolicyState>,
+    /// Every form link, in chain order. Absent from a roster a device kept
+    /// before form links existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    forms: Vec<FormLink>,
 }
 
 impl Roster {
@@ -208,6 +234,7 @@ impl Roster {
             invites: BTreeMap::new(),
             epochs: BTreeMap::from([(*key_epoch, 1)]),
             policy: None,
+            forms: Vec::new(),
         })
     }
 
@@ -368,6 +395,38 @@ impl Roster {
                 })?;
                 self.policy = Some(PolicyState {
                     policy: *policy,
+                    seq,
+                    signed_by,
+                    signed_at_ms: statement.at_ms,
+                });
+                Ok(())
+            }
+            Entry::Form {
+                kind,
+                version,
+                epoch,
+                sealed,
+            } => {
+                let signed_by = supervisor()?;
+                // The built-in forms are version 1 of each kind.
+                let newest = self.newest_form_version(*kind).unwrap_or(1);
+                if *version <= newest {
+                    return Err(rule(
+                        seq,
+                        &format!("a {kind} form must be newer than version {newest}"),
+                    ));
+                }
+                if !self.epochs.contains_key(epoch) {
+                    return Err(rule(
+                        seq,
+                        "a form is sealed under a key epoch the roster made",
+                    ));
+                }
+                self.forms.push(FormLink {
+                    kind: *kind,
+                    version: *version,
+                    epoch: *epoch,
+                    sealed: sealed.clone(),
                     seq,
                     signed_by,
                     signed_at_ms: statement.at_ms,
@@ -681,6 +740,20 @@ impl Roster {
     /// The team's security policy: the newest policy link's, or the default.
     pub fn policy(&self) -> SecurityPolicy {
         self.policy.map(|p| p.policy).unwrap_or_default()
+    }
+
+    /// Every form link, in chain order.
+    pub fn form_links(&self) -> &[FormLink] {
+        &self.forms
+    }
+
+    /// The newest form version the roster published for `kind`, if any.
+    pub fn newest_form_version(&self, kind: fieldbook_proto::vocab::RecordKind) -> Option<u32> {
+        self.forms
+            .iter()
+            .filter(|f| f.kind == kind)
+            .map(|f| f.version)
+            .max()
     }
 
     /// The newest policy link, if the team signed one.

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::keys::SigningKey;
-use fieldbook_proto::vocab::SensitivityClass;
+use fieldbook_proto::vocab::{RecordKind, SensitivityClass};
 
 /// A team being built link by link, with every key at hand.
 struct Team {
@@ -782,4 +782,106 @@ fn a_roster_kept_before_policy_links_existed_reads_with_the_default_policy() {
     .unwrap();
     let json = serde_json::to_string(&team.roster).unwrap();
     assert_eq!(serde_json::from_str::<Roster>(&json).unwrap(), team.roster);
+}
+
+fn form_entry(kind: RecordKind, version: u32, epoch: u32) -> Entry {
+    Entry::Form {
+        kind,
+        version,
+        epoch,
+        sealed: vec![7; 20_000],
+    }
+}
+
+#[test]
+fn a_supervisor_publishes_forms_whose_versions_only_go_up() {
+    let (mut team, founder) = Team::new();
+    let second = team.enroll(founder, Role::Supervisor);
+    assert_eq!(team.roster.newest_form_version(RecordKind::Contact), None);
+    team.sign_and_push(founder, form_entry(RecordKind::Contact, 2, 1))
+        .unwrap();
+    team.sign_and_push(second, form_entry(RecordKind::Contact, 3, 1))
+        .unwrap();
+    team.sign_and_push(second, form_entry(RecordKind::Referral, 2, 1))
+        .unwrap();
+    assert_eq!(
+        team.roster.newest_form_version(RecordKind::Contact),
+        Some(3)
+    );
+    let links = team.roster.form_links();
+    assert_eq!(links.len(), 3);
+    assert_eq!((links[1].version, links[1].signed_by), (3, second));
+    assert_eq!(
+        links[0].sealed.len(),
+        20_000,
+        "a form is larger than other links"
+    );
+
+    // Version 1 is the built-in form's; an older or equal version, or an
+    // epoch no rotation made, is refused like any bad link.
+    let before = team.roster.clone();
+    for bad in [
+        form_entry(RecordKind::Meeting, 1, 1),
+        form_entry(RecordKind::Contact, 3, 1),
+        form_entry(RecordKind::Contact, 2, 1),
+        form_entry(RecordKind::Contact, 4, 9),
+    ] {
+        assert!(matches!(
+            team.roster.apply(&team.link_by(founder, bad)),
+            Err(TrustError::Rule { .. })
+        ));
+    }
+    assert_eq!(team.roster, before);
+
+    // Any member verifying the chain from its genesis finds the same forms.
+    let fp = Some(team.root.public().fingerprint());
+    let verified = Roster::from_chain(team.id, fp, &team.links).unwrap();
+    assert_eq!(verified, team.roster);
+    let json = serde_json::to_string(&verified).unwrap();
+    assert_eq!(serde_json::from_str::<Roster>(&json).unwrap(), verified);
+}
+
+#[test]
+fn only_a_certified_active_supervisor_publishes_a_form() {
+    let (mut team, founder) = Team::new();
+    let outreach = team.enroll(founder, Role::Outreach);
+    team.signing.insert(outreach, SigningKey::make_random());
+    let form = form_entry(RecordKind::Contact, 2, 1);
+    assert!(matches!(
+        team.roster.apply(&team.link_by(outreach, form.clone())),
+        Err(TrustError::NotAllowed { .. })
+    ));
+    let forged = team
+        .statement(Signer::Device { device: founder }, form.clone())
+        .sign(&SigningKey::make_random())
+        .unwrap();
+    assert_eq!(team.roster.apply(&forged), Err(TrustError::BadSignature));
+    let second = team.enroll(founder, Role::Supervisor);
+    team.sign_and_push(founder, Entry::Revoke { device: second })
+        .unwrap();
+    assert!(matches!(
+        team.roster.apply(&team.link_by(second, form)),
+        Err(TrustError::NotAllowed { .. })
+    ));
+    assert!(team.roster.form_links().is_empty());
+}
+
+#[test]
+fn only_a_form_statement_may_be_long() {
+    let (team, founder) = Team::new();
+    let long_label = Entry::Form {
+        kind: RecordKind::Client,
+        version: 2,
+        epoch: 1,
+        sealed: vec![1; crate::statement::MAX_STATEMENT_LEN],
+    };
+    let link = team.link_by(founder, long_label);
+    assert!(link.decode_statement().is_ok());
+    let too_long = Entry::Form {
+        kind: RecordKind::Client,
+        version: 2,
+        epoch: 1,
+        sealed: vec![1; crate::statement::MAX_FORM_STATEMENT_LEN],
+    };
+    assert!(team.link_by(founder, too_long).decode_statement().is_err());
 }
