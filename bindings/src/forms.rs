@@ -3,10 +3,14 @@
 //! skip logic is evaluated by the core ([`crate::FieldbookStore::visible_fields`]),
 //! and so is validation, so adding a field is a data change in the core's forms.
 
-use fieldbook_core::forms::{self, Bound, FieldDef, FieldType as CoreFieldType};
+use fieldbook_core::forms::{self, Bound, FieldDef, FieldType as CoreFieldType, FormDefinition};
 use fieldbook_core::Lang;
 
+use crate::error::FieldbookError;
+use crate::store::FieldbookStore;
 use crate::types::{Language, RecordKind};
+
+type Result<T> = std::result::Result<T, FieldbookError>;
 use crate::values::FieldValue;
 
 /// What kind of value a field holds, and so which input to draw.
@@ -161,16 +165,77 @@ fn field_spec(field: &FieldDef, lang: Lang) -> FieldSpec {
     }
 }
 
-/// The form of one kind, in `language`.
+/// The built-in form of one kind, in `language` (a store's own forms, which
+/// its team's supervisors may have published since, come from
+/// [`FieldbookStore::forms`]).
 #[uniffi::export]
 pub fn form(kind: RecordKind, language: Language) -> FormSpec {
-    let lang = language.into();
-    let def = forms::definition(kind);
+    spec_of(forms::definition(kind), language.into())
+}
+
+fn spec_of(def: &FormDefinition, lang: Lang) -> FormSpec {
     FormSpec {
-        kind,
+        kind: def.kind,
         version: def.version,
         title: def.title.get(lang).to_string(),
         fields: def.fields.iter().map(|f| field_spec(f, lang)).collect(),
+    }
+}
+
+/// The forms a store draws: each kind's newest, the built-in one or one its
+/// team's supervisors published, and the version each record was written with.
+#[uniffi::export]
+impl FieldbookStore {
+    /// Every kind's form in use, in `language`: what new records are drawn with.
+    pub fn forms(&self, language: Language) -> Result<Vec<FormSpec>> {
+        let lang = language.into();
+        self.with(|s| {
+            let registry = s.forms()?;
+            Ok(fieldbook_core::RecordKind::ALL
+                .iter()
+                .map(|k| spec_of(&registry.current(*k).definition, lang))
+                .collect())
+        })
+    }
+
+    /// The form version `version` of `kind`, in `language`: what a record
+    /// written with it is shown and edited with.
+    pub fn form_version(
+        &self,
+        kind: RecordKind,
+        version: u32,
+        language: Language,
+    ) -> Result<FormSpec> {
+        let lang = language.into();
+        self.with(|s| Ok(spec_of(&*s.form_version(kind, version)?, lang)))
+    }
+
+    /// Reads a program officer's XLSForm workbook, then signs it and
+    /// publishes it to the team (supervisors only); every device uses it
+    /// after its next sync. Returns the form as published, in `language`.
+    /// A workbook with mistakes is refused (`Invalid`), every problem placed
+    /// at its sheet, row and column in the store's language; nothing changes.
+    pub fn publish_form_workbook(&self, workbook: Vec<u8>, language: Language) -> Result<FormSpec> {
+        let lang = self.lang();
+        let form = fieldbook_xlsform::import(&workbook).map_err(|e| {
+            FieldbookError::from_core(fieldbook_core::Error::InvalidInput(e.message(lang)), lang)
+        })?;
+        self.with(|s| fieldbook_core::sync::publish_form(s, &form))?;
+        Ok(spec_of(&form, language.into()))
+    }
+
+    /// The form of `kind` in use, as an XLSForm workbook a program officer
+    /// edits in Excel.
+    pub fn form_workbook(&self, kind: RecordKind) -> Result<Vec<u8>> {
+        let form = self.with(|s| s.current_form(kind))?;
+        fieldbook_xlsform::export(&fieldbook_core::forms::FormSpec::from((*form).clone())).map_err(
+            |e| {
+                FieldbookError::from_core(
+                    fieldbook_core::Error::Encoding(format!("workbook: {e}")),
+                    self.lang(),
+                )
+            },
+        )
     }
 }
 

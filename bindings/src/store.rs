@@ -347,9 +347,13 @@ impl FieldbookStore {
         kind: RecordKind,
         values: HashMap<String, FieldValue>,
     ) -> Vec<String> {
-        let today = self.inner().today();
-        forms::definition(kind)
-            .visible_fields(&to_input(&values), today)
+        let mut store = self.inner();
+        let today = store.today();
+        // A locked store has no team forms open: the built-in form stands in.
+        let form = store
+            .current_form(kind)
+            .unwrap_or_else(|_| std::sync::Arc::new(forms::definition(kind).clone()));
+        form.visible_fields(&to_input(&values), today)
             .into_iter()
             .map(str::to_string)
             .collect()
@@ -372,12 +376,12 @@ impl FieldbookStore {
         self.with(|s| {
             let base = record_id.map(|id| s.get(id)).transpose()?;
             let today = s.today();
-            let outcome = forms::definition(kind).validate(
-                &input,
-                base.as_ref().map(|v| &v.values),
-                today,
-                lang,
-            );
+            // A record is checked under the form version it was written with.
+            let form = match &base {
+                Some(record) => s.form_version(kind, record.form_version)?,
+                None => s.current_form(kind)?,
+            };
+            let outcome = form.validate(&input, base.as_ref().map(|v| &v.values), today, lang);
             Ok(match outcome {
                 Ok(_) => Vec::new(),
                 Err(errors) => errors.0.iter().map(FieldIssue::from).collect(),

@@ -77,6 +77,9 @@ pub struct SyncSummary {
     pub keys_refused: u32,
     /// Links of the team's signed roster verified and kept.
     pub roster_links: u32,
+    /// Forms the team's supervisors published that this device now uses:
+    /// the screens draw them from here on.
+    pub forms_adopted: u32,
     /// Received versions that could not be opened (damaged or tampered with).
     pub rejected: u32,
     /// What failed, for the person; empty when `ok`.
@@ -141,6 +144,7 @@ impl FieldbookStore {
             keys_learned: summary.keys_learned,
             keys_refused: summary.keys_refused,
             roster_links: summary.roster_links,
+            forms_adopted: summary.forms_adopted,
             rejected: summary.rejected.len() as u32,
             errors: summary.errors,
             warnings: summary.warnings,

@@ -278,3 +278,171 @@ fn a_supervisor_signs_the_team_policy_from_the_cli_and_every_device_shows_it() {
     );
     assert!(text.stdout.contains("(offline_erase_days)"));
 }
+
+/// Every sheet of a workbook as rows of text, to edit as a program officer would.
+fn read_workbook(path: &std::path::Path) -> Vec<(String, Vec<Vec<String>>)> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
+    book.sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).unwrap();
+            let rows = range
+                .rows()
+                .map(|r| r.iter().map(|c| c.to_string()).collect())
+                .collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+fn write_workbook(path: &std::path::Path, sheets: &[(String, Vec<Vec<String>>)]) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in sheets {
+        let sheet = book.add_worksheet().set_name(name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, text) in row.iter().enumerate() {
+                sheet.write_string(r as u32, c as u16, text).unwrap();
+            }
+        }
+    }
+    book.save(path).unwrap();
+}
+
+/// The story of the XLSForm issue: a program officer takes the contact form
+/// out as Excel, adds a question with Vietnamese and English labels, a
+/// constraint and a skip rule; a supervisor imports it; the worker's phone
+/// uses it after its next sync.
+#[test]
+fn a_program_officers_workbook_reaches_the_workers_phone_from_the_cli() {
+    let hub = HubProcess::start();
+    let supervisor = enroll(&hub, &hub.create_team("Hải Phòng").1);
+    let outreach = enroll(&hub, &invite(&supervisor, "outreach"));
+    let file = supervisor.data.parent().unwrap().join("contact.xlsx");
+    let out = supervisor.run(&[
+        "forms",
+        "export",
+        "contact",
+        "--xlsx",
+        file.to_str().unwrap(),
+    ]);
+    assert!(out.ok(), "{out:?}");
+
+    let mut sheets = read_workbook(&file);
+    let survey = &mut sheets.iter_mut().find(|(n, _)| n == "survey").unwrap().1;
+    let header = survey[0].clone();
+    let mut row = vec![String::new(); header.len()];
+    let mut set = |column: &str, value: &str| {
+        let at = header.iter().position(|h| h == column).unwrap();
+        row[at] = value.to_string();
+    };
+    set("type", "text");
+    set("name", "shelter");
+    set("label::Vietnamese (vi)", "Nơi ngủ đêm qua");
+    set("label::English (en)", "Where they slept last night");
+    set("relevant", "${mode} = 'group' or ${mode} = 'individual'");
+    set("constraint", "string-length(.) <= 40");
+    set("constraint_message::Vietnamese (vi)", "Tối đa 40 ký tự");
+    set("constraint_message::English (en)", "At most 40 characters");
+    survey.push(row);
+    let settings = &mut sheets.iter_mut().find(|(n, _)| n == "settings").unwrap().1;
+    let version = settings[0].iter().position(|h| h == "version").unwrap();
+    settings[1][version] = "2".into();
+    write_workbook(&file, &sheets);
+    let path = file.to_str().unwrap();
+
+    // A worker cannot publish it; a check publishes nothing.
+    let refused = outreach.run(&["forms", "import", path]);
+    assert_eq!(refused.code, Some(1), "{refused:?}");
+    assert!(
+        refused.stderr.contains("only a supervisor's device"),
+        "{}",
+        refused.stderr
+    );
+    let checked = supervisor.run(&["forms", "import", path, "--check"]);
+    assert!(
+        checked
+            .stdout
+            .contains("contact v2: reads well, not published"),
+        "{checked:?}"
+    );
+
+    let published = supervisor.run(&["forms", "import", path]);
+    assert!(published.ok(), "{published:?}");
+    assert!(
+        published
+            .stdout
+            .starts_with("contact v2: signed and published to the team"),
+        "{}",
+        published.stdout
+    );
+
+    sync(&outreach);
+    let listed = outreach.run(&["forms", "list", "--json"]).json();
+    let supervisor_id = supervisor.run(&["team", "--json"]).json()["device_id"].clone();
+    let contact_v2 = listed["forms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "contact" && f["version"] == 2)
+        .unwrap_or_else(|| panic!("{listed}"));
+    assert_eq!(contact_v2["in_use"], true);
+    assert_eq!(contact_v2["signed_by"], supervisor_id);
+    let drawn = outreach
+        .run(&["--lang", "vi", "forms", "--kind", "contact", "--json"])
+        .json();
+    assert!(drawn.to_string().contains("Nơi ngủ đêm qua"), "{drawn}");
+
+    // The phone validates against it, in Vietnamese.
+    let long = "x".repeat(41);
+    let at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let input = outreach.data.parent().unwrap().join("contact.json");
+    std::fs::write(
+        &input,
+        json!({"at": at, "mode": "group", "shelter": long}).to_string(),
+    )
+    .unwrap();
+    let input = input.to_str().unwrap();
+    let refused = outreach.run(&["--lang", "vi", "add", "contact", "--json", input]);
+    assert_eq!(refused.code, Some(3), "{refused:?}");
+    assert!(
+        refused.stderr.contains("Tối đa 40 ký tự"),
+        "{}",
+        refused.stderr
+    );
+    std::fs::write(
+        input,
+        json!({"at": at, "mode": "group", "shelter": "Gầm cầu Long Biên"}).to_string(),
+    )
+    .unwrap();
+    let added = outreach.run(&["add", "contact", "--json", input]);
+    assert!(added.ok(), "{added:?}");
+
+    // A broken workbook names its cell, in both languages, and changes nothing.
+    settings_version(&file, "two");
+    let bad = supervisor.run(&["forms", "import", path]);
+    assert_eq!(bad.code, Some(3), "{bad:?}");
+    assert!(
+        bad.stderr
+            .contains("sheet 'settings', row 2, column 'version'"),
+        "{}",
+        bad.stderr
+    );
+    let bad = supervisor.run(&["--lang", "vi", "forms", "import", path]);
+    assert!(
+        bad.stderr
+            .contains("trang 'settings', dòng 2, cột 'version'"),
+        "{}",
+        bad.stderr
+    );
+    let listed = supervisor.run(&["forms", "list", "--json"]).json();
+    assert_eq!(listed["forms"].as_array().unwrap().len(), 6, "{listed}");
+}
+
+fn settings_version(file: &std::path::Path, version: &str) {
+    let mut sheets = read_workbook(file);
+    let settings = &mut sheets.iter_mut().find(|(n, _)| n == "settings").unwrap().1;
+    let at = settings[0].iter().position(|h| h == "version").unwrap();
+    settings[1][at] = version.into();
+    write_workbook(file, &sheets);
+}

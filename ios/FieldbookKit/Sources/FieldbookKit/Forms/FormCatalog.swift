@@ -1,16 +1,22 @@
 import Foundation
 
-/// The core's form definitions in one language, looked up by kind and field:
-/// labels for choices and fields wherever a screen shows a stored value.
-/// Built from `allForms`, which reads no store, so it needs no unlock.
+/// The forms in one language, looked up by kind and field: labels for
+/// choices and fields wherever a screen shows a stored value. The built-in
+/// forms come from `allForms`, which reads no store, so they need no
+/// unlock; an unlocked store's own forms, which its team's supervisors may
+/// have published since, come from `FieldbookStore.forms`.
 public struct FormCatalog {
     public let language: Language
     private let forms: [RecordKind: FormSpec]
 
     public init(language: Language) {
+        self.init(language: language, specs: FieldbookFFI.allForms(language: language))
+    }
+
+    public init(language: Language, specs: [FormSpec]) {
         self.language = language
         var forms: [RecordKind: FormSpec] = [:]
-        for spec in FieldbookFFI.allForms(language: language) {
+        for spec in specs {
             forms[spec.kind] = spec
         }
         self.forms = forms

@@ -62,7 +62,9 @@ public final class FormModel {
     }
 
     public init(editing record: Record, app: AppModel) {
-        let spec = app.forms.spec(record.kind)
+        // A record is edited with the form version it was written with.
+        let spec = (try? app.store?.formVersion(kind: record.kind, version: record.formVersion, language: app.language))
+            ?? app.forms.spec(record.kind)
         self.kind = record.kind
         self.recordId = record.id
         self.spec = spec

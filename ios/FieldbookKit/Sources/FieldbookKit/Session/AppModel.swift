@@ -84,6 +84,20 @@ public final class AppModel {
         }
         await refreshOfflineStatus()
         phase = .unlocked
+        await reloadForms()
+    }
+
+    /// Reads the store's forms again (after an unlock, a sync or a change of
+    /// language): a sync may have brought one the team's supervisor
+    /// published. The built-in forms while the store cannot be read.
+    public func reloadForms() async {
+        let language = language
+        guard let store else {
+            forms = FormCatalog(language: language)
+            return
+        }
+        let specs = try? await Background.run { try store.forms(language: language) }
+        forms = specs.map { FormCatalog(language: language, specs: $0) } ?? FormCatalog(language: language)
     }
 
     /// Reads the offline time again (after a sync, or when the app opens).
@@ -139,6 +153,7 @@ public final class AppModel {
         self.language = language
         forms = FormCatalog(language: language)
         store?.setLanguage(language: language)
+        Task { await reloadForms() }
     }
 
     /// The kinds this device's role may write, for "new record" menus (a

@@ -92,6 +92,8 @@ public final class SyncModel {
             if summary.wiped {
                 // The hub ordered this device erased and the core did it.
                 app.markErased()
+            } else if summary.formsAdopted > 0 {
+                await app.reloadForms()
             }
         } catch {
             app.route(error)

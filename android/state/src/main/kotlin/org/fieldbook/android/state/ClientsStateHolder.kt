@@ -38,7 +38,7 @@ class ClientsStateHolder(private val session: StoreSession, private val scope: C
                 val list = session.call { store ->
                     if (query.isEmpty()) store.clients() else store.searchClients(query, null)
                 }
-                val summarizer = RecordSummarizer(FormCatalog.of(session.language.value))
+                val summarizer = RecordSummarizer(session.forms())
                 _state.update {
                     it.copy(
                         loading = false,

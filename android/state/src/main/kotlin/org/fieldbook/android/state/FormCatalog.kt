@@ -6,12 +6,14 @@ import org.fieldbook.ffi.RecordKind
 import org.fieldbook.ffi.allForms
 
 /**
- * The core's form definitions in one language: titles, field labels and
- * choice labels for lists and summaries, so no screen hard-codes what the
- * forms already say in Vietnamese and English.
+ * The forms in one language: titles, field labels and choice labels for
+ * lists and summaries, so no screen hard-codes what the forms already say in
+ * Vietnamese and English. A session's catalog ([StoreSession.forms]) holds
+ * the forms its store uses, which the team's supervisors may have published
+ * since the app was built; [of] holds the built-in ones.
  */
-class FormCatalog(val language: Language) {
-    private val forms: Map<RecordKind, FormSpec> = allForms(language).associateBy { it.kind }
+class FormCatalog(val language: Language, specs: List<FormSpec> = allForms(language)) {
+    private val forms: Map<RecordKind, FormSpec> = specs.associateBy { it.kind }
 
     fun form(kind: RecordKind): FormSpec = forms.getValue(kind)
 
@@ -27,7 +29,7 @@ class FormCatalog(val language: Language) {
     companion object {
         private val cache = mutableMapOf<Language, FormCatalog>()
 
-        /** The forms are compiled into the core: one catalog per language is enough. */
+        /** The built-in forms are compiled into the core: one catalog per language is enough. */
         @Synchronized
         fun of(language: Language): FormCatalog = cache.getOrPut(language) { FormCatalog(language) }
     }

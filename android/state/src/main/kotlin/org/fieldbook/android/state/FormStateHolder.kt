@@ -58,12 +58,16 @@ class FormStateHolder(
     fun load() {
         scope.launch {
             try {
-                val form = FormCatalog.of(session.language.value).form(kind)
-                spec = form
-                val (record, options) = session.call { store ->
+                val language = session.language.value
+                // A new record takes the form in use; a record is edited with
+                // the version it was written with.
+                val (record, form, options) = session.call { store ->
                     val record = recordId?.let { store.get(it).record }
-                    record to linkOptionsOf(form, store)
+                    val form = record?.let { store.formVersion(kind, it.formVersion, language) }
+                        ?: session.forms().form(kind)
+                    Triple(record, form, linkOptionsOf(form, store))
                 }
+                spec = form
                 linkOptions = options
                 original = record?.values ?: emptyMap()
                 values.clear()
@@ -97,12 +101,17 @@ class FormStateHolder(
      */
     fun relabel() {
         val current = spec ?: return
-        val form = FormCatalog.of(session.language.value).form(kind)
-        if (form === current) return
-        spec = form
+        val language = session.language.value
         scope.launch {
             try {
-                linkOptions = session.call { store -> linkOptionsOf(form, store) }
+                val (form, options) = session.call { store ->
+                    val form = if (recordId == null) session.forms().form(kind)
+                    else store.formVersion(kind, current.version, language)
+                    form to linkOptionsOf(form, store)
+                }
+                if (form == current) return@launch
+                spec = form
+                linkOptions = options
                 _state.update { it.copy(title = form.title) }
                 recompute()
             } catch (e: Exception) {
@@ -216,7 +225,7 @@ class FormStateHolder(
 
     /** All the clients (or other records) the form's link fields may point to. */
     private fun linkOptionsOf(form: FormSpec, store: org.fieldbook.ffi.FieldbookStore): Map<String, List<LinkOption>> {
-        val catalog = FormCatalog.of(session.language.value)
+        val catalog = session.forms()
         val summarizer = RecordSummarizer(catalog)
         val byKind = mutableMapOf<RecordKind, List<LinkOption>>()
         return form.fields.mapNotNull { field ->
@@ -237,12 +246,12 @@ class FormStateHolder(
         val code = store.clientCode(values) ?: return null
         val others = store.clientsWithCode(code).filter { it.id != recordId }
         if (others.isEmpty()) return null
-        val summarizer = RecordSummarizer(FormCatalog.of(session.language.value))
+        val summarizer = RecordSummarizer(session.forms())
         return DuplicateWarning(others.first().id, code, others.map(summarizer::summarize))
     }
 
     private suspend fun duplicateOf(existingId: String): DuplicateWarning {
-        val summarizer = RecordSummarizer(FormCatalog.of(session.language.value))
+        val summarizer = RecordSummarizer(session.forms())
         return session.call { store ->
             val code = (store.get(existingId).record.values["uic"] as? FieldValue.Text)?.value
             val matches = code?.let(store::clientsWithCode) ?: listOf(store.get(existingId).record)

@@ -77,7 +77,7 @@ class IndicatorsStateHolder(
                     store.indicators(current.from, current.to, current.worker) to
                         store.monthlyIndicators(current.from, current.to, current.worker)
                 }
-                val catalog = FormCatalog.of(session.language.value)
+                val catalog = session.forms()
                 _state.update {
                     it.copy(
                         loading = false,

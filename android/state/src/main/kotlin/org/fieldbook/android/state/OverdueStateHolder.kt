@@ -43,7 +43,7 @@ class OverdueStateHolder(
         scope.launch {
             try {
                 val (list, me) = session.call { store -> store.overdue(day()) to store.identity().deviceId }
-                val catalog = FormCatalog.of(session.language.value)
+                val catalog = session.forms()
                 _state.value = OverdueState(
                     loading = false,
                     asOf = list.asOf,

@@ -35,7 +35,7 @@ class RecordListStateHolder(
                     Triple(store.list(kind), store.clients(), store.mayWrite(kind))
                 }
                 val aliases = clients.records.mapNotNull { c -> c.alias()?.let { c.id to it } }.toMap()
-                val summarizer = RecordSummarizer(FormCatalog.of(session.language.value), aliases)
+                val summarizer = RecordSummarizer(session.forms(), aliases)
                 // The core lists them newest first.
                 val newestFirst = list.records.map { summarizer.summarize(it) }
                 _state.value = RecordListState(

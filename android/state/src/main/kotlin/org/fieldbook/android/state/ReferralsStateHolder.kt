@@ -42,7 +42,7 @@ class ReferralsStateHolder(private val session: StoreSession, private val scope:
         scope.launch {
             try {
                 val (groups, clients) = session.call { it.referrals(filter) to it.clients() }
-                val catalog = FormCatalog.of(session.language.value)
+                val catalog = session.forms()
                 val aliases = clients.records.mapNotNull { c -> c.alias()?.let { c.id to it } }.toMap()
                 val summarizer = RecordSummarizer(catalog, aliases)
                 fun option(status: String) = StatusOption(status, catalog.choiceLabel(RecordKind.REFERRAL, "status", status))

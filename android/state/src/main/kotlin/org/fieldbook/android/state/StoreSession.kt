@@ -57,6 +57,31 @@ class StoreSession(
     /** The app's start and a sync worker in a fresh process may both open the store: once. */
     private val opening = Mutex()
 
+    /** The forms of the open store in the current language, until they may have changed. */
+    @Volatile
+    private var catalog: FormCatalog? = null
+
+    /**
+     * The forms this store uses, in the current language: each kind's
+     * built-in form, or a newer one the team's supervisors published and a
+     * sync brought. The built-in ones while the store is locked.
+     */
+    fun forms(): FormCatalog {
+        val language = _language.value
+        catalog?.takeIf { it.language == language }?.let { return it }
+        val opened = store ?: return FormCatalog.of(language)
+        return try {
+            FormCatalog(language, opened.forms(language)).also { catalog = it }
+        } catch (e: FieldbookException) {
+            FormCatalog.of(language)
+        }
+    }
+
+    /** A sync may have brought a published form: the next [forms] reads them again. */
+    fun formsChanged() {
+        catalog = null
+    }
+
     /** Opens the store on disk, locked; or says there is none. Opening an open store changes nothing. */
     suspend fun open() = opening.withLock {
         withContext(io) {
@@ -126,6 +151,7 @@ class StoreSession(
     suspend fun lock() {
         val opened = store ?: return
         withContext(io) { opened.lock() }
+        catalog = null
         if (_state.value is SessionState.Unlocked) _state.value = SessionState.Locked
     }
 
@@ -214,6 +240,7 @@ class StoreSession(
     private fun replace(created: FieldbookStore) {
         store?.close()
         store = created
+        catalog = null
         storeReplaced()
         readOfflineStatus(created)
         _state.value = unlocked(created)

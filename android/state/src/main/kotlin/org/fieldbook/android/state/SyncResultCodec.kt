@@ -32,6 +32,7 @@ object SyncResultCodec {
                 put("keys_learned", s.keysLearned.toString())
                 put("keys_refused", s.keysRefused.toString())
                 put("roster_links", s.rosterLinks.toString())
+                put("forms_adopted", s.formsAdopted.toString())
                 put("rejected", s.rejected.toString())
                 put("errors", s.errors.joinToString("\n"))
                 put("warnings", s.warnings.joinToString("\n"))
@@ -64,6 +65,7 @@ object SyncResultCodec {
                     keysLearned = count("keys_learned"),
                     keysRefused = count("keys_refused"),
                     rosterLinks = count("roster_links"),
+                    formsAdopted = count("forms_adopted"),
                     rejected = count("rejected"),
                     errors = lines("errors"),
                     warnings = lines("warnings"),

@@ -102,7 +102,10 @@ class SyncStateHolder(
         }
         if (result is SyncResult.Finished && result.summary.wiped) session.markErased()
         // Reaching the hub restarts the offline time: the banner goes.
-        if (result is SyncResult.Finished) session.refreshOfflineStatus()
+        if (result is SyncResult.Finished) {
+            session.refreshOfflineStatus()
+            session.formsChanged()
+        }
         // A periodic run that found the store locked did nothing: the last real result stays on screen.
         if (result !is SyncResult.Locked) {
             lastSync?.save(result)

@@ -37,7 +37,7 @@ class TimelineStateHolder(
                         LINKED_KINDS.filter(store::mayWrite),
                     )
                 }
-                val summarizer = RecordSummarizer(FormCatalog.of(session.language.value), aboutOneClient = true)
+                val summarizer = RecordSummarizer(session.forms(), aboutOneClient = true)
                 _state.value = TimelineState(
                     loading = false,
                     client = summarizer.summarize(client),

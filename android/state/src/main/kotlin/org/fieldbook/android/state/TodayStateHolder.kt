@@ -44,7 +44,7 @@ class TodayStateHolder(
         scope.launch {
             try {
                 val items = session.call { it.due(day()) }
-                val catalog = FormCatalog.of(session.language.value)
+                val catalog = session.forms()
                 val rows = items.map { it.toRow(catalog) }
                 _state.value = TodayState(
                     loading = false,

@@ -14,7 +14,7 @@ class SyncResultCodecTest {
     fun everyKindOfResultComesBackAsItWent() {
         val summary = SyncSummary(
             ok = false, pushed = 3u, pushDuplicates = 1u, pulled = 7u, merged = 6u, held = 2u, conflicts = 1u,
-            keysLearned = 1u, keysRefused = 2u, rosterLinks = 5u, rejected = 1u,
+            keysLearned = 1u, keysRefused = 2u, rosterLinks = 5u, formsAdopted = 2u, rejected = 1u,
             errors = listOf("the hub did not answer", "a second line"),
             warnings = listOf("took the team's signed roster on first use; team fingerprint 1a2b 3c4d"),
             wiped = false, requests = 4u, cancelled = true,
