@@ -28,6 +28,7 @@ enum Choice {
     Enroll,
     Revoke,
     Policy,
+    Form,
     Ghost,
     Quiet,
 }
@@ -59,6 +60,7 @@ pub fn next_step(world: &mut World, rng: &mut Rng) -> Step {
             ),
             (Choice::Revoke, 1),
             (Choice::Policy, 1),
+            (Choice::Form, 1),
             (Choice::Ghost, if world.ghosts() > 0 { 1 } else { 0 }),
             (Choice::Quiet, 1),
         ];
@@ -162,6 +164,17 @@ fn propose(world: &mut World, rng: &mut Rng, choice: Choice) -> Option<Step> {
                 device,
                 auto_lock_secs: [60, 5 * 60, 30 * 60][rng.weighted(&[1, 2, 1])],
                 max_failed_unlocks: [5, 10, 20][rng.weighted(&[1, 2, 1])],
+            })
+        }
+        Choice::Form => {
+            let device = pick(rng, idle_supervisors(world))?;
+            if world.locked(device) {
+                return Some(Step::Unlock { device });
+            }
+            let kinds = [RecordKind::Contact, RecordKind::Meeting];
+            Some(Step::PublishForm {
+                device,
+                kind: kinds[rng.below(kinds.len())],
             })
         }
         Choice::Ghost => Some(Step::Ghost {

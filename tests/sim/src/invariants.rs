@@ -24,7 +24,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use fieldbook_core::record::SensitivityClass;
+use fieldbook_core::record::{RecordKind, SensitivityClass};
 use fieldbook_core::store::Store;
 use fieldbook_core::Error;
 use serde_json::{json, Value};
@@ -40,6 +40,7 @@ pub fn check(world: &mut World) -> Checked {
     let active = active_devices(world);
     devices_settled(world, &active)?;
     team_policy(world, &active)?;
+    team_forms(world, &active)?;
     let states = record_states(world, &active)?;
     convergence(world, &active, &states)?;
     acknowledged(world, &active, &states)
@@ -150,6 +151,53 @@ fn devices_settled(world: &mut World, active: &[usize]) -> Checked {
                     world.failure("an active device's store works", format!("d{device}: {e}"))
                 )
             }
+        }
+    }
+    Ok(())
+}
+
+/// Every unlocked active device uses, for each kind, the newest form its
+/// verified roster published (it adopts every one), and all use the same.
+/// A locked store cannot open its forms: it is checked once unlocked.
+fn team_forms(world: &mut World, active: &[usize]) -> Checked {
+    let invariant = "every active device uses the team's newest published form of each kind";
+    let mut first: Option<(usize, Vec<u32>)> = None;
+    for &device in active {
+        let seen = world.devices[device]
+            .store
+            .with(|s| -> Result<Option<Vec<u32>>, Error> {
+                let Some(roster) = s.roster()? else {
+                    return Ok(None);
+                };
+                let forms = s.forms()?;
+                let mut versions = Vec::new();
+                for kind in RecordKind::ALL {
+                    let in_use = forms.current(kind).definition.version;
+                    let published = roster.newest_form_version(kind).unwrap_or(1);
+                    if in_use != published {
+                        return Err(Error::InvalidInput(format!(
+                            "uses {kind} form version {in_use}, its roster published {published}"
+                        )));
+                    }
+                    versions.push(in_use);
+                }
+                Ok(Some(versions))
+            })
+            .expect("a live device has a store");
+        let versions = match seen {
+            Ok(Some(v)) => v,
+            Ok(None) | Err(Error::Locked) => continue,
+            Err(e) => return Err(world.failure(invariant, format!("d{device} {e}"))),
+        };
+        match &first {
+            None => first = Some((device, versions)),
+            Some((other, theirs)) if *theirs != versions => {
+                return Err(world.failure(
+                    invariant,
+                    format!("d{other} uses form versions {theirs:?}, d{device} {versions:?}"),
+                ))
+            }
+            Some(_) => {}
         }
     }
     Ok(())

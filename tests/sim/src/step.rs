@@ -126,6 +126,14 @@ pub enum Step {
         /// The team's new count of wrong PINs that erases a store.
         max_failed_unlocks: u32,
     },
+    /// A supervisor starts publishing the next version of a kind's form
+    /// (the one it uses, retitled), as a task.
+    PublishForm {
+        /// The supervisor device that publishes.
+        device: usize,
+        /// The kind whose form it publishes.
+        kind: RecordKind,
+    },
     /// The parked task the step numbered `task` started moves on; if it is
     /// waiting on the network, its request meets `fate`.
     Advance {
@@ -158,7 +166,8 @@ impl Step {
             | Step::Sync { device }
             | Step::Compact { device }
             | Step::Invite { device, .. }
-            | Step::SetPolicy { device, .. } => vec![*device],
+            | Step::SetPolicy { device, .. }
+            | Step::PublishForm { device, .. } => vec![*device],
             Step::Revoke { device, target } => vec![*device, *target],
             Step::CrashHub
             | Step::Tick { .. }
@@ -225,6 +234,9 @@ impl fmt::Display for Step {
                 f,
                 "d{device} signs a team policy (auto-lock {auto_lock_secs} s, erase at {max_failed_unlocks} wrong PINs)"
             ),
+            Step::PublishForm { device, kind } => {
+                write!(f, "d{device} publishes the next {kind} form")
+            }
             Step::Advance { task, fate } => {
                 write!(f, "the task of step {task} moves on ({fate:?})")
             }

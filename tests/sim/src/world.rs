@@ -4,6 +4,7 @@
 
 use std::sync::atomic::AtomicBool;
 
+use fieldbook_core::forms::{FormDefinition, FormSpec, Publication};
 use fieldbook_core::record::RecordKind;
 use fieldbook_core::store::PolicyState;
 use fieldbook_core::store::{HistoryEntry, Role, Store, WriteOptions};
@@ -60,6 +61,7 @@ enum Work {
         confirmed: bool,
     },
     Policy,
+    Form,
 }
 
 /// What a task's core call returned.
@@ -70,6 +72,7 @@ pub(crate) enum Outcome {
     Enroll(Result<Box<Store>, Error>),
     Revoke(Result<u32, Error>),
     Policy(Result<PolicyState, Error>),
+    Form(Result<Publication, Error>),
 }
 
 enum Parked {
@@ -355,6 +358,9 @@ impl<'rt> World<'rt> {
                     ..PolicyChange::default()
                 };
                 self.start_policy(*device, change, format!("{step}"))
+            }
+            Step::PublishForm { device, kind } => {
+                self.start_publish_form(*device, *kind, format!("{step}"))
             }
             Step::Advance { task, fate } => match self.tasks.iter().position(|t| t.key == *task) {
                 Some(i) => self.advance(i, *fate),
@@ -761,6 +767,19 @@ impl<'rt> World<'rt> {
         })
     }
 
+    fn start_publish_form(&mut self, device: usize, kind: RecordKind, line: String) -> Checked {
+        if !self.devices[device].is_live() || self.busy(device) {
+            return Ok(());
+        }
+        let shared = self.devices[device].store.clone();
+        self.note(line);
+        self.start(device, Work::Form, move || {
+            let mut store = shared.lock();
+            let store = store.as_mut().expect("a live device has a store");
+            Outcome::Form(next_form(store, kind).and_then(|form| sync::publish_form(store, &form)))
+        })
+    }
+
     fn start(
         &mut self,
         device: usize,
@@ -993,6 +1012,16 @@ impl<'rt> World<'rt> {
                 }
                 Err(e) => self.team_work_failed(device, "revocation", e),
             },
+            (Work::Form, Outcome::Form(result)) => match result {
+                Ok(published) => {
+                    self.note(format!(
+                        "d{device} published a form at roster link {}",
+                        published.seq
+                    ));
+                    Ok(())
+                }
+                Err(e) => self.team_work_failed(device, "form", e),
+            },
             (Work::Policy, Outcome::Policy(result)) => match result {
                 Ok(state) => {
                     self.note(format!(
@@ -1210,6 +1239,7 @@ impl Work {
             Work::Enroll => "enrollment",
             Work::Revoke { .. } => "revocation",
             Work::Policy => "team policy",
+            Work::Form => "form",
         }
     }
 }
@@ -1282,4 +1312,17 @@ impl Drop for World<'_> {
             hub.remove(self.rt);
         }
     }
+}
+
+/// The next version of the form a store uses for `kind`, retitled: what a
+/// supervisor publishes in the simulation.
+fn next_form(store: &mut Store, kind: RecordKind) -> Result<FormDefinition, Error> {
+    let mut spec = FormSpec::from((*store.current_form(kind)?).clone());
+    spec.version += 1;
+    spec.title.en = format!(
+        "{} (v{})",
+        spec.title.en.split(" (v").next().unwrap_or_default(),
+        spec.version
+    );
+    FormDefinition::try_from(spec).map_err(|e| Error::InvalidInput(e.to_string()))
 }
