@@ -161,3 +161,36 @@ pub fn member_keys(supervisor: &mut Store, role: Role) -> Vec<TeamKey> {
         .team_keys()
         .expect("the bundle's keys")
 }
+
+/// The built-in contact form's next version, with one question a program
+/// officer added (naloxone kits given: labels in vi and en, a skip rule on
+/// the mode, a constraint with its message): the form the tests publish.
+pub fn contact_form_with_naloxone() -> crate::forms::FormSpec {
+    use crate::forms::{FieldDef, FieldType, FormSpec, Localized};
+    let text = |vi: &str, en: &str| Localized {
+        vi: vi.into(),
+        en: en.into(),
+    };
+    let mut spec = FormSpec::from(crate::forms::definition(crate::RecordKind::Contact).clone());
+    spec.version += 1;
+    spec.fields.push(FieldDef {
+        key: "naloxone_kits".into(),
+        field_type: FieldType::Integer,
+        required: false,
+        label: text("Số bộ naloxone đã phát", "Naloxone kits given"),
+        hint: None,
+        choices: Vec::new(),
+        constraints: Default::default(),
+        relevant: Some("${mode} != ''".into()),
+        constraint: Some(". >= 0 and . <= 50".into()),
+        constraint_message: Some(text("Từ 0 đến 50 bộ", "Between 0 and 50 kits")),
+        default: None,
+        input_only: false,
+        system: false,
+        link_kind: None,
+        multiple: false,
+        multiline: false,
+        single_as_list: false,
+    });
+    spec
+}

@@ -769,17 +769,7 @@ fn a_policy_link_the_hub_edits_forges_or_withholds_loosens_nothing(mut s: Scene)
     assert_eq!(s.outreach.store.policy(), SecurityPolicy::default());
 
     // A policy link of its own, claiming the supervisor signed it.
-    let prev = fieldbook_trust::Link {
-        seq: saved[head as usize - 1].seq,
-        prev: saved[head as usize - 1].prev,
-        statement: saved[head as usize - 1].statement.clone(),
-        signature: saved[head as usize - 1]
-            .signature
-            .clone()
-            .try_into()
-            .unwrap(),
-    }
-    .hash();
+    let prev = hash_of_link(&saved, head);
     let forged = fieldbook_trust::Statement::new(
         s.team,
         Some(fieldbook_trust::Position {
@@ -846,32 +836,12 @@ fn a_policy_link_the_hub_edits_forges_or_withholds_loosens_nothing(mut s: Scene)
     s.outreach.sync();
 }
 
-/// The contact form in use with one more question, as a supervisor publishes it.
-fn contact_form_v2(device: &mut Device) -> fieldbook_core::forms::FormDefinition {
-    use fieldbook_core::forms::{FieldType, FormSpec, Localized};
-    let mut spec =
-        FormSpec::from((*device.store.current_form(RecordKind::Contact).unwrap()).clone());
-    spec.version = 2;
-    let mut kits = spec
-        .fields
-        .iter()
-        .find(|f| f.key == "place")
-        .unwrap()
-        .clone();
-    kits.key = "naloxone_kits".into();
-    kits.field_type = FieldType::Integer;
-    kits.label = Localized {
-        vi: "Số bộ naloxone đã phát".into(),
-        en: "Naloxone kits given".into(),
-    };
-    kits.hint = None;
-    kits.constraints = Default::default();
-    fieldbook_core::forms::FormDefinition::try_from(spec).unwrap()
-}
-
 fn a_form_link_the_hub_reads_edits_or_forges_changes_no_form(mut s: Scene) {
     let head = s.roster_head();
-    let form = contact_form_v2(&mut s.supervisor);
+    let form = fieldbook_core::forms::FormDefinition::try_from(
+        fieldbook_core::testing::contact_form_with_naloxone(),
+    )
+    .unwrap();
     let published = fieldbook_core::sync::publish_form(&mut s.supervisor.store, &form).unwrap();
     assert_eq!(published.seq, head + 1);
     let saved = s.db.run(s.db.storage().roster(s.team, 0)).unwrap();
@@ -905,7 +875,7 @@ fn a_form_link_the_hub_reads_edits_or_forges_changes_no_form(mut s: Scene) {
         s.team,
         Some(fieldbook_trust::Position {
             seq: head + 1,
-            prev: edited_prev(&saved, head),
+            prev: hash_of_link(&saved, head),
         }),
         0,
         fieldbook_trust::Signer::Device {
@@ -946,7 +916,7 @@ fn a_form_link_the_hub_reads_edits_or_forges_changes_no_form(mut s: Scene) {
 }
 
 /// The hash of link `head`, which the next link names as its previous.
-fn edited_prev(saved: &[StoredLink], head: u64) -> [u8; 32] {
+fn hash_of_link(saved: &[StoredLink], head: u64) -> [u8; 32] {
     let last = &saved[head as usize - 1];
     fieldbook_trust::Link {
         seq: last.seq,

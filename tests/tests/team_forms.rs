@@ -13,45 +13,24 @@ use chrono::{Datelike, Utc};
 use common::devices::Device;
 use common::hub::HubProcess;
 use fieldbook_core::error::SupervisorTask;
-use fieldbook_core::forms::{FieldErrorCode, FieldType, FormDefinition, FormSpec, Localized};
+use fieldbook_core::forms::{FieldErrorCode, FormDefinition, FormSpec};
 use fieldbook_core::reports::{self, Period};
 use fieldbook_core::store::{Role, WriteOptions};
 use fieldbook_core::sync;
+use fieldbook_core::testing::contact_form_with_naloxone;
 use fieldbook_core::{Error, Lang, RecordKind};
 use serde_json::json;
 
-fn text(vi: &str, en: &str) -> Localized {
-    Localized {
-        vi: vi.into(),
-        en: en.into(),
-    }
-}
-
-/// The contact form in use, taken out as a workbook, with a question added
-/// the way a program officer would, and read back in.
+/// The contact form in use, taken out as a workbook, with the question a
+/// program officer added, and read back in.
 fn officers_contact_form(device: &mut Device) -> FormDefinition {
     let current = device.store.current_form(RecordKind::Contact).unwrap();
     let workbook = fieldbook_xlsform::export(&FormSpec::from((*current).clone())).unwrap();
-    let mut spec = FormSpec::from(fieldbook_xlsform::import(&workbook).unwrap());
+    let spec = FormSpec::from(fieldbook_xlsform::import(&workbook).unwrap());
     assert_eq!(spec, FormSpec::from((*current).clone()), "the round trip");
-    spec.version = current.version + 1;
-    let mut kits = spec
-        .fields
-        .iter()
-        .find(|f| f.key == "place")
-        .unwrap()
-        .clone();
-    kits.key = "naloxone_kits".into();
-    kits.field_type = FieldType::Integer;
-    kits.label = text("Số bộ naloxone đã phát", "Naloxone kits given");
-    kits.hint = None;
-    kits.constraints = Default::default();
-    kits.relevant = Some("${mode} != ''".into());
-    kits.constraint = Some(". >= 0 and . <= 50".into());
-    kits.constraint_message = Some(text("Từ 0 đến 50 bộ", "Between 0 and 50 kits"));
-    spec.fields.push(kits);
-    let workbook = fieldbook_xlsform::export(&spec).unwrap();
-    fieldbook_xlsform::import(&workbook).unwrap()
+    let edited = contact_form_with_naloxone();
+    assert_eq!(edited.version, current.version + 1);
+    fieldbook_xlsform::import(&fieldbook_xlsform::export(&edited).unwrap()).unwrap()
 }
 
 fn contact(extra: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {

@@ -1,5 +1,4 @@
-//! Byte arrays as standard base64 strings: fixed-size ones here, and any
-//! length in [`vec`].
+//! Fixed-size byte arrays as standard base64 strings.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -17,22 +16,4 @@ pub fn deserialize<'de, D: Deserializer<'de>, const N: usize>(d: D) -> Result<[u
     bytes
         .try_into()
         .map_err(|_| serde::de::Error::custom(format!("expected {N} bytes")))
-}
-
-/// Byte vectors of any length as standard base64 strings.
-pub mod vec {
-    use super::STANDARD;
-    use base64::Engine;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&STANDARD.encode(bytes))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        let text = String::deserialize(d)?;
-        STANDARD
-            .decode(text)
-            .map_err(|_| serde::de::Error::custom("invalid base64"))
-    }
 }

@@ -170,7 +170,7 @@ pub enum Entry {
         /// The key epoch whose outreach key seals it.
         epoch: u32,
         /// The sealed definition.
-        #[serde(with = "crate::b64::vec")]
+        #[serde(with = "fieldbook_proto::bytes")]
         sealed: Vec<u8>,
     },
 }

@@ -116,7 +116,7 @@ pub struct FormLink {
     /// The key epoch whose outreach key seals it.
     pub epoch: u32,
     /// The sealed definition, as signed.
-    #[serde(with = "crate::b64::vec")]
+    #[serde(with = "fieldbook_proto::bytes")]
     pub sealed: Vec<u8>,
     /// The link that published it.
     pub seq: u64,

@@ -6,7 +6,6 @@ import org.fieldbook.ffi.FieldValue
 import org.fieldbook.ffi.FieldbookException
 import org.fieldbook.ffi.Language
 import org.fieldbook.ffi.RecordKind
-import org.fieldbook.ffi.Role
 import org.junit.After
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
@@ -36,11 +35,7 @@ class PublishedFormStateHolderTest {
         hub.close()
     }
 
-    private fun enrollTeam() {
-        runBlocking { supervisor.session.enroll(TestDevice.PIN, hub.createTeam("Hải Phòng"), hub.url, null, "office laptop") }
-        val code = runBlocking { supervisor.session.call { it.invite(Role.OUTREACH, 7u) }.code }
-        runBlocking { outreach.session.enroll(TestDevice.PIN, code, hub.url, null, "outreach phone") }
-    }
+    private fun enrollTeam() = hub.enrollTeam(supervisor, outreach)
 
     private fun sync(device: TestDevice) =
         (runBlocking { SyncStateHolder(device.session, Dispatchers.Unconfined).sync() } as SyncResult.Finished).summary

@@ -3,7 +3,6 @@ package org.fieldbook.android.state
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.runBlocking
 import org.fieldbook.ffi.Language
-import org.fieldbook.ffi.Role
 import org.junit.After
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
@@ -29,11 +28,7 @@ class TeamPolicyStateHolderTest {
         hub.close()
     }
 
-    private fun enrollTeam() {
-        runBlocking { supervisor.session.enroll(TestDevice.PIN, hub.createTeam("Hải Phòng"), hub.url, null, "office laptop") }
-        val code = runBlocking { supervisor.session.call { it.invite(Role.OUTREACH, 7u) }.code }
-        runBlocking { outreach.session.enroll(TestDevice.PIN, code, hub.url, null, "outreach phone") }
-    }
+    private fun enrollTeam() = hub.enrollTeam(supervisor, outreach)
 
     private fun policyOf(device: TestDevice) = TeamPolicyStateHolder(device.session, device.scope).apply { load() }
 
