@@ -68,6 +68,28 @@ impl Store {
             .query_row("SELECT count(*) FROM inbox", [], |r| r.get::<_, i64>(0))? as u64)
     }
 
+    /// Whether a held version waits for the key of an epoch this device
+    /// lacks although it holds its class (an older epoch its code did not
+    /// carry): then a sync asks the hub for key envelopes (unlocked only).
+    pub fn waits_for_keys(&mut self) -> Result<bool> {
+        let (conn, keys) = self.unlocked()?;
+        let mut stmt = conn.prepare("SELECT DISTINCT key_class, key_epoch FROM inbox")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        for row in rows {
+            let (class, epoch) = row?;
+            let Ok(class) = class.parse::<crate::record::SensitivityClass>() else {
+                continue;
+            };
+            let Ok(epoch) = u32::try_from(epoch) else {
+                continue;
+            };
+            if keys.current_epoch(class).is_some() && keys.seal_key(class, epoch).is_none() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// Merges the held versions this device has keys for (unlocked only).
     /// Versions under a key epoch not learned yet stay held until it is.
     pub fn merge_held(&mut self) -> Result<ReceiveOutcome> {

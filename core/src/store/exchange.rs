@@ -180,8 +180,10 @@ impl Store {
 
 /// Whether a received version waits sealed in the inbox instead of merging
 /// now: it is sealed under an epoch of its kind's class newer than any this
-/// device holds, or a key it needs here is damaged (the version's own, or
-/// the one its record's head is sealed with) until a check restores it.
+/// device holds, or under an older one it was never given (its code
+/// carried the keys before a rotation; a supervisor shares the missing
+/// epoch at a later sync), or a key it needs here is damaged (the version's
+/// own, or the one its record's head is sealed with) until a check restores it.
 /// A class the device holds no key of (its role may not read it) is not
 /// waited for: such a version is rejected.
 pub(super) fn must_wait(keys: &super::vault::UnlockedKeys, sealed: &SealedVersion) -> bool {
@@ -191,6 +193,7 @@ pub(super) fn must_wait(keys: &super::vault::UnlockedKeys, sealed: &SealedVersio
     };
     class == kind.sensitivity()
         && (sealed.key_epoch > current
+            || keys.seal_key(class, sealed.key_epoch).is_none()
             || keys.is_damaged(class.into(), sealed.key_epoch)
             || matches!(keys.check_writable(kind), Err(Error::KeyDamaged { .. })))
 }

@@ -458,10 +458,11 @@ fn learn_keys<S: StoreAccess>(
         }
         let current = roster.current_epoch().max(hub_epoch);
         let classes = s.role().key_classes();
-        Ok(classes.iter().any(|c| {
+        let newer = classes.iter().any(|c| {
             s.epoch_of(*c)
                 .is_ok_and(|held| held.is_none_or(|e| e < current))
-        }))
+        });
+        Ok(newer || s.waits_for_keys().unwrap_or(false))
     })?;
     if !behind {
         return Ok(());

@@ -555,6 +555,9 @@ impl<'rt> World<'rt> {
             Error::Validation(_) => "invalid",
             Error::LinkNotFound { .. } => "the client is not on this device",
             Error::RecordNotFound { .. } => "the record is not on this device",
+            // The record came before the form it was written with: the
+            // form's roster link arrives at a later sync.
+            Error::FormNotKnown { .. } => "its form version has not arrived yet",
             _ => {
                 return Err(self.failure(
                     "a write succeeds or is refused for a reason the worker can act on",

@@ -121,6 +121,27 @@ fn seed_5214_keys_of_a_rotation_newer_than_the_roster_wait_for_it() {
     });
 }
 
+/// A supervisor enrolled with a code made before a rotation (its bundle
+/// carried the older epoch's keys); its first sync pulled an edit sealed
+/// under the rotation's epoch, rejected it for good ("no key"), and never
+/// held the record as the team did, though another supervisor shared the
+/// missing keys at its next sync (found by the 100,000-seed soak).
+#[test]
+fn seed_8955_a_version_under_an_epoch_the_code_did_not_carry_waits_for_its_keys() {
+    let outcome = keeps_every_invariant(
+        "seed-8955-a-code-older-than-a-rotation-holds-what-it-cannot-open.json",
+    );
+    reaches(
+        &outcome,
+        "the version held, then merged with the shared keys",
+        |t| {
+            t.contains(
+                "d5 sync ended: ok (pushed 0, pulled 0, merged 1, held 0, conflicts 0, keys 2)",
+            )
+        },
+    );
+}
+
 // --- found before the signed roster, fixed by it: each schedule reaches
 // the old bug's scenario on today's protocol.
 
