@@ -583,29 +583,11 @@ impl Roster {
         signer: Uuid,
         signature: &[u8],
     ) -> Result<(), TrustError> {
-        if facts.team != self.team {
-            return Err(TrustError::WrongTeam);
-        }
         let made_at = *self
             .epochs
             .get(&facts.epoch)
             .ok_or(TrustError::UnknownEpoch(facts.epoch))?;
-        let state = self
-            .members
-            .get(&signer)
-            .ok_or(TrustError::UnknownDevice(signer))?;
-        if !(state.could_sign_at(made_at) || state.could_sign_at(self.head_seq)) {
-            return Err(TrustError::NotAllowed {
-                seq: made_at,
-                signer: format!("device {signer}"),
-            });
-        }
-        let key = state.member.signing_key.ok_or(TrustError::BadKey)?;
-        key.verify(
-            SignatureDomain::KeyEnvelope,
-            &envelope_message(facts),
-            signature,
-        )
+        self.check_envelope_signer(facts, signer, signature, made_at)
     }
 
     /// Checks an envelope for an epoch beyond this roster's newest: signed
@@ -618,19 +600,31 @@ impl Roster {
         signer: Uuid,
         signature: &[u8],
     ) -> Result<(), TrustError> {
-        if facts.team != self.team {
-            return Err(TrustError::WrongTeam);
-        }
         if facts.epoch <= self.current_epoch() {
             return Err(TrustError::UnknownEpoch(facts.epoch));
+        }
+        self.check_envelope_signer(facts, signer, signature, self.head_seq)
+    }
+
+    /// The team, and a signature by a supervisor who could sign at `seq` or
+    /// can now.
+    fn check_envelope_signer(
+        &self,
+        facts: &EnvelopeFacts<'_>,
+        signer: Uuid,
+        signature: &[u8],
+        seq: u64,
+    ) -> Result<(), TrustError> {
+        if facts.team != self.team {
+            return Err(TrustError::WrongTeam);
         }
         let state = self
             .members
             .get(&signer)
             .ok_or(TrustError::UnknownDevice(signer))?;
-        if !state.could_sign_at(self.head_seq) {
+        if !(state.could_sign_at(seq) || state.could_sign_at(self.head_seq)) {
             return Err(TrustError::NotAllowed {
-                seq: self.head_seq,
+                seq,
                 signer: format!("device {signer}"),
             });
         }
