@@ -116,6 +116,33 @@ impl Scene {
             .unwrap();
     }
 
+    /// The roster as `saved` up to `head`, then a link of the attacker's
+    /// own at `head + 1` claiming the supervisor signed `entry`.
+    fn plant_forged_link(&self, saved: &[StoredLink], head: u64, entry: fieldbook_trust::Entry) {
+        let forged = fieldbook_trust::Statement::new(
+            self.team,
+            Some(fieldbook_trust::Position {
+                seq: head + 1,
+                prev: hash_of_link(saved, head),
+            }),
+            0,
+            fieldbook_trust::Signer::Device {
+                device: Scene::id(&self.supervisor),
+            },
+            entry,
+        )
+        .sign(&SigningKey::make_random())
+        .unwrap();
+        let mut planted = saved[..head as usize].to_vec();
+        planted.push(StoredLink {
+            seq: forged.seq,
+            prev: forged.prev,
+            statement: forged.statement.clone(),
+            signature: forged.signature.to_vec(),
+        });
+        self.replace_roster(&planted);
+    }
+
     fn roster_head(&self) -> u64 {
         self.db
             .run(self.db.storage().roster_head(self.team))
@@ -769,17 +796,9 @@ fn a_policy_link_the_hub_edits_forges_or_withholds_loosens_nothing(mut s: Scene)
     assert_eq!(s.outreach.store.policy(), SecurityPolicy::default());
 
     // A policy link of its own, claiming the supervisor signed it.
-    let prev = hash_of_link(&saved, head);
-    let forged = fieldbook_trust::Statement::new(
-        s.team,
-        Some(fieldbook_trust::Position {
-            seq: head + 1,
-            prev,
-        }),
-        0,
-        fieldbook_trust::Signer::Device {
-            device: Scene::id(&s.supervisor),
-        },
+    s.plant_forged_link(
+        &saved,
+        head,
         fieldbook_trust::Entry::Policy {
             policy: SecurityPolicy {
                 offline_erase_days: 90,
@@ -787,17 +806,7 @@ fn a_policy_link_the_hub_edits_forges_or_withholds_loosens_nothing(mut s: Scene)
                 ..SecurityPolicy::default()
             },
         },
-    )
-    .sign(&SigningKey::make_random())
-    .unwrap();
-    let mut planted = saved[..head as usize].to_vec();
-    planted.push(StoredLink {
-        seq: forged.seq,
-        prev: forged.prev,
-        statement: forged.statement.clone(),
-        signature: forged.signature.to_vec(),
-    });
-    s.replace_roster(&planted);
+    );
     let summary = s.outreach.sync_with(&quick_options());
     assert!(
         summary.errors.iter().any(|e| e.contains("does not verify")),
@@ -871,33 +880,16 @@ fn a_form_link_the_hub_reads_edits_or_forges_changes_no_form(mut s: Scene) {
     assert_eq!(version_in_use(&mut s.outreach), 1);
 
     // It signs a form of its own, claiming the supervisor did.
-    let forged = fieldbook_trust::Statement::new(
-        s.team,
-        Some(fieldbook_trust::Position {
-            seq: head + 1,
-            prev: hash_of_link(&saved, head),
-        }),
-        0,
-        fieldbook_trust::Signer::Device {
-            device: Scene::id(&s.supervisor),
-        },
+    s.plant_forged_link(
+        &saved,
+        head,
         fieldbook_trust::Entry::Form {
             kind: RecordKind::Contact,
             version: 2,
             epoch: 1,
             sealed: vec![0; 64],
         },
-    )
-    .sign(&SigningKey::make_random())
-    .unwrap();
-    let mut planted = saved[..head as usize].to_vec();
-    planted.push(StoredLink {
-        seq: forged.seq,
-        prev: forged.prev,
-        statement: forged.statement.clone(),
-        signature: forged.signature.to_vec(),
-    });
-    s.replace_roster(&planted);
+    );
     let summary = s.outreach.sync_with(&quick_options());
     assert!(
         summary.errors.iter().any(|e| e.contains("does not verify")),
