@@ -120,6 +120,10 @@ pub(super) fn update<S: StoreAccess>(
     }
     supervisor_chores(store, client, cancel, summary)?;
     learn_keys(store, client, hub_epoch, cancel, summary)?;
+    // Only new links can publish a form: a sync with nothing new opens no forms.
+    if links.is_empty() {
+        return Ok(());
+    }
     report_forms(store, since, summary)
 }
 
