@@ -460,6 +460,7 @@ impl Reader {
         let input_only = flag(fieldbook::INPUT_ONLY);
         let system = flag(fieldbook::SYSTEM);
         let single_as_list = flag(fieldbook::SINGLE_AS_LIST);
+        // Read for its check only: the type was settled from it already.
         let _ = flag(fieldbook::QUANTITIES);
         let relevant = self.expression(sheet, row, "relevant");
         let constraint = self.expression(sheet, row, "constraint");

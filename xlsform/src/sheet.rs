@@ -112,7 +112,9 @@ impl Place {
 
 impl Sheet {
     fn from_range(name: &str, range: &calamine::Range<Data>) -> Result<Sheet, ImportError> {
-        let (first_row, first_col) = range.start().unwrap_or((0, 0));
+        // Rows keep Excel's numbers; columns are named by their headers,
+        // so where the range starts across does not matter.
+        let (first_row, _) = range.start().unwrap_or((0, 0));
         let mut rows = range.rows().enumerate().map(|(i, cells)| Row {
             number: first_row + i as u32 + 1,
             cells: cells.iter().map(cell_text).collect(),
@@ -129,9 +131,6 @@ impl Sheet {
                 header_row: 1,
             });
         };
-        // Columns left of the range's first one are blank: keep positions
-        // as Excel's by padding nothing (cells are relative to the range).
-        let _ = first_col;
         let headers = header.cells.iter().map(|t| Header::parse(t)).collect();
         let rows: Vec<Row> = rows
             .filter(|r| r.cells.iter().any(|c| !c.is_empty()))
