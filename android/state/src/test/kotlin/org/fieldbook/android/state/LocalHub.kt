@@ -1,7 +1,5 @@
 package org.fieldbook.android.state
 
-import kotlinx.coroutines.runBlocking
-import org.fieldbook.ffi.Role
 import java.io.File
 import java.nio.file.Files
 import java.util.concurrent.TimeUnit
@@ -20,13 +18,6 @@ class LocalHub private constructor(private val process: Process, val url: String
         val lines = admin.inputStream.bufferedReader().readLines()
         check(admin.waitFor(30, TimeUnit.SECONDS) && admin.exitValue() == 0) { "team create failed" }
         return lines.last().trim()
-    }
-
-    /** A team on this hub: [supervisor] (an office laptop) founds it and invites [outreach] (a phone). */
-    fun enrollTeam(supervisor: TestDevice, outreach: TestDevice) {
-        runBlocking { supervisor.session.enroll(TestDevice.PIN, createTeam("Hải Phòng"), url, null, "office laptop") }
-        val code = runBlocking { supervisor.session.call { it.invite(Role.OUTREACH, 7u) }.code }
-        runBlocking { outreach.session.enroll(TestDevice.PIN, code, url, null, "outreach phone") }
     }
 
     /**

@@ -33,3 +33,14 @@ class TestDevice(language: Language = Language.ENGLISH) : AutoCloseable {
         const val PIN = "482916"
     }
 }
+
+/**
+ * A team on this hub: [supervisor] (an office laptop) founds it and invites
+ * [outreach] (a phone). Beside [TestDevice], not in [LocalHub]: the desktop
+ * build compiles LocalHub alone.
+ */
+fun LocalHub.enrollTeam(supervisor: TestDevice, outreach: TestDevice) {
+    runBlocking { supervisor.session.enroll(TestDevice.PIN, createTeam("Hải Phòng"), url, null, "office laptop") }
+    val code = runBlocking { supervisor.session.call { it.invite(Role.OUTREACH, 7u) }.code }
+    runBlocking { outreach.session.enroll(TestDevice.PIN, code, url, null, "outreach phone") }
+}
