@@ -3,7 +3,9 @@
 //! skip logic is evaluated by the core ([`crate::FieldbookStore::visible_fields`]),
 //! and so is validation, so adding a field is a data change in the core's forms.
 
-use fieldbook_core::forms::{self, Bound, FieldDef, FieldType as CoreFieldType, FormDefinition};
+use fieldbook_core::forms::{
+    self, Appearance, Bound, FieldDef, FieldType as CoreFieldType, FormDefinition,
+};
 use fieldbook_core::Lang;
 
 use crate::error::FieldbookError;
@@ -36,6 +38,12 @@ pub enum FieldType {
     Link,
     /// A count for each of the field's choices (e.g. services and supplies given).
     Quantities,
+    /// A phone number: draw the phone keypad; the core keeps its digits.
+    Phone,
+    /// Text for the person filling the form (its label and hint); takes no answer.
+    Note,
+    /// A value the form works out on save; never drawn in the editor.
+    Calculate,
 }
 
 impl From<CoreFieldType> for FieldType {
@@ -51,6 +59,9 @@ impl From<CoreFieldType> for FieldType {
             CoreFieldType::YesNo => FieldType::YesNo,
             CoreFieldType::Link => FieldType::Link,
             CoreFieldType::Quantities => FieldType::Quantities,
+            CoreFieldType::Phone => FieldType::Phone,
+            CoreFieldType::Note => FieldType::Note,
+            CoreFieldType::Calculate => FieldType::Calculate,
         }
     }
 }
@@ -103,6 +114,32 @@ pub struct FieldSpec {
     /// A text field of several lines (notes, narratives): draw a text box
     /// that takes line breaks. Other text fields refuse them.
     pub multiline: bool,
+    /// Drawn but not editable: its value comes from the form (its default).
+    pub read_only: bool,
+    /// Never drawn in the editor (a hidden or calculate field); its value
+    /// may be shown with the record.
+    pub hidden: bool,
+    /// A choice field drawn as a drop-down (long lists).
+    pub dropdown: bool,
+    /// A text field typed on the number pad (codes); the value stays text.
+    pub number_pad: bool,
+    /// The choices offered depend on other answers: ask the store which
+    /// ([`FieldbookStore::visible_choices`]).
+    pub filtered_choices: bool,
+    /// The key of the innermost group it is drawn in.
+    pub group: Option<String>,
+}
+
+/// A titled section of a form, drawn above its fields.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct GroupSpec {
+    /// Names the group in its fields' `group`.
+    pub key: String,
+    /// The heading, in the requested language; none for a group that only
+    /// carries skip logic.
+    pub label: Option<String>,
+    /// The group it is nested in.
+    pub parent: Option<String>,
 }
 
 /// One kind's form, as a renderer draws it.
@@ -114,6 +151,8 @@ pub struct FormSpec {
     pub version: u32,
     /// The form's title, in the requested language.
     pub title: String,
+    /// Its sections, outermost first.
+    pub groups: Vec<GroupSpec>,
     /// Its fields, in the order to draw them.
     pub fields: Vec<FieldSpec>,
 }
@@ -125,7 +164,7 @@ fn bound_text(bound: &Option<Bound>) -> Option<String> {
     })
 }
 
-fn field_spec(field: &FieldDef, lang: Lang) -> FieldSpec {
+fn field_spec(def: &FormDefinition, field: &FieldDef, lang: Lang) -> FieldSpec {
     // "today" and "now" defaults are resolved when the record is written.
     let default_value = field
         .default
@@ -155,14 +194,37 @@ fn field_spec(field: &FieldDef, lang: Lang) -> FieldSpec {
         max: bound_text(&field.constraints.max),
         min_length: field.constraints.min_length.map(|n| n as u32),
         max_length: field.constraints.max_length.map(|n| n as u32),
-        conditional: field.relevant.is_some(),
+        conditional: field.relevant.is_some() || in_conditional_group(def, field),
         default_value,
         input_only: field.input_only,
         system: field.system,
         link_kind: field.link_kind,
         multiple: field.multiple,
         multiline: field.multiline,
+        read_only: field.read_only,
+        hidden: !field.is_drawn() && !field.system,
+        dropdown: field.appearance.contains(&Appearance::Minimal),
+        number_pad: field.appearance.contains(&Appearance::Numbers),
+        filtered_choices: field.choice_filter.is_some(),
+        group: field.group.clone(),
     }
+}
+
+/// Whether a group the field lies in has a skip rule of its own.
+fn in_conditional_group(def: &FormDefinition, field: &FieldDef) -> bool {
+    let mut next = field.group.as_deref();
+    let mut steps = 0;
+    while let Some(group) = next.and_then(|k| def.group(k)) {
+        if group.relevant.is_some() {
+            return true;
+        }
+        steps += 1;
+        if steps > def.groups.len() {
+            break;
+        }
+        next = group.parent.as_deref();
+    }
+    false
 }
 
 /// The built-in form of one kind, in `language` (a store's own forms, which
@@ -178,7 +240,20 @@ fn spec_of(def: &FormDefinition, lang: Lang) -> FormSpec {
         kind: def.kind,
         version: def.version,
         title: def.title.get(lang).to_string(),
-        fields: def.fields.iter().map(|f| field_spec(f, lang)).collect(),
+        groups: def
+            .groups
+            .iter()
+            .map(|g| GroupSpec {
+                key: g.key.clone(),
+                label: g.label.as_ref().map(|l| l.get(lang).to_string()),
+                parent: g.parent.clone(),
+            })
+            .collect(),
+        fields: def
+            .fields
+            .iter()
+            .map(|f| field_spec(def, f, lang))
+            .collect(),
     }
 }
 

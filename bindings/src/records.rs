@@ -3,8 +3,11 @@
 
 use std::collections::HashMap;
 
-use fieldbook_core::forms;
+use std::sync::Arc;
+
+use fieldbook_core::forms::{FieldDef, FormRegistry};
 use fieldbook_core::queries::{DueItem as CoreDueItem, DueReason as CoreDueReason};
+use fieldbook_core::store::Store;
 use fieldbook_core::store::{
     FieldConflict as CoreConflict, HistoryEntry as CoreHistory, Listing, RecordDetails, RecordView,
 };
@@ -154,88 +157,119 @@ pub struct ReferralGroup {
     pub referrals: Vec<Record>,
 }
 
-fn typed(kind: CoreKind, field: &str, value: &Value) -> Option<FieldValue> {
-    FieldValue::from_json(forms::definition(kind).field(field), value)
-}
+/// Types stored values by the form each record was written with, so a
+/// field a supervisor's published form added (a choice, a phone number)
+/// comes out typed like a built-in one. A locked store knows only the
+/// built-in forms.
+pub(crate) struct Typing(Arc<FormRegistry>);
 
-fn typed_map(kind: CoreKind, values: &Map<String, Value>) -> HashMap<String, FieldValue> {
-    values
-        .iter()
-        .filter_map(|(k, v)| Some((k.clone(), typed(kind, k, v)?)))
-        .collect()
-}
+impl Typing {
+    pub(crate) fn of(store: &mut Store) -> Typing {
+        Typing(
+            store
+                .forms()
+                .unwrap_or_else(|_| Arc::new(FormRegistry::builtin())),
+        )
+    }
 
-impl From<&RecordView> for Record {
-    fn from(view: &RecordView) -> Self {
+    /// The field `key` of `kind` at `version`; the form in use stands in for
+    /// a version this device does not hold.
+    fn field(&self, kind: CoreKind, version: u32, key: &str) -> Option<&FieldDef> {
+        let known = self
+            .0
+            .version(kind, version)
+            .unwrap_or_else(|| self.0.current(kind));
+        known.definition.field(key)
+    }
+
+    fn value(&self, kind: CoreKind, version: u32, key: &str, value: &Value) -> Option<FieldValue> {
+        FieldValue::from_json(self.field(kind, version, key), value)
+    }
+
+    fn values(
+        &self,
+        kind: CoreKind,
+        version: u32,
+        values: &Map<String, Value>,
+    ) -> HashMap<String, FieldValue> {
+        values
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), self.value(kind, version, k, v)?)))
+            .collect()
+    }
+
+    pub(crate) fn record(&self, view: &RecordView) -> Record {
         Record {
             id: view.id.to_string(),
             kind: view.kind,
             form_version: view.form_version,
-            values: typed_map(view.kind, &view.values),
+            values: self.values(view.kind, view.form_version, &view.values),
             conflicts: view.conflicts.clone(),
             created_at: view.created_at.to_rfc3339(),
             updated_at: view.updated_at.to_rfc3339(),
             updated_by_device: view.updated_by.to_string(),
         }
     }
-}
 
-pub(crate) fn conflicts_of(kind: CoreKind, conflict: &CoreConflict) -> FieldConflict {
-    FieldConflict {
-        field: conflict.field.clone(),
-        value: typed(kind, &conflict.field, &conflict.value),
-        losing_values: conflict
-            .losing_values
-            .iter()
-            .map(|l| LosingValue {
-                value: typed(kind, &conflict.field, &l.value),
-                written_at: l.written_at.to_rfc3339(),
-                device: l.device.to_string(),
-                clock_ahead: l.clock_ahead,
-            })
-            .collect(),
+    pub(crate) fn records(&self, views: &[RecordView]) -> Vec<Record> {
+        views.iter().map(|v| self.record(v)).collect()
     }
-}
 
-impl From<&RecordDetails> for RecordWithConflicts {
-    fn from(details: &RecordDetails) -> Self {
-        let kind = details.view.kind;
+    pub(crate) fn list(&self, listing: &Listing) -> RecordList {
+        RecordList {
+            records: self.records(&listing.records),
+            unreadable_ids: listing.unreadable.iter().map(|id| id.to_string()).collect(),
+        }
+    }
+
+    pub(crate) fn details(&self, details: &RecordDetails) -> RecordWithConflicts {
+        let view = &details.view;
         RecordWithConflicts {
-            record: Record::from(&details.view),
+            record: self.record(view),
             conflicts: details
                 .conflict_details
                 .iter()
-                .map(|c| conflicts_of(kind, c))
+                .map(|c| self.conflict(view.kind, view.form_version, c))
                 .collect(),
         }
     }
-}
 
-pub(crate) fn history_entry(kind: CoreKind, entry: &CoreHistory) -> HistoryEntry {
-    let deleted_key = fieldbook_core::record::meta_fields::DELETED;
-    HistoryEntry {
-        version_id: entry.version_id.to_string(),
-        written_at: entry.written_at.to_rfc3339(),
-        device: entry.device.to_string(),
-        form_version: entry.form_version,
-        changes: entry
-            .changes
-            .iter()
-            .filter(|(k, _)| k.as_str() != deleted_key)
-            .map(|(k, v)| FieldChange {
-                field: k.clone(),
-                value: typed(kind, k, v),
-            })
-            .collect(),
-        deletes: entry.changes.get(deleted_key) == Some(&Value::Bool(true)),
+    fn conflict(&self, kind: CoreKind, version: u32, conflict: &CoreConflict) -> FieldConflict {
+        let typed = |value: &Value| self.value(kind, version, &conflict.field, value);
+        FieldConflict {
+            field: conflict.field.clone(),
+            value: typed(&conflict.value),
+            losing_values: conflict
+                .losing_values
+                .iter()
+                .map(|l| LosingValue {
+                    value: typed(&l.value),
+                    written_at: l.written_at.to_rfc3339(),
+                    device: l.device.to_string(),
+                    clock_ahead: l.clock_ahead,
+                })
+                .collect(),
+        }
     }
-}
 
-impl From<Listing> for RecordList {
-    fn from(listing: Listing) -> Self {
-        RecordList {
-            records: listing.records.iter().map(Record::from).collect(),
-            unreadable_ids: listing.unreadable.iter().map(|id| id.to_string()).collect(),
+    /// One version of a record, typed by the form it was written with.
+    pub(crate) fn history_entry(&self, kind: CoreKind, entry: &CoreHistory) -> HistoryEntry {
+        let deleted_key = fieldbook_core::record::meta_fields::DELETED;
+        HistoryEntry {
+            version_id: entry.version_id.to_string(),
+            written_at: entry.written_at.to_rfc3339(),
+            device: entry.device.to_string(),
+            form_version: entry.form_version,
+            changes: entry
+                .changes
+                .iter()
+                .filter(|(k, _)| k.as_str() != deleted_key)
+                .map(|(k, v)| FieldChange {
+                    field: k.clone(),
+                    value: self.value(kind, entry.form_version, k, v),
+                })
+                .collect(),
+            deletes: entry.changes.get(deleted_key) == Some(&Value::Bool(true)),
         }
     }
 }

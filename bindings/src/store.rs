@@ -15,8 +15,8 @@ use fieldbook_core::{forms, Lang};
 use crate::error::{FieldIssue, FieldbookError};
 use crate::key_store::{ForeignKeyProvider, PlatformKeyStore};
 use crate::records::{
-    history_entry, DueItem, HistoryEntry, Record, RecordList, RecordWithConflicts, ReferralGroup,
-    TimelineEntry,
+    DueItem, HistoryEntry, Record, RecordList, RecordWithConflicts, ReferralGroup, TimelineEntry,
+    Typing,
 };
 use crate::types::{DeviceIdentity, Language, RecordKind, Role, SecuritySettings};
 use crate::values::{to_input, to_input_clearing, FieldValue};
@@ -58,6 +58,21 @@ impl FieldbookStore {
     pub(crate) fn for_sync(&self) -> (MutexGuard<'_, ()>, &Mutex<Store>) {
         let running = self.sync_running.lock().unwrap_or_else(|e| e.into_inner());
         (running, &self.store)
+    }
+
+    /// The form of `kind` new records are drawn with, and the store's day.
+    /// A locked store has no team forms open: the built-in form stands in.
+    fn drawing_form(&self, kind: RecordKind) -> (Arc<forms::FormDefinition>, NaiveDate) {
+        let mut store = self.inner();
+        let form = store
+            .current_form(kind)
+            .unwrap_or_else(|_| Arc::new(forms::definition(kind).clone()));
+        (form, store.today())
+    }
+
+    /// How this store types records' values: by the forms it holds.
+    pub(crate) fn typing(&self) -> Typing {
+        Typing::of(&mut self.inner())
     }
 
     /// Runs `f` on the store, its error in the store's language.
@@ -215,8 +230,8 @@ impl FieldbookStore {
         let id = parse_id(&id)?;
         let input = to_input_clearing(&values, clear);
         let options = WriteOptions::lang(self.lang());
-        self.with(|s| s.update(id, &input, options))
-            .map(|view| Record::from(&view))
+        let view = self.with(|s| s.update(id, &input, options))?;
+        Ok(self.typing().record(&view))
     }
 
     /// Deletes a record; its history stays.
@@ -228,47 +243,47 @@ impl FieldbookStore {
     /// A record's current values and the values its conflicted fields beat.
     pub fn get(&self, id: String) -> Result<RecordWithConflicts> {
         let id = parse_id(&id)?;
-        self.with(|s| s.details(id))
-            .map(|d| RecordWithConflicts::from(&d))
+        let details = self.with(|s| s.details(id))?;
+        Ok(self.typing().details(&details))
     }
 
     /// Every version of a record, oldest first.
     pub fn history(&self, id: String) -> Result<Vec<HistoryEntry>> {
         let id = parse_id(&id)?;
-        self.with(|s| {
-            let kind = s.get(id)?.kind;
-            Ok(s.history(id)?
-                .iter()
-                .map(|h| history_entry(kind, h))
-                .collect())
-        })
+        let (kind, entries) = self.with(|s| Ok((s.get(id)?.kind, s.history(id)?)))?;
+        let typing = self.typing();
+        Ok(entries
+            .iter()
+            .map(|h| typing.history_entry(kind, h))
+            .collect())
     }
 
     /// Every record of a kind (deleted ones left out), in the order lists
     /// show them: newest first by the date each is about, then by when it
     /// was written.
     pub fn list(&self, kind: RecordKind) -> Result<RecordList> {
-        self.with(|s| queries::newest_first(s, kind))
-            .map(RecordList::from)
+        let listing = self.with(|s| queries::newest_first(s, kind))?;
+        Ok(self.typing().list(&listing))
     }
 
     /// The clients, by alias.
     pub fn clients(&self) -> Result<RecordList> {
-        self.with(queries::list_clients).map(RecordList::from)
+        let listing = self.with(queries::list_clients)?;
+        Ok(self.typing().list(&listing))
     }
 
     /// Clients whose alias (or a word of it) starts with `text`, or whose
     /// identifier code is `text`; and in `area` when given.
     pub fn search_clients(&self, text: Option<String>, area: Option<String>) -> Result<RecordList> {
         let search = ClientSearch { text, area };
-        self.with(|s| queries::search_clients(s, &search))
-            .map(RecordList::from)
+        let listing = self.with(|s| queries::search_clients(s, &search))?;
+        Ok(self.typing().list(&listing))
     }
 
     /// The clients with this identifier code: the duplicate warning when adding one.
     pub fn clients_with_code(&self, code: String) -> Result<Vec<Record>> {
-        self.with(|s| s.clients_by_uic(&code))
-            .map(|views| views.iter().map(Record::from).collect())
+        let views = self.with(|s| s.clients_by_uic(&code))?;
+        Ok(self.typing().records(&views))
     }
 
     /// The identifier code a client form's values give (the parents' given
@@ -302,15 +317,15 @@ impl FieldbookStore {
     /// A client's contacts, case notes, referrals and meetings, newest first.
     pub fn timeline(&self, client_id: String) -> Result<Vec<TimelineEntry>> {
         let id = parse_id(&client_id)?;
-        self.with(|s| queries::timeline(s, id)).map(|items| {
-            items
-                .iter()
-                .map(|item| TimelineEntry {
-                    date: item.date.map(|d| d.to_string()),
-                    record: Record::from(&item.record),
-                })
-                .collect()
-        })
+        let items = self.with(|s| queries::timeline(s, id))?;
+        let typing = self.typing();
+        Ok(items
+            .iter()
+            .map(|item| TimelineEntry {
+                date: item.date.map(|d| d.to_string()),
+                record: typing.record(&item.record),
+            })
+            .collect())
     }
 
     /// Follow-ups due on `day` (`YYYY-MM-DD`; today when `None`), overdue first.
@@ -325,6 +340,7 @@ impl FieldbookStore {
 
     /// Referrals grouped by status (only `status` when given).
     pub fn referrals(&self, status: Option<String>) -> Result<Vec<ReferralGroup>> {
+        let typing = self.typing();
         self.with(|s| queries::referrals_by_status(s, status.as_deref()))
             .map(|groups| {
                 let order = queries::referral_statuses();
@@ -332,7 +348,7 @@ impl FieldbookStore {
                     .into_iter()
                     .map(|(status, views)| ReferralGroup {
                         status,
-                        referrals: views.iter().map(Record::from).collect(),
+                        referrals: typing.records(&views),
                     })
                     .collect();
                 groups.sort_by_key(|g| order.iter().position(|s| *s == g.status));
@@ -347,13 +363,24 @@ impl FieldbookStore {
         kind: RecordKind,
         values: HashMap<String, FieldValue>,
     ) -> Vec<String> {
-        let mut store = self.inner();
-        let today = store.today();
-        // A locked store has no team forms open: the built-in form stands in.
-        let form = store
-            .current_form(kind)
-            .unwrap_or_else(|_| std::sync::Arc::new(forms::definition(kind).clone()));
+        let (form, today) = self.drawing_form(kind);
         form.visible_fields(&to_input(&values), today)
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The values of `key`'s choices the form offers for these (partial)
+    /// values, in form order: every choice unless the field has a
+    /// `choice_filter` (e.g. the districts of the province chosen above).
+    pub fn visible_choices(
+        &self,
+        kind: RecordKind,
+        key: String,
+        values: HashMap<String, FieldValue>,
+    ) -> Vec<String> {
+        let (form, today) = self.drawing_form(kind);
+        form.visible_choices(&key, &to_input(&values), today)
             .into_iter()
             .map(str::to_string)
             .collect()

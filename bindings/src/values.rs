@@ -127,7 +127,11 @@ fn string_list(value: &Value) -> Option<Vec<String>> {
 fn typed(field: &FieldDef, value: &Value) -> Option<FieldValue> {
     let text = || value.as_str().map(str::to_string);
     Some(match field.field_type {
-        FieldType::Text => FieldValue::Text { value: text()? },
+        FieldType::Text | FieldType::Phone | FieldType::Calculate => {
+            FieldValue::Text { value: text()? }
+        }
+        // A note holds no value; anything stored under its key is read by shape.
+        FieldType::Note => return None,
         FieldType::Date => FieldValue::Date { value: text()? },
         FieldType::Datetime => FieldValue::Datetime { value: text()? },
         FieldType::SingleChoice => FieldValue::Choice { value: text()? },
@@ -269,6 +273,9 @@ mod tests {
                 }
                 FieldType::Link => json!("0190a0b0-0000-7000-8000-000000000001"),
                 FieldType::Quantities => json!({ field.choices[0].value.clone(): 2 }),
+                FieldType::Phone => json!("+84912345678"),
+                FieldType::Calculate => json!("3"),
+                FieldType::Note => continue,
             };
             let value = FieldValue::from_json(Some(field), &sample).unwrap();
             assert_eq!(value.to_json(), sample, "field {}", field.key);

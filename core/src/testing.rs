@@ -174,23 +174,131 @@ pub fn contact_form_with_naloxone() -> crate::forms::FormSpec {
     let mut spec = FormSpec::from(crate::forms::definition(crate::RecordKind::Contact).clone());
     spec.version += 1;
     spec.fields.push(FieldDef {
-        key: "naloxone_kits".into(),
-        field_type: FieldType::Integer,
-        required: false,
-        label: text("Số bộ naloxone đã phát", "Naloxone kits given"),
-        hint: None,
-        choices: Vec::new(),
-        constraints: Default::default(),
         relevant: Some("${mode} != ''".into()),
         constraint: Some(". >= 0 and . <= 50".into()),
         constraint_message: Some(text("Từ 0 đến 50 bộ", "Between 0 and 50 kits")),
-        default: None,
-        input_only: false,
-        system: false,
-        link_kind: None,
-        multiple: false,
-        multiline: false,
-        single_as_list: false,
+        ..FieldDef::new(
+            "naloxone_kits",
+            FieldType::Integer,
+            text("Số bộ naloxone đã phát", "Naloxone kits given"),
+        )
     });
+    spec
+}
+
+/// The built-in contact form's next version as a province might write it
+/// in XLSForm: a note, a section shown only at hotspots (with a nested
+/// section whose district list follows the province chosen), a callback
+/// phone number, kits with a calculated count of boxes, a read-only
+/// programme and a hidden source. The app tests publish it.
+pub fn contact_form_with_sections() -> crate::forms::FormSpec {
+    use crate::forms::{Appearance, Choice, FieldDef, FieldType, FormSpec, GroupDef, Localized};
+    let text = |vi: &str, en: &str| Localized {
+        vi: vi.into(),
+        en: en.into(),
+    };
+    let choice = |value: &str, vi: &str, en: &str, province: Option<&str>| Choice {
+        value: value.into(),
+        label: text(vi, en),
+        columns: province
+            .map(|p| [("province".to_string(), p.to_string())].into())
+            .unwrap_or_default(),
+    };
+    let mut spec = FormSpec::from(crate::forms::definition(crate::RecordKind::Contact).clone());
+    spec.version += 1;
+    spec.groups = vec![
+        GroupDef {
+            key: "hotspot".into(),
+            label: Some(text("Điểm nóng", "Hotspot")),
+            relevant: Some("${setting} = 'hotspot'".into()),
+            parent: None,
+        },
+        GroupDef {
+            key: "area".into(),
+            label: Some(text("Khu vực", "Area")),
+            relevant: None,
+            parent: Some("hotspot".into()),
+        },
+    ];
+    spec.fields.extend([
+        FieldDef::new(
+            "consent_note",
+            FieldType::Note,
+            text(
+                "Chỉ hỏi khi khách đồng ý",
+                "Ask only with the person's consent",
+            ),
+        ),
+        FieldDef {
+            choices: vec![
+                choice("hotspot", "Điểm nóng", "Hotspot", None),
+                choice("home", "Nhà", "Home", None),
+            ],
+            ..FieldDef::new(
+                "setting",
+                FieldType::SingleChoice,
+                text("Nơi gặp", "Setting"),
+            )
+        },
+        FieldDef {
+            group: Some("hotspot".into()),
+            ..FieldDef::new(
+                "hotspot_name",
+                FieldType::Text,
+                text("Tên điểm", "Hotspot name"),
+            )
+        },
+        FieldDef {
+            group: Some("area".into()),
+            appearance: vec![Appearance::Minimal],
+            choices: vec![
+                choice("hn", "Hà Nội", "Hanoi", None),
+                choice("hcm", "TP HCM", "HCMC", None),
+            ],
+            ..FieldDef::new(
+                "province",
+                FieldType::SingleChoice,
+                text("Tỉnh", "Province"),
+            )
+        },
+        FieldDef {
+            group: Some("area".into()),
+            choice_filter: Some("province = ${province}".into()),
+            choices: vec![
+                choice("ba_dinh", "Ba Đình", "Ba Dinh", Some("hn")),
+                choice("hoan_kiem", "Hoàn Kiếm", "Hoan Kiem", Some("hn")),
+                choice("quan_1", "Quận 1", "District 1", Some("hcm")),
+            ],
+            ..FieldDef::new(
+                "district",
+                FieldType::SingleChoice,
+                text("Quận", "District"),
+            )
+        },
+        FieldDef::new(
+            "callback",
+            FieldType::Phone,
+            text("Số gọi lại", "Callback number"),
+        ),
+        FieldDef::new("kits", FieldType::Integer, text("Số bộ", "Kits")),
+        FieldDef {
+            calculation: Some("if(${kits} = '', '', int((${kits} + 9) div 10))".into()),
+            ..FieldDef::new("kit_boxes", FieldType::Calculate, text("Số hộp", "Boxes"))
+        },
+        FieldDef {
+            read_only: true,
+            default: Some(serde_json::json!("harm_reduction")),
+            ..FieldDef::new(
+                "programme",
+                FieldType::Text,
+                text("Chương trình", "Programme"),
+            )
+        },
+        FieldDef {
+            hidden: true,
+            default: Some(serde_json::json!("xlsform")),
+            ..FieldDef::new("source", FieldType::Text, text("Nguồn", "Source"))
+        },
+    ]);
     spec
 }

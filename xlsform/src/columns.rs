@@ -6,20 +6,23 @@
 //! the core sets) goes in columns named `fieldbook::…`, which other XLSForm
 //! tools ignore.
 
-use fieldbook_core::forms::FieldType;
+use fieldbook_core::forms::{Appearance, FieldDef, FieldType};
 use fieldbook_core::Lang;
 
 /// The translated columns: their base names, written `label::Vietnamese (vi)`.
-pub const TRANSLATED: [&str; 3] = ["label", "hint", "constraint_message"];
+pub const TRANSLATED: [&str; 4] = ["label", "hint", "required_message", "constraint_message"];
 
 /// The plain survey columns Fieldbook reads.
-pub const PLAIN: [&str; 7] = [
+pub const PLAIN: [&str; 10] = [
     "type",
     "name",
     "required",
     "relevant",
     "constraint",
+    "calculation",
     "default",
+    "read_only",
+    "choice_filter",
     "appearance",
 ];
 
@@ -64,18 +67,17 @@ pub mod fieldbook {
     ];
 }
 
-/// XLSForm survey columns Fieldbook does not hold yet: refused when used.
-pub const NOT_YET: [&str; 6] = [
-    "required_message",
-    "calculation",
-    "read_only",
-    "choice_filter",
-    "repeat_count",
-    "parameters",
-];
+/// XLSForm survey columns Fieldbook does not hold: refused when used.
+pub const NOT_YET: [&str; 2] = ["repeat_count", "parameters"];
 
 /// The appearance of a several-line text.
 pub const MULTILINE: &str = "multiline";
+/// The appearance that makes a text question a phone number (as the
+/// Community Health Toolkit writes it, with `numbers`).
+pub const TEL: &str = "tel";
+/// A group's appearance for all its questions on one screen, which is how
+/// Fieldbook draws every form: accepted, and nothing changes.
+pub const FIELD_LIST: &str = "field-list";
 
 /// The list a yes/no question chooses from, in an exported workbook.
 pub const YES_NO_LIST: &str = "yes_no";
@@ -94,9 +96,12 @@ pub fn translated(base: &str, lang: Lang) -> String {
 }
 
 /// The XLSForm type of a field, with its list name for selects.
-pub fn type_text(field_type: FieldType, list: &str) -> String {
-    match field_type {
-        FieldType::Text | FieldType::Link => "text".into(),
+pub fn type_text(field: &FieldDef, list: &str) -> String {
+    match field.field_type {
+        FieldType::Text if field.hidden => "hidden".into(),
+        FieldType::Text | FieldType::Link | FieldType::Phone => "text".into(),
+        FieldType::Note => "note".into(),
+        FieldType::Calculate => "calculate".into(),
         FieldType::Integer => "integer".into(),
         FieldType::Decimal => "decimal".into(),
         FieldType::Date => "date".into(),
@@ -104,6 +109,19 @@ pub fn type_text(field_type: FieldType, list: &str) -> String {
         FieldType::SingleChoice | FieldType::YesNo => format!("select_one {list}"),
         FieldType::MultipleChoice | FieldType::Quantities => format!("select_multiple {list}"),
     }
+}
+
+/// A field's `appearance` cell: its appearances, `multiline`, and
+/// `numbers tel` for a phone number.
+pub fn appearance_text(field: &FieldDef) -> String {
+    let mut words: Vec<&str> = field.appearance.iter().map(|a| a.as_str()).collect();
+    if field.multiline {
+        words.push(MULTILINE);
+    }
+    if field.field_type == FieldType::Phone {
+        words.extend([Appearance::Numbers.as_str(), TEL]);
+    }
+    words.join(" ")
 }
 
 /// XLSForm question types that Fieldbook refuses, and why.

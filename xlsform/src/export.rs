@@ -1,10 +1,11 @@
 //! Writing a form definition as an XLSForm workbook.
 
-use crate::columns::{self, fieldbook, MULTILINE, PLAIN, TRANSLATED, YES_NO_LIST};
+use crate::columns::{self, fieldbook, YES_NO_LIST};
 use fieldbook_core::forms::{Bound, FieldDef, FieldType, FormSpec, Localized};
 use fieldbook_core::Lang;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use serde_json::Value;
+use std::collections::BTreeSet;
 
 /// The workbook's bytes (xlsx) for a form: `survey`, `choices` and `settings`.
 pub fn export(form: &FormSpec) -> Result<Vec<u8>, XlsxError> {
@@ -17,70 +18,75 @@ pub fn export(form: &FormSpec) -> Result<Vec<u8>, XlsxError> {
         .filter(|c| form.fields.iter().any(|f| !fieldbook_cell(f, c).is_empty()))
         .collect();
     let mut headers: Vec<String> = Vec::new();
-    headers.extend(["type", "name"].map(String::from));
-    headers.extend(Lang::ALL.map(|l| columns::translated("label", l)));
-    headers.extend(Lang::ALL.map(|l| columns::translated("hint", l)));
-    headers.extend(PLAIN[2..5].iter().map(|c| c.to_string()));
-    headers.extend(Lang::ALL.map(|l| columns::translated("constraint_message", l)));
-    headers.extend(PLAIN[5..].iter().map(|c| c.to_string()));
+    for column in SURVEY {
+        match column {
+            Column::Plain(name) => headers.push(name.to_string()),
+            Column::Translated(base) => {
+                headers.extend(Lang::ALL.map(|l| columns::translated(base, l)))
+            }
+        }
+    }
     headers.extend(extra.iter().map(|c| c.to_string()));
-    debug_assert_eq!(
-        headers.len(),
-        PLAIN.len() + TRANSLATED.len() * 2 + extra.len()
-    );
+    let at = |name: &str| headers.iter().position(|h| h == name);
 
     let survey = book.add_worksheet().set_name("survey")?;
     write_row(survey, 0, &headers, Some(&bold))?;
-    for (i, field) in form.fields.iter().enumerate() {
+    let mut r = 1;
+    let mut open: Vec<&str> = Vec::new();
+    for field in &form.fields {
+        let chain = group_chain(form, field);
+        // Close the groups this field is not in, open the ones it enters.
+        let shared = open.iter().zip(&chain).take_while(|(a, b)| a == b).count();
+        while open.len() > shared {
+            let key = open.pop().unwrap_or_default();
+            let mut row = vec![String::new(); headers.len()];
+            set(&mut row, at("type"), "end_group".into());
+            set(&mut row, at("name"), key.into());
+            write_row(survey, r, &row, None)?;
+            r += 1;
+        }
+        for group in chain.iter().skip(shared) {
+            let mut row = vec![String::new(); headers.len()];
+            let def = form.groups.iter().find(|g| g.key == *group);
+            set(&mut row, at("type"), "begin_group".into());
+            set(&mut row, at("name"), group.to_string());
+            if let Some(label) = def.and_then(|g| g.label.as_ref()) {
+                for lang in Lang::ALL {
+                    let header = columns::translated("label", lang);
+                    set(&mut row, at(&header), label.get(lang).to_string());
+                }
+            }
+            let relevant = def.and_then(|g| g.relevant.clone()).unwrap_or_default();
+            set(&mut row, at("relevant"), relevant);
+            write_row(survey, r, &row, None)?;
+            r += 1;
+            open.push(group);
+        }
         let list = if field.field_type == FieldType::YesNo {
             yes_no_list.clone()
         } else {
             field.key.clone()
         };
-        let mut row = vec![
-            columns::type_text(field.field_type, &list),
-            field.key.clone(),
-        ];
-        row.extend(both(Some(&field.label)));
-        row.extend(both(field.hint.as_ref()));
-        row.push(if field.required {
-            "yes".into()
-        } else {
-            String::new()
-        });
-        row.push(field.relevant.clone().unwrap_or_default());
-        row.push(field.constraint.clone().unwrap_or_default());
-        row.extend(both(field.constraint_message.as_ref()));
-        row.push(field.default.as_ref().map(default_text).unwrap_or_default());
-        row.push(if field.multiline {
-            MULTILINE.into()
-        } else {
-            String::new()
-        });
+        let mut row = Vec::with_capacity(headers.len());
+        for column in SURVEY {
+            match column {
+                Column::Plain(name) => row.push(survey_cell(field, name, &list)),
+                Column::Translated(base) => row.extend(both(translated_text(field, base))),
+            }
+        }
         row.extend(extra.iter().map(|c| fieldbook_cell(field, c)));
-        write_row(survey, i as u32 + 1, &row, None)?;
+        write_row(survey, r, &row, None)?;
+        r += 1;
+    }
+    while let Some(key) = open.pop() {
+        let mut row = vec![String::new(); headers.len()];
+        set(&mut row, at("type"), "end_group".into());
+        set(&mut row, at("name"), key.into());
+        write_row(survey, r, &row, None)?;
+        r += 1;
     }
 
-    let choices = book.add_worksheet().set_name("choices")?;
-    let mut header = vec!["list_name".to_string(), "name".to_string()];
-    header.extend(Lang::ALL.map(|l| columns::translated("label", l)));
-    write_row(choices, 0, &header, Some(&bold))?;
-    let mut r = 1;
-    if form.fields.iter().any(|f| f.field_type == FieldType::YesNo) {
-        for (value, vi, en) in [("yes", "Có", "Yes"), ("no", "Không", "No")] {
-            let row = [&yes_no_list, value, vi, en].map(String::from);
-            write_row(choices, r, &row, None)?;
-            r += 1;
-        }
-    }
-    for field in form.fields.iter().filter(|f| f.field_type.has_choices()) {
-        for choice in &field.choices {
-            let mut row = vec![field.key.clone(), choice.value.clone()];
-            row.extend(both(Some(&choice.label)));
-            write_row(choices, r, &row, None)?;
-            r += 1;
-        }
-    }
+    write_choices(&mut book, form, &yes_no_list, &bold)?;
 
     let settings = book.add_worksheet().set_name("settings")?;
     let mut header = vec![
@@ -99,6 +105,125 @@ pub fn export(form: &FormSpec) -> Result<Vec<u8>, XlsxError> {
     write_row(settings, 1, &row, None)?;
 
     book.save_to_buffer()
+}
+
+/// The `choices` sheet: the yes/no list if a field uses it, then each
+/// choice field's own list, with the choices' further columns (for
+/// `choice_filter`) after the labels.
+fn write_choices(
+    book: &mut Workbook,
+    form: &FormSpec,
+    yes_no_list: &str,
+    bold: &Format,
+) -> Result<(), XlsxError> {
+    let with_choices = || form.fields.iter().filter(|f| f.field_type.has_choices());
+    let extra: BTreeSet<&str> = with_choices()
+        .flat_map(|f| f.choices.iter().flat_map(|c| c.columns.keys()))
+        .map(String::as_str)
+        .collect();
+    let choices = book.add_worksheet().set_name("choices")?;
+    let mut header = vec!["list_name".to_string(), "name".to_string()];
+    header.extend(Lang::ALL.map(|l| columns::translated("label", l)));
+    header.extend(extra.iter().map(|c| c.to_string()));
+    write_row(choices, 0, &header, Some(bold))?;
+    let mut r = 1;
+    if form.fields.iter().any(|f| f.field_type == FieldType::YesNo) {
+        for (value, vi, en) in [("yes", "Có", "Yes"), ("no", "Không", "No")] {
+            let row = [yes_no_list, value, vi, en].map(String::from);
+            write_row(choices, r, &row, None)?;
+            r += 1;
+        }
+    }
+    for field in with_choices() {
+        for choice in &field.choices {
+            let mut row = vec![field.key.clone(), choice.value.clone()];
+            row.extend(both(Some(&choice.label)));
+            row.extend(
+                extra
+                    .iter()
+                    .map(|c| choice.columns.get(*c).cloned().unwrap_or_default()),
+            );
+            write_row(choices, r, &row, None)?;
+            r += 1;
+        }
+    }
+    Ok(())
+}
+
+/// A survey column as the export writes it.
+enum Column {
+    Plain(&'static str),
+    Translated(&'static str),
+}
+
+/// The survey's standard columns, in the order they are written.
+const SURVEY: [Column; 14] = [
+    Column::Plain("type"),
+    Column::Plain("name"),
+    Column::Translated("label"),
+    Column::Translated("hint"),
+    Column::Plain("required"),
+    Column::Translated("required_message"),
+    Column::Plain("relevant"),
+    Column::Plain("constraint"),
+    Column::Translated("constraint_message"),
+    Column::Plain("calculation"),
+    Column::Plain("default"),
+    Column::Plain("read_only"),
+    Column::Plain("choice_filter"),
+    Column::Plain("appearance"),
+];
+
+/// A field's cell in a standard, untranslated column.
+fn survey_cell(field: &FieldDef, column: &str, list: &str) -> String {
+    match column {
+        "type" => columns::type_text(field, list),
+        "name" => field.key.clone(),
+        "required" => yes(field.required),
+        "relevant" => field.relevant.clone().unwrap_or_default(),
+        "constraint" => field.constraint.clone().unwrap_or_default(),
+        "calculation" => field.calculation.clone().unwrap_or_default(),
+        "default" => field.default.as_ref().map(default_text).unwrap_or_default(),
+        "read_only" => yes(field.read_only),
+        "choice_filter" => field.choice_filter.clone().unwrap_or_default(),
+        "appearance" => columns::appearance_text(field),
+        _ => String::new(),
+    }
+}
+
+/// A field's text in a translated column.
+fn translated_text<'a>(field: &'a FieldDef, base: &str) -> Option<&'a Localized> {
+    match base {
+        "label" => Some(&field.label),
+        "hint" => field.hint.as_ref(),
+        "required_message" => field.required_message.as_ref(),
+        "constraint_message" => field.constraint_message.as_ref(),
+        _ => None,
+    }
+}
+
+/// The groups a field lies in, outermost first.
+fn group_chain<'a>(form: &'a FormSpec, field: &'a FieldDef) -> Vec<&'a str> {
+    let mut chain = Vec::new();
+    let mut next = field.group.as_deref();
+    while let Some(key) = next {
+        if chain.contains(&key) {
+            break;
+        }
+        chain.insert(0, key);
+        next = form
+            .groups
+            .iter()
+            .find(|g| g.key == key)
+            .and_then(|g| g.parent.as_deref());
+    }
+    chain
+}
+
+fn set(row: &mut [String], at: Option<usize>, text: String) {
+    if let Some(cell) = at.and_then(|i| row.get_mut(i)) {
+        *cell = text;
+    }
 }
 
 /// The yes/no list's name, clear of every field's own list.

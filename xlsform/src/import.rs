@@ -4,13 +4,13 @@
 //! anything is refused: a program officer fixes the workbook once, not
 //! once per error.
 
-use crate::columns::{self, fieldbook, MULTILINE, NOT_YET, PLAIN, TRANSLATED};
+use crate::columns::{self, fieldbook, FIELD_LIST, MULTILINE, NOT_YET, PLAIN, TEL, TRANSLATED};
 use crate::error::{ImportError, Place, Problem, ProblemKind};
 use crate::sheet::{Row, Sheet, Workbook};
 use fieldbook_core::forms::expr::Expr;
 use fieldbook_core::forms::{
-    Bound, Choice, Constraints, DefinitionError, FieldDef, FieldType, FormDefinition, FormSpec,
-    Localized,
+    Appearance, Bound, Choice, Constraints, DefinitionError, FieldDef, FieldType, FormDefinition,
+    FormSpec, GroupDef, Localized,
 };
 use fieldbook_core::{Lang, RecordKind};
 use serde_json::Value;
@@ -22,7 +22,7 @@ pub fn import(bytes: &[u8]) -> Result<FormDefinition, ImportError> {
     let mut reader = Reader::default();
     let settings = reader.settings(book.settings.as_ref());
     let lists = reader.choices(book.choices.as_ref(), settings.default_language);
-    let fields = reader.survey(&book.survey, &lists, settings.default_language);
+    let survey = reader.survey(&book.survey, &lists, settings.default_language);
     let (Some(kind), Some(version), Some(title)) =
         (settings.kind, settings.version, settings.title)
     else {
@@ -31,15 +31,24 @@ pub fn import(bytes: &[u8]) -> Result<FormDefinition, ImportError> {
     if !reader.problems.is_empty() {
         return Err(reader.refusal());
     }
-    let rows: HashMap<String, u32> = fields
+    // The core names a field by its key and a group as "group KEY".
+    let rows: HashMap<String, u32> = survey
+        .fields
         .iter()
         .map(|(row, f)| (f.key.clone(), *row))
+        .chain(
+            survey
+                .groups
+                .iter()
+                .map(|(row, g)| (format!("group {}", g.key), *row)),
+        )
         .collect();
     let spec = FormSpec {
         kind,
         version,
         title,
-        fields: fields.into_iter().map(|(_, f)| f).collect(),
+        groups: survey.groups.into_iter().map(|(_, g)| g).collect(),
+        fields: survey.fields.into_iter().map(|(_, f)| f).collect(),
     };
     FormDefinition::try_from(spec).map_err(|e| definition_problems(e, &rows))
 }
@@ -83,6 +92,13 @@ struct Settings {
     version: Option<u32>,
     title: Option<Localized>,
     default_language: Lang,
+}
+
+/// The survey sheet read: its groups and fields, each with its row.
+#[derive(Default)]
+struct Survey {
+    groups: Vec<(u32, GroupDef)>,
+    fields: Vec<(u32, FieldDef)>,
 }
 
 /// A choice list: its choices, and the row of its first one.
@@ -233,6 +249,7 @@ impl Reader {
             }
             return lists;
         };
+        let extra = self.choice_columns(sheet);
         for row in &sheet.rows {
             let list = row.get(Some(list_col));
             let value = row.get(Some(name_col));
@@ -257,13 +274,46 @@ impl Reader {
                 continue;
             }
             if let Some(label) = label {
+                let columns = extra
+                    .iter()
+                    .map(|&(c, name)| (name.to_string(), row.get(Some(c)).to_string()))
+                    .filter(|(_, v)| !v.is_empty())
+                    .collect();
                 entry.choices.push(Choice {
                     value: value.to_string(),
                     label,
+                    columns,
                 });
             }
         }
         lists
+    }
+
+    /// The choices sheet's further columns (what a `choice_filter` reads):
+    /// every plainly named one besides list_name, name and the labels;
+    /// others are refused at their header when used.
+    fn choice_columns<'s>(&mut self, sheet: &'s Sheet) -> Vec<(usize, &'s str)> {
+        let mut extra = Vec::new();
+        for (c, header) in sheet.headers.iter().enumerate() {
+            let base = header.base.as_str();
+            let comment = base.starts_with('#') || base.starts_with('_');
+            if header.text.trim().is_empty()
+                || comment
+                || matches!(base, "list_name" | "name" | "label")
+            {
+                continue;
+            }
+            let used = sheet.rows.iter().any(|r| !r.get(Some(c)).is_empty());
+            if is_name(base) && header.lang.is_none() && !header.other_language {
+                extra.push((c, base));
+            } else if used {
+                self.report(
+                    sheet.header_place(c),
+                    ProblemKind::Unsupported(header.text.trim().to_string()),
+                );
+            }
+        }
+        extra
     }
 
     /// Refuses the columns Fieldbook does not read, at their headers.
@@ -294,13 +344,9 @@ impl Reader {
         }
     }
 
-    fn survey(
-        &mut self,
-        sheet: &Sheet,
-        lists: &BTreeMap<String, List>,
-        lang: Lang,
-    ) -> Vec<(u32, FieldDef)> {
+    fn survey(&mut self, sheet: &Sheet, lists: &BTreeMap<String, List>, lang: Lang) -> Survey {
         self.survey_columns(sheet);
+        let mut survey = Survey::default();
         let (Some(type_col), Some(name_col)) =
             (sheet.column("type", None), sheet.column("name", None))
         else {
@@ -315,9 +361,10 @@ impl Reader {
                     );
                 }
             }
-            return Vec::new();
+            return survey;
         };
-        let mut fields: Vec<(u32, FieldDef)> = Vec::new();
+        // The groups begun and not yet ended, innermost last, with their rows.
+        let mut open: Vec<(String, u32)> = Vec::new();
         for row in &sheet.rows {
             let place = |c: Option<usize>| sheet.place(row, c);
             let type_text = collapse(row.get(Some(type_col)));
@@ -325,14 +372,10 @@ impl Reader {
                 self.report(place(Some(type_col)), ProblemKind::MissingColumn);
                 continue;
             }
-            if matches!(
-                type_text.as_str(),
-                "begin_group" | "begin group" | "end_group" | "end group"
-            ) {
-                self.report(
-                    place(Some(type_col)),
-                    ProblemKind::Unsupported("groups".into()),
-                );
+            if matches!(type_text.as_str(), "end_group" | "end group") {
+                if open.pop().is_none() {
+                    self.report(place(Some(type_col)), ProblemKind::UnbalancedGroup);
+                }
                 continue;
             }
             if let Some(why) = columns::refused_type(&type_text) {
@@ -348,21 +391,88 @@ impl Reader {
                 self.report(place(Some(name_col)), ProblemKind::BadName(key.into()));
                 continue;
             }
-            if fields.iter().any(|(_, f)| f.key == key) {
+            let taken = survey.fields.iter().any(|(_, f)| f.key == key)
+                || survey.groups.iter().any(|(_, g)| g.key == key);
+            if taken {
                 self.report(
                     place(Some(name_col)),
                     ProblemKind::DuplicateName(key.into()),
                 );
                 continue;
             }
+            let parent = open.last().map(|(k, _)| k.clone());
+            if matches!(type_text.as_str(), "begin_group" | "begin group") {
+                if let Some(group) = self.group(sheet, row, key, parent, lang) {
+                    survey.groups.push((row.number, group));
+                }
+                // Opened even when refused, so its end_group still matches.
+                open.push((key.to_string(), row.number));
+                continue;
+            }
             let Some((field_type, choices)) = self.field_type(sheet, row, &type_text, lists) else {
                 continue;
             };
-            if let Some(field) = self.field(sheet, row, key, field_type, choices, lang) {
-                fields.push((row.number, field));
+            if let Some(mut field) = self.field(sheet, row, key, field_type, choices, lang) {
+                field.hidden = type_text == "hidden";
+                field.group = parent;
+                survey.fields.push((row.number, field));
             }
         }
-        fields
+        for (_, begun) in open {
+            self.report(
+                Place {
+                    row: Some(begun),
+                    column: sheet.headers.get(type_col).map(|h| h.text.clone()),
+                    ..Place::sheet(&sheet.name)
+                },
+                ProblemKind::UnbalancedGroup,
+            );
+        }
+        survey
+    }
+
+    /// A `begin_group` row: its label (optional), its skip rule, and the
+    /// one appearance a group may have.
+    fn group(
+        &mut self,
+        sheet: &Sheet,
+        row: &Row,
+        key: &str,
+        parent: Option<String>,
+        lang: Lang,
+    ) -> Option<GroupDef> {
+        let before = self.problems.len();
+        let label = self.localized(sheet, row, "label", lang, false);
+        let relevant = self.expression(sheet, row, "relevant");
+        let appearance = sheet.column("appearance", None);
+        if let Some(other) = row
+            .get(appearance)
+            .split_whitespace()
+            .find(|a| *a != FIELD_LIST)
+        {
+            self.report(
+                sheet.place(row, appearance),
+                ProblemKind::Unsupported(format!("appearance {other}")),
+            );
+        }
+        for column in PLAIN
+            .iter()
+            .filter(|c| !matches!(**c, "type" | "name" | "relevant" | "appearance"))
+        {
+            let c = sheet.column(column, None);
+            if !row.get(c).is_empty() {
+                self.report(
+                    sheet.place(row, c),
+                    ProblemKind::BadValue(format!("a group has no {column}")),
+                );
+            }
+        }
+        (self.problems.len() == before).then(|| GroupDef {
+            key: key.to_string(),
+            label,
+            relevant,
+            parent,
+        })
     }
 
     /// The field type of a `type` cell, and its choices for a select.
@@ -379,11 +489,17 @@ impl Reader {
             Some((w, l)) => (w, Some(l.trim())),
             None => (type_text, None),
         };
+        let appearance = row.get(sheet.column("appearance", None));
         let plain = match (word, list) {
             ("text", None) if !row.get(sheet.column(fieldbook::LINK, None)).is_empty() => {
                 Some(FieldType::Link)
             }
-            ("text", None) => Some(FieldType::Text),
+            ("text", None) if appearance.split_whitespace().any(|a| a == TEL) => {
+                Some(FieldType::Phone)
+            }
+            ("text" | "hidden", None) => Some(FieldType::Text),
+            ("note", None) => Some(FieldType::Note),
+            ("calculate", None) => Some(FieldType::Calculate),
             ("integer" | "int", None) => Some(FieldType::Integer),
             ("decimal", None) => Some(FieldType::Decimal),
             ("date", None) => Some(FieldType::Date),
@@ -444,6 +560,7 @@ impl Reader {
         let label = self.localized(sheet, row, "label", lang, true);
         let hint = self.localized(sheet, row, "hint", lang, false);
         let constraint_message = self.localized(sheet, row, "constraint_message", lang, false);
+        let required_message = self.localized(sheet, row, "required_message", lang, false);
         let mut flag = |name: &str| -> bool {
             let c = col(name);
             match row.get(c) {
@@ -456,6 +573,7 @@ impl Reader {
             }
         };
         let required = flag("required");
+        let read_only = flag("read_only");
         let multiple = flag(fieldbook::MULTIPLE);
         let input_only = flag(fieldbook::INPUT_ONLY);
         let system = flag(fieldbook::SYSTEM);
@@ -464,14 +582,9 @@ impl Reader {
         let _ = flag(fieldbook::QUANTITIES);
         let relevant = self.expression(sheet, row, "relevant");
         let constraint = self.expression(sheet, row, "constraint");
-        let appearance = row.get(col("appearance"));
-        let multiline = appearance.split_whitespace().any(|a| a == MULTILINE);
-        if let Some(other) = appearance.split_whitespace().find(|a| *a != MULTILINE) {
-            self.report(
-                sheet.place(row, col("appearance")),
-                ProblemKind::Unsupported(format!("appearance {other}")),
-            );
-        }
+        let calculation = self.expression(sheet, row, "calculation");
+        let choice_filter = self.choice_filter(sheet, row);
+        let (appearance, multiline) = self.appearance(sheet, row, field_type);
         let link_kind = match row.get(col(fieldbook::LINK)) {
             "" => None,
             k => match k.parse::<RecordKind>() {
@@ -508,10 +621,8 @@ impl Reader {
             return None;
         }
         Some(FieldDef {
-            key: key.to_string(),
-            field_type,
             required,
-            label: label?,
+            required_message,
             hint,
             choices,
             constraints,
@@ -525,7 +636,52 @@ impl Reader {
             multiple,
             multiline,
             single_as_list,
+            read_only,
+            calculation,
+            choice_filter,
+            appearance,
+            ..FieldDef::new(key, field_type, label?)
         })
+    }
+
+    /// The `appearance` cell: Fieldbook's appearances, and whether the text
+    /// is multi-line. `numbers tel` made the field a phone number already.
+    fn appearance(
+        &mut self,
+        sheet: &Sheet,
+        row: &Row,
+        field_type: FieldType,
+    ) -> (Vec<Appearance>, bool) {
+        let c = sheet.column("appearance", None);
+        let mut appearances = Vec::new();
+        let mut multiline = false;
+        for word in row.get(c).split_whitespace() {
+            let phone = field_type == FieldType::Phone;
+            match Appearance::ALL.into_iter().find(|a| a.as_str() == word) {
+                Some(Appearance::Numbers) if phone => {}
+                Some(a) => appearances.push(a),
+                None if word == MULTILINE => multiline = true,
+                None if word == TEL && phone => {}
+                None => self.report(
+                    sheet.place(row, c),
+                    ProblemKind::Unsupported(format!("appearance {word}")),
+                ),
+            }
+        }
+        (appearances, multiline)
+    }
+
+    /// A `choice_filter` cell, where bare names are the choices' columns.
+    fn choice_filter(&mut self, sheet: &Sheet, row: &Row) -> Option<String> {
+        let c = sheet.column("choice_filter", None);
+        let source = row.get(c);
+        if source.is_empty() {
+            return None;
+        }
+        if let Err(e) = Expr::parse_choice_filter(source) {
+            self.report(sheet.place(row, c), ProblemKind::Expression(e));
+        }
+        Some(source.to_string())
     }
 
     /// An expression cell, parsed here so a refusal points at its cell.

@@ -572,7 +572,7 @@ fn a_misspelt_column_and_a_column_fieldbook_lacks_are_refused_at_their_headers()
                 "label::Vietnamese (vi)",
                 "label::English (en)",
                 "relevent",
-                "calculation",
+                "repeat_count",
                 "# notes",
             ],
             vec![
@@ -584,7 +584,7 @@ fn a_misspelt_column_and_a_column_fieldbook_lacks_are_refused_at_their_headers()
                 "",
                 "for the team",
             ],
-            vec!["integer", "age", "Tuổi", "Age", "${at} != ''", "1 + 1", ""],
+            vec!["integer", "age", "Tuổi", "Age", "${at} != ''", "3", ""],
         ],
     );
     let e = refused(&[survey, choices(), settings("2")]);
@@ -600,8 +600,8 @@ fn a_misspelt_column_and_a_column_fieldbook_lacks_are_refused_at_their_headers()
         &e,
         "survey",
         Some(1),
-        Some("calculation"),
-        "'calculation' is not supported by Fieldbook yet",
+        Some("repeat_count"),
+        "'repeat_count' is not supported by Fieldbook yet",
         "chưa được Fieldbook hỗ trợ",
     );
     assert_eq!(e.problems.len(), 2, "the comment column is fine: {e}");

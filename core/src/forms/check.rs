@@ -6,7 +6,9 @@
 //! translations, duplicate keys, expressions that do not parse or refer to
 //! fields (or choice values) that do not exist, bounds of the wrong kind.
 
-use super::definition::{Bound, FieldDef, FieldType, FormSpec, Localized, NOW, THIS_YEAR, TODAY};
+use super::definition::{
+    Appearance, Bound, FieldDef, FieldType, FormSpec, GroupDef, Localized, NOW, THIS_YEAR, TODAY,
+};
 use super::expr::{Expr, Function};
 use super::normalize::{parse_date, parse_value};
 use crate::record::kind::RecordKind;
@@ -35,6 +37,8 @@ pub enum DefinitionError {
 pub(crate) struct Compiled {
     pub index: HashMap<String, usize>,
     pub fields: Vec<CompiledField>,
+    /// Each group's `relevant`, in the order of the definition's groups.
+    pub groups: Vec<Option<Expr>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -42,6 +46,10 @@ pub(crate) struct CompiledField {
     pub relevant: Option<Expr>,
     pub constraint: Option<Expr>,
     pub pattern: Option<Regex>,
+    pub calculation: Option<Expr>,
+    pub choice_filter: Option<Expr>,
+    /// The groups it lies in, outermost first (indices into the groups).
+    pub groups: Vec<usize>,
 }
 
 pub(crate) fn check_and_compile(spec: &FormSpec) -> Result<Compiled, DefinitionError> {
@@ -64,19 +72,32 @@ pub(crate) fn check_and_compile(spec: &FormSpec) -> Result<Compiled, DefinitionE
         }
     }
 
+    let chains = group_chains(spec, &index, &mut |p| problems.push(p));
+    let groups = compile_groups(spec, &chains, &mut |p| problems.push(p));
+
     let mut fields = Vec::with_capacity(spec.fields.len());
     for (i, field) in spec.fields.iter().enumerate() {
         let mut report = |problem: String| problems.push(format!("{}: {problem}", field.key));
         check_field(field, &mut report);
-        let relevant = field.relevant.as_deref().and_then(|src| {
-            // Relevance is decided top to bottom, so it may look only upwards.
-            let earlier = &spec.fields[..i];
-            compile_expr(src, "relevant", earlier, &mut report)
-        });
+        // Relevance and calculations are decided top to bottom, so they
+        // may look only upwards.
+        let earlier = &spec.fields[..i];
+        let relevant = field
+            .relevant
+            .as_deref()
+            .and_then(|src| compile_expr(src, "relevant", earlier, &mut report));
         let constraint = field
             .constraint
             .as_deref()
             .and_then(|src| compile_expr(src, "constraint", &spec.fields, &mut report));
+        let calculation = field
+            .calculation
+            .as_deref()
+            .and_then(|src| compile_expr(src, "calculation", earlier, &mut report));
+        let choice_filter = field
+            .choice_filter
+            .as_deref()
+            .and_then(|src| compile_choice_filter(src, field, earlier, &mut report));
         let pattern = field.constraints.pattern.as_deref().and_then(|p| {
             Regex::new(&format!("^(?:{p})$"))
                 .map_err(|e| report(format!("pattern does not compile: {e}")))
@@ -86,11 +107,18 @@ pub(crate) fn check_and_compile(spec: &FormSpec) -> Result<Compiled, DefinitionE
             relevant,
             constraint,
             pattern,
+            calculation,
+            choice_filter,
+            groups: chains.get(i).cloned().unwrap_or_default(),
         });
     }
 
     if problems.is_empty() {
-        Ok(Compiled { index, fields })
+        Ok(Compiled {
+            index,
+            fields,
+            groups,
+        })
     } else {
         Err(DefinitionError::Invalid {
             kind: spec.kind,
@@ -155,6 +183,7 @@ fn check_field(field: &FieldDef, report: &mut dyn FnMut(String)) {
     }
 
     check_bounds(field, report);
+    check_kind_of_field(field, report);
 
     match (&field.constraint, &field.constraint_message) {
         (Some(_), Some(message)) => {
@@ -177,6 +206,216 @@ fn check_field(field: &FieldDef, report: &mut dyn FnMut(String)) {
             ));
         }
     }
+}
+
+/// What notes, calculations, read-only and hidden fields, required
+/// messages, choice filters and appearances may be combined with.
+fn check_kind_of_field(field: &FieldDef, report: &mut dyn FnMut(String)) {
+    let t = field.field_type;
+    let valueless = t == FieldType::Note;
+    let computed = t == FieldType::Calculate;
+    if (valueless || computed)
+        && (field.required
+            || field.default.is_some()
+            || field.constraint.is_some()
+            || !field.constraints.is_empty()
+            || field.input_only
+            || field.system
+            || field.read_only
+            || field.hidden)
+    {
+        report(format!(
+            "a {} field cannot be required, have a default, constraints, or be input_only, system, read_only or hidden",
+            t.as_str()
+        ));
+    }
+    match (computed, &field.calculation) {
+        (true, None) => report("a calculate field needs a calculation".into()),
+        (false, Some(_)) => report("only calculate fields have a calculation".into()),
+        _ => {}
+    }
+    if (field.read_only || field.hidden) && (field.system || field.input_only) {
+        report("a read_only or hidden field cannot be system or input_only".into());
+    }
+    // As in XLSForm, where `hidden` is a type that holds a string.
+    if field.hidden && t != FieldType::Text {
+        report("only text fields can be hidden".into());
+    }
+    match (&field.required_message, field.required) {
+        (Some(message), true) => check_localized("required_message", message, &mut |p| report(p)),
+        (Some(_), false) => report("required_message on a field that is not required".into()),
+        (None, _) => {}
+    }
+    let choices = matches!(t, FieldType::SingleChoice | FieldType::MultipleChoice);
+    if field.choice_filter.is_some() && !choices {
+        report("only single and multiple choice fields have a choice_filter".into());
+    }
+    for choice in &field.choices {
+        for column in choice.columns.keys() {
+            if !is_identifier(column) || column == "name" || column == "label" {
+                report(format!(
+                    "choice '{}' has a column '{column}' that is not a plain name",
+                    choice.value
+                ));
+            }
+        }
+    }
+    let mut seen = Vec::new();
+    for appearance in &field.appearance {
+        if seen.contains(appearance) {
+            report(format!("appearance {} is given twice", appearance.as_str()));
+        }
+        seen.push(*appearance);
+        let fits = match appearance {
+            Appearance::Minimal => choices,
+            // A phone number is typed on the number pad anyway.
+            Appearance::Numbers => t == FieldType::Text,
+        };
+        if !fits {
+            report(format!(
+                "appearance {} does not apply to a {} field",
+                appearance.as_str(),
+                t.as_str()
+            ));
+        }
+    }
+}
+
+/// Each field's groups, outermost first, after checking that groups are
+/// well named and nest, and that each one's fields are contiguous (as
+/// `begin_group` … `end_group` makes them).
+fn group_chains(
+    spec: &FormSpec,
+    fields: &HashMap<String, usize>,
+    report: &mut dyn FnMut(String),
+) -> Vec<Vec<usize>> {
+    let groups = &spec.groups;
+    let position = |key: &str| groups.iter().position(|g| g.key == key);
+    for (g, group) in groups.iter().enumerate() {
+        let mut say = |p: String| report(format!("group {}: {p}", group.key));
+        if !is_identifier(&group.key) {
+            say("its key must be lowercase letters, digits and '_'".into());
+        }
+        if fields.contains_key(&group.key) {
+            say("its key is also a field's".into());
+        }
+        if position(&group.key) != Some(g) {
+            say("its key is used twice".into());
+        }
+        if let Some(label) = &group.label {
+            check_localized("label", label, &mut |p| say(p));
+        }
+        if let Some(parent) = &group.parent {
+            if position(parent).is_none_or(|p| p >= g) {
+                say(format!(
+                    "its parent '{parent}' is not a group listed before it"
+                ));
+            }
+        }
+    }
+    // The chain of a group: itself and its ancestors, outermost first.
+    let chain_of = |start: usize| {
+        let mut chain = vec![start];
+        while let Some(parent) = groups[chain[0]].parent.as_deref().and_then(position) {
+            if chain.contains(&parent) || chain.len() > groups.len() {
+                break;
+            }
+            chain.insert(0, parent);
+        }
+        chain
+    };
+    let mut chains = Vec::with_capacity(spec.fields.len());
+    for field in &spec.fields {
+        let chain = match field.group.as_deref() {
+            None => Vec::new(),
+            Some(key) => match position(key) {
+                Some(g) => chain_of(g),
+                None => {
+                    report(format!(
+                        "{}: group '{key}' is not a group of the form",
+                        field.key
+                    ));
+                    Vec::new()
+                }
+            },
+        };
+        chains.push(chain);
+    }
+    for (g, group) in groups.iter().enumerate() {
+        let members: Vec<usize> = (0..chains.len())
+            .filter(|&i| chains[i].contains(&g))
+            .collect();
+        match (members.first(), members.last()) {
+            (None, _) | (_, None) => report(format!("group {}: it has no fields", group.key)),
+            (Some(first), Some(last)) if last - first + 1 != members.len() => report(format!(
+                "group {}: its fields are not together (a field of another group lies between them)",
+                group.key
+            )),
+            _ => {}
+        }
+    }
+    chains
+}
+
+/// Each group's `relevant`, which reads only the fields above its first.
+fn compile_groups(
+    spec: &FormSpec,
+    chains: &[Vec<usize>],
+    report: &mut dyn FnMut(String),
+) -> Vec<Option<Expr>> {
+    spec.groups
+        .iter()
+        .enumerate()
+        .map(|(g, group): (usize, &GroupDef)| {
+            let source = group.relevant.as_deref()?;
+            let first = chains.iter().position(|c| c.contains(&g)).unwrap_or(0);
+            compile_expr(source, "relevant", &spec.fields[..first], &mut |p| {
+                report(format!("group {}: {p}", group.key))
+            })
+        })
+        .collect()
+}
+
+/// Parses a `choice_filter`: bare names are the field's choice columns.
+fn compile_choice_filter(
+    source: &str,
+    field: &FieldDef,
+    earlier: &[FieldDef],
+    report: &mut dyn FnMut(String),
+) -> Option<Expr> {
+    let expr = match Expr::parse_choice_filter(source) {
+        Ok(expr) => expr,
+        Err(e) => {
+            report(format!("choice_filter '{source}' does not parse: {e}"));
+            return None;
+        }
+    };
+    let mut ok = true;
+    for column in expr.columns() {
+        let known =
+            column == "name" || field.choices.iter().any(|c| c.columns.contains_key(column));
+        if !known {
+            report(format!(
+                "choice_filter reads '{column}', which is no column of its choices"
+            ));
+            ok = false;
+        }
+    }
+    for key in expr.fields() {
+        if !earlier.iter().any(|f| f.key == key) {
+            report(format!(
+                "choice_filter refers to '{key}', which is not a field defined above this one"
+            ));
+            ok = false;
+        }
+    }
+    if expr.uses_current() {
+        report(format!(
+            "choice_filter '{source}' uses '.', which only a constraint may"
+        ));
+        ok = false;
+    }
+    ok.then_some(expr)
 }
 
 fn check_bounds(field: &FieldDef, report: &mut dyn FnMut(String)) {
@@ -204,10 +443,10 @@ fn check_bounds(field: &FieldDef, report: &mut dyn FnMut(String)) {
             report("min is greater than max".into());
         }
     }
-    if t != FieldType::Text
+    if !matches!(t, FieldType::Text | FieldType::Phone)
         && (c.min_length.is_some() || c.max_length.is_some() || c.pattern.is_some())
     {
-        report("lengths and patterns apply only to text fields".into());
+        report("lengths and patterns apply only to text and phone fields".into());
     }
     if let (Some(min), Some(max)) = (c.min_length, c.max_length) {
         if min > max {
@@ -255,7 +494,7 @@ fn compile_expr(
         if before(key).is_none() {
             report(format!(
                 "{what} expression refers to '{key}', which is not a field{}",
-                if what == "relevant" {
+                if what != "constraint" {
                     " defined above this one"
                 } else {
                     ""
@@ -264,7 +503,7 @@ fn compile_expr(
             ok = false;
         }
     }
-    if what == "relevant" && expr.uses_current() {
+    if what != "constraint" && expr.uses_current() {
         report(format!(
             "relevant expression '{source}' uses '.', which only a constraint may"
         ));

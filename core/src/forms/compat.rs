@@ -3,8 +3,9 @@
 //! reports and the sync must not notice:
 //!
 //! - every field of the built-in form stays, with its type, its link kind,
-//!   whether it is a list, and whether the core sets it (the UIC) or only
-//!   reads it when the record is written;
+//!   whether it is a list, whether the core sets it (the UIC) or only reads
+//!   it when the record is written, and whether a person enters it (not
+//!   read-only or hidden);
 //! - the referral status keeps exactly the statuses the core tracks;
 //! - a field of the previous version that stays keeps its type (records
 //!   already hold values of it; reports count across versions).
@@ -31,7 +32,7 @@ pub enum Incompatible {
     },
     /// A field the core relies on is gone.
     Removed(String),
-    /// A field changed its type, link kind, list-ness or who sets it.
+    /// A field changed its type, link kind, list-ness or who fills it in.
     Retyped(String),
     /// The referral status lost or gained a status the core tracks.
     StatusChoices,
@@ -49,7 +50,7 @@ impl Incompatible {
                 format!("field '{key}' is gone, and records, links or reports rely on it")
             }
             Incompatible::Retyped(key) => format!(
-                "field '{key}' changed its type; records already hold values of the old one"
+                "field '{key}' changed its type or who fills it in; records and screens rely on the old one"
             ),
             Incompatible::StatusChoices => {
                 "the referral status must keep exactly the statuses Fieldbook tracks".into()
@@ -68,7 +69,7 @@ impl Incompatible {
                 format!("trường '{key}' bị xóa, nhưng hồ sơ, liên kết hoặc báo cáo cần đến nó")
             }
             Incompatible::Retyped(key) => {
-                format!("trường '{key}' bị đổi loại; các hồ sơ đã có giá trị theo loại cũ")
+                format!("trường '{key}' bị đổi loại hoặc đổi người điền; hồ sơ và màn hình đang dựa vào cách cũ")
             }
             Incompatible::StatusChoices => {
                 "trạng thái chuyển gửi phải giữ đúng các trạng thái Fieldbook theo dõi".into()
@@ -105,7 +106,8 @@ pub fn check_successor(
     for field in &builtin.fields {
         match next.field(&field.key) {
             None => problems.push(Incompatible::Removed(field.key.clone())),
-            Some(f) if !same_shape(f, field) => {
+            // The app's own screens and flows enter the built-in fields.
+            Some(f) if !same_shape(f, field) || f.is_settable() != field.is_settable() => {
                 problems.push(Incompatible::Retyped(field.key.clone()))
             }
             Some(_) => {}
@@ -174,6 +176,34 @@ mod tests {
             spec.fields.push(new);
         });
         assert_eq!(check_successor(current, &next), Ok(()));
+    }
+
+    #[test]
+    fn sections_notes_calculations_and_filters_may_join_a_form() {
+        let current = builtin::definition(RecordKind::Contact);
+        let next = FormDefinition::try_from(crate::testing::contact_form_with_sections())
+            .expect("a sound definition");
+        assert_eq!(check_successor(current, &next), Ok(()));
+    }
+
+    #[test]
+    fn a_builtin_field_may_not_become_read_only_or_hidden() {
+        let current = builtin::definition(RecordKind::Contact);
+        let next = next_of(RecordKind::Contact, |spec| {
+            let place = spec.fields.iter_mut().find(|f| f.key == "place").unwrap();
+            place.hidden = true;
+            let notes = spec.fields.iter_mut().find(|f| f.key == "notes").unwrap();
+            notes.read_only = true;
+        });
+        let problems = check_successor(current, &next).unwrap_err();
+        assert_eq!(
+            problems,
+            [
+                Incompatible::Retyped("place".into()),
+                Incompatible::Retyped("notes".into())
+            ]
+        );
+        assert!(problems[0].message().contains("who fills it in"));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::lang::Lang;
 use crate::record::kind::RecordKind;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// A string in every language Fieldbook speaks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +53,15 @@ pub enum FieldType {
     Link,
     /// An object mapping choice values to positive integers.
     Quantities,
+    /// A phone number: digits, optionally after a `+`; spaces, dots,
+    /// dashes and brackets typed between them are dropped.
+    Phone,
+    /// Text shown to the person filling the form; holds no value.
+    Note,
+    /// A value the form computes from its `calculation` on every save,
+    /// stored as text (as XLSForm engines store calculations); never typed
+    /// in, never drawn.
+    Calculate,
 }
 
 impl FieldType {
@@ -68,6 +78,9 @@ impl FieldType {
             FieldType::YesNo => "yes_no",
             FieldType::Link => "link",
             FieldType::Quantities => "quantities",
+            FieldType::Phone => "phone",
+            FieldType::Note => "note",
+            FieldType::Calculate => "calculate",
         }
     }
 
@@ -87,6 +100,10 @@ pub struct Choice {
     pub value: String,
     /// What a person sees.
     pub label: Localized,
+    /// Further columns of the choice (e.g. the province a district lies
+    /// in), which a field's `choice_filter` reads by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub columns: BTreeMap<String, String>,
 }
 
 /// A lower or upper bound: a number, a date `"YYYY-MM-DD"`, or a keyword
@@ -107,6 +124,50 @@ pub const TODAY: &str = "today";
 pub const NOW: &str = "now";
 /// Keyword for the current year: an integer field's bound.
 pub const THIS_YEAR: &str = "this_year";
+
+/// How a shell draws a field, beyond its type (XLSForm's `appearance`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Appearance {
+    /// A choice field as a drop-down rather than every option at once
+    /// (long lists).
+    Minimal,
+    /// A text field typed on the number pad (codes, numbers with leading
+    /// zeros); what is typed stays text.
+    Numbers,
+}
+
+impl Appearance {
+    /// Its word in a definition and in XLSForm's `appearance` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Appearance::Minimal => "minimal",
+            Appearance::Numbers => "numbers",
+        }
+    }
+
+    /// Every appearance, for readers of the word.
+    pub const ALL: [Appearance; 2] = [Appearance::Minimal, Appearance::Numbers];
+}
+
+/// A titled section of a form (XLSForm's `begin_group`): its fields are
+/// drawn under its label, and shown only when its `relevant` holds (and
+/// its enclosing group's).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupDef {
+    /// Names the group in its fields' `group`; never a field's key.
+    pub key: String,
+    /// The section's heading; a group without one only carries logic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Localized>,
+    /// Skip logic for the whole section, reading fields above it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relevant: Option<String>,
+    /// The group it is nested in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+}
 
 /// Per-value limits. `min`/`max` bound numbers and dates (and, for
 /// quantities, each quantity); lengths count characters, not bytes.
@@ -149,6 +210,10 @@ pub struct FieldDef {
     /// Whether a value must be given when the field is shown.
     #[serde(default)]
     pub required: bool,
+    /// Shown when a required field is left empty; without it a general
+    /// message is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_message: Option<Localized>,
     /// What a person sees as the field's name.
     pub label: Localized,
     /// Help shown under the field.
@@ -196,12 +261,78 @@ pub struct FieldDef {
     /// so a value meant for another field is not quietly taken.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub single_as_list: bool,
+    /// Drawn but not changed by a person: its value comes from its default.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub read_only: bool,
+    /// Kept in the record but never drawn: its value comes from its default.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
+    /// For calculate fields: the expression whose value the field stores.
+    /// Like `relevant`, it reads only fields above it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calculation: Option<String>,
+    /// For choice fields: which choices are offered, an expression over
+    /// the choice's `columns` (by bare name, `name` for its value) and the
+    /// fields above (`${…}`); a value outside the filter is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice_filter: Option<String>,
+    /// How a shell draws it, beyond its type.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub appearance: Vec<Appearance>,
+    /// The innermost group the field belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 impl FieldDef {
+    /// A field with only a key, a type and a label: every other attribute
+    /// at its default (to build on with `..FieldDef::new(…)`).
+    pub fn new(key: &str, field_type: FieldType, label: Localized) -> FieldDef {
+        FieldDef {
+            key: key.to_string(),
+            field_type,
+            required: false,
+            required_message: None,
+            label,
+            hint: None,
+            choices: Vec::new(),
+            constraints: Constraints::default(),
+            relevant: None,
+            constraint: None,
+            constraint_message: None,
+            default: None,
+            input_only: false,
+            system: false,
+            link_kind: None,
+            multiple: false,
+            multiline: false,
+            single_as_list: false,
+            read_only: false,
+            hidden: false,
+            calculation: None,
+            choice_filter: None,
+            appearance: Vec::new(),
+            group: None,
+        }
+    }
+
     /// Whether the field's value is kept in the record.
     pub fn is_stored(&self) -> bool {
-        !self.input_only
+        !self.input_only && self.field_type != FieldType::Note
+    }
+
+    /// Whether a person may give it a value: not set by the core or the
+    /// form, and not a note.
+    pub fn is_settable(&self) -> bool {
+        !(self.system
+            || self.read_only
+            || self.hidden
+            || matches!(self.field_type, FieldType::Note | FieldType::Calculate))
+    }
+
+    /// Whether a shell draws it (notes and read-only fields included).
+    pub fn is_drawn(&self) -> bool {
+        !(self.system || self.hidden || self.field_type == FieldType::Calculate)
     }
 
     /// The choice whose stored value is `value`, if the field has one.
@@ -224,6 +355,8 @@ pub struct FormDefinition {
     pub version: u32,
     /// The form's heading.
     pub title: Localized,
+    /// The sections fields are drawn in, outermost first.
+    pub groups: Vec<GroupDef>,
     /// The fields, in the order they are shown and checked.
     pub fields: Vec<FieldDef>,
     compiled: Compiled,
@@ -239,6 +372,9 @@ pub struct FormSpec {
     pub version: u32,
     /// The form's heading.
     pub title: Localized,
+    /// The sections fields are drawn in, outermost first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<GroupDef>,
     /// The fields, in the order they are shown and checked.
     pub fields: Vec<FieldDef>,
 }
@@ -252,12 +388,14 @@ impl TryFrom<FormSpec> for FormDefinition {
             kind,
             version,
             title,
+            groups,
             fields,
         } = spec;
         Ok(FormDefinition {
             kind,
             version,
             title,
+            groups,
             fields,
             compiled,
         })
@@ -270,6 +408,7 @@ impl From<FormDefinition> for FormSpec {
             kind: def.kind,
             version: def.version,
             title: def.title,
+            groups: def.groups,
             fields: def.fields,
         }
     }
@@ -286,6 +425,11 @@ impl FormDefinition {
     /// The field keyed `key`, if the form has one.
     pub fn field(&self, key: &str) -> Option<&FieldDef> {
         self.index_of(key).map(|i| &self.fields[i])
+    }
+
+    /// The group keyed `key`, if the form has one.
+    pub fn group(&self, key: &str) -> Option<&GroupDef> {
+        self.groups.iter().find(|g| g.key == key)
     }
 
     pub(super) fn index_of(&self, key: &str) -> Option<usize> {

@@ -1,4 +1,5 @@
-//! A form as a shell draws it: one language, no system fields.
+//! A form as a shell draws it: one language, only the fields a person sees
+//! (no system, hidden or calculate fields).
 //!
 //! Shells render any form generically from this JSON, so adding a field is a
 //! change to the definition file only. Bounds keep their keywords (`"today"`,
@@ -17,14 +18,26 @@ impl FormDefinition {
         let fields: Vec<Value> = self
             .fields
             .iter()
-            .filter(|f| !f.system)
+            .filter(|f| f.is_drawn())
             .map(|f| localized_field(f, lang))
+            .collect();
+        let groups: Vec<Value> = self
+            .groups
+            .iter()
+            .map(|g| {
+                json!({
+                    "key": g.key,
+                    "label": g.label.as_ref().map(|l| l.get(lang)),
+                    "parent": g.parent,
+                })
+            })
             .collect();
         json!({
             "kind": self.kind.as_str(),
             "version": self.version,
             "lang": lang.code(),
             "title": self.title.get(lang),
+            "groups": groups,
             "fields": fields,
         })
     }
@@ -39,6 +52,23 @@ fn localized_field(field: &FieldDef, lang: Lang) -> Value {
     out.insert("label".into(), json!(field.label.get(lang)));
     if let Some(hint) = &field.hint {
         out.insert("hint".into(), json!(hint.get(lang)));
+    }
+    if let Some(message) = &field.required_message {
+        out.insert("required_message".into(), json!(message.get(lang)));
+    }
+    if field.read_only {
+        out.insert("read_only".into(), json!(true));
+    }
+    if let Some(group) = &field.group {
+        out.insert("group".into(), json!(group));
+    }
+    if !field.appearance.is_empty() {
+        let words: Vec<&str> = field.appearance.iter().map(|a| a.as_str()).collect();
+        out.insert("appearance".into(), json!(words));
+    }
+    if field.choice_filter.is_some() {
+        // The shell asks the core which choices the other answers offer.
+        out.insert("filtered_choices".into(), json!(true));
     }
     if field.field_type.has_choices() {
         let choices: Vec<Value> = field

@@ -43,13 +43,26 @@ fn field_message(field: &FieldDef, problem: &Problem, lang: Lang) -> String {
             Lang::Vi => format!("{label} không có trong biểu mẫu"),
             Lang::En => format!("{label} is not part of this form"),
         },
+        Problem::Readonly if field.field_type == FieldType::Note => match lang {
+            Lang::Vi => format!("“{label}” là lời dẫn của biểu mẫu, không nhận câu trả lời"),
+            Lang::En => format!("“{label}” is a note on the form and takes no answer"),
+        },
+        Problem::Readonly if !field.system => match lang {
+            Lang::Vi => format!("{label} do biểu mẫu tự điền, không thể nhập hoặc sửa"),
+            Lang::En => {
+                format!("{label} is filled in by the form and cannot be entered or changed")
+            }
+        },
         Problem::Readonly => match lang {
             Lang::Vi => format!("{label} do hệ thống tự tạo, không thể nhập hoặc sửa"),
             Lang::En => format!("{label} is set by the system and cannot be entered or changed"),
         },
-        Problem::Required => match lang {
-            Lang::Vi => format!("{label} là thông tin bắt buộc"),
-            Lang::En => format!("{label} is required"),
+        Problem::Required => match &field.required_message {
+            Some(message) => message.get(lang).to_string(),
+            None => match lang {
+                Lang::Vi => format!("{label} là thông tin bắt buộc"),
+                Lang::En => format!("{label} is required"),
+            },
         },
         Problem::NotApplicable => match lang {
             Lang::Vi => {
@@ -279,6 +292,12 @@ fn expected(field: &FieldDef, lang: Lang) -> &'static str {
             "danh sách số lượng theo từng loại",
             "a quantity for each item",
         ),
+        (FieldType::Phone, _) => lang.pick(
+            "một số điện thoại: 3 đến 15 chữ số, có thể bắt đầu bằng +",
+            "a phone number: 3 to 15 digits, optionally starting with +",
+        ),
+        (FieldType::Calculate, _) => lang.pick("văn bản", "text"),
+        (FieldType::Note, _) => lang.pick("không có giá trị", "no value"),
     }
 }
 

@@ -10,7 +10,9 @@
 //! - `json_input`: reading a record's JSON text (each key once, UTF-8).
 //! - `normalize`: reading one value, strictly, into the form stored.
 //! - [`validate`]: validating a new record or a change (`scope`: how its
-//!   values look to expressions).
+//!   values look to expressions); `logic_tests` drive the form logic beyond
+//!   plain fields (groups, notes, calculations, read-only and hidden
+//!   fields, phone numbers, choice filters, required messages).
 //! - [`error`] and `messages`: what reading and validation report, in vi and en.
 //! - [`localized`]: a form in one language, for a shell to draw.
 //! - [`compat`]: what a newer version of a form may change.
@@ -30,11 +32,15 @@ pub mod registry;
 mod scope;
 pub mod validate;
 
+#[cfg(test)]
+mod logic_tests;
+
 pub use builtin::{all, definition};
 pub use check::DefinitionError;
 pub use compat::{check_successor, Incompatible};
 pub use definition::{
-    Bound, Choice, Constraints, FieldDef, FieldType, FormDefinition, FormSpec, Localized,
+    Appearance, Bound, Choice, Constraints, FieldDef, FieldType, FormDefinition, FormSpec,
+    GroupDef, Localized,
 };
 pub use error::{FieldError, FieldErrorCode, InputError, ValidationErrors};
 pub use json_input::parse_input;

@@ -39,7 +39,46 @@ pub(crate) fn parse_value(field: &FieldDef, raw: &Value) -> Result<Option<Value>
         FieldType::Link if field.multiple => links(field, raw),
         FieldType::Link => link(raw).map(|l| l.map(Value::String)),
         FieldType::Quantities => quantities(field, raw),
+        FieldType::Phone => phone(raw).map(|p| p.map(Value::String)),
+        // A calculation is stored as the text of its value.
+        FieldType::Calculate => raw
+            .as_str()
+            .map(|s| (!s.is_empty()).then(|| Value::String(s.to_string())))
+            .ok_or(Problem::InvalidType),
+        FieldType::Note => Err(Problem::Readonly),
     }
+}
+
+/// The most digits a phone number has (E.164).
+const MAX_PHONE_DIGITS: usize = 15;
+/// The fewest: short service numbers (113, 1900…) are phone numbers too.
+const MIN_PHONE_DIGITS: usize = 3;
+
+/// A phone number as typed, kept as its digits (after a leading `+`): the
+/// spaces, dots, dashes and brackets people type between groups are
+/// dropped, so one number is stored one way.
+fn phone(raw: &Value) -> Result<Option<String>, Problem> {
+    let s = raw.as_str().ok_or(Problem::InvalidType)?;
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let (plus, rest) = match s.strip_prefix('+') {
+        Some(rest) => ("+", rest),
+        None => ("", s),
+    };
+    let mut digits = String::with_capacity(rest.len());
+    for c in rest.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            ' ' | '.' | '-' | '(' | ')' => {}
+            _ => return Err(Problem::InvalidFormat),
+        }
+    }
+    if !(MIN_PHONE_DIGITS..=MAX_PHONE_DIGITS).contains(&digits.len()) {
+        return Err(Problem::InvalidFormat);
+    }
+    Ok(Some(format!("{plus}{digits}")))
 }
 
 /// Checks a canonical value against the field's min/max, lengths and pattern.
@@ -94,7 +133,7 @@ pub(crate) fn check_limits(
                 }
             }
         }
-        FieldType::Text => {
+        FieldType::Text | FieldType::Phone => {
             let Some(s) = value.as_str() else {
                 return Ok(());
             };

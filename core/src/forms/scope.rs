@@ -1,6 +1,6 @@
 //! How a record's canonical JSON values look to expressions.
 
-use super::definition::{FieldType, FormDefinition};
+use super::definition::{Choice, FieldType, FormDefinition};
 use super::expr::{Scope, Val};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value};
@@ -25,9 +25,14 @@ impl Scope for RecordScope<'_> {
         };
         // A value of the wrong shape (e.g. written by an older form) counts as unset.
         let typed = match (field.field_type, value) {
-            (FieldType::Text | FieldType::SingleChoice | FieldType::Link, Value::String(s)) => {
-                Some(Val::Str(s.clone()))
-            }
+            (
+                FieldType::Text
+                | FieldType::SingleChoice
+                | FieldType::Link
+                | FieldType::Phone
+                | FieldType::Calculate,
+                Value::String(s),
+            ) => Some(Val::Str(s.clone())),
             (FieldType::Integer | FieldType::Decimal, Value::Number(n)) => n.as_f64().map(Val::Num),
             (FieldType::Date, Value::String(s)) => {
                 NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(Val::Date)
@@ -59,5 +64,36 @@ impl Scope for RecordScope<'_> {
     /// a day, and `now()` in a form compares against times on that day.
     fn now(&self) -> DateTime<Utc> {
         self.today.and_time(Utc::now().time()).and_utc()
+    }
+}
+
+/// A record's values and one choice's columns: what a `choice_filter`
+/// judges the choice by.
+pub(crate) struct ChoiceScope<'a> {
+    pub record: &'a RecordScope<'a>,
+    pub choice: &'a Choice,
+}
+
+impl Scope for ChoiceScope<'_> {
+    fn get(&self, key: &str) -> Val {
+        self.record.get(key)
+    }
+
+    fn today(&self) -> NaiveDate {
+        self.record.today()
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.record.now()
+    }
+
+    fn column(&self, name: &str) -> Val {
+        if name == "name" {
+            return Val::Str(self.choice.value.clone());
+        }
+        self.choice
+            .columns
+            .get(name)
+            .map_or(Val::Empty, |v| Val::Str(v.clone()))
     }
 }

@@ -20,11 +20,12 @@
 //! "not applicable" or "required", and fields whose relevance hangs on such
 //! a rule are unsettled in turn.
 
-use super::definition::{FieldDef, FieldType, FormDefinition, NOW, TODAY};
+use super::definition::{Choice, FieldDef, FieldType, FormDefinition, NOW, TODAY};
 use super::error::{FieldError, Problem, ValidationErrors};
+use super::expr::Expr;
 use super::messages::field_error;
 use super::normalize::{check_limits, format_date, format_datetime, parse_value};
-use super::scope::RecordScope;
+use super::scope::{ChoiceScope, RecordScope};
 use crate::lang::Lang;
 use chrono::{NaiveDate, Utc};
 use serde_json::{Map, Value};
@@ -84,6 +85,7 @@ impl FormDefinition {
         let (relevant, unsettled) = draft.decide_relevance(&mut run);
         draft.check_required(&mut run, &relevant);
         draft.check_constraints(&mut run, &relevant, &unsettled);
+        draft.check_choice_filters(&mut run, &relevant, &unsettled);
         if !run.errors.is_empty() {
             return Err(run.into_errors());
         }
@@ -92,36 +94,67 @@ impl FormDefinition {
 
     /// The keys of the fields a form shows for these (possibly partial,
     /// not yet validated) values, in form order: what a shell draws as the
-    /// user types. System fields are never shown.
+    /// user types. Fields no one draws (system, hidden, calculate) are never
+    /// shown; calculations are worked out so the rules below them see them.
     pub fn visible_fields(&self, values: &Map<String, Value>, today: NaiveDate) -> Vec<&str> {
+        let candidate = self.typed_candidate(values);
+        let mut draft = Draft {
+            form: self,
+            today,
+            is_new: false,
+            candidate,
+            given: HashSet::new(),
+        };
+        let mut run = Run {
+            form: self,
+            lang: Lang::En,
+            errors: Vec::new(),
+            failed: HashSet::new(),
+        };
+        let (relevant, _) = draft.decide_relevance(&mut run);
+        self.fields
+            .iter()
+            .zip(relevant)
+            .filter(|(field, r)| *r == Relevance::Shown && field.is_drawn())
+            .map(|(field, _)| field.key.as_str())
+            .collect()
+    }
+
+    /// The values of `key`'s choices its `choice_filter` offers for these
+    /// (possibly partial) values, in form order: every choice without a filter.
+    pub fn visible_choices(
+        &self,
+        key: &str,
+        values: &Map<String, Value>,
+        today: NaiveDate,
+    ) -> Vec<&str> {
+        let Some(index) = self.index_of(key) else {
+            return Vec::new();
+        };
+        let field = &self.fields[index];
+        let candidate = self.typed_candidate(values);
+        let scope = RecordScope {
+            form: self,
+            values: &candidate,
+            today,
+        };
+        field
+            .choices
+            .iter()
+            .filter(|c| choice_offered(self, index, c, &scope))
+            .map(|c| c.value.as_str())
+            .collect()
+    }
+
+    /// The values a shell sent that read as their fields' types.
+    fn typed_candidate(&self, values: &Map<String, Value>) -> Map<String, Value> {
         let mut candidate = Map::new();
         for (key, raw) in values {
             if let Some(Ok(Some(value))) = self.field(key).map(|f| parse_value(f, raw)) {
                 candidate.insert(key.clone(), value);
             }
         }
-        let mut shown = Vec::new();
-        for (i, field) in self.fields.iter().enumerate() {
-            let relevant = self.compiled().fields[i]
-                .relevant
-                .as_ref()
-                .is_none_or(|expr| {
-                    let scope = RecordScope {
-                        form: self,
-                        values: &candidate,
-                        today,
-                    };
-                    expr.holds(&scope, None)
-                });
-            if relevant {
-                if !field.system {
-                    shown.push(field.key.as_str());
-                }
-            } else {
-                candidate.remove(&field.key);
-            }
-        }
-        shown
+        candidate
     }
 
     fn output(
@@ -192,7 +225,7 @@ impl<'a> Draft<'a> {
             };
             // Echoing the current value back is harmless, and is no change.
             let unchanged = base.get(key).unwrap_or(&Value::Null) == raw;
-            if field.system {
+            if !field.is_settable() {
                 if !unchanged {
                     run.fail(key, Problem::Readonly);
                 }
@@ -233,31 +266,86 @@ impl<'a> Draft<'a> {
         }
     }
 
-    /// Skip logic. Relevance refers only to fields above, which are already
-    /// settled, so one pass in order decides every field. Also returns the
-    /// unsettled fields: those in error, and those whose relevance reads one.
+    /// Skip logic and calculations. Both refer only to fields above, which
+    /// are already settled, so one pass in order decides every field: its
+    /// groups' rules, its own, then its calculation. Also returns the
+    /// unsettled fields: those in error, and those whose rule or
+    /// calculation reads one.
     fn decide_relevance(&mut self, run: &mut Run) -> (Vec<Relevance>, HashSet<String>) {
         let form = self.form;
+        let compiled = form.compiled();
         let mut unsettled: HashSet<String> = run.failed.clone();
         let mut relevant = vec![Relevance::Shown; form.fields.len()];
+        let mut groups: Vec<Option<Relevance>> = vec![None; form.groups.len()];
         for (i, field) in form.fields.iter().enumerate() {
-            let Some(expr) = &form.compiled().fields[i].relevant else {
-                continue;
-            };
-            if expr.fields().iter().any(|k| unsettled.contains(*k)) {
-                relevant[i] = Relevance::Unknown;
-                unsettled.insert(field.key.clone());
-                continue;
-            }
-            if !expr.holds(&self.scope(), None) {
-                relevant[i] = Relevance::Hidden;
-                if self.given.contains(field.key.as_str()) {
-                    run.fail(&field.key, Problem::NotApplicable);
+            let mut decided = Relevance::Shown;
+            let rules = compiled.fields[i]
+                .groups
+                .iter()
+                .map(|&g| (Some(g), compiled.groups[g].as_ref()))
+                .chain([(None, compiled.fields[i].relevant.as_ref())]);
+            for (group, rule) in rules {
+                let verdict = match group.and_then(|g| groups[g]) {
+                    Some(known) => known,
+                    None => {
+                        let verdict = self.judge(rule, &unsettled);
+                        if let Some(g) = group {
+                            groups[g] = Some(verdict);
+                        }
+                        verdict
+                    }
+                };
+                if verdict != Relevance::Shown {
+                    decided = verdict;
+                    break;
                 }
-                self.candidate.remove(&field.key);
+            }
+            relevant[i] = decided;
+            match decided {
+                Relevance::Unknown => {
+                    unsettled.insert(field.key.clone());
+                }
+                Relevance::Hidden => {
+                    if self.given.contains(field.key.as_str()) {
+                        run.fail(&field.key, Problem::NotApplicable);
+                    }
+                    self.candidate.remove(&field.key);
+                }
+                Relevance::Shown => {
+                    if let Some(calculation) = &compiled.fields[i].calculation {
+                        if calculation.fields().iter().any(|k| unsettled.contains(*k)) {
+                            unsettled.insert(field.key.clone());
+                        } else {
+                            self.calculate(field, calculation);
+                        }
+                    }
+                }
             }
         }
         (relevant, unsettled)
+    }
+
+    /// What one rule decides (no rule: shown).
+    fn judge(&self, rule: Option<&Expr>, unsettled: &HashSet<String>) -> Relevance {
+        match rule {
+            None => Relevance::Shown,
+            Some(expr) if expr.fields().iter().any(|k| unsettled.contains(*k)) => {
+                Relevance::Unknown
+            }
+            Some(expr) if expr.holds(&self.scope(), None) => Relevance::Shown,
+            Some(_) => Relevance::Hidden,
+        }
+    }
+
+    /// Stores a calculation's value as text (unset when it is empty).
+    fn calculate(&mut self, field: &FieldDef, calculation: &Expr) {
+        let text = calculation.value(&self.scope(), None).as_string();
+        if text.is_empty() {
+            self.candidate.remove(&field.key);
+        } else {
+            self.candidate
+                .insert(field.key.clone(), Value::String(text));
+        }
     }
 
     /// Required fields. Input-only ones can only be given when the record
@@ -295,6 +383,62 @@ impl<'a> Draft<'a> {
             }
         }
     }
+
+    /// Choices a `choice_filter` does not offer for the other answers,
+    /// unless a field the filter reads is unsettled.
+    fn check_choice_filters(
+        &self,
+        run: &mut Run,
+        relevant: &[Relevance],
+        unsettled: &HashSet<String>,
+    ) {
+        let form = self.form;
+        for (i, field) in form.fields.iter().enumerate() {
+            let Some(filter) = &form.compiled().fields[i].choice_filter else {
+                continue;
+            };
+            let Some(value) = self.candidate.get(&field.key) else {
+                continue;
+            };
+            if relevant[i] != Relevance::Shown
+                || filter.fields().iter().any(|k| unsettled.contains(*k))
+            {
+                continue;
+            }
+            let chosen: Vec<&str> = match value {
+                Value::String(s) => vec![s.as_str()],
+                Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            let scope = self.scope();
+            let refused = chosen.iter().any(|v| {
+                field
+                    .choice(v)
+                    .is_none_or(|c| !choice_offered(form, i, c, &scope))
+            });
+            if refused {
+                run.fail(&field.key, Problem::InvalidChoice);
+            }
+        }
+    }
+}
+
+/// Whether the `choice_filter` of field `index` offers `choice` (a field
+/// without a filter offers every choice).
+fn choice_offered(
+    form: &FormDefinition,
+    index: usize,
+    choice: &Choice,
+    scope: &RecordScope,
+) -> bool {
+    let Some(filter) = &form.compiled().fields[index].choice_filter else {
+        return true;
+    };
+    let scope = ChoiceScope {
+        record: scope,
+        choice,
+    };
+    filter.holds(&scope, None)
 }
 
 /// A field's default for a new record, with `"today"` / `"now"` resolved.

@@ -15,7 +15,8 @@
 //!   `string()`.
 //!
 //! Anything else (paths, predicates, `|`, other functions, bare names) is
-//! refused with the character where it starts, in vi and en.
+//! refused with the character where it starts, in vi and en. A
+//! `choice_filter` alone reads bare names: the choice's own columns.
 //!
 //! How values behave (as in XLSForm engines, so a form behaves as its
 //! author expects): an unset field is the empty string; comparisons follow
@@ -45,6 +46,9 @@ pub enum Expr {
     Field(String),
     /// `.`: the value of the field the expression belongs to.
     Current,
+    /// A bare name in a `choice_filter`: the choice's column of that name
+    /// (`name` is the choice's value).
+    Column(String),
     /// A quoted string.
     Str(String),
     /// A number.
@@ -83,6 +87,11 @@ pub trait Scope {
     fn today(&self) -> NaiveDate;
     /// The current instant, which `now()` stands for.
     fn now(&self) -> DateTime<Utc>;
+    /// A column of the choice a `choice_filter` is judging ([`Val::Empty`]
+    /// outside a filter, or when the choice lacks it).
+    fn column(&self, _name: &str) -> Val {
+        Val::Empty
+    }
 }
 
 /// One evaluation: the scope and the field `.` stands for.
@@ -94,7 +103,12 @@ pub(super) struct Context<'a> {
 impl Expr {
     /// Parses one expression, refusing anything outside the subset.
     pub fn parse(source: &str) -> Result<Expr, ExprError> {
-        parser::Parser::new(lexer::tokenize(source)?).whole()
+        parser::Parser::new(lexer::tokenize(source)?, false).whole()
+    }
+
+    /// Parses a `choice_filter`, where a bare name is a choice column.
+    pub fn parse_choice_filter(source: &str) -> Result<Expr, ExprError> {
+        parser::Parser::new(lexer::tokenize(source)?, true).whole()
     }
 
     /// The expression's value; `current` is the field `.` stands for.
@@ -111,6 +125,7 @@ impl Expr {
         match self {
             Expr::Field(name) => cx.scope.get(name),
             Expr::Current => cx.current.map_or(Val::Empty, |f| cx.scope.get(f)),
+            Expr::Column(name) => cx.scope.column(name),
             Expr::Str(s) => Val::Str(s.clone()),
             Expr::Num(n) => Val::Num(*n),
             Expr::Or(a, b) => Val::Bool(a.value_in(cx).as_bool() || b.value_in(cx).as_bool()),
@@ -139,7 +154,7 @@ impl Expr {
             }
             Expr::Neg(a) | Expr::Regex(a, _) => a.walk(visit),
             Expr::Call(_, args) => args.iter().for_each(|a| a.walk(visit)),
-            Expr::Field(_) | Expr::Current | Expr::Str(_) | Expr::Num(_) => {}
+            Expr::Field(_) | Expr::Current | Expr::Column(_) | Expr::Str(_) | Expr::Num(_) => {}
         }
     }
 
@@ -148,6 +163,17 @@ impl Expr {
         let mut out = Vec::new();
         self.walk(&mut |e| {
             if let Expr::Field(name) = e {
+                out.push(name.as_str());
+            }
+        });
+        out
+    }
+
+    /// The choice columns it reads (a `choice_filter`), in order of appearance.
+    pub fn columns(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        self.walk(&mut |e| {
+            if let Expr::Column(name) = e {
                 out.push(name.as_str());
             }
         });

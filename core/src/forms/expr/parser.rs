@@ -18,14 +18,17 @@ pub(super) struct Parser {
     tokens: Vec<(Token, usize)>,
     next: usize,
     depth: usize,
+    /// A bare name is a choice column (in a `choice_filter`).
+    columns: bool,
 }
 
 impl Parser {
-    pub(super) fn new(tokens: Vec<(Token, usize)>) -> Parser {
+    pub(super) fn new(tokens: Vec<(Token, usize)>, columns: bool) -> Parser {
         Parser {
             tokens,
             next: 0,
             depth: 0,
+            columns,
         }
     }
 
@@ -180,6 +183,9 @@ impl Parser {
             }
             Token::Name(name) => {
                 self.advance();
+                if *self.peek() != Token::LParen && self.columns {
+                    return Ok(Expr::Column(name));
+                }
                 if *self.peek() != Token::LParen {
                     return Err(ExprError {
                         position: at,

@@ -11,7 +11,15 @@ struct FieldInputView: View {
 
     var body: some View {
         VStack(alignment: .leading, spacing: 4) {
-            input
+            ForEach(model.headings(before: field), id: \.self) { heading in
+                Text(heading).font(.headline).foregroundStyle(.tint).padding(.top, 8)
+            }
+            if field.readOnly {
+                LabeledContent(field.label, value: readOnlyText)
+                Text("Filled in by the form").font(.footnote).foregroundStyle(.secondary)
+            } else {
+                input
+            }
             if let hint = field.hint, !hint.isEmpty {
                 Text(hint).font(.footnote).foregroundStyle(.secondary)
             }
@@ -30,6 +38,19 @@ struct FieldInputView: View {
 
     @ViewBuilder private var input: some View {
         switch field.fieldType {
+        case .note:
+            Text(field.label)
+        case .calculate:
+            // Worked out by the core on save; the model never shows it.
+            EmptyView()
+        case .phone:
+            TextField(label, text: textBinding)
+                .keyboardType(.phonePad)
+                .textContentType(.telephoneNumber)
+        case .text where field.numberPad:
+            // A code typed on the number pad stays text (leading zeros kept).
+            TextField(label, text: textBinding)
+                .keyboardType(.numberPad)
         case .text where field.multiline:
             TextField(label, text: textBinding, axis: .vertical)
                 .lineLimit(3 ... 8)
@@ -49,15 +70,24 @@ struct FieldInputView: View {
             OptionalDateField(label: label, components: .date, range: dateRange, date: dateBinding(time: false))
         case .datetime:
             OptionalDateField(label: label, components: [.date, .hourAndMinute], range: dateRange, date: dateBinding(time: true))
-        case .singleChoice:
+        case .singleChoice where field.dropdown:
             Picker(label, selection: choiceBinding) {
                 Text(verbatim: "—").tag(String?.none)
-                ForEach(field.choices, id: \.value) { choice in
+                ForEach(model.choices(for: field), id: \.value) { choice in
                     Text(choice.label).tag(String?.some(choice.value))
                 }
             }
+            .pickerStyle(.menu)
+        case .singleChoice:
+            Picker(label, selection: choiceBinding) {
+                Text(verbatim: "—").tag(String?.none)
+                ForEach(model.choices(for: field), id: \.value) { choice in
+                    Text(choice.label).tag(String?.some(choice.value))
+                }
+            }
+            .pickerStyle(.inline)
         case .multipleChoice:
-            MultipleChoiceField(label: label, choices: field.choices, selected: choicesBinding)
+            MultipleChoiceField(label: label, choices: model.choices(for: field), selected: choicesBinding)
         case .yesNo:
             Picker(label, selection: yesNoBinding) {
                 Text(verbatim: "—").tag(Bool?.none)
@@ -73,6 +103,20 @@ struct FieldInputView: View {
             }
         case .quantities:
             QuantitiesField(label: label, choices: field.choices, items: quantitiesBinding)
+        }
+    }
+
+    /// A read-only field's value as text (the form's default).
+    private var readOnlyText: String {
+        switch model.value(key) {
+        case let .text(value)?: return value
+        case let .choice(value)?: return field.choices.first { $0.value == value }?.label ?? value
+        case let .integer(value)?: return String(value)
+        case let .decimal(value)?: return String(value)
+        case let .date(value)?: return value
+        case let .datetime(value)?: return value
+        case let .yesNo(value)?: return value ? String(localized: "Yes") : String(localized: "No")
+        default: return "—"
         }
     }
 

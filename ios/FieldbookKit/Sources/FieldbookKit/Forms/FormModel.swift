@@ -36,6 +36,8 @@ public final class FormModel {
     public private(set) var linkTitles: [String: String] = [:]
     /// Number fields whose text is not a number yet (the core never sees it).
     public private(set) var unparsedNumbers: Set<String> = []
+    /// For fields whose choices depend on other answers: the values offered now.
+    public private(set) var offeredChoices: [String: [String]] = [:]
 
     private let original: [String: FieldValue]
     private let app: AppModel
@@ -74,9 +76,9 @@ public final class FormModel {
         self.visibleKeys = Self.unconditionalKeys(spec)
     }
 
-    /// What shows before the core has answered: every field without skip logic.
+    /// What shows before the core has answered: every drawn field without skip logic.
     private static func unconditionalKeys(_ spec: FormSpec) -> Set<String> {
-        Set(spec.fields.filter { !$0.conditional && !$0.system }.map(\.key))
+        Set(spec.fields.filter { !$0.conditional && !$0.system && !$0.hidden }.map(\.key))
     }
 
     public var isEditing: Bool { recordId != nil }
@@ -84,9 +86,39 @@ public final class FormModel {
     /// The forms' labels, for showing values.
     public var forms: FormCatalog { app.forms }
 
-    /// The fields to draw, in the form's order.
+    /// The fields to draw, in the form's order (notes and read-only fields
+    /// included; hidden fields and calculations never).
     public var shownFields: [FieldSpec] {
-        spec.fields.filter { visibleKeys.contains($0.key) && !$0.system }
+        spec.fields.filter { visibleKeys.contains($0.key) && !$0.system && !$0.hidden }
+    }
+
+    /// The choices to offer for a field: all of them, or those its filter
+    /// leaves for the other answers.
+    public func choices(for field: FieldSpec) -> [ChoiceSpec] {
+        guard let offered = offeredChoices[field.key] else { return field.choices }
+        return field.choices.filter { offered.contains($0.value) }
+    }
+
+    /// The headings of the sections that begin at `field` on screen (those
+    /// the field above it is not in), outermost first.
+    public func headings(before field: FieldSpec) -> [String] {
+        let shown = shownFields
+        guard let index = shown.firstIndex(where: { $0.key == field.key }) else { return [] }
+        let chain = groupChain(field.group)
+        let above = index > 0 ? groupChain(shown[index - 1].group) : []
+        let shared = zip(chain, above).prefix { $0 == $1 }.count
+        return chain.dropFirst(shared).compactMap { key in spec.groups.first { $0.key == key }?.label }
+    }
+
+    /// The groups a field lies in, outermost first.
+    private func groupChain(_ innermost: String?) -> [String] {
+        var chain: [String] = []
+        var next = innermost
+        while let key = next, !chain.contains(key), chain.count <= spec.groups.count {
+            chain.insert(key, at: 0)
+            next = spec.groups.first { $0.key == key }?.parent
+        }
+        return chain
     }
 
     /// Values the core sets (the client code), shown read-only when present.
@@ -220,30 +252,39 @@ public final class FormModel {
         generation += 1
         let mine = generation
         let kind = kind, values = values, recordId = recordId, original = original
+        let entered = Set(spec.fields.filter(\.isEntered).map(\.key))
+        let filtered = spec.fields.filter(\.filteredChoices).map(\.key)
         do {
-            let (visible, found) = try await app.perform { store -> ([String], [FieldIssue]) in
+            let (visible, found, offered) = try await app.perform { store -> ([String], [FieldIssue], [String: [String]]) in
                 let visible = store.visibleFields(kind: kind, values: values)
                 let shown = Set(visible)
                 // In an edit, a field emptied on screen is cleared: a required one is reported now.
                 let cleared = recordId == nil ? [] : visible.filter { original[$0] != nil && values[$0] == nil }
                 let check = try store.check(
-                    kind: kind, values: values.filter { shown.contains($0.key) }, recordId: recordId, clear: cleared)
-                return (visible, check)
+                    kind: kind, values: values.filter { shown.contains($0.key) && entered.contains($0.key) },
+                    recordId: recordId, clear: cleared)
+                var offered: [String: [String]] = [:]
+                for key in filtered where shown.contains(key) {
+                    offered[key] = store.visibleChoices(kind: kind, key: key, values: values)
+                }
+                return (visible, check, offered)
             }
             // An older answer must not overwrite a newer one.
             guard mine == generation else { return }
             visibleKeys = Set(visible)
             issues = found
+            offeredChoices = offered
         } catch {
             guard mine == generation else { return }
             formError = CoreError(error)
         }
     }
 
-    /// The values a new record is written with: the fields on screen only,
-    /// so an answer hidden by skip logic is not stored.
+    /// The values a new record is written with: the fields on screen a
+    /// person enters, so an answer hidden by skip logic is not stored, and
+    /// what the form fills in (defaults, calculations) is the core's to set.
     private var submission: [String: FieldValue] {
-        let shown = Set(shownFields.map(\.key))
+        let shown = Set(shownFields.filter(\.isEntered).map(\.key))
         return values.filter { shown.contains($0.key) }
     }
 
@@ -254,7 +295,7 @@ public final class FormModel {
         let shown = Set(shownFields.map(\.key))
         var changed: [String: FieldValue] = [:]
         var clear: [String] = []
-        for field in spec.fields where !field.system {
+        for field in spec.fields where field.isEntered {
             let now = shown.contains(field.key) ? values[field.key] : nil
             let before = original[field.key]
             guard now != before else { continue }
@@ -314,5 +355,13 @@ public final class FormModel {
             return all.isEmpty ? [first] : all
         }
         return DuplicateWarning(message: message, existing: existing ?? [])
+    }
+}
+
+public extension FieldSpec {
+    /// Whether a person gives this field its value: not the core (the client
+    /// code), not the form (read-only, hidden, calculate), not a note.
+    var isEntered: Bool {
+        !(system || readOnly || hidden || fieldType == .note || fieldType == .calculate)
     }
 }

@@ -18,7 +18,8 @@ object FieldInput {
             FieldType.DECIMAL -> text.replace(',', '.').toDoubleOrNull()?.let { FieldValue.Decimal(it) } ?: FieldValue.Text(text)
             FieldType.DATE -> FieldValue.Date(text)
             FieldType.DATETIME -> FieldValue.Datetime(text)
-            // Free text keeps the person's own spacing.
+            // Free text keeps the person's own spacing; a phone number's
+            // spaces and dashes are the core's to drop.
             else -> FieldValue.Text(raw)
         }
     }

@@ -1,5 +1,6 @@
 package org.fieldbook.android.state
 
+import org.fieldbook.ffi.ChoiceSpec
 import org.fieldbook.ffi.FieldSpec
 import org.fieldbook.ffi.FieldValue
 import org.fieldbook.ffi.RecordKind
@@ -13,11 +14,15 @@ data class FieldUi(
     val value: FieldValue?,
     /** What a text box shows: what was typed, even when it is not a valid number yet. */
     val text: String,
-    /** Set by the core (the client code): shown, never edited. */
+    /** Set by the core (the client code) or by the form (a read-only question): shown, never edited. */
     val readOnly: Boolean,
     /** The core's messages for this field, in the person's language. */
     val messages: List<String>,
     val linkOptions: List<LinkOption> = emptyList(),
+    /** The choices offered: all of the spec's, or those its filter leaves for the other answers. */
+    val choices: List<ChoiceSpec> = spec.choices,
+    /** The headings of the form's sections that begin at this field, outermost first. */
+    val headings: List<String> = emptyList(),
 )
 
 /** Another client has the identifier code this one would get. */

@@ -12,6 +12,7 @@ import org.fieldbook.ffi.FieldType
 import org.fieldbook.ffi.FieldValue
 import org.fieldbook.ffi.FieldbookException
 import org.fieldbook.ffi.FormSpec
+import org.fieldbook.ffi.GroupSpec
 import org.fieldbook.ffi.RecordKind
 import java.time.Clock
 import java.time.OffsetDateTime
@@ -52,6 +53,8 @@ class FormStateHolder(
     private var visible: List<String> = emptyList()
     private var issues: List<FieldIssue> = emptyList()
     private var linkOptions: Map<String, List<LinkOption>> = emptyMap()
+    /** For fields whose choices depend on other answers: the values offered now. */
+    private var offered: Map<String, List<String>> = emptyMap()
     /** Only the answer to the latest values may land on screen. */
     private var generation = 0
 
@@ -155,14 +158,17 @@ class FormStateHolder(
         val generation = ++generation
         val snapshot = values.toMap()
         return try {
-            val (shown, found, sameCode) = session.call { store ->
+            val (shown, found, sameCode, choices) = session.call { store ->
                 val shown = store.visibleFields(kind, snapshot)
                 val cleared = if (recordId == null) emptyList() else shown.filter { it in original && it !in snapshot }
-                Triple(shown, store.check(kind, payload(form, shown, snapshot), recordId, cleared), sameCodeOf(store, snapshot))
+                val choices = form.fields.filter { it.filteredChoices && it.key in shown }
+                    .associate { it.key to store.visibleChoices(kind, it.key, snapshot) }
+                Recomputed(shown, store.check(kind, payload(form, shown, snapshot), recordId, cleared), sameCodeOf(store, snapshot), choices)
             }
             if (generation == this.generation) {
                 visible = shown
                 issues = found
+                offered = choices
                 publish(form)
                 _state.update { it.copy(sameCode = sameCode) }
             }
@@ -212,12 +218,14 @@ class FormStateHolder(
 
     /**
      * What is written: for a new record every shown value; for an edit only
-     * the values that changed. Hidden fields are left out (the core refuses
-     * them, and clears them itself on an edit) and so are the core's own.
+     * the values that changed. Fields skip logic hides are left out (the
+     * core refuses them, and clears them itself on an edit), and so are
+     * those the core or the form fills in (the client code, read-only and
+     * hidden questions, calculations) and notes.
      */
     private fun payload(form: FormSpec, shown: List<String>, current: Map<String, FieldValue>): Map<String, FieldValue> {
-        val system = form.fields.filter { it.system }.map { it.key }.toSet()
-        return shown.filter { it !in system }
+        val fixed = form.fields.filter { !it.isEntered() }.map { it.key }.toSet()
+        return shown.filter { it !in fixed }
             .mapNotNull { key -> current[key]?.let { key to it } }
             .filter { (key, value) -> recordId == null || original[key] != value }
             .toMap()
@@ -262,21 +270,51 @@ class FormStateHolder(
     private fun publish(form: FormSpec) {
         val byField = issues.groupBy { it.field }
         val shown = visible.toSet()
+        val groups = form.groups.associateBy { it.key }
+        var open = emptyList<String>()
         val fields = form.fields.filter { f -> f.key in shown || (f.system && values[f.key] != null) }.map { f ->
+            // The sections this field enters, beyond those the one above it is in.
+            val chain = groupChain(groups, f.group)
+            val entered = chain.drop(chain.zip(open).takeWhile { (a, b) -> a == b }.size)
+            open = chain
             FieldUi(
                 spec = f,
                 value = values[f.key],
                 text = texts[f.key] ?: "",
-                readOnly = f.system,
+                readOnly = f.system || f.readOnly,
                 messages = if (showAllMessages || f.key in touched) byField[f.key].orEmpty().map { it.message } else emptyList(),
                 linkOptions = linkOptions[f.key].orEmpty(),
+                choices = offered[f.key]?.let { values -> f.choices.filter { it.value in values } } ?: f.choices,
+                headings = entered.mapNotNull { groups[it]?.label },
             )
         }
         val formMessages = if (showAllMessages) issues.filter { it.field !in shown }.map { it.message } else emptyList()
         _state.update { it.copy(loading = false, fields = fields, formMessages = formMessages) }
     }
 
+    private data class Recomputed(
+        val shown: List<String>,
+        val issues: List<FieldIssue>,
+        val sameCode: DuplicateWarning?,
+        val choices: Map<String, List<String>>,
+    )
+
+    /** The groups a field lies in, outermost first. */
+    private fun groupChain(groups: Map<String, GroupSpec>, innermost: String?): List<String> {
+        val chain = ArrayDeque<String>()
+        var next = innermost
+        while (next != null && next !in chain && chain.size <= groups.size) {
+            chain.addFirst(next)
+            next = groups[next]?.parent
+        }
+        return chain.toList()
+    }
+
     // toString() drops ":00" seconds (12:30+07:00), which the core refuses: always write them.
     private fun now(): String =
         OffsetDateTime.now(clock).truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
 }
+
+/** Whether a person gives this field its value (not the core, not the form, not a note). */
+fun FieldSpec.isEntered(): Boolean =
+    !(system || readOnly || hidden || fieldType == FieldType.NOTE || fieldType == FieldType.CALCULATE)

@@ -2,6 +2,7 @@ package org.fieldbook.android.state
 
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.runBlocking
+import org.fieldbook.ffi.FieldType
 import org.fieldbook.ffi.FieldValue
 import org.fieldbook.ffi.FieldbookException
 import org.fieldbook.ffi.Language
@@ -93,4 +94,46 @@ class PublishedFormStateHolderTest {
         // The lists name the new question in the phone's language.
         assertEquals("Naloxone kits given", outreach.session.forms().fieldLabel(RecordKind.CONTACT, "naloxone_kits"))
     }
+
+    @Test
+    fun sectionsNotesFiltersAndCalculationsFromAWorkbook() {
+        enrollTeam()
+        val sections = File("xlsform/tests/fixtures/contact-v2-sections.xlsx").readBytes()
+        runBlocking { supervisor.session.call { it.publishFormWorkbook(sections, Language.ENGLISH) } }
+        assertTrue(sync(outreach).ok)
+
+        val form = contactForm()
+        val keys = form.keys()
+        assertTrue("a note is drawn", "consent_note" in keys)
+        assertEquals(FieldType.NOTE, form.field("consent_note").spec.fieldType)
+        assertFalse("a hidden question is not drawn", "source" in keys)
+        assertFalse("nor a calculation", "kit_boxes" in keys)
+        assertFalse("the hotspot section waits for its rule", "hotspot_name" in keys)
+        val programme = form.field("programme")
+        assertTrue("read-only, with its default", programme.readOnly && programme.text == "harm_reduction")
+
+        form.setValue("setting", FieldValue.Choice("hotspot"))
+        assertEquals(listOf("Hotspot"), form.field("hotspot_name").headings)
+        assertEquals(listOf("Area"), form.field("province").headings)
+        assertTrue(form.field("province").spec.dropdown)
+        form.setValue("province", FieldValue.Choice("hcm"))
+        assertEquals(listOf("quan_1"), form.field("district").choices.map { it.value })
+        form.setValue("province", FieldValue.Choice("hn"))
+        assertEquals(listOf("ba_dinh", "hoan_kiem"), form.field("district").choices.map { it.value })
+        form.setValue("district", FieldValue.Choice("hoan_kiem"))
+        form.setText("callback", "024 3826 0000")
+        form.setText("kits", "25")
+        form.save()
+        val id = form.state.value.savedId
+        assertTrue(form.state.value.toString(), id != null)
+
+        val saved = runBlocking { outreach.session.call { it.get(id!!).record.values } }
+        assertEquals(FieldValue.Text("02438260000"), saved["callback"])
+        assertEquals(FieldValue.Text("3"), saved["kit_boxes"])
+        assertEquals(FieldValue.Text("harm_reduction"), saved["programme"])
+        assertEquals(FieldValue.Text("xlsform"), saved["source"])
+        assertEquals(FieldValue.Choice("hoan_kiem"), saved["district"])
+    }
+
+    private fun FormStateHolder.field(key: String) = state.value.fields.first { it.spec.key == key }
 }

@@ -11,6 +11,7 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.layout.width
 import androidx.compose.foundation.text.KeyboardOptions
 import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.filled.Check
 import androidx.compose.material.icons.filled.DateRange
 import androidx.compose.material3.DatePicker
 import androidx.compose.material3.DatePickerDialog
@@ -53,32 +54,51 @@ import java.time.ZoneOffset
 fun FieldEditor(field: FieldUi, onText: (String) -> Unit, onValue: (FieldValue?) -> Unit) {
     val spec = field.spec
     val label = spec.label + if (spec.required) " *" else ""
+    field.headings.forEach { heading ->
+        Text(heading, style = MaterialTheme.typography.titleMedium, color = MaterialTheme.colorScheme.primary, modifier = Modifier.padding(top = 12.dp))
+    }
+    if (spec.fieldType == FieldType.NOTE) {
+        Column(Modifier.fillMaxWidth().padding(vertical = 4.dp).testTag("field-" + spec.key)) {
+            Text(spec.label, style = MaterialTheme.typography.bodyLarge)
+            spec.hint?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
+        }
+        return
+    }
     if (field.readOnly) {
         Column(Modifier.fillMaxWidth().padding(vertical = 4.dp).testTag("field-" + spec.key)) {
             Text(spec.label, style = MaterialTheme.typography.labelMedium)
             Text(field.text, style = MaterialTheme.typography.bodyLarge)
-            Text(tr("form_system_value"), style = MaterialTheme.typography.bodySmall)
+            Text(tr(if (spec.system) "form_system_value" else "form_filled_by_form"), style = MaterialTheme.typography.bodySmall)
+            field.messages.forEach { Text(it, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodySmall) }
         }
         return
     }
     when (spec.fieldType) {
-        FieldType.TEXT, FieldType.INTEGER, FieldType.DECIMAL, FieldType.DATETIME -> TextEditor(field, label, onText)
+        FieldType.TEXT, FieldType.INTEGER, FieldType.DECIMAL, FieldType.DATETIME, FieldType.PHONE -> TextEditor(field, label, onText)
         FieldType.DATE -> DateEditor(field, label, onText)
-        FieldType.SINGLE_CHOICE -> Labeled(field, label) { SingleChoice(field, onValue) }
-        FieldType.MULTIPLE_CHOICE -> Labeled(field, label) { MultipleChoice(field, onValue) }
+        FieldType.SINGLE_CHOICE -> Labeled(field, label) {
+            if (spec.dropdown) SingleChoiceMenu(field, onValue) else SingleChoice(field, onValue)
+        }
+        FieldType.MULTIPLE_CHOICE -> Labeled(field, label) {
+            if (spec.dropdown) MultipleChoiceMenu(field, onValue) else MultipleChoice(field, onValue)
+        }
         FieldType.YES_NO -> Labeled(field, label) { YesNo(field, onValue) }
         FieldType.LINK -> Labeled(field, label) {
             if (spec.multiple) MultipleLinks(field, onValue) else SingleLink(field, onValue)
         }
         FieldType.QUANTITIES -> Labeled(field, label) { Quantities(field, onValue) }
+        // Worked out by the core on save, never drawn (the state leaves it out).
+        FieldType.NOTE, FieldType.CALCULATE -> Unit
     }
 }
 
 @Composable
 private fun TextEditor(field: FieldUi, label: String, onText: (String) -> Unit) {
-    val keyboard = when (field.spec.fieldType) {
-        FieldType.INTEGER -> KeyboardType.Number
-        FieldType.DECIMAL -> KeyboardType.Decimal
+    val keyboard = when {
+        field.spec.fieldType == FieldType.INTEGER -> KeyboardType.Number
+        field.spec.fieldType == FieldType.DECIMAL -> KeyboardType.Decimal
+        field.spec.fieldType == FieldType.PHONE -> KeyboardType.Phone
+        field.spec.numberPad -> KeyboardType.Number
         else -> KeyboardType.Text
     }
     // The form says which text fields take several lines; the others refuse line breaks.
@@ -154,7 +174,7 @@ private fun Labeled(field: FieldUi, label: String, content: @Composable () -> Un
 private fun SingleChoice(field: FieldUi, onValue: (FieldValue?) -> Unit) {
     val selected = (field.value as? FieldValue.Choice)?.value
     FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-        field.spec.choices.forEach { choice ->
+        field.choices.forEach { choice ->
             FilterChip(
                 selected = choice.value == selected,
                 // Tapping the chosen answer again takes it back.
@@ -170,7 +190,7 @@ private fun SingleChoice(field: FieldUi, onValue: (FieldValue?) -> Unit) {
 private fun MultipleChoice(field: FieldUi, onValue: (FieldValue?) -> Unit) {
     val selected = (field.value as? FieldValue.Choices)?.values.orEmpty()
     FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-        field.spec.choices.forEach { choice ->
+        field.choices.forEach { choice ->
             val on = choice.value in selected
             FilterChip(
                 selected = on,
@@ -182,6 +202,56 @@ private fun MultipleChoice(field: FieldUi, onValue: (FieldValue?) -> Unit) {
                 },
                 label = { Text(choice.label) },
             )
+        }
+    }
+}
+
+/** A long list as a drop-down (the form's `minimal` appearance). */
+@Composable
+private fun SingleChoiceMenu(field: FieldUi, onValue: (FieldValue?) -> Unit) {
+    var open by remember { mutableStateOf(false) }
+    val selected = (field.value as? FieldValue.Choice)?.value
+    val shown = field.spec.choices.firstOrNull { it.value == selected }?.label ?: tr("form_choose")
+    Box {
+        OutlinedButton(onClick = { open = true }, modifier = Modifier.fillMaxWidth().testTag("menu-" + field.spec.key)) { Text(shown) }
+        DropdownMenu(expanded = open, onDismissRequest = { open = false }) {
+            if (selected != null) {
+                DropdownMenuItem(text = { Text(tr("form_clear_choice")) }, onClick = {
+                    open = false
+                    onValue(null)
+                })
+            }
+            field.choices.forEach { choice ->
+                DropdownMenuItem(text = { Text(choice.label) }, onClick = {
+                    open = false
+                    onValue(FieldValue.Choice(choice.value))
+                })
+            }
+        }
+    }
+}
+
+/** Several answers from a long list: the menu stays open, each tap ticks or unticks one. */
+@Composable
+private fun MultipleChoiceMenu(field: FieldUi, onValue: (FieldValue?) -> Unit) {
+    var open by remember { mutableStateOf(false) }
+    val selected = (field.value as? FieldValue.Choices)?.values.orEmpty()
+    val shown = field.spec.choices.filter { it.value in selected }.joinToString(", ") { it.label }.ifEmpty { tr("form_choose") }
+    Box {
+        OutlinedButton(onClick = { open = true }, modifier = Modifier.fillMaxWidth().testTag("menu-" + field.spec.key)) { Text(shown) }
+        DropdownMenu(expanded = open, onDismissRequest = { open = false }) {
+            field.choices.forEach { choice ->
+                val on = choice.value in selected
+                DropdownMenuItem(
+                    text = { Text(choice.label) },
+                    leadingIcon = { if (on) Icon(Icons.Filled.Check, contentDescription = null) },
+                    onClick = {
+                        val next = if (on) selected - choice.value else selected + choice.value
+                        val ordered = field.spec.choices.map { it.value }.filter { it in next }
+                        onValue(if (ordered.isEmpty()) null else FieldValue.Choices(ordered))
+                    },
+                )
+            }
         }
     }
 }
