@@ -26,6 +26,7 @@ import org.fieldbook.desktop.ui.TestComputer
 import org.fieldbook.desktop.ui.choose
 import org.fieldbook.desktop.ui.field
 import org.fieldbook.desktop.ui.replace
+import org.fieldbook.desktop.ui.syncNow
 import org.fieldbook.desktop.ui.tap
 import org.fieldbook.desktop.ui.threadDump
 import org.fieldbook.desktop.ui.tapTag
@@ -208,6 +209,25 @@ private class Studio(private val out: File) {
             onNodeWithTag("form-list").performScrollToNode(hasTestTag("field-place"))
             onNodeWithTag("form-list").performScrollToIndex(3)
             shoot(lan, "phone-contact-form", "Bơm kim tiêm", "Syringes")
+            tapTag("nav-back")
+            // The contact form the supervisor published from a province's
+            // workbook (sections, a note, a district list that follows the
+            // province, a phone number), drawn after the phone's sync.
+            val workbook = File("xlsform/tests/fixtures/contact-v2-sections.xlsx").readBytes()
+            runBlocking { demo.supervisor.session.call { it.publishFormWorkbook(workbook, Language.VIETNAMESE) } }
+            val synced = lan.syncNow()
+            require(synced is org.fieldbook.android.state.SyncResult.Finished && synced.summary.ok) { "the phone's sync: $synced" }
+            tap("Thêm…")
+            tap("Lần tiếp cận")
+            choose("setting", "Điểm nóng")
+            field("hotspot_name").performTextInput("Gầm cầu Lạc Long")
+            field("province")
+            tapTag("menu-province")
+            tap("Hà Nội")
+            choose("district", "Hoàn Kiếm")
+            field("callback").performTextInput("024 3826 0000")
+            onNodeWithTag("form-list").performScrollToNode(hasTestTag("field-consent_note"))
+            shoot(lan, "phone-contact-form-sections", "Khu vực", "Area")
             tapTag("nav-back")
             tapTag("nav-back")
             tap("Thêm khách hàng")
