@@ -16,7 +16,8 @@ fn kept_equals(name: &str, spec: FormSpec) {
         .join("tests/fixtures")
         .join(name);
     if std::env::var("FIELDBOOK_WRITE_FIXTURES").as_deref() == Ok("1") {
-        std::fs::write(&path, fieldbook_xlsform::export(&spec).unwrap()).unwrap();
+        let bytes = fieldbook_xlsform::export(&spec).expect("export");
+        std::fs::write(&path, bytes).expect("write the fixture");
     }
     let kept = std::fs::read(&path).expect("the fixture (see this file's header to write it)");
     let read = fieldbook_xlsform::import(&kept).unwrap_or_else(|e| panic!("{name}: {e}"));
