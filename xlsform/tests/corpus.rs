@@ -10,7 +10,7 @@ use fieldbook_core::forms::{FieldErrorCode, FieldType, FormDefinition};
 use fieldbook_core::{Lang, RecordKind};
 use fieldbook_xlsform::{import, ImportError};
 use serde_json::{json, Map, Value};
-use support::{settings, workbook, SheetRows};
+use support::{assert_problem, settings, workbook, SheetRows};
 
 const SURVEY_HEADER: [&str; 20] = [
     "type",
@@ -37,10 +37,7 @@ const SURVEY_HEADER: [&str; 20] = [
 
 /// A survey row from (column, value) pairs.
 fn row(cells: &[(&str, &'static str)]) -> Vec<&'static str> {
-    SURVEY_HEADER
-        .iter()
-        .map(|h| cells.iter().find(|(c, _)| c == h).map_or("", |(_, v)| *v))
-        .collect()
+    support::row(&SURVEY_HEADER, cells)
 }
 
 fn labelled(
@@ -267,29 +264,6 @@ fn refused(sheets: &[SheetRows<'_>]) -> ImportError {
         Ok(form) => panic!("accepted: {form:?}"),
         Err(e) => e,
     }
-}
-
-fn assert_problem(
-    e: &ImportError,
-    sheet: &str,
-    row: Option<u32>,
-    column: Option<&str>,
-    en: &str,
-    vi: &str,
-) {
-    let found = e.problems.iter().any(|p| {
-        p.place.sheet == sheet
-            && p.place.row == row
-            && p.place.column.as_deref() == column
-            && p.message(Lang::En).contains(en)
-            && p.message(Lang::Vi).contains(vi)
-    });
-    assert!(
-        found,
-        "no problem at {sheet} {row:?} {column:?} saying {en:?} / {vi:?}:\n{}\n{}",
-        e.message(Lang::En),
-        e.message(Lang::Vi)
-    );
 }
 
 /// A minimal contact form whose survey is the header and `rows`.

@@ -34,10 +34,7 @@ const HEADER: [&str; 16] = [
 
 /// A survey row from (column, value) pairs.
 fn row(cells: &[(&str, &'static str)]) -> Vec<&'static str> {
-    HEADER
-        .iter()
-        .map(|h| cells.iter().find(|(c, _)| c == h).map_or("", |(_, v)| *v))
-        .collect()
+    support::row(&HEADER, cells)
 }
 
 fn q(
@@ -340,20 +337,9 @@ fn refused(survey: Vec<Vec<&'static str>>) -> ImportError {
     }
 }
 
+/// A problem on the survey sheet (see [`support::assert_problem`]).
 fn assert_problem(e: &ImportError, row: u32, column: Option<&str>, en: &str, vi: &str) {
-    let found = e.problems.iter().any(|p| {
-        p.place.sheet == "survey"
-            && p.place.row == Some(row)
-            && p.place.column.as_deref() == column
-            && p.message(Lang::En).contains(en)
-            && p.message(Lang::Vi).contains(vi)
-    });
-    assert!(
-        found,
-        "no problem at row {row} {column:?} saying {en:?} / {vi:?}:\n{}\n{}",
-        e.message(Lang::En),
-        e.message(Lang::Vi)
-    );
+    support::assert_problem(e, "survey", Some(row), column, en, vi);
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! Builds small XLSForm workbooks for the tests, sheet by sheet from rows
 //! of text cells, the way a program officer would type them.
 
+use fieldbook_core::Lang;
+use fieldbook_xlsform::ImportError;
 use rust_xlsxwriter::Workbook;
 
 /// A sheet: its name and its rows, the header first.
@@ -43,4 +45,37 @@ pub fn settings(version: &str) -> SheetRows<'_> {
             ],
         ],
     )
+}
+
+/// A row under `header` from (column, value) pairs; other cells are blank.
+pub fn row(header: &[&str], cells: &[(&str, &'static str)]) -> Vec<&'static str> {
+    header
+        .iter()
+        .map(|h| cells.iter().find(|(c, _)| c == h).map_or("", |(_, v)| *v))
+        .collect()
+}
+
+/// Fails unless `e` holds a problem at this sheet, row and column whose
+/// message contains `en` in English and `vi` in Vietnamese.
+pub fn assert_problem(
+    e: &ImportError,
+    sheet: &str,
+    row: Option<u32>,
+    column: Option<&str>,
+    en: &str,
+    vi: &str,
+) {
+    let found = e.problems.iter().any(|p| {
+        p.place.sheet == sheet
+            && p.place.row == row
+            && p.place.column.as_deref() == column
+            && p.message(Lang::En).contains(en)
+            && p.message(Lang::Vi).contains(vi)
+    });
+    assert!(
+        found,
+        "no problem at {sheet} {row:?} {column:?} saying {en:?} / {vi:?}:\n{}\n{}",
+        e.message(Lang::En),
+        e.message(Lang::Vi)
+    );
 }
