@@ -237,6 +237,10 @@ fn check_kind_of_field(field: &FieldDef, report: &mut dyn FnMut(String)) {
     if (field.read_only || field.hidden) && (field.system || field.input_only) {
         report("a read_only or hidden field cannot be system or input_only".into());
     }
+    // No one could ever give it a value: every save would be refused.
+    if (field.read_only || field.hidden) && field.required && field.default.is_none() {
+        report("a required read_only or hidden field needs a default".into());
+    }
     // As in XLSForm, where `hidden` is a type that holds a string.
     if field.hidden && t != FieldType::Text {
         report("only text fields can be hidden".into());

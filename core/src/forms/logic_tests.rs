@@ -343,7 +343,8 @@ fn badly_built_groups_and_fields_are_refused_at_load() {
             {"key": "f2", "type": "single_choice", "label": label, "choice_filter": "region = ${zz}",
              "choices": [{"value": "a", "label": label, "columns": {"province": "p"}}]},
             {"key": "a1", "type": "integer", "label": label, "appearance": ["minimal"]},
-            {"key": "h", "type": "text", "label": label, "hidden": true, "system": true}
+            {"key": "h", "type": "text", "label": label, "hidden": true, "system": true},
+            {"key": "r", "type": "text", "label": label, "read_only": true, "required": true}
         ]
     }));
     let expect = [
@@ -363,6 +364,7 @@ fn badly_built_groups_and_fields_are_refused_at_load() {
         "f2: choice_filter refers to 'zz'",
         "a1: appearance minimal does not apply to a integer field",
         "h: a read_only or hidden field cannot be system or input_only",
+        "r: a required read_only or hidden field needs a default",
     ];
     for e in expect {
         assert!(p.iter().any(|x| x.contains(e)), "missing {e:?} in {p:#?}");
