@@ -72,10 +72,11 @@ class SeizedDeviceTest {
             assertTrue(has("Bỏ mã PIN khẩn cấp"))
             assertTrue(runBlocking { phone.session.call { it.hasDuressPin() } })
 
-            // Quick-hide: locked at once, a neutral screen with nothing of the app's screens.
+            // Quick-hide: a neutral screen at once, with nothing of the app's
+            // screens, and the store locked behind it (off the main thread).
             tapTag("hide-now")
             waitForTag("hidden-cover")
-            assertEquals(SessionState.Locked, phone.session.state.value)
+            waitUntil("the store locked behind the cover", SLOW_MS) { phone.session.state.value == SessionState.Locked }
             assertFalse(has("Mã PIN khẩn cấp"))
             assertTrue(onAllNodesWithTag("unlock-pin").fetchSemanticsNodes().isEmpty())
 
@@ -130,7 +131,9 @@ class SeizedDeviceTest {
             waitForText("Chưa đặt mã PIN khẩn cấp.")
             tapTag("hide-now")
             waitForTag("hidden-cover")
-            assertEquals(SessionState.Locked, team.supervisor.session.state.value)
+            // The cover comes at once; the lock follows off the main thread
+            // (after a store call in flight), so it is waited for.
+            waitUntil("the store locked behind the cover", SLOW_MS) { team.supervisor.session.state.value == SessionState.Locked }
             tapTag("hidden-cover")
             waitForTag("unlock-pin")
             type("unlock-pin", TestComputer.PIN)

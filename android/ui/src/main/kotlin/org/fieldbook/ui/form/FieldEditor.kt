@@ -68,7 +68,7 @@ fun FieldEditor(field: FieldUi, onText: (String) -> Unit, onValue: (FieldValue?)
         Column(Modifier.fillMaxWidth().padding(vertical = 4.dp).testTag("field-" + spec.key)) {
             Text(spec.label, style = MaterialTheme.typography.labelMedium)
             Text(field.text, style = MaterialTheme.typography.bodyLarge)
-            Text(tr(if (spec.system) "form_system_value" else "form_filled_by_form"), style = MaterialTheme.typography.bodySmall)
+            Text(if (spec.system) tr("form_system_value") else tr("form_filled_by_form"), style = MaterialTheme.typography.bodySmall)
             field.messages.forEach { Text(it, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodySmall) }
         }
         return
