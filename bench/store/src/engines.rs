@@ -1,5 +1,6 @@
-//! The three stores behind one interface, so every phase runs the same code
-//! against each.
+//! The four stores behind one interface, so every phase runs the same code
+//! against each: the minimal plain store (the floor), Fieldbook's schema on
+//! plain SQLite and on SQLCipher, and Fieldbook.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use fieldbook_core::store::{CreateOptions, OpenOptions, Store, WriteOptions};
 use fieldbook_core::RecordKind;
 use serde_json::{Map, Value};
 
+use crate::minimal::MinimalStore;
 use crate::sqlstore::{Res, SqlStore};
 
 pub const PIN: &str = "482915";
@@ -19,16 +21,25 @@ pub const SQLCIPHER_PASSPHRASE: &str = "482915";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
+    /// Each record's values once, as JSON, in one row: the floor.
+    Minimal,
     Plain,
     SqlCipher,
     Fieldbook,
 }
 
-pub const ENGINES: [Engine; 3] = [Engine::Plain, Engine::SqlCipher, Engine::Fieldbook];
+/// Every store, in the order of the report's columns.
+pub const ENGINES: [Engine; 4] = [
+    Engine::Minimal,
+    Engine::Plain,
+    Engine::SqlCipher,
+    Engine::Fieldbook,
+];
 
 impl Engine {
     pub fn name(self) -> &'static str {
         match self {
+            Engine::Minimal => "minimal plain",
             Engine::Plain => "plain SQLite",
             Engine::SqlCipher => "SQLCipher",
             Engine::Fieldbook => "Fieldbook",
@@ -36,6 +47,7 @@ impl Engine {
     }
     fn slug(self) -> &'static str {
         match self {
+            Engine::Minimal => "minimal",
             Engine::Plain => "plain",
             Engine::SqlCipher => "sqlcipher",
             Engine::Fieldbook => "fieldbook",
@@ -101,6 +113,7 @@ impl Place {
                 )?;
                 Box::new(Fb(store))
             }
+            Engine::Minimal => Box::new(Min(MinimalStore::create(&self.db())?)),
             e => Box::new(Sql(SqlStore::create(&self.db(), e.passphrase())?)),
         })
     }
@@ -117,6 +130,10 @@ impl Place {
                 let t = std::time::Instant::now();
                 store.unlock(PIN)?;
                 Ok((Box::new(Fb(store)), opened, t.elapsed().as_secs_f64()))
+            }
+            Engine::Minimal => {
+                let s = MinimalStore::open(&self.db())?;
+                Ok((Box::new(Min(s)), t.elapsed().as_secs_f64(), 0.0))
             }
             e => {
                 let s = SqlStore::open(&self.db(), e.passphrase())?;
@@ -156,6 +173,7 @@ pub trait Bench {
 
 struct Fb(Store);
 struct Sql(SqlStore);
+struct Min(MinimalStore);
 
 impl Bench for Fb {
     fn add_many(
@@ -204,6 +222,28 @@ impl Bench for Sql {
     }
     fn uic_of(&mut self, client: RecordId) -> Res<String> {
         Ok(self.0.get(client)?.text("uic").ok_or("no uic")?.to_string())
+    }
+}
+
+impl Bench for Min {
+    fn add_many(
+        &mut self,
+        items: &[(RecordKind, Map<String, Value>)],
+        today: NaiveDate,
+    ) -> Res<Vec<RecordId>> {
+        self.0.add_many(items, today)
+    }
+    fn list_clients(&mut self) -> Res<usize> {
+        Ok(self.0.list_clients()?.len())
+    }
+    fn search(&mut self, search: &ClientSearch) -> Res<usize> {
+        Ok(self.0.search_clients(search)?.len())
+    }
+    fn timeline(&mut self, client: RecordId) -> Res<usize> {
+        Ok(self.0.timeline(client)?.len())
+    }
+    fn uic_of(&mut self, client: RecordId) -> Res<String> {
+        self.0.uic_of(client)
     }
 }
 

@@ -1,16 +1,19 @@
 //! fieldbook-bench: Fieldbook's encrypted store against the same schema in
-//! plain SQLite and in SQLCipher, in one process, as ratios.
+//! plain SQLite and in SQLCipher, and against the floor (a minimal plain
+//! store holding each record's values once, `minimal.rs`), in one process,
+//! as ratios.
 //!
 //! `cargo run --release -p fieldbook-bench -- [--records N] [--clients N] [--runs N] [--quick] [--reports-only]`
 //!
 //! Through cargo's feature unification this binary links SQLCipher for every
 //! crate, fieldbook-core included: with no key set SQLCipher is plain SQLite,
-//! so all three stores run on the same engine build.
+//! so all four stores run on the same engine build.
 
 mod alloc;
 mod breakdown;
 mod data;
 mod engines;
+mod minimal;
 mod report;
 mod reports;
 mod sqlstore;
@@ -507,7 +510,7 @@ fn main() -> Res<()> {
         if same_answers { "yes" } else { "NO" }
     );
     println!(
-        "process max RSS: {:.0} MiB after the mixed inserts, {:.0} MiB after the mixed reads, {:.0} MiB at the end (one process for all three stores)",
+        "process max RSS: {:.0} MiB after the mixed inserts, {:.0} MiB after the mixed reads, {:.0} MiB at the end (one process for all four stores)",
         rss_after_insert as f64 / 1048576.0,
         rss_after_mixed as f64 / 1048576.0,
         alloc::max_rss() as f64 / 1048576.0

@@ -38,7 +38,7 @@ pub fn header(records: &usize, clients: &usize, runs: usize, batch: usize, root:
         mem_kb / 1048576.0
     );
     println!(
-        "engine: SQLite {sqlite}, SQLCipher {cipher} linked for all three stores (unkeyed = plain SQLite)"
+        "engine: SQLite {sqlite}, SQLCipher {cipher} linked for all four stores (unkeyed = plain SQLite)"
     );
     println!(
         "settings: {records} mixed records, {clients} clients in the clients-only store, median of {runs} runs \
@@ -49,18 +49,39 @@ pub fn header(records: &usize, clients: &usize, runs: usize, batch: usize, root:
     Ok(())
 }
 
+// Where each store's figure sits in a row's values: the order of ENGINES.
+const FLOOR: usize = 0;
+const PLAIN: usize = 1;
+const CIPHER: usize = 2;
+const FIELDBOOK: usize = 3;
+
+/// The header cells of the engines, then of Fieldbook's ratios to each.
+fn columns() -> String {
+    let names: Vec<&str> = ENGINES.iter().map(|e| e.name()).collect();
+    let ratios: Vec<String> = ENGINES[..FIELDBOOK]
+        .iter()
+        .map(|e| format!("Fieldbook / {}", e.name()))
+        .collect();
+    format!("{} | {}", names.join(" | "), ratios.join(" | "))
+}
+
+fn rule(first: usize) -> String {
+    let mut cells = vec!["---"; first];
+    cells.extend(vec!["---:"; ENGINES.len() + FIELDBOOK]);
+    format!("|{}|", cells.join("|"))
+}
+
 pub struct Row {
     pub label: String,
-    /// Values per engine in display units.
-    pub values: [f64; 3],
+    /// Values per engine in display units, in the order of [`ENGINES`].
+    pub values: [f64; 4],
     pub higher_is_better: bool,
     /// For rates: minimum Fieldbook/plain ratio; for times: maximum Fieldbook value.
     pub aim: Option<f64>,
 }
 
-fn by_engine(m: &HashMap<&'static str, Measure>, f: impl Fn(&Measure) -> f64) -> [f64; 3] {
-    let v = |e: Engine| m.get(e.name()).map(&f).unwrap_or(f64::NAN);
-    [v(ENGINES[0]), v(ENGINES[1]), v(ENGINES[2])]
+fn by_engine(m: &HashMap<&'static str, Measure>, f: impl Fn(&Measure) -> f64) -> [f64; 4] {
+    ENGINES.map(|e| m.get(e.name()).map(&f).unwrap_or(f64::NAN))
 }
 
 impl Row {
@@ -85,18 +106,21 @@ impl Row {
             aim: max_ms,
         }
     }
-    fn fb_vs_plain(&self) -> f64 {
-        self.values[2] / self.values[0]
-    }
-    fn fb_vs_cipher(&self) -> f64 {
-        self.values[2] / self.values[1]
+    fn fieldbook_to(&self, other: usize) -> f64 {
+        self.values[FIELDBOOK] / self.values[other]
     }
     fn beats_cipher(&self) -> bool {
         if self.higher_is_better {
-            self.values[2] > self.values[1]
+            self.values[FIELDBOOK] > self.values[CIPHER]
         } else {
-            self.values[2] < self.values[1]
+            self.values[FIELDBOOK] < self.values[CIPHER]
         }
+    }
+    fn ratios(&self) -> String {
+        (0..FIELDBOOK)
+            .map(|i| format!("{:.2}", self.fieldbook_to(i)))
+            .collect::<Vec<_>>()
+            .join(" | ")
     }
 }
 
@@ -114,31 +138,29 @@ fn fmt(v: f64) -> String {
 
 pub fn table(rows: &[Row]) {
     println!("\n## Results (medians)\n");
-    println!("| measure | plain SQLite | SQLCipher | Fieldbook | Fieldbook / plain | Fieldbook / SQLCipher |");
-    println!("|---|---:|---:|---:|---:|---:|");
+    println!("| measure | {} |", columns());
+    println!("{}", rule(1));
     for r in rows {
+        let values: Vec<String> = r.values.iter().map(|&v| fmt(v)).collect();
         println!(
-            "| {} | {} | {} | {} | {:.2} | {:.2} {} |",
+            "| {} | {} | {} {} |",
             r.label,
-            fmt(r.values[0]),
-            fmt(r.values[1]),
-            fmt(r.values[2]),
-            r.fb_vs_plain(),
-            r.fb_vs_cipher(),
+            values.join(" | "),
+            r.ratios(),
             if r.beats_cipher() {
-                "(faster)"
+                "(faster than SQLCipher)"
             } else {
-                "(SLOWER)"
+                "(SLOWER than SQLCipher)"
             }
         );
     }
-    println!("\nRates: higher is better (a ratio above 1 means Fieldbook is faster). Times: lower is better (a ratio below 1 means Fieldbook is faster).");
+    println!("\nRates: higher is better (a ratio above 1 means Fieldbook is faster). Times: lower is better (a ratio below 1 means Fieldbook is faster). The minimal plain store holds each record's values once, as JSON, in one row: what no encryption and no sync would cost.");
 }
 
 pub fn memory(phases: &[(&str, &HashMap<&'static str, Measure>)]) {
     println!("\n## Peak memory per phase (MiB: Rust heap above the phase's start + SQLite heap high-water)\n");
-    println!("| phase | plain SQLite | SQLCipher | Fieldbook | Fieldbook / plain | Fieldbook / SQLCipher |");
-    println!("|---|---:|---:|---:|---:|---:|");
+    println!("| phase | {} |", columns());
+    println!("{}", rule(1));
     for (name, m) in phases {
         let cell = |e: Engine| {
             m.get(e.name())
@@ -152,11 +174,17 @@ pub fn memory(phases: &[(&str, &HashMap<&'static str, Measure>)]) {
                 .unwrap_or((f64::NAN, f64::NAN, f64::NAN))
         };
         let v: Vec<_> = ENGINES.iter().map(|&e| cell(e)).collect();
+        let cells: Vec<String> = v
+            .iter()
+            .map(|(t, r, q)| format!("{t:.1} ({r:.1} + {q:.1})"))
+            .collect();
+        let ratios: Vec<String> = (0..FIELDBOOK)
+            .map(|i| format!("{:.2}", v[FIELDBOOK].0 / v[i].0))
+            .collect();
         println!(
-            "| {name} | {:.1} ({:.1} + {:.1}) | {:.1} ({:.1} + {:.1}) | {:.1} ({:.1} + {:.1}) | {:.2} | {:.2} |",
-            v[0].0, v[0].1, v[0].2, v[1].0, v[1].1, v[1].2, v[2].0, v[2].1, v[2].2,
-            v[2].0 / v[0].0,
-            v[2].0 / v[1].0
+            "| {name} | {} | {} |",
+            cells.join(" | "),
+            ratios.join(" | ")
         );
     }
 }
@@ -168,25 +196,36 @@ pub fn sizes(
     c: usize,
 ) {
     println!("\n## Size on disk (database + WAL after closing)\n");
-    println!("| store | plain SQLite | SQLCipher | Fieldbook | Fieldbook / plain | Fieldbook / SQLCipher |");
-    println!("|---|---:|---:|---:|---:|---:|");
-    for (label, m) in [
-        (format!("{n} mixed records"), mixed),
-        (format!("{c} clients"), clients),
+    println!("| store | {} |", columns());
+    println!("{}", rule(1));
+    for (label, m, count) in [
+        (format!("{n} mixed records"), mixed, n),
+        (format!("{c} clients"), clients, c),
     ] {
-        let v: Vec<f64> = ENGINES
+        let bytes: Vec<f64> = ENGINES
             .iter()
-            .map(|e| m.get(e.name()).copied().unwrap_or(0) as f64 / MIB)
+            .map(|e| m.get(e.name()).copied().unwrap_or(0) as f64)
             .collect();
-        println!(
-            "| {label} (MiB) | {:.1} | {:.1} | {:.1} | {:.2} | {:.2} |",
-            v[0],
-            v[1],
-            v[2],
-            v[2] / v[0],
-            v[2] / v[1]
-        );
+        for (unit, scale) in [("MiB", MIB), ("B per record", count.max(1) as f64)] {
+            let cells: Vec<String> = bytes.iter().map(|b| fmt(b / scale)).collect();
+            let ratios: Vec<String> = (0..FIELDBOOK)
+                .map(|i| format!("{:.2}", bytes[FIELDBOOK] / bytes[i]))
+                .collect();
+            println!(
+                "| {label} ({unit}) | {} | {} |",
+                cells.join(" | "),
+                ratios.join(" | ")
+            );
+        }
     }
+    let per = |e: Engine| mixed.get(e.name()).copied().unwrap_or(0) as f64 / n.max(1) as f64;
+    let (fb, floor) = (per(Engine::Fieldbook), per(Engine::Minimal));
+    println!(
+        "\nAim (issue 14): disk per mixed record <= 1.5 x the minimal plain store and <= 1,500 B: {:.0} B, {:.2} x -> {}",
+        fb,
+        fb / floor,
+        if fb <= 1500.0 && fb / floor <= 1.5 { "HOLDS" } else { "MISSED" }
+    );
 }
 
 pub fn open_parts(
@@ -194,8 +233,9 @@ pub fn open_parts(
     clients: &HashMap<&'static str, Measure>,
 ) {
     println!("\n## Where open + unlock + list goes (medians, ms)\n");
-    println!("| store | step | plain SQLite | SQLCipher | Fieldbook |");
-    println!("|---|---|---:|---:|---:|");
+    let names: Vec<&str> = ENGINES.iter().map(|e| e.name()).collect();
+    println!("| store | step | {} |", names.join(" | "));
+    println!("|---|---|{}", "---:|".repeat(ENGINES.len()));
     for (label, m) in [("mixed", mixed), ("clients-only", clients)] {
         let part = |e: Engine, f: &dyn Fn(&(f64, f64)) -> f64| {
             m.get(e.name())
@@ -214,34 +254,46 @@ pub fn open_parts(
             .enumerate()
             .map(|(i, &e)| total(e) - open[i] - unlock[i])
             .collect();
+        let cells = |v: &[f64]| v.iter().map(|&x| fmt(x)).collect::<Vec<_>>().join(" | ");
         println!(
-            "| {label} | open (SQLCipher: incl. PBKDF2) | {} | {} | {} |",
-            fmt(open[0]),
-            fmt(open[1]),
-            fmt(open[2])
+            "| {label} | open (SQLCipher: incl. PBKDF2) | {} |",
+            cells(&open)
         );
+        let mut unlocks = vec!["-".to_string(); FIELDBOOK];
+        unlocks.push(fmt(unlock[FIELDBOOK]));
         println!(
-            "| {label} | unlock (Argon2id + keys + audit entry) | - | - | {} |",
-            fmt(unlock[2])
+            "| {label} | unlock (Argon2id + keys + audit entry) | {} |",
+            unlocks.join(" | ")
         );
-        println!(
-            "| {label} | list + sort | {} | {} | {} |",
-            fmt(list[0]),
-            fmt(list[1]),
-            fmt(list[2])
-        );
+        println!("| {label} | list + sort | {} |", cells(&list));
     }
 }
 
 pub fn verdict(rows: &[Row], _clients: &HashMap<&'static str, Measure>) {
     println!("\n## Aims\n");
     let insert = &rows[0];
-    let ratio = insert.fb_vs_plain();
+    let ratio = insert.fieldbook_to(PLAIN);
     println!(
         "- encrypted writes >= 0.8 x plain SQLite: {:.2} -> {}",
         ratio,
         if ratio >= 0.8 { "HOLDS" } else { "MISSED" }
     );
+    let floor = insert.fieldbook_to(FLOOR);
+    println!(
+        "- batched writes >= 0.7 x the minimal plain store (issue 14): {:.2} -> {}",
+        floor,
+        if floor >= 0.7 { "HOLDS" } else { "MISSED" }
+    );
+    if let Some(list) = rows.iter().find(|r| r.label.contains("clients-only store")) {
+        let ratio = list.fieldbook_to(FLOOR);
+        let ms = list.values[FIELDBOOK];
+        println!(
+            "- open + unlock + list, clients-only store <= 1.3 x the minimal plain store and under 500 ms (issue 14): {:.2} x, {:.0} ms -> {}",
+            ratio,
+            ms,
+            if ratio <= 1.3 && ms < 500.0 { "HOLDS" } else { "MISSED" }
+        );
+    }
     let slower: Vec<&str> = rows
         .iter()
         .filter(|r| !r.beats_cipher())
@@ -261,8 +313,12 @@ pub fn verdict(rows: &[Row], _clients: &HashMap<&'static str, Measure>) {
                 "- {} under {:.0} ms: {:.0} ms -> {}",
                 r.label,
                 max,
-                r.values[2],
-                if r.values[2] < max { "HOLDS" } else { "MISSED" }
+                r.values[FIELDBOOK],
+                if r.values[FIELDBOOK] < max {
+                    "HOLDS"
+                } else {
+                    "MISSED"
+                }
             );
         }
     }

@@ -47,7 +47,8 @@ fn key_pragma(conn: &Connection, passphrase: Option<&str>) -> Res<()> {
     Ok(())
 }
 
-fn uic_key() -> SecretKey {
+/// The client-code key every baseline computes codes with.
+pub fn uic_key() -> SecretKey {
     SecretKey::from_bytes(&[7u8; 32]).expect("32 bytes")
 }
 
@@ -248,7 +249,7 @@ pub fn sort_by_alias(views: &mut [RecordView]) {
     });
 }
 
-fn area_matches(wanted: Option<&str>, actual: Option<&Value>) -> bool {
+pub fn area_matches(wanted: Option<&str>, actual: Option<&Value>) -> bool {
     match wanted {
         None => true,
         Some(wanted) => actual
@@ -307,18 +308,17 @@ fn load(conn: &Connection, id: RecordId) -> Res<Option<(Vec<u8>, Vec<u8>)>> {
         .optional()?)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn prepare_version(
-    conn: &Connection,
+/// What every store does before it writes a new record, the floor
+/// included: validate against the form (the core's own validator), compute
+/// the client code, and check that links point at stored records of the
+/// right kind (`kind_of` looks a record up in the store's own tables).
+pub fn validated_values(
     uic_key: &SecretKey,
-    hlc: &mut HlcClock,
-    device: DeviceId,
-    now_ms: u64,
     today: NaiveDate,
     kind: RecordKind,
-    id: RecordId,
     input: &Map<String, Value>,
-) -> Res<RecordVersion> {
+    kind_of: &dyn Fn(RecordId) -> Res<Option<RecordKind>>,
+) -> Res<Map<String, Value>> {
     let form = forms::definition(kind);
     let validated = form
         .validate(input, None, today, Lang::default())
@@ -347,7 +347,6 @@ fn prepare_version(
             values.insert("uic".to_string(), Value::String(code));
         }
     }
-    // Links must point at stored records of the right kind.
     for field in &form.fields {
         let Some(expected) = field.link_kind else {
             continue;
@@ -359,11 +358,28 @@ fn prepare_version(
         };
         for raw in ids {
             let id: RecordId = raw.parse()?;
-            if kind_of(conn, id)? != Some(expected) {
+            if kind_of(id)? != Some(expected) {
                 return Err(format!("bad link {raw}").into());
             }
         }
     }
+    Ok(values)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn prepare_version(
+    conn: &Connection,
+    uic_key: &SecretKey,
+    hlc: &mut HlcClock,
+    device: DeviceId,
+    now_ms: u64,
+    today: NaiveDate,
+    kind: RecordKind,
+    id: RecordId,
+    input: &Map<String, Value>,
+) -> Res<RecordVersion> {
+    let form = forms::definition(kind);
+    let mut values = validated_values(uic_key, today, kind, input, &|id| kind_of(conn, id))?;
     let stamp = Stamp {
         hlc: hlc.tick(now_ms),
         device,
