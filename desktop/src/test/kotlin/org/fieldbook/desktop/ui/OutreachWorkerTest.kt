@@ -126,7 +126,10 @@ class OutreachWorkerTest {
 
             // Sync: progress while it runs, then the result, honestly.
             val seen = mutableListOf<SyncPhase>()
-            val watcher = CoroutineScope(Dispatchers.Default)
+            // A state flow keeps only its latest value: a collector on a busy
+            // pool could wake after the push phase has passed. Unconfined, it
+            // runs as each phase is set.
+            val watcher = CoroutineScope(Dispatchers.Unconfined)
             watcher.launch { phone.app.sync.state.collect { s -> s.progress?.let { synchronized(seen) { seen += it.phase } } } }
             tapTag("nav-sync")
             tapTag("sync-now")
