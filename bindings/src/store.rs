@@ -60,13 +60,20 @@ impl FieldbookStore {
         (running, &self.store)
     }
 
-    /// The form of `kind` new records are drawn with, and the store's day.
-    /// A locked store has no team forms open: the built-in form stands in.
-    fn drawing_form(&self, kind: RecordKind) -> (Arc<forms::FormDefinition>, NaiveDate) {
+    /// The form a screen draws, and the store's day: `version` of `kind`
+    /// (a record edited with the form it was written with), or the one new
+    /// records use. A locked store has no team forms open: the built-in
+    /// form stands in.
+    fn drawing_form(
+        &self,
+        kind: RecordKind,
+        version: Option<u32>,
+    ) -> (Arc<forms::FormDefinition>, NaiveDate) {
         let mut store = self.inner();
-        let form = store
-            .current_form(kind)
-            .unwrap_or_else(|_| Arc::new(forms::definition(kind).clone()));
+        let form = version
+            .and_then(|v| store.form_version(kind, v).ok())
+            .or_else(|| store.current_form(kind).ok())
+            .unwrap_or_else(|| Arc::new(forms::definition(kind).clone()));
         (form, store.today())
     }
 
@@ -357,13 +364,16 @@ impl FieldbookStore {
     }
 
     /// The keys of the fields a form shows for these (partial) values, in
-    /// form order: what the renderer draws as the person types.
+    /// form order: what the renderer draws as the person types. `version`
+    /// is the form version drawn (a record's own, when editing it); `None`
+    /// for the one new records use.
     pub fn visible_fields(
         &self,
         kind: RecordKind,
         values: HashMap<String, FieldValue>,
+        version: Option<u32>,
     ) -> Vec<String> {
-        let (form, today) = self.drawing_form(kind);
+        let (form, today) = self.drawing_form(kind, version);
         form.visible_fields(&to_input(&values), today)
             .into_iter()
             .map(str::to_string)
@@ -373,13 +383,15 @@ impl FieldbookStore {
     /// The values of `key`'s choices the form offers for these (partial)
     /// values, in form order: every choice unless the field has a
     /// `choice_filter` (e.g. the districts of the province chosen above).
+    /// `version` as for [`Self::visible_fields`].
     pub fn visible_choices(
         &self,
         kind: RecordKind,
         key: String,
         values: HashMap<String, FieldValue>,
+        version: Option<u32>,
     ) -> Vec<String> {
-        let (form, today) = self.drawing_form(kind);
+        let (form, today) = self.drawing_form(kind, version);
         form.visible_choices(&key, &to_input(&values), today)
             .into_iter()
             .map(str::to_string)

@@ -254,9 +254,11 @@ public final class FormModel {
         let kind = kind, values = values, recordId = recordId, original = original
         let entered = Set(spec.fields.filter(\.isEntered).map(\.key))
         let filtered = spec.fields.filter(\.filteredChoices).map(\.key)
+        let version = spec.version
         do {
             let (visible, found, offered) = try await app.perform { store -> ([String], [FieldIssue], [String: [String]]) in
-                let visible = store.visibleFields(kind: kind, values: values)
+                // The form drawn: a record's own version when editing it.
+                let visible = store.visibleFields(kind: kind, values: values, version: version)
                 let shown = Set(visible)
                 // In an edit, a field emptied on screen is cleared: a required one is reported now.
                 let cleared = recordId == nil ? [] : visible.filter { original[$0] != nil && values[$0] == nil }
@@ -265,7 +267,7 @@ public final class FormModel {
                     recordId: recordId, clear: cleared)
                 var offered: [String: [String]] = [:]
                 for key in filtered where shown.contains(key) {
-                    offered[key] = store.visibleChoices(kind: kind, key: key, values: values)
+                    offered[key] = store.visibleChoices(kind: kind, key: key, values: values, version: version)
                 }
                 return (visible, check, offered)
             }

@@ -286,12 +286,12 @@ class StoreWorkflowTest {
         val consentScope = client.fields.first { it.key == "consent_scope" }
         assertTrue(consentScope.conditional)
         assertEquals(FieldType.MULTIPLE_CHOICE, consentScope.fieldType)
-        assertFalse(store.visibleFields(RecordKind.CLIENT, emptyMap()).contains("consent_scope"))
+        assertFalse(store.visibleFields(RecordKind.CLIENT, emptyMap(), null).contains("consent_scope"))
         assertTrue(
-            store.visibleFields(RecordKind.CLIENT, mapOf("consent_date" to FieldValue.Date("2026-11-01")))
+            store.visibleFields(RecordKind.CLIENT, mapOf("consent_date" to FieldValue.Date("2026-11-01")), null)
                 .contains("consent_scope"),
         )
-        assertFalse("system fields are not drawn", store.visibleFields(RecordKind.CLIENT, emptyMap()).contains("uic"))
+        assertFalse("system fields are not drawn", store.visibleFields(RecordKind.CLIENT, emptyMap(), null).contains("uic"))
         assertEquals(listOf("draft", "sent", "accepted", "completed"), referralStatuses().take(4))
 
         val person = mapOf(

@@ -159,10 +159,10 @@ class FormStateHolder(
         val snapshot = values.toMap()
         return try {
             val (shown, found, sameCode, choices) = session.call { store ->
-                val shown = store.visibleFields(kind, snapshot)
+                val shown = store.visibleFields(kind, snapshot, form.version)
                 val cleared = if (recordId == null) emptyList() else shown.filter { it in original && it !in snapshot }
                 val choices = form.fields.filter { it.filteredChoices && it.key in shown }
-                    .associate { it.key to store.visibleChoices(kind, it.key, snapshot) }
+                    .associate { it.key to store.visibleChoices(kind, it.key, snapshot, form.version) }
                 Recomputed(shown, store.check(kind, payload(form, shown, snapshot), recordId, cleared), sameCodeOf(store, snapshot), choices)
             }
             if (generation == this.generation) {
