@@ -257,6 +257,36 @@ fn spec_of(def: &FormDefinition, lang: Lang) -> FormSpec {
     }
 }
 
+/// One form version a device knows, for the supervisor's list of forms.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FormVersionInfo {
+    /// The kind of record it writes.
+    pub kind: RecordKind,
+    /// Its version.
+    pub version: u32,
+    /// Its title, in the requested language.
+    pub title: String,
+    /// Whether new records use it (the newest of its kind).
+    pub in_use: bool,
+    /// Whether it ships with the app (else a supervisor published it).
+    pub built_in: bool,
+    /// The device of the supervisor who signed it, for a published one.
+    pub signed_by: Option<String>,
+    /// When it was signed (RFC 3339), for a published one.
+    pub signed_at: Option<String>,
+}
+
+/// A form the team's roster published that this device refused.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RefusedFormInfo {
+    /// The kind its link names.
+    pub kind: RecordKind,
+    /// The version its link names.
+    pub version: u32,
+    /// Why, in English (the core's words).
+    pub reason: String,
+}
+
 /// The forms a store draws: each kind's newest, the built-in one or one its
 /// team's supervisors published, and the version each record was written with.
 #[uniffi::export]
@@ -283,6 +313,48 @@ impl FieldbookStore {
     ) -> Result<FormSpec> {
         let lang = language.into();
         self.with(|s| Ok(spec_of(&*s.form_version(kind, version)?, lang)))
+    }
+
+    /// Every form version this device knows, oldest first by kind, the one
+    /// in use marked: what a supervisor reviews before and after publishing.
+    pub fn form_versions(&self, language: Language) -> Result<Vec<FormVersionInfo>> {
+        let lang: Lang = language.into();
+        self.with(|s| {
+            let registry = s.forms()?;
+            Ok(registry
+                .all()
+                .map(|known| {
+                    let d = &known.definition;
+                    FormVersionInfo {
+                        kind: d.kind,
+                        version: d.version,
+                        title: d.title.get(lang).to_string(),
+                        in_use: registry.current(d.kind).definition.version == d.version,
+                        built_in: known.publication.is_none(),
+                        signed_by: known.publication.map(|p| p.signed_by.to_string()),
+                        signed_at: known.publication.and_then(|p| {
+                            chrono::DateTime::from_timestamp_millis(p.signed_at_ms)
+                                .map(|t| t.to_rfc3339())
+                        }),
+                    }
+                })
+                .collect())
+        })
+    }
+
+    /// The forms the team's roster published that this device refused
+    /// (not signed by a supervisor it trusts, not a valid successor…).
+    pub fn refused_forms(&self) -> Result<Vec<RefusedFormInfo>> {
+        self.with(|s| {
+            Ok(s.refused_forms()?
+                .into_iter()
+                .map(|r| RefusedFormInfo {
+                    kind: r.kind,
+                    version: r.version,
+                    reason: r.reason,
+                })
+                .collect())
+        })
     }
 
     /// Reads a program officer's XLSForm workbook, then signs it and

@@ -82,9 +82,12 @@ impl Problem {
 
 impl Place {
     fn describe(&self, lang: Lang) -> String {
-        let mut out = match lang {
-            Lang::Vi => format!("trang '{}'", self.sheet),
-            Lang::En => format!("sheet '{}'", self.sheet),
+        // A problem with the whole file (not a workbook, too large) has no sheet.
+        let mut out = match (lang, self.sheet.is_empty()) {
+            (Lang::Vi, true) => "tệp".to_string(),
+            (Lang::En, true) => "the file".to_string(),
+            (Lang::Vi, false) => format!("trang '{}'", self.sheet),
+            (Lang::En, false) => format!("sheet '{}'", self.sheet),
         };
         if let Some(row) = self.row {
             out += &match lang {

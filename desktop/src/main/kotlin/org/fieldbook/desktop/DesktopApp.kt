@@ -33,6 +33,7 @@ class DesktopApp(
     forceKeyFile: Boolean = false,
     syncEvery: Duration = 15.minutes,
     chooseFolder: ((File?) -> File?)? = null,
+    chooseFile: ((File?) -> File?)? = null,
 ) : AutoCloseable {
     /** Work that outlives any screen: the schedule, "sync now". */
     private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
@@ -57,6 +58,7 @@ class DesktopApp(
         reports = ReportFiles(),
         exportFolder = folders.exports,
         chooseFolder = chooseFolder,
+        chooseFile = chooseFile,
         languageSwitch = true,
         syncEveryMinutes = syncEvery.inWholeMinutes.toInt(),
     )

@@ -11,6 +11,7 @@ import org.fieldbook.ui.FieldbookApp
 import org.fieldbook.ui.FieldbookTheme
 import java.io.File
 import javax.swing.JFileChooser
+import javax.swing.filechooser.FileNameExtensionFilter
 import kotlin.system.exitProcess
 
 private const val USAGE = """Usage: fieldbook-desktop [--data DIR] [--key-dir DIR] [--lang vi|en]
@@ -23,7 +24,7 @@ fun main(args: Array<String>) {
     val options = parse(args)
     val folders = DesktopFolders.of(options.data, options.keyDir)
     val language = options.language ?: Preferences(File(folders.config, "preferences.properties")).language() ?: Language.VIETNAMESE
-    val app = DesktopApp(folders, language, forceKeyFile = options.keyDir != null, chooseFolder = ::chooseFolder)
+    val app = DesktopApp(folders, language, forceKeyFile = options.keyDir != null, chooseFolder = ::chooseFolder, chooseFile = ::chooseWorkbook)
     application {
         val state = rememberWindowState(size = DpSize(1280.dp, 820.dp))
         Window(
@@ -71,6 +72,14 @@ private fun parse(args: Array<String>): Options {
 private fun usage(problem: String): Nothing {
     System.err.println("error: $problem\n$USAGE")
     exitProcess(2)
+}
+
+/** The system's file dialog, for a form's XLSForm workbook. */
+private fun chooseWorkbook(current: File?): File? {
+    val chooser = JFileChooser(current).apply {
+        fileFilter = FileNameExtensionFilter("XLSForm (.xlsx)", "xlsx")
+    }
+    return if (chooser.showOpenDialog(null) == JFileChooser.APPROVE_OPTION) chooser.selectedFile else null
 }
 
 /** The system's folder dialog, for the export folder. */

@@ -25,6 +25,8 @@ class AppServices(
     val exportFolder: File? = null,
     /** Offers a folder picker beside the export folder; `null` where there is none. */
     val chooseFolder: ((current: File?) -> File?)? = null,
+    /** Offers a file picker for a form's workbook (XLSX); `null` where there is none. */
+    val chooseFile: ((current: File?) -> File?)? = null,
     /** Lets the person switch between Vietnamese and English from the screens (the desktop; Android follows the system). */
     val languageSwitch: Boolean = false,
     /** How often a schedule syncs while the app is open, for the sync screen to say; `null` if none. */

@@ -323,6 +323,16 @@ private class Studio(private val out: File) {
             shoot(sup, "desktop-devices", "Máy anh Dũng", "Máy anh Dũng")
             tapTag("nav-policy")
             shoot(sup, "desktop-policy", "Số ngày không đồng bộ trước khi xóa", "Days without sync before erase")
+            // The team's forms: the contact form this laptop published from
+            // the province's workbook (in the phone's pictures), in use; a
+            // workbook with a mistake refused at its cell.
+            tapTag("nav-forms")
+            waitForTag("forms-version-contact-2")
+            val broken = File(reports, "biểu mẫu lỗi.xlsx").apply { writeText("không phải tệp Excel") }
+            replace("forms-workbook", broken.path)
+            tapTag("forms-import")
+            waitForTag("forms-status")
+            shoot(sup, "desktop-forms", "Biểu mẫu của nhóm", "Team forms")
             tapTag("nav-export")
             replace("export-folder", reports.path)
             tapTag("export-xlsx")

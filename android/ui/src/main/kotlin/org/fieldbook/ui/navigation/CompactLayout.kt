@@ -128,6 +128,7 @@ fun navTag(route: Route): String = when (route) {
     Route.Overdue -> "overdue"
     Route.Devices -> "devices"
     Route.TeamPolicy -> "policy"
+    Route.TeamForms -> "forms"
     Route.Export -> "export"
     Route.DuressPin -> "duress-pin"
     Route.StoreCheck -> "store-check"

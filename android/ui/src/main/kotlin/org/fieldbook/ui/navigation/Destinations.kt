@@ -6,6 +6,7 @@ import androidx.compose.material.icons.automirrored.filled.Send
 import androidx.compose.material.icons.filled.AccountBox
 import androidx.compose.material.icons.filled.CheckCircle
 import androidx.compose.material.icons.filled.DateRange
+import androidx.compose.material.icons.filled.Edit
 import androidx.compose.material.icons.filled.Home
 import androidx.compose.material.icons.filled.Lock
 import androidx.compose.material.icons.filled.Person
@@ -33,6 +34,7 @@ fun destinationsFor(role: Role, canExport: Boolean): List<Route> = buildList {
         add(Route.Overdue)
         add(Route.Devices)
         add(Route.TeamPolicy)
+        if (canExport) add(Route.TeamForms)
         if (canExport) add(Route.Export)
     }
 }
@@ -54,6 +56,7 @@ fun iconOf(route: Route): ImageVector = when (route) {
     Route.Overdue -> Icons.Filled.Warning
     Route.Devices -> Icons.Filled.Phone
     Route.TeamPolicy -> Icons.Filled.Settings
+    Route.TeamForms -> Icons.Filled.Edit
     Route.Export -> Icons.Filled.Share
     Route.DuressPin -> Icons.Filled.Lock
     Route.StoreCheck -> Icons.Filled.CheckCircle
@@ -74,6 +77,7 @@ fun navLabel(route: Route): String = when (route) {
     Route.Overdue -> tr("nav_overdue")
     Route.Devices -> tr("nav_devices")
     Route.TeamPolicy -> tr("nav_policy")
+    Route.TeamForms -> tr("nav_forms")
     Route.Export -> tr("nav_export")
     Route.DuressPin, Route.StoreCheck, is Route.Timeline, is Route.Form -> titleOf(route)
 }
@@ -92,6 +96,7 @@ fun titleOf(route: Route): String = when (route) {
     Route.Overdue -> tr("title_overdue")
     Route.Devices -> tr("title_devices")
     Route.TeamPolicy -> tr("policy_title")
+    Route.TeamForms -> tr("forms_title")
     Route.Export -> tr("title_export")
     Route.DuressPin -> tr("duress_title")
     Route.StoreCheck -> tr("check_title")

@@ -17,6 +17,9 @@ sealed interface Route {
 
     /** The team's signed security policy: signed here by a supervisor, read by every device. */
     data object TeamPolicy : Route
+
+    /** The team's forms: versions, and XLSForm workbooks out and in (signed and published); where files can be picked. */
+    data object TeamForms : Route
     data object Export : Route
 
     /** Set, change or remove the duress PIN; opened from the sync screen. */

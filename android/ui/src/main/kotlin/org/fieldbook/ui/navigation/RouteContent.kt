@@ -11,6 +11,7 @@ import org.fieldbook.ui.duress.DuressPinScreen
 import org.fieldbook.ui.policy.TeamPolicyScreen
 import org.fieldbook.ui.export.ExportScreen
 import org.fieldbook.ui.form.FormScreen
+import org.fieldbook.ui.forms.TeamFormsScreen
 import org.fieldbook.ui.indicators.IndicatorsScreen
 import org.fieldbook.ui.meetings.MeetingsScreen
 import org.fieldbook.ui.overdue.OverdueScreen
@@ -53,6 +54,7 @@ fun RouteContent(entry: BackStackEntry, services: AppServices, nav: Navigator) {
                 onOverdue = { go(Route.Overdue) },
                 onDevices = { go(Route.Devices) },
                 onPolicy = { go(Route.TeamPolicy) },
+                onForms = if (services.reports != null) ({ go(Route.TeamForms) }) else null,
                 onExport = if (services.reports != null) ({ go(Route.Export) }) else null,
             )
             is Route.Indicators -> IndicatorsScreen(session, route.worker, route.workerLabel)
@@ -63,6 +65,7 @@ fun RouteContent(entry: BackStackEntry, services: AppServices, nav: Navigator) {
             )
             Route.Devices -> DevicesScreen(session)
             Route.TeamPolicy -> TeamPolicyScreen(session)
+            Route.TeamForms -> TeamFormsScreen(services)
             Route.Export -> ExportScreen(services)
             is Route.Timeline -> TimelineScreen(
                 session,
