@@ -194,7 +194,11 @@ fn field_spec(def: &FormDefinition, field: &FieldDef, lang: Lang) -> FieldSpec {
         max: bound_text(&field.constraints.max),
         min_length: field.constraints.min_length.map(|n| n as u32),
         max_length: field.constraints.max_length.map(|n| n as u32),
-        conditional: field.relevant.is_some() || in_conditional_group(def, field),
+        conditional: field.relevant.is_some()
+            || def
+                .groups_of(&field.key)
+                .iter()
+                .any(|g| g.relevant.is_some()),
         default_value,
         input_only: field.input_only,
         system: field.system,
@@ -208,23 +212,6 @@ fn field_spec(def: &FormDefinition, field: &FieldDef, lang: Lang) -> FieldSpec {
         filtered_choices: field.choice_filter.is_some(),
         group: field.group.clone(),
     }
-}
-
-/// Whether a group the field lies in has a skip rule of its own.
-fn in_conditional_group(def: &FormDefinition, field: &FieldDef) -> bool {
-    let mut next = field.group.as_deref();
-    let mut steps = 0;
-    while let Some(group) = next.and_then(|k| def.group(k)) {
-        if group.relevant.is_some() {
-            return true;
-        }
-        steps += 1;
-        if steps > def.groups.len() {
-            break;
-        }
-        next = group.parent.as_deref();
-    }
-    false
 }
 
 /// The built-in form of one kind, in `language` (a store's own forms, which

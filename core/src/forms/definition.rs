@@ -432,6 +432,20 @@ impl FormDefinition {
         self.groups.iter().find(|g| g.key == key)
     }
 
+    /// The groups the field keyed `key` lies in, outermost first (as
+    /// checked and resolved when the definition was parsed).
+    pub fn groups_of(&self, key: &str) -> Vec<&GroupDef> {
+        self.index_of(key)
+            .map(|i| {
+                self.compiled.fields[i]
+                    .groups
+                    .iter()
+                    .map(|&g| &self.groups[g])
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     pub(super) fn index_of(&self, key: &str) -> Option<usize> {
         self.compiled.index.get(key).copied()
     }

@@ -111,6 +111,14 @@ fn a_group_rule_hides_every_field_in_it_and_its_subgroups() {
             ("province".to_string(), FieldErrorCode::NotApplicable),
         ]
     );
+    let f = form();
+    let groups: Vec<&str> = f
+        .groups_of("district")
+        .iter()
+        .map(|g| g.key.as_str())
+        .collect();
+    assert_eq!(groups, ["place", "area"]);
+    assert!(f.groups_of("callback").is_empty());
     let values = map(json!({"setting": "home"}));
     let shown = form().visible_fields(&values, today()).join(" ");
     assert_eq!(shown, "intro setting callback kits programme");
