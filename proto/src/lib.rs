@@ -18,9 +18,14 @@ pub mod vocab;
 
 pub use version::SealedVersion;
 
-/// Bumped on any incompatible change to the types below; sent as the
-/// `Fieldbook-Protocol` header and in the health answer.
-pub const PROTOCOL_VERSION: u32 = 2;
+/// Bumped on any incompatible change to the types below or to what a sealed
+/// body holds; sent as the `Fieldbook-Protocol` header and in the health
+/// answer. 3: record format 3 (compact, compressed bodies), which apps
+/// speaking 2 cannot open.
+pub const PROTOCOL_VERSION: u32 = 3;
+/// The oldest protocol a hub serves: an app that sends an older one would
+/// pull bodies it cannot open, so the hub answers it 426 `update_required`.
+pub const OLDEST_SERVED_PROTOCOL: u32 = 3;
 /// The header that carries [`PROTOCOL_VERSION`] on every request and answer.
 pub const PROTOCOL_HEADER: &str = "fieldbook-protocol";
 

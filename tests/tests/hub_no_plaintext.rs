@@ -1,13 +1,16 @@
 //! The hub holds ciphertext only: after a team synced records full of
 //! distinctive text through it, no file of the hub's data directory (the
 //! SQLite database, its WAL) nor its log holds any of that text, in any
-//! common encoding or case; nor does the log hold a device token.
+//! common encoding or case; nor does the log hold a device token; and the
+//! sealed bodies it keeps are all of bucket sizes.
 
 mod common;
 
 use common::devices::Device;
 use common::hub::HubProcess;
 use common::plaintext::Scanner;
+use fieldbook_core::crypto::padding::padded_len;
+use fieldbook_core::crypto::seal::SEAL_OVERHEAD;
 use fieldbook_core::record::RecordKind;
 use fieldbook_core::store::Role;
 use serde_json::json;
@@ -80,6 +83,21 @@ fn the_hubs_files_and_log_hold_no_record_content() {
     hub.kill();
     hub.restart();
     scanner.assert_clean(&dirs, "hub.db", "hub restarted");
+    // Reading its own database, the hub learns of each body only its size
+    // bucket: compressed first, then padded (record format 3), the sealed
+    // lengths are all Padmé bucket sizes, never the length of what was typed.
+    let db = rusqlite::Connection::open(hub.data_dir().join("hub.db")).unwrap();
+    let lengths: Vec<usize> = db
+        .prepare("SELECT length(body) FROM versions")
+        .unwrap()
+        .query_map([], |r| r.get::<_, i64>(0))
+        .unwrap()
+        .map(|l| l.unwrap() as usize - SEAL_OVERHEAD)
+        .collect();
+    assert!(lengths.len() >= 4, "{lengths:?}");
+    for length in &lengths {
+        assert_eq!(padded_len(*length), *length, "a body of {length} bytes");
+    }
     let log = std::fs::read(hub.log_file()).unwrap();
     assert!(
         String::from_utf8_lossy(&log).contains("request"),

@@ -9,6 +9,8 @@
 //! - [`team_key`]: the team keys a device holds ([`TeamKey`]).
 //! - [`mod@seal`]: versioned AES-256-GCM sealed values and the record AAD.
 //! - [`sealed_json`]: structured values sealed as JSON, with typed failures.
+//! - [`sealed_body`]: records' bodies in format 3 (compact, zstd, then padding),
+//!   and telling them from format 2's JSON.
 //! - [`kdf`]: Argon2id parameters stored beside the wrapped key, PIN key derivation.
 //! - [`wrap`]: wrapping one key under another.
 //! - [`platform`]: the platform key the shells supply (Keystore / Keychain) and a
@@ -23,7 +25,9 @@
 //!
 //! Known limitation: the RustCrypto versions pinned here do not zeroize every
 //! internal state on drop (the AES round keys unless the `aes/zeroize` feature
-//! is enabled, HMAC/HKDF inner hash states). Our own buffers are zeroized.
+//! is enabled, HMAC/HKDF inner hash states), nor does zstd wipe the window a
+//! record's plaintext passed through while compressing. Our own buffers are
+//! zeroized.
 
 pub mod blind_index;
 pub mod domain;
@@ -37,6 +41,7 @@ pub mod padding;
 pub mod pin_binding;
 pub mod platform;
 pub mod seal;
+pub mod sealed_body;
 pub mod sealed_json;
 pub mod team_key;
 pub mod wrap;
@@ -53,6 +58,7 @@ pub use platform::{
     SoftwareKeyProvider,
 };
 pub use seal::{open, record_aad, seal, SEAL_FORMAT_V1};
+pub use sealed_body::{open_body, seal_body, OpenedBody};
 pub use sealed_json::{decode_json, encode_json, open_json, seal_json, Padding};
 pub use team_key::TeamKey;
 pub use wrap::{unwrap_key, wrap_key};

@@ -1,6 +1,7 @@
 //! Records: their kinds and ids, the clock that stamps every field write, and
 //! the field-by-field merge that lets every device converge.
 
+pub mod compact;
 pub mod hlc;
 pub mod ids;
 pub mod kind;

@@ -15,6 +15,7 @@
 
 mod audit;
 mod background;
+mod blob;
 mod check;
 mod check_report;
 mod client_codes;
@@ -322,5 +323,7 @@ impl Store {
 
 #[cfg(test)]
 mod check_tests;
+#[cfg(test)]
+mod format_v2_tests;
 #[cfg(test)]
 pub(crate) mod tests;

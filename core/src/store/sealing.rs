@@ -2,10 +2,11 @@
 //! class and epoch, format version and what the blob is (state, view, or one
 //! version), so no sealed blob can be moved to another record or role.
 
-use serde::{de::DeserializeOwned, Serialize};
+use zeroize::Zeroizing;
 
+use super::blob::RecordBlob;
 use super::vault::UnlockedKeys;
-use crate::crypto::{open_json, record_aad, seal_json, Padding};
+use crate::crypto::{open_body, record_aad, seal_body, Padding};
 use crate::record::{RecordId, RecordKind, RecordVersion, SensitivityClass, VersionId};
 use crate::{Error, Result};
 
@@ -41,7 +42,8 @@ impl SealContext {
         aad
     }
 
-    pub fn seal<T: Serialize>(
+    /// Seals a record's blob in record format 3.
+    pub fn seal<T: RecordBlob>(
         &self,
         keys: &UnlockedKeys,
         role: BlobRole,
@@ -63,11 +65,14 @@ impl SealContext {
             BlobRole::Version(_) => Padding::Bucket,
             BlobRole::State | BlobRole::View => Padding::None,
         };
-        Ok(seal_json(key, &self.aad(role), value, padding)?)
+        let encoded = Zeroizing::new(value.encode());
+        Ok(seal_body(key, &self.aad(role), &encoded, padding)?)
     }
 
-    /// Opens a blob; any failure names the record and nothing else.
-    pub fn open<T: DeserializeOwned>(
+    /// Opens a blob sealed in record format 2 or 3; any failure (a wrong
+    /// key, tampering, a frame or encoding that does not hold together)
+    /// names the record and nothing else.
+    pub fn open<T: RecordBlob>(
         &self,
         keys: &UnlockedKeys,
         role: BlobRole,
@@ -76,7 +81,9 @@ impl SealContext {
         let key = keys
             .seal_key(self.class, self.epoch)
             .ok_or(Error::RecordCorrupt { id: self.id })?;
-        open_json(key, &self.aad(role), sealed).map_err(|_| Error::RecordCorrupt { id: self.id })
+        open_body(key, &self.aad(role), sealed)
+            .and_then(|opened| T::from_opened(&opened))
+            .map_err(|_| Error::RecordCorrupt { id: self.id })
     }
 
     /// Opens one version filed under `version_id` (in the store's log, its
@@ -116,6 +123,100 @@ impl VersionProblem {
         match self {
             VersionProblem::Unreadable => "corrupted or tampered",
             VersionProblem::Disagrees => "contents disagree with routing metadata",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::seal;
+    use crate::store::tests::{add_client, Fixture};
+    use crate::store::{db, Store};
+    use crate::Error;
+
+    /// Writes `plain` into a record's state and view, sealed exactly as the
+    /// store seals them (the record's key, its associated data), so the one
+    /// thing wrong is the format-3 frame inside.
+    fn plant(store: &mut Store, id: RecordId, plain: &[u8]) {
+        let (class, epoch): (String, u32) = store
+            .conn
+            .query_row(
+                "SELECT key_class, key_epoch FROM records WHERE id = ?1",
+                [id.as_bytes().as_slice()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        let ctx = SealContext {
+            kind: RecordKind::Client,
+            id,
+            class: db::stored_name(&class).unwrap(),
+            epoch,
+        };
+        let (conn, keys) = store.unlocked().unwrap();
+        let key = keys.seal_key(ctx.class, ctx.epoch).unwrap();
+        let state = seal(key, &ctx.aad(BlobRole::State), plain);
+        let view = seal(key, &ctx.aad(BlobRole::View), plain);
+        conn.execute(
+            "UPDATE records SET state = ?1, view = ?2 WHERE id = ?3",
+            rusqlite::params![state, view, id.as_bytes().as_slice()],
+        )
+        .unwrap();
+    }
+
+    fn zstd_frame(stream: &[u8], decoded_len: u32) -> Vec<u8> {
+        let mut frame = vec![2u8];
+        frame.extend_from_slice(&(stream.len() as u32).to_le_bytes());
+        frame.extend_from_slice(&decoded_len.to_le_bytes());
+        frame.extend_from_slice(stream);
+        frame
+    }
+
+    #[test]
+    fn a_corrupted_or_truncated_compressed_body_is_that_record_unreadable() {
+        let fx = Fixture::new();
+        let mut store = fx.create();
+        let victim = add_client(&mut store, "Hoa");
+        let neighbour = add_client(&mut store, "Lan");
+        let encoded: Vec<u8> = b"long_bien methadone Nguyen Thi Hoa "
+            .iter()
+            .cycle()
+            .take(2_000)
+            .copied()
+            .collect();
+        let stream = zstd::bulk::compress(&encoded, 3).unwrap();
+        let mut flipped = stream.clone();
+        let middle = flipped.len() / 2;
+        flipped[middle] ^= 0x5a;
+        let bad_frames = [
+            // Cut in the middle of the zstd stream.
+            zstd_frame(&stream[..stream.len() / 2], 2_000),
+            // A byte of the stream changed (the seal is intact: it was made so).
+            zstd_frame(&flipped, 2_000),
+            // Decodes, but to bytes that are no record.
+            zstd_frame(&stream, 2_000),
+            // A stated length far past the frame's end.
+            [vec![1u8], 1_000_000u32.to_le_bytes().to_vec(), vec![0; 8]].concat(),
+        ];
+        for frame in bad_frames {
+            plant(&mut store, victim, &frame);
+            let listing = store.list(RecordKind::Client).unwrap();
+            assert_eq!(listing.unreadable, vec![victim]);
+            assert_eq!(listing.records.len(), 1);
+            assert_eq!(listing.records[0].id, neighbour);
+            assert!(matches!(
+                store.get(victim),
+                Err(Error::RecordCorrupt { id }) if id == victim
+            ));
+            assert!(matches!(
+                store.update(
+                    victim,
+                    &crate::testing::obj(serde_json::json!({"notes": "x"})),
+                    Default::default()
+                ),
+                Err(Error::RecordCorrupt { id }) if id == victim
+            ));
+            assert_eq!(store.get(neighbour).unwrap().text("alias"), Some("Lan"));
         }
     }
 }

@@ -245,7 +245,7 @@ mod tests {
                 while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap() == 1 {
                     head.push(byte[0]);
                 }
-                let body = br#"{"status":"ok","protocol":2,"backend":"sqlite"}"#;
+                let body = br#"{"status":"ok","protocol":3,"backend":"sqlite"}"#;
                 let promised = if served < cut {
                     body.len() + 40
                 } else {

@@ -383,7 +383,7 @@ mod tests {
             Err(TransportError::Unreachable("cut".into())),
             answer(503, r#"{"error":"unavailable","message":"busy"}"#),
             answer(429, ""),
-            answer(200, r#"{"status":"ok","protocol":2,"backend":"sqlite"}"#),
+            answer(200, r#"{"status":"ok","protocol":3,"backend":"sqlite"}"#),
         ];
         let health = client(&script, 5).health(&AtomicBool::new(false)).unwrap();
         assert_eq!(health.status, "ok");

@@ -9,6 +9,7 @@ mod error;
 mod health;
 mod invites;
 mod keys;
+mod protocol_gate;
 mod rate_limit;
 mod roster;
 mod sync;
@@ -127,6 +128,7 @@ pub fn router_with(storage: Arc<dyn HubStorage>, enroll_limit: EnrollRateLimit) 
             )
         })
         .layer(DefaultBodyLimit::max(UNAUTHENTICATED_BODY_LIMIT))
+        .layer(middleware::from_fn(protocol_gate::refuse_outdated_apps))
         .layer(middleware::from_fn(log_and_tag))
         .with_state(Arc::new(AppState { storage }))
 }

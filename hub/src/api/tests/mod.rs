@@ -56,6 +56,7 @@ macro_rules! api_suite {
 
 mod compact;
 mod limits;
+mod protocol_gate;
 
 api_suite!(sqlite, postgres; [
     health_answers_without_auth,
