@@ -177,6 +177,9 @@ impl Store {
             return Ok(());
         }
         self.seal_clear_lookup_terms()?;
+        if let Some(keys) = self.keys.as_ref() {
+            super::format_upgrade::finish(&mut self.conn, keys)?;
+        }
         if meta::get_blob(&self.conn, HUB_LINK_PLATFORM)?.is_none() {
             if let Some(json) = self.hub_link_json()? {
                 self.keep_hub_link_for_background(&json)?;

@@ -25,6 +25,17 @@ fn fixture_dir() -> PathBuf {
 /// What a build reads out of a store, to compare the frozen store's
 /// contents across builds: per record its details and history, then the
 /// audit trail and the unpushed count.
+/// The bytes of every sealed state, view and version.
+fn body_bytes(conn: &rusqlite::Connection) -> i64 {
+    conn.query_row(
+        "SELECT (SELECT sum(length(state) + length(view)) FROM records)
+              + (SELECT sum(length(body)) FROM versions)",
+        [],
+        |r| r.get(0),
+    )
+    .expect("a sum")
+}
+
 fn read_everything(store: &mut Store, ids: &[RecordId]) -> Value {
     let records: Vec<Value> = ids
         .iter()
@@ -212,12 +223,30 @@ fn the_frozen_v2_store_opens_with_everything_in_it() {
         clock: Arc::new(clock),
         ..OpenOptions::for_tests()
     };
-    let mut store = Store::open(&tmp.path().join("device"), provider, options).expect("opens");
+    let dir = tmp.path().join("device");
+    let mut store = Store::open(&dir, provider.clone(), options.clone()).expect("opens");
+    assert!(format_upgrade::pending(&store.conn).unwrap());
+    let before = body_bytes(&store.conn);
     store.unlock(TEST_PIN).expect("the PIN unlocks it");
+    // The first unlock rewrote every body in format 3, once.
+    assert!(!format_upgrade::pending(&store.conn).unwrap());
+    let after = body_bytes(&store.conn);
+    assert!(
+        after * 2 < before,
+        "{after} bytes of bodies after, {before} before"
+    );
     let read = read_everything(&mut store, &ids);
     assert_eq!(read["records"], expected["read"]["records"]);
     assert_eq!(read["unpushed"], expected["read"]["unpushed"]);
     assert_eq!(read["audit_ok"], json!(true));
+    // Locked and opened again, it reads the same, and has nothing left to do.
+    drop(store);
+    let mut store = Store::open(&dir, provider, options).expect("opens again");
+    store.unlock(TEST_PIN).expect("unlocks again");
+    assert_eq!(body_bytes(&store.conn), after);
+    let again = read_everything(&mut store, &ids);
+    assert_eq!(again["records"], read["records"]);
+    assert_eq!(again["unpushed"], read["unpushed"]);
     // The upgrade may add entries of its own, never lose one.
     assert!(
         read["audit_entries"].as_u64() >= expected["read"]["audit_entries"].as_u64(),

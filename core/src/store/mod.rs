@@ -24,6 +24,7 @@ mod compaction;
 mod db;
 mod erase;
 mod exchange;
+mod format_upgrade;
 mod forms;
 mod header;
 mod links;

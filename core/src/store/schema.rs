@@ -121,12 +121,24 @@ CREATE TABLE lookup_postings (
 ) WITHOUT ROWID;
 ";
 
+/// Version 5: record format 3. A store with records sealed as JSON rewrites
+/// them, compact, at the first unlock after the upgrade (sealing needs the
+/// keys); this marks that work as pending, from the start (see
+/// `format_upgrade`). A new store has nothing to rewrite: [`create`] clears it.
+const V4_TO_V5: &str = "
+INSERT INTO meta (key, value) VALUES ('record_format_3_pending', zeroblob(16));
+";
+
 /// Every step of the store's schema, in order; [`VERSION`] is their number.
-pub const MIGRATIONS: Migrations = Migrations::new(&[V1, V1_TO_V2, V2_TO_V3, V3_TO_V4]);
+pub const MIGRATIONS: Migrations = Migrations::new(&[V1, V1_TO_V2, V2_TO_V3, V3_TO_V4, V4_TO_V5]);
 
 /// Creates the current schema in an empty database, in the caller's transaction.
 pub fn create(tx: &Transaction) -> Result<()> {
     upgrade(tx)?;
+    tx.execute(
+        "DELETE FROM meta WHERE key = ?1",
+        [super::format_upgrade::PENDING],
+    )?;
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     Ok(())
 }
@@ -280,7 +292,7 @@ PRAGMA user_version = 1;
         assert_eq!(tables(&old), tables(&fresh()));
         let survived: (Vec<u8>, Vec<u8>, Vec<u8>, i64, i64) = old
             .query_row(
-                "SELECT (SELECT value FROM meta), (SELECT view FROM records), \
+                "SELECT (SELECT value FROM meta WHERE key = 'store_id'), (SELECT view FROM records), \
                  (SELECT body FROM versions), (SELECT count(*) FROM lookup), \
                  (SELECT at_ms FROM audit)",
                 [],
@@ -288,6 +300,8 @@ PRAGMA user_version = 1;
             )
             .unwrap();
         assert_eq!(survived, (vec![1, 2], vec![2], vec![3], 1, 5));
+        // Its records, sealed as JSON, are rewritten at the next unlock.
+        assert!(crate::store::format_upgrade::pending(&old).unwrap());
     }
 
     #[test]
@@ -316,7 +330,7 @@ PRAGMA user_version = 1;
 
     #[test]
     fn the_version_is_the_number_of_steps() {
-        assert_eq!(VERSION, 4, "the version stored by released builds");
+        assert_eq!(VERSION, 5, "the version stored by released builds");
         assert_eq!(MIGRATIONS.plan(0).unwrap().count(), VERSION as usize);
     }
 }
