@@ -1,4 +1,10 @@
-//! The bearer-token extractor: token → SHA-256 → device.
+//! The bearer-token extractors: token → SHA-256 → device.
+//!
+//! [`AuthDevice`] looks the device up and marks it seen on one pooled
+//! connection ([`HubStorage::authenticate`](crate::storage::HubStorage::authenticate)).
+//! A pull does not even take that: its handler reads the token with
+//! [`Bearer`] and hands it to the storage with the page it asks for, so the
+//! lookup, the last-seen mark and the page share one connection.
 
 use std::sync::{Arc, OnceLock};
 
@@ -10,7 +16,7 @@ use uuid::Uuid;
 
 use super::error::ApiError;
 use super::AppState;
-use crate::storage::{now, Device, DeviceStatus, Role};
+use crate::storage::{now, Authed, Device, DeviceStatus, Role};
 
 /// Set by [`AuthDevice`] so the request log can name the device.
 #[derive(Clone, Default)]
@@ -54,38 +60,96 @@ impl FromRequestParts<Arc<AppState>> for AuthDevice {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, ApiError> {
-        let device = device_of(parts, state).await?;
-        if device.status == DeviceStatus::Revoked {
-            return Err(ApiError::revoked());
-        }
-        let t = now();
-        let stale = device
-            .last_seen_at
-            .is_none_or(|seen| t - seen >= chrono::Duration::seconds(60));
-        if stale {
-            state.storage.touch_device(device.id, t).await?;
-        }
-        Ok(AuthDevice(device))
+        let bearer = Bearer::from_parts(parts)?;
+        bearer.authenticate(state).await.map(AuthDevice)
     }
 }
 
-/// The device holding the request's bearer token.
+/// The hash of the request's bearer token, not yet checked: for a handler
+/// that authenticates inside its own storage call (one connection for both).
+pub struct Bearer {
+    hash: [u8; 32],
+    slot: Option<DeviceSlot>,
+}
+
+impl Bearer {
+    fn from_parts(parts: &Parts) -> Result<Bearer, ApiError> {
+        let token = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(ApiError::unauthorized)?;
+        Ok(Bearer {
+            hash: token_hash(token),
+            slot: parts.extensions.get::<DeviceSlot>().cloned(),
+        })
+    }
+
+    /// The token's hash, to look the device up by.
+    pub fn hash(&self) -> &[u8; 32] {
+        &self.hash
+    }
+
+    /// Names the device in the request log.
+    fn tag(&self, device: &Device) {
+        if let Some(slot) = &self.slot {
+            let _ = slot.0.set(device.id);
+        }
+    }
+
+    /// What a storage call made for this token found: the active device and
+    /// its answer, or 401 (unknown token) or 410 (revoked: erase yourself).
+    pub fn accept<T>(&self, found: Authed<T>) -> Result<(Device, T), ApiError> {
+        match found {
+            Authed::Unknown => Err(ApiError::unauthorized()),
+            Authed::Revoked(device) => {
+                self.tag(&device);
+                Err(ApiError::revoked())
+            }
+            Authed::Active(device, answer) => {
+                self.tag(&device);
+                Ok((device, answer))
+            }
+        }
+    }
+
+    /// The active device holding the token, marked seen if that is due.
+    pub async fn authenticate(&self, state: &AppState) -> Result<Device, ApiError> {
+        let device = state
+            .storage
+            .authenticate(&self.hash, now())
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
+        self.tag(&device);
+        if device.status == DeviceStatus::Revoked {
+            return Err(ApiError::revoked());
+        }
+        Ok(device)
+    }
+}
+
+impl FromRequestParts<Arc<AppState>> for Bearer {
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &Arc<AppState>,
+    ) -> Result<Self, ApiError> {
+        Bearer::from_parts(parts)
+    }
+}
+
+/// The device holding the request's bearer token, active or revoked; not
+/// marked seen.
 async fn device_of(parts: &mut Parts, state: &Arc<AppState>) -> Result<Device, ApiError> {
-    let token = parts
-        .headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(ApiError::unauthorized)?;
+    let bearer = Bearer::from_parts(parts)?;
     let device = state
         .storage
-        .device_by_token_hash(&token_hash(token))
+        .device_by_token_hash(&bearer.hash)
         .await?
         .ok_or_else(ApiError::unauthorized)?;
-    if let Some(slot) = parts.extensions.get::<DeviceSlot>() {
-        let _ = slot.0.set(device.id);
-    }
+    bearer.tag(&device);
     Ok(device)
 }

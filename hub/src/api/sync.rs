@@ -7,11 +7,11 @@ use axum::extract::{Query, State};
 use fieldbook_proto::sync::{PullResponse, PulledVersion, PushResponse, DEFAULT_PULL_LIMIT};
 use fieldbook_proto::SealedVersion;
 
-use super::auth::AuthDevice;
+use super::auth::{AuthDevice, Bearer};
 use super::error::{stored, ApiError};
 use super::typed::{Answer, Body};
 use super::AppState;
-use crate::storage::{NewVersion, Role, MAX_PULL_LIMIT};
+use crate::storage::{now, NewVersion, Role, MAX_PULL_LIMIT};
 use axum::http::StatusCode;
 use fieldbook_proto::vocab::{RecordKind, SensitivityClass};
 
@@ -27,6 +27,11 @@ fn forbidden_kind(msg: &str) -> ApiError {
     ApiError::new(StatusCode::FORBIDDEN, "forbidden_kind", msg)
 }
 
+/// A push takes two short turns on the storage: the token check (with the
+/// last-seen mark), then the push itself. The token is checked before the
+/// body is read, so a bad one gets 401 with its body unread, and no pooled
+/// connection is held while the body arrives: a few phones uploading slowly
+/// would otherwise hold the whole pool.
 pub async fn push(
     State(state): State<Arc<AppState>>,
     caller: AuthDevice,
@@ -72,11 +77,10 @@ pub async fn push(
     }))
 }
 
-pub async fn pull(
-    State(state): State<Arc<AppState>>,
-    caller: AuthDevice,
+/// The cursor and page size a pull asks for.
+fn pull_query(
     params: Result<Query<PullQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Answer<Pull>, ApiError> {
+) -> Result<(i64, u32), ApiError> {
     let Query(p) = params.map_err(|_| ApiError::invalid("bad since or limit"))?;
     let since =
         i64::try_from(p.since.unwrap_or(0)).map_err(|_| ApiError::invalid("since too large"))?;
@@ -84,15 +88,38 @@ pub async fn pull(
     if !(1..=MAX_PULL_LIMIT).contains(&limit) {
         return Err(ApiError::invalid("limit must be 1 to 1000"));
     }
-    let page = state.storage.pull(caller.0.team_id, since, limit).await?;
-    let role = caller.0.role;
+    Ok((since, limit))
+}
+
+/// A pull takes one pooled connection: the token lookup, the last-seen mark
+/// and the page are one storage call.
+pub async fn pull(
+    State(state): State<Arc<AppState>>,
+    bearer: Bearer,
+    params: Result<Query<PullQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Answer<Pull>, ApiError> {
+    let (since, limit) = match pull_query(params) {
+        Ok(query) => query,
+        Err(bad) => {
+            // A bad token is still told 401 (or 410) before a bad query.
+            bearer.authenticate(&state).await?;
+            return Err(bad);
+        }
+    };
+    let found = state
+        .storage
+        .pull_for(bearer.hash(), now(), since, limit)
+        .await?;
+    let (caller, sync) = bearer.accept(found)?;
+    let page = sync.page;
+    let role = caller.role;
     // A device's own versions are left out: it has them, and sending them back
     // would double a first sync's download for nothing. The cursor still
     // moves past them.
     let mut versions = Vec::with_capacity(page.versions.len());
     for v in page.versions {
         let key_class: SensitivityClass = stored(&v.key_class)?;
-        if !may_hold(role, key_class) || v.pushed_by == Some(caller.0.id) {
+        if !may_hold(role, key_class) || v.pushed_by == Some(caller.id) {
             continue;
         }
         versions.push(PulledVersion {
@@ -107,13 +134,11 @@ pub async fn pull(
             },
         });
     }
-    let key_epoch = state.storage.current_epoch(caller.0.team_id).await?;
-    let roster_head = state.storage.roster_head(caller.0.team_id).await?;
     Ok(Answer(PullResponse {
         versions,
         next: page.next_cursor.max(0) as u64,
         more: page.more,
-        key_epoch,
-        roster_head,
+        key_epoch: sync.key_epoch,
+        roster_head: sync.roster_head,
     }))
 }

@@ -40,9 +40,9 @@ use uuid::Uuid;
 
 pub use error::{Result, StorageError};
 pub use model::{
-    now, parse_role, parse_status, Device, DeviceStatus, Envelope, Invite, LogStats, NewVersion,
-    Page, PushOutcome, Role, RosterWrite, StoredEnvelope, StoredLink, StoredVersion, Team,
-    MAX_LABEL_LEN, MAX_PULL_LIMIT, PUSHER_RETENTION,
+    now, parse_role, parse_status, Authed, Device, DeviceStatus, Envelope, Invite, LogStats,
+    NewVersion, Page, PushOutcome, Role, RosterWrite, StoredEnvelope, StoredLink, StoredVersion,
+    SyncPage, Team, LAST_SEEN_PRECISION, MAX_LABEL_LEN, MAX_PULL_LIMIT, PUSHER_RETENTION,
 };
 pub use postgres::PostgresStorage;
 pub use sqlite::SqliteStorage;
@@ -121,10 +121,23 @@ pub trait HubStorage: Send + Sync {
     async fn acknowledge_wipe(&self, id: Uuid) -> Result<()>;
     /// Records that the device reached the hub at `now` (never moves back).
     async fn touch_device(&self, id: Uuid, now: DateTime<Utc>) -> Result<()>;
+    /// The device holding the token with this hash (as
+    /// [`device_by_token_hash`](Self::device_by_token_hash)), having recorded
+    /// that it reached the hub at `now` if it is active and its stored
+    /// `last_seen_at` is older than [`LAST_SEEN_PRECISION`]; the device
+    /// returned carries the value now stored. One pooled connection.
+    async fn authenticate(
+        &self,
+        token_hash: &[u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<Option<Device>>;
 
     // --- the sync log ---
 
-    /// Appends versions to a team's log in one transaction. Versions whose id
+    /// Appends versions to a team's log atomically (on SQLite, pushes that
+    /// wait for the writer share one transaction, each under a savepoint of
+    /// its own, and each is answered once that transaction is durable; a
+    /// refused push leaves the others untouched). Versions whose id
     /// the team's log already holds (or that repeat within the batch) are
     /// counted as duplicates and not stored again. `NotFound` for an unknown
     /// team or a device not in the team, `Conflict` for a revoked device.
@@ -137,6 +150,17 @@ pub trait HubStorage: Send + Sync {
     /// Up to `limit` (at most [`MAX_PULL_LIMIT`]) versions with `seq > since`,
     /// in increasing seq order. `NotFound` for an unknown team.
     async fn pull(&self, team_id: Uuid, since: i64, limit: u32) -> Result<Page>;
+    /// A pull as a device makes it, on one pooled connection: authenticates
+    /// the token (as [`authenticate`](Self::authenticate)) and, for an
+    /// active device, reads a page of its team's log (as
+    /// [`pull`](Self::pull)) with the team's key epoch and roster head.
+    async fn pull_for(
+        &self,
+        token_hash: &[u8; 32],
+        now: DateTime<Utc>,
+        since: i64,
+        limit: u32,
+    ) -> Result<Authed<SyncPage>>;
     /// How many versions and bytes a team's log holds, and its largest seq.
     async fn log_stats(&self, team_id: Uuid) -> Result<LogStats>;
     /// Drops versions of `record_id` superseded by the merged version

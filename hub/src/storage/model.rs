@@ -153,6 +153,48 @@ pub struct StoredVersion {
 /// that a seized hub cannot tie a team's history to its workers' devices.
 pub const PUSHER_RETENTION: chrono::Duration = chrono::Duration::days(7);
 
+/// How stale a device's `last_seen_at` may get before a request rewrites it.
+/// Writing it on every request made each periodic sync a write (an fsync on
+/// SQLite, a row update on PostgreSQL) for a value the devices screen shows
+/// at minute precision; a device that syncs every few minutes now costs one
+/// write per five minutes, and "last seen" is right to within five minutes.
+pub const LAST_SEEN_PRECISION: chrono::Duration = chrono::Duration::minutes(5);
+
+/// Whether a request at `now` should record that `device` reached the hub:
+/// only an active device whose stored `last_seen_at` is missing or older than
+/// [`LAST_SEEN_PRECISION`] (a revoked device is told to wipe, not welcomed).
+pub(crate) fn should_touch(device: &Device, now: DateTime<Utc>) -> bool {
+    device.status == DeviceStatus::Active
+        && device
+            .last_seen_at
+            .is_none_or(|seen| now - seen >= LAST_SEEN_PRECISION)
+}
+
+/// What a request made with a device token found: the answer for an active
+/// device, or why there is none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Authed<T> {
+    /// No device holds the token.
+    Unknown,
+    /// The device is revoked: nothing was done for it.
+    Revoked(Device),
+    /// The device is active (its `last_seen_at` as now stored) and this is
+    /// what it asked for.
+    Active(Device, T),
+}
+
+/// A pull as a device sees it: one page of the log and the team's state
+/// beside it, read on one connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncPage {
+    /// The page of the team's log.
+    pub page: Page,
+    /// The team's current key epoch.
+    pub key_epoch: u32,
+    /// The seq of the team's last roster link (0 without a roster).
+    pub roster_head: u64,
+}
+
 /// What a push did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PushOutcome {

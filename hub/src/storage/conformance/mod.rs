@@ -15,7 +15,9 @@ use uuid::Uuid;
 use super::test_backends::{Backend, PgSchema};
 use super::*;
 
+mod batching;
 mod roster;
+use batching::*;
 use roster::*;
 
 /// Generates one `#[tokio::test]` per test function for a backend: `single`
@@ -69,6 +71,8 @@ macro_rules! conformance_suite {
                     key_envelopes_round_trip,
                     concurrent_pushers_and_a_paged_puller,
                     log_stats_count_versions_and_bytes,
+                    concurrent_pushes_keep_their_own_outcomes,
+                    last_seen_is_written_at_most_every_few_minutes,
                 ]
                 pair [
                     two_instances_share_one_store,

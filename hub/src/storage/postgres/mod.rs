@@ -6,6 +6,11 @@
 //! for a push (seqs are allocated and inserted under it, so they commit in
 //! order), the invite row for a consume (one winner), the team row for a key
 //! rotation.
+//!
+//! A request uses one pooled connection: the calls a device's sync makes
+//! ([`HubStorage::authenticate`], [`HubStorage::pull_for`]) look the token up,
+//! mark the device seen when that is due, and read on the connection they
+//! took, instead of queueing for the pool once per step.
 
 mod log_primitives;
 mod roster;
@@ -25,13 +30,13 @@ use uuid::Uuid;
 
 use self::log_primitives::PgLog;
 use super::log;
-use super::model::{check_envelopes, check_team_name, dedupe_batch, to_array32};
+use super::model::{check_envelopes, check_team_name, dedupe_batch, should_touch, to_array32};
 use super::{
-    now, parse_role, parse_status, Device, DeviceStatus, Envelope, HubStorage, Invite, LogStats,
-    NewVersion, Page, PushOutcome, Result, RosterWrite, StorageError, StoredEnvelope, StoredLink,
-    StoredVersion, Team,
+    now, parse_role, parse_status, Authed, Device, DeviceStatus, Envelope, HubStorage, Invite,
+    LogStats, NewVersion, Page, PushOutcome, Result, RosterWrite, StorageError, StoredEnvelope,
+    StoredLink, StoredVersion, SyncPage, Team,
 };
-use deadpool_postgres::Transaction;
+use deadpool_postgres::{GenericClient, Transaction};
 
 /// The PostgreSQL backend.
 #[derive(Clone)]
@@ -183,6 +188,49 @@ async fn team_exists(client: &impl tokio_postgres::GenericClient, team_id: Uuid)
         .await?
         .map(|_| ())
         .ok_or(StorageError::NotFound("team"))
+}
+
+async fn device_by_token(
+    client: &impl GenericClient,
+    token_hash: &[u8; 32],
+) -> Result<Option<Device>> {
+    let stmt = client
+        .prepare_cached(&format!(
+            "SELECT {DEVICE_COLUMNS} FROM devices WHERE token_hash = $1"
+        ))
+        .await?;
+    client
+        .query_opt(&stmt, &[&token_hash.as_slice()])
+        .await?
+        .map(|row| device_from(&row))
+        .transpose()
+}
+
+/// Records that a device reached the hub at `now`, never moving back.
+async fn touch(client: &impl GenericClient, device_id: Uuid, now: DateTime<Utc>) -> Result<()> {
+    let stmt = client
+        .prepare_cached(
+            "UPDATE devices SET last_seen_at = GREATEST(last_seen_at, $2) WHERE id = $1",
+        )
+        .await?;
+    if client.execute(&stmt, &[&device_id, &now]).await? == 0 {
+        return Err(StorageError::NotFound("device"));
+    }
+    Ok(())
+}
+
+/// Marks `device` seen at `now` when that is due ([`should_touch`]), on the
+/// caller's connection; returns the device as now stored.
+async fn seen(
+    client: &impl GenericClient,
+    mut device: Device,
+    now: DateTime<Utc>,
+) -> Result<Device> {
+    if should_touch(&device, now) {
+        touch(client, device.id, now).await?;
+        device.last_seen_at = Some(device.last_seen_at.map_or(now, |seen| seen.max(now)));
+    }
+    Ok(device)
 }
 
 /// Stores a new invite in the caller's transaction.
@@ -509,16 +557,7 @@ impl HubStorage for PostgresStorage {
 
     async fn device_by_token_hash(&self, token_hash: &[u8; 32]) -> Result<Option<Device>> {
         let client = self.client().await?;
-        let stmt = client
-            .prepare_cached(&format!(
-                "SELECT {DEVICE_COLUMNS} FROM devices WHERE token_hash = $1"
-            ))
-            .await?;
-        client
-            .query_opt(&stmt, &[&token_hash.as_slice()])
-            .await?
-            .map(|row| device_from(&row))
-            .transpose()
+        device_by_token(&client, token_hash).await
     }
 
     async fn get_device(&self, device_id: Uuid) -> Result<Device> {
@@ -591,15 +630,19 @@ impl HubStorage for PostgresStorage {
 
     async fn touch_device(&self, device_id: Uuid, now: DateTime<Utc>) -> Result<()> {
         let client = self.client().await?;
-        let stmt = client
-            .prepare_cached(
-                "UPDATE devices SET last_seen_at = GREATEST(last_seen_at, $2) WHERE id = $1",
-            )
-            .await?;
-        if client.execute(&stmt, &[&device_id, &now]).await? == 0 {
-            return Err(StorageError::NotFound("device"));
+        touch(&client, device_id, now).await
+    }
+
+    async fn authenticate(
+        &self,
+        token_hash: &[u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<Option<Device>> {
+        let client = self.client().await?;
+        match device_by_token(&client, token_hash).await? {
+            Some(device) => seen(&client, device, now).await.map(Some),
+            None => Ok(None),
         }
-        Ok(())
     }
 
     async fn push(
@@ -619,6 +662,47 @@ impl HubStorage for PostgresStorage {
     async fn pull(&self, team_id: Uuid, since: i64, limit: u32) -> Result<Page> {
         let client = self.client().await?;
         log::page(&mut PgLog::new(&client), team_id, since, limit).await
+    }
+
+    async fn pull_for(
+        &self,
+        token_hash: &[u8; 32],
+        now: DateTime<Utc>,
+        since: i64,
+        limit: u32,
+    ) -> Result<Authed<SyncPage>> {
+        let client = self.client().await?;
+        let Some(device) = device_by_token(&client, token_hash).await? else {
+            return Ok(Authed::Unknown);
+        };
+        if device.status != DeviceStatus::Active {
+            return Ok(Authed::Revoked(device));
+        }
+        let device = seen(&client, device, now).await?;
+        let team_id = device.team_id;
+        let page = log::page(&mut PgLog::new(&client), team_id, since, limit).await?;
+        // The epoch and the roster head in one round trip (the team exists:
+        // the page checked it).
+        let row = client
+            .query_one(
+                &client
+                    .prepare_cached(
+                        "SELECT t.current_epoch, \
+                         (SELECT coalesce(max(seq), 0) FROM roster_links WHERE team_id = t.id) \
+                         FROM teams t WHERE t.id = $1",
+                    )
+                    .await?,
+                &[&team_id],
+            )
+            .await?;
+        Ok(Authed::Active(
+            device,
+            SyncPage {
+                page,
+                key_epoch: epoch_from(get(&row, 0)?)?,
+                roster_head: get::<i64>(&row, 1)? as u64,
+            },
+        ))
     }
 
     async fn log_stats(&self, team_id: Uuid) -> Result<LogStats> {

@@ -2,10 +2,14 @@
 //!
 //! Writes go through one writer connection behind a mutex, each in a
 //! `BEGIN IMMEDIATE` transaction, so they are serialised and a team's seqs are
-//! allocated in commit order. Reads use a small pool of read-only connections
-//! that see the last committed state without waiting for the writer. Every
+//! allocated in commit order. Pushes and last-seen marks, the writes every
+//! sync makes, queue for that connection and commit in batches
+//! ([`group_commit`]). Reads use a small pool of read-only connections that
+//! see the last committed state without waiting for the writer; a request
+//! that authenticates and reads (a pull) does both on one of them. Every
 //! rusqlite call runs on tokio's blocking pool.
 
+mod group_commit;
 mod log_primitives;
 mod roster;
 mod schema;
@@ -20,14 +24,15 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row, Transactio
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
+use self::group_commit::GroupCommit;
 use self::log_primitives::SqliteLog;
 use super::log::{self, run_now};
-use super::model::check_envelopes;
+use super::model::{check_envelopes, should_touch};
 use super::model::{check_team_name, dedupe_batch, from_micros, to_array32, to_micros};
 use super::{
-    now, parse_role, parse_status, Device, DeviceStatus, Envelope, HubStorage, Invite, LogStats,
-    NewVersion, Page, PushOutcome, Result, RosterWrite, StorageError, StoredEnvelope, StoredLink,
-    StoredVersion, Team,
+    now, parse_role, parse_status, Authed, Device, DeviceStatus, Envelope, HubStorage, Invite,
+    LogStats, NewVersion, Page, PushOutcome, Result, RosterWrite, StorageError, StoredEnvelope,
+    StoredLink, StoredVersion, SyncPage, Team,
 };
 
 /// How long a connection waits for a lock held by another connection (or
@@ -45,7 +50,9 @@ pub struct SqliteStorage {
 
 struct Inner {
     path: PathBuf,
-    writer: Mutex<Connection>,
+    writer: Arc<Mutex<Connection>>,
+    /// Pushes and last-seen marks, batched onto `writer`.
+    commits: Arc<GroupCommit>,
     readers: Mutex<Vec<Connection>>,
 }
 
@@ -86,10 +93,12 @@ impl SqliteStorage {
         writer.pragma_update(None, "foreign_keys", "ON")?;
         writer.pragma_update(None, "secure_delete", "ON")?;
         schema::migrate(&mut writer)?;
+        let writer = Arc::new(Mutex::new(writer));
         let storage = SqliteStorage {
             inner: Arc::new(Inner {
                 path,
-                writer: Mutex::new(writer),
+                commits: Arc::new(GroupCommit::new(Arc::clone(&writer))),
+                writer,
                 readers: Mutex::new(Vec::new()),
             }),
         };
@@ -107,10 +116,25 @@ impl SqliteStorage {
     {
         let inner = Arc::clone(&self.inner);
         tokio::task::spawn_blocking(move || {
-            let mut conn = lock(&inner.writer);
+            let mut conn = lock(&*inner.writer);
             f(&mut conn)
         })
         .await?
+    }
+
+    /// Records, when it is due ([`should_touch`]), that `device` reached the
+    /// hub at `now`; returns the device as now stored. The mark joins the
+    /// next batch of writes rather than costing a commit of its own.
+    async fn seen(&self, mut device: Device, now: DateTime<Utc>) -> Result<Device> {
+        if should_touch(&device, now) {
+            let id = device.id;
+            self.inner
+                .commits
+                .submit(move |conn| touch(conn, id, now))
+                .await?;
+            device.last_seen_at = Some(device.last_seen_at.map_or(now, |seen| seen.max(now)));
+        }
+        Ok(device)
     }
 
     /// Runs `f` on a read-only connection, on the blocking pool.
@@ -318,6 +342,38 @@ fn team_exists(conn: &Connection, team: Uuid) -> Result<()> {
 /// Runs an `UPDATE … WHERE id = ?` and maps "no row" to `NotFound("device")`.
 fn update_device(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<()> {
     match conn.execute(sql, params)? {
+        0 => Err(StorageError::NotFound("device")),
+        _ => Ok(()),
+    }
+}
+
+fn device_by_token(conn: &Connection, hash: &[u8; 32]) -> Result<Option<Device>> {
+    conn.prepare_cached(&format!(
+        "SELECT {DEVICE_COLUMNS} FROM devices WHERE token_hash = ?1"
+    ))?
+    .query_row([hash.as_slice()], device_row)
+    .optional()?
+    .map(device_from)
+    .transpose()
+}
+
+fn team_epoch(conn: &Connection, team_id: Uuid) -> Result<u32> {
+    let epoch: i64 = conn
+        .prepare_cached("SELECT current_epoch FROM teams WHERE id = ?1")?
+        .query_row([team_id.as_bytes().as_slice()], |r| r.get(0))
+        .optional()?
+        .ok_or(StorageError::NotFound("team"))?;
+    epoch_from(epoch)
+}
+
+/// Records that a device reached the hub at `now`, never moving back.
+fn touch(conn: &Connection, device_id: Uuid, now: DateTime<Utc>) -> Result<()> {
+    match conn
+        .prepare_cached(
+            "UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, ?2), ?2) WHERE id = ?1",
+        )?
+        .execute(params![device_id.as_bytes().as_slice(), to_micros(now)])?
+    {
         0 => Err(StorageError::NotFound("device")),
         _ => Ok(()),
     }
@@ -642,16 +698,7 @@ impl HubStorage for SqliteStorage {
 
     async fn device_by_token_hash(&self, token_hash: &[u8; 32]) -> Result<Option<Device>> {
         let hash = *token_hash;
-        self.read(move |conn| {
-            conn.prepare_cached(&format!(
-                "SELECT {DEVICE_COLUMNS} FROM devices WHERE token_hash = ?1"
-            ))?
-            .query_row([hash.as_slice()], device_row)
-            .optional()?
-            .map(device_from)
-            .transpose()
-        })
-        .await
+        self.read(move |conn| device_by_token(conn, &hash)).await
     }
 
     async fn get_device(&self, device_id: Uuid) -> Result<Device> {
@@ -731,14 +778,23 @@ impl HubStorage for SqliteStorage {
     }
 
     async fn touch_device(&self, device_id: Uuid, now: DateTime<Utc>) -> Result<()> {
-        self.write(move |conn| {
-            update_device(
-                conn,
-                "UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, ?2), ?2) WHERE id = ?1",
-                params![device_id.as_bytes().as_slice(), to_micros(now)],
-            )
-        })
-        .await
+        self.inner
+            .commits
+            .submit(move |conn| touch(conn, device_id, now))
+            .await
+    }
+
+    async fn authenticate(
+        &self,
+        token_hash: &[u8; 32],
+        now: DateTime<Utc>,
+    ) -> Result<Option<Device>> {
+        let hash = *token_hash;
+        let device = self.read(move |conn| device_by_token(conn, &hash)).await?;
+        match device {
+            Some(device) => self.seen(device, now).await.map(Some),
+            None => Ok(None),
+        }
     }
 
     async fn push(
@@ -748,14 +804,14 @@ impl HubStorage for SqliteStorage {
         versions: Vec<NewVersion>,
     ) -> Result<PushOutcome> {
         let (unique, repeats) = dedupe_batch(versions)?;
-        self.write(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let mut log = SqliteLog::new(&tx);
-            let outcome = run_now(log::push(&mut log, team_id, device_id, &unique, repeats))?;
-            tx.commit()?;
-            Ok(outcome)
-        })
-        .await
+        // Inside the batch's transaction, under this push's own savepoint.
+        self.inner
+            .commits
+            .submit(move |conn| {
+                let mut log = SqliteLog::new(conn);
+                run_now(log::push(&mut log, team_id, device_id, &unique, repeats))
+            })
+            .await
     }
 
     async fn pull(&self, team_id: Uuid, since: i64, limit: u32) -> Result<Page> {
@@ -767,6 +823,47 @@ impl HubStorage for SqliteStorage {
             Ok(page)
         })
         .await
+    }
+
+    async fn pull_for(
+        &self,
+        token_hash: &[u8; 32],
+        now: DateTime<Utc>,
+        since: i64,
+        limit: u32,
+    ) -> Result<Authed<SyncPage>> {
+        let hash = *token_hash;
+        let found = self
+            .read(move |conn| {
+                // One read transaction: the device, the page, the epoch and
+                // the roster head come from one snapshot.
+                let tx = conn.unchecked_transaction()?;
+                let Some(device) = device_by_token(&tx, &hash)? else {
+                    return Ok(None);
+                };
+                if device.status != DeviceStatus::Active {
+                    return Ok(Some((device, None)));
+                }
+                let team_id = device.team_id;
+                let page = run_now(log::page(&mut SqliteLog::new(&tx), team_id, since, limit))?;
+                let key_epoch = team_epoch(&tx, team_id)?;
+                let roster_head = roster::head(&tx, team_id)?;
+                tx.finish()?;
+                Ok(Some((
+                    device,
+                    Some(SyncPage {
+                        page,
+                        key_epoch,
+                        roster_head,
+                    }),
+                )))
+            })
+            .await?;
+        Ok(match found {
+            None => Authed::Unknown,
+            Some((device, None)) => Authed::Revoked(device),
+            Some((device, Some(page))) => Authed::Active(self.seen(device, now).await?, page),
+        })
     }
 
     async fn log_stats(&self, team_id: Uuid) -> Result<LogStats> {
@@ -894,15 +991,7 @@ impl HubStorage for SqliteStorage {
     }
 
     async fn current_epoch(&self, team_id: Uuid) -> Result<u32> {
-        self.read(move |conn| {
-            let epoch: i64 = conn
-                .prepare_cached("SELECT current_epoch FROM teams WHERE id = ?1")?
-                .query_row([team_id.as_bytes().as_slice()], |r| r.get(0))
-                .optional()?
-                .ok_or(StorageError::NotFound("team"))?;
-            epoch_from(epoch)
-        })
-        .await
+        self.read(move |conn| team_epoch(conn, team_id)).await
     }
 
     async fn roster(&self, team_id: Uuid, since: u64) -> Result<Vec<StoredLink>> {
@@ -995,6 +1084,79 @@ mod tests {
             SqliteStorage::open(&other),
             Err(StorageError::InvalidInput(_))
         ));
+    }
+
+    /// Pushes queued behind a busy writer commit as one batch; a refused
+    /// one among them fails alone.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn pushes_waiting_for_the_writer_commit_together() {
+        use crate::storage::Role;
+        let dir = tempfile::tempdir().unwrap();
+        let s = SqliteStorage::open(dir.path().join("hub.sqlite")).unwrap();
+        let team = s.create_team("T").await.unwrap();
+        let mut devices = Vec::new();
+        for _ in 0..8 {
+            let d = Device {
+                id: Uuid::now_v7(),
+                team_id: team.id,
+                role: Role::Outreach,
+                public_key: None,
+                token_hash: [Uuid::new_v4().as_bytes().as_slice(), &[0; 16]]
+                    .concat()
+                    .try_into()
+                    .unwrap(),
+                status: DeviceStatus::Active,
+                wipe_pending: false,
+                created_at: now(),
+                last_seen_at: None,
+                label: None,
+            };
+            s.add_device(&d).await.unwrap();
+            devices.push(d);
+        }
+        s.revoke_device(devices[3].id).await.unwrap();
+        let before = s.inner.commits.batches();
+
+        let held = s.inner.commits.hold_writer();
+        let tasks: Vec<_> = devices
+            .iter()
+            .map(|d| {
+                let (s, team_id, device_id) = (s.clone(), team.id, d.id);
+                let batch = (0..5)
+                    .map(|i| NewVersion {
+                        version_id: Uuid::now_v7(),
+                        record_id: Uuid::now_v7(),
+                        kind: "contact".into(),
+                        key_class: "outreach".into(),
+                        key_epoch: 1,
+                        body: vec![i; 10],
+                    })
+                    .collect();
+                tokio::spawn(async move { s.push(team_id, device_id, batch).await })
+            })
+            .collect();
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while s.inner.commits.queued() < devices.len() {
+            assert!(std::time::Instant::now() < deadline, "pushes never queued");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        drop(held);
+
+        let mut seqs = Vec::new();
+        for (i, t) in tasks.into_iter().enumerate() {
+            let out = t.await.unwrap();
+            if i == 3 {
+                assert_eq!(out, Err(StorageError::Conflict("device is revoked".into())));
+            } else {
+                let out = out.unwrap();
+                assert_eq!((out.stored, out.duplicates), (5, 0));
+                seqs.push(out.last_seq);
+            }
+        }
+        assert_eq!(s.inner.commits.batches(), before + 1);
+        seqs.sort_unstable();
+        assert_eq!(seqs, (1..=7).map(|n| n * 5).collect::<Vec<_>>());
+        assert_eq!(s.log_stats(team.id).await.unwrap().versions, 35);
     }
 
     #[cfg(unix)]
