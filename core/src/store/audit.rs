@@ -102,6 +102,7 @@ fn encode(
 /// The newest entry as `meta` remembers it: seq, MAC, and a tag over both
 /// under the audit key, so the head cannot be rewound to an older entry
 /// copied from the table.
+#[derive(Debug, Clone, Copy)]
 struct Head {
     seq: i64,
     mac: [u8; 32],
@@ -166,22 +167,72 @@ pub fn start(conn: &Transaction, keys: &UnlockedKeys, entry: &AuditEntry) -> Res
     write_head(conn, keys, seq, &mac)
 }
 
-/// Appends an entry in the caller's transaction. It takes a transaction, not
-/// a connection: the entry and the head in `meta` are two writes, and a
-/// process killed between them would leave a trail that reads as cut.
-pub fn append(conn: &Transaction, keys: &UnlockedKeys, entry: &AuditEntry) -> Result<()> {
-    flush_deferred(conn, keys, None)?;
-    append_now(conn, keys, entry, action_text(entry))
+/// The chain's head while a batch of writes appends to it: the last
+/// entry's seq and MAC, kept in memory so each entry after the first costs
+/// one insert, not a read and check of the head and a rewrite of it.
+#[derive(Debug, Clone, Copy)]
+pub struct BatchHead(Head);
+
+/// Appends an entry in the caller's transaction, and keeps the chain's
+/// head in `batch` for the next one. The first append of a batch (`batch`
+/// empty) puts deferred entries in first and checks the stored head against
+/// the table, as every write always did; later ones chain from `batch`.
+/// The head in `meta` is written by [`finish_batch`], in the same
+/// transaction: it takes a transaction, not a connection, because the
+/// entries and the head are separate writes, and a process killed between
+/// them would leave a trail that reads as cut.
+pub fn append(
+    conn: &Transaction,
+    keys: &UnlockedKeys,
+    entry: &AuditEntry,
+    batch: &mut Option<BatchHead>,
+) -> Result<()> {
+    let head = match batch {
+        Some(BatchHead(head)) => {
+            let (seq, mac) = insert(
+                conn,
+                keys,
+                head.seq + 1,
+                &head.mac,
+                entry,
+                action_text(entry),
+            )?;
+            Head { seq, mac }
+        }
+        None => {
+            flush_deferred(conn, keys, None)?;
+            chain_checked(conn, keys, entry, action_text(entry))?
+        }
+    };
+    *batch = Some(BatchHead(head));
+    Ok(())
+}
+
+/// Writes the batch's head to `meta`, before its transaction commits.
+pub fn finish_batch(conn: &Transaction, keys: &UnlockedKeys, batch: BatchHead) -> Result<()> {
+    write_head(conn, keys, batch.0.seq, &batch.0.mac)
 }
 
 /// Chains `entry` under `action` (its action with any extra, or a marker),
-/// first marking a cut tail where the head does not match the table.
+/// first marking a cut tail where the head does not match the table, and
+/// writes the new head.
 fn append_now(
     conn: &Transaction,
     keys: &UnlockedKeys,
     entry: &AuditEntry,
     action: String,
 ) -> Result<()> {
+    let head = chain_checked(conn, keys, entry, action)?;
+    write_head(conn, keys, head.seq, &head.mac)
+}
+
+/// As [`append_now`], leaving the head to the caller.
+fn chain_checked(
+    conn: &Transaction,
+    keys: &UnlockedKeys,
+    entry: &AuditEntry,
+    action: String,
+) -> Result<Head> {
     let (last_seq, last_mac) = last_row(conn)?;
     let head_matches =
         read_head(conn, keys)?.is_some_and(|head| head.seq == last_seq && head.mac == last_mac);
@@ -198,7 +249,7 @@ fn append_now(
         (seq, prev) = insert(conn, keys, seq + 1, &prev, &gap, TAIL_MISSING.to_string())?;
     }
     (seq, prev) = insert(conn, keys, seq + 1, &prev, entry, action)?;
-    write_head(conn, keys, seq, &prev)
+    Ok(Head { seq, mac: prev })
 }
 
 /// An entry kept aside until it can enter the chain.
@@ -356,10 +407,8 @@ fn put_sealed(
     put_field(&mut padded, bytes);
     padded.resize(padded.len().div_ceil(PAD_TO) * PAD_TO, 0);
     let body = seal(&keys.audit_seal, &Domain::audit_entry_aad(seq), &padded);
-    conn.execute(
-        "INSERT INTO audit_sealed (seq, body, mac) VALUES (?1, ?2, ?3)",
-        params![seq, body, mac.as_slice()],
-    )?;
+    conn.prepare_cached("INSERT INTO audit_sealed (seq, body, mac) VALUES (?1, ?2, ?3)")?
+        .execute(params![seq, body, mac.as_slice()])?;
     Ok(())
 }
 

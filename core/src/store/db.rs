@@ -27,6 +27,10 @@ pub fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "secure_delete", "ON")?;
     // Sorts and temporary tables stay in memory: no temp files on disk.
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // Every per-record statement of a write (version, head, postings, audit,
+    // reads of the old head) stays prepared across a batch: rusqlite's
+    // default of 16 would evict some of them on every record.
+    conn.set_prepared_statement_cache_capacity(64);
     Ok(())
 }
 

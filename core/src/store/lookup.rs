@@ -209,10 +209,8 @@ fn remove(conn: &Connection, key: &SecretKey, term: &Term, id: RecordId) -> Resu
         if let Some(at) = ids.iter().position(|x| *x == id) {
             ids.remove(at);
             if ids.is_empty() {
-                conn.execute(
-                    "DELETE FROM lookup_postings WHERE term = ?1 AND chunk = ?2",
-                    params![term.as_slice(), chunk],
-                )?;
+                conn.prepare_cached("DELETE FROM lookup_postings WHERE term = ?1 AND chunk = ?2")?
+                    .execute(params![term.as_slice(), chunk])?;
                 return Ok(());
             }
             return write_chunk(conn, key, term, chunk, &ids);

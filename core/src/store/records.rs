@@ -28,19 +28,18 @@ pub(super) fn parse_class(s: &str, id: RecordId) -> Result<SensitivityClass> {
 }
 
 pub fn load(conn: &Connection, id: RecordId) -> Result<Option<StoredRecord>> {
-    conn.query_row(
+    conn.prepare_cached(
         "SELECT kind, key_class, key_epoch, state, view FROM records WHERE id = ?1",
-        [id.as_bytes().as_slice()],
-        |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, u32>(2)?,
-                r.get::<_, Vec<u8>>(3)?,
-                r.get::<_, Vec<u8>>(4)?,
-            ))
-        },
-    )
+    )?
+    .query_row([id.as_bytes().as_slice()], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, u32>(2)?,
+            r.get::<_, Vec<u8>>(3)?,
+            r.get::<_, Vec<u8>>(4)?,
+        ))
+    })
     .optional()?
     .map(|(kind, class, epoch, state, view)| {
         Ok(StoredRecord {
@@ -148,11 +147,13 @@ pub(super) fn insert_version(
         epoch,
     };
     let body = version_ctx.seal(keys, BlobRole::Version(version.version_id), version)?;
-    let inserted = conn.execute(
-        "INSERT INTO versions (version_id, record_id, kind, key_class, key_epoch, body, pushed)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT (version_id) DO NOTHING",
-        params![
+    let inserted = conn
+        .prepare_cached(
+            "INSERT INTO versions (version_id, record_id, kind, key_class, key_epoch, body, pushed)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (version_id) DO NOTHING",
+        )?
+        .execute(params![
             version.version_id.as_bytes().as_slice(),
             version.record_id.as_bytes().as_slice(),
             version.kind.as_str(),
@@ -160,8 +161,7 @@ pub(super) fn insert_version(
             epoch,
             body,
             (origin == Origin::Received) as i64,
-        ],
-    )?;
+        ])?;
     Ok((inserted > 0).then(|| conn.last_insert_rowid()))
 }
 
@@ -190,21 +190,21 @@ pub(super) fn write_head(
     let view = RecordView::from_state(id, kind, state);
     let sealed_state = head_ctx.seal(keys, BlobRole::State, state)?;
     let sealed_view = head_ctx.seal(keys, BlobRole::View, &view)?;
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO records (id, kind, key_class, key_epoch, state, view, updated_seq)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (id) DO UPDATE SET key_epoch = excluded.key_epoch, state = excluded.state,
              view = excluded.view, updated_seq = excluded.updated_seq",
-        params![
-            id.as_bytes().as_slice(),
-            kind.as_str(),
-            class.as_str(),
-            epoch,
-            sealed_state,
-            sealed_view,
-            seq
-        ],
-    )?;
+    )?
+    .execute(params![
+        id.as_bytes().as_slice(),
+        kind.as_str(),
+        class.as_str(),
+        epoch,
+        sealed_state,
+        sealed_view,
+        seq
+    ])?;
     let index = keys.index(class).ok_or(Error::NotPermitted(kind))?;
     lookup::reindex(conn, index, id, old_view, &view)?;
     Ok(view)

@@ -3,6 +3,8 @@
 //! appended in the same transaction. One place, so no write can open its
 //! transaction without the keys, forget its clock, or audit outside it.
 
+use std::cell::Cell;
+
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use super::audit::{self, AuditAction, AuditEntry};
@@ -21,6 +23,8 @@ pub(super) struct WriteTx<'s> {
     pub actor: DeviceId,
     hlc: &'s mut HlcClock,
     clock_moved: bool,
+    /// The audit chain's head after this write's entries, in memory until commit.
+    audit_head: Cell<Option<audit::BatchHead>>,
 }
 
 impl Store {
@@ -64,6 +68,7 @@ impl<'s> WriteTx<'s> {
             actor,
             hlc,
             clock_moved: false,
+            audit_head: Cell::new(None),
         })
     }
 
@@ -111,12 +116,18 @@ impl<'s> WriteTx<'s> {
     }
 
     fn audit(&self, entry: &AuditEntry) -> Result<()> {
-        audit::append(&self.tx, self.keys, entry)
+        let mut head = self.audit_head.get();
+        audit::append(&self.tx, self.keys, entry, &mut head)?;
+        self.audit_head.set(head);
+        Ok(())
     }
 
     /// Commits, saving the clock when a stamp moved it, so a reopened
     /// store never stamps behind what it wrote.
     pub fn commit(self) -> Result<()> {
+        if let Some(head) = self.audit_head.get() {
+            audit::finish_batch(&self.tx, self.keys, head)?;
+        }
         if self.clock_moved {
             meta::put_json(&self.tx, meta::HLC_LAST, &self.hlc.last())?;
         }
