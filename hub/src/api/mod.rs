@@ -28,6 +28,8 @@ use axum::routing::{self, MethodRouter};
 use axum::Router;
 use fieldbook_proto::endpoint::Call;
 use fieldbook_proto::{PROTOCOL_HEADER, PROTOCOL_VERSION};
+use tower_http::compression::predicate::SizeAbove;
+use tower_http::compression::CompressionLayer;
 
 pub use auth::token_hash;
 pub use error::ApiError;
@@ -104,10 +106,17 @@ pub fn router_with(storage: Arc<dyn HubStorage>, enroll_limit: EnrollRateLimit) 
         };
         let mut endpoint = handler(call).layer(DefaultBodyLimit::max(limit));
         if call.statuses().contains(&413) {
-            endpoint = endpoint.route_layer(middleware::from_fn_with_state(
-                limit,
-                body_limit::refuse_announced_oversize,
-            ));
+            // Inside the check of the announced length, which is the
+            // encoded one: the decoded length is checked as it is read.
+            endpoint = endpoint
+                .route_layer(middleware::from_fn_with_state(
+                    limit,
+                    body_limit::decode_request_body,
+                ))
+                .route_layer(middleware::from_fn_with_state(
+                    limit,
+                    body_limit::refuse_announced_oversize,
+                ));
         }
         // Both check a code's verifier: one bucket per address for the two.
         if matches!(call, Call::Enroll | Call::LookUpInvite) {
@@ -128,9 +137,27 @@ pub fn router_with(storage: Arc<dyn HubStorage>, enroll_limit: EnrollRateLimit) 
             )
         })
         .layer(DefaultBodyLimit::max(UNAUTHENTICATED_BODY_LIMIT))
+        .layer(compress_answers())
         .layer(middleware::from_fn(protocol_gate::refuse_outdated_apps))
         .layer(middleware::from_fn(log_and_tag))
         .with_state(Arc::new(AppState { storage }))
+}
+
+/// Answers of at least this many bytes go compressed to a client that
+/// accepts zstd: below it, the frame and the `Vary` header cost about what
+/// compression saves, and a sync with nothing new stays as it was.
+pub const COMPRESS_ABOVE: u16 = 1024;
+
+/// zstd (level 3) on answers of [`COMPRESS_ABOVE`] bytes or more, for clients
+/// that send `Accept-Encoding: zstd`; others get the answer as it is. Pull
+/// pages carry base64, which zstd brings back to about its sealed size.
+fn compress_answers() -> CompressionLayer<SizeAbove> {
+    CompressionLayer::new()
+        .no_br()
+        .no_deflate()
+        .no_gzip()
+        .zstd(true)
+        .compress_when(SizeAbove::new(COMPRESS_ABOVE))
 }
 
 /// Adds the protocol header and logs method, path, status, latency and device

@@ -55,6 +55,7 @@ macro_rules! api_suite {
 }
 
 mod compact;
+mod encoding;
 mod limits;
 mod protocol_gate;
 
