@@ -319,7 +319,10 @@ pub fn writes(work: &Workload, today: NaiveDate) -> Res<WriteBreakdown> {
         pieces: vec![
             ("form validation (both)", ms[0]),
             ("client code + version/state/view building (both)", ms[1]),
-            ("encoding of version and state (format 3), view (JSON) (both)", ms[2]),
+            (
+                "encoding of version and state (format 3), view (JSON) (both)",
+                ms[2],
+            ),
             ("AES-256-GCM sealing of the 3 blobs (Fieldbook only)", ms[3]),
             ("HMAC lookup terms (Fieldbook only)", ms[4]),
         ],
