@@ -271,8 +271,8 @@ pub fn writes(work: &Workload, today: NaiveDate) -> Res<WriteBreakdown> {
             // Record format 3 for the version and state (the view's own
             // format-3 encoding is private to the store; its JSON stands in).
             encoded.push((
-                version.to_compact(),
-                state.to_compact(),
+                version.to_compact()?,
+                state.to_compact()?,
                 serde_json::to_vec(view)?,
             ));
         }

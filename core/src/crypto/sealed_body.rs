@@ -118,6 +118,29 @@ pub fn open_body(key: &SecretKey, aad: &[u8], sealed: &[u8]) -> Result<OpenedBod
     }
 }
 
+/// Frames written by hand, with whatever lengths they state, for tests
+/// that plant bodies a correct writer never makes.
+#[cfg(test)]
+pub(crate) mod test_frames {
+    use super::{FRAME_AS_ENCODED, FRAME_ZSTD};
+
+    /// A frame of kind 1 stating `len` bytes of payload, followed by `payload`.
+    pub fn as_encoded(len: u32, payload: &[u8]) -> Vec<u8> {
+        [&[FRAME_AS_ENCODED][..], &len.to_le_bytes(), payload].concat()
+    }
+
+    /// A frame of kind 2 holding `stream`, stating it decodes to `decoded_len` bytes.
+    pub fn zstd(stream: &[u8], decoded_len: u32) -> Vec<u8> {
+        [
+            &[FRAME_ZSTD][..],
+            &(stream.len() as u32).to_le_bytes(),
+            &decoded_len.to_le_bytes(),
+            stream,
+        ]
+        .concat()
+    }
+}
+
 fn read_len(bytes: &[u8]) -> Result<(usize, &[u8]), CryptoError> {
     let (len, rest) = bytes
         .split_first_chunk::<4>()
@@ -200,11 +223,7 @@ mod tests {
         // A zstd stream that decodes to another length than it states.
         let encoded = vec![7u8; 1_000];
         let stream = zstd::bulk::compress(&encoded, 3).unwrap();
-        let mut plain = vec![FRAME_ZSTD];
-        plain.extend_from_slice(&(stream.len() as u32).to_le_bytes());
-        plain.extend_from_slice(&999u32.to_le_bytes());
-        plain.extend_from_slice(&stream);
-        let sealed = seal(&key, b"aad", &plain);
+        let sealed = seal(&key, b"aad", &test_frames::zstd(&stream, 999));
         assert_eq!(
             open_body(&key, b"aad", &sealed).unwrap_err(),
             CryptoError::Malformed

@@ -41,6 +41,9 @@ pub enum CompactError {
     /// A field has no writes, or a float is not a JSON number.
     #[error("a field's writes or a value are not valid")]
     Invalid,
+    /// A value would not encode (postcard says why; no contents).
+    #[error("a record would not encode: {0}")]
+    Encoding(String),
 }
 
 /// A JSON value as postcard can carry it (serde_json's `Value` needs a
@@ -231,14 +234,15 @@ impl DeviceLookup<'_> {
     }
 }
 
-fn to_bytes<T: Serialize>(value: &T) -> Vec<u8> {
-    // Postcard fails only for a writer that runs out of room or a type
-    // serde cannot describe (a map with unknown length); neither occurs for
-    // these types into a growing vector.
-    postcard::to_allocvec(value).unwrap_or_default()
+/// Encodes a format-3 value with postcard. For these types into a growing
+/// vector postcard has no reason to fail; should it, the write fails rather
+/// than sealing an empty body.
+pub(crate) fn to_bytes<T: Serialize>(value: &T) -> Result<Vec<u8>, CompactError> {
+    postcard::to_allocvec(value).map_err(|e| CompactError::Encoding(e.to_string()))
 }
 
-fn from_bytes<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, CompactError> {
+/// Decodes a format-3 value that must fill `bytes` exactly.
+pub(crate) fn from_bytes<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, CompactError> {
     match postcard::take_from_bytes(bytes) {
         Ok((value, [])) => Ok(value),
         Ok(_) => Err(CompactError::Malformed("bytes after the value".into())),
@@ -248,7 +252,7 @@ fn from_bytes<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, CompactError
 
 impl RecordVersion {
     /// The version in record format 3.
-    pub fn to_compact(&self) -> Vec<u8> {
+    pub fn to_compact(&self) -> Result<Vec<u8>, CompactError> {
         let mut table = DeviceTable::default();
         let stamp = table.stamp(self.stamp);
         let fields = self
@@ -292,7 +296,7 @@ impl RecordVersion {
 
 impl RecordState {
     /// The state in record format 3.
-    pub fn to_compact(&self) -> Vec<u8> {
+    pub fn to_compact(&self) -> Result<Vec<u8>, CompactError> {
         let mut table = DeviceTable::default();
         let fields = self
             .fields

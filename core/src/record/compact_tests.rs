@@ -144,7 +144,7 @@ fn by_json(version: &RecordVersion) -> RecordVersion {
 }
 
 fn by_compact(version: &RecordVersion) -> RecordVersion {
-    RecordVersion::from_compact(&version.to_compact()).unwrap()
+    RecordVersion::from_compact(&version.to_compact().unwrap()).unwrap()
 }
 
 fn merged(versions: &[RecordVersion]) -> RecordState {
@@ -205,10 +205,10 @@ proptest! {
         // The merged state itself, stored in each format, reads back the same.
         let stored_2: RecordState =
             serde_json::from_slice(&serde_json::to_vec(&state_2).unwrap()).unwrap();
-        let stored_3 = RecordState::from_compact(&state_2.to_compact()).unwrap();
+        let stored_3 = RecordState::from_compact(&state_2.to_compact().unwrap()).unwrap();
         prop_assert_eq!(&stored_3, &stored_2);
         prop_assert_eq!(shown(&stored_3), shown(&state_2));
-        prop_assert!(state_2.to_compact().len() < serde_json::to_vec(&state_2).unwrap().len());
+        prop_assert!(state_2.to_compact().unwrap().len() < serde_json::to_vec(&state_2).unwrap().len());
     }
 
     /// Any bytes at all: an error or a record, never a panic.
@@ -230,7 +230,7 @@ fn a_truncated_or_extended_encoding_is_refused() {
             fields: vec![(0, json!("Hoa")), (2, json!({"syringes": 10}))],
         }],
     );
-    let bytes = versions[0].to_compact();
+    let bytes = versions[0].to_compact().unwrap();
     for cut in 0..bytes.len() {
         assert!(RecordVersion::from_compact(&bytes[..cut]).is_err(), "{cut}");
     }
@@ -254,7 +254,8 @@ fn a_device_index_beyond_the_table_is_refused() {
     let bytes = to_bytes(&CompactState {
         devices: vec![Uuid::from_u128(1)],
         fields: vec![("alias".into(), vec![write])],
-    });
+    })
+    .unwrap();
     assert_eq!(
         RecordState::from_compact(&bytes),
         Err(CompactError::NoSuchDevice(3))
@@ -262,7 +263,8 @@ fn a_device_index_beyond_the_table_is_refused() {
     let empty = to_bytes(&CompactState {
         devices: Vec::new(),
         fields: vec![("alias".into(), Vec::new())],
-    });
+    })
+    .unwrap();
     assert_eq!(
         RecordState::from_compact(&empty),
         Err(CompactError::Invalid)
@@ -297,6 +299,6 @@ fn a_typical_save_is_a_fraction_of_its_json() {
         fields,
     };
     let json = serde_json::to_vec(&version).unwrap().len();
-    let compact = version.to_compact().len();
+    let compact = version.to_compact().unwrap().len();
     assert!(compact * 4 < json, "{compact} of {json}");
 }

@@ -10,13 +10,13 @@ use uuid::Uuid;
 
 use super::view::RecordView;
 use crate::crypto::{decode_json, CryptoError, OpenedBody};
-use crate::record::compact::{CompactError, CompactValue};
+use crate::record::compact::{from_bytes, to_bytes, CompactError, CompactValue};
 use crate::record::{DeviceId, RecordId, RecordState, RecordVersion};
 
 /// A value the store seals for a record.
 pub trait RecordBlob: Sized + DeserializeOwned {
     /// Its format-3 encoding.
-    fn encode(&self) -> Vec<u8>;
+    fn encode(&self) -> Result<Vec<u8>, CompactError>;
     /// Reads a format-3 encoding.
     fn decode(bytes: &[u8]) -> Result<Self, CompactError>;
 
@@ -30,7 +30,7 @@ pub trait RecordBlob: Sized + DeserializeOwned {
 }
 
 impl RecordBlob for RecordVersion {
-    fn encode(&self) -> Vec<u8> {
+    fn encode(&self) -> Result<Vec<u8>, CompactError> {
         self.to_compact()
     }
     fn decode(bytes: &[u8]) -> Result<Self, CompactError> {
@@ -39,7 +39,7 @@ impl RecordBlob for RecordVersion {
 }
 
 impl RecordBlob for RecordState {
-    fn encode(&self) -> Vec<u8> {
+    fn encode(&self) -> Result<Vec<u8>, CompactError> {
         self.to_compact()
     }
     fn decode(bytes: &[u8]) -> Result<Self, CompactError> {
@@ -69,7 +69,7 @@ fn from_ms(ms: i64) -> Result<DateTime<Utc>, CompactError> {
 }
 
 impl RecordBlob for RecordView {
-    fn encode(&self) -> Vec<u8> {
+    fn encode(&self) -> Result<Vec<u8>, CompactError> {
         let compact = CompactView {
             id: self.id.0,
             kind: self.kind.as_str().to_owned(),
@@ -87,16 +87,11 @@ impl RecordBlob for RecordView {
             created_by: self.created_by.map(|d| d.0),
             search_key: self.search_key.clone(),
         };
-        // As in `record::compact`: postcard into a growing vector does not fail.
-        postcard::to_allocvec(&compact).unwrap_or_default()
+        to_bytes(&compact)
     }
 
     fn decode(bytes: &[u8]) -> Result<Self, CompactError> {
-        let compact: CompactView = match postcard::take_from_bytes(bytes) {
-            Ok((view, [])) => view,
-            Ok(_) => return Err(CompactError::Malformed("bytes after the view".into())),
-            Err(e) => return Err(CompactError::Malformed(e.to_string())),
-        };
+        let compact: CompactView = from_bytes(bytes)?;
         let mut values = serde_json::Map::new();
         for (key, value) in compact.values {
             values.insert(key, value.into_json()?);
@@ -148,9 +143,9 @@ mod tests {
             state.fields.insert(key.into(), FieldState::single(write));
         }
         let view = RecordView::from_state(RecordId::make(), RecordKind::Client, &state);
-        let back = RecordView::decode(&view.encode()).unwrap();
+        let back = RecordView::decode(&view.encode().unwrap()).unwrap();
         assert_eq!(back, view);
         assert!(back.search_key.is_some());
-        assert!(view.encode().len() * 2 < serde_json::to_vec(&view).unwrap().len());
+        assert!(view.encode().unwrap().len() * 2 < serde_json::to_vec(&view).unwrap().len());
     }
 }

@@ -65,7 +65,7 @@ impl SealContext {
             BlobRole::Version(_) => Padding::Bucket,
             BlobRole::State | BlobRole::View => Padding::None,
         };
-        let encoded = Zeroizing::new(value.encode());
+        let encoded = Zeroizing::new(value.encode().map_err(|e| Error::Encoding(e.to_string()))?);
         Ok(seal_body(key, &self.aad(role), &encoded, padding)?)
     }
 
@@ -131,6 +131,7 @@ impl VersionProblem {
 mod tests {
     use super::*;
     use crate::crypto::seal;
+    use crate::crypto::sealed_body::test_frames;
     use crate::store::tests::{add_client, Fixture};
     use crate::store::{db, Store};
     use crate::Error;
@@ -164,14 +165,6 @@ mod tests {
         .unwrap();
     }
 
-    fn zstd_frame(stream: &[u8], decoded_len: u32) -> Vec<u8> {
-        let mut frame = vec![2u8];
-        frame.extend_from_slice(&(stream.len() as u32).to_le_bytes());
-        frame.extend_from_slice(&decoded_len.to_le_bytes());
-        frame.extend_from_slice(stream);
-        frame
-    }
-
     #[test]
     fn a_corrupted_or_truncated_compressed_body_is_that_record_unreadable() {
         let fx = Fixture::new();
@@ -190,13 +183,13 @@ mod tests {
         flipped[middle] ^= 0x5a;
         let bad_frames = [
             // Cut in the middle of the zstd stream.
-            zstd_frame(&stream[..stream.len() / 2], 2_000),
+            test_frames::zstd(&stream[..stream.len() / 2], 2_000),
             // A byte of the stream changed (the seal is intact: it was made so).
-            zstd_frame(&flipped, 2_000),
+            test_frames::zstd(&flipped, 2_000),
             // Decodes, but to bytes that are no record.
-            zstd_frame(&stream, 2_000),
+            test_frames::zstd(&stream, 2_000),
             // A stated length far past the frame's end.
-            [vec![1u8], 1_000_000u32.to_le_bytes().to_vec(), vec![0; 8]].concat(),
+            test_frames::as_encoded(1_000_000, &[0; 8]),
         ];
         for frame in bad_frames {
             plant(&mut store, victim, &frame);

@@ -74,6 +74,35 @@ async fn send(
         .unwrap()
 }
 
+/// POSTs a zstd-encoded JSON `body` to `path`, with the bearer `auth` when given.
+async fn post_zstd(
+    h: &Hub,
+    path: &str,
+    auth: Option<&str>,
+    body: Body,
+) -> Response<axum::body::Body> {
+    let mut headers = vec![
+        ("content-type", "application/json"),
+        ("content-encoding", "zstd"),
+    ];
+    if let Some(auth) = auth {
+        headers.push(("authorization", auth));
+    }
+    send(h, "POST", path, &headers, body).await
+}
+
+impl Frames {
+    /// A body of `frames` and the count of its polls.
+    fn counted(frames: Vec<Bytes>) -> (Body, Arc<AtomicUsize>) {
+        let polls = Arc::new(AtomicUsize::new(0));
+        let body = Frames {
+            frames,
+            polls: Arc::clone(&polls),
+        };
+        (Body::new(body), polls)
+    }
+}
+
 async fn json_of(res: Response<axum::body::Body>) -> Value {
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
     serde_json::from_slice(&bytes).unwrap()
@@ -178,23 +207,8 @@ async fn a_zstd_bomb_is_refused_at_the_decoded_limit_without_being_decoded_whole
     let frames = bomb(64 * 1024 * 1024, 64);
     let wire: usize = frames.iter().map(Bytes::len).sum();
     assert!(wire < 256 * 1024, "{wire}");
-    let polls = Arc::new(AtomicUsize::new(0));
-    let body = Frames {
-        frames,
-        polls: Arc::clone(&polls),
-    };
-    let res = send(
-        &h,
-        "POST",
-        paths::PUSH,
-        &[
-            ("authorization", &auth),
-            ("content-type", "application/json"),
-            ("content-encoding", "zstd"),
-        ],
-        Body::new(body),
-    )
-    .await;
+    let (body, polls) = Frames::counted(frames);
+    let res = post_zstd(&h, paths::PUSH, Some(&auth), body).await;
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(json_of(res).await["error"], "payload_too_large");
     // Decoding stopped at the 16 MiB limit, inside the first 64 MiB frame:
@@ -203,22 +217,8 @@ async fn a_zstd_bomb_is_refused_at_the_decoded_limit_without_being_decoded_whole
     assert!(polls.load(Ordering::Relaxed) <= 2, "{polls:?}");
 
     // Without a token: 401, and not a byte of it read.
-    let polls = Arc::new(AtomicUsize::new(0));
-    let body = Frames {
-        frames: bomb(64 * 1024 * 1024, 4),
-        polls: Arc::clone(&polls),
-    };
-    let res = send(
-        &h,
-        "POST",
-        paths::PUSH,
-        &[
-            ("content-type", "application/json"),
-            ("content-encoding", "zstd"),
-        ],
-        Body::new(body),
-    )
-    .await;
+    let (body, polls) = Frames::counted(bomb(64 * 1024 * 1024, 4));
+    let res = post_zstd(&h, paths::PUSH, None, body).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(polls.load(Ordering::Relaxed), 0);
 
@@ -227,17 +227,7 @@ async fn a_zstd_bomb_is_refused_at_the_decoded_limit_without_being_decoded_whole
     big["label"] = json!("x".repeat(4 * UNAUTHENTICATED_BODY_LIMIT));
     let packed = zstd::bulk::compress(&serde_json::to_vec(&big).unwrap(), 3).unwrap();
     assert!(packed.len() < UNAUTHENTICATED_BODY_LIMIT);
-    let res = send(
-        &h,
-        "POST",
-        paths::ENROLL,
-        &[
-            ("content-type", "application/json"),
-            ("content-encoding", "zstd"),
-        ],
-        Body::from(packed),
-    )
-    .await;
+    let res = post_zstd(&h, paths::ENROLL, None, Body::from(packed)).await;
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
 
@@ -253,18 +243,7 @@ async fn a_garbled_zstd_body_is_refused_clearly_and_the_hub_keeps_serving(h: Hub
         vec![0x28, 0xb5, 0x2f, 0xfd, 0xff],  // a frame header and then nonsense
     ];
     for body in garbled {
-        let res = send(
-            &h,
-            "POST",
-            paths::PUSH,
-            &[
-                ("authorization", &auth),
-                ("content-type", "application/json"),
-                ("content-encoding", "zstd"),
-            ],
-            Body::from(body),
-        )
-        .await;
+        let res = post_zstd(&h, paths::PUSH, Some(&auth), Body::from(body)).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST);
         let v = json_of(res).await;
         assert_eq!(v["error"], "invalid_request", "{v}");
@@ -315,23 +294,8 @@ async fn other_codings_and_endless_skippable_frames_are_refused(h: Hub) {
     skippable.extend_from_slice(&(1024u32 * 1024 - 8).to_le_bytes());
     skippable.resize(1024 * 1024, 0);
     let frames = vec![Bytes::from(skippable); BODY_LIMIT / (1024 * 1024) + 2];
-    let polls = Arc::new(AtomicUsize::new(0));
-    let body = Frames {
-        frames,
-        polls: Arc::clone(&polls),
-    };
-    let res = send(
-        &h,
-        "POST",
-        paths::PUSH,
-        &[
-            ("authorization", &auth),
-            ("content-type", "application/json"),
-            ("content-encoding", "zstd"),
-        ],
-        Body::new(body),
-    )
-    .await;
+    let (body, _) = Frames::counted(frames);
+    let res = post_zstd(&h, paths::PUSH, Some(&auth), body).await;
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(json_of(res).await["error"], "payload_too_large");
 }
