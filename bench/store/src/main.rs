@@ -12,6 +12,7 @@
 mod alloc;
 mod breakdown;
 mod data;
+mod disk;
 mod engines;
 mod minimal;
 mod report;
@@ -398,6 +399,7 @@ fn main() -> Res<()> {
     }
     let report_figures = reports::measure(&places["Fieldbook"], today, args.runs)?;
     let mixed_breakdown = breakdown::listing(&places["Fieldbook"], &places["plain SQLite"])?;
+    let mixed_disk = disk::measure(&places["Fieldbook"].db_file(), work.total())?;
     for p in places.values() {
         p.remove();
     }
@@ -434,6 +436,7 @@ fn main() -> Res<()> {
         }
     }
     let clients_breakdown = breakdown::listing(&c_places["Fieldbook"], &c_places["plain SQLite"])?;
+    let clients_disk = disk::measure(&c_places["Fieldbook"].db_file(), args.clients)?;
     let write_breakdown = breakdown::writes(&work, today)?;
     for p in c_places.values() {
         p.remove();
@@ -493,6 +496,8 @@ fn main() -> Res<()> {
         ("open+unlock+list (clients)", &c_list),
     ]);
     report::sizes(&sizes, work.total(), &c_sizes, args.clients);
+    disk::print(&format!("{} mixed records", work.total()), &mixed_disk);
+    disk::print(&format!("{} clients", args.clients), &clients_disk);
     report::open_parts(&open_list, &c_list);
     breakdown::print_listing(
         &format!("{} clients (mixed store)", work.clients),

@@ -26,8 +26,9 @@
 //! Known limitation: the RustCrypto versions pinned here do not zeroize every
 //! internal state on drop (the AES round keys unless the `aes/zeroize` feature
 //! is enabled, HMAC/HKDF inner hash states), nor does zstd wipe the window a
-//! record's plaintext passed through while compressing. Our own buffers are
-//! zeroized.
+//! record's plaintext passed through: each thread keeps one zstd context of
+//! each direction, which holds the last body it compressed or decoded until
+//! the next one overwrites it. Our own buffers are zeroized.
 
 pub mod blind_index;
 pub mod domain;

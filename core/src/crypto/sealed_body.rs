@@ -14,6 +14,8 @@
 //! that byte, so both open through [`open_body`] and stores and hub logs
 //! written before keep opening.
 
+use std::cell::RefCell;
+
 use zeroize::Zeroizing;
 
 use super::padding::padded_len;
@@ -58,8 +60,7 @@ pub fn seal_body(
         return Err(CryptoError::Encoding("a record over 16 MiB".into()));
     }
     let compressed = if encoded.len() >= COMPRESS_FROM {
-        zstd::bulk::compress(encoded, ZSTD_LEVEL)
-            .ok()
+        compress(encoded)
             .map(Zeroizing::new)
             .filter(|c| c.len() + 4 < encoded.len())
     } else {
@@ -106,9 +107,9 @@ pub fn open_body(key: &SecretKey, aad: &[u8], sealed: &[u8]) -> Result<OpenedBod
             if decoded_len > MAX_DECODED_LEN {
                 return Err(CryptoError::Malformed);
             }
-            let decoded = zstd::bulk::decompress(payload, decoded_len)
+            let decoded = decompress(payload, decoded_len)
                 .map(Zeroizing::new)
-                .map_err(|_| CryptoError::Malformed)?;
+                .ok_or(CryptoError::Malformed)?;
             if decoded.len() != decoded_len {
                 return Err(CryptoError::Malformed);
             }
@@ -116,6 +117,44 @@ pub fn open_body(key: &SecretKey, aad: &[u8], sealed: &[u8]) -> Result<OpenedBod
         }
         _ => Err(CryptoError::Malformed),
     }
+}
+
+// One zstd context of each direction per thread, made at its first use:
+// making one per body (about 100 KiB of tables to allocate and set up) was
+// most of the cost of sealing or opening a small record, and a listing opens
+// thousands on each core. What a context keeps of the last body it worked on
+// is no more than the freed contexts left before (see the module's known
+// limitations in crypto/mod.rs).
+thread_local! {
+    static COMPRESSOR: RefCell<Option<zstd::bulk::Compressor<'static>>> = const { RefCell::new(None) };
+    static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
+}
+
+/// `encoded` compressed at [`ZSTD_LEVEL`], or `None` when zstd fails (the
+/// body is then sealed as encoded).
+fn compress(encoded: &[u8]) -> Option<Vec<u8>> {
+    COMPRESSOR.with(|cell| {
+        let mut cell = cell.try_borrow_mut().ok()?;
+        if cell.is_none() {
+            *cell = Some(zstd::bulk::Compressor::new(ZSTD_LEVEL).ok()?);
+        }
+        cell.as_mut()?.compress(encoded).ok()
+    })
+}
+
+/// `stream` decoded, at most `capacity` bytes; `None` when it does not decode.
+fn decompress(stream: &[u8], capacity: usize) -> Option<Vec<u8>> {
+    DECOMPRESSOR.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut cell) => {
+            if cell.is_none() {
+                *cell = Some(zstd::bulk::Decompressor::new().ok()?);
+            }
+            cell.as_mut()?.decompress(stream, capacity).ok()
+        }
+        // Never expected (nothing here re-enters), but a body must not read
+        // as corrupted for it: decode with a context of its own.
+        Err(_) => zstd::bulk::decompress(stream, capacity).ok(),
+    })
 }
 
 /// Frames written by hand, with whatever lengths they state, for tests

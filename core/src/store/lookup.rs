@@ -179,11 +179,12 @@ fn chunks(conn: &Connection, term: &Term) -> Result<Vec<(i64, Vec<u8>)>> {
     Ok(rows)
 }
 
+const LAST_CHUNK: &str =
+    "SELECT chunk, body FROM lookup_postings WHERE term = ?1 ORDER BY chunk DESC LIMIT 1";
+
 fn add(conn: &Connection, key: &SecretKey, term: &Term, id: RecordId) -> Result<()> {
     let last: Option<(i64, Vec<u8>)> = conn
-        .prepare_cached(
-            "SELECT chunk, body FROM lookup_postings WHERE term = ?1 ORDER BY chunk DESC LIMIT 1",
-        )?
+        .prepare_cached(LAST_CHUNK)?
         .query_row([term.as_slice()], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (chunk, ids) = match last {
@@ -315,6 +316,21 @@ mod tests {
             remove(&conn, &key, &term, id).unwrap();
         }
         assert!(chunks(&conn, &term).unwrap().is_empty());
+    }
+
+    #[test]
+    fn adding_to_a_posting_list_keeps_its_statements_prepared() {
+        // Without the connection's settings SQLite prepared the last-chunk
+        // read again at every add (it plans `LIMIT 1` by the bound term).
+        let conn = db();
+        crate::store::db::configure(&conn).unwrap();
+        let key = SecretKey::make_random();
+        for i in 0..20u8 {
+            add(&conn, &key, &[i % 7; 32], RecordId::make()).unwrap();
+        }
+        let stmt = conn.prepare_cached(LAST_CHUNK).unwrap();
+        assert_eq!(stmt.get_status(rusqlite::StatementStatus::Run), 20);
+        assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0);
     }
 
     #[test]
