@@ -56,6 +56,9 @@ pub struct Config {
     /// Where the hub's SQLite file and the devices' stores go (a new
     /// temporary directory inside it, removed afterwards).
     pub work_dir: Option<PathBuf>,
+    /// The two devices' link to the hub, in megabits a second each way
+    /// (`None`: loopback, as fast as it goes).
+    pub link_mbit: Option<f64>,
     /// Progress lines on standard error.
     pub verbose: bool,
 }
@@ -107,7 +110,7 @@ pub fn run_backend(config: &Config, backend: BackendKind) -> Res<BackendRun> {
     let runtime = hub::runtime()?;
     let store = backend::open(backend, work.path(), &config.postgres_url, &runtime)?;
     let hub = Hub::start(runtime, store.storage.clone(), config.hub_backlog)?;
-    let proxy = Proxy::start(hub.addr())?;
+    let proxy = Proxy::start(hub.addr(), config.link_mbit)?;
 
     note("enrolling two devices");
     let mut team = team::set_up(&hub, &proxy.url(), work.path(), config.kdf)?;

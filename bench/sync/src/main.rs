@@ -54,6 +54,10 @@ struct Args {
     /// Where the hub's SQLite file and the devices' stores go (default: the system's temp dir).
     #[arg(long)]
     work_dir: Option<PathBuf>,
+    /// Cap the two devices' link to the hub at this many megabits a second
+    /// each way, as a phone's network would (default: loopback, uncapped).
+    #[arg(long)]
+    link_mbit: Option<f64>,
 }
 
 fn main() -> ExitCode {
@@ -85,6 +89,7 @@ fn main() -> ExitCode {
         postgres_url: args.postgres,
         hub_backlog: args.backlog,
         work_dir: args.work_dir,
+        link_mbit: args.link_mbit,
         verbose: true,
     };
     let started = Instant::now();

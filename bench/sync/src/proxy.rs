@@ -53,8 +53,10 @@ pub struct Proxy {
 }
 
 impl Proxy {
-    /// Listens on a free port of 127.0.0.1 and forwards every connection to `hub`.
-    pub fn start(hub: SocketAddr) -> Res<Proxy> {
+    /// Listens on a free port of 127.0.0.1 and forwards every connection to
+    /// `hub`, each direction of each connection at most `link_mbit`
+    /// megabits a second when given (a phone's link instead of loopback).
+    pub fn start(hub: SocketAddr, link_mbit: Option<f64>) -> Res<Proxy> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
@@ -72,7 +74,7 @@ impl Proxy {
                             _ = &mut stop => break,
                             accepted = listener.accept() => {
                                 if let Ok((device, _)) = accepted {
-                                    tokio::spawn(forward(device, hub, Arc::clone(&shared)));
+                                    tokio::spawn(forward(device, hub, Arc::clone(&shared), link_mbit));
                                 }
                             }
                         }
@@ -113,7 +115,12 @@ impl Drop for Proxy {
     }
 }
 
-async fn forward(device: TcpStream, hub: SocketAddr, counters: Arc<Counters>) {
+async fn forward(
+    device: TcpStream,
+    hub: SocketAddr,
+    counters: Arc<Counters>,
+    link_mbit: Option<f64>,
+) {
     let Ok(upstream) = TcpStream::connect(hub).await else {
         return;
     };
@@ -123,8 +130,8 @@ async fn forward(device: TcpStream, hub: SocketAddr, counters: Arc<Counters>) {
     let (device_read, device_write) = device.into_split();
     let (hub_read, hub_write) = upstream.into_split();
     tokio::join!(
-        pump(device_read, hub_write, &counters.to_hub),
-        pump(hub_read, device_write, &counters.from_hub),
+        pump(device_read, hub_write, &counters.to_hub, link_mbit),
+        pump(hub_read, device_write, &counters.from_hub, link_mbit),
     );
 }
 
@@ -135,14 +142,24 @@ async fn pump(
     mut from: tokio::net::tcp::OwnedReadHalf,
     mut to: tokio::net::tcp::OwnedWriteHalf,
     counter: &AtomicU64,
+    link_mbit: Option<f64>,
 ) {
     let mut buf = vec![0u8; 64 * 1024];
+    // When the link is free again: each chunk passes on after the time its
+    // bytes take at the link's rate, counted from when the previous one was
+    // through (or from now, after a pause).
+    let mut free_at = tokio::time::Instant::now();
     loop {
         let n = match from.read(&mut buf).await {
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
         counter.fetch_add(n as u64, Ordering::Relaxed);
+        if let Some(mbit) = link_mbit {
+            let takes = std::time::Duration::from_secs_f64(n as f64 * 8.0 / (mbit * 1e6));
+            free_at = free_at.max(tokio::time::Instant::now()) + takes;
+            tokio::time::sleep_until(free_at).await;
+        }
         if to.write_all(&buf[..n]).await.is_err() {
             break;
         }

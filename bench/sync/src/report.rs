@@ -32,6 +32,11 @@ pub fn print(config: &Config, runs: &[BackendRun]) {
         Some(n) => println!("- the hub listens with a backlog of {n} (--backlog)"),
     }
     println!("- devices' stores: KDF {}", config.kdf.describe());
+    if let Some(mbit) = config.link_mbit {
+        println!(
+            "- the two devices reach the hub through a link of {mbit} Mbit/s each way (--link-mbit)"
+        );
+    }
     println!(
         "- bytes on the wire: TCP payload (HTTP headers and bodies, both ways) counted by a \
          proxy between the two devices and the hub"

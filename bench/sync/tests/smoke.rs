@@ -27,6 +27,7 @@ fn a_small_run_on_sqlite_counts_right() {
         postgres_url: DEFAULT_POSTGRES.into(),
         hub_backlog: None,
         work_dir: None,
+        link_mbit: None,
         verbose: false,
     };
     let run = run_backend(&config, BackendKind::Sqlite).unwrap();
