@@ -5,10 +5,11 @@
 //! from zero.
 
 use fieldbook_proto::endpoint::{Pull, PullQuery, Push};
-use fieldbook_proto::sync::{PullResponse, PushRequest, PushResponse, DEFAULT_PULL_LIMIT};
+use fieldbook_proto::sync::{PushRequest, PushResponse, DEFAULT_PULL_LIMIT};
 use std::sync::atomic::AtomicBool;
 
 use super::access::{Exclusive, StoreAccess};
+use super::read_ahead::PageAhead;
 use super::summary::{SyncListener, SyncPhase, SyncSummary};
 use super::transport::{HubClient, RetryPolicy, TransportError};
 use crate::store::Store;
@@ -255,50 +256,69 @@ fn pull<S: StoreAccess>(
     cancel: &AtomicBool,
     summary: &mut SyncSummary,
 ) -> Result<(), Failure> {
-    let mut roster_checked = false;
-    loop {
-        // A phone too full to keep the store's reserve pulls nothing (the
-        // room left is for unlocking); the summary says so.
-        store.with(|s| s.ensure_room_to_write())?;
-        let since = store.with(|s| s.sync_cursor())?;
-        summary.requests += 1;
-        let page: PullResponse = client.call::<Pull>(
-            &PullQuery {
+    std::thread::scope(|scope| {
+        let mut roster_checked = false;
+        let mut ahead: Option<PageAhead<'_>> = None;
+        loop {
+            // A phone too full to keep the store's reserve pulls nothing (the
+            // room left is for unlocking); the summary says so.
+            store.with(|s| s.ensure_room_to_write())?;
+            let since = store.with(|s| s.sync_cursor())?;
+            let query = PullQuery {
                 since: Some(since),
                 limit: Some(options.pull_limit),
-            },
-            cancel,
-        )?;
-        let versions: Vec<_> = page.versions.into_iter().map(|v| v.version).collect();
-        summary.pulled += versions.len() as u32;
-        // The roster and new key epochs wait for an unlocked sync: the
-        // verified roster and the device's key pair are sealed.
-        if !roster_checked && !store.with(|s| s.is_locked()) {
-            super::roster::update(
-                store,
-                client,
-                page.roster_head,
-                page.key_epoch,
-                listener,
-                cancel,
-                summary,
-            )?;
-            roster_checked = true;
-        }
-        store.with(|s| -> Result<()> {
-            if s.is_locked() {
-                s.hold_received(&versions)?;
-            } else {
-                summary.add_received(s.receive(&versions)?);
+            };
+            let page = match ahead.take().and_then(|ahead| ahead.take(since)) {
+                Some(Ok(page)) => page,
+                Some(Err(first)) => client.call_after::<Pull>(&query, cancel, first)?,
+                None => {
+                    summary.requests += 1;
+                    client.call::<Pull>(&query, cancel)?
+                }
+            };
+            let next = page.next.max(since);
+            if page.more {
+                // Downloaded while this page merges (see `read_ahead`).
+                summary.requests += 1;
+                ahead = Some(PageAhead::start(
+                    scope,
+                    client,
+                    next,
+                    options.pull_limit,
+                    cancel,
+                ));
             }
-            // Saved with the page merged: a dropped connection resumes here.
-            s.set_sync_cursor(page.next.max(since))
-        })?;
-        if let Some(listener) = listener {
-            listener.progress(SyncPhase::Pull, summary.pulled as u64, None);
+            let versions: Vec<_> = page.versions.into_iter().map(|v| v.version).collect();
+            summary.pulled += versions.len() as u32;
+            // The roster and new key epochs wait for an unlocked sync: the
+            // verified roster and the device's key pair are sealed.
+            if !roster_checked && !store.with(|s| s.is_locked()) {
+                super::roster::update(
+                    store,
+                    client,
+                    page.roster_head,
+                    page.key_epoch,
+                    listener,
+                    cancel,
+                    summary,
+                )?;
+                roster_checked = true;
+            }
+            store.with(|s| -> Result<()> {
+                if s.is_locked() {
+                    s.hold_received(&versions)?;
+                } else {
+                    summary.add_received(s.receive(&versions)?);
+                }
+                // Saved with the page merged: a dropped connection resumes here.
+                s.set_sync_cursor(next)
+            })?;
+            if let Some(listener) = listener {
+                listener.progress(SyncPhase::Pull, summary.pulled as u64, None);
+            }
+            if !page.more {
+                return Ok(());
+            }
         }
-        if !page.more {
-            return Ok(());
-        }
-    }
+    })
 }

@@ -9,6 +9,7 @@ mod engine;
 mod enroll;
 mod http;
 mod pinning;
+mod read_ahead;
 pub(crate) mod roster;
 mod summary;
 mod team;

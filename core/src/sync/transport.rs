@@ -121,6 +121,14 @@ pub trait Transport: Send + Sync {
     fn pause(&self, delay: Duration) {
         std::thread::sleep(delay);
     }
+
+    /// Whether a request may go out on a thread of its own while its caller
+    /// goes on (a pull downloads its next page while it merges the current
+    /// one). A simulated network, which puts every request in the order its
+    /// schedule chose, says no: such a request is then sent at once.
+    fn runs_beside(&self) -> bool {
+        true
+    }
 }
 
 /// Opens transports to hubs: [`super::HttpNetwork`] on every
@@ -191,6 +199,7 @@ impl HubClient {
         query: &[(&str, String)],
         body: Option<&[u8]>,
         cancel: &AtomicBool,
+        tries: Tries,
     ) -> Result<Vec<u8>, TransportError> {
         let request = HubRequest {
             method,
@@ -199,7 +208,7 @@ impl HubClient {
             body,
             token: self.token.as_ref().map(|t| t.as_str()),
         };
-        let mut attempt = 0;
+        let mut attempt = tries.spent;
         loop {
             if cancel.load(Ordering::Relaxed) {
                 return Err(TransportError::Cancelled);
@@ -223,7 +232,7 @@ impl HubClient {
                 Err(e) => return Err(e),
             };
             attempt += 1;
-            if attempt >= self.retry.attempts {
+            if attempt >= tries.limit {
                 return Err(retryable);
             }
             self.transport.pause(self.retry.delay(attempt));
@@ -248,6 +257,61 @@ impl HubClient {
         request: &E::Request,
         cancel: &AtomicBool,
     ) -> Result<E::Response, TransportError> {
+        let tries = Tries {
+            spent: 0,
+            limit: self.retry.attempts,
+        };
+        self.call_tries::<E>(path, request, cancel, tries)
+    }
+
+    /// Makes only the first try of call `E`: a request made ahead of need,
+    /// whose failure [`HubClient::call_after`] takes up when it is needed.
+    pub fn call_first<E: Endpoint>(
+        &self,
+        request: &E::Request,
+        cancel: &AtomicBool,
+    ) -> Result<E::Response, TransportError> {
+        let tries = Tries {
+            spent: 0,
+            limit: self.retry.attempts.min(1),
+        };
+        self.call_tries::<E>(E::CALL.path(), request, cancel, tries)
+    }
+
+    /// Makes the tries of call `E` that are left after its first failed
+    /// with `first` ([`HubClient::call_first`]), as [`HubClient::call`]
+    /// would have: none when that failure cannot pass or the policy allows
+    /// one try, the first error is then the answer.
+    pub fn call_after<E: Endpoint>(
+        &self,
+        request: &E::Request,
+        cancel: &AtomicBool,
+        first: TransportError,
+    ) -> Result<E::Response, TransportError> {
+        if !may_pass(&first) || self.retry.attempts <= 1 {
+            return Err(first);
+        }
+        self.transport.pause(self.retry.delay(1));
+        let tries = Tries {
+            spent: 1,
+            limit: self.retry.attempts,
+        };
+        self.call_tries::<E>(E::CALL.path(), request, cancel, tries)
+    }
+
+    /// Whether this client's requests may run beside their caller (see
+    /// [`Transport::runs_beside`]).
+    pub fn runs_beside(&self) -> bool {
+        self.transport.runs_beside()
+    }
+
+    fn call_tries<E: Endpoint>(
+        &self,
+        path: &str,
+        request: &E::Request,
+        cancel: &AtomicBool,
+        tries: Tries,
+    ) -> Result<E::Response, TransportError> {
         let protocol = |e: serde_json::Error| TransportError::Protocol(format!("{path}: {e}"));
         let (method, query, body) = match E::CALL.method() {
             endpoint::Method::Get => (Method::GET, query_of(request)?, None),
@@ -259,7 +323,7 @@ impl HubClient {
         };
         let query: Vec<(&str, String)> =
             query.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-        let text = self.send(&method, path, &query, body.as_deref(), cancel)?;
+        let text = self.send(&method, path, &query, body.as_deref(), cancel, tries)?;
         // A success without a body (201, 204) answers a call whose answer is `()`.
         let text = if text.is_empty() {
             b"null".to_vec()
@@ -272,6 +336,26 @@ impl HubClient {
     /// Asks whether the hub runs, and which protocol and storage it has.
     pub fn health(&self, cancel: &AtomicBool) -> Result<HealthAnswer, TransportError> {
         self.call::<Health>(&(), cancel)
+    }
+}
+
+/// Which tries of a request to make: from the try after the `spent` ones,
+/// up to `limit` tries in all.
+#[derive(Debug, Clone, Copy)]
+struct Tries {
+    spent: u32,
+    limit: u32,
+}
+
+/// Whether a failed try may pass on another: no answer, or the hub's 5xx or
+/// 429 (what [`HubClient::send`] retries).
+fn may_pass(error: &TransportError) -> bool {
+    match error {
+        TransportError::Unreachable(_) => true,
+        TransportError::Refused { status, .. } => {
+            *status >= 500 || *status == StatusCode::TOO_MANY_REQUESTS.as_u16()
+        }
+        _ => false,
     }
 }
 

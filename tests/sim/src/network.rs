@@ -40,4 +40,11 @@ impl Transport for SimTransport {
 
     /// Back-off is the scheduler's business: other tasks run meanwhile.
     fn pause(&self, _: std::time::Duration) {}
+
+    /// Every request stops its task where the scheduler decides its fate, so
+    /// none may leave on a thread of the core's own: a page read ahead is
+    /// asked for at once, before the page in hand merges.
+    fn runs_beside(&self) -> bool {
+        false
+    }
 }
