@@ -122,9 +122,9 @@ pub fn open_body(key: &SecretKey, aad: &[u8], sealed: &[u8]) -> Result<OpenedBod
 // One zstd context of each direction per thread, made at its first use:
 // making one per body (about 100 KiB of tables to allocate and set up) was
 // most of the cost of sealing or opening a small record, and a listing opens
-// thousands on each core. What a context keeps of the last body it worked on
-// is no more than the freed contexts left before (see the module's known
-// limitations in crypto/mod.rs).
+// thousands on each core. A kept context holds the last body it worked on
+// until the next overwrites it, where a freed one left it in freed memory
+// (see the module's known limitations in crypto/mod.rs).
 thread_local! {
     static COMPRESSOR: RefCell<Option<zstd::bulk::Compressor<'static>>> = const { RefCell::new(None) };
     static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
