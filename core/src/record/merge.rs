@@ -53,22 +53,42 @@ pub struct FieldWrite {
 }
 
 impl FieldWrite {
-    /// A total order: stamp first; the value's canonical text only separates
-    /// two different values under one stamp, which honest devices never make.
+    /// A total order: stamp first; the value's canonical text and then the
+    /// seen vector only separate two writes under one stamp, which honest
+    /// devices never make. Only identical writes compare equal, so which of
+    /// two is kept never depends on arrival order.
     fn order(&self, other: &Self) -> Ordering {
         self.stamp
             .cmp(&other.stamp)
             .then_with(|| canonical(&self.value).cmp(&canonical(&other.value)))
+            .then_with(|| self.seen.cmp(&other.seen))
     }
 
     fn has_seen(&self, other: &FieldWrite) -> bool {
-        self.seen
-            .get(&other.stamp.device)
-            .is_some_and(|hlc| *hlc >= other.stamp.hlc)
+        self.covers(other.stamp.device, other.stamp.hlc)
     }
 
+    fn covers(&self, device: DeviceId, hlc: Hlc) -> bool {
+        self.seen.get(&device).is_some_and(|seen| *seen >= hlc)
+    }
+
+    /// `other` no longer matters once this write exists: it is later, its
+    /// author had seen `other`, and had seen everything `other` had.
+    ///
+    /// The last part is what an honest device's write always satisfies (its
+    /// seen vector covers every write in its state and what those had
+    /// seen). It is checked because a device whose stamps run backwards (a
+    /// modified app, or forged seen vectors) could otherwise claim to have
+    /// seen a write without what that write had seen; superseding would
+    /// then not be transitive, and which writes survive would depend on the
+    /// order versions arrive in: devices would disagree on conflicts.
     fn supersedes(&self, other: &FieldWrite) -> bool {
-        self.stamp > other.stamp && self.has_seen(other)
+        self.stamp > other.stamp
+            && self.has_seen(other)
+            && other
+                .seen
+                .iter()
+                .all(|(device, hlc)| self.covers(*device, *hlc))
     }
 
     /// Whether this write was made after seeing `other`, whose clock was
@@ -389,6 +409,15 @@ mod tests {
             from: usize,
             to: usize,
         },
+        /// A write from a modified app: any stamp, running backwards or
+        /// repeating, and any seen vector, claiming writes it never saw.
+        Forge {
+            device: usize,
+            hlc: (u64, u32),
+            key: usize,
+            value: i64,
+            seen: Vec<(usize, (u64, u32))>,
+        },
     }
 
     fn op() -> impl Strategy<Value = Op> {
@@ -396,6 +425,16 @@ mod tests {
             3 => (0..3usize, 0..50u64, 0..3usize, -3..3i64)
                 .prop_map(|(device, wall, key, value)| Op::Write { device, wall, key, value }),
             1 => (0..3usize, 0..3usize).prop_map(|(from, to)| Op::Sync { from, to }),
+        ]
+    }
+
+    fn op_with_forgeries() -> impl Strategy<Value = Op> {
+        let clock = || (0..120u64, 0..3u32);
+        prop_oneof![
+            4 => op(),
+            1 => (0..3usize, clock(), 0..3usize, -3..3i64,
+                  prop::collection::vec((0..3usize, clock()), 0..3))
+                .prop_map(|(device, hlc, key, value, seen)| Op::Forge { device, hlc, key, value, seen }),
         ]
     }
 
@@ -426,9 +465,46 @@ mod tests {
                     let state = replicas[*from].state.clone();
                     replicas[*to].receive(&state);
                 }
+                Op::Forge {
+                    device,
+                    hlc,
+                    key,
+                    value,
+                    seen,
+                } => {
+                    let write = FieldWrite {
+                        value: json!(value),
+                        stamp: Stamp {
+                            hlc: Hlc::new(hlc.0, hlc.1),
+                            device: replicas[*device].device,
+                        },
+                        seen: seen
+                            .iter()
+                            .map(|(d, (wall, counter))| {
+                                (replicas[*d].device, Hlc::new(*wall, *counter))
+                            })
+                            .collect(),
+                    };
+                    let mut delta = RecordState::default();
+                    delta
+                        .fields
+                        .insert(KEYS[*key].to_string(), FieldState::single(write));
+                    replicas[*device].state.merge_in(&delta);
+                    deltas.push(delta);
+                }
             }
         }
         (deltas, replicas)
+    }
+
+    fn shuffle<T>(items: &mut [T], seed: u64) {
+        let mut rng = seed;
+        for i in (1..items.len()).rev() {
+            rng = rng
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            items.swap(i, (rng >> 33) as usize % (i + 1));
+        }
     }
 
     fn merge_all<'a>(states: impl IntoIterator<Item = &'a RecordState>) -> RecordState {
@@ -462,12 +538,34 @@ mod tests {
             let with_replicas = replicas.iter().fold(expected.clone(), |acc, r| acc.merge(&r.state));
             prop_assert_eq!(&with_replicas, &expected);
             let mut shuffled = deltas.clone();
-            let mut rng = seed;
-            for i in (1..shuffled.len()).rev() {
-                rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                shuffled.swap(i, (rng >> 33) as usize % (i + 1));
-            }
+            shuffle(&mut shuffled, seed);
             prop_assert_eq!(merge_all(&shuffled), expected);
+        }
+
+        /// A modified app that forges stamps and seen vectors can write what
+        /// it likes, but cannot make two devices that received the same
+        /// versions disagree on a record, its winners or its conflicts.
+        #[test]
+        fn forged_stamps_and_seen_vectors_do_not_split_the_team(
+            ops in prop::collection::vec(op_with_forgeries(), 1..40),
+            seed in any::<u64>(),
+        ) {
+            let (deltas, replicas) = run(&ops);
+            let expected = merge_all(&deltas);
+            let with_replicas = replicas.iter().fold(expected.clone(), |acc, r| acc.merge(&r.state));
+            prop_assert_eq!(&with_replicas, &expected);
+            let mut shuffled = deltas.clone();
+            shuffle(&mut shuffled, seed);
+            prop_assert_eq!(merge_all(&shuffled), expected.clone());
+            // Merged in halves, each half in its own order, then together.
+            let (left, right) = shuffled.split_at(shuffled.len() / 2);
+            prop_assert_eq!(merge_all(right).merge(&merge_all(left)), expected);
+            for a in deltas.iter().step_by(2) {
+                prop_assert_eq!(&a.merge(a), a);
+                for b in deltas.iter().step_by(3) {
+                    prop_assert_eq!(a.merge(b), b.merge(a));
+                }
+            }
         }
 
         #[test]
