@@ -10,6 +10,7 @@ use fieldbook_core::queries::{DueItem as CoreDueItem, DueReason as CoreDueReason
 use fieldbook_core::store::Store;
 use fieldbook_core::store::{
     FieldConflict as CoreConflict, HistoryEntry as CoreHistory, Listing, RecordDetails, RecordView,
+    RowListing,
 };
 use fieldbook_core::RecordKind as CoreKind;
 use serde_json::{Map, Value};
@@ -105,6 +106,64 @@ pub struct RecordList {
     pub records: Vec<Record>,
     /// The ids of those that could not.
     pub unreadable_ids: Vec<String>,
+}
+
+/// A client as the clients list, search and link pickers show it: the few
+/// values they need, read from the client's list row without opening the
+/// record. A detail screen opens the record itself.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ClientRow {
+    /// The client's id (a UUID).
+    pub id: String,
+    /// The alias (`None` when the form left it empty).
+    pub alias: Option<String>,
+    /// The identifier code.
+    pub code: Option<String>,
+    /// The area or hotspot.
+    pub area: Option<String>,
+    /// The status, as the name of one of the form's choices.
+    pub status: Option<String>,
+    /// The sex, as the name of one of the form's choices.
+    pub sex: Option<String>,
+    /// The year of birth.
+    pub birth_year: Option<i64>,
+    /// A field's shown value beat a concurrent edit on another device.
+    pub has_conflicts: bool,
+    /// When it was last written (RFC 3339).
+    pub updated_at: String,
+}
+
+/// The readable clients of a list or search, and the ids of those that
+/// could not be read (damaged or tampered with).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ClientList {
+    /// The clients that could be read, by alias.
+    pub clients: Vec<ClientRow>,
+    /// The ids of those that could not.
+    pub unreadable_ids: Vec<String>,
+}
+
+impl From<&RowListing> for ClientList {
+    fn from(listing: &RowListing) -> Self {
+        ClientList {
+            clients: listing
+                .rows
+                .iter()
+                .map(|row| ClientRow {
+                    id: row.id.to_string(),
+                    alias: row.alias.clone(),
+                    code: row.code.clone(),
+                    area: row.area.clone(),
+                    status: row.status.clone(),
+                    sex: row.sex.clone(),
+                    birth_year: row.birth_year,
+                    has_conflicts: row.has_conflicts,
+                    updated_at: row.updated_at.to_rfc3339(),
+                })
+                .collect(),
+            unreadable_ids: listing.unreadable.iter().map(|id| id.to_string()).collect(),
+        }
+    }
 }
 
 /// One record of a client's timeline.

@@ -15,8 +15,8 @@ use fieldbook_core::{forms, Lang};
 use crate::error::{FieldIssue, FieldbookError};
 use crate::key_store::{ForeignKeyProvider, PlatformKeyStore};
 use crate::records::{
-    DueItem, HistoryEntry, Record, RecordList, RecordWithConflicts, ReferralGroup, TimelineEntry,
-    Typing,
+    ClientList, DueItem, HistoryEntry, Record, RecordList, RecordWithConflicts, ReferralGroup,
+    TimelineEntry, Typing,
 };
 use crate::types::{DeviceIdentity, Language, RecordKind, Role, SecuritySettings};
 use crate::values::{to_input, to_input_clearing, FieldValue};
@@ -273,18 +273,18 @@ impl FieldbookStore {
         Ok(self.typing().list(&listing))
     }
 
-    /// The clients, by alias.
-    pub fn clients(&self) -> Result<RecordList> {
+    /// The clients, by alias, as lists show them.
+    pub fn clients(&self) -> Result<ClientList> {
         let listing = self.with(queries::list_clients)?;
-        Ok(self.typing().list(&listing))
+        Ok(ClientList::from(&listing))
     }
 
     /// Clients whose alias (or a word of it) starts with `text`, or whose
     /// identifier code is `text`; and in `area` when given.
-    pub fn search_clients(&self, text: Option<String>, area: Option<String>) -> Result<RecordList> {
+    pub fn search_clients(&self, text: Option<String>, area: Option<String>) -> Result<ClientList> {
         let search = ClientSearch { text, area };
         let listing = self.with(|s| queries::search_clients(s, &search))?;
-        Ok(self.typing().list(&listing))
+        Ok(ClientList::from(&listing))
     }
 
     /// The clients with this identifier code: the duplicate warning when adding one.

@@ -17,15 +17,22 @@ fn id_bytes(id: &str) -> Vec<u8> {
         .collect()
 }
 
+/// The first row of `table` that is about record `id`, as a condition:
+/// `list_rows` has one per record and no rowid.
+fn first_row_of(table: &str) -> String {
+    match table {
+        "records" => "id = ?1".to_string(),
+        "list_rows" => "id = ?1".to_string(),
+        _ => format!(
+            "rowid = (SELECT rowid FROM {table} WHERE record_id = ?1 ORDER BY rowid LIMIT 1)"
+        ),
+    }
+}
+
 fn blob(conn: &Connection, table_col: (&str, &str), id: &str) -> Vec<u8> {
     let (table, col) = table_col;
-    let key = if table == "records" {
-        "id"
-    } else {
-        "record_id"
-    };
     conn.query_row(
-        &format!("SELECT {col} FROM {table} WHERE {key} = ?1 ORDER BY rowid LIMIT 1"),
+        &format!("SELECT {col} FROM {table} WHERE {}", first_row_of(table)),
         [id_bytes(id)],
         |r| r.get(0),
     )
@@ -34,17 +41,10 @@ fn blob(conn: &Connection, table_col: (&str, &str), id: &str) -> Vec<u8> {
 
 fn set_blob(conn: &Connection, table_col: (&str, &str), id: &str, value: &[u8]) {
     let (table, col) = table_col;
-    let key = if table == "records" {
-        "id"
-    } else {
-        "record_id"
-    };
+    let condition = first_row_of(table).replace("?1", "?2");
     let n = conn
         .execute(
-            &format!(
-                "UPDATE {table} SET {col} = ?1 WHERE rowid =
-                   (SELECT rowid FROM {table} WHERE {key} = ?2 ORDER BY rowid LIMIT 1)"
-            ),
+            &format!("UPDATE {table} SET {col} = ?1 WHERE {condition}"),
             params![value, id_bytes(id)],
         )
         .unwrap();
@@ -63,7 +63,7 @@ fn flip(conn: &Connection, table_col: (&str, &str), id: &str, at: isize) {
     set_blob(conn, table_col, id, &b);
 }
 
-const VIEW: (&str, &str) = ("records", "view");
+const LIST_ROW: (&str, &str) = ("list_rows", "body");
 const STATE: (&str, &str) = ("records", "state");
 const BODY: (&str, &str) = ("versions", "body");
 
@@ -78,41 +78,47 @@ fn note(i: usize) -> String {
 #[test]
 fn changed_or_moved_sealed_values_are_refused_and_named() {
     let fb = Fieldbook::init();
-    let clients: Vec<String> = (0..9)
+    let clients: Vec<String> = (0..11)
         .map(|i| fb.add("client", &json!({"alias": alias(i), "notes": note(i)})))
         .collect();
-    assert_eq!(fb.list("client").len(), 9);
+    assert_eq!(fb.list("client").len(), 11);
 
     {
         let conn = Connection::open(fb.db()).unwrap();
-        let mid = blob(&conn, VIEW, &clients[1]).len() as isize / 2;
-        // 1: a byte of the view and of the state, in the middle.
-        flip(&conn, VIEW, &clients[1], mid);
+        let mid = blob(&conn, STATE, &clients[1]).len() as isize / 2;
+        // 1: a byte of the state and of the list row, in the middle.
         flip(&conn, STATE, &clients[1], mid);
-        // 2: the last byte of the view (the tag).
-        flip(&conn, VIEW, &clients[2], -1);
-        // 3: the first byte of the view (format / nonce).
-        flip(&conn, VIEW, &clients[3], 0);
-        // 4 and 5: views swapped, each a valid sealed value of another record.
-        let v4 = blob(&conn, VIEW, &clients[4]);
-        let v5 = blob(&conn, VIEW, &clients[5]);
-        set_blob(&conn, VIEW, &clients[4], &v5);
-        set_blob(&conn, VIEW, &clients[5], &v4);
-        // 6: only the state (what merges read); the view is intact.
-        flip(&conn, STATE, &clients[6], mid);
+        flip(&conn, LIST_ROW, &clients[1], 8);
+        // 2: the last byte of the state (the tag).
+        flip(&conn, STATE, &clients[2], -1);
+        // 3: the first byte of the state (format / nonce).
+        flip(&conn, STATE, &clients[3], 0);
+        // 4 and 5: states swapped, each a valid sealed value of another record.
+        let s4 = blob(&conn, STATE, &clients[4]);
+        let s5 = blob(&conn, STATE, &clients[5]);
+        set_blob(&conn, STATE, &clients[4], &s5);
+        set_blob(&conn, STATE, &clients[5], &s4);
+        // 6: only the list row (what lists and search read); the state is intact.
+        flip(&conn, LIST_ROW, &clients[6], 8);
         // 8: the first version's body (what history and sync read).
         flip(&conn, BODY, &clients[8], mid);
+        // 9 and 10: list rows swapped.
+        let r9 = blob(&conn, LIST_ROW, &clients[9]);
+        let r10 = blob(&conn, LIST_ROW, &clients[10]);
+        set_blob(&conn, LIST_ROW, &clients[9], &r10);
+        set_blob(&conn, LIST_ROW, &clients[10], &r9);
     }
     let broken = [1usize, 2, 3, 4, 5];
 
-    // The list prints every readable record, names each broken one, exits 6.
+    // The full list (read from the states) prints every readable record,
+    // names each broken one, exits 6.
     let run = fb.run(&["list", "client", "--json"]);
     assert_eq!(run.code, Some(6), "{run:?}");
     let listed = run.json();
     let listed = listed.as_array().unwrap();
     let mut got = ids(listed);
     got.sort();
-    let mut expected: Vec<String> = [0usize, 6, 7, 8]
+    let mut expected: Vec<String> = [0usize, 6, 7, 8, 9, 10]
         .iter()
         .map(|i| clients[*i].clone())
         .collect();
@@ -134,6 +140,22 @@ fn changed_or_moved_sealed_values_are_refused_and_named() {
             run.stderr
         );
     }
+    // Search reads the list rows: a damaged or moved row is named, never
+    // shown as another client's.
+    let run = fb.run(&["search", "khach", "--json"]);
+    assert_eq!(run.code, Some(6), "{run:?}");
+    let mut found = ids(run.json().as_array().unwrap());
+    found.sort();
+    let mut whole: Vec<String> = [0usize, 7, 8].iter().map(|i| clients[*i].clone()).collect();
+    whole.sort();
+    assert_eq!(found, whole, "{run:?}");
+    for i in [1usize, 2, 3, 4, 5, 6, 9, 10] {
+        assert!(
+            run.stderr.contains(&clients[i]),
+            "client {i}: {}",
+            run.stderr
+        );
+    }
     for i in broken {
         let run = fb.run(&["show", &clients[i], "--json"]);
         assert_eq!(run.code, Some(6), "show broken client {i}: {run:?}");
@@ -144,15 +166,16 @@ fn changed_or_moved_sealed_values_are_refused_and_named() {
             "{}",
             run.stderr
         );
+        // Nothing is written over a record that cannot be read: an update
+        // merges into the state, and must refuse rather than rebuild the
+        // record from nothing or from another record's values.
+        let run = fb.run_stdin(
+            &["update", &clients[i], "--json", "-"],
+            r#"{"notes": "overwrite"}"#,
+        );
+        assert_eq!(run.code, Some(6), "update of broken client {i}: {run:?}");
+        assert!(run.stderr.contains(&clients[i]), "{}", run.stderr);
     }
-    // 1 (state damaged too): nothing is written over a record that cannot be read.
-    let run = fb.run_stdin(
-        &["update", &clients[1], "--json", "-"],
-        r#"{"notes": "overwrite"}"#,
-    );
-    assert_eq!(run.code, Some(6), "update of a broken record: {run:?}");
-    assert!(run.stderr.contains(&clients[1]), "{}", run.stderr);
-    assert_eq!(fb.run(&["show", &clients[1]]).code, Some(6));
     let run = fb.run(&["--lang", "vi", "show", &clients[1]]);
     assert_eq!(run.code, Some(6), "{run:?}");
     assert!(
@@ -161,47 +184,36 @@ fn changed_or_moved_sealed_values_are_refused_and_named() {
         run.stderr
     );
 
-    for i in [0usize, 7] {
+    for i in [0usize, 6, 7, 9, 10] {
         let v = fb.values(&clients[i]);
         assert_eq!(v["alias"], alias(i).as_str());
         assert_eq!(v["notes"], note(i).as_str());
     }
 
-    // 6: readable through its view, but an update (which merges into the
-    // state) must refuse rather than rebuild the record from nothing.
-    assert_eq!(fb.values(&clients[6])["alias"], alias(6).as_str());
-    let run = fb.run_stdin(
-        &["update", &clients[6], "--json", "-"],
-        r#"{"notes": "new"}"#,
-    );
-    assert_eq!(run.code, Some(6), "update over a damaged state: {run:?}");
-    assert!(run.stderr.contains(&clients[6]), "{}", run.stderr);
-    assert_eq!(fb.values(&clients[6])["notes"], note(6).as_str());
-
-    // 8: its view reads, its history names it.
+    // 8: its state reads, its history names it.
     assert_eq!(fb.values(&clients[8])["alias"], alias(8).as_str());
     let run = fb.run(&["history", &clients[8], "--json"]);
     assert_ne!(run.code, Some(0), "history over a damaged version: {run:?}");
     assert!(run.stderr.contains(&clients[8]), "{}", run.stderr);
     assert!(run.stdout.trim().is_empty(), "{run:?}");
 
-    // 2-5 (only the view damaged or moved): an update merges into the intact,
-    // authentic state, so it may go through, but the record it leaves must be
-    // its own, never the values of the record whose view was moved in.
-    for i in [2usize, 3, 4, 5] {
-        let run = fb.run_stdin(
-            &["update", &clients[i], "--json", "-"],
-            r#"{"notes": "after repair"}"#,
-        );
-        if run.ok() {
-            let v = fb.values(&clients[i]);
-            assert_eq!(v["alias"], alias(i).as_str(), "client {i}: {v}");
-            assert_eq!(v["notes"], "after repair", "client {i}: {v}");
-        } else {
-            assert_eq!(run.code, Some(6), "client {i}: {run:?}");
-            assert!(run.stderr.contains(&clients[i]), "{}", run.stderr);
-        }
+    // 6, 9, 10 (only the list row damaged or moved): an update merges into
+    // the intact state and writes the row again, each its own.
+    for i in [6usize, 9, 10] {
+        fb.update(&clients[i], &json!({"notes": "after repair"}));
+        let v = fb.values(&clients[i]);
+        assert_eq!(v["alias"], alias(i).as_str(), "client {i}: {v}");
+        assert_eq!(v["notes"], "after repair", "client {i}: {v}");
     }
+    let run = fb.run(&["search", "khach", "--json"]);
+    let mut found = ids(run.json().as_array().unwrap());
+    found.sort();
+    let mut whole: Vec<String> = [0usize, 6, 7, 8, 9, 10]
+        .iter()
+        .map(|i| clients[*i].clone())
+        .collect();
+    whole.sort();
+    assert_eq!(found, whole, "{run:?}");
 
     // Untouched records still update, and the trail is intact.
     fb.update(&clients[7], &json!({"notes": "updated"}));
@@ -219,9 +231,9 @@ fn a_sealed_value_moved_to_a_record_of_another_kind_is_refused() {
     );
     {
         let conn = Connection::open(fb.db()).unwrap();
-        let cv = blob(&conn, VIEW, &client);
+        let cr = blob(&conn, LIST_ROW, &client);
         let cs = blob(&conn, STATE, &client);
-        set_blob(&conn, VIEW, &meeting, &cv);
+        set_blob(&conn, LIST_ROW, &meeting, &cr);
         set_blob(&conn, STATE, &meeting, &cs);
     }
     let run = fb.run(&["list", "meeting", "--json"]);

@@ -15,19 +15,19 @@ use fieldbook_core::record::{
     meta_fields, DeviceId, Hlc, RecordId, RecordKind, RecordState, RecordVersion, SensitivityClass,
     Stamp, VersionId,
 };
-use fieldbook_core::store::{lookup_fields, RecordView};
+use fieldbook_core::store::{lookup_fields, ListRow, RecordView};
 use fieldbook_core::{uic, Lang};
 use rusqlite::{Connection, OpenFlags};
 use serde_json::Value;
 
 use crate::data::Workload;
 use crate::engines::{Place, PIN};
-use crate::sqlstore::{sort_by_alias, Res};
+use crate::sqlstore::Res;
 use crate::{median, Measure};
 
 pub struct ListingBreakdown {
     pub n: usize,
-    pub avg_view_bytes: f64,
+    pub avg_row_bytes: f64,
     pub kdf_ms: f64,
     pub sql_ms: f64,
     pub decrypt_ms: f64,
@@ -45,23 +45,28 @@ fn best_of<F: FnMut() -> Res<()>>(runs: usize, mut f: F) -> Res<f64> {
     Ok(median(t))
 }
 
+/// The core's scan of the client list rows.
+const CLIENT_ROWS: &str = "SELECT id, NULL, key_epoch, body FROM list_rows WHERE kind = 'client'";
+
+/// The plain store's client views (JSON, in clear).
 const CLIENT_VIEWS: &str =
     "SELECT id, key_class, key_epoch, view FROM records WHERE kind = 'client'";
 
 /// Fieldbook's client listing split into its parts: the SQL scan of its own
-/// file, AES-GCM opening of blobs of the same sizes, JSON parsing of the same
-/// views (from the plain store), and the sort by folded alias.
+/// file's list rows, AES-GCM opening of blobs of the same sizes, decoding
+/// the same rows (made from the plain store's views), and the sort by
+/// folded alias.
 pub fn listing(fb: &Place, plain: &Place) -> Res<ListingBreakdown> {
     let conn = Connection::open_with_flags(fb.db_file(), OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     // The SQL part: the same statement and column reads as the core's scan.
     let mut blobs: Vec<(RecordId, Vec<u8>)> = Vec::new();
     let sql_ms = best_of(3, || {
-        let mut stmt = conn.prepare_cached(CLIENT_VIEWS)?;
+        let mut stmt = conn.prepare_cached(CLIENT_ROWS)?;
         let mut rows = stmt.query([])?;
         let mut n = 0usize;
         while let Some(row) = rows.next()? {
             let _raw: Vec<u8> = row.get(0)?;
-            let _class: String = row.get(1)?;
+            let _class: Option<String> = row.get(1)?;
             let _epoch: u32 = row.get(2)?;
             let blob = row.get_ref(3)?.as_blob()?;
             n += blob.len();
@@ -70,7 +75,7 @@ pub fn listing(fb: &Place, plain: &Place) -> Res<ListingBreakdown> {
         Ok(())
     })?;
     {
-        let mut stmt = conn.prepare(CLIENT_VIEWS)?;
+        let mut stmt = conn.prepare(CLIENT_ROWS)?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let raw: Vec<u8> = row.get(0)?;
@@ -79,7 +84,7 @@ pub fn listing(fb: &Place, plain: &Place) -> Res<ListingBreakdown> {
         }
     }
     let n = blobs.len();
-    let avg_view_bytes = blobs.iter().map(|b| b.1.len()).sum::<usize>() as f64 / n.max(1) as f64;
+    let avg_row_bytes = blobs.iter().map(|b| b.1.len()).sum::<usize>() as f64 / n.max(1) as f64;
 
     // Decryption: blobs of the very same sizes, sealed under a bench key with
     // the same associated data, opened as the core opens them.
@@ -91,7 +96,7 @@ pub fn listing(fb: &Place, plain: &Place) -> Res<ListingBreakdown> {
             SensitivityClass::Outreach,
             1,
         );
-        aad.push(b'V');
+        aad.push(b'L');
         aad
     };
     let sealed: Vec<(RecordId, Vec<u8>)> = blobs
@@ -109,23 +114,32 @@ pub fn listing(fb: &Place, plain: &Place) -> Res<ListingBreakdown> {
         Ok(())
     })?;
 
-    // JSON: the same views, in clear in the plain store.
+    // Decoding: the rows of the same clients (made from the plain store's
+    // views), encoded as the core seals them.
     let pconn = Connection::open_with_flags(plain.db_file(), OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    let jsons: Vec<Vec<u8>> = pconn
+    let encoded: Vec<Vec<u8>> = pconn
         .prepare(CLIENT_VIEWS)?
         .query_map([], |r| r.get::<_, Vec<u8>>(3))?
-        .collect::<Result<_, _>>()?;
-    let mut views: Vec<RecordView> = Vec::new();
+        .map(|json| -> Res<Vec<u8>> {
+            let view: RecordView = serde_json::from_slice(&json?)?;
+            Ok(ListRow::of(&view).to_compact()?)
+        })
+        .collect::<Res<_>>()?;
+    let mut rows: Vec<ListRow> = Vec::new();
     let parse_ms = best_of(3, || {
-        views = jsons
+        rows = encoded
             .iter()
-            .map(|j| serde_json::from_slice::<RecordView>(j))
+            .map(|bytes| ListRow::from_compact(bytes))
             .collect::<Result<_, _>>()?;
         Ok(())
     })?;
     let sort_ms = best_of(3, || {
-        let mut v = views.clone();
-        sort_by_alias(&mut v);
+        let mut v = rows.clone();
+        v.sort_by(|a, b| {
+            a.folded_alias
+                .cmp(&b.folded_alias)
+                .then_with(|| a.id.cmp(&b.id))
+        });
         std::hint::black_box(v.len());
         Ok(())
     })?;
@@ -136,7 +150,7 @@ pub fn listing(fb: &Place, plain: &Place) -> Res<ListingBreakdown> {
     })?;
     Ok(ListingBreakdown {
         n,
-        avg_view_bytes,
+        avg_row_bytes,
         kdf_ms,
         sql_ms,
         decrypt_ms,
@@ -153,15 +167,12 @@ pub fn print_listing(label: &str, b: &ListingBreakdown) {
     let per = |ms: f64| ms * 1000.0 / b.n.max(1) as f64;
     for (name, ms) in [
         (
-            "SQL scan of the client rows (kind index + row reads)",
+            "SQL scan of the client list rows (one range of list_rows)",
             b.sql_ms,
         ),
-        ("AES-256-GCM open of each view blob", b.decrypt_ms),
-        ("JSON parse of each view into RecordView", b.parse_ms),
-        (
-            "sort by folded alias (NFD + lowercase per client)",
-            b.sort_ms,
-        ),
+        ("AES-256-GCM open of each sealed row", b.decrypt_ms),
+        ("decode of each row into ListRow (postcard)", b.parse_ms),
+        ("sort by folded alias (folded at write time)", b.sort_ms),
     ] {
         println!("| {name} | {ms:.1} | {:.2} |", per(ms));
     }
@@ -171,7 +182,7 @@ pub fn print_listing(label: &str, b: &ListingBreakdown) {
         "| (Argon2id PIN key derivation alone, once per unlock) | {:.1} | |",
         b.kdf_ms
     );
-    println!("\nAverage sealed view: {:.0} bytes.", b.avg_view_bytes);
+    println!("\nAverage sealed list row: {:.0} bytes.", b.avg_row_bytes);
 }
 
 pub struct WriteBreakdown {

@@ -27,7 +27,10 @@ const BLOBS: [(&str, &str); 6] = [
         "merged state",
         "SELECT count(*), avg(length(state)) FROM records",
     ),
-    ("view", "SELECT count(*), avg(length(view)) FROM records"),
+    (
+        "list row",
+        "SELECT count(*), avg(length(body)) FROM list_rows",
+    ),
     (
         "posting-list chunk",
         "SELECT count(*), avg(length(body)) FROM lookup_postings",

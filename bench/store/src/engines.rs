@@ -190,10 +190,10 @@ impl Bench for Fb {
         )?)
     }
     fn list_clients(&mut self) -> Res<usize> {
-        Ok(list_clients(&mut self.0)?.records.len())
+        Ok(list_clients(&mut self.0)?.rows.len())
     }
     fn search(&mut self, search: &ClientSearch) -> Res<usize> {
-        Ok(search_clients(&mut self.0, search)?.records.len())
+        Ok(search_clients(&mut self.0, search)?.rows.len())
     }
     fn timeline(&mut self, client: RecordId) -> Res<usize> {
         Ok(timeline(&mut self.0, client)?.len())

@@ -38,15 +38,25 @@ pub fn search(
     json: bool,
 ) -> Result<ExitCode> {
     let mut store = ctx.unlocked_store()?;
-    let listing = queries::search_clients(&mut store, &ClientSearch { text, area })?;
+    let found = queries::search_clients(&mut store, &ClientSearch { text, area })?;
+    // The search reads list rows; what is printed is each client in full.
+    let mut unreadable = found.unreadable;
+    let mut records = Vec::with_capacity(found.rows.len());
+    for row in &found.rows {
+        match store.get(row.id) {
+            Ok(record) => records.push(record),
+            Err(Error::RecordCorrupt { id }) => unreadable.push(id),
+            Err(e) => return Err(e),
+        }
+    }
     if json {
-        output::json(&listing.records);
+        output::json(&records);
     } else {
-        for record in &listing.records {
+        for record in &records {
             println!("{}", output::record_line(record));
         }
     }
-    report_unreadable(ctx.lang, &listing.unreadable)
+    report_unreadable(ctx.lang, &unreadable)
 }
 
 pub fn timeline(ctx: &Context, client_id: &str, json: bool) -> Result<ExitCode> {

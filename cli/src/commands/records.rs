@@ -79,11 +79,10 @@ pub fn show(ctx: &Context, id: &str, json: bool) -> Result<ExitCode> {
 pub fn list(ctx: &Context, kind: &str, json: bool) -> Result<ExitCode> {
     let kind = parse_kind(ctx.lang, kind)?;
     let mut store = ctx.unlocked_store()?;
-    let listing = if kind == fieldbook_core::RecordKind::Client {
-        fieldbook_core::queries::list_clients(&mut store)?
-    } else {
-        store.list(kind)?
-    };
+    let mut listing = store.list(kind)?;
+    if kind == fieldbook_core::RecordKind::Client {
+        fieldbook_core::queries::sort_by_alias(&mut listing.records);
+    }
     if json {
         output::json(&listing.records);
     } else {

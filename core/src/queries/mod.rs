@@ -8,7 +8,7 @@ mod referrals;
 mod timeline;
 
 pub use crate::search_fold::fold_for_search;
-pub use clients::{list_clients, search_clients, ClientSearch};
+pub use clients::{list_clients, search_clients, sort_by_alias, ClientSearch};
 pub use due::{due_on, DueItem, DueReason};
 pub use referrals::{referral_statuses, referrals_by_status};
 pub use timeline::{timeline, TimelineItem};

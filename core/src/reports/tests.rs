@@ -654,15 +654,17 @@ fn unreadable_records_are_counted_not_dropped_silently() {
     let ids = build(&mut dev.store);
     let db = crate::store::db_path(dev.store.dir());
     let conn = rusqlite::Connection::open(db).unwrap();
-    // Flip one bit in Bình's sealed view.
+    // Flip one bit in Bình's sealed state.
     let id = ids.c3.as_bytes().as_slice();
     let mut blob: Vec<u8> = conn
-        .query_row("SELECT view FROM records WHERE id = ?1", [id], |r| r.get(0))
+        .query_row("SELECT state FROM records WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
         .unwrap();
     let middle = blob.len() / 2;
     blob[middle] ^= 1;
     conn.execute(
-        "UPDATE records SET view = ?1 WHERE id = ?2",
+        "UPDATE records SET state = ?1 WHERE id = ?2",
         rusqlite::params![blob, id],
     )
     .unwrap();

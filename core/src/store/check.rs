@@ -1,5 +1,5 @@
 //! Finding damage: every stored team key, every record's sealed state and
-//! view, every version body, the lookup index's sealed chunks, the audit
+//! list row, every version body, the lookup index's sealed chunks, the audit
 //! trail and the file header. Nothing
 //! is changed here (`repair` rebuilds, `crate::sync::check` restores from
 //! the hub); each finding names the record, version or key by its clear
@@ -14,6 +14,7 @@ use rusqlite::Connection;
 
 use super::audit::{self, AuditReport};
 use super::header::{self, HeaderState};
+use super::list_row::ListRow;
 use super::lookup;
 use super::sealing::{BlobRole, SealContext};
 use super::vault::{DamagedKey, UnlockedKeys};
@@ -166,7 +167,9 @@ fn check_heads(
     by_key: &mut BTreeMap<DamagedKey, Vec<RecordRef>>,
 ) -> Result<(u64, Vec<HeadFinding>)> {
     let mut stmt = conn.prepare(
-        "SELECT id, kind, key_class, key_epoch, state, view FROM records ORDER BY rowid",
+        "SELECT r.id, r.kind, r.key_class, r.key_epoch, r.state, l.key_epoch, l.body
+         FROM records r LEFT JOIN list_rows l ON l.kind = r.kind AND l.id = r.id
+         ORDER BY r.rowid",
     )?;
     let mut rows = stmt.query([])?;
     let mut count = 0;
@@ -194,18 +197,33 @@ fn check_heads(
             sealed.push(RecordRef { id, kind: ctx.kind });
             continue;
         }
-        let state_opens = ctx
+        let state = ctx
             .open::<RecordState>(keys, BlobRole::State, &row.get::<_, Vec<u8>>(4)?)
-            .is_ok();
-        let view_opens = ctx
-            .open::<RecordView>(keys, BlobRole::View, &row.get::<_, Vec<u8>>(5)?)
-            .is_ok_and(|view| view.id == id && view.kind == ctx.kind);
-        if !state_opens || !view_opens {
+            .ok();
+        // A list row must be there, open under its own epoch, and, when
+        // the state opens, say what the state does (not an older row put back).
+        let list_row = match (
+            row.get::<_, Option<u32>>(5)?,
+            row.get::<_, Option<Vec<u8>>>(6)?,
+        ) {
+            (Some(row_epoch), Some(body)) => SealContext {
+                epoch: row_epoch,
+                ..ctx
+            }
+            .open::<ListRow>(keys, BlobRole::ListRow, &body)
+            .ok(),
+            _ => None,
+        };
+        let row_good = list_row.is_some_and(|list_row| match &state {
+            Some(state) => list_row.agrees_with(&RecordView::from_state(id, ctx.kind, state)),
+            None => list_row.id == id && list_row.kind == ctx.kind,
+        });
+        if state.is_none() || !row_good {
             damaged.push(HeadFinding {
                 id,
                 kind: Some(ctx.kind),
-                state: !state_opens,
-                view: !view_opens,
+                state: state.is_none(),
+                view: !row_good,
             });
         }
     }

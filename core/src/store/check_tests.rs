@@ -177,7 +177,7 @@ fn a_damaged_client_code_key_stops_only_new_client_codes() {
 }
 
 #[test]
-fn a_check_rebuilds_views_states_and_unsent_versions_from_what_is_whole() {
+fn a_check_rebuilds_list_rows_states_and_unsent_versions_from_what_is_whole() {
     let fx = Fixture::new();
     let mut store = fx.create();
     let edit = |store: &mut Store, id: RecordId, values: serde_json::Value| {
@@ -202,7 +202,7 @@ fn a_check_rebuilds_views_states_and_unsent_versions_from_what_is_whole() {
         .collect();
     let history_before = store.history(version_hit).unwrap();
     let id_key = |id: RecordId| id.as_bytes().to_vec();
-    flip(&store, "records", "view", "id = :key", &id_key(view_hit));
+    flip(&store, "list_rows", "body", "id = :key", &id_key(view_hit));
     flip(&store, "records", "state", "id = :key", &id_key(state_hit));
     let middle = version_seqs(&store, version_hit)[1];
     flip(&store, "versions", "body", "seq = :key", &middle);
@@ -230,7 +230,10 @@ fn a_check_rebuilds_views_states_and_unsent_versions_from_what_is_whole() {
         Remedy::NeverReachedHub
     );
     assert_eq!(looked.damage.len(), 5, "{looked:#?}");
-    assert!(store.get(view_hit).is_err());
+    // A damaged list row hides the client from lists; the record opens.
+    let listed = store.list_rows(RecordKind::Client).unwrap();
+    assert!(listed.unreadable.contains(&view_hit));
+    assert!(store.get(view_hit).is_ok());
     assert_eq!(check(&mut store, false), looked);
 
     let repaired = check(&mut store, true);
@@ -253,7 +256,11 @@ fn a_check_rebuilds_views_states_and_unsent_versions_from_what_is_whole() {
     assert!(version.version_id.is_some());
     assert_eq!(repaired.hub, HubContact::NotNeeded);
 
-    // Every record reads as before, but for the edit nothing held whole.
+    // Every record reads as before, and is listed again, but for the edit
+    // nothing held whole.
+    let listed = store.list_rows(RecordKind::Client).unwrap();
+    assert!(listed.unreadable.is_empty());
+    assert!(listed.rows.iter().any(|row| row.id == view_hit));
     for (i, id) in [view_hit, state_hit, version_hit, untouched]
         .iter()
         .enumerate()
@@ -363,7 +370,7 @@ fn a_damaged_header_is_a_damaged_store_and_its_fixed_fields_are_written_back() {
 }
 
 #[test]
-fn a_damaged_lookup_chunk_is_named_and_the_index_filed_again_from_the_views() {
+fn a_damaged_lookup_chunk_is_named_and_the_index_filed_again_from_the_states() {
     let fx = Fixture::new();
     let mut store = fx.create();
     let hoa = store
@@ -438,11 +445,11 @@ fn a_record_rebuilt_without_its_old_values_leaves_no_stale_lookup_term() {
             WriteOptions::default(),
         )
         .unwrap();
-    // The newest edit is lost with the state and view beside it: the record
+    // The newest edit is lost with the state and list row beside it: the record
     // goes back to its first area, and is found there only.
     let id_key = id.as_bytes().to_vec();
     flip(&store, "records", "state", "id = :key", &id_key);
-    flip(&store, "records", "view", "id = :key", &id_key);
+    flip(&store, "list_rows", "body", "id = :key", &id_key);
     let newest = version_seqs(&store, id)[1];
     flip(&store, "versions", "body", "seq = :key", &newest);
     let report = check(&mut store, true);

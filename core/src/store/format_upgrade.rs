@@ -1,9 +1,15 @@
-//! A store from before record format 3 rewrites its records in it, once,
-//! at the first unlock after the upgrade (sealing needs the keys): each
-//! record's state and view, and every version, are opened as the JSON they
-//! were sealed in and sealed again, compact, under the same key and bound
-//! to the same record. Nothing else changes: ids, seqs, pushed flags, the
-//! inbox (held as the hub sent it) and the audit trail stay as they were.
+//! Rewriting a store's record heads and versions once, at the first unlock
+//! after an upgrade that needs it (sealing needs the keys):
+//!
+//! - record format 3 (schema 5): each record's state and every version,
+//!   sealed as JSON, are opened and sealed again, compact, under the same
+//!   key and bound to the same record;
+//! - each value stored once (schema 6): each record's list row is built
+//!   from its state (the sealed view it replaces was dropped by the
+//!   upgrade, its values being in the state).
+//!
+//! Nothing else changes: ids, seqs, pushed flags, the inbox (held as the
+//! hub sent it) and the audit trail stay as they were.
 //!
 //! The work goes in chunks, each its own transaction that also records how
 //! far it got, so a phone killed half-way resumes where it stopped and
@@ -14,16 +20,18 @@
 use rusqlite::{params, Connection, TransactionBehavior};
 
 use super::db::stored_name;
+use super::list_row::ListRow;
 use super::meta;
+use super::records::write_list_row;
 use super::sealing::{BlobRole, SealContext};
 use super::vault::UnlockedKeys;
+use super::view::RecordView;
 use crate::record::{RecordId, RecordState, RecordVersion, VersionId};
 use crate::Result;
 
-use super::view::RecordView;
-
-/// Present while a store still has rows in format 2; its value is the
-/// progress: the last records rowid done, then the last versions seq done.
+/// Present while a store still has rows to rewrite; its value is the
+/// progress: the last records rowid done, then the last versions seq done
+/// (named for the first rewrite that used it; stores keep the name).
 pub const PENDING: &str = "record_format_3_pending";
 
 /// Rows per transaction: small enough that a killed phone loses little
@@ -61,8 +69,8 @@ impl Progress {
     }
 }
 
-/// Rewrites what is left in format 2; does nothing once done. Returns how
-/// many rows (record heads and versions) were rewritten.
+/// Rewrites what is left; does nothing once done. Returns how many rows
+/// (record heads and versions) were rewritten.
 pub fn finish(conn: &mut Connection, keys: &UnlockedKeys) -> Result<u64> {
     // Read without the writer's lock: at nearly every unlock there is nothing to do.
     if !pending(conn)? {
@@ -96,7 +104,7 @@ pub fn finish(conn: &mut Connection, keys: &UnlockedKeys) -> Result<u64> {
     }
 }
 
-/// A record's head as stored: routing columns and its two sealed blobs.
+/// A record's head as stored: routing columns and its sealed state.
 struct HeadRow {
     rowid: i64,
     id: Vec<u8>,
@@ -104,7 +112,6 @@ struct HeadRow {
     class: String,
     epoch: u32,
     state: Vec<u8>,
-    view: Vec<u8>,
 }
 
 /// A version as stored.
@@ -123,7 +130,7 @@ struct VersionRow {
 fn records_chunk(conn: &Connection, keys: &UnlockedKeys, after: i64) -> Result<Option<(i64, u64)>> {
     let rows: Vec<HeadRow> = conn
         .prepare_cached(
-            "SELECT rowid, id, kind, key_class, key_epoch, state, view FROM records
+            "SELECT rowid, id, kind, key_class, key_epoch, state FROM records
              WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
         )?
         .query_map(params![after, CHUNK], |r| {
@@ -134,7 +141,6 @@ fn records_chunk(conn: &Connection, keys: &UnlockedKeys, after: i64) -> Result<O
                 class: r.get(3)?,
                 epoch: r.get(4)?,
                 state: r.get(5)?,
-                view: r.get(6)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -142,8 +148,7 @@ fn records_chunk(conn: &Connection, keys: &UnlockedKeys, after: i64) -> Result<O
         return Ok(None);
     };
     let mut rewritten = 0;
-    let mut update =
-        conn.prepare_cached("UPDATE records SET state = ?1, view = ?2 WHERE rowid = ?3")?;
+    let mut update = conn.prepare_cached("UPDATE records SET state = ?1 WHERE rowid = ?2")?;
     for HeadRow {
         rowid,
         id,
@@ -151,21 +156,18 @@ fn records_chunk(conn: &Connection, keys: &UnlockedKeys, after: i64) -> Result<O
         class,
         epoch,
         state,
-        view,
     } in rows
     {
         let Some(ctx) = context(&id, &kind, &class, epoch) else {
             continue;
         };
-        let (Ok(state), Ok(view)) = (
-            ctx.open::<RecordState>(keys, BlobRole::State, &state),
-            ctx.open::<RecordView>(keys, BlobRole::View, &view),
-        ) else {
+        let Ok(state) = ctx.open::<RecordState>(keys, BlobRole::State, &state) else {
             continue;
         };
+        let row = ListRow::of(&RecordView::from_state(ctx.id, ctx.kind, &state));
         let state = ctx.seal(keys, BlobRole::State, &state)?;
-        let view = ctx.seal(keys, BlobRole::View, &view)?;
-        update.execute(params![state, view, rowid])?;
+        update.execute(params![state, rowid])?;
+        write_list_row(conn, keys, &ctx, &row)?;
         rewritten += 1;
     }
     Ok(Some((last, rewritten)))
@@ -269,6 +271,7 @@ mod tests {
             add_client(&mut store, alias);
         }
         let listed = store.list(RecordKind::Client).unwrap().records;
+        let rows = store.list_rows(RecordKind::Client).unwrap().rows;
         let before = heads(&store.conn);
         Progress {
             records_after: before[0].0,
@@ -276,6 +279,8 @@ mod tests {
         }
         .write(&store.conn)
         .unwrap();
+        // As the schema-6 upgrade leaves them: no list rows yet.
+        store.conn.execute("DELETE FROM list_rows", []).unwrap();
         drop(store);
 
         let mut store = fx.reopen();
@@ -284,5 +289,55 @@ mod tests {
         assert_eq!(after[0], before[0]);
         assert!(after[1..].iter().zip(&before[1..]).all(|(a, b)| a.1 != b.1));
         assert_eq!(store.list(RecordKind::Client).unwrap().records, listed);
+        // The rows of the records after the first are built again, the same
+        // as they were (the first counts as done: nothing rebuilds it here).
+        let rebuilt = store.list_rows(RecordKind::Client).unwrap().rows;
+        assert_eq!(rebuilt.len(), 2);
+        assert!(rebuilt.iter().all(|row| rows.contains(row)));
+    }
+
+    /// A store of schema 5 (format 3, with views) upgraded to schema 6 gets
+    /// a list row for every record at its next unlock, and does not seal its
+    /// versions again.
+    #[test]
+    fn the_schema_6_upgrade_builds_every_list_row_and_leaves_versions_alone() {
+        let fx = Fixture::new();
+        let mut store = fx.create();
+        for alias in ["Hoa", "Lan", "Minh"] {
+            add_client(&mut store, alias);
+        }
+        let rows = store.list_rows(RecordKind::Client).unwrap().rows;
+        let versions: Vec<Vec<u8>> = store
+            .conn
+            .prepare("SELECT body FROM versions ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        // What the step leaves: no rows, the heads pending, the versions done.
+        store.conn.execute("DELETE FROM list_rows", []).unwrap();
+        store
+            .conn
+            .execute(
+                "INSERT INTO meta (key, value)
+                 VALUES ('record_format_3_pending', x'0000000000000000ffffffffffffff7f')",
+                [],
+            )
+            .unwrap();
+        drop(store);
+
+        let mut store = fx.reopen();
+        assert!(!pending(&store.conn).unwrap());
+        assert_eq!(store.list_rows(RecordKind::Client).unwrap().rows, rows);
+        let after: Vec<Vec<u8>> = store
+            .conn
+            .prepare("SELECT body FROM versions ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(after, versions, "versions are not sealed again");
     }
 }

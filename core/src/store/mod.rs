@@ -8,7 +8,8 @@
 //! - `locking`, `vault`, `unlock_attempts`: the PIN, the keys, lock and erase;
 //! - `write` (with `write_tx`, `client_codes`, `links`): validated local
 //!   writes and merges, each one transaction with its audit entry;
-//! - `read`, `scan`, `lookup`: records, listings, history and the index;
+//! - `read`, `scan`, `list_row`, `lookup`: records, list rows, listings,
+//!   history and the index;
 //! - `exchange`, `background`, `membership`: what sync sends and receives,
 //!   the locked inbox, team keys and the hub link;
 //! - `compaction`, `check`, `repair`: log compaction, damage checks and repairs.
@@ -28,6 +29,7 @@ mod format_upgrade;
 mod forms;
 mod header;
 mod links;
+mod list_row;
 mod locking;
 mod lookup;
 mod membership;
@@ -64,6 +66,7 @@ pub use erase::EraseReport;
 pub use exchange::{ReceiveOutcome, RejectedVersion};
 pub use forms::RefusedForm;
 pub use header::check_before_open as check_header;
+pub use list_row::ListRow;
 pub use lookup::lookup_fields;
 pub use membership::{key_envelope_aad, HubLink, Invite, KeysOutcome};
 pub use offline_expiry::OfflineStatus;
@@ -72,7 +75,7 @@ pub use pin_rules::{check_pin, PinProblem, MIN_PASSPHRASE_CHARS, MIN_PIN_DIGITS}
 pub use policy::{
     LooserThanTeam, PolicyProblem, PolicyState, PolicyView, SecurityPolicy, OFFLINE_WARNING_DAYS,
 };
-pub use read::{Listing, RecordDetails};
+pub use read::{Listing, RecordDetails, RowListing};
 pub(crate) use repair::{Item as RepairItem, RepairLog};
 pub use role::Role;
 pub use schema::{APPLICATION_ID, V1 as SCHEMA_V1, VERSION as SCHEMA_VERSION};

@@ -1,6 +1,7 @@
 //! Reading records: one record, its details and history, every record of a
 //! kind, and the keyed lookup index. Reads need the keys, never a write lock.
 
+use super::list_row::ListRow;
 use super::view::{FieldConflict, HistoryEntry, RecordView};
 use super::{audit, compaction, lookup, records, scan, view, AuditReport, Store};
 use crate::record::{RecordId, RecordKind, SensitivityClass};
@@ -12,6 +13,15 @@ pub struct Listing {
     /// The records that opened, deleted ones left out.
     pub records: Vec<RecordView>,
     /// Records that failed to decrypt: corrupted or tampered with.
+    pub unreadable: Vec<RecordId>,
+}
+
+/// What lists show of a record kind, and what could not be read.
+#[derive(Debug, Clone, Default)]
+pub struct RowListing {
+    /// The rows that opened, deleted records left out.
+    pub rows: Vec<ListRow>,
+    /// Records whose row failed to decrypt: corrupted or tampered with.
     pub unreadable: Vec<RecordId>,
 }
 
@@ -60,10 +70,20 @@ impl Store {
         Ok(compaction::history_of(&records::versions(conn, keys, id)?))
     }
 
-    /// Every record of a kind, deleted ones left out.
+    /// What lists show of every record of a kind, deleted ones left out:
+    /// the small rows only, for lists and search.
+    pub fn list_rows(&mut self, kind: RecordKind) -> Result<RowListing> {
+        let (conn, keys) = self.unlocked()?;
+        let (mut rows, unreadable) = scan::rows(conn, keys, kind)?;
+        rows.retain(|r| !r.deleted);
+        Ok(RowListing { rows, unreadable })
+    }
+
+    /// Every record of a kind with all its values, deleted ones left out:
+    /// for reports, exports and queries that read more than a list shows.
     pub fn list(&mut self, kind: RecordKind) -> Result<Listing> {
         let (conn, keys) = self.unlocked()?;
-        let (mut records, unreadable) = scan::scan(conn, keys, kind)?;
+        let (mut records, unreadable) = scan::records(conn, keys, kind)?;
         records.retain(|r| !r.deleted);
         Ok(Listing {
             records,

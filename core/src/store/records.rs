@@ -1,8 +1,10 @@
 //! Reading and writing sealed records: apply a version (local or received),
-//! keep every version as history, refresh the keyed lookup terms.
+//! keep every version as history, keep the record's list row and keyed
+//! lookup terms in step with its merged state.
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::list_row::ListRow;
 use super::lookup;
 use super::sealing::{BlobRole, SealContext};
 use super::vault::UnlockedKeys;
@@ -12,11 +14,10 @@ use crate::record::{
 };
 use crate::{Error, Result};
 
-/// The sealed head of a record as stored.
+/// The sealed head of a record as stored: its merged state, the one copy of its values.
 pub struct StoredRecord {
     pub ctx: SealContext,
     pub state: Vec<u8>,
-    pub view: Vec<u8>,
 }
 
 fn parse_kind(s: &str, id: RecordId) -> Result<RecordKind> {
@@ -28,32 +29,28 @@ pub(super) fn parse_class(s: &str, id: RecordId) -> Result<SensitivityClass> {
 }
 
 pub fn load(conn: &Connection, id: RecordId) -> Result<Option<StoredRecord>> {
-    conn.prepare_cached(
-        "SELECT kind, key_class, key_epoch, state, view FROM records WHERE id = ?1",
-    )?
-    .query_row([id.as_bytes().as_slice()], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, u32>(2)?,
-            r.get::<_, Vec<u8>>(3)?,
-            r.get::<_, Vec<u8>>(4)?,
-        ))
-    })
-    .optional()?
-    .map(|(kind, class, epoch, state, view)| {
-        Ok(StoredRecord {
-            ctx: SealContext {
-                kind: parse_kind(&kind, id)?,
-                id,
-                class: parse_class(&class, id)?,
-                epoch,
-            },
-            state,
-            view,
+    conn.prepare_cached("SELECT kind, key_class, key_epoch, state FROM records WHERE id = ?1")?
+        .query_row([id.as_bytes().as_slice()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, u32>(2)?,
+                r.get::<_, Vec<u8>>(3)?,
+            ))
         })
-    })
-    .transpose()
+        .optional()?
+        .map(|(kind, class, epoch, state)| {
+            Ok(StoredRecord {
+                ctx: SealContext {
+                    kind: parse_kind(&kind, id)?,
+                    id,
+                    class: parse_class(&class, id)?,
+                    epoch,
+                },
+                state,
+            })
+        })
+        .transpose()
 }
 
 pub fn kind_of(conn: &Connection, id: RecordId) -> Result<Option<RecordKind>> {
@@ -81,12 +78,14 @@ pub fn load_state(
     }
 }
 
+/// A record's current values, from its merged state.
 pub fn load_view(conn: &Connection, keys: &UnlockedKeys, id: RecordId) -> Result<RecordView> {
     let stored = load(conn, id)?.ok_or(Error::RecordNotFound { id })?;
     if !keys.holds(stored.ctx.class) {
         return Err(Error::RecordNotFound { id });
     }
-    stored.ctx.open(keys, BlobRole::View, &stored.view)
+    let state: RecordState = stored.ctx.open(keys, BlobRole::State, &stored.state)?;
+    Ok(RecordView::from_state(id, stored.ctx.kind, &state))
 }
 
 /// Where a version came from: local versions wait to be pushed.
@@ -165,9 +164,9 @@ pub(super) fn insert_version(
     Ok((inserted > 0).then(|| conn.last_insert_rowid()))
 }
 
-/// Seals a record's merged state and its view under the class's newest key
-/// epoch, stores them as the record's head, and moves it from the lookup
-/// terms of `old_view` to those of the new one, in the caller's
+/// Seals a record's merged state and its list row under the class's newest
+/// key epoch, stores them as the record's head, and moves it from the
+/// lookup terms of `old_view` to those of the new values, in the caller's
 /// transaction. `seq` is the newest version merged into it.
 pub(super) fn write_head(
     conn: &Connection,
@@ -189,12 +188,11 @@ pub(super) fn write_head(
     };
     let view = RecordView::from_state(id, kind, state);
     let sealed_state = head_ctx.seal(keys, BlobRole::State, state)?;
-    let sealed_view = head_ctx.seal(keys, BlobRole::View, &view)?;
     conn.prepare_cached(
-        "INSERT INTO records (id, kind, key_class, key_epoch, state, view, updated_seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        "INSERT INTO records (id, kind, key_class, key_epoch, state, updated_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (id) DO UPDATE SET key_epoch = excluded.key_epoch, state = excluded.state,
-             view = excluded.view, updated_seq = excluded.updated_seq",
+             updated_seq = excluded.updated_seq",
     )?
     .execute(params![
         id.as_bytes().as_slice(),
@@ -202,12 +200,33 @@ pub(super) fn write_head(
         class.as_str(),
         epoch,
         sealed_state,
-        sealed_view,
         seq
     ])?;
+    write_list_row(conn, keys, &head_ctx, &ListRow::of(&view))?;
     let index = keys.index(class).ok_or(Error::NotPermitted(kind))?;
     lookup::reindex(conn, index, id, old_view, &view)?;
     Ok(view)
+}
+
+/// Seals and stores a record's list row, replacing the one it had.
+pub(super) fn write_list_row(
+    conn: &Connection,
+    keys: &UnlockedKeys,
+    ctx: &SealContext,
+    row: &ListRow,
+) -> Result<()> {
+    let sealed = ctx.seal(keys, BlobRole::ListRow, row)?;
+    conn.prepare_cached(
+        "INSERT INTO list_rows (kind, id, key_epoch, body) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (kind, id) DO UPDATE SET key_epoch = excluded.key_epoch, body = excluded.body",
+    )?
+    .execute(params![
+        ctx.kind.as_str(),
+        ctx.id.as_bytes().as_slice(),
+        ctx.epoch,
+        sealed
+    ])?;
+    Ok(())
 }
 
 /// Every version of a record, oldest first.

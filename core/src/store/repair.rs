@@ -1,7 +1,7 @@
 //! Rebuilding what `check` found damaged from what is still whole, on this
 //! device or in copies the hub sent back. Nothing is rebuilt from a guess:
 //!
-//! - a view, from the record's merged state;
+//! - a list row, from the record's merged state;
 //! - a merged state, from all of the record's versions (merging is
 //!   deterministic and order-independent, so they give the state exactly);
 //! - a version the hub holds, from the hub's copy (opened and checked
@@ -61,7 +61,7 @@ pub(crate) struct RepairLog {
     pub restored: BTreeSet<Item>,
     /// Versions removed because nothing anywhere can open them.
     pub lost: BTreeSet<Item>,
-    /// The lookup index must be filed again from every record's view.
+    /// The lookup index must be filed again from every record's values.
     pub reindex: bool,
 }
 
@@ -187,8 +187,8 @@ impl Repair<'_, '_> {
         }
     }
 
-    /// A damaged head: the view from the state, or both from the versions
-    /// once every one of them opens.
+    /// A damaged head: the list row from the state, or both from the
+    /// versions once every one of them opens.
     fn head(
         &mut self,
         kind: RecordKind,
@@ -201,7 +201,7 @@ impl Repair<'_, '_> {
             return Ok(()); // sealing the head needs its class's keys whole
         }
         // The lookup terms the record is filed under follow from its old
-        // values: from its state when that opens, else from its view.
+        // values, which only its state holds.
         let (state, old_view) = if state_damaged {
             let Ok(versions) = records::versions(&self.w.tx, self.keys, id) else {
                 return Ok(()); // some version still does not open
@@ -213,12 +213,7 @@ impl Repair<'_, '_> {
             for version in &versions {
                 state.merge_in(&version.as_state());
             }
-            let old_view = if view_damaged {
-                None
-            } else {
-                records::load_view(&self.w.tx, self.keys, id).ok()
-            };
-            (state, old_view)
+            (state, None)
         } else {
             match records::load_state(&self.w.tx, self.keys, id) {
                 Ok(Some((_, state))) => {
@@ -356,8 +351,8 @@ impl Repair<'_, '_> {
         Ok(())
     }
 
-    /// Files every readable record under the lookup terms of its view
-    /// again, from an empty index: the index is a function of the views.
+    /// Files every readable record under the lookup terms of its values
+    /// again, from an empty index: the index is a function of the states.
     /// Waits while any team key is damaged (what it sealed could not be
     /// filed, and would drop out of lookups).
     fn refile_lookup_index(&mut self, was_damaged: bool) -> Result<()> {
@@ -368,7 +363,7 @@ impl Repair<'_, '_> {
         let mut stmt = self
             .w
             .tx
-            .prepare("SELECT id, kind, key_class, key_epoch, view FROM records")?;
+            .prepare("SELECT id, kind, key_class, key_epoch, state FROM records")?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let (id, kind, class): (Vec<u8>, String, String) =
@@ -386,11 +381,12 @@ impl Repair<'_, '_> {
                 class,
                 epoch: row.get(3)?,
             };
-            let view =
-                ctx.open::<RecordView>(self.keys, BlobRole::View, &row.get::<_, Vec<u8>>(4)?);
-            let (Ok(view), Some(index)) = (view, self.keys.index(class)) else {
+            let state =
+                ctx.open::<RecordState>(self.keys, BlobRole::State, &row.get::<_, Vec<u8>>(4)?);
+            let (Ok(state), Some(index)) = (state, self.keys.index(class)) else {
                 continue; // named by the check as damage of its own
             };
+            let view = RecordView::from_state(id, kind, &state);
             lookup::reindex(&self.w.tx, index, id, None, &view)?;
         }
         self.log.reindex = false;

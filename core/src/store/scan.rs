@@ -1,17 +1,19 @@
-//! Listing a kind: every record's sealed view read in one pass over the
-//! table, and opened on every core. Opening a view (AES-GCM, then parsing its
-//! JSON) costs about three times reading its row, so this thread reads rows
-//! from SQLite while rayon's pool opens the batches already read.
+//! Listing a kind: every record's sealed list row (or, for reports and
+//! exports, its merged state) read in one pass over the table, and opened on
+//! every core. Opening a blob (AES-GCM, then decoding it) costs more than
+//! reading its row, so this thread reads rows from SQLite while rayon's pool
+//! opens the batches already read.
 
 use rayon::prelude::*;
 use rusqlite::Connection;
 use std::sync::mpsc;
 
+use super::list_row::ListRow;
 use super::records::parse_class;
 use super::sealing::{BlobRole, SealContext};
 use super::vault::UnlockedKeys;
 use super::view::RecordView;
-use crate::record::{RecordId, RecordKind};
+use crate::record::{RecordId, RecordKind, RecordState};
 use crate::Result;
 
 /// Rows handed to the pool at a time: big enough that a batch outweighs its
@@ -22,49 +24,79 @@ const BATCH: usize = 256;
 /// when SQLite reads faster than the pool opens.
 const BATCHES_AHEAD: usize = 4;
 
-struct SealedView {
-    id: RecordId,
-    class: String,
-    epoch: u32,
+struct Sealed {
+    ctx: SealContext,
     sealed: Vec<u8>,
 }
 
-impl SealedView {
-    fn open(&self, keys: &UnlockedKeys, kind: RecordKind) -> Result<RecordView> {
-        let class = parse_class(&self.class, self.id)?;
-        SealContext {
-            kind,
-            id: self.id,
-            class,
-            epoch: self.epoch,
-        }
-        .open(keys, BlobRole::View, &self.sealed)
-    }
+/// Every readable record of a kind, as its list row, in table order, and
+/// the ids of those that could not be opened (corrupted or tampered): one
+/// bad record never hides the others.
+pub fn rows(
+    conn: &Connection,
+    keys: &UnlockedKeys,
+    kind: RecordKind,
+) -> Result<(Vec<ListRow>, Vec<RecordId>)> {
+    scan(
+        conn,
+        keys,
+        kind,
+        "SELECT id, NULL, key_epoch, body FROM list_rows WHERE kind = ?1",
+        |keys, row| {
+            let opened: ListRow = row.ctx.open(keys, BlobRole::ListRow, &row.sealed)?;
+            if opened.id != row.ctx.id || opened.kind != row.ctx.kind {
+                return Err(crate::Error::RecordCorrupt { id: row.ctx.id });
+            }
+            Ok(opened)
+        },
+    )
 }
 
-/// Every readable record of a kind in table order, and the ids of those that
-/// could not be opened (corrupted or tampered): one bad record never hides
-/// the others.
-pub fn scan(
+/// Every readable record of a kind with all its current values, opened
+/// from the merged states, and the ids of those that could not be opened.
+pub fn records(
     conn: &Connection,
     keys: &UnlockedKeys,
     kind: RecordKind,
 ) -> Result<(Vec<RecordView>, Vec<RecordId>)> {
+    scan(
+        conn,
+        keys,
+        kind,
+        "SELECT id, key_class, key_epoch, state FROM records WHERE kind = ?1",
+        |keys, row| {
+            let state: RecordState = row.ctx.open(keys, BlobRole::State, &row.sealed)?;
+            Ok(RecordView::from_state(row.ctx.id, kind, &state))
+        },
+    )
+}
+
+/// Reads `sql`'s rows (id, key class or NULL for the kind's own, key
+/// epoch, sealed blob) on this thread and opens them on the pool.
+fn scan<T: Send>(
+    conn: &Connection,
+    keys: &UnlockedKeys,
+    kind: RecordKind,
+    sql: &str,
+    open: impl Fn(&UnlockedKeys, &Sealed) -> Result<T> + Sync,
+) -> Result<(Vec<T>, Vec<RecordId>)> {
     if !keys.holds(kind.sensitivity()) {
         return Ok((Vec::new(), Vec::new()));
     }
-    let mut stmt =
-        conn.prepare_cached("SELECT id, key_class, key_epoch, view FROM records WHERE kind = ?1")?;
+    let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query([kind.as_str()])?;
-    let (to_pool, batches) = mpsc::sync_channel::<Vec<SealedView>>(BATCHES_AHEAD);
+    let (to_pool, batches) = mpsc::sync_channel::<Vec<Sealed>>(BATCHES_AHEAD);
+    let open = &open;
+    // Rows whose routing columns do not parse: unreadable, like a bad seal.
+    let mut unreadable = Vec::new();
     let (opened, read) = std::thread::scope(|scope| {
         let pool = scope.spawn(move || {
-            let mut opened: Vec<(RecordId, Result<RecordView>)> = Vec::new();
+            let mut opened: Vec<(RecordId, Result<T>)> = Vec::new();
             for batch in batches {
                 opened.par_extend(
                     batch
                         .into_par_iter()
-                        .map(|row| (row.id, row.open(keys, kind))),
+                        .map(|row| (row.ctx.id, open(keys, &row))),
                 );
             }
             opened
@@ -76,10 +108,23 @@ pub fn scan(
                 let Some(id) = RecordId::from_slice(&raw_id) else {
                     continue;
                 };
-                batch.push(SealedView {
-                    id,
-                    class: row.get(1)?,
-                    epoch: row.get(2)?,
+                let class = match row.get::<_, Option<String>>(1)? {
+                    Some(stored) => match parse_class(&stored, id) {
+                        Ok(class) => class,
+                        Err(_) => {
+                            unreadable.push(id);
+                            continue;
+                        }
+                    },
+                    None => kind.sensitivity(),
+                };
+                batch.push(Sealed {
+                    ctx: SealContext {
+                        kind,
+                        id,
+                        class,
+                        epoch: row.get(2)?,
+                    },
                     sealed: row.get(3)?,
                 });
                 if batch.len() == BATCH {
@@ -101,13 +146,12 @@ pub fn scan(
         (opened, read)
     });
     read?;
-    let mut views = Vec::with_capacity(opened.len());
-    let mut unreadable = Vec::new();
-    for (id, view) in opened {
-        match view {
-            Ok(view) => views.push(view),
+    let mut found = Vec::with_capacity(opened.len());
+    for (id, item) in opened {
+        match item {
+            Ok(item) => found.push(item),
             Err(_) => unreadable.push(id),
         }
     }
-    Ok((views, unreadable))
+    Ok((found, unreadable))
 }

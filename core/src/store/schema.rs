@@ -129,8 +129,31 @@ const V4_TO_V5: &str = "
 INSERT INTO meta (key, value) VALUES ('record_format_3_pending', zeroblob(16));
 ";
 
+/// Version 6: each value stored once. The sealed view (every winning
+/// value, beside the state that already holds them) goes; what lists and
+/// search show moves to a small typed row in a table of its own, so a
+/// listing reads only those rows. The rows are built from the states at
+/// the first unlock after the upgrade (sealing needs the keys): this marks
+/// every record head as pending, and the versions as done unless a format-2
+/// rewrite of them was already pending, which then starts again (sealing a
+/// format-3 version again changes nothing; see `format_upgrade`).
+const V5_TO_V6: &str = "
+CREATE TABLE list_rows (
+    kind      TEXT NOT NULL,
+    id        BLOB NOT NULL,
+    key_epoch INTEGER NOT NULL,
+    body      BLOB NOT NULL,
+    PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+ALTER TABLE records DROP COLUMN view;
+UPDATE meta SET value = zeroblob(16) WHERE key = 'record_format_3_pending';
+INSERT OR IGNORE INTO meta (key, value)
+    VALUES ('record_format_3_pending', x'0000000000000000ffffffffffffff7f');
+";
+
 /// Every step of the store's schema, in order; [`VERSION`] is their number.
-pub const MIGRATIONS: Migrations = Migrations::new(&[V1, V1_TO_V2, V2_TO_V3, V3_TO_V4, V4_TO_V5]);
+pub const MIGRATIONS: Migrations =
+    Migrations::new(&[V1, V1_TO_V2, V2_TO_V3, V3_TO_V4, V4_TO_V5, V5_TO_V6]);
 
 /// Creates the current schema in an empty database, in the caller's transaction.
 pub fn create(tx: &Transaction) -> Result<()> {
@@ -292,14 +315,14 @@ PRAGMA user_version = 1;
         assert_eq!(tables(&old), tables(&fresh()));
         let survived: (Vec<u8>, Vec<u8>, Vec<u8>, i64, i64) = old
             .query_row(
-                "SELECT (SELECT value FROM meta WHERE key = 'store_id'), (SELECT view FROM records), \
+                "SELECT (SELECT value FROM meta WHERE key = 'store_id'), (SELECT state FROM records), \
                  (SELECT body FROM versions), (SELECT count(*) FROM lookup), \
                  (SELECT at_ms FROM audit)",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .unwrap();
-        assert_eq!(survived, (vec![1, 2], vec![2], vec![3], 1, 5));
+        assert_eq!(survived, (vec![1, 2], vec![1], vec![3], 1, 5));
         // Its records, sealed as JSON, are rewritten at the next unlock.
         assert!(crate::store::format_upgrade::pending(&old).unwrap());
     }
@@ -330,7 +353,7 @@ PRAGMA user_version = 1;
 
     #[test]
     fn the_version_is_the_number_of_steps() {
-        assert_eq!(VERSION, 5, "the version stored by released builds");
+        assert_eq!(VERSION, 6, "the version stored by released builds");
         assert_eq!(MIGRATIONS.plan(0).unwrap().count(), VERSION as usize);
     }
 }

@@ -1,6 +1,6 @@
 //! Sealing the store's blobs. Associated data binds kind, record id, key
-//! class and epoch, format version and what the blob is (state, view, or one
-//! version), so no sealed blob can be moved to another record or role.
+//! class and epoch, format version and what the blob is (state, list row, or
+//! one version), so no sealed blob can be moved to another record or role.
 
 use zeroize::Zeroizing;
 
@@ -14,8 +14,8 @@ use crate::{Error, Result};
 pub enum BlobRole {
     /// The merged state with every field's writes.
     State,
-    /// The compact view of winning values.
-    View,
+    /// What lists and search show of the record.
+    ListRow,
     /// One version; its id is bound too, so versions cannot be swapped.
     Version(VersionId),
 }
@@ -33,7 +33,8 @@ impl SealContext {
         let mut aad = record_aad(self.kind, self.id.as_bytes(), self.class, self.epoch);
         match role {
             BlobRole::State => aad.push(b'S'),
-            BlobRole::View => aad.push(b'V'),
+            // b'V' sealed the views of stores before schema 6: never reuse it.
+            BlobRole::ListRow => aad.push(b'L'),
             BlobRole::Version(version) => {
                 aad.push(b'R');
                 aad.extend_from_slice(version.as_bytes());
@@ -60,10 +61,10 @@ impl SealContext {
             }
         })?;
         // Versions travel through the hub: their size tells it nothing
-        // beyond a bucket. (States and views stay on the device.)
+        // beyond a bucket. (States and list rows stay on the device.)
         let padding = match role {
             BlobRole::Version(_) => Padding::Bucket,
-            BlobRole::State | BlobRole::View => Padding::None,
+            BlobRole::State | BlobRole::ListRow => Padding::None,
         };
         let encoded = Zeroizing::new(value.encode().map_err(|e| Error::Encoding(e.to_string()))?);
         Ok(seal_body(key, &self.aad(role), &encoded, padding)?)
@@ -136,9 +137,9 @@ mod tests {
     use crate::store::{db, Store};
     use crate::Error;
 
-    /// Writes `plain` into a record's state and view, sealed exactly as the
-    /// store seals them (the record's key, its associated data), so the one
-    /// thing wrong is the format-3 frame inside.
+    /// Writes `plain` into a record's state and list row, sealed exactly as
+    /// the store seals them (the record's key, its associated data), so the
+    /// one thing wrong is the format-3 frame inside.
     fn plant(store: &mut Store, id: RecordId, plain: &[u8]) {
         let (class, epoch): (String, u32) = store
             .conn
@@ -157,10 +158,15 @@ mod tests {
         let (conn, keys) = store.unlocked().unwrap();
         let key = keys.seal_key(ctx.class, ctx.epoch).unwrap();
         let state = seal(key, &ctx.aad(BlobRole::State), plain);
-        let view = seal(key, &ctx.aad(BlobRole::View), plain);
+        let row = seal(key, &ctx.aad(BlobRole::ListRow), plain);
         conn.execute(
-            "UPDATE records SET state = ?1, view = ?2 WHERE id = ?3",
-            rusqlite::params![state, view, id.as_bytes().as_slice()],
+            "UPDATE records SET state = ?1 WHERE id = ?2",
+            rusqlite::params![state, id.as_bytes().as_slice()],
+        )
+        .unwrap();
+        conn.execute(
+            "UPDATE list_rows SET body = ?1 WHERE id = ?2",
+            rusqlite::params![row, id.as_bytes().as_slice()],
         )
         .unwrap();
     }
@@ -197,6 +203,10 @@ mod tests {
             assert_eq!(listing.unreadable, vec![victim]);
             assert_eq!(listing.records.len(), 1);
             assert_eq!(listing.records[0].id, neighbour);
+            let rows = store.list_rows(RecordKind::Client).unwrap();
+            assert_eq!(rows.unreadable, vec![victim]);
+            assert_eq!(rows.rows.len(), 1);
+            assert_eq!(rows.rows[0].id, neighbour);
             assert!(matches!(
                 store.get(victim),
                 Err(Error::RecordCorrupt { id }) if id == victim

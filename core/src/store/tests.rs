@@ -25,11 +25,14 @@ pub(crate) fn add_client(store: &mut Store, alias: &str) -> RecordId {
         .unwrap()
 }
 
-fn corrupt(store: &Store, id: RecordId, column: &str) {
+/// Flips a bit in the middle of a record's sealed state (`records`) or
+/// list row (`list_rows`).
+fn corrupt(store: &Store, id: RecordId, table: &str) {
+    let column = if table == "records" { "state" } else { "body" };
     let blob: Vec<u8> = store
         .conn
         .query_row(
-            &format!("SELECT {column} FROM records WHERE id = ?1"),
+            &format!("SELECT {column} FROM {table} WHERE id = ?1"),
             [id.as_bytes().as_slice()],
             |r| r.get(0),
         )
@@ -40,7 +43,7 @@ fn corrupt(store: &Store, id: RecordId, column: &str) {
     store
         .conn
         .execute(
-            &format!("UPDATE records SET {column} = ?1 WHERE id = ?2"),
+            &format!("UPDATE {table} SET {column} = ?1 WHERE id = ?2"),
             rusqlite::params![blob, id.as_bytes().as_slice()],
         )
         .unwrap();
@@ -301,10 +304,10 @@ fn a_listing_of_many_batches_keeps_order_and_every_damaged_record() {
         })
         .collect();
     store.add_many(&items, WriteOptions::default()).unwrap();
-    let table_order: Vec<RecordId> = {
+    let table_order = |store: &Store, table: &str| -> Vec<RecordId> {
         let mut stmt = store
             .conn
-            .prepare("SELECT id FROM records WHERE kind = 'client'")
+            .prepare(&format!("SELECT id FROM {table} WHERE kind = 'client'"))
             .unwrap();
         let ids = stmt
             .query_map([], |r| r.get::<_, Vec<u8>>(0))
@@ -313,27 +316,32 @@ fn a_listing_of_many_batches_keeps_order_and_every_damaged_record() {
             .collect();
         ids
     };
-    let damaged = [
-        table_order[0],
-        table_order[255],
-        table_order[256],
-        table_order[999],
-    ];
-    for id in damaged {
-        corrupt(&store, id, "view");
-    }
-
-    let listing = store.list(RecordKind::Client).unwrap();
-    assert_eq!(listing.unreadable, damaged.to_vec());
-    let listed: Vec<RecordId> = listing.records.iter().map(|r| r.id).collect();
-    let expected: Vec<RecordId> = table_order
-        .iter()
-        .copied()
-        .filter(|id| !damaged.contains(id))
-        .collect();
-    assert_eq!(listed, expected);
-    for view in &listing.records {
-        assert_eq!(view.values["birth_year"], json!(1980));
+    for table in ["list_rows", "records"] {
+        let order = table_order(&store, table);
+        let damaged = [order[0], order[255], order[256], order[999]];
+        for id in damaged {
+            corrupt(&store, id, table);
+        }
+        let expected: Vec<RecordId> = order
+            .iter()
+            .copied()
+            .filter(|id| !damaged.contains(id))
+            .collect();
+        if table == "list_rows" {
+            let listing = store.list_rows(RecordKind::Client).unwrap();
+            assert_eq!(listing.unreadable, damaged.to_vec());
+            let listed: Vec<RecordId> = listing.rows.iter().map(|r| r.id).collect();
+            assert_eq!(listed, expected);
+            assert!(listing.rows.iter().all(|row| row.birth_year == Some(1980)));
+        } else {
+            let listing = store.list(RecordKind::Client).unwrap();
+            assert_eq!(listing.unreadable, damaged.to_vec());
+            let listed: Vec<RecordId> = listing.records.iter().map(|r| r.id).collect();
+            assert_eq!(listed, expected);
+            for view in &listing.records {
+                assert_eq!(view.values["birth_year"], json!(1980));
+            }
+        }
     }
 }
 
@@ -344,13 +352,20 @@ fn one_damaged_record_breaks_only_itself() {
     let ids: Vec<RecordId> = (0..5)
         .map(|i| add_client(&mut store, &format!("C{i}")))
         .collect();
-    corrupt(&store, ids[2], "view");
-    corrupt(&store, ids[3], "state");
+    corrupt(&store, ids[2], "list_rows");
+    corrupt(&store, ids[3], "records");
 
+    // A damaged list row hides that client from lists, saying so; its
+    // values are in its state, which still opens.
+    let rows = store.list_rows(RecordKind::Client).unwrap();
+    assert_eq!(rows.unreadable, vec![ids[2]]);
+    assert_eq!(rows.rows.len(), 4);
+    assert_eq!(store.get(ids[2]).unwrap().text("alias"), Some("C2"));
+    // A damaged state: the record does not open, in full or by id.
     let listing = store.list(RecordKind::Client).unwrap();
-    assert_eq!(listing.unreadable, vec![ids[2]]);
+    assert_eq!(listing.unreadable, vec![ids[3]]);
     assert_eq!(listing.records.len(), 4);
-    assert!(matches!(store.get(ids[2]), Err(Error::RecordCorrupt { id }) if id == ids[2]));
+    assert!(matches!(store.get(ids[3]), Err(Error::RecordCorrupt { id }) if id == ids[3]));
     // The state holds the merge history: updating a record whose state is damaged fails, naming it.
     let err = store
         .update(ids[3], &obj(json!({"alias": "x"})), WriteOptions::default())
@@ -374,16 +389,22 @@ fn a_sealed_value_cannot_be_moved_to_another_record() {
     let mut store = fx.create();
     let a = add_client(&mut store, "A");
     let b = add_client(&mut store, "B");
+    // A's state put in B's row opens for neither B's get nor B's list row.
     store
         .conn
         .execute_batch(&format!(
-            "UPDATE records SET view = (SELECT view FROM records WHERE id = x'{}') WHERE id = x'{}'",
-            hex(a.as_bytes()),
-            hex(b.as_bytes())
+            "UPDATE records SET state = (SELECT state FROM records WHERE id = x'{a}') WHERE id = x'{b}';
+             UPDATE list_rows SET body = (SELECT body FROM list_rows WHERE id = x'{a}') WHERE id = x'{b}';",
+            a = hex(a.as_bytes()),
+            b = hex(b.as_bytes())
         ))
         .unwrap();
     assert!(matches!(store.get(b), Err(Error::RecordCorrupt { .. })));
     store.get(a).unwrap();
+    let clients = store.list_rows(RecordKind::Client).unwrap();
+    assert_eq!(clients.unreadable, vec![b]);
+    assert_eq!(clients.rows.len(), 1);
+    assert_eq!(clients.rows[0].id, a);
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -672,6 +693,7 @@ fn second_device(fx: &Fixture, store: Store) -> (Store, Fixture) {
     meta::put_blob(&copy.conn, meta::DEVICE_ID, DeviceId::make().as_bytes()).unwrap();
     copy.conn.execute("DELETE FROM versions", []).unwrap();
     copy.conn.execute("DELETE FROM records", []).unwrap();
+    copy.conn.execute("DELETE FROM list_rows", []).unwrap();
     copy.conn.execute("DELETE FROM lookup", []).unwrap();
     drop(copy);
     (other.reopen(), other)

@@ -29,19 +29,19 @@ struct LinkPickerView: View {
                     Label("No link", systemImage: "xmark")
                 }
             }
-            ForEach(options.records, id: \.id) { record in
+            ForEach(options.options) { option in
                 Button {
                     if field.multiple {
-                        form.toggleLink(field.key, record)
+                        form.toggleLink(field.key, option)
                     } else {
-                        form.setLink(field.key, record)
+                        form.setLink(field.key, option)
                         dismiss()
                     }
                 } label: {
                     HStack {
-                        Text(options.title(record)).foregroundStyle(.primary)
+                        Text(option.title).foregroundStyle(.primary)
                         Spacer()
-                        if form.linkedIds(field.key).contains(record.id) {
+                        if form.linkedIds(field.key).contains(option.id) {
                             Image(systemName: "checkmark").foregroundStyle(.tint)
                         }
                     }

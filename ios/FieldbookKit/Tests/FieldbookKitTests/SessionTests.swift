@@ -155,7 +155,7 @@ final class SessionTests: XCTestCase {
         XCTAssertNotEqual(app.identity?.deviceId, realDevice)
         XCTAssertTrue(replaced, "the screens are told to forget the real store's state")
         let clients = try await app.perform { try $0.clients() }
-        XCTAssertTrue(clients.records.isEmpty)
+        XCTAssertTrue(clients.clients.isEmpty)
     }
 
     func testQuickHideLocksAndCoversTheScreenUntilTapped() async throws {

@@ -149,21 +149,21 @@ public final class FormModel {
         scheduleRefresh()
     }
 
-    public func setLink(_ key: String, _ record: Record?) {
-        guard let record else { return set(key, nil) }
-        linkTitles[record.id] = RecordSummary(record, forms: app.forms).title
-        set(key, .link(id: record.id))
+    public func setLink(_ key: String, _ option: LinkOption?) {
+        guard let option else { return set(key, nil) }
+        linkTitles[option.id] = option.title
+        set(key, .link(id: option.id))
     }
 
     /// Adds or removes one record of a multiple link (a meeting's attendees).
-    public func toggleLink(_ key: String, _ record: Record) {
+    public func toggleLink(_ key: String, _ option: LinkOption) {
         var ids: [String] = []
         if case let .links(current)? = values[key] { ids = current }
-        if let index = ids.firstIndex(of: record.id) {
+        if let index = ids.firstIndex(of: option.id) {
             ids.remove(at: index)
         } else {
-            linkTitles[record.id] = RecordSummary(record, forms: app.forms).title
-            ids.append(record.id)
+            linkTitles[option.id] = option.title
+            ids.append(option.id)
         }
         set(key, ids.isEmpty ? nil : .links(ids: ids))
     }

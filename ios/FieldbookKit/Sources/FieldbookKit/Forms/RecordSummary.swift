@@ -30,4 +30,14 @@ public struct RecordSummary: Equatable, Sendable {
             subtitle = [value("date"), value("attendance_total").map { "👥 \($0)" }].compactMap { $0 }.joined(separator: " · ")
         }
     }
+
+    /// A client's line from the row the clients list reads: the same line
+    /// as from the full record.
+    public init(_ client: ClientRow, forms: FormCatalog) {
+        let kindTitle = forms.title(.client)
+        title = client.alias.flatMap { $0.isEmpty ? nil : $0 } ?? kindTitle
+        subtitle = [client.code, client.area]
+            .compactMap { $0.flatMap { $0.isEmpty ? nil : $0 } }
+            .joined(separator: " · ")
+    }
 }

@@ -8,7 +8,8 @@ import Observation
 public final class ClientsModel {
     public var query = ""
     public var area = ""
-    public private(set) var clients: [Record] = []
+    /// What the list shows of each client; a detail screen opens the record.
+    public private(set) var clients: [ClientRow] = []
     /// Records the core could not decrypt: said, never hidden.
     public private(set) var unreadableCount = 0
     public private(set) var isLoading = false
@@ -26,11 +27,11 @@ public final class ClientsModel {
         isLoading = true
         defer { isLoading = false }
         do {
-            let list = try await app.perform { store -> RecordList in
+            let list = try await app.perform { store -> ClientList in
                 if text == nil && area == nil { return try store.clients() }
                 return try store.searchClients(text: text, area: area)
             }
-            clients = list.records
+            clients = list.clients
             unreadableCount = list.unreadableIds.count
             error = nil
         } catch {

@@ -1,14 +1,20 @@
 import Foundation
 import Observation
 
+/// One record a link field can point to, as its picker shows it.
+public struct LinkOption: Identifiable, Equatable, Sendable {
+    public let id: String
+    public let title: String
+}
+
 /// The records a link field can point to, for its picker: clients by the
-/// core's search, other kinds from their list.
+/// core's search (their list rows), other kinds from their list.
 @MainActor
 @Observable
 public final class LinkOptionsModel {
     public let kind: RecordKind
     public var query = ""
-    public private(set) var records: [Record] = []
+    public private(set) var options: [LinkOption] = []
     public private(set) var error: CoreError?
 
     private let app: AppModel
@@ -19,28 +25,25 @@ public final class LinkOptionsModel {
         self.app = app
     }
 
-    public func title(_ record: Record) -> String {
-        RecordSummary(record, forms: app.forms).title
-    }
-
     public func load() async {
         let kind = kind
         let text = query.trimmingCharacters(in: .whitespacesAndNewlines)
+        let forms = app.forms
         do {
-            let list = try await app.perform { store -> RecordList in
-                if kind == .client {
+            if kind == .client {
+                let list = try await app.perform { store -> ClientList in
                     if text.isEmpty { return try store.clients() }
                     return try store.searchClients(text: text, area: nil)
                 }
-                return try store.list(kind: kind)
-            }
-            if kind == .client || text.isEmpty {
-                records = list.records
-            } else {
-                let forms = app.forms
-                records = list.records.filter {
-                    RecordSummary($0, forms: forms).title.localizedStandardContains(text)
+                options = list.clients.map {
+                    LinkOption(id: $0.id, title: RecordSummary($0, forms: forms).title)
                 }
+            } else {
+                let list = try await app.perform { store in try store.list(kind: kind) }
+                let all = list.records.map {
+                    LinkOption(id: $0.id, title: RecordSummary($0, forms: forms).title)
+                }
+                options = text.isEmpty ? all : all.filter { $0.title.localizedStandardContains(text) }
             }
             error = nil
         } catch {

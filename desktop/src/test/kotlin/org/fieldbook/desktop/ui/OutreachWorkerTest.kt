@@ -74,7 +74,7 @@ class OutreachWorkerTest {
             waitForText("Tên gọi là thông tin bắt buộc")
             save()
             waitForText("Tên gọi là thông tin bắt buộc")
-            assertTrue("nothing was saved", runBlocking { phone.session.call { it.clients() } }.records.isEmpty())
+            assertTrue("nothing was saved", runBlocking { phone.session.call { it.clients() } }.clients.isEmpty())
             field("alias").performTextInput("Tuấn")
             field("uic_mother_name").performTextInput("Hoa")
             field("uic_father_name").performTextInput("Minh")

@@ -42,7 +42,7 @@ class ClientsStateHolder(private val session: StoreSession, private val scope: C
                 _state.update {
                     it.copy(
                         loading = false,
-                        clients = list.records.map(summarizer::summarize),
+                        clients = list.clients.map(summarizer::summarize),
                         unreadable = list.unreadableIds.size,
                     )
                 }

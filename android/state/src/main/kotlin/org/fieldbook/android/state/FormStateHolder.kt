@@ -239,10 +239,13 @@ class FormStateHolder(
         return form.fields.mapNotNull { field ->
             val target = field.linkKind ?: return@mapNotNull null
             field.key to byKind.getOrPut(target) {
-                val list = if (target == RecordKind.CLIENT) store.clients() else store.list(target)
-                list.records.map { record ->
-                    val summary = summarizer.summarize(record)
-                    LinkOption(record.id, (listOf(summary.headline) + summary.details.take(1)).joinToString(" · "))
+                val summaries = if (target == RecordKind.CLIENT) {
+                    store.clients().clients.map(summarizer::summarize)
+                } else {
+                    store.list(target).records.map { summarizer.summarize(it) }
+                }
+                summaries.map { summary ->
+                    LinkOption(summary.id, (listOf(summary.headline) + summary.details.take(1)).joinToString(" · "))
                 }
             }
         }.toMap()

@@ -34,7 +34,7 @@ class RecordListStateHolder(
                 val (list, clients, canAdd) = session.call { store ->
                     Triple(store.list(kind), store.clients(), store.mayWrite(kind))
                 }
-                val aliases = clients.records.mapNotNull { c -> c.alias()?.let { c.id to it } }.toMap()
+                val aliases = clients.aliases()
                 val summarizer = RecordSummarizer(session.forms(), aliases)
                 // The core lists them newest first.
                 val newestFirst = list.records.map { summarizer.summarize(it) }

@@ -1,5 +1,7 @@
 package org.fieldbook.android.state
 
+import org.fieldbook.ffi.ClientList
+import org.fieldbook.ffi.ClientRow
 import org.fieldbook.ffi.FieldValue
 import org.fieldbook.ffi.Record
 import org.fieldbook.ffi.RecordKind
@@ -56,6 +58,18 @@ class RecordSummarizer(
         return RecordSummary(record.id, kind, catalog.title(kind), shownDate, headline, details, record.conflicts.isNotEmpty())
     }
 
+    /** A client's line, from the row the clients list reads (the same line as from the full record). */
+    fun summarize(client: ClientRow): RecordSummary {
+        val kind = RecordKind.CLIENT
+        val details = listOfNotNull(
+            client.code?.takeIf { it.isNotBlank() },
+            client.area?.takeIf { it.isNotBlank() },
+            client.status?.let { catalog.choiceLabel(kind, "status", it) },
+        )
+        val headline = client.alias?.takeIf { it.isNotBlank() } ?: "—"
+        return RecordSummary(client.id, kind, catalog.title(kind), null, headline, details, client.hasConflicts)
+    }
+
     private fun services(record: Record): String? {
         val items = (record.values["services"] as? FieldValue.Quantities)?.items ?: return null
         if (items.isEmpty()) return null
@@ -65,3 +79,6 @@ class RecordSummarizer(
 
 /** A client's alias, for lists that name clients by their link. */
 fun Record.alias(): String? = (values["alias"] as? FieldValue.Text)?.value
+
+/** Each client's alias by id, for lists that name clients by their link. */
+fun ClientList.aliases(): Map<String, String> = clients.mapNotNull { c -> c.alias?.let { c.id to it } }.toMap()

@@ -43,7 +43,7 @@ class ReferralsStateHolder(private val session: StoreSession, private val scope:
             try {
                 val (groups, clients) = session.call { it.referrals(filter) to it.clients() }
                 val catalog = session.forms()
-                val aliases = clients.records.mapNotNull { c -> c.alias()?.let { c.id to it } }.toMap()
+                val aliases = clients.aliases()
                 val summarizer = RecordSummarizer(catalog, aliases)
                 fun option(status: String) = StatusOption(status, catalog.choiceLabel(RecordKind.REFERRAL, "status", status))
                 _state.update {

@@ -97,7 +97,7 @@ class FormStateHolderTest {
         form.save()
         assertTrue(form.messages("alias").single().contains("Tên gọi"))
         assertNull(form.state.value.savedId)
-        assertTrue(runBlocking { device.session.call { it.clients().records.isEmpty() } })
+        assertTrue(runBlocking { device.session.call { it.clients().clients.isEmpty() } })
     }
 
     @Test

@@ -60,7 +60,7 @@ class SeizedDeviceStateTest {
         val identity = (after as SessionState.Unlocked).identity
         assertEquals("the empty store has the same role", before.role, identity.role)
         assertNotEquals("it is another store", before.deviceId, identity.deviceId)
-        assertTrue("nothing of the real records", runBlocking { device.session.call { it.clients().records.isEmpty() } })
+        assertTrue("nothing of the real records", runBlocking { device.session.call { it.clients().clients.isEmpty() } })
         assertFalse("the empty store has no duress PIN of its own", runBlocking { device.session.call { it.hasDuressPin() } })
 
         // The empty store works: a record saved there reads back.
