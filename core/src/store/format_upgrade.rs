@@ -296,6 +296,15 @@ mod tests {
         assert!(rebuilt.iter().all(|row| rows.contains(row)));
     }
 
+    fn version_bodies(conn: &Connection) -> Vec<Vec<u8>> {
+        conn.prepare("SELECT body FROM versions ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    }
+
     /// A store of schema 5 (format 3, with views) upgraded to schema 6 gets
     /// a list row for every record at its next unlock, and does not seal its
     /// versions again.
@@ -307,14 +316,7 @@ mod tests {
             add_client(&mut store, alias);
         }
         let rows = store.list_rows(RecordKind::Client).unwrap().rows;
-        let versions: Vec<Vec<u8>> = store
-            .conn
-            .prepare("SELECT body FROM versions ORDER BY seq")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .map(|r| r.unwrap())
-            .collect();
+        let versions = version_bodies(&store.conn);
         // What the step leaves: no rows, the heads pending, the versions done.
         store.conn.execute("DELETE FROM list_rows", []).unwrap();
         store
@@ -330,14 +332,7 @@ mod tests {
         let mut store = fx.reopen();
         assert!(!pending(&store.conn).unwrap());
         assert_eq!(store.list_rows(RecordKind::Client).unwrap().rows, rows);
-        let after: Vec<Vec<u8>> = store
-            .conn
-            .prepare("SELECT body FROM versions ORDER BY seq")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .map(|r| r.unwrap())
-            .collect();
+        let after = version_bodies(&store.conn);
         assert_eq!(after, versions, "versions are not sealed again");
     }
 }

@@ -15,8 +15,8 @@ import java.io.File
 
 /**
  * The check screen's holder on a real store: a whole store checks out; a
- * record whose stored view a bad sector zeroed is named in the person's
- * language, rebuilt from its intact state, and reads again.
+ * record whose list row a bad sector zeroed is named in the person's
+ * language, rebuilt from its intact state, and is listed again.
  */
 class StoreCheckStateHolderTest {
     private val device = TestDevice(Language.VIETNAMESE).create()
@@ -25,7 +25,7 @@ class StoreCheckStateHolderTest {
     fun tearDown() = device.close()
 
     @Test
-    fun aWholeStoreChecksOutAndADamagedViewIsRebuilt() {
+    fun aWholeStoreChecksOutAndADamagedListRowIsRebuilt() {
         val id = runBlocking { device.session.call { it.add(RecordKind.CLIENT, mapOf("alias" to FieldValue.Text("Hoa")), false) } }
         val check = StoreCheckStateHolder(device.session, device.scope)
         check.check()
@@ -35,11 +35,13 @@ class StoreCheckStateHolderTest {
         assertTrue(whole.damage.isEmpty())
         assertEquals(1uL, whole.recordsChecked)
 
-        // As a bad sector would leave it: the record's sealed view all zeros.
-        val sql = "UPDATE records SET view = zeroblob(length(view))"
+        // As a bad sector would leave it: the record's sealed list row all zeros.
+        val sql = "UPDATE list_rows SET body = zeroblob(length(body))"
         val tool = ProcessBuilder("sqlite3", File(device.root, "store/fieldbook.db").path, sql).redirectErrorStream(true).start()
         val output = tool.inputStream.bufferedReader().readText()
         assertEquals(output, 0, tool.waitFor())
+        val hidden = runBlocking { device.session.call { it.clients() } }
+        assertEquals(listOf(id), hidden.unreadableIds)
 
         check.check()
         val repaired = check.state.value.report!!
@@ -50,5 +52,8 @@ class StoreCheckStateHolderTest {
         assertTrue("in the person's Vietnamese: ${finding.message}", finding.message.isNotBlank() && !finding.message.contains("rebuilt"))
         val alias = runBlocking { device.session.call { it.get(id) } }.record.values["alias"] as FieldValue.Text
         assertEquals("Hoa", alias.value)
+        val listed = runBlocking { device.session.call { it.clients() } }
+        assertEquals(listOf("Hoa"), listed.clients.map { it.alias })
+        assertTrue(listed.unreadableIds.isEmpty())
     }
 }
