@@ -152,7 +152,7 @@ class StoreWorkflowTest {
         }
         keys.unavailable = false
         reopened.unlock(pin)
-        assertEquals(listOf("Anh Tuấn"), reopened.clients().records.map { (it.values["alias"] as FieldValue.Text).value })
+        assertEquals(listOf("Anh Tuấn"), reopened.clients().clients.map { it.alias })
     }
 
     @Test
@@ -271,7 +271,7 @@ class StoreWorkflowTest {
         // The live check says the same without writing anything.
         val issues = store.check(RecordKind.CLIENT, mapOf("birth_year" to tooLate), null, emptyList())
         assertEquals(setOf("alias", "birth_year"), issues.map { it.field }.toSet())
-        assertTrue(store.clients().records.isEmpty())
+        assertTrue(store.clients().clients.isEmpty())
         // Emptying a required field in an edit is reported before saving.
         val minh = store.add(RecordKind.CLIENT, mapOf("alias" to text("Minh")), false)
         assertEquals(emptyList<String>(), store.check(RecordKind.CLIENT, emptyMap(), minh, emptyList()).map { it.field })
@@ -316,7 +316,7 @@ class StoreWorkflowTest {
         assertEquals(listOf(first), store.clientsWithCode(code).map { it.id })
         val second = store.add(RecordKind.CLIENT, person + ("alias" to text("Tuấn")), true)
         assertEquals(setOf(first, second), store.clientsWithCode(code).map { it.id }.toSet())
-        assertEquals(listOf(first), store.searchClients("anh tuan", null).records.map { it.id })
+        assertEquals(listOf(first), store.searchClients("anh tuan", null).clients.map { it.id })
     }
 
     @Test

@@ -94,7 +94,7 @@ class SyncWorkflowTest {
         val pulled = supervisor.store.sync(null, SyncCancellation())
         assertTrue(pulled.errors.toString(), pulled.ok)
         assertEquals(3u, pulled.merged)
-        assertEquals(listOf("Anh Ba"), supervisor.store.clients().records.map { (it.values["alias"] as FieldValue.Text).value })
+        assertEquals(listOf("Anh Ba"), supervisor.store.clients().clients.map { it.alias })
         assertEquals(1, supervisor.store.list(RecordKind.REFERRAL).records.size)
 
         // The supervisor's case note never reaches the peer leader's device.
@@ -106,7 +106,7 @@ class SyncWorkflowTest {
         assertTrue(supervisor.store.sync(null, SyncCancellation()).ok)
         val peerSync = peer.store.sync(null, SyncCancellation())
         assertTrue(peerSync.errors.toString(), peerSync.ok)
-        assertEquals(1, peer.store.clients().records.size)
+        assertEquals(1, peer.store.clients().clients.size)
         assertFalse(peer.store.mayWrite(RecordKind.CASE_NOTE))
         try {
             peer.store.list(RecordKind.CASE_NOTE).records.let { assertTrue(it.isEmpty()) }
@@ -136,7 +136,7 @@ class SyncWorkflowTest {
         assertEquals(1u, background.held)
         assertTrue(peer.store.isLocked())
         peer.store.unlock("531864")
-        assertTrue(peer.store.clients().records.any { (it.values["alias"] as FieldValue.Text).value == "Chú Năm" })
+        assertTrue(peer.store.clients().clients.any { it.alias == "Chú Năm" })
 
         val devices = supervisor.store.devices()
         assertEquals(3, devices.count { it.status == DeviceStatus.ACTIVE })
