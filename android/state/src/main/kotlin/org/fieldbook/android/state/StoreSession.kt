@@ -1,6 +1,7 @@
 package org.fieldbook.android.state
 
 import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
@@ -150,17 +151,26 @@ class StoreSession(
      */
     suspend fun lock() {
         val opened = store ?: return
-        withContext(io) { opened.lock() }
-        catalog = null
-        if (_state.value is SessionState.Unlocked) _state.value = SessionState.Locked
+        // Never cancelled half-way: the screen that asked may leave the
+        // composition as the lock begins (quick-hide covers it at once, and
+        // that cancels the screen's coroutines), and a lock dropped there
+        // would leave the keys in memory behind a cover one tap lifts.
+        withContext(NonCancellable) {
+            withContext(io) { opened.lock() }
+            catalog = null
+            if (_state.value is SessionState.Unlocked) _state.value = SessionState.Locked
+        }
     }
 
     /**
      * Locks now and shows a neutral screen: one tap at a checkpoint. The
-     * screen is hidden before the lock, which may wait for a running sync.
+     * screen is hidden, and the app counts as locked, before the core's
+     * lock, which may wait for a running call: a tap on the cover brings
+     * back the unlock screen, never the records.
      */
     suspend fun quickHide() {
         _hidden.value = true
+        if (_state.value is SessionState.Unlocked) _state.value = SessionState.Locked
         lock()
     }
 

@@ -1,6 +1,11 @@
 package org.fieldbook.android.state
 
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.asCoroutineDispatcher
+import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import org.fieldbook.ffi.FieldValue
 import org.fieldbook.ffi.Language
@@ -14,6 +19,7 @@ import org.junit.Assert.assertNotNull
 import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
 import org.junit.Test
+import java.io.File
 import java.time.Instant
 
 /**
@@ -169,6 +175,44 @@ class SeizedDeviceStateTest {
         assertEquals("still locked after the tap", SessionState.Locked, device.session.state.value)
         UnlockStateHolder(device.session, device.scope).unlock(TestDevice.PIN)
         assertTrue(device.session.state.value is SessionState.Unlocked)
+    }
+
+    /**
+     * The hide button's screen leaves the composition as soon as the cover
+     * shows, which cancels the coroutine that asked to hide, while the
+     * core's lock waits its turn off the main thread: the app must count
+     * as locked at once, and the lock must still happen. (A screenshot run
+     * caught the app unlocked behind the cover once.)
+     */
+    @Test
+    fun quickHideLocksEvenWhenTheScreenThatAskedIsGoneAtOnce() {
+        val root = java.nio.file.Files.createTempDirectory("fieldbook-hide").toFile()
+        val worker = java.util.concurrent.Executors.newSingleThreadExecutor()
+        val io = worker.asCoroutineDispatcher()
+        try {
+            val session = StoreSession(File(root, "store"), FileKeyStore(File(root, "keystore")), Language.ENGLISH, io)
+            runBlocking { session.create(TestDevice.PIN, Role.OUTREACH) }
+            // The core's thread is busy, as with a running call.
+            val busy = java.util.concurrent.CountDownLatch(1)
+            worker.execute { busy.await() }
+            val scope = CoroutineScope(SupervisorJob() + Dispatchers.Unconfined)
+            val hide = scope.launch(start = CoroutineStart.UNDISPATCHED) { session.quickHide() }
+            assertTrue(session.hidden.value)
+            assertEquals("locked for the screens at once", SessionState.Locked, session.state.value)
+            hide.cancel() // the screen went away
+            session.reveal()
+            assertEquals("a tap shows the unlock screen", SessionState.Locked, session.state.value)
+            busy.countDown()
+            runBlocking { hide.join() }
+            assertTrue(
+                "the core forgot its keys although its caller was cancelled",
+                runBlocking { runCatching { session.call { it.clients() } } }.isFailure,
+            )
+            assertEquals(SessionState.Locked, session.state.value)
+        } finally {
+            worker.shutdownNow()
+            root.deleteRecursively()
+        }
     }
 
     @Test
