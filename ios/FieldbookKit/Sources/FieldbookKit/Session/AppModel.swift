@@ -107,9 +107,13 @@ public final class AppModel {
         offline = try? await Background.run { try store.offlineStatus() }
     }
 
-    /// Locks now and shows a neutral screen: one tap on a checkpoint.
+    /// Locks now and shows a neutral screen: one tap on a checkpoint. The
+    /// app counts as locked the moment the cover shows, before the core's
+    /// lock (which may wait for a call in flight): a tap on the cover brings
+    /// back the unlock screen, never the records.
     public func quickHide() async {
         hidden = true
+        if phase == .unlocked { phase = .locked }
         await lock()
     }
 
