@@ -105,23 +105,31 @@ fn flip_state(fb: &Fieldbook, id: &str) {
     );
 }
 
-/// Flips the body of the `nth` stored version of a record; returns its seq.
+/// Flips the body of the `nth` stored version of a record, or the stub that
+/// stands in for a body the device let go; returns its seq.
 fn flip_version(fb: &Fieldbook, id: &str, nth: usize) -> i64 {
     let conn = Connection::open(fb.db()).unwrap();
-    let seq: i64 = conn
+    let (seq, has_body): (i64, bool) = conn
         .query_row(
-            "SELECT seq FROM versions WHERE record_id = ?1 ORDER BY seq LIMIT 1 OFFSET ?2",
+            "SELECT seq, EXISTS (SELECT 1 FROM version_bodies b WHERE b.seq = versions.seq)
+             FROM versions WHERE record_id = ?1 ORDER BY seq LIMIT 1 OFFSET ?2",
             params![id_bytes(id), nth as i64],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
     drop(conn);
-    flip(
-        &fb.db(),
-        "SELECT body FROM versions WHERE seq = ?1",
-        "UPDATE versions SET body = ?1 WHERE seq = ?2",
-        &seq,
-    );
+    let (select, update) = if has_body {
+        (
+            "SELECT body FROM version_bodies WHERE seq = ?1",
+            "UPDATE version_bodies SET body = ?1 WHERE seq = ?2",
+        )
+    } else {
+        (
+            "SELECT stub FROM versions WHERE seq = ?1",
+            "UPDATE versions SET stub = ?1 WHERE seq = ?2",
+        )
+    };
+    flip(&fb.db(), select, update, &seq);
     seq
 }
 
@@ -261,7 +269,11 @@ fn damaged_records_versions_and_a_key_are_named_and_restored_from_the_hub() {
     assert_eq!(code, Some(6), "{looked:#}");
     assert_eq!(looked["ok"], false);
     assert_eq!(remedy(&looked, "view", Some(&c[0])), "rebuildable");
-    assert_eq!(remedy(&looked, "state", Some(&c[1])), "rebuildable");
+    // Client 1's versions reached this device as stubs its state rebuilt
+    // (the hub holds their bodies): with the state damaged, the hub's
+    // copies come back first and the state is rebuilt from them.
+    assert_eq!(remedy(&looked, "state", Some(&c[1])), "hub_can_restore");
+    assert_eq!(remedy(&looked, "version", Some(&c[1])), "hub_can_restore");
     assert_eq!(remedy(&looked, "version", Some(&c[2])), "hub_can_restore");
     assert_eq!(remedy(&looked, "state", Some(&c[2])), "hub_can_restore");
     assert_eq!(remedy(&looked, "version", Some(&c[3])), "hub_can_restore");
@@ -281,7 +293,10 @@ fn damaged_records_versions_and_a_key_are_named_and_restored_from_the_hub() {
     assert!(!sealed.contains(&t.early_note.as_str()), "{key}");
     assert_eq!(entry(&looked, "audit_trail", None)["audit_seq"], 3);
     assert_eq!(entry(&looked, "audit_trail", None)["remedy"], "local_only");
-    assert_eq!(looked["damage"].as_array().unwrap().len(), 7, "{looked:#}");
+    // Key, list row, two states, both versions of clients 1 and 2 (stubs
+    // their damaged states no longer rebuild, one of them flipped too),
+    // client 3's version, the audit trail.
+    assert_eq!(looked["damage"].as_array().unwrap().len(), 10, "{looked:#}");
 
     // In Vietnamese, for people.
     let run = sup.run(&["--lang", "vi", "check", "--no-repair"]);
@@ -306,7 +321,8 @@ fn damaged_records_versions_and_a_key_are_named_and_restored_from_the_hub() {
     let (code, repaired) = check(sup, &[]);
     assert_eq!(repaired["hub"]["status"], "reached", "{repaired:#}");
     assert_eq!(remedy(&repaired, "view", Some(&c[0])), "rebuilt");
-    assert_eq!(remedy(&repaired, "state", Some(&c[1])), "rebuilt");
+    assert_eq!(remedy(&repaired, "state", Some(&c[1])), "restored");
+    assert_eq!(remedy(&repaired, "version", Some(&c[1])), "restored");
     assert_eq!(remedy(&repaired, "version", Some(&c[2])), "restored");
     assert_eq!(remedy(&repaired, "state", Some(&c[2])), "restored");
     assert_eq!(remedy(&repaired, "version", Some(&c[3])), "restored");

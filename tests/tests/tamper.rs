@@ -23,6 +23,9 @@ fn first_row_of(table: &str) -> String {
     match table {
         "records" => "id = ?1".to_string(),
         "list_rows" => "id = ?1".to_string(),
+        "version_bodies" => {
+            "seq = (SELECT seq FROM versions WHERE record_id = ?1 ORDER BY seq LIMIT 1)".to_string()
+        }
         _ => format!(
             "rowid = (SELECT rowid FROM {table} WHERE record_id = ?1 ORDER BY rowid LIMIT 1)"
         ),
@@ -65,7 +68,7 @@ fn flip(conn: &Connection, table_col: (&str, &str), id: &str, at: isize) {
 
 const LIST_ROW: (&str, &str) = ("list_rows", "body");
 const STATE: (&str, &str) = ("records", "state");
-const BODY: (&str, &str) = ("versions", "body");
+const BODY: (&str, &str) = ("version_bodies", "body");
 
 fn alias(i: usize) -> String {
     format!("Khách {i} Tâm")

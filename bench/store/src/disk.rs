@@ -16,12 +16,18 @@ pub struct DiskBreakdown {
     pub tables: Vec<(String, u64)>,
     /// (what, rows, average bytes).
     pub blobs: Vec<(&'static str, u64, f64)>,
+    /// Pages on the free list: part of the file, reused by later writes.
+    pub free: u64,
 }
 
-const BLOBS: [(&str, &str); 6] = [
+const BLOBS: [(&str, &str); 7] = [
     (
         "version body",
-        "SELECT count(*), avg(length(body)) FROM versions",
+        "SELECT count(*), avg(length(body)) FROM version_bodies",
+    ),
+    (
+        "version stub",
+        "SELECT count(*), avg(length(stub)) FROM versions WHERE stub IS NOT NULL",
     ),
     (
         "merged state",
@@ -61,10 +67,16 @@ pub fn measure(db: &Path, records: usize) -> Res<DiskBreakdown> {
             conn.query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?)))?;
         blobs.push((what, rows as u64, avg.unwrap_or(0.0)));
     }
+    let free: i64 = conn.query_row(
+        "SELECT freelist_count * page_size FROM pragma_freelist_count, pragma_page_size",
+        [],
+        |r| r.get(0),
+    )?;
     Ok(DiskBreakdown {
         records,
         tables,
         blobs,
+        free: free as u64,
     })
 }
 
@@ -86,6 +98,11 @@ pub fn print(label: &str, b: &DiskBreakdown) {
         "| **file (pages in use)** | **{:.0}** | **{:.0}** | |",
         total as f64 / 1024.0,
         per(total)
+    );
+    println!(
+        "| (free pages, reused by later writes) | {:.0} | {:.0} | |",
+        b.free as f64 / 1024.0,
+        per(b.free)
     );
     println!("\n| sealed blob | rows | average bytes |");
     println!("|---|---:|---:|");

@@ -400,6 +400,10 @@ fn main() -> Res<()> {
     let report_figures = reports::measure(&places["Fieldbook"], today, args.runs)?;
     let mixed_breakdown = breakdown::listing(&places["Fieldbook"], &places["plain SQLite"])?;
     let mixed_disk = disk::measure(&places["Fieldbook"].db_file(), work.total())?;
+    // ---- every version on the hub: what the store keeps from then on ----
+    let pushed = places["Fieldbook"].push_all()?;
+    let synced_size = dir_size(&places["Fieldbook"].data_dir());
+    let synced_disk = disk::measure(&places["Fieldbook"].db_file(), work.total())?;
     for p in places.values() {
         p.remove();
     }
@@ -496,7 +500,12 @@ fn main() -> Res<()> {
         ("open+unlock+list (clients)", &c_list),
     ]);
     report::sizes(&sizes, work.total(), &c_sizes, args.clients);
+    report::synced_size(synced_size, &synced_disk, &sizes, work.total(), pushed);
     disk::print(&format!("{} mixed records", work.total()), &mixed_disk);
+    disk::print(
+        &format!("{} mixed records, every version on the hub", work.total()),
+        &synced_disk,
+    );
     disk::print(&format!("{} clients", args.clients), &clients_disk);
     report::open_parts(&open_list, &c_list);
     breakdown::print_listing(

@@ -228,6 +228,39 @@ pub fn sizes(
     );
 }
 
+/// Disk per mixed record once every version is on the hub (the store lets
+/// go of the bodies its states rebuild): the file as it is, and the pages
+/// in use, which is what it takes once later writes reuse the freed pages.
+pub fn synced_size(
+    file: u64,
+    disk: &crate::disk::DiskBreakdown,
+    mixed: &HashMap<&'static str, u64>,
+    n: usize,
+    pushed: usize,
+) {
+    let floor = mixed.get(Engine::Minimal.name()).copied().unwrap_or(0) as f64 / n.max(1) as f64;
+    let in_use: u64 = disk.tables.iter().map(|(_, bytes)| bytes).sum();
+    println!(
+        "\n## Fieldbook on disk once every version is on the hub ({pushed} versions pushed)\n"
+    );
+    println!("| measure | B per record | / minimal plain store |");
+    println!("|---|---:|---:|");
+    for (label, bytes) in [
+        ("file (database + WAL)", file),
+        ("pages in use (free pages reused by later writes)", in_use),
+    ] {
+        let per = bytes as f64 / n.max(1) as f64;
+        println!("| {label} | {per:.0} | {:.2} |", per / floor);
+    }
+    let per = in_use as f64 / n.max(1) as f64;
+    println!(
+        "\nAim (issue 14), once synced: disk per mixed record <= 1.5 x the minimal plain store and <= 1,500 B: {:.0} B in use, {:.2} x -> {}",
+        per,
+        per / floor,
+        if per <= 1500.0 && per / floor <= 1.5 { "HOLDS" } else { "MISSED" }
+    );
+}
+
 pub fn open_parts(
     mixed: &HashMap<&'static str, Measure>,
     clients: &HashMap<&'static str, Measure>,

@@ -16,8 +16,10 @@ use super::audit::{self, AuditReport};
 use super::header::{self, HeaderState};
 use super::list_row::ListRow;
 use super::lookup;
+use super::records;
 use super::sealing::{BlobRole, SealContext};
 use super::vault::{DamagedKey, UnlockedKeys};
+use super::version_stubs;
 use super::view::RecordView;
 use super::Store;
 use crate::record::{RecordId, RecordKind, RecordState, SensitivityClass, VersionId};
@@ -50,7 +52,9 @@ pub(crate) struct HeadFinding {
     pub view: bool,
 }
 
-/// A version whose body does not open, or opens as another version.
+/// A version whose body does not open, or opens as another version, or
+/// whose stub (standing in for a body let go) its record's state does not
+/// rebuild, or that has neither.
 #[derive(Debug, Clone)]
 pub(crate) struct VersionFinding {
     pub seq: i64,
@@ -236,8 +240,9 @@ fn check_versions(
     by_key: &mut BTreeMap<DamagedKey, Vec<RecordRef>>,
 ) -> Result<(u64, Vec<VersionFinding>)> {
     let mut stmt = conn.prepare(
-        "SELECT seq, version_id, record_id, kind, key_class, key_epoch, body, pushed
-         FROM versions ORDER BY seq",
+        "SELECT v.seq, v.version_id, v.record_id, v.kind, v.key_class, v.key_epoch, b.body,
+             v.pushed, v.stub
+         FROM versions v LEFT JOIN version_bodies b ON b.seq = v.seq ORDER BY v.seq",
     )?;
     let mut rows = stmt.query([])?;
     let mut count = 0;
@@ -265,10 +270,23 @@ fn check_versions(
                 continue;
             }
         }
-        let opens = match (ctx, version_id) {
-            (Some(ctx), Some(version_id)) => ctx
-                .open_version(keys, version_id, &row.get::<_, Vec<u8>>(6)?)
-                .is_ok(),
+        // The body where it is kept; else the stub that stands in for it,
+        // which holds only if its record's state rebuilds the version.
+        let body: Option<Vec<u8>> = row.get(6)?;
+        let stub: Option<Vec<u8>> = row.get(8)?;
+        let opens = match (ctx, version_id, body, stub) {
+            (Some(ctx), Some(version_id), Some(body), _) => {
+                ctx.open_version(keys, version_id, &body).is_ok()
+            }
+            (Some(ctx), Some(version_id), None, Some(stub)) => {
+                match records::load_state(conn, keys, record) {
+                    Ok(Some((kind, state))) if kind == ctx.kind => {
+                        version_stubs::open_stub(keys, &ctx, version_id, &stub, &state).is_some()
+                    }
+                    Ok(_) | Err(crate::Error::RecordCorrupt { .. }) => false,
+                    Err(e) => return Err(e),
+                }
+            }
             _ => false,
         };
         if !opens {

@@ -205,10 +205,10 @@ fn a_check_rebuilds_list_rows_states_and_unsent_versions_from_what_is_whole() {
     flip(&store, "list_rows", "body", "id = :key", &id_key(view_hit));
     flip(&store, "records", "state", "id = :key", &id_key(state_hit));
     let middle = version_seqs(&store, version_hit)[1];
-    flip(&store, "versions", "body", "seq = :key", &middle);
+    flip(&store, "version_bodies", "body", "seq = :key", &middle);
     flip(&store, "records", "state", "id = :key", &id_key(both_hit));
     let lost = version_seqs(&store, both_hit)[1];
-    flip(&store, "versions", "body", "seq = :key", &lost);
+    flip(&store, "version_bodies", "body", "seq = :key", &lost);
 
     // Looking changes nothing, and says what a repair would do.
     let looked = check(&mut store, false);
@@ -451,7 +451,7 @@ fn a_record_rebuilt_without_its_old_values_leaves_no_stale_lookup_term() {
     flip(&store, "records", "state", "id = :key", &id_key);
     flip(&store, "list_rows", "body", "id = :key", &id_key);
     let newest = version_seqs(&store, id)[1];
-    flip(&store, "versions", "body", "seq = :key", &newest);
+    flip(&store, "version_bodies", "body", "seq = :key", &newest);
     let report = check(&mut store, true);
     assert_eq!(
         find(&report, DamagedPart::Version, Some(id)).remedy,

@@ -236,15 +236,22 @@ mod tests {
 
     /// The sealed form of some of `store`'s versions, as sync would carry them.
     fn sealed(store: &mut Store, ids: &[VersionId]) -> Vec<fieldbook_proto::SealedVersion> {
-        // Reading them back as unpushed is the simplest way to get the wire form.
+        // Reading them back as unpushed is the simplest way to get the wire
+        // form (a stub has none: it stays out), marks restored after.
         store
             .conn
-            .execute("UPDATE versions SET pushed = 0", [])
+            .execute_batch(
+                "CREATE TEMP TABLE marks AS SELECT seq, pushed FROM versions;
+                 UPDATE versions SET pushed = 0 WHERE pushed != 2;",
+            )
             .unwrap();
         let all = store.unpushed(10_000).unwrap();
         store
             .conn
-            .execute("UPDATE versions SET pushed = 1", [])
+            .execute_batch(
+                "UPDATE versions SET pushed = (SELECT pushed FROM marks WHERE marks.seq = versions.seq);
+                 DROP TABLE marks;",
+            )
             .unwrap();
         all.into_iter()
             .filter(|v| ids.iter().any(|id| id.0 == v.version_id))

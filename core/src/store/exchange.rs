@@ -56,8 +56,9 @@ impl Store {
     /// Needs no key: versions are stored sealed, so a locked store pushes too.
     pub fn unpushed(&mut self, limit: u32) -> Result<Vec<SealedVersion>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT version_id, record_id, kind, key_class, key_epoch, body
-             FROM versions WHERE pushed = 0 ORDER BY seq LIMIT ?1",
+            "SELECT v.version_id, v.record_id, v.kind, v.key_class, v.key_epoch, b.body
+             FROM versions v JOIN version_bodies b ON b.seq = v.seq
+             WHERE v.pushed = 0 ORDER BY v.seq LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit], |r| {
             Ok((
@@ -99,16 +100,26 @@ impl Store {
             })? as u64)
     }
 
-    /// Marks versions as on the hub (after the hub confirmed them).
+    /// Marks versions as on the hub (after the hub confirmed them). A
+    /// version whose stub waits beside its body keeps only the stub from
+    /// now on (see `version_stubs`): no key is needed, so a locked store
+    /// lets bodies go too.
     pub fn mark_pushed(&mut self, ids: &[uuid::Uuid]) -> Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
-            let mut stmt =
-                tx.prepare_cached("UPDATE versions SET pushed = 1 WHERE version_id = ?1")?;
+            let mut let_go = tx.prepare_cached(
+                "DELETE FROM version_bodies WHERE seq = (SELECT seq FROM versions
+                     WHERE version_id = ?1 AND pushed = 0 AND stub IS NOT NULL)",
+            )?;
+            let mut mark = tx.prepare_cached(
+                "UPDATE versions SET pushed = CASE WHEN stub IS NULL THEN 1 ELSE 2 END
+                 WHERE version_id = ?1 AND pushed = 0",
+            )?;
             for id in ids {
-                stmt.execute([id.as_bytes().as_slice()])?;
+                let_go.execute([id.as_bytes().as_slice()])?;
+                mark.execute([id.as_bytes().as_slice()])?;
             }
         }
         tx.commit()?;

@@ -173,7 +173,9 @@ fn records_chunk(conn: &Connection, keys: &UnlockedKeys, after: i64) -> Result<O
     Ok(Some((last, rewritten)))
 }
 
-/// One chunk of versions after seq `after`, as [`records_chunk`].
+/// One chunk of versions after seq `after`, as [`records_chunk`]. (A
+/// version whose body was let go has none to rewrite: stubs are written
+/// in format 3, by this build only.)
 fn versions_chunk(
     conn: &Connection,
     keys: &UnlockedKeys,
@@ -181,8 +183,9 @@ fn versions_chunk(
 ) -> Result<Option<(i64, u64)>> {
     let rows: Vec<VersionRow> = conn
         .prepare_cached(
-            "SELECT seq, version_id, record_id, kind, key_class, key_epoch, body FROM versions
-             WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            "SELECT v.seq, v.version_id, v.record_id, v.kind, v.key_class, v.key_epoch, b.body
+             FROM versions v JOIN version_bodies b ON b.seq = v.seq
+             WHERE v.seq > ?1 ORDER BY v.seq LIMIT ?2",
         )?
         .query_map(params![after, CHUNK], |r| {
             Ok(VersionRow {
@@ -200,7 +203,7 @@ fn versions_chunk(
         return Ok(None);
     };
     let mut rewritten = 0;
-    let mut update = conn.prepare_cached("UPDATE versions SET body = ?1 WHERE seq = ?2")?;
+    let mut update = conn.prepare_cached("UPDATE version_bodies SET body = ?1 WHERE seq = ?2")?;
     for VersionRow {
         seq,
         version_id,
@@ -297,7 +300,7 @@ mod tests {
     }
 
     fn version_bodies(conn: &Connection) -> Vec<Vec<u8>> {
-        conn.prepare("SELECT body FROM versions ORDER BY seq")
+        conn.prepare("SELECT body FROM version_bodies ORDER BY seq")
             .unwrap()
             .query_map([], |r| r.get(0))
             .unwrap()

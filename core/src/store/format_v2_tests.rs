@@ -31,7 +31,7 @@ fn body_bytes(conn: &rusqlite::Connection) -> i64 {
     conn.query_row(
         "SELECT (SELECT sum(length(state)) FROM records)
               + (SELECT coalesce(sum(length(body)), 0) FROM list_rows)
-              + (SELECT sum(length(body)) FROM versions)",
+              + (SELECT sum(length(body)) FROM version_bodies)",
         [],
         |r| r.get(0),
     )

@@ -50,6 +50,7 @@ mod storage_reserve;
 mod trust;
 mod unlock_attempts;
 mod vault;
+mod version_stubs;
 mod view;
 mod write;
 mod write_tx;
@@ -331,3 +332,5 @@ mod check_tests;
 mod format_v2_tests;
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod version_stubs_tests;

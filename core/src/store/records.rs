@@ -1,5 +1,5 @@
 //! Reading and writing sealed records: apply a version (local or received),
-//! keep every version as history, keep the record's list row and keyed
+//! keep every version as history (a stub where the state rebuilds it), keep the record's list row and keyed
 //! lookup terms in step with its merged state.
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -8,6 +8,7 @@ use super::list_row::ListRow;
 use super::lookup;
 use super::sealing::{BlobRole, SealContext};
 use super::vault::UnlockedKeys;
+use super::version_stubs;
 use super::view::RecordView;
 use crate::record::{
     RecordId, RecordKind, RecordState, RecordVersion, SensitivityClass, VersionId,
@@ -105,9 +106,9 @@ pub fn apply_version(
     origin: Origin,
 ) -> Result<Option<RecordView>> {
     let id = version.record_id;
-    let Some(seq) = insert_version(conn, keys, version, origin)? else {
+    if is_stored(conn, version.version_id)? {
         return Ok(None);
-    };
+    }
     let (state, old_view) = match load_state(conn, keys, id)? {
         Some((kind, _)) if kind != version.kind => {
             return Err(Error::KindMismatch {
@@ -116,23 +117,36 @@ pub fn apply_version(
                 given: version.kind,
             })
         }
-        Some((_, old)) => (
-            old.merge(&version.as_state()),
-            Some(RecordView::from_state(id, version.kind, &old)),
-        ),
+        Some((_, old)) => {
+            let state = old.merge(&version.as_state());
+            version_stubs::keep_history(conn, keys, version.kind, id, &old, &state)?;
+            (state, Some(RecordView::from_state(id, version.kind, &old)))
+        }
         None => (version.as_state(), None),
+    };
+    let rebuilt = version_stubs::rebuilds(version, &state);
+    let Some(seq) = insert_version(conn, keys, version, origin, rebuilt)? else {
+        return Ok(None);
     };
     write_head(conn, keys, version.kind, id, &state, old_view.as_ref(), seq).map(Some)
 }
 
+fn is_stored(conn: &Connection, version_id: VersionId) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM versions WHERE version_id = ?1")?
+        .exists([version_id.as_bytes().as_slice()])?)
+}
+
 /// Seals a version under its class's newest key epoch and stores it, in
-/// the caller's transaction, without merging it into the record's head.
-/// Returns its row's seq, or `None` when it was stored already.
+/// the caller's transaction, without merging it into the record's head:
+/// as its stub alone when it was received and `state_rebuilds` it (see
+/// `version_stubs`). Returns its row's seq, or `None` when it was stored already.
 pub(super) fn insert_version(
     conn: &Connection,
     keys: &UnlockedKeys,
     version: &RecordVersion,
     origin: Origin,
+    state_rebuilds: bool,
 ) -> Result<Option<i64>> {
     let class = version.kind.sensitivity();
     keys.check_writable(version.kind)?;
@@ -145,10 +159,10 @@ pub(super) fn insert_version(
         class,
         epoch,
     };
-    let body = version_ctx.seal(keys, BlobRole::Version(version.version_id), version)?;
+    let stored = version_stubs::stored_form(keys, &version_ctx, version, origin, state_rebuilds)?;
     let inserted = conn
         .prepare_cached(
-            "INSERT INTO versions (version_id, record_id, kind, key_class, key_epoch, body, pushed)
+            "INSERT INTO versions (version_id, record_id, kind, key_class, key_epoch, stub, pushed)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT (version_id) DO NOTHING",
         )?
@@ -158,10 +172,18 @@ pub(super) fn insert_version(
             version.kind.as_str(),
             class.as_str(),
             epoch,
-            body,
-            (origin == Origin::Received) as i64,
+            stored.stub,
+            stored.pushed,
         ])?;
-    Ok((inserted > 0).then(|| conn.last_insert_rowid()))
+    if inserted == 0 {
+        return Ok(None);
+    }
+    let seq = conn.last_insert_rowid();
+    if let Some(body) = stored.body {
+        conn.prepare_cached("INSERT INTO version_bodies (seq, body) VALUES (?1, ?2)")?
+            .execute(params![seq, body])?;
+    }
+    Ok(Some(seq))
 }
 
 /// Seals a record's merged state and its list row under the class's newest
@@ -229,14 +251,17 @@ pub(super) fn write_list_row(
     Ok(())
 }
 
-/// Every version of a record, oldest first.
+/// Every version of a record, oldest first; a version whose body the
+/// device let go is rebuilt from the record's state.
 pub fn versions(
     conn: &Connection,
     keys: &UnlockedKeys,
     id: RecordId,
 ) -> Result<Vec<RecordVersion>> {
-    let mut stmt = conn.prepare(
-        "SELECT version_id, kind, key_class, key_epoch, body FROM versions WHERE record_id = ?1 ORDER BY seq",
+    let mut stmt = conn.prepare_cached(
+        "SELECT v.version_id, v.kind, v.key_class, v.key_epoch, b.body, v.stub
+         FROM versions v LEFT JOIN version_bodies b ON b.seq = v.seq
+         WHERE v.record_id = ?1 ORDER BY v.seq",
     )?;
     let rows = stmt
         .query_map([id.as_bytes().as_slice()], |r| {
@@ -245,12 +270,14 @@ pub fn versions(
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, u32>(3)?,
-                r.get::<_, Vec<u8>>(4)?,
+                r.get::<_, Option<Vec<u8>>>(4)?,
+                r.get::<_, Option<Vec<u8>>>(5)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut state = None;
     let mut out = Vec::with_capacity(rows.len());
-    for (version_id, kind, class, epoch, body) in rows {
+    for (version_id, kind, class, epoch, body, stub) in rows {
         let version_id = VersionId::from_slice(&version_id).ok_or(Error::RecordCorrupt { id })?;
         let ctx = SealContext {
             kind: parse_kind(&kind, id)?,
@@ -258,9 +285,20 @@ pub fn versions(
             class: parse_class(&class, id)?,
             epoch,
         };
-        let version = ctx
-            .open_version(keys, version_id, &body)
-            .map_err(|_| Error::RecordCorrupt { id })?;
+        let version = match (body, stub) {
+            (Some(body), _) => ctx
+                .open_version(keys, version_id, &body)
+                .map_err(|_| Error::RecordCorrupt { id })?,
+            (None, Some(stub)) => {
+                if state.is_none() {
+                    state = load_state(conn, keys, id)?.map(|(_, state)| state);
+                }
+                let state = state.as_ref().ok_or(Error::RecordCorrupt { id })?;
+                version_stubs::open_stub(keys, &ctx, version_id, &stub, state)
+                    .ok_or(Error::RecordCorrupt { id })?
+            }
+            (None, None) => return Err(Error::RecordCorrupt { id }),
+        };
         out.push(version);
     }
     Ok(out)

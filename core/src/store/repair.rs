@@ -29,6 +29,7 @@ use super::lookup;
 use super::records::{self, Origin};
 use super::sealing::{BlobRole, SealContext};
 use super::vault::UnlockedKeys;
+use super::version_stubs;
 use super::view::RecordView;
 use super::write_tx::WriteTx;
 use super::Store;
@@ -137,7 +138,8 @@ impl Store {
         }) {
             let state_damaged = findings.head_of(version.record_id).is_some_and(|h| h.state);
             let stored = if state_damaged {
-                records::insert_version(&repair.w.tx, keys, version, Origin::Received)?.is_some()
+                records::insert_version(&repair.w.tx, keys, version, Origin::Received, false)?
+                    .is_some()
             } else {
                 records::apply_version(&repair.w.tx, keys, version, Origin::Received)?.is_some()
             };
@@ -272,8 +274,13 @@ impl Repair<'_, '_> {
         };
         let body = ctx.seal(self.keys, BlobRole::Version(copy.version_id), copy)?;
         self.w.tx.execute(
-            "UPDATE versions SET body = ?1, key_class = ?2, key_epoch = ?3, pushed = 1 WHERE seq = ?4",
-            params![body, class.as_str(), epoch, damaged.seq],
+            "INSERT OR REPLACE INTO version_bodies (seq, body) VALUES (?1, ?2)",
+            params![damaged.seq, body],
+        )?;
+        self.w.tx.execute(
+            "UPDATE versions SET stub = NULL, key_class = ?1, key_epoch = ?2, pushed = 1
+             WHERE seq = ?3",
+            params![class.as_str(), epoch, damaged.seq],
         )?;
         self.done(Item::Version(damaged.seq), true);
         Ok(true)
@@ -317,7 +324,7 @@ impl Repair<'_, '_> {
             }
             return Ok(());
         };
-        let carried = readable_writes(&self.w.tx, self.keys, damaged.record, damaged.seq)?;
+        let carried = readable_writes(&self.w.tx, self.keys, damaged.record, damaged.seq, &state)?;
         let mut by_save: BTreeMap<Stamp, BTreeMap<String, FieldWrite>> = BTreeMap::new();
         for (key, field) in &state.fields {
             for write in field.writes() {
@@ -399,22 +406,28 @@ impl Repair<'_, '_> {
     fn remove_version(&self, seq: i64) -> Result<()> {
         self.w
             .tx
+            .execute("DELETE FROM version_bodies WHERE seq = ?1", [seq])?;
+        self.w
+            .tx
             .execute("DELETE FROM versions WHERE seq = ?1", [seq])?;
         Ok(())
     }
 }
 
 /// The (field, stamp) of every write the record's readable versions carry,
-/// the damaged row `except` aside.
+/// the damaged row `except` aside; a stub carries what `state` holds under
+/// its stamp.
 fn readable_writes(
     conn: &Connection,
     keys: &UnlockedKeys,
     record: RecordId,
     except: i64,
+    state: &RecordState,
 ) -> Result<BTreeSet<(String, Stamp)>> {
     let mut stmt = conn.prepare(
-        "SELECT seq, version_id, kind, key_class, key_epoch, body FROM versions
-         WHERE record_id = ?1 AND seq != ?2",
+        "SELECT v.seq, v.version_id, v.kind, v.key_class, v.key_epoch, b.body, v.stub
+         FROM versions v LEFT JOIN version_bodies b ON b.seq = v.seq
+         WHERE v.record_id = ?1 AND v.seq != ?2",
     )?;
     let rows = stmt
         .query_map(params![record.as_bytes().as_slice(), except], |r| {
@@ -423,12 +436,13 @@ fn readable_writes(
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, u32>(4)?,
-                r.get::<_, Vec<u8>>(5)?,
+                r.get::<_, Option<Vec<u8>>>(5)?,
+                r.get::<_, Option<Vec<u8>>>(6)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut carried = BTreeSet::new();
-    for (version_id, kind, class, epoch, body) in rows {
+    for (version_id, kind, class, epoch, body, stub) in rows {
         let (Some(version_id), Ok(kind), Some(class)) = (
             VersionId::from_slice(&version_id),
             kind.parse::<RecordKind>(),
@@ -442,10 +456,24 @@ fn readable_writes(
             class,
             epoch,
         };
-        if let Ok(version) = ctx.open_version(keys, version_id, &body) {
-            for (key, write) in version.fields {
-                carried.insert((key, write.stamp));
+        match (body, stub) {
+            (Some(body), _) => {
+                if let Ok(version) = ctx.open_version(keys, version_id, &body) {
+                    for (key, write) in version.fields {
+                        carried.insert((key, write.stamp));
+                    }
+                }
             }
+            (None, Some(stub)) => {
+                if let Some(stamp) = version_stubs::stub_stamp(keys, &ctx, version_id, &stub) {
+                    for (key, field) in &state.fields {
+                        if field.writes().iter().any(|w| w.stamp == stamp) {
+                            carried.insert((key.clone(), stamp));
+                        }
+                    }
+                }
+            }
+            (None, None) => {}
         }
     }
     Ok(carried)

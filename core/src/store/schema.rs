@@ -151,9 +151,30 @@ INSERT OR IGNORE INTO meta (key, value)
     VALUES ('record_format_3_pending', x'0000000000000000ffffffffffffff7f');
 ";
 
+/// Version 7: a version's body goes once the hub holds it and the record's
+/// state still holds every write of it (see `version_stubs`). Bodies move to
+/// a table of their own, so that one let go frees its pages for any later
+/// write (a body shrunk in place would leave them holding air, as new
+/// versions append at the log's end); `stub` is the small sealed stub that
+/// stands in for a body, kept from the start (a version written here has it
+/// beside its body until pushed, so that marking it pushed, which a locked
+/// store does too, lets the body go without a key). `pushed = 2` marks a
+/// version on the hub whose body is gone. Versions stored before keep their
+/// bodies.
+const V6_TO_V7: &str = "
+CREATE TABLE version_bodies (
+    seq  INTEGER PRIMARY KEY,
+    body BLOB NOT NULL
+);
+INSERT INTO version_bodies (seq, body) SELECT seq, body FROM versions;
+ALTER TABLE versions DROP COLUMN body;
+ALTER TABLE versions ADD COLUMN stub BLOB;
+";
+
 /// Every step of the store's schema, in order; [`VERSION`] is their number.
-pub const MIGRATIONS: Migrations =
-    Migrations::new(&[V1, V1_TO_V2, V2_TO_V3, V3_TO_V4, V4_TO_V5, V5_TO_V6]);
+pub const MIGRATIONS: Migrations = Migrations::new(&[
+    V1, V1_TO_V2, V2_TO_V3, V3_TO_V4, V4_TO_V5, V5_TO_V6, V6_TO_V7,
+]);
 
 /// Creates the current schema in an empty database, in the caller's transaction.
 pub fn create(tx: &Transaction) -> Result<()> {
@@ -316,7 +337,7 @@ PRAGMA user_version = 1;
         let survived: (Vec<u8>, Vec<u8>, Vec<u8>, i64, i64) = old
             .query_row(
                 "SELECT (SELECT value FROM meta WHERE key = 'store_id'), (SELECT state FROM records), \
-                 (SELECT body FROM versions), (SELECT count(*) FROM lookup), \
+                 (SELECT body FROM version_bodies), (SELECT count(*) FROM lookup), \
                  (SELECT at_ms FROM audit)",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
@@ -353,7 +374,7 @@ PRAGMA user_version = 1;
 
     #[test]
     fn the_version_is_the_number_of_steps() {
-        assert_eq!(VERSION, 6, "the version stored by released builds");
+        assert_eq!(VERSION, 7, "the version stored by released builds");
         assert_eq!(MIGRATIONS.plan(0).unwrap().count(), VERSION as usize);
     }
 }

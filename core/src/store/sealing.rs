@@ -18,6 +18,9 @@ pub enum BlobRole {
     ListRow,
     /// One version; its id is bound too, so versions cannot be swapped.
     Version(VersionId),
+    /// What stands in for a version whose body the device let go; bound
+    /// to the version's id like the body.
+    VersionStub(VersionId),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -37,6 +40,10 @@ impl SealContext {
             BlobRole::ListRow => aad.push(b'L'),
             BlobRole::Version(version) => {
                 aad.push(b'R');
+                aad.extend_from_slice(version.as_bytes());
+            }
+            BlobRole::VersionStub(version) => {
+                aad.push(b'T');
                 aad.extend_from_slice(version.as_bytes());
             }
         }
@@ -64,7 +71,7 @@ impl SealContext {
         // beyond a bucket. (States and list rows stay on the device.)
         let padding = match role {
             BlobRole::Version(_) => Padding::Bucket,
-            BlobRole::State | BlobRole::ListRow => Padding::None,
+            BlobRole::State | BlobRole::ListRow | BlobRole::VersionStub(_) => Padding::None,
         };
         let encoded = Zeroizing::new(value.encode().map_err(|e| Error::Encoding(e.to_string()))?);
         Ok(seal_body(key, &self.aad(role), &encoded, padding)?)

@@ -692,6 +692,7 @@ fn second_device(fx: &Fixture, store: Store) -> (Store, Fixture) {
     let copy = other.reopen();
     meta::put_blob(&copy.conn, meta::DEVICE_ID, DeviceId::make().as_bytes()).unwrap();
     copy.conn.execute("DELETE FROM versions", []).unwrap();
+    copy.conn.execute("DELETE FROM version_bodies", []).unwrap();
     copy.conn.execute("DELETE FROM records", []).unwrap();
     copy.conn.execute("DELETE FROM list_rows", []).unwrap();
     copy.conn.execute("DELETE FROM lookup", []).unwrap();
