@@ -70,6 +70,23 @@ pub fn reset_peak() {
     PEAK.store(CURRENT.load(Relaxed), Relaxed);
 }
 
+/// Puts back a peak a nested measure reset (see [`peak_of`]).
+fn raise_peak(to: usize) {
+    PEAK.fetch_max(to, Relaxed);
+}
+
+/// Runs `f` and returns, beside its result, the Rust heap it needed above
+/// what was in use when it started, without disturbing an enclosing probe.
+pub fn peak_of<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let outer = peak();
+    let start = current();
+    reset_peak();
+    let out = f();
+    let needed = peak().saturating_sub(start);
+    raise_peak(outer);
+    (out, needed)
+}
+
 /// SQLite's own heap: (in use now, highest since the last reset); `reset`
 /// starts a new high-water mark.
 pub fn sqlite_heap(reset: bool) -> (i64, i64) {

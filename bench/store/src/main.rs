@@ -171,6 +171,8 @@ pub struct Measure {
     pub mem: PhaseMemory,
     /// For runs that open a store: the seconds of opening and of unlocking, per run.
     pub parts: Vec<(f64, f64)>,
+    /// For runs that list: the most Rust heap the listing alone needed.
+    pub list_heap: usize,
 }
 
 impl Measure {
@@ -191,8 +193,10 @@ fn measure_open_list(place: &Place, expected: usize, runs: usize, m: &mut Measur
         let probe = PhaseProbe::start();
         let t = Instant::now();
         let (mut store, open_s, unlock_s) = place.open_unlock()?;
-        let n = store.list_clients()?;
+        let (n, list_heap) = alloc::peak_of(|| store.list_clients());
+        let n = n?;
         let secs = t.elapsed().as_secs_f64();
+        m.list_heap = m.list_heap.max(list_heap);
         drop(store);
         let mem = probe.finish();
         if n != expected {

@@ -299,6 +299,18 @@ pub fn open_parts(
             unlocks.join(" | ")
         );
         println!("| {label} | list + sort | {} |", cells(&list));
+        let heap: Vec<String> = ENGINES
+            .iter()
+            .map(|e| {
+                m.get(e.name())
+                    .map(|x| format!("{:.1}", x.list_heap as f64 / MIB))
+                    .unwrap_or_default()
+            })
+            .collect();
+        println!(
+            "| {label} | list + sort: peak Rust heap (MiB, after the unlock) | {} |",
+            heap.join(" | ")
+        );
     }
 }
 

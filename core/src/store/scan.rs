@@ -42,6 +42,7 @@ pub fn rows(
         keys,
         kind,
         "SELECT id, NULL, key_epoch, body FROM list_rows WHERE kind = ?1",
+        "SELECT count(*) FROM list_rows WHERE kind = ?1",
         |keys, row| {
             let opened: ListRow = row.ctx.open(keys, BlobRole::ListRow, &row.sealed)?;
             if opened.id != row.ctx.id || opened.kind != row.ctx.kind {
@@ -64,6 +65,7 @@ pub fn records(
         keys,
         kind,
         "SELECT id, key_class, key_epoch, state FROM records WHERE kind = ?1",
+        "SELECT count(*) FROM records WHERE kind = ?1",
         |keys, row| {
             let state: RecordState = row.ctx.open(keys, BlobRole::State, &row.sealed)?;
             Ok(RecordView::from_state(row.ctx.id, kind, &state))
@@ -72,17 +74,23 @@ pub fn records(
 }
 
 /// Reads `sql`'s rows (id, key class or NULL for the kind's own, key
-/// epoch, sealed blob) on this thread and opens them on the pool.
+/// epoch, sealed blob) on this thread and opens them on the pool, into a
+/// list sized by `count_sql` up front: a list grown by doubling holds its
+/// old and new buffers at once, half again the memory of the list itself.
 fn scan<T: Send>(
     conn: &Connection,
     keys: &UnlockedKeys,
     kind: RecordKind,
     sql: &str,
+    count_sql: &str,
     open: impl Fn(&UnlockedKeys, &Sealed) -> Result<T> + Sync,
 ) -> Result<(Vec<T>, Vec<RecordId>)> {
     if !keys.holds(kind.sensitivity()) {
         return Ok((Vec::new(), Vec::new()));
     }
+    let expected: i64 = conn
+        .prepare_cached(count_sql)?
+        .query_row([kind.as_str()], |r| r.get(0))?;
     let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query([kind.as_str()])?;
     let (to_pool, batches) = mpsc::sync_channel::<Vec<Sealed>>(BATCHES_AHEAD);
@@ -91,15 +99,21 @@ fn scan<T: Send>(
     let mut unreadable = Vec::new();
     let (opened, read) = std::thread::scope(|scope| {
         let pool = scope.spawn(move || {
-            let mut opened: Vec<(RecordId, Result<T>)> = Vec::new();
+            let mut found: Vec<T> = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
+            let mut failed = Vec::new();
             for batch in batches {
-                opened.par_extend(
-                    batch
-                        .into_par_iter()
-                        .map(|row| (row.ctx.id, open(keys, &row))),
-                );
+                let opened: Vec<(RecordId, Result<T>)> = batch
+                    .into_par_iter()
+                    .map(|row| (row.ctx.id, open(keys, &row)))
+                    .collect();
+                for (id, item) in opened {
+                    match item {
+                        Ok(item) => found.push(item),
+                        Err(_) => failed.push(id),
+                    }
+                }
             }
-            opened
+            (found, failed)
         });
         let read = (|| -> Result<()> {
             let mut batch = Vec::with_capacity(BATCH);
@@ -146,12 +160,7 @@ fn scan<T: Send>(
         (opened, read)
     });
     read?;
-    let mut found = Vec::with_capacity(opened.len());
-    for (id, item) in opened {
-        match item {
-            Ok(item) => found.push(item),
-            Err(_) => unreadable.push(id),
-        }
-    }
+    let (found, failed) = opened;
+    unreadable.extend(failed);
     Ok((found, unreadable))
 }
