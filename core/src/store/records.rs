@@ -1,6 +1,7 @@
 //! Reading and writing sealed records: apply a version (local or received),
-//! keep every version as history (a stub where the state rebuilds it), keep the record's list row and keyed
-//! lookup terms in step with its merged state.
+//! keep every version as history (a stub where the state rebuilds it),
+//! keep the record's list row and keyed lookup terms in step with its
+//! merged state.
 
 use rusqlite::{params, Connection, OptionalExtension};
 
