@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::background::hold;
 use super::records::{self, Origin};
 use super::sealing::SealContext;
+use super::version_stubs::pushed;
 use super::{meta, Store};
 use crate::record::{RecordId, RecordVersion, VersionId};
 use crate::{Error, Result};
@@ -111,15 +112,20 @@ impl Store {
         {
             let mut let_go = tx.prepare_cached(
                 "DELETE FROM version_bodies WHERE seq = (SELECT seq FROM versions
-                     WHERE version_id = ?1 AND pushed = 0 AND stub IS NOT NULL)",
+                     WHERE version_id = ?1 AND pushed = ?2 AND stub IS NOT NULL)",
             )?;
             let mut mark = tx.prepare_cached(
-                "UPDATE versions SET pushed = CASE WHEN stub IS NULL THEN 1 ELSE 2 END
-                 WHERE version_id = ?1 AND pushed = 0",
+                "UPDATE versions SET pushed = CASE WHEN stub IS NULL THEN ?2 ELSE ?3 END
+                 WHERE version_id = ?1 AND pushed = ?4",
             )?;
             for id in ids {
-                let_go.execute([id.as_bytes().as_slice()])?;
-                mark.execute([id.as_bytes().as_slice()])?;
+                let_go.execute(params![id.as_bytes().as_slice(), pushed::NO])?;
+                mark.execute(params![
+                    id.as_bytes().as_slice(),
+                    pushed::YES,
+                    pushed::STUB,
+                    pushed::NO
+                ])?;
             }
         }
         tx.commit()?;

@@ -415,8 +415,8 @@ impl Repair<'_, '_> {
 }
 
 /// The (field, stamp) of every write the record's readable versions carry,
-/// the damaged row `except` aside; a stub carries what `state` holds under
-/// its stamp.
+/// the damaged row `except` aside; a stub carries what `state` rebuilds
+/// for it.
 fn readable_writes(
     conn: &Connection,
     keys: &UnlockedKeys,
@@ -456,24 +456,13 @@ fn readable_writes(
             class,
             epoch,
         };
-        match (body, stub) {
-            (Some(body), _) => {
-                if let Ok(version) = ctx.open_version(keys, version_id, &body) {
-                    for (key, write) in version.fields {
-                        carried.insert((key, write.stamp));
-                    }
-                }
-            }
-            (None, Some(stub)) => {
-                if let Some(stamp) = version_stubs::stub_stamp(keys, &ctx, version_id, &stub) {
-                    for (key, field) in &state.fields {
-                        if field.writes().iter().any(|w| w.stamp == stamp) {
-                            carried.insert((key.clone(), stamp));
-                        }
-                    }
-                }
-            }
-            (None, None) => {}
+        let version = match (body, stub) {
+            (Some(body), _) => ctx.open_version(keys, version_id, &body).ok(),
+            (None, Some(stub)) => version_stubs::open_stub(keys, &ctx, version_id, &stub, state),
+            (None, None) => None,
+        };
+        for (key, write) in version.into_iter().flat_map(|v| v.fields) {
+            carried.insert((key, write.stamp));
         }
     }
     Ok(carried)

@@ -253,15 +253,3 @@ pub(super) fn open_stub(
         .ok()?;
     stub.rebuild(version_id, ctx.id, ctx.kind, state)
 }
-
-/// The stamp a stub row names, when it opens (repair counts its writes as carried).
-pub(super) fn stub_stamp(
-    keys: &UnlockedKeys,
-    ctx: &SealContext,
-    version_id: VersionId,
-    sealed_stub: &[u8],
-) -> Option<Stamp> {
-    ctx.open::<VersionStub>(keys, BlobRole::VersionStub(version_id), sealed_stub)
-        .ok()
-        .map(|stub| stub.stamp)
-}
